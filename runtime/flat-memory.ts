@@ -1,0 +1,134 @@
+// Flat guest memory for Linux user mode: guest virtual address == offset in one WebAssembly.Memory,
+// with a permission byte per 4 KiB page. The VCPU state block lives in the guest's null page
+// (never mappable: Linux's mmap_min_addr is 64 KiB), so the JIT can address both with one base.
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+export const PAGE_MASK = PAGE_SIZE - 1;
+
+/** Permission bits per page. `Code` marks pages whose predecoded instructions are cached. */
+export const enum Perm {
+  None = 0,
+  Read = 1,
+  Write = 2,
+  Exec = 4,
+  /** Predecoded or compiled code exists for this page: stores must take the slow path. */
+  Code = 8,
+}
+
+const WASM_PAGE = 0x1_0000;
+
+export class FlatMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly size: number;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly i32: Int32Array;
+  /** Permission byte per guest page. */
+  readonly perms: Uint8Array;
+  /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
+  onCodeInvalidated: (page: number) => void = () => {};
+
+  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 64 KiB). */
+  constructor(size: number) {
+    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffff_0000) {
+      throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB below 4 GiB`);
+    }
+    this.size = size;
+    // Untouched pages cost no host memory: the OS commits them on first write.
+    this.memory = new WebAssembly.Memory({ initial: size / WASM_PAGE, maximum: size / WASM_PAGE });
+    const buffer = this.memory.buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.i8 = new Int8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.i16 = new Int16Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.perms = new Uint8Array(size >>> PAGE_SHIFT);
+  }
+
+  /** True when [address, address + length) lies inside the address space. */
+  inRange(address: number, length: number): boolean {
+    return address >= 0 && length >= 0 && address + length <= this.size;
+  }
+
+  /** Sets the permissions of every page overlapping [address, address + length). */
+  protect(address: number, length: number, perm: number): void {
+    if (length === 0) return;
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + length - 1) >>> PAGE_SHIFT;
+    for (let page = first; page <= last; page++) {
+      if (this.perms[page]! & Perm.Code) this.onCodeInvalidated(page);
+      this.perms[page] = perm & ~Perm.Code;
+    }
+  }
+
+  /** Zero-fills pages (used when mapping anonymous memory over old contents). */
+  zero(address: number, length: number): void {
+    this.u8.fill(0, address, address + length);
+  }
+
+  /** Is every page of [address, address + length) accessible with `perm`? */
+  accessible(address: number, length: number, perm: number): boolean {
+    if (length === 0) return true;
+    if (!this.inRange(address >>> 0, length)) return false;
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + length - 1) >>> PAGE_SHIFT;
+    for (let page = first; page <= last; page++) if ((this.perms[page]! & perm) !== perm) return false;
+    return true;
+  }
+
+  /**
+   * Called by stores that found a page without plain write permission. Drops cached code of a
+   * writable page and returns true when the store may proceed.
+   */
+  prepareWrite(address: number): boolean {
+    const page = address >>> PAGE_SHIFT;
+    const perm = this.perms[page]!;
+    if ((perm & Perm.Write) === 0) return false;
+    if (perm & Perm.Code) {
+      this.perms[page] = perm & ~Perm.Code;
+      this.onCodeInvalidated(page);
+    }
+    return true;
+  }
+
+  /** Host-side copy out of guest memory (no permission checks; callers check). */
+  read(address: number, length: number): Uint8Array {
+    return this.u8.slice(address, address + length);
+  }
+
+  /** Host-side copy into guest memory; invalidates cached code on the pages it touches. */
+  write(address: number, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + bytes.length - 1) >>> PAGE_SHIFT;
+    for (let page = first; page <= last; page++) {
+      const perm = this.perms[page]!;
+      if (perm & Perm.Code) {
+        this.perms[page] = perm & ~Perm.Code;
+        this.onCodeInvalidated(page);
+      }
+    }
+    this.u8.set(bytes, address);
+  }
+
+  /** Reads a NUL-terminated string (at most `limit` bytes); undefined when it runs off mapped memory. */
+  readCString(address: number, limit = 4096): Uint8Array | undefined {
+    for (let index = 0; index < limit; index++) {
+      const at = address + index;
+      if (!this.accessible(at, 1, Perm.Read)) return undefined;
+      if (this.u8[at] === 0) return this.u8.slice(address, at);
+    }
+    return undefined;
+  }
+
+  readU32(address: number): number {
+    return (this.u8[address]! | (this.u8[address + 1]! << 8) | (this.u8[address + 2]! << 16) | (this.u8[address + 3]! << 24)) >>> 0;
+  }
+
+  writeU32(address: number, value: number): void {
+    this.write(address, new Uint8Array([value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff]));
+  }
+}

@@ -1,0 +1,45 @@
+// The layout of one VCPU's architectural state in WebAssembly memory. The interpreter reads it
+// through typed-array views; the JIT will read the same byte offsets. Nothing else invents offsets.
+
+/** Byte offset of the state block in the shared memory (user mode puts it in the guest's null page). */
+export const STATE_BASE = 0;
+/** Size of the state block in bytes. */
+export const STATE_SIZE = 0x400;
+
+/** Word indices into the state block (Int32Array view at STATE_BASE). */
+export const enum StateWord {
+  /** GPRs 0..31 occupy words 0..31. */
+  Gpr = 0,
+  Hi = 32,
+  Lo = 33,
+  /** The FPU control/status register (FCSR, $31). */
+  Fcsr = 34,
+  /** The FPU implementation register (FIR, $0). */
+  Fir = 35,
+  /** FPRs 0..31 (32-bit each, FR=0: a double lives in an even/odd pair) start at word 64. */
+  Fpr = 64,
+}
+
+/** Byte offset of FPR 0; 8-byte aligned so a Float64Array can view even/odd pairs. */
+export const FPR_BYTE_OFFSET = StateWord.Fpr * 4;
+
+/** Typed views of one VCPU's state block. */
+export interface StateViews {
+  /** GPRs, HI, LO, FCSR, FIR by StateWord index. */
+  readonly words: Int32Array;
+  /** FPR n as raw bits (index n). */
+  readonly fprBits: Int32Array;
+  /** FPR n as a single (index n). */
+  readonly fprSingle: Float32Array;
+  /** Double in the pair starting at even FPR n (index n >> 1). */
+  readonly fprDouble: Float64Array;
+}
+
+export function stateViews(buffer: ArrayBuffer, base = STATE_BASE): StateViews {
+  return {
+    words: new Int32Array(buffer, base, STATE_SIZE / 4),
+    fprBits: new Int32Array(buffer, base + FPR_BYTE_OFFSET, 32),
+    fprSingle: new Float32Array(buffer, base + FPR_BYTE_OFFSET, 32),
+    fprDouble: new Float64Array(buffer, base + FPR_BYTE_OFFSET, 16),
+  };
+}

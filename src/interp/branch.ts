@@ -1,0 +1,91 @@
+// Branches and jumps. Every one has a delay slot; the branch-likely forms nullify it when not
+// taken. Cpu.branch / Cpu.branchLikely do the PC bookkeeping.
+
+import { Status } from '../../runtime/exceptions.js';
+import { jumpTarget, branchTarget } from '../isa/operands.js';
+import type { Cpu } from './cpu.js';
+import { rdOf, rsOf, rtOf } from './fields.js';
+import type { Handler } from './handlers.js';
+
+const OK = Status.Continue;
+const target = (cpu: Cpu, word: number) => branchTarget(cpu.pc, word);
+const link = (cpu: Cpu, register: number) => {
+  cpu.r[register] = (cpu.pc + 8) | 0;
+};
+
+export const BRANCH_HANDLERS: Record<string, Handler> = {
+  // JR rs
+  jr: (cpu, w) => (cpu.branch(true, cpu.r[rsOf(w)]!), OK),
+  // JR.HB rs
+  'jr.hb': (cpu, w) => (cpu.branch(true, cpu.r[rsOf(w)]!), OK),
+  // JALR rd, rs
+  jalr: (cpu, w) => {
+    const destination = cpu.r[rsOf(w)]!;
+    link(cpu, rdOf(w));
+    cpu.branch(true, destination);
+    return OK;
+  },
+  // JALR.HB rd, rs
+  'jalr.hb': (cpu, w) => {
+    const destination = cpu.r[rsOf(w)]!;
+    link(cpu, rdOf(w));
+    cpu.branch(true, destination);
+    return OK;
+  },
+  // J target
+  j: (cpu, w) => (cpu.branch(true, jumpTarget(cpu.pc, w)), OK),
+  // JAL target
+  jal: (cpu, w) => (link(cpu, 31), cpu.branch(true, jumpTarget(cpu.pc, w)), OK),
+  // BEQ rs, rt, offset
+  beq: (cpu, w) => (cpu.branch(cpu.r[rsOf(w)] === cpu.r[rtOf(w)], target(cpu, w)), OK),
+  // BNE rs, rt, offset
+  bne: (cpu, w) => (cpu.branch(cpu.r[rsOf(w)] !== cpu.r[rtOf(w)], target(cpu, w)), OK),
+  // BLEZ rs, offset
+  blez: (cpu, w) => (cpu.branch(cpu.r[rsOf(w)]! <= 0, target(cpu, w)), OK),
+  // BGTZ rs, offset
+  bgtz: (cpu, w) => (cpu.branch(cpu.r[rsOf(w)]! > 0, target(cpu, w)), OK),
+  // BLTZ rs, offset
+  bltz: (cpu, w) => (cpu.branch(cpu.r[rsOf(w)]! < 0, target(cpu, w)), OK),
+  // BGEZ rs, offset
+  bgez: (cpu, w) => (cpu.branch(cpu.r[rsOf(w)]! >= 0, target(cpu, w)), OK),
+  // BLTZAL rs, offset
+  bltzal: (cpu, w) => {
+    const taken = cpu.r[rsOf(w)]! < 0;
+    link(cpu, 31);
+    cpu.branch(taken, target(cpu, w));
+    return OK;
+  },
+  // BGEZAL rs, offset
+  bgezal: (cpu, w) => {
+    const taken = cpu.r[rsOf(w)]! >= 0;
+    link(cpu, 31);
+    cpu.branch(taken, target(cpu, w));
+    return OK;
+  },
+  // BEQL rs, rt, offset
+  beql: (cpu, w) => (cpu.branchLikely(cpu.r[rsOf(w)] === cpu.r[rtOf(w)], target(cpu, w)), OK),
+  // BNEL rs, rt, offset
+  bnel: (cpu, w) => (cpu.branchLikely(cpu.r[rsOf(w)] !== cpu.r[rtOf(w)], target(cpu, w)), OK),
+  // BLEZL rs, offset
+  blezl: (cpu, w) => (cpu.branchLikely(cpu.r[rsOf(w)]! <= 0, target(cpu, w)), OK),
+  // BGTZL rs, offset
+  bgtzl: (cpu, w) => (cpu.branchLikely(cpu.r[rsOf(w)]! > 0, target(cpu, w)), OK),
+  // BLTZL rs, offset
+  bltzl: (cpu, w) => (cpu.branchLikely(cpu.r[rsOf(w)]! < 0, target(cpu, w)), OK),
+  // BGEZL rs, offset
+  bgezl: (cpu, w) => (cpu.branchLikely(cpu.r[rsOf(w)]! >= 0, target(cpu, w)), OK),
+  // BLTZALL rs, offset
+  bltzall: (cpu, w) => {
+    const taken = cpu.r[rsOf(w)]! < 0;
+    link(cpu, 31);
+    cpu.branchLikely(taken, target(cpu, w));
+    return OK;
+  },
+  // BGEZALL rs, offset
+  bgezall: (cpu, w) => {
+    const taken = cpu.r[rsOf(w)]! >= 0;
+    link(cpu, 31);
+    cpu.branchLikely(taken, target(cpu, w));
+    return OK;
+  },
+};

@@ -1,0 +1,159 @@
+// Loads and stores: byte/half/word, the unaligned LWL/LWR/SWL/SWR pairs (little-endian), LL/SC,
+// and the FPU's loads and stores (FR=0: a double is the even/odd FPR pair, low word first).
+
+import { ExcCode, Status } from '../../runtime/exceptions.js';
+import type { Cpu } from './cpu.js';
+import { rdOf, rsOf, rtOf, saOf, simmOf } from './fields.js';
+import type { Handler } from './handlers.js';
+
+const OK = Status.Continue;
+const addressOf = (cpu: Cpu, word: number) => (cpu.r[rsOf(word)]! + simmOf(word)) | 0;
+/** Address of an indexed FPU access: base (rs) + index (rt). */
+const indexedAddressOf = (cpu: Cpu, word: number) => (cpu.r[rsOf(word)]! + cpu.r[rtOf(word)]!) | 0;
+
+function load(cpu: Cpu, word: number, value: number): Status {
+  if (cpu.faultCode !== 0) return cpu.raiseFault();
+  cpu.r[rtOf(word)] = value;
+  return OK;
+}
+
+const stored = (cpu: Cpu, ok: boolean): Status => (ok ? OK : cpu.raiseFault());
+
+/** SWL/SWR read the word they merge into; an unmapped page is a store fault (TLBS). */
+function storeFault(cpu: Cpu): Status {
+  cpu.faultCode = 0;
+  return cpu.raise(ExcCode.TLBS, cpu.faultAddress);
+}
+
+function loadDouble(cpu: Cpu, address: number, register: number): Status {
+  if ((address & 7) !== 0) {
+    return cpu.raise(ExcCode.AdEL, address);
+  }
+  const low = cpu.read32(address);
+  const high = cpu.read32((address + 4) | 0);
+  if (cpu.faultCode !== 0) return cpu.raiseFault();
+  const even = register & ~1;
+  cpu.fprBits[even] = low;
+  cpu.fprBits[even + 1] = high;
+  return OK;
+}
+
+function storeDouble(cpu: Cpu, address: number, register: number): Status {
+  if ((address & 7) !== 0) {
+    return cpu.raise(ExcCode.AdES, address);
+  }
+  const even = register & ~1;
+  // Both words share one 4 KiB page (the address is 8-byte aligned), so the first store's
+  // check covers the second: a fault leaves memory untouched.
+  if (!cpu.write32(address, cpu.fprBits[even]!)) return cpu.raiseFault();
+  return stored(cpu, cpu.write32((address + 4) | 0, cpu.fprBits[even + 1]!));
+}
+
+function loadSingle(cpu: Cpu, address: number, register: number): Status {
+  const value = cpu.read32(address);
+  if (cpu.faultCode !== 0) return cpu.raiseFault();
+  cpu.fprBits[register] = value;
+  return OK;
+}
+
+export const MEMORY_HANDLERS: Record<string, Handler> = {
+  // LB rt, offset(base)
+  lb: (cpu, w) => load(cpu, w, cpu.read8(addressOf(cpu, w))),
+  // LBU rt, offset(base)
+  lbu: (cpu, w) => load(cpu, w, cpu.read8(addressOf(cpu, w)) & 0xff),
+  // LH rt, offset(base)
+  lh: (cpu, w) => load(cpu, w, cpu.read16(addressOf(cpu, w))),
+  // LHU rt, offset(base)
+  lhu: (cpu, w) => load(cpu, w, cpu.read16(addressOf(cpu, w)) & 0xffff),
+  // LW rt, offset(base)
+  lw: (cpu, w) => load(cpu, w, cpu.read32(addressOf(cpu, w))),
+  // LWL rt, offset(base): the bytes from the aligned word's start up to the address, into rt's top
+  lwl: (cpu, w) => {
+    const address = addressOf(cpu, w);
+    const memory = cpu.readAlignedWord(address);
+    if (cpu.faultCode !== 0) return cpu.raiseFault();
+    const shift = 8 * (3 - (address & 3));
+    const rt = rtOf(w);
+    const keep = shift === 0 ? 0 : (1 << shift) - 1;
+    cpu.r[rt] = (memory << shift) | (cpu.r[rt]! & keep);
+    return OK;
+  },
+  // LWR rt, offset(base): the bytes from the address to the aligned word's end, into rt's bottom
+  lwr: (cpu, w) => {
+    const address = addressOf(cpu, w);
+    const memory = cpu.readAlignedWord(address);
+    if (cpu.faultCode !== 0) return cpu.raiseFault();
+    const shift = 8 * (address & 3);
+    const rt = rtOf(w);
+    const keep = shift === 0 ? 0 : ~(-1 >>> shift);
+    cpu.r[rt] = (memory >>> shift) | (cpu.r[rt]! & keep);
+    return OK;
+  },
+  // SB rt, offset(base)
+  sb: (cpu, w) => stored(cpu, cpu.write8(addressOf(cpu, w), cpu.r[rtOf(w)]!)),
+  // SH rt, offset(base)
+  sh: (cpu, w) => stored(cpu, cpu.write16(addressOf(cpu, w), cpu.r[rtOf(w)]!)),
+  // SW rt, offset(base)
+  sw: (cpu, w) => stored(cpu, cpu.write32(addressOf(cpu, w), cpu.r[rtOf(w)]!)),
+  // SWL rt, offset(base): rt's top bytes into the aligned word's start up to the address
+  swl: (cpu, w) => {
+    const address = addressOf(cpu, w);
+    const memory = cpu.readAlignedWord(address);
+    if (cpu.faultCode !== 0) return storeFault(cpu);
+    const shift = 8 * (3 - (address & 3));
+    const keep = shift === 0 ? 0 : ~(-1 >>> shift);
+    return stored(cpu, cpu.writeAlignedWord(address, (memory & keep) | (cpu.r[rtOf(w)]! >>> shift)));
+  },
+  // SWR rt, offset(base): rt's bottom bytes into the address up to the aligned word's end
+  swr: (cpu, w) => {
+    const address = addressOf(cpu, w);
+    const memory = cpu.readAlignedWord(address);
+    if (cpu.faultCode !== 0) return storeFault(cpu);
+    const shift = 8 * (address & 3);
+    const keep = shift === 0 ? 0 : (1 << shift) - 1;
+    return stored(cpu, cpu.writeAlignedWord(address, (memory & keep) | (cpu.r[rtOf(w)]! << shift)));
+  },
+  // LL rt, offset(base)
+  ll: (cpu, w) => {
+    const address = addressOf(cpu, w);
+    const value = cpu.read32(address);
+    if (cpu.faultCode !== 0) return cpu.raiseFault();
+    cpu.r[rtOf(w)] = value;
+    cpu.llBit = true;
+    cpu.llAddress = address;
+    return OK;
+  },
+  // SC rt, offset(base): stores and sets rt = 1 only while the LL link holds
+  sc: (cpu, w) => {
+    const address = addressOf(cpu, w);
+    const rt = rtOf(w);
+    if (!cpu.llBit) {
+      cpu.r[rt] = 0;
+      return OK;
+    }
+    if (!cpu.write32(address, cpu.r[rt]!)) return cpu.raiseFault();
+    cpu.llBit = false;
+    cpu.r[rt] = 1;
+    return OK;
+  },
+  // LWC1 ft, offset(base)
+  lwc1: (cpu, w) => loadSingle(cpu, addressOf(cpu, w), rtOf(w)),
+  // SWC1 ft, offset(base)
+  swc1: (cpu, w) => stored(cpu, cpu.write32(addressOf(cpu, w), cpu.fprBits[rtOf(w)]!)),
+  // LDC1 ft, offset(base)
+  ldc1: (cpu, w) => loadDouble(cpu, addressOf(cpu, w), rtOf(w)),
+  // SDC1 ft, offset(base)
+  sdc1: (cpu, w) => storeDouble(cpu, addressOf(cpu, w), rtOf(w)),
+  // LWXC1 fd, index(base)
+  lwxc1: (cpu, w) => loadSingle(cpu, indexedAddressOf(cpu, w), saOf(w)),
+  // LDXC1 fd, index(base)
+  ldxc1: (cpu, w) => loadDouble(cpu, indexedAddressOf(cpu, w), saOf(w)),
+  // LUXC1 fd, index(base): the address's low three bits are ignored
+  luxc1: (cpu, w) => loadDouble(cpu, indexedAddressOf(cpu, w) & ~7, saOf(w)),
+  // SWXC1 fs, index(base)
+  swxc1: (cpu, w) => stored(cpu, cpu.write32(indexedAddressOf(cpu, w), cpu.fprBits[rdOf(w)]!)),
+  // SDXC1 fs, index(base)
+  sdxc1: (cpu, w) => storeDouble(cpu, indexedAddressOf(cpu, w), rdOf(w)),
+  // SUXC1 fs, index(base): the address's low three bits are ignored
+  suxc1: (cpu, w) => storeDouble(cpu, indexedAddressOf(cpu, w) & ~7, rdOf(w)),
+};

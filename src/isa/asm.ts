@@ -1,0 +1,125 @@
+// A small assembler driven by the instruction table: one line of objdump-style text to a word,
+// or a multi-line program with labels to words. Tests and examples write guest code with it.
+
+import { ROWS, type CompiledRow, type FieldName } from './decode.js';
+import { operandKinds, parseNumber, parseOperand, type FieldValues } from './operands.js';
+
+const ROWS_BY_MNEMONIC = new Map<string, CompiledRow[]>();
+for (const row of ROWS) {
+  const list = ROWS_BY_MNEMONIC.get(row.mnemonic) ?? [];
+  list.push(row);
+  ROWS_BY_MNEMONIC.set(row.mnemonic, list);
+}
+
+export class AssemblyError extends Error {}
+
+/** Splits operand text at top-level commas. */
+function splitOperands(text: string): string[] {
+  const trimmed = text.trim();
+  return trimmed === '' ? [] : trimmed.split(',').map((part) => part.trim());
+}
+
+function encode(row: CompiledRow, values: FieldValues): number {
+  let word = row.match;
+  for (const [name, value] of Object.entries(values) as [FieldName, number][]) {
+    const position = row.fields[name];
+    if (!position) continue;
+    const fieldMask = position.width === 32 ? 0xffff_ffff : (1 << position.width) - 1;
+    word |= (value & fieldMask) << position.shift;
+  }
+  return word >>> 0;
+}
+
+/** Tries one row: every operand must parse and every fixed bit must stay as the row says. */
+function tryRow(row: CompiledRow, texts: string[], pc: number, resolve: (t: string) => number | undefined): number | undefined {
+  const kinds = operandKinds(row);
+  const values: FieldValues = {};
+  let textIndex = 0;
+  for (const kind of kinds) {
+    const optional = kind.endsWith('?');
+    const text = texts[textIndex];
+    if (text === undefined) {
+      if (optional) continue;
+      return undefined;
+    }
+    const parsed =
+      kind === 'isize' ? parseInsSize(text, values) : parseOperand(kind, text, pc, resolve);
+    if (parsed === undefined) {
+      if (optional) continue;
+      return undefined;
+    }
+    Object.assign(values, parsed);
+    textIndex++;
+  }
+  if (textIndex !== texts.length) return undefined;
+  const word = encode(row, values);
+  return ((word & row.mask) >>> 0) === row.match ? word : undefined;
+}
+
+function parseInsSize(text: string, values: FieldValues): FieldValues | undefined {
+  const size = parseNumber(text);
+  const lsb = values.lsb ?? 0;
+  if (size === undefined || size < 1 || lsb + size > 32) return undefined;
+  return { msb: lsb + size - 1 };
+}
+
+/**
+ * Assembles one instruction. `pc` is its address (for branches); `labels` resolves symbolic
+ * branch and jump targets. Numeric targets are absolute addresses, as objdump prints them.
+ */
+export function assemble(text: string, pc = 0, labels: ReadonlyMap<string, number> = new Map()): number {
+  const match = /^\s*([a-z0-9.]+)\s*(.*)$/i.exec(text);
+  if (!match) throw new AssemblyError(`cannot parse "${text}"`);
+  const mnemonic = match[1]!.toLowerCase();
+  const rows = ROWS_BY_MNEMONIC.get(mnemonic);
+  if (!rows) throw new AssemblyError(`unknown mnemonic "${mnemonic}" in "${text}"`);
+  const texts = splitOperands(match[2]!);
+  const resolve = (target: string) => labels.get(target) ?? parseBareHex(target);
+  // Prefer real rows over aliases only when both fit; aliases are more specific encodings.
+  for (const row of rows) {
+    const word = tryRow(row, texts, pc, resolve);
+    if (word !== undefined) return word;
+  }
+  throw new AssemblyError(`operands do not fit ${mnemonic}: "${text}"`);
+}
+
+// Branch targets print as bare hex ("400450"); accept that and 0x-prefixed numbers.
+function parseBareHex(text: string): number | undefined {
+  if (/^0x[0-9a-f]+$/i.test(text)) return Number(text);
+  if (/^[0-9a-f]+$/i.test(text)) return parseInt(text, 16);
+  return undefined;
+}
+
+/**
+ * Assembles a program: one instruction per line, `label:` lines, `#` comments, and
+ * `.word N` directives. Returns the words in order, starting at `origin`.
+ */
+export function assembleProgram(source: string, origin = 0): Uint32Array {
+  const lines = source
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '');
+  const labels = new Map<string, number>();
+  const instructions: { text: string; pc: number }[] = [];
+  let pc = origin >>> 0;
+  for (const line of lines) {
+    let rest = line;
+    let label: RegExpExecArray | null;
+    while ((label = /^([A-Za-z_.$][\w.$]*):\s*/.exec(rest))) {
+      labels.set(label[1]!, pc);
+      rest = rest.slice(label[0].length);
+    }
+    if (rest === '') continue;
+    instructions.push({ text: rest, pc });
+    pc = (pc + 4) >>> 0;
+  }
+  return Uint32Array.from(instructions, ({ text, pc: address }) => {
+    const word = /^\.word\s+(\S+)$/.exec(text);
+    if (word) {
+      const value = parseNumber(word[1]!);
+      if (value === undefined) throw new AssemblyError(`bad .word "${text}"`);
+      return value >>> 0;
+    }
+    return assemble(text, address, labels);
+  });
+}

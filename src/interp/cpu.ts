@@ -22,6 +22,7 @@ export type Engine = 'interp' | 'jit';
 
 // The handler table: index = row id, plus a last entry for words that decode to no row.
 const RESERVED_INDEX = ROW_COUNT;
+const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
 const HANDLER_BY_ID: Handler[] = ROWS.map((row) => {
   const handler = HANDLERS[row.name];
   if (!row.isAlias && !handler) throw new Error(`no interpreter handler for ${row.name}`);
@@ -58,7 +59,11 @@ export class Cpu {
   faultAddress = 0;
   environment: CpuEnvironment;
   // Predecoded instructions: per guest page, handler index + 1 for each word (0: not decoded).
-  private readonly decodedPages: (Uint16Array | undefined)[] = [];
+  // A Map, not an array: guest pages are sparse (text near 0x0040_0000, stack near 0x7fff_0000).
+  private readonly decodedPages = new Map<number, Uint16Array>();
+  // The page the run loop fetches from, and its predecoded words; -1 forces a lookup.
+  private fetchPage = -1;
+  private fetchDecoded: Uint16Array = new Uint16Array(1 << (PAGE_SHIFT - 2));
 
   constructor(mem: FlatMemory, environment: CpuEnvironment) {
     this.mem = mem;
@@ -68,9 +73,7 @@ export class Cpu {
     this.fprBits = views.fprBits;
     this.fprSingle = views.fprSingle;
     this.fprDouble = views.fprDouble;
-    mem.onCodeInvalidated = (page) => {
-      this.decodedPages[page] = undefined;
-    };
+    mem.onCodeInvalidated = (page) => this.forgetPage(page);
     // FIR of a 24Kf with a double-precision FPU: F64, L, W, D, S, processor id 0x93.
     this.r[StateWord.Fir] = 0x00f3_0000 | 0x9300;
   }
@@ -188,27 +191,34 @@ export class Cpu {
 
   /** Drops predecoded instructions of a guest page (self-modifying code, SYNCI, cacheflush). */
   invalidateCode(page: number): void {
-    if (this.decodedPages[page] === undefined) return;
-    this.decodedPages[page] = undefined;
+    if (!this.decodedPages.has(page)) return;
+    this.forgetPage(page);
     this.mem.perms[page] = this.mem.perms[page]! & ~Perm.Code;
+  }
+
+  private forgetPage(page: number): void {
+    this.decodedPages.delete(page);
+    if (page === this.fetchPage) this.fetchPage = -1;
   }
 
   // ---- The run loop ----
 
-  private decodePage(page: number): Uint16Array | undefined {
+  /** The predecoded words of an executable page, or undefined when it is not executable. */
+  private decodedPage(page: number): Uint16Array | undefined {
+    const cached = this.decodedPages.get(page);
+    if (cached) return cached;
     if ((this.mem.perms[page]! & Perm.Exec) === 0) return undefined;
     const decoded = new Uint16Array(1 << (PAGE_SHIFT - 2));
-    this.decodedPages[page] = decoded;
+    this.decodedPages.set(page, decoded);
     this.mem.perms[page] = this.mem.perms[page]! | Perm.Code;
     return decoded;
   }
 
   /** Handler index for the word at `pc`, decoding (and caching) it when needed. */
   private fetch(decoded: Uint16Array, pc: number): number {
-    const word = this.mem.i32[pc >>> 2]!;
-    const id = decode(word);
+    const id = decode(this.mem.i32[pc >>> 2]!);
     const index = id === RESERVED ? RESERVED_INDEX : id;
-    decoded[(pc >>> 2) & ((1 << (PAGE_SHIFT - 2)) - 1)] = index + 1;
+    decoded[(pc >>> 2) & WORD_INDEX_MASK] = index + 1;
     return index;
   }
 
@@ -221,28 +231,24 @@ export class Cpu {
     const r = this.r;
     const words = this.mem.i32;
     const handlers = HANDLER_BY_ID;
-    const decodedPages = this.decodedPages;
     let executed = 0;
     let status: Status = Status.Continue;
-    let currentPage = -1;
-    let decoded: Uint16Array | undefined;
+    let decoded = this.fetchDecoded;
     while (executed < maxInstructions) {
       const pc = this.pc;
-      const page = pc >>> PAGE_SHIFT;
-      if (decoded === undefined || page !== currentPage || decoded !== decodedPages[page]) {
-        decoded = decodedPages[page] ?? this.decodePage(page);
-        currentPage = page;
-        if (decoded === undefined || (pc & 3) !== 0) {
-          currentPage = -1;
+      if (pc >>> PAGE_SHIFT !== this.fetchPage || (pc & 3) !== 0) {
+        const page = pc >>> PAGE_SHIFT;
+        const found = (pc & 3) === 0 ? this.decodedPage(page) : undefined;
+        if (found === undefined) {
+          this.fetchPage = -1;
           status = this.raise((pc & 3) !== 0 ? ExcCode.AdEL : ExcCode.TLBL, pc);
           if (status === Status.Stop) break;
           continue;
         }
-      } else if ((pc & 3) !== 0) {
-        currentPage = -1;
-        continue;
+        this.fetchPage = page;
+        this.fetchDecoded = decoded = found;
       }
-      const slot = decoded[(pc >>> 2) & ((1 << (PAGE_SHIFT - 2)) - 1)]!;
+      const slot = decoded[(pc >>> 2) & WORD_INDEX_MASK]!;
       const index = slot === 0 ? this.fetch(decoded, pc) : slot - 1;
       this.inDelaySlot = this.nextInDelaySlot;
       this.nextInDelaySlot = false;

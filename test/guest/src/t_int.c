@@ -115,6 +115,7 @@ static void t_muldiv(void) {
   uint64_t uacc = 0;
   for (int i = 0; i < NVI; i++) uacc -= (uint64_t)(uint32_t)vi[i] * (uint32_t)vi[(i * 3) % NVI];
   printf("msubu acc=%llu\n", (unsigned long long)uacc);
+#ifdef __mips__
   /* raw MIPS instructions: div INT_MIN/-1 does not trap (LO=INT_MIN, HI=0) */
   {
     int32_t a = vi[13], b = vi[2];
@@ -147,6 +148,7 @@ static void t_muldiv(void) {
       printf("asm clo/clz %08x %u %u\n", v, c1, c0);
     }
   }
+#endif
   /* division by constants (compiler uses mult-high tricks) */
   for (int i = 0; i < NVI; i++) {
     int32_t a = vi[i];

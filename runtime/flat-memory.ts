@@ -1,6 +1,7 @@
 // Flat guest memory for Linux user mode: guest virtual address == offset in one WebAssembly.Memory,
-// with a permission byte per 4 KiB page. The VCPU state block lives in the guest's null page
-// (never mappable: Linux's mmap_min_addr is 64 KiB), so the JIT can address both with one base.
+// with a permission byte per 4 KiB page stored in the same memory right after the guest space (at
+// `permsBase`), so compiled code checks it inline. The VCPU state block lives in the guest's null
+// page (never mappable: Linux's mmap_min_addr is 64 KiB).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -26,26 +27,36 @@ export class FlatMemory {
   readonly u16: Uint16Array;
   readonly i16: Int16Array;
   readonly i32: Int32Array;
-  /** Permission byte per guest page. */
+  /** Permission byte per guest page (a view at `permsBase` in the same memory). */
   readonly perms: Uint8Array;
+  /** Byte offset of the permission table in the memory. */
+  readonly permsBase: number;
   /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
-  onCodeInvalidated: (page: number) => void = () => {};
+  readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
   /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 64 KiB). */
   constructor(size: number) {
-    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffff_0000) {
+    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xfff0_0000) {
       throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB below 4 GiB`);
     }
     this.size = size;
     // Untouched pages cost no host memory: the OS commits them on first write.
-    this.memory = new WebAssembly.Memory({ initial: size / WASM_PAGE, maximum: size / WASM_PAGE });
+    this.permsBase = size;
+    // One byte for every page of the 32-bit space, so any address indexes it (pages past `size` stay 0).
+    const permsSize = 1 << (32 - PAGE_SHIFT);
+    const pages = (size + permsSize + WASM_PAGE - 1) / WASM_PAGE;
+    this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages) });
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
     this.i8 = new Int8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
-    this.perms = new Uint8Array(size >>> PAGE_SHIFT);
+    this.perms = new Uint8Array(buffer, this.permsBase, permsSize);
+  }
+
+  private invalidateCode(page: number): void {
+    for (const listener of this.codeInvalidationListeners) listener(page);
   }
 
   /** True when [address, address + length) lies inside the address space. */
@@ -59,7 +70,7 @@ export class FlatMemory {
     const first = address >>> PAGE_SHIFT;
     const last = (address + length - 1) >>> PAGE_SHIFT;
     for (let page = first; page <= last; page++) {
-      if (this.perms[page]! & Perm.Code) this.onCodeInvalidated(page);
+      if (this.perms[page]! & Perm.Code) this.invalidateCode(page);
       this.perms[page] = perm & ~Perm.Code;
     }
   }
@@ -89,7 +100,7 @@ export class FlatMemory {
     if ((perm & Perm.Write) === 0) return false;
     if (perm & Perm.Code) {
       this.perms[page] = perm & ~Perm.Code;
-      this.onCodeInvalidated(page);
+      this.invalidateCode(page);
     }
     return true;
   }
@@ -108,7 +119,7 @@ export class FlatMemory {
       const perm = this.perms[page]!;
       if (perm & Perm.Code) {
         this.perms[page] = perm & ~Perm.Code;
-        this.onCodeInvalidated(page);
+        this.invalidateCode(page);
       }
     }
     this.u8.set(bytes, address);

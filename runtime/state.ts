@@ -43,3 +43,15 @@ export function stateViews(buffer: ArrayBuffer, base = STATE_BASE): StateViews {
     fprDouble: new Float64Array(buffer, base + FPR_BYTE_OFFSET, 16),
   };
 }
+
+/** Words compiled code writes when it returns to the engine (where to resume, and how). */
+export const enum ExitWord {
+  /** The next instruction to execute. */
+  Pc = 36,
+  /** The instruction after it (a branch target when Pc is a delay slot). */
+  Npc = 37,
+  /** 1 when Pc is a delay slot. */
+  DelaySlot = 38,
+  /** The instruction budget left when compiled code returned. */
+  Budget = 39,
+}

@@ -73,7 +73,7 @@ export class Cpu {
     this.fprBits = views.fprBits;
     this.fprSingle = views.fprSingle;
     this.fprDouble = views.fprDouble;
-    mem.onCodeInvalidated = (page) => this.forgetPage(page);
+    mem.codeInvalidationListeners.push((page) => this.forgetPage(page));
     // FIR of a 24Kf with a double-precision FPU: F64, L, W, D, S, processor id 0x93.
     this.r[StateWord.Fir] = 0x00f3_0000 | 0x9300;
   }
@@ -189,6 +189,20 @@ export class Cpu {
     return true;
   }
 
+  /**
+   * Runs one instruction's handler for compiled code: `pc` is the instruction, `npc` the one
+   * after it, `delaySlot` 1 when it sits in a delay slot. Returns the handler's Status.
+   */
+  executeHandler(id: number, word: number, pc: number, npc: number, delaySlot: number): Status {
+    this.pc = pc;
+    this.npc = npc;
+    this.nnpc = (npc + 4) | 0;
+    this.inDelaySlot = delaySlot !== 0;
+    const status = HANDLER_BY_ID[id]!(this, word);
+    this.r[0] = 0;
+    return status;
+  }
+
   /** Drops predecoded instructions of a guest page (self-modifying code, SYNCI, cacheflush). */
   invalidateCode(page: number): void {
     if (!this.decodedPages.has(page)) return;
@@ -223,11 +237,11 @@ export class Cpu {
   }
 
   /**
-   * Executes up to `maxInstructions` instructions. Returns Status.Stop when the environment
-   * stopped the run, or Status.Continue when the budget ran out (state is at an instruction
-   * boundary either way).
+   * Executes up to `maxInstructions` instructions (or, with `stopAtBlockEnd`, until a delay slot
+   * has executed). Returns Status.Stop when the environment stopped the run, or Status.Continue
+   * otherwise; the state is at an instruction boundary either way.
    */
-  run(maxInstructions: number): Status {
+  run(maxInstructions: number, stopAtBlockEnd = false): Status {
     const r = this.r;
     const words = this.mem.i32;
     const handlers = HANDLER_BY_ID;
@@ -259,6 +273,8 @@ export class Cpu {
       if (status === Status.Continue) {
         this.pc = this.npc;
         this.npc = this.nnpc;
+        // After a delay slot the next instruction starts a block: the JIT may have code for it.
+        if (stopAtBlockEnd && this.inDelaySlot) break;
       } else if (status === Status.Stop) {
         break;
       } else {

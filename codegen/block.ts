@@ -1,0 +1,67 @@
+// Finds guest basic blocks from the instruction table's flags: a block runs from its entry to a
+// branch or jump plus its delay slot, or stops before an instruction only the interpreter runs
+// (SYSCALL, privileged, reserved), at a page boundary, or at a length limit.
+
+import { decode, RESERVED, ROWS, type CompiledRow } from '../src/isa/decode.js';
+import { Flag } from '../src/isa/table.js';
+import { PAGE_MASK } from '../runtime/flat-memory.js';
+
+export const MAX_BLOCK_INSTRUCTIONS = 64;
+
+export interface GuestInstruction {
+  readonly pc: number;
+  readonly word: number;
+  readonly row: CompiledRow;
+}
+
+/** How a block ends. */
+export type Terminal =
+  /** The last two instructions are a branch or jump and its delay slot. */
+  | { readonly kind: 'branch' }
+  /** Execution continues at `next` (length limit or end of page). */
+  | { readonly kind: 'fallthrough'; readonly next: number }
+  /** The instruction at `pc` must run in the interpreter (it exits, changes mode, or is reserved). */
+  | { readonly kind: 'interpret'; readonly pc: number };
+
+export interface Block {
+  readonly start: number;
+  readonly instructions: readonly GuestInstruction[];
+  readonly terminal: Terminal;
+}
+
+/** Instructions the compiled code never runs itself: it returns to the engine before them. */
+export function needsInterpreter(row: CompiledRow | undefined): boolean {
+  return row === undefined || (row.flags & (Flag.Exits | Flag.Privileged | Flag.ChangesMode)) !== 0;
+}
+
+/** Reads the block starting at `start`; `readWord` returns the guest word at an address. */
+export function findBlock(start: number, readWord: (address: number) => number): Block {
+  const instructions: GuestInstruction[] = [];
+  const pageEnd = (start | PAGE_MASK) + 1;
+  let pc = start;
+  while (true) {
+    if (pc >= pageEnd || instructions.length >= MAX_BLOCK_INSTRUCTIONS) {
+      return { start, instructions, terminal: { kind: 'fallthrough', next: pc } };
+    }
+    const word = readWord(pc);
+    const id = decode(word);
+    const row = id === RESERVED ? undefined : ROWS[id];
+    if (row === undefined || needsInterpreter(row)) {
+      return { start, instructions, terminal: { kind: 'interpret', pc } };
+    }
+    if ((row.flags & Flag.DelaySlot) !== 0) {
+      const slotPc = pc + 4;
+      const slotId = slotPc < pageEnd ? decode(readWord(slotPc)) : RESERVED;
+      const slotRow = slotId === RESERVED ? undefined : ROWS[slotId];
+      // A delay slot on the next page, or one that is itself a branch or needs the interpreter:
+      // let the interpreter take the branch.
+      if (slotRow === undefined || needsInterpreter(slotRow) || (slotRow.flags & Flag.DelaySlot) !== 0) {
+        return { start, instructions, terminal: { kind: 'interpret', pc } };
+      }
+      instructions.push({ pc, word, row }, { pc: slotPc, word: readWord(slotPc), row: slotRow });
+      return { start, instructions, terminal: { kind: 'branch' } };
+    }
+    instructions.push({ pc, word, row });
+    pc += 4;
+  }
+}

@@ -1,0 +1,166 @@
+// The tiered executor: interpret first, count block entries, compile a hot page's blocks into a
+// region module, and run compiled code whenever the PC is one of its entries. Every exit from
+// compiled code leaves the state exact, so the interpreter can take over at any instruction.
+
+import { Status } from '../runtime/exceptions.js';
+import { ExitWord } from '../runtime/state.js';
+import { PAGE_SHIFT } from '../runtime/flat-memory.js';
+import type { Cpu } from '../src/interp/cpu.js';
+import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
+import { buildRegion, discoverRegion } from './region.js';
+import { RegionExit } from './translate.js';
+import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
+
+/**
+ * Block entries seen by the interpreter before their page is compiled. Measured on cpubench:
+ * compiling costs ~0.2-1 ms per block, about what the interpreter spends on a block executed a
+ * few thousand times; lower thresholds compile start-up code that never runs again.
+ */
+export const DEFAULT_HOT_THRESHOLD = 1000;
+/** The most instructions one call into compiled code may run (it counts them in an i32). */
+const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
+/** A page is recompiled at most this many times (new hot entries); then it stays as it is. */
+const MAX_RECOMPILES_PER_PAGE = 8;
+
+export interface JitOptions {
+  readonly hotThreshold?: number;
+  readonly maxRegions?: number;
+}
+
+export interface JitStats {
+  blocksCompiled: number;
+  regionsCompiled: number;
+  compileSeconds: number;
+  /** Guest instructions retired inside compiled code. */
+  compiledInstructions: number;
+  liveRegions: number;
+  evictions: number;
+  invalidations: number;
+}
+
+export class JitEngine {
+  private readonly cache: RegionCache;
+  private readonly heat = new Map<number, number>();
+  private readonly recompiles = new Map<number, number>();
+  private readonly hotThreshold: number;
+  private readonly exitWords: Int32Array;
+  private readonly imports: WebAssembly.Imports;
+  private readonly memoryPages: number;
+  /** The status of the last handler compiled code called (to tell Stop from Redirected). */
+  private lastHandlerStatus: Status = Status.Continue;
+  readonly stats: JitStats = {
+    blocksCompiled: 0,
+    regionsCompiled: 0,
+    compileSeconds: 0,
+    compiledInstructions: 0,
+    liveRegions: 0,
+    evictions: 0,
+    invalidations: 0,
+  };
+
+  constructor(
+    private readonly cpu: Cpu,
+    options: JitOptions = {},
+  ) {
+    this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
+    this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS);
+    this.exitWords = cpu.r;
+    this.memoryPages = cpu.mem.memory.buffer.byteLength / 0x1_0000;
+    this.imports = {
+      env: {
+        mem: cpu.mem.memory,
+        interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
+          this.lastHandlerStatus = cpu.executeHandler(id, word, pc, npc, delaySlot);
+          return this.lastHandlerStatus;
+        },
+      },
+    };
+  }
+
+  /** Loads the Wasm builder now (tests and benchmarks that want compiled code from the start). */
+  static prepare(): Promise<void> {
+    return loadWasmBuilder();
+  }
+
+  /** True while hot code waits for binaryen to load: the caller should yield to the event loop. */
+  get waitingForCompiler(): boolean {
+    return !isWasmBuilderReady() && this.heat.size > 0 && this.wantsCompiler;
+  }
+  private wantsCompiler = false;
+
+  /** Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped. */
+  run(maxInstructions: number): Status {
+    const cpu = this.cpu;
+    let left = maxInstructions;
+    while (left > 0) {
+      if (!cpu.nextInDelaySlot) {
+        const pc = cpu.pc;
+        const region = this.cache.regionAt(pc);
+        if (region !== undefined && region.entries.has(pc)) {
+          // The budget is an i32 inside Wasm.
+          const budget = Math.min(left, MAX_BUDGET_PER_CALL);
+          const exit = region.run(pc, budget);
+          const executed = budget - this.exitWords[ExitWord.Budget]!;
+          this.stats.compiledInstructions += executed;
+          cpu.instructions += executed;
+          left -= executed;
+          if (exit === RegionExit.Stop) {
+            if (this.lastHandlerStatus === Status.Stop) return Status.Stop;
+            continue; // Redirected to an exception vector: cpu.pc is set.
+          }
+          cpu.pc = this.exitWords[ExitWord.Pc]!;
+          cpu.npc = this.exitWords[ExitWord.Npc]!;
+          cpu.nextInDelaySlot = this.exitWords[ExitWord.DelaySlot] === 1;
+          if (exit === RegionExit.Leave) continue;
+          // RegionExit.Interpret: the interpreter runs what compiled code could not.
+        } else {
+          this.countEntry(pc, region);
+        }
+      }
+      const before = cpu.instructions;
+      const status = cpu.run(left, true);
+      left -= cpu.instructions - before;
+      if (status === Status.Stop) return Status.Stop;
+    }
+    return Status.Continue;
+  }
+
+  private countEntry(pc: number, region: LiveRegion | undefined): void {
+    const count = (this.heat.get(pc) ?? 0) + 1;
+    this.heat.set(pc, count);
+    if (count < this.hotThreshold) return;
+    if (!isWasmBuilderReady()) {
+      this.wantsCompiler = true;
+      void loadWasmBuilder();
+      return;
+    }
+    const page = pc >>> PAGE_SHIFT;
+    const recompiles = this.recompiles.get(page) ?? 0;
+    if (region !== undefined && recompiles >= MAX_RECOMPILES_PER_PAGE) return;
+    this.recompiles.set(page, recompiles + 1);
+    // Entries: this one, the page's other warm blocks, and what the old region had.
+    const entries = new Set<number>([pc, ...(region?.entries ?? [])]);
+    for (const [other, otherCount] of this.heat) {
+      if (other >>> PAGE_SHIFT === page && otherCount * 4 >= this.hotThreshold) entries.add(other);
+    }
+    this.compile(entries);
+    for (const entry of entries) this.heat.delete(entry);
+  }
+
+  private compile(entries: Set<number>): void {
+    const start = performance.now();
+    const words = this.cpu.mem.i32;
+    const blocks = discoverRegion(entries, (address) => words[address >>> 2]!);
+    if (blocks.length === 0) return;
+    const code = buildRegion(blocks, this.memoryPages, this.cpu.mem.permsBase);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes), this.imports);
+    const run = instance.exports.run as (pc: number, budget: number) => number;
+    this.cache.install({ page: code.page, entries: code.entries, blockCount: code.blockCount, run });
+    this.stats.blocksCompiled += code.blockCount;
+    this.stats.regionsCompiled++;
+    this.stats.compileSeconds += (performance.now() - start) / 1000;
+    this.stats.liveRegions = this.cache.size;
+    this.stats.evictions = this.cache.evictions;
+    this.stats.invalidations = this.cache.invalidations;
+  }
+}

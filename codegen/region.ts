@@ -1,0 +1,110 @@
+// Many hot blocks of one guest page -> one Wasm module with one exported function
+// `run(pc, budget) -> RegionExit`. A dispatch loop (`loop` + `br_table` on the PC's word index in
+// the page) jumps between the blocks, so branches between blocks of the region stay in Wasm.
+
+import { branchTarget, jumpTarget } from '../src/isa/operands.js';
+import { PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { ExitWord, STATE_BASE } from '../runtime/state.js';
+import { findBlock, type Block } from './block.js';
+import { DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, RegisterLocals, Translator } from './translate.js';
+import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
+
+/** At most this many blocks per region (entries plus the blocks they reach in the page). */
+export const MAX_REGION_BLOCKS = 256;
+
+export const REGION_IMPORTS = [{ name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType }];
+
+/** Static successors of a block that lie in the same page. */
+function successors(block: Block): number[] {
+  const terminal = block.terminal;
+  if (terminal.kind === 'fallthrough') return [terminal.next];
+  if (terminal.kind === 'interpret') return [];
+  const branch = block.instructions[block.instructions.length - 2]!;
+  const name = branch.row.name;
+  if (name === 'j' || name === 'jal') return [jumpTarget(branch.pc, branch.word)];
+  if (name.startsWith('jr') || name.startsWith('jalr')) return [];
+  // A conditional branch: its target, and the instruction after its delay slot.
+  return [branchTarget(branch.pc, branch.word), branch.pc + 8];
+}
+
+/** The blocks of a region: the entries and, breadth-first, the blocks they reach in the page. */
+export function discoverRegion(entries: Iterable<number>, readWord: (address: number) => number): Block[] {
+  const blocks: Block[] = [];
+  const seen = new Set<number>();
+  const queue = [...entries];
+  const page = (queue[0] ?? 0) >>> PAGE_SHIFT;
+  while (queue.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
+    const start = queue.shift()!;
+    if (seen.has(start) || start >>> PAGE_SHIFT !== page || (start & 3) !== 0) continue;
+    seen.add(start);
+    const block = findBlock(start, readWord);
+    if (block.instructions.length === 0) continue;
+    blocks.push(block);
+    queue.push(...successors(block));
+  }
+  return blocks;
+}
+
+export interface RegionCode {
+  readonly page: number;
+  /** Entry PCs (block starts) of the region. */
+  readonly entries: ReadonlySet<number>;
+  readonly blockCount: number;
+  readonly instructionCount: number;
+  readonly bytes: Uint8Array;
+  readonly text?: string;
+}
+
+/** Builds the region module for `blocks` (all in one page). */
+export function buildRegion(blocks: readonly Block[], memoryPages: number, permsBase: number, withText = false): RegionCode {
+  const page = blocks[0]!.start >>> PAGE_SHIFT;
+  const base = page << PAGE_SHIFT;
+  const w = new WasmModuleBuilder(memoryPages, REGION_IMPORTS);
+  try {
+    const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
+    const translator = new Translator(w, registers, permsBase);
+
+    // Nested blocks: br_table jumps to the end of block i, where block i's code follows.
+    const labels = new Array<string>((PAGE_MASK + 1) / 4).fill(EXIT_LABEL_LEAVE);
+    blocks.forEach((block, index) => {
+      labels[(block.start - base) >>> 2] = `b${index}`;
+    });
+    let nest: Expr = w.block('b0', [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(base)), w.const(2)))]);
+    for (let index = 0; index < blocks.length; index++) {
+      const label = index + 1 < blocks.length ? `b${index + 1}` : EXIT_LABEL_LEAVE;
+      nest = w.block(label, [nest, translator.block(blocks[index]!)]);
+    }
+    const dispatch = w.loop(DISPATCH_LABEL, w.block(null, [nest, translator.leave()]));
+    const state = (word: number) => STATE_BASE + word * 4;
+    const body = w.block(null, [
+      ...translator.reload(),
+      w.block(EXIT_LABEL, [dispatch]),
+      ...translator.spill(),
+      w.store(4, state(ExitWord.Pc), w.const(0), w.get(Local.Pc)),
+      w.store(4, state(ExitWord.Npc), w.const(0), w.get(Local.Npc)),
+      w.store(4, state(ExitWord.DelaySlot), w.const(0), w.get(Local.DelaySlot)),
+      w.store(4, state(ExitWord.Budget), w.const(0), w.get(Local.Budget)),
+      w.return(w.get(Local.Status)),
+    ]);
+    const localTypes: ValueType[] = [];
+    for (let local = Local.Npc; local < Local.FirstRegister + registers.count; local++) {
+      localTypes.push(local === Local.Product ? 'i64' : 'i32');
+    }
+    w.addFunction('run', ['i32', 'i32'], 'i32', localTypes, body);
+    const text = withText ? w.text() : undefined;
+    if (withText && !w.validate()) throw new Error(`region ${base.toString(16)}: invalid module`);
+    const bytes = w.finish();
+    return {
+      page,
+      entries: new Set(blocks.map((block) => block.start)),
+      blockCount: blocks.length,
+      instructionCount: blocks.reduce((sum, block) => sum + block.instructions.length, 0),
+      bytes,
+      text,
+    };
+  } catch (error) {
+    w.dispose();
+    throw error;
+  }
+}
+

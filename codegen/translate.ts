@@ -1,0 +1,574 @@
+// Guest instructions -> Binaryen IR. Common integer, memory and branch instructions get inline
+// Wasm; every other instruction calls its interpreter handler through the `interp` import, so
+// each instruction has one meaning. Guest GPRs live in Wasm locals inside a region function and
+// are written back to the state block at every exit and around every handler call.
+
+import { branchTarget, jumpTarget } from '../src/isa/operands.js';
+import { Flag } from '../src/isa/table.js';
+import { StateWord, STATE_BASE } from '../runtime/state.js';
+import { Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import type { Block, GuestInstruction } from './block.js';
+import type { Expr, WasmModuleBuilder } from './wasm.js';
+
+/** Locals of a region function (params first). */
+export const enum Local {
+  /** param: the guest PC to dispatch on. */
+  Pc = 0,
+  /** param: instructions left before the function must return. */
+  Budget = 1,
+  Npc = 2,
+  DelaySlot = 3,
+  Status = 4,
+  Taken = 5,
+  Target = 6,
+  Address = 7,
+  Scratch = 8,
+  Product = 9, // i64
+  FirstRegister = 10,
+}
+
+/** What a region function returns. */
+export const enum RegionExit {
+  /** Continue at the exit PC: look up compiled code or interpret (PC left the region, budget ran out). */
+  Leave = 0,
+  /** The instruction at the exit PC must run in the interpreter (fault, code write, unsupported). */
+  Interpret = 1,
+  /** A handler stopped the run (the environment holds the reason); cpu.pc is already set. */
+  Stop = 2,
+}
+
+export const EXIT_LABEL = 'exit';
+export const DISPATCH_LABEL = 'dispatch';
+
+// Rows translated inline. Everything else (and every row not listed) calls the interpreter.
+const INLINE = new Set([
+  'sll', 'srl', 'sra', 'sllv', 'srlv', 'srav', 'rotr', 'rotrv', 'movz', 'movn',
+  'mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu',
+  'addu', 'subu', 'and', 'or', 'xor', 'nor', 'slt', 'sltu',
+  'addiu', 'slti', 'sltiu', 'andi', 'ori', 'xori', 'lui',
+  'mul', 'clz', 'clo', 'seb', 'seh', 'wsbh', 'ext', 'ins',
+  'lb', 'lbu', 'lh', 'lhu', 'lw', 'sb', 'sh', 'sw', 'sync', 'pref',
+  'beq', 'bne', 'blez', 'bgtz', 'bltz', 'bgez', 'bltzal', 'bgezal',
+  'beql', 'bnel', 'blezl', 'bgtzl', 'bltzl', 'bgezl', 'bltzall', 'bgezall',
+  'j', 'jal', 'jr', 'jr.hb', 'jalr', 'jalr.hb', 'bc1f', 'bc1t', 'bc1fl', 'bc1tl',
+]);
+
+const rsOf = (word: number) => (word >>> 21) & 31;
+const rtOf = (word: number) => (word >>> 16) & 31;
+const rdOf = (word: number) => (word >>> 11) & 31;
+const saOf = (word: number) => (word >>> 6) & 31;
+const simmOf = (word: number) => (word << 16) >> 16;
+
+export function isInline(instruction: GuestInstruction): boolean {
+  return INLINE.has(instruction.row.name);
+}
+
+/** Registers an inline instruction may read or write (fields rs, rt, rd of its row). */
+export function registersOf(instruction: GuestInstruction): number[] {
+  const { row, word } = instruction;
+  const registers: number[] = [];
+  if (row.fields.rs) registers.push(rsOf(word));
+  if (row.fields.rt) registers.push(rtOf(word));
+  if (row.fields.rd) registers.push(rdOf(word));
+  if (row.flags & Flag.Link) registers.push(31);
+  return registers.filter((register) => register !== 0);
+}
+
+const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu']);
+
+/** The register-to-local assignment of one region function. */
+export class RegisterLocals {
+  /** Local index per GPR (0: not cached). */
+  private readonly gpr = new Int32Array(32);
+  hi = 0;
+  lo = 0;
+  readonly count: number;
+
+  constructor(instructions: Iterable<GuestInstruction>) {
+    let next: number = Local.FirstRegister;
+    for (const instruction of instructions) {
+      if (!isInline(instruction)) continue;
+      for (const register of registersOf(instruction)) if (this.gpr[register] === 0) this.gpr[register] = next++;
+      if (HI_LO_ROWS.has(instruction.row.name) && this.hi === 0) {
+        this.hi = next++;
+        this.lo = next++;
+      }
+    }
+    this.count = next - Local.FirstRegister;
+  }
+
+  localOf(register: number): number {
+    return this.gpr[register]!;
+  }
+
+  /** [state word, local] for every cached register. */
+  *cached(): Generator<[number, number]> {
+    for (let register = 1; register < 32; register++) {
+      const local = this.gpr[register]!;
+      if (local !== 0) yield [StateWord.Gpr + register, local];
+    }
+    if (this.hi !== 0) {
+      yield [StateWord.Hi, this.hi];
+      yield [StateWord.Lo, this.lo];
+    }
+  }
+}
+
+/** Translates the blocks of one region; `permsBase` locates the page-permission table. */
+export class Translator {
+  constructor(
+    private readonly w: WasmModuleBuilder,
+    private readonly registers: RegisterLocals,
+    private readonly permsBase: number,
+  ) {}
+
+  // ---- registers ----
+
+  private read(register: number): Expr {
+    if (register === 0) return this.w.const(0);
+    const local = this.registers.localOf(register);
+    return local !== 0 ? this.w.get(local) : this.w.load(4, false, STATE_BASE + register * 4, this.w.const(0));
+  }
+
+  private write(register: number, value: Expr): Expr {
+    if (register === 0) return this.w.drop(value);
+    return this.w.set(this.registers.localOf(register), value);
+  }
+
+  /** Stores every cached register to the state block. */
+  spill(): Expr[] {
+    return [...this.registers.cached()].map(([word, local]) => this.w.store(4, STATE_BASE + word * 4, this.w.const(0), this.w.get(local)));
+  }
+
+  /** Reloads every cached register from the state block. */
+  reload(): Expr[] {
+    return [...this.registers.cached()].map(([word, local]) => this.w.set(local, this.w.load(4, false, STATE_BASE + word * 4, this.w.const(0))));
+  }
+
+  // ---- exits ----
+
+  /**
+   * Leaves the function before `instruction` (index `index` of a block of `length`), so that
+   * the engine resumes there: `npc` is the instruction after it; `delaySlot` when it is one.
+   */
+  private exitBefore(status: RegionExit, pc: number, npc: Expr, delaySlot: boolean, unexecuted: number): Expr {
+    const w = this.w;
+    return w.block(null, [
+      w.set(Local.Status, w.const(status)),
+      w.set(Local.Pc, w.const(pc)),
+      w.set(Local.Npc, npc),
+      w.set(Local.DelaySlot, w.const(delaySlot ? 1 : 0)),
+      w.set(Local.Budget, w.add(w.get(Local.Budget), w.const(unexecuted))),
+      w.br(EXIT_LABEL),
+    ]);
+  }
+
+  /** Leaves the function with the PC in Local.Pc (not an entry of this region). */
+  leave(): Expr {
+    const w = this.w;
+    return w.block(null, [
+      w.set(Local.Status, w.const(RegionExit.Leave)),
+      w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))),
+      w.set(Local.DelaySlot, w.const(0)),
+      w.br(EXIT_LABEL),
+    ]);
+  }
+
+  // ---- blocks ----
+
+  /** The code of one block: budget check, its instructions, and the jump to what follows. */
+  block(block: Block): Expr {
+    const w = this.w;
+    const instructions = block.instructions;
+    const length = instructions.length;
+    const body: Expr[] = [
+      // Out of budget: return before the block so the engine can serve timers and the host.
+      w.if(w.ltS(w.get(Local.Budget), w.const(length)), this.exitBefore(RegionExit.Leave, block.start, w.const(block.start + 4), false, 0)),
+      w.set(Local.Budget, w.sub(w.get(Local.Budget), w.const(length))),
+    ];
+    const straight = block.terminal.kind === 'branch' ? length - 2 : length;
+    for (let index = 0; index < straight; index++) {
+      const instruction = instructions[index]!;
+      const context: SlotContext = { unexecuted: length - index, npc: () => w.const(instruction.pc + 4), delaySlot: false };
+      body.push(this.instruction(instruction, context));
+    }
+    const terminal = block.terminal;
+    if (terminal.kind === 'branch') {
+      body.push(this.branch(instructions[length - 2]!, instructions[length - 1]!));
+    } else {
+      const next = terminal.kind === 'fallthrough' ? terminal.next : terminal.pc;
+      if (terminal.kind === 'interpret') {
+        body.push(this.exitBefore(RegionExit.Interpret, next, w.const(next + 4), false, 0));
+      } else {
+        body.push(w.set(Local.Pc, w.const(next)), w.br(DISPATCH_LABEL));
+      }
+    }
+    return w.block(null, body);
+  }
+
+  // ---- branches ----
+
+  private branch(branch: GuestInstruction, slot: GuestInstruction): Expr {
+    const w = this.w;
+    const { word, pc, row } = branch;
+    const name = row.name;
+    const likely = (row.flags & Flag.Likely) !== 0;
+    const out: Expr[] = [];
+    /** The target address when it is known at translation time; undefined for JR/JALR. */
+    let staticTarget: number | undefined;
+    let condition: Expr | undefined;
+    const rs = () => this.read(rsOf(word));
+    const rt = () => this.read(rtOf(word));
+    const fcc = () => {
+      const cc = (word >>> 18) & 7;
+      const bit = cc === 0 ? 23 : 24 + cc;
+      const fcsr = w.load(4, false, STATE_BASE + StateWord.Fcsr * 4, w.const(0));
+      return w.and(w.shrU(fcsr, w.const(bit)), w.const(1));
+    };
+    switch (name) {
+      case 'j':
+      case 'jal':
+        staticTarget = jumpTarget(pc, word);
+        break;
+      case 'jr':
+      case 'jr.hb':
+      case 'jalr':
+      case 'jalr.hb':
+        // Read the target before the delay slot can change rs.
+        out.push(w.set(Local.Target, rs()));
+        break;
+      default: {
+        staticTarget = branchTarget(pc, word);
+        switch (likely ? name.slice(0, -1) : name) {
+          case 'beq':
+            condition = w.eq(rs(), rt());
+            break;
+          case 'bne':
+            condition = w.ne(rs(), rt());
+            break;
+          case 'blez':
+            condition = w.leS(rs(), w.const(0));
+            break;
+          case 'bgtz':
+            condition = w.gtS(rs(), w.const(0));
+            break;
+          case 'bltz':
+          case 'bltzal':
+            condition = w.ltS(rs(), w.const(0));
+            break;
+          case 'bgez':
+          case 'bgezal':
+            condition = w.geS(rs(), w.const(0));
+            break;
+          case 'bc1f':
+            condition = w.eqz(fcc());
+            break;
+          case 'bc1t':
+            condition = fcc();
+            break;
+          default:
+            throw new Error(`translate: no branch condition for ${name}`);
+        }
+      }
+    }
+    if (condition) out.push(w.set(Local.Taken, condition));
+    // Link after reading the operands (rs may be $31).
+    if (row.flags & Flag.Link) {
+      const linkRegister = name.startsWith('jalr') ? rdOf(word) : 31;
+      out.push(this.write(linkRegister, w.const(pc + 8)));
+    }
+    const fallthrough = pc + 8;
+    if (likely && condition) {
+      // Not taken: the delay slot is nullified (and not counted).
+      out.push(
+        w.if(
+          w.eqz(w.get(Local.Taken)),
+          w.block(null, [
+            w.set(Local.Budget, w.add(w.get(Local.Budget), w.const(1))),
+            w.set(Local.Pc, w.const(fallthrough)),
+            w.br(DISPATCH_LABEL),
+          ]),
+        ),
+      );
+    }
+    const targetExpr = () => (staticTarget !== undefined ? w.const(staticTarget) : w.get(Local.Target));
+    const slotNpc = () =>
+      condition && !likely ? w.select(w.get(Local.Taken), targetExpr(), w.const(slot.pc + 4)) : targetExpr();
+    out.push(this.instruction(slot, { unexecuted: 1, npc: slotNpc, delaySlot: true }));
+    const next = condition ? w.select(w.get(Local.Taken), targetExpr(), w.const(fallthrough)) : targetExpr();
+    out.push(w.set(Local.Pc, next));
+    if (staticTarget === undefined) {
+      // A register target that is not word-aligned takes an address error in the interpreter.
+      out.push(w.br(EXIT_LABEL_LEAVE, w.and(w.get(Local.Pc), w.const(3))));
+    }
+    out.push(w.br(DISPATCH_LABEL));
+    return w.block(null, out);
+  }
+
+  // ---- one instruction ----
+
+  private instruction(instruction: GuestInstruction, context: SlotContext): Expr {
+    if (!isInline(instruction)) return this.callInterpreter(instruction, context);
+    const w = this.w;
+    const { word } = instruction;
+    const rs = () => this.read(rsOf(word));
+    const rt = () => this.read(rtOf(word));
+    const rd = rdOf(word);
+    const rtIndex = rtOf(word);
+    const imm = simmOf(word);
+    const sa = saOf(word);
+    const hi = this.registers.hi;
+    const lo = this.registers.lo;
+    switch (instruction.row.name) {
+      // SLL rd, rt, sa
+      case 'sll':
+        return rd === 0 ? w.nop() : this.write(rd, w.shl(rt(), w.const(sa)));
+      // SRL rd, rt, sa
+      case 'srl':
+        return this.write(rd, w.shrU(rt(), w.const(sa)));
+      // SRA rd, rt, sa
+      case 'sra':
+        return this.write(rd, w.shrS(rt(), w.const(sa)));
+      // ROTR rd, rt, sa
+      case 'rotr':
+        return this.write(rd, w.rotr(rt(), w.const(sa)));
+      // SLLV rd, rt, rs
+      case 'sllv':
+        return this.write(rd, w.shl(rt(), rs()));
+      // SRLV rd, rt, rs
+      case 'srlv':
+        return this.write(rd, w.shrU(rt(), rs()));
+      // SRAV rd, rt, rs
+      case 'srav':
+        return this.write(rd, w.shrS(rt(), rs()));
+      // ROTRV rd, rt, rs
+      case 'rotrv':
+        return this.write(rd, w.rotr(rt(), rs()));
+      // MOVZ rd, rs, rt
+      case 'movz':
+        return this.write(rd, w.select(w.eqz(rt()), rs(), this.read(rd)));
+      // MOVN rd, rs, rt
+      case 'movn':
+        return this.write(rd, w.select(rt(), rs(), this.read(rd)));
+      // MFHI rd
+      case 'mfhi':
+        return this.write(rd, w.get(hi));
+      // MTHI rs
+      case 'mthi':
+        return w.set(hi, rs());
+      // MFLO rd
+      case 'mflo':
+        return this.write(rd, w.get(lo));
+      // MTLO rs
+      case 'mtlo':
+        return w.set(lo, rs());
+      // MULT rs, rt / MULTU rs, rt
+      case 'mult':
+      case 'multu': {
+        const extend = instruction.row.name === 'mult' ? (e: Expr) => w.extendS(e) : (e: Expr) => w.extendU(e);
+        return w.block(null, [
+          w.set(Local.Product, w.mul64(extend(rs()), extend(rt()))),
+          w.set(lo, w.low32(w.get(Local.Product, 'i64'))),
+          w.set(hi, w.high32(w.get(Local.Product, 'i64'))),
+        ]);
+      }
+      // DIV zero, rs, rt: a zero divisor (or INT_MIN / -1) divides by 1, as the interpreter
+      case 'div':
+        return w.block(null, [
+          w.set(Local.Scratch, rt()),
+          w.set(
+            Local.Scratch,
+            w.select(
+              w.or(w.eqz(w.get(Local.Scratch)), w.and(w.eq(rs(), w.const(-0x8000_0000)), w.eq(w.get(Local.Scratch), w.const(-1)))),
+              w.const(1),
+              w.get(Local.Scratch),
+            ),
+          ),
+          w.set(lo, w.divS(rs(), w.get(Local.Scratch))),
+          w.set(hi, w.remS(rs(), w.get(Local.Scratch))),
+        ]);
+      // DIVU zero, rs, rt
+      case 'divu':
+        return w.block(null, [
+          w.set(Local.Scratch, rt()),
+          w.set(Local.Scratch, w.select(w.eqz(w.get(Local.Scratch)), w.const(1), w.get(Local.Scratch))),
+          w.set(lo, w.divU(rs(), w.get(Local.Scratch))),
+          w.set(hi, w.remU(rs(), w.get(Local.Scratch))),
+        ]);
+      // ADDU rd, rs, rt
+      case 'addu':
+        return this.write(rd, w.add(rs(), rt()));
+      // SUBU rd, rs, rt
+      case 'subu':
+        return this.write(rd, w.sub(rs(), rt()));
+      // AND rd, rs, rt
+      case 'and':
+        return this.write(rd, w.and(rs(), rt()));
+      // OR rd, rs, rt
+      case 'or':
+        return this.write(rd, w.or(rs(), rt()));
+      // XOR rd, rs, rt
+      case 'xor':
+        return this.write(rd, w.xor(rs(), rt()));
+      // NOR rd, rs, rt
+      case 'nor':
+        return this.write(rd, w.xor(w.or(rs(), rt()), w.const(-1)));
+      // SLT rd, rs, rt
+      case 'slt':
+        return this.write(rd, w.ltS(rs(), rt()));
+      // SLTU rd, rs, rt
+      case 'sltu':
+        return this.write(rd, w.ltU(rs(), rt()));
+      // ADDIU rt, rs, imm
+      case 'addiu':
+        return this.write(rtIndex, w.add(rs(), w.const(imm)));
+      // SLTI rt, rs, imm
+      case 'slti':
+        return this.write(rtIndex, w.ltS(rs(), w.const(imm)));
+      // SLTIU rt, rs, imm
+      case 'sltiu':
+        return this.write(rtIndex, w.ltU(rs(), w.const(imm)));
+      // ANDI rt, rs, imm
+      case 'andi':
+        return this.write(rtIndex, w.and(rs(), w.const(word & 0xffff)));
+      // ORI rt, rs, imm
+      case 'ori':
+        return this.write(rtIndex, w.or(rs(), w.const(word & 0xffff)));
+      // XORI rt, rs, imm
+      case 'xori':
+        return this.write(rtIndex, w.xor(rs(), w.const(word & 0xffff)));
+      // LUI rt, imm
+      case 'lui':
+        return this.write(rtIndex, w.const((word & 0xffff) << 16));
+      // MUL rd, rs, rt
+      case 'mul':
+        return this.write(rd, w.mul(rs(), rt()));
+      // CLZ rd, rs
+      case 'clz':
+        return this.write(rd, w.clz(rs()));
+      // CLO rd, rs
+      case 'clo':
+        return this.write(rd, w.clz(w.xor(rs(), w.const(-1))));
+      // SEB rd, rt
+      case 'seb':
+        return this.write(rd, w.extend8(rt()));
+      // SEH rd, rt
+      case 'seh':
+        return this.write(rd, w.extend16(rt()));
+      // WSBH rd, rt
+      case 'wsbh':
+        return this.write(
+          rd,
+          w.or(w.shl(w.and(rt(), w.const(0x00ff_00ff)), w.const(8)), w.and(w.shrU(rt(), w.const(8)), w.const(0x00ff_00ff))),
+        );
+      // EXT rt, rs, pos, size
+      case 'ext': {
+        const msbd = rd;
+        if (sa + msbd > 31) return this.callInterpreter(instruction, context);
+        const shifted = w.shrU(rs(), w.const(sa));
+        return this.write(rtIndex, msbd === 31 ? shifted : w.and(shifted, w.const((1 << (msbd + 1)) - 1)));
+      }
+      // INS rt, rs, pos, size
+      case 'ins': {
+        const msb = rd;
+        if (msb < sa) return this.callInterpreter(instruction, context);
+        const width = msb - sa + 1;
+        const mask = (width === 32 ? -1 : (1 << width) - 1) << sa;
+        return this.write(rtIndex, w.or(w.and(rt(), w.const(~mask)), w.and(w.shl(rs(), w.const(sa)), w.const(mask))));
+      }
+      // LB/LBU/LH/LHU/LW rt, offset(base)
+      case 'lb':
+        return this.load(instruction, context, 1, true);
+      case 'lbu':
+        return this.load(instruction, context, 1, false);
+      case 'lh':
+        return this.load(instruction, context, 2, true);
+      case 'lhu':
+        return this.load(instruction, context, 2, false);
+      case 'lw':
+        return this.load(instruction, context, 4, true);
+      // SB/SH/SW rt, offset(base)
+      case 'sb':
+        return this.store(instruction, context, 1);
+      case 'sh':
+        return this.store(instruction, context, 2);
+      case 'sw':
+        return this.store(instruction, context, 4);
+      // SYNC / PREF: nothing to do in a single-threaded memory model
+      case 'sync':
+      case 'pref':
+        return w.nop();
+      default:
+        throw new Error(`translate: ${instruction.row.name} is marked inline but has no translation`);
+    }
+  }
+
+  /** Permission byte of the page holding Local.Address. */
+  private permission(): Expr {
+    return this.w.load(1, false, this.permsBase, this.w.shrU(this.w.get(Local.Address), this.w.const(PAGE_SHIFT)));
+  }
+
+  private load(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4, signed: boolean): Expr {
+    const w = this.w;
+    const word = instruction.word;
+    const bad = w.or(
+      w.and(w.get(Local.Address), w.const(bytes - 1)),
+      w.eqz(w.and(this.permission(), w.const(Perm.Read))),
+    );
+    return w.block(null, [
+      w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
+      w.if(bad, this.exitBefore(RegionExit.Interpret, instruction.pc, context.npc(), context.delaySlot, context.unexecuted)),
+      this.write(rtOf(word), w.load(bytes, signed, 0, w.get(Local.Address))),
+    ]);
+  }
+
+  private store(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4): Expr {
+    const w = this.w;
+    const word = instruction.word;
+    // Not plainly writable (read-only, unmapped, or holding code): the interpreter does the store.
+    const bad = w.or(
+      w.and(w.get(Local.Address), w.const(bytes - 1)),
+      w.ne(w.and(this.permission(), w.const(Perm.Write | Perm.Code)), w.const(Perm.Write)),
+    );
+    return w.block(null, [
+      w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
+      w.if(bad, this.exitBefore(RegionExit.Interpret, instruction.pc, context.npc(), context.delaySlot, context.unexecuted)),
+      w.store(bytes, 0, w.get(Local.Address), this.read(rtOf(word))),
+    ]);
+  }
+
+  /** Runs the instruction's interpreter handler on the state block. */
+  private callInterpreter(instruction: GuestInstruction, context: SlotContext): Expr {
+    const w = this.w;
+    const call = w.call(
+      'interp',
+      [w.const(instruction.row.id), w.const(instruction.word), w.const(instruction.pc), context.npc(), w.const(context.delaySlot ? 1 : 0)],
+      'i32',
+    );
+    return w.block(null, [
+      ...this.spill(),
+      w.set(Local.Status, call),
+      ...this.reload(),
+      w.if(
+        w.get(Local.Status),
+        w.block(null, [
+          w.set(Local.Status, w.const(RegionExit.Stop)),
+          // The stopped instruction counts as executed, as in the interpreter.
+          w.set(Local.Budget, w.add(w.get(Local.Budget), w.const(context.unexecuted - 1))),
+          w.br(EXIT_LABEL),
+        ]),
+      ),
+    ]);
+  }
+}
+
+/** Where an instruction sits: for exits before it. */
+interface SlotContext {
+  /** Instructions of the block not executed if we exit before this one. */
+  readonly unexecuted: number;
+  /** Builds the address of the instruction after it. */
+  readonly npc: () => Expr;
+  readonly delaySlot: boolean;
+}
+
+export const EXIT_LABEL_LEAVE = 'leave';

@@ -111,7 +111,8 @@ export class JitEngine {
           cpu.pc = this.exitWords[ExitWord.Pc]!;
           cpu.npc = this.exitWords[ExitWord.Npc]!;
           cpu.nextInDelaySlot = this.exitWords[ExitWord.DelaySlot] === 1;
-          if (exit === RegionExit.Leave) continue;
+          // Left the region; with too little budget for its next block, interpret the rest.
+          if (exit === RegionExit.Leave && executed > 0) continue;
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
         } else {
           this.countEntry(pc, region);
@@ -153,7 +154,7 @@ export class JitEngine {
     const blocks = discoverRegion(entries, (address) => words[address >>> 2]!);
     if (blocks.length === 0) return;
     const code = buildRegion(blocks, this.memoryPages, this.cpu.mem.permsBase);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes), this.imports);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), this.imports);
     const run = instance.exports.run as (pc: number, budget: number) => number;
     this.cache.install({ page: code.page, entries: code.entries, blockCount: code.blockCount, run });
     this.stats.blocksCompiled += code.blockCount;

@@ -160,13 +160,13 @@ export class WasmModuleBuilder {
     return this.m.i64.or(a, b);
   }
   shl64(a: Expr, bits: number): Expr {
-    return this.m.i64.shl(a, this.m.i64.const(bits, 0));
+    return this.m.i64.shl(a, this.m.i64.const(BigInt(bits)));
   }
   low32(a: Expr): Expr {
     return this.m.i32.wrap(a);
   }
   high32(a: Expr): Expr {
-    return this.m.i32.wrap(this.m.i64.shr_u(a, this.m.i64.const(32, 0)));
+    return this.m.i32.wrap(this.m.i64.shr_u(a, this.m.i64.const(32n)));
   }
 
   // ---- memory ----

@@ -74,8 +74,8 @@ export class Cpu {
     this.fprSingle = views.fprSingle;
     this.fprDouble = views.fprDouble;
     mem.codeInvalidationListeners.push((page) => this.forgetPage(page));
-    // FIR of a 24Kf with a double-precision FPU: F64, L, W, D, S, processor id 0x93.
-    this.r[StateWord.Fir] = 0x00f3_0000 | 0x9300;
+    // FIR of QEMU's 24Kf: F64, L, W, D, S, processor id 0x93 (0x00739300).
+    this.r[StateWord.Fir] = 0x0073_0000 | 0x9300;
   }
 
   get hi(): number {
@@ -255,6 +255,8 @@ export class Cpu {
         const found = (pc & 3) === 0 ? this.decodedPage(page) : undefined;
         if (found === undefined) {
           this.fetchPage = -1;
+          // An instruction fetch fault: EPC/BD describe the instruction that could not be fetched.
+          this.inDelaySlot = this.nextInDelaySlot;
           status = this.raise((pc & 3) !== 0 ? ExcCode.AdEL : ExcCode.TLBL, pc);
           if (status === Status.Stop) break;
           continue;

@@ -123,11 +123,12 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
     cpu.llAddress = address;
     return OK;
   },
-  // SC rt, offset(base): stores and sets rt = 1 only while the LL link holds
+  // SC rt, offset(base): stores and sets rt = 1 only while the LL link holds for this address.
+  // As QEMU: an SC to another address than the LL's fails without breaking the link.
   sc: (cpu, w) => {
     const address = addressOf(cpu, w);
     const rt = rtOf(w);
-    if (!cpu.llBit) {
+    if (!cpu.llBit || address !== cpu.llAddress) {
       cpu.r[rt] = 0;
       return OK;
     }

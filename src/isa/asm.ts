@@ -19,12 +19,14 @@ function splitOperands(text: string): string[] {
   return trimmed === '' ? [] : trimmed.split(',').map((part) => part.trim());
 }
 
-function encode(row: CompiledRow, values: FieldValues): number {
+/** Places field values into the row's word; undefined when a value does not fit its field. */
+function encode(row: CompiledRow, values: FieldValues): number | undefined {
   let word = row.match;
   for (const [name, value] of Object.entries(values) as [FieldName, number][]) {
     const position = row.fields[name];
     if (!position) continue;
     const fieldMask = position.width === 32 ? 0xffff_ffff : (1 << position.width) - 1;
+    if (value >>> 0 > fieldMask >>> 0) return undefined;
     word |= (value & fieldMask) << position.shift;
   }
   return word >>> 0;
@@ -43,7 +45,11 @@ function tryRow(row: CompiledRow, texts: string[], pc: number, resolve: (t: stri
       return undefined;
     }
     const parsed =
-      kind === 'isize' ? parseInsSize(text, values) : parseOperand(kind, text, pc, resolve);
+      kind === 'isize'
+        ? parseInsSize(text, values)
+        : kind === 'breaklo?'
+          ? parseBreakLow(text, values)
+          : parseOperand(kind, text, pc, resolve);
     if (parsed === undefined) {
       if (optional) continue;
       return undefined;
@@ -53,14 +59,27 @@ function tryRow(row: CompiledRow, texts: string[], pc: number, resolve: (t: stri
   }
   if (textIndex !== texts.length) return undefined;
   const word = encode(row, values);
-  return ((word & row.mask) >>> 0) === row.match ? word : undefined;
+  return word !== undefined && ((word & row.mask) >>> 0) === row.match ? word : undefined;
 }
 
+/**
+ * INS's size gives msb = lsb + size - 1. objdump shows an encoding with msb < lsb (reserved) as a
+ * 32-bit wrapped size (`ins zero,zero,0x1f,0xffffffe2`); that spelling parses back to its msb.
+ */
 function parseInsSize(text: string, values: FieldValues): FieldValues | undefined {
-  const size = parseNumber(text);
-  const lsb = values.lsb ?? 0;
-  if (size === undefined || size < 1 || lsb + size > 32) return undefined;
-  return { msb: lsb + size - 1 };
+  const value = parseNumber(text);
+  if (value === undefined || !Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) return undefined;
+  const size = value | 0;
+  const msb = (values.lsb ?? 0) + size - 1;
+  if (msb < 0 || msb > 31) return undefined;
+  return { msb };
+}
+
+/** BREAK's second code half joins the first one's bits (`break 0x7,0x1`). */
+function parseBreakLow(text: string, values: FieldValues): FieldValues | undefined {
+  const low = parseNumber(text);
+  if (low === undefined || !Number.isInteger(low) || low < 0 || low > 0x3ff) return undefined;
+  return { code: (values.code ?? 0) | low };
 }
 
 /**
@@ -68,7 +87,7 @@ function parseInsSize(text: string, values: FieldValues): FieldValues | undefine
  * branch and jump targets. Numeric targets are absolute addresses, as objdump prints them.
  */
 export function assemble(text: string, pc = 0, labels: ReadonlyMap<string, number> = new Map()): number {
-  const match = /^\s*([a-z0-9.]+)\s*(.*)$/i.exec(text);
+  const match = /^\s*([a-z0-9._]+)\s*(.*)$/i.exec(text);
   if (!match) throw new AssemblyError(`cannot parse "${text}"`);
   const mnemonic = match[1]!.toLowerCase();
   const rows = ROWS_BY_MNEMONIC.get(mnemonic);

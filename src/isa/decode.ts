@@ -125,7 +125,7 @@ function groupByOpcode(rows: readonly CompiledRow[]): CompiledRow[][] {
 }
 
 const EXECUTABLE_GROUPS = groupByOpcode(ROWS.filter((row) => !row.isAlias));
-const DISASSEMBLY_GROUPS = groupByOpcode(ROWS);
+const DISASSEMBLY_GROUPS = groupByOpcode(ROWS.filter((row) => row.row.asmOnly !== true));
 
 /** Sentinel returned for words that match no row (a Reserved Instruction). */
 export const RESERVED = -1;

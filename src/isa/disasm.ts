@@ -4,10 +4,10 @@
 import { decodeForDisassembly, RESERVED, ROWS } from './decode.js';
 import { formatOperand, operandKinds } from './operands.js';
 
-/** Disassembles one word at address `pc`. Unknown words print as objdump does: `0x...`. */
+/** Disassembles one word at address `pc`. Unknown words print as objdump does: `.word\t0x...`. */
 export function disassemble(word: number, pc = 0): string {
   const id = decodeForDisassembly(word >>> 0);
-  if (id === RESERVED) return `0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+  if (id === RESERVED) return `.word\t0x${(word >>> 0).toString(16)}`;
   const row = ROWS[id]!;
   const operands: string[] = [];
   for (const kind of operandKinds(row)) {

@@ -10,25 +10,71 @@ export const GPR_NAMES = [
   't8', 't9', 'k0', 'k1', 'gp', 'sp', 's8', 'ra',
 ] as const;
 
-/** CP0 register names objdump uses for MIPS32r2, keyed by `rd * 8 + sel`. */
-export const CP0_NAMES: ReadonlyMap<number, string> = new Map([
-  [0 * 8, 'c0_index'], [1 * 8, 'c0_random'], [2 * 8, 'c0_entrylo0'], [3 * 8, 'c0_entrylo1'],
-  [4 * 8, 'c0_context'], [4 * 8 + 2, 'c0_userlocal'], [5 * 8, 'c0_pagemask'], [5 * 8 + 1, 'c0_pagegrain'],
-  [6 * 8, 'c0_wired'], [7 * 8, 'c0_hwrena'], [8 * 8, 'c0_badvaddr'], [9 * 8, 'c0_count'],
-  [10 * 8, 'c0_entryhi'], [11 * 8, 'c0_compare'], [12 * 8, 'c0_status'], [12 * 8 + 1, 'c0_intctl'],
-  [12 * 8 + 2, 'c0_srsctl'], [12 * 8 + 3, 'c0_srsmap'], [13 * 8, 'c0_cause'], [14 * 8, 'c0_epc'],
-  [15 * 8, 'c0_prid'], [15 * 8 + 1, 'c0_ebase'], [16 * 8, 'c0_config'], [16 * 8 + 1, 'c0_config1'],
-  [16 * 8 + 2, 'c0_config2'], [16 * 8 + 3, 'c0_config3'], [17 * 8, 'c0_lladdr'], [18 * 8, 'c0_watchlo'],
-  [19 * 8, 'c0_watchhi'], [23 * 8, 'c0_debug'], [24 * 8, 'c0_depc'], [25 * 8, 'c0_perfcnt'],
-  [26 * 8, 'c0_errctl'], [27 * 8, 'c0_cacheerr'], [28 * 8, 'c0_taglo'], [28 * 8 + 1, 'c0_datalo'],
-  [29 * 8, 'c0_taghi'], [29 * 8 + 1, 'c0_datahi'], [30 * 8, 'c0_errorepc'], [31 * 8, 'c0_desave'],
-]);
+/**
+ * CP0 register names as `mipsel-linux-gnu-objdump` (binutils 2.40) prints them for MIPS32r2,
+ * keyed by `rd * 8 + sel` (read off objdump's output for every rd/sel). A name may carry its
+ * select (`c0_perfcnt,1`); registers without a name print as `$rd` or `$rd,sel`.
+ */
+export const CP0_NAMES: ReadonlyMap<number, string> = (() => {
+  const base = [
+    'c0_index', 'c0_random', 'c0_entrylo0', 'c0_entrylo1', 'c0_context', 'c0_pagemask', 'c0_wired', 'c0_hwrena',
+    'c0_badvaddr', 'c0_count', 'c0_entryhi', 'c0_compare', 'c0_status', 'c0_cause', 'c0_epc', 'c0_prid',
+    'c0_config', 'c0_lladdr', 'c0_watchlo', 'c0_watchhi', 'c0_xcontext', '', '', 'c0_debug',
+    'c0_depc', 'c0_perfcnt', 'c0_errctl', 'c0_cacheerr', 'c0_taglo', 'c0_taghi', 'c0_errorepc', 'c0_desave',
+  ];
+  const selected: [number, number, string][] = [
+    [0, 1, 'c0_mvpcontrol'], [0, 2, 'c0_mvpconf0'], [0, 3, 'c0_mvpconf1'],
+    [1, 1, 'c0_vpecontrol'], [1, 2, 'c0_vpeconf0'], [1, 3, 'c0_vpeconf1'], [1, 4, 'c0_yqmask'],
+    [1, 5, 'c0_vpeschedule'], [1, 6, 'c0_vpeschefback'],
+    [2, 1, 'c0_tcstatus'], [2, 2, 'c0_tcbind'], [2, 3, 'c0_tcrestart'], [2, 4, 'c0_tchalt'],
+    [2, 5, 'c0_tccontext'], [2, 6, 'c0_tcschedule'], [2, 7, 'c0_tcschefback'],
+    [4, 1, 'c0_contextconfig'], [5, 1, 'c0_pagegrain'],
+    [6, 1, 'c0_srsconf0'], [6, 2, 'c0_srsconf1'], [6, 3, 'c0_srsconf2'], [6, 4, 'c0_srsconf3'], [6, 5, 'c0_srsconf4'],
+    [12, 1, 'c0_intctl'], [12, 2, 'c0_srsctl'], [12, 3, 'c0_srsmap'], [15, 1, 'c0_ebase'],
+    [16, 1, 'c0_config1'], [16, 2, 'c0_config2'], [16, 3, 'c0_config3'],
+    [23, 1, 'c0_tracecontrol'], [23, 2, 'c0_tracecontrol2'], [23, 3, 'c0_usertracedata'], [23, 4, 'c0_tracebpc'],
+    [28, 1, 'c0_datalo'], [28, 2, 'c0_taglo1'], [28, 3, 'c0_datalo1'], [28, 4, 'c0_taglo2'], [28, 5, 'c0_datalo2'],
+    [28, 6, 'c0_taglo3'], [28, 7, 'c0_datalo3'],
+    [29, 1, 'c0_datahi'], [29, 2, 'c0_taghi1'], [29, 3, 'c0_datahi1'], [29, 4, 'c0_taghi2'], [29, 5, 'c0_datahi2'],
+    [29, 6, 'c0_taghi3'], [29, 7, 'c0_datahi3'],
+  ];
+  const names = new Map<number, string>();
+  base.forEach((name, rd) => {
+    if (name !== '') names.set(rd * 8, name);
+  });
+  for (const [rd, sel, name] of selected) names.set(rd * 8 + sel, name);
+  // Registers whose other selects objdump shows as the base name plus the select.
+  for (const [rd, last] of [[18, 7], [19, 7], [25, 7], [27, 3]] as const) {
+    for (let sel = 1; sel <= last; sel++) names.set(rd * 8 + sel, `${base[rd]},${sel}`);
+  }
+  return names;
+})();
 
-const CP0_BY_NAME = new Map([...CP0_NAMES].map(([key, name]) => [name, key]));
+/** How objdump shows CP0 register rd/sel: a name, possibly with `,sel`, or `$rd[,sel]`. */
+function cp0Display(rd: number, sel: number): string {
+  return CP0_NAMES.get(rd * 8 + sel) ?? (sel === 0 ? `$${rd}` : `$${rd},${sel}`);
+}
+
+// Names with a `,sel` suffix are parsed as their base name followed by a separate select operand.
+const CP0_BY_NAME = new Map([...CP0_NAMES].filter(([, name]) => !name.includes(',')).map(([key, name]) => [name, key]));
+/** FPU control register names objdump prints for CFC1/CTC1; others print as `$n`. */
 const FCR_NAMES = new Map([
   [0, 'c1_fir'],
+  [1, 'c1_ufr'],
+  [4, 'c1_unfr'],
+  [25, 'c1_fccr'],
+  [26, 'c1_fexr'],
+  [28, 'c1_fenr'],
   [31, 'c1_fcsr'],
 ]);
+/** Hardware register names objdump prints for RDHWR; others print as `$n`. */
+const HWR_NAMES = new Map([
+  [0, 'hwr_cpunum'],
+  [1, 'hwr_synci_step'],
+  [2, 'hwr_cc'],
+  [3, 'hwr_ccres'],
+]);
+const HWR_BY_NAME = new Map([...HWR_NAMES].map(([number, name]) => [name, number]));
 const FCR_BY_NAME = new Map([...FCR_NAMES].map(([number, name]) => [name, number]));
 
 const hex = (value: number) => `0x${(value >>> 0).toString(16)}`;
@@ -63,6 +109,13 @@ export function formatOperand(kind: string, row: CompiledRow, word: number, cont
       return GPR_NAMES[get(kind)]!;
     case 'zero':
       return 'zero';
+    case 'clzdest': {
+      // objdump: the register when rd = rt or one of them is zero, else "rd or rt".
+      const rd = get('rd');
+      const rt = get('rt');
+      if (rd === rt || rt === 0) return GPR_NAMES[rd]!;
+      return rd === 0 ? GPR_NAMES[rt]! : `${GPR_NAMES[rd]!} or ${GPR_NAMES[rt]!}`;
+    }
     case 'fs':
     case 'ft':
     case 'fd':
@@ -73,6 +126,7 @@ export function formatOperand(kind: string, row: CompiledRow, word: number, cont
     case 'simm':
       return String(signed16(get('imm')));
     case 'uimm':
+    case 'xuimm':
       return hex(get('imm'));
     case 'branch':
       return branchTarget(context.pc, word).toString(16);
@@ -82,29 +136,27 @@ export function formatOperand(kind: string, row: CompiledRow, word: number, cont
       const code = get('code');
       return code === 0 ? undefined : hex(code);
     }
-    case 'breakcode': {
+    // BREAK's 20-bit code shows as two 10-bit halves: `break 0x7`, `break 0x7,0x1`, `break 0x0,0x5`.
+    case 'breakhi?': {
       const code = get('code');
-      const high = code >>> 10;
-      const low = code & 0x3ff;
-      if (code === 0) return undefined;
-      return low === 0 ? hex(high) : `${hex(high)},${hex(low)}`;
+      return code === 0 ? undefined : hex(code >>> 10);
+    }
+    case 'breaklo?': {
+      const low = get('code') & 0x3ff;
+      return low === 0 ? undefined : hex(low);
     }
     case 'code10?': {
       const code = get('code');
       return code === 0 ? undefined : hex(code);
     }
-    case 'c0': {
-      const rd = get('rd');
-      const sel = get('sel');
-      return CP0_NAMES.get(rd * 8 + sel) ?? `$${rd}`;
+    case 'c0':
+      return cp0Display(get('rd'), get('sel')).split(',')[0];
+    case 'sel?':
+      return cp0Display(get('rd'), get('sel')).split(',')[1];
+    case 'hwr': {
+      const number = get('rd');
+      return HWR_NAMES.get(number) ?? `$${number}`;
     }
-    case 'sel?': {
-      const rd = get('rd');
-      const sel = get('sel');
-      return CP0_NAMES.has(rd * 8 + sel) || sel === 0 ? undefined : String(sel);
-    }
-    case 'hwr':
-      return `$${get('rd')}`;
     case 'fcr': {
       const number = get('rd');
       return FCR_NAMES.get(number) ?? `$${number}`;
@@ -206,6 +258,13 @@ export function parseOperand(
     }
     case 'zero':
       return parseGpr(text) === 0 ? {} : undefined;
+    case 'clzdest': {
+      // "rd" sets both fields; objdump's "rd or rt" (fields that differ) parses back too.
+      const parts = text.split(/\s+or\s+/);
+      const rd = parseGpr(parts[0]!.trim());
+      const rt = parts.length === 2 ? parseGpr(parts[1]!.trim()) : rd;
+      return rd === undefined || rt === undefined || parts.length > 2 ? undefined : { rd, rt };
+    }
     case 'fs':
     case 'ft':
     case 'fd':
@@ -225,6 +284,11 @@ export function parseOperand(
       const value = number();
       return inRange(value, 0, 0xffff) ? { imm: value } : undefined;
     }
+    case 'xuimm': {
+      // Hex only: `li rt,0x10` is the ORI form, `li rt,16` the ADDIU one (as objdump spells them).
+      const value = /^0x/i.test(text.trim()) ? number() : undefined;
+      return inRange(value, 0, 0xffff) ? { imm: value } : undefined;
+    }
     case 'branch': {
       const target = resolve(text);
       if (target === undefined) return undefined;
@@ -242,10 +306,9 @@ export function parseOperand(
       const value = number();
       return inRange(value, 0, 0xfffff) ? { code: value } : undefined;
     }
-    case 'breakcode': {
-      const parts = text.split(/\s*;\s*/);
-      const high = parseNumber(parts[0]!);
-      return inRange(high, 0, 0x3ff) ? { code: high << 10 } : undefined;
+    case 'breakhi?': {
+      const value = number();
+      return inRange(value, 0, 0x3ff) ? { code: value << 10 } : undefined;
     }
     case 'code10?': {
       const value = number();
@@ -262,6 +325,8 @@ export function parseOperand(
       return inRange(value, 0, 7) ? { sel: value } : undefined;
     }
     case 'hwr': {
+      const named = HWR_BY_NAME.get(text);
+      if (named !== undefined) return { rd: named };
       const register = /^\$(\d+)$/.exec(text);
       return register && Number(register[1]) < 32 ? { rd: Number(register[1]) } : undefined;
     }

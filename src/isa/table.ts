@@ -8,7 +8,8 @@
 //   S fs  T ft  D fd  R fr (FPU)        C condition code (cc) n CP0 select
 //   m    msb / msbd (EXT, INS)          l lsb (EXT, INS)      h hint / cache op / sync stype
 // Operands use the objdump spelling: rs rt rd fs ft fd fr sa simm uimm offset(rs) branch jump
-// code code10 c0 sel cc cc? hwr pos size isize hint fcr.
+// xuimm code? code10? breakhi? breaklo? clzdest c0 sel? cc cc? hwr pos size isize hint hint? fcr
+// (a trailing ? marks an operand objdump omits when it is zero).
 // Aliases (objdump pseudo-instructions such as `move`, `nop`, `b`) are disassembly/assembly only:
 // they name the real row they are a special case of.
 
@@ -48,6 +49,8 @@ export interface TableRow {
   readonly flags: number;
   /** For aliases: the `name` of the row that executes it. */
   readonly aliasOf?: string;
+  /** An alias the assembler accepts but objdump never prints (the disassembler skips it). */
+  readonly asmOnly?: boolean;
 }
 
 const R = (name: string, pattern: string, operands: string, flags: number = Flag.None): TableRow => ({
@@ -159,7 +162,12 @@ export const TABLE: readonly TableRow[] = [
   R('movz', '000000 sssss ttttt ddddd 00000 001010', 'rd, rs, rt'),
   R('movn', '000000 sssss ttttt ddddd 00000 001011', 'rd, rs, rt'),
   R('syscall', '000000 cccccccccccccccccccc 001100', 'code?', Flag.Exits | Flag.EndsBlock),
-  R('break', '000000 cccccccccccccccccccc 001101', 'breakcode', Flag.Exits | Flag.EndsBlock),
+  R('break', '000000 cccccccccccccccccccc 001101', 'breakhi?, breaklo?', Flag.Exits | Flag.EndsBlock),
+  A('sync_wmb', 'sync', '000000 00000 00000 00000 00100 001111', ''),
+  A('sync_mb', 'sync', '000000 00000 00000 00000 10000 001111', ''),
+  A('sync_acquire', 'sync', '000000 00000 00000 00000 10001 001111', ''),
+  A('sync_release', 'sync', '000000 00000 00000 00000 10010 001111', ''),
+  A('sync_rmb', 'sync', '000000 00000 00000 00000 10011 001111', ''),
   R('sync', '000000 00000 00000 00000 hhhhh 001111', 'hint?'),
   R('mfhi', '000000 00000 00000 ddddd 00000 010000', 'rd'),
   R('mthi', '000000 sssss 00000 00000 00000 010001', 'rs'),
@@ -180,7 +188,8 @@ export const TABLE: readonly TableRow[] = [
   A('move-or', 'or', '000000 sssss 00000 ddddd 00000 100101', 'rd, rs'),
   R('or', '000000 sssss ttttt ddddd 00000 100101', 'rd, rs, rt'),
   R('xor', '000000 sssss ttttt ddddd 00000 100110', 'rd, rs, rt'),
-  A('not', 'nor', '000000 sssss 00000 ddddd 00000 100111', 'rd, rs'),
+  // objdump lists `nor` before `not`, so it always prints `nor d,s,zero`; `not` only assembles.
+  { ...A('not', 'nor', '000000 sssss 00000 ddddd 00000 100111', 'rd, rs'), asmOnly: true },
   R('nor', '000000 sssss ttttt ddddd 00000 100111', 'rd, rs, rt'),
   R('slt', '000000 sssss ttttt ddddd 00000 101010', 'rd, rs, rt'),
   R('sltu', '000000 sssss ttttt ddddd 00000 101011', 'rd, rs, rt'),
@@ -213,6 +222,8 @@ export const TABLE: readonly TableRow[] = [
   R('j', '000010 jjjjjjjjjjjjjjjjjjjjjjjjjj', 'jump', B),
   R('jal', '000011 jjjjjjjjjjjjjjjjjjjjjjjjjj', 'jump', B | Flag.Link),
   A('b', 'beq', '000100 00000 00000 iiiiiiiiiiiiiiii', 'branch'),
+  // objdump prints `b` for BGEZ zero as well; listed after `b` so that `b` assembles to BEQ.
+  A('b-bgez', 'bgez', '000001 00000 00001 iiiiiiiiiiiiiiii', 'branch'),
   A('beqz', 'beq', '000100 sssss 00000 iiiiiiiiiiiiiiii', 'rs, branch'),
   R('beq', '000100 sssss ttttt iiiiiiiiiiiiiiii', 'rs, rt, branch', B),
   A('bnez', 'bne', '000101 sssss 00000 iiiiiiiiiiiiiiii', 'rs, branch'),
@@ -220,12 +231,14 @@ export const TABLE: readonly TableRow[] = [
   R('blez', '000110 sssss 00000 iiiiiiiiiiiiiiii', 'rs, branch', B),
   R('bgtz', '000111 sssss 00000 iiiiiiiiiiiiiiii', 'rs, branch', B),
   R('addi', '001000 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, simm', Flag.MayTrap),
+  // objdump prints `li rt,0x...` (hex) for ORI and `li rt,N` (decimal) for ADDIU; the assembler
+  // tries the ORI form first and it takes only hex text, so both spellings assemble back exactly.
+  A('li-ori', 'ori', '001101 00000 ttttt iiiiiiiiiiiiiiii', 'rt, xuimm'),
   A('li', 'addiu', '001001 00000 ttttt iiiiiiiiiiiiiiii', 'rt, simm'),
   R('addiu', '001001 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, simm'),
   R('slti', '001010 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, simm'),
   R('sltiu', '001011 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, simm'),
   R('andi', '001100 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, uimm'),
-  A('li-ori', 'ori', '001101 00000 ttttt iiiiiiiiiiiiiiii', 'rt, uimm'),
   R('ori', '001101 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, uimm'),
   R('xori', '001110 sssss ttttt iiiiiiiiiiiiiiii', 'rt, rs, uimm'),
   R('lui', '001111 00000 ttttt iiiiiiiiiiiiiiii', 'rt, uimm'),
@@ -245,7 +258,8 @@ export const TABLE: readonly TableRow[] = [
   R('tlbp', '010000 1 0000000000000000000 001000', '', P),
   R('eret', '010000 1 0000000000000000000 011000', '', P | Flag.ChangesMode | Flag.EndsBlock | Flag.Exits),
   R('deret', '010000 1 0000000000000000000 011111', '', P | Flag.ChangesMode | Flag.EndsBlock | Flag.Exits),
-  R('wait', '010000 1 0000000000000000000 100000', '', P | Flag.EndsBlock | Flag.Exits),
+  // WAIT's bits 24..6 are an implementation-dependent code (objdump: `wait 0x58180`).
+  R('wait', '010000 1 ccccccccccccccccccc 100000', 'code?', P | Flag.EndsBlock | Flag.Exits),
 
   // ---- COP1 moves and branches (opcode 010001) ----
   R('mfc1', '010001 00000 ttttt SSSSS 00000000000', 'rt, fs', F),
@@ -283,8 +297,9 @@ export const TABLE: readonly TableRow[] = [
   R('mul', '011100 sssss ttttt ddddd 00000 000010', 'rd, rs, rt'),
   R('msub', '011100 sssss ttttt 00000 00000 000100', 'rs, rt'),
   R('msubu', '011100 sssss ttttt 00000 00000 000101', 'rs, rt'),
-  R('clz', '011100 sssss ttttt ddddd 00000 100000', 'rd, rs'),
-  R('clo', '011100 sssss ttttt ddddd 00000 100001', 'rd, rs'),
+  // CLZ/CLO encode the destination in both rd and rt (execution uses rd); see operand `clzdest`.
+  R('clz', '011100 sssss ttttt ddddd 00000 100000', 'clzdest, rs'),
+  R('clo', '011100 sssss ttttt ddddd 00000 100001', 'clzdest, rs'),
   R('sdbbp', '011100 cccccccccccccccccccc 111111', 'code?', Flag.Exits | Flag.EndsBlock),
 
   // ---- SPECIAL3 (opcode 011111) ----

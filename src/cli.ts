@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The mipsjit command line: `mipsjit run [options] prog [args...]` runs a static mipsel Linux program
+// like qemu-mipsel (stdio and environment pass through; the exit status is the guest's).
+// Bad input gives one line on stderr and exit status 2, never a stack trace.
+
+import { INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+
+const USAGE = `usage: mipsjit run [--engine interp|jit] [--stats] [--trace N] [--max-instructions N] prog [args...]
+
+Runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
+
+options:
+  --engine interp|jit     execution engine (default: interp; the JIT is not built yet)
+  --stats                 print instruction count, time and speed to stderr at exit
+  --trace N               print the first N executed instructions to stderr
+  --max-instructions N    stop after N instructions (exit status ${INSTRUCTION_LIMIT_STATUS})
+  -h, --help              show this help
+`;
+
+/** A usage error: reported as one line, exit status 2. */
+class UsageError extends Error {}
+
+interface RunCommand {
+  engine: 'interp' | 'jit';
+  stats: boolean;
+  trace: number;
+  maxInstructions: number | undefined;
+  program: string;
+  args: string[];
+}
+
+function parseCount(option: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${option} needs a non-negative integer`);
+  return Number(value);
+}
+
+function parseRun(argv: string[]): RunCommand {
+  const command: RunCommand = { engine: 'interp', stats: false, trace: 0, maxInstructions: undefined, program: '', args: [] };
+  let index = 0;
+  while (index < argv.length) {
+    const argument = argv[index]!;
+    if (argument === '--') {
+      index++;
+      break;
+    }
+    if (!argument.startsWith('-') || argument === '-') break;
+    const [name, inlineValue] = argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    const value = (): string | undefined => inlineValue ?? argv[++index];
+    switch (name) {
+      case '--engine': {
+        const engine = value();
+        if (engine !== 'interp' && engine !== 'jit') throw new UsageError(`--engine must be interp or jit`);
+        command.engine = engine;
+        break;
+      }
+      case '--stats':
+        command.stats = true;
+        break;
+      case '--trace':
+        command.trace = parseCount('--trace', value());
+        break;
+      case '--max-instructions':
+        command.maxInstructions = parseCount('--max-instructions', value());
+        break;
+      case '-h':
+      case '--help':
+        process.stdout.write(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new UsageError(`unknown option ${argument}`);
+    }
+    index++;
+  }
+  const program = argv[index];
+  if (program === undefined) throw new UsageError('run: missing program');
+  command.program = program;
+  command.args = argv.slice(index + 1);
+  return command;
+}
+
+/**
+ * The host environment for the guest, in reverse order: qemu-mipsel's envlist hands the guest its
+ * environment last variable first, and we match the oracle (`busybox env` prints the same).
+ */
+function hostEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env).reverse()) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+function main(argv: string[]): number {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
+    (verb === undefined ? process.stderr : process.stdout).write(USAGE);
+    return verb === undefined ? 2 : 0;
+  }
+  if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
+  const command = parseRun(rest);
+  if (command.engine === 'jit') process.stderr.write('mipsjit: JIT not built yet; using the interpreter\n');
+  const result = runProgram({
+    path: command.program,
+    argv: [command.program, ...command.args],
+    env: hostEnvironment(),
+    engine: command.engine,
+    trace: command.trace,
+    ...(command.maxInstructions !== undefined ? { maxInstructions: command.maxInstructions } : {}),
+  });
+  if (command.stats) {
+    const mips = result.seconds > 0 ? result.instructions / result.seconds / 1e6 : 0;
+    process.stderr.write(`mipsjit: ${result.instructions} instructions in ${result.seconds.toFixed(3)} s, ${mips.toFixed(1)} MIPS (interp)\n`);
+  }
+  return result.exitStatus;
+}
+
+let status: number;
+try {
+  status = main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);
+    status = 2;
+  } else if (error instanceof LoadError) {
+    process.stderr.write(`mipsjit: ${error.message}\n`);
+    status = 2;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mipsjit: internal error: ${message}\n`);
+    status = 70;
+  }
+}
+process.exitCode = status;

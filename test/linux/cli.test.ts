@@ -1,0 +1,62 @@
+// The command line: usage errors and unloadable programs give one line on stderr and status 2;
+// a guest's exit status and output pass through.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('mipsjit CLI', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-cli-'));
+  const bad: [string, string[], RegExp][] = [
+    ['a missing file', ['run', path.join(scratch, 'missing')], /no such file/],
+    ['a text file', ['run', path.join(root, 'package.json')], /not an ELF file/],
+    ['no program', ['run'], /missing program/],
+    ['an unknown option', ['run', '--bogus', 'x'], /unknown option --bogus/],
+    ['an unknown engine', ['run', '--engine', 'fast', 'x'], /--engine must be interp or jit/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(`rejects ${name} with one line and status 2`, () => {
+      const result = cli(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }, 30_000);
+  }
+
+  it('rejects a truncated ELF', () => {
+    const file = path.join(scratch, 'truncated');
+    fs.writeFileSync(file, fs.readFileSync(path.join(root, 'test/guest/bin/t_int')).subarray(0, 100));
+    const result = cli('run', file);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/truncated program headers/);
+  }, 30_000);
+
+  it('passes the exit status through and prints --stats as one line', () => {
+    const result = cli('run', '--stats', '--engine', 'jit', 'test/guest/bin/t_sys', 'exit42');
+    expect(result.status).toBe(42);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe('mipsjit: JIT not built yet; using the interpreter');
+    expect(lines.at(-1)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(interp\)$/);
+  }, 30_000);
+
+  it('--trace prints the first instructions with their disassembly', () => {
+    const result = cli('run', '--trace', '2', 'test/guest/bin/t_sys', 'exit42');
+    const traced = result.stderr.split('\n').filter((line) => line.startsWith('mipsjit: trace'));
+    expect(traced).toHaveLength(2);
+    expect(traced[0]).toMatch(/^mipsjit: trace [0-9a-f]{8}: [0-9a-f]{8}  \S/);
+  }, 30_000);
+
+  it('prints usage for --help', () => {
+    const result = cli('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: mipsjit run/);
+  }, 30_000);
+});

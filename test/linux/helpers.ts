@@ -1,0 +1,83 @@
+// Shared helpers for the Linux user-mode tests: a minimal ELF writer for assembled code, and
+// runProgram with the guest's stdio captured in temporary files.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { runProgram, type RunOptions, type RunResult } from '../../src/linux/process.js';
+
+export const CODE_BASE = 0x40_0000;
+
+/** A static ELF32 LE MIPS executable with one R+X PT_LOAD holding `code` at CODE_BASE + 0x1000. */
+export function makeElf(code: Uint8Array, options: { data?: Uint8Array } = {}): Uint8Array {
+  const headerSize = 52;
+  const phnum = options.data ? 2 : 1;
+  const codeOffset = 0x1000;
+  const dataOffset = codeOffset + ((code.length + 0xfff) & ~0xfff);
+  const total = options.data ? dataOffset + options.data.length : codeOffset + code.length;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  bytes.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+  view.setUint16(16, 2, true); // ET_EXEC
+  view.setUint16(18, 8, true); // EM_MIPS
+  view.setUint32(20, 1, true);
+  view.setUint32(24, CODE_BASE + codeOffset, true);
+  view.setUint32(28, headerSize, true);
+  view.setUint32(36, 0x7000_1007, true); // noreorder, pic, cpic, o32, mips32r2
+  view.setUint16(40, headerSize, true);
+  view.setUint16(42, 32, true);
+  view.setUint16(44, phnum, true);
+  const programHeader = (index: number, offset: number, vaddr: number, filesz: number, memsz: number, flags: number): void => {
+    const at = headerSize + index * 32;
+    view.setUint32(at, 1, true);
+    view.setUint32(at + 4, offset, true);
+    view.setUint32(at + 8, vaddr, true);
+    view.setUint32(at + 12, vaddr, true);
+    view.setUint32(at + 16, filesz, true);
+    view.setUint32(at + 20, memsz, true);
+    view.setUint32(at + 24, flags, true);
+    view.setUint32(at + 28, 0x1000, true);
+  };
+  programHeader(0, 0, CODE_BASE, codeOffset + code.length, codeOffset + code.length, 5);
+  if (options.data) programHeader(1, dataOffset, CODE_BASE + dataOffset, options.data.length, options.data.length + 0x2000, 6);
+  bytes.set(code, codeOffset);
+  if (options.data) bytes.set(options.data, dataOffset);
+  return bytes;
+}
+
+/** Assembles `source` (objdump syntax) into an ELF file in a temporary directory; returns its path. */
+export function assembleToElf(source: string): string {
+  const words = assembleProgram(source, CODE_BASE + 0x1000);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-elf-')), 'prog');
+  fs.writeFileSync(file, makeElf(new Uint8Array(words.buffer, words.byteOffset, words.byteLength)), { mode: 0o755 });
+  return file;
+}
+
+export interface CapturedRun extends RunResult {
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/** Runs a program in-process with stdin from `stdin` and stdout/stderr captured. */
+export function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stderr'> & { stdin?: string | Buffer }): CapturedRun {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-run-'));
+  const inPath = path.join(directory, 'stdin');
+  fs.writeFileSync(inPath, options.stdin ?? '');
+  const stdin = fs.openSync(inPath, 'r');
+  const stdout = fs.openSync(path.join(directory, 'stdout'), 'w+');
+  const stderr = fs.openSync(path.join(directory, 'stderr'), 'w+');
+  try {
+    const { stdin: _ignored, ...rest } = options;
+    const result = runProgram({ ...rest, stdin, stdout, stderr });
+    return {
+      ...result,
+      stdout: fs.readFileSync(path.join(directory, 'stdout')),
+      stderr: fs.readFileSync(path.join(directory, 'stderr')),
+    };
+  } finally {
+    fs.closeSync(stdin);
+    fs.closeSync(stdout);
+    fs.closeSync(stderr);
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}

@@ -10,7 +10,7 @@ const USAGE = `usage: mipsjit run [--engine interp|jit] [--stats] [--trace N] [-
 Runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
 
 options:
-  --engine interp|jit     execution engine (default: interp; the JIT is not built yet)
+  --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
   --stats                 print instruction count, time and speed to stderr at exit
   --trace N               print the first N executed instructions to stderr
   --max-instructions N    stop after N instructions (exit status ${INSTRUCTION_LIMIT_STATUS})
@@ -35,7 +35,7 @@ function parseCount(option: string, value: string | undefined): number {
 }
 
 function parseRun(argv: string[]): RunCommand {
-  const command: RunCommand = { engine: 'interp', stats: false, trace: 0, maxInstructions: undefined, program: '', args: [] };
+  const command: RunCommand = { engine: 'jit', stats: false, trace: 0, maxInstructions: undefined, program: '', args: [] };
   let index = 0;
   while (index < argv.length) {
     const argument = argv[index]!;
@@ -89,7 +89,7 @@ function hostEnvironment(): Record<string, string> {
   return env;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
     (verb === undefined ? process.stderr : process.stdout).write(USAGE);
@@ -97,8 +97,7 @@ function main(argv: string[]): number {
   }
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
-  if (command.engine === 'jit') process.stderr.write('mipsjit: JIT not built yet; using the interpreter\n');
-  const result = runProgram({
+  const result = await runProgram({
     path: command.program,
     argv: [command.program, ...command.args],
     env: hostEnvironment(),
@@ -108,14 +107,24 @@ function main(argv: string[]): number {
   });
   if (command.stats) {
     const mips = result.seconds > 0 ? result.instructions / result.seconds / 1e6 : 0;
-    process.stderr.write(`mipsjit: ${result.instructions} instructions in ${result.seconds.toFixed(3)} s, ${mips.toFixed(1)} MIPS (interp)\n`);
+    process.stderr.write(`mipsjit: ${result.instructions} instructions in ${result.seconds.toFixed(3)} s, ${mips.toFixed(1)} MIPS (${command.engine})\n`);
+    const jit = result.jit;
+    if (jit) {
+      const perBlock = jit.blocksCompiled > 0 ? (jit.compileSeconds * 1e6) / jit.blocksCompiled : 0;
+      const share = result.instructions > 0 ? (100 * jit.compiledInstructions) / result.instructions : 0;
+      process.stderr.write(
+        `mipsjit: jit: ${jit.blocksCompiled} blocks in ${jit.regionsCompiled} modules (${jit.liveRegions} live), ` +
+          `compile ${(jit.compileSeconds * 1000).toFixed(1)} ms (${perBlock.toFixed(0)} us/block), ` +
+          `${share.toFixed(1)}% of instructions in compiled code\n`,
+      );
+    }
   }
   return result.exitStatus;
 }
 
 let status: number;
 try {
-  status = main(process.argv.slice(2));
+  status = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError) {
     process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { Cpu } from '../interp/cpu.js';
+import { JitEngine, type JitStats } from '../../codegen/engine.js';
 import { Status } from '../../runtime/exceptions.js';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { disassemble } from '../isa/disasm.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   stderr?: number;
   /** The guest's initial working directory (default: process.cwd()). */
   cwd?: string;
+  /** JIT: block entries before a page is compiled (tests lower it to compile everything). */
+  hotThreshold?: number;
 }
 
 export interface RunResult {
@@ -40,6 +43,8 @@ export interface RunResult {
   seconds: number;
   /** The (MIPS-numbered) signal that killed the guest, if any. */
   signal?: number;
+  /** What the JIT did (engine 'jit' only). */
+  jit?: JitStats;
 }
 
 /** Exit status when maxInstructions ran out before the guest exited (as timeout(1) uses). */
@@ -66,8 +71,11 @@ function readProgram(programPath: string): Uint8Array {
 
 const RUN_SLICE = 1 << 20;
 
-/** Runs a static mipsel Linux program to completion (synchronously). */
-export function runProgram(options: RunOptions): RunResult {
+/**
+ * Runs a static mipsel Linux program to completion. Asynchronous only so that the JIT's compiler
+ * (binaryen) can load in the background while the interpreter runs the program's cold start.
+ */
+export async function runProgram(options: RunOptions): Promise<RunResult> {
   const programPath = path.resolve(options.path);
   const bytes = readProgram(options.path);
   let image;
@@ -122,6 +130,7 @@ export function runProgram(options: RunOptions): RunResult {
   cpu.r[29] = stack.sp;
   cpu.setPc(loaded.entry);
 
+  const jit = (options.engine ?? 'jit') === 'jit' ? new JitEngine(cpu, options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}) : undefined;
   const started = process.hrtime.bigint();
   const limit = options.maxInstructions ?? Infinity;
   let traceLeft = Math.max(0, options.trace ?? 0);
@@ -137,14 +146,18 @@ export function runProgram(options: RunOptions): RunResult {
       if (cpu.run(1) === Status.Stop && kernel.exit === undefined) break;
       continue;
     }
-    const status = cpu.run(Math.min(RUN_SLICE, remaining));
+    const slice = Math.min(RUN_SLICE, remaining);
+    const status = jit ? jit.run(slice) : cpu.run(slice);
     if (status === Status.Stop && kernel.exit === undefined) break;
+    // Hot code is waiting for binaryen to load: let the event loop finish that import.
+    if (jit?.waitingForCompiler) await new Promise((resolve) => setImmediate(resolve));
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   fds.closeAll();
   const exit = kernel.exit ?? { exitStatus: INSTRUCTION_LIMIT_STATUS };
   const result: RunResult = { exitStatus: exit.exitStatus, instructions: cpu.instructions, seconds };
   if (exit.signal !== undefined) result.signal = exit.signal;
+  if (jit) result.jit = { ...jit.stats };
   return result;
 }
 

@@ -6,8 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { constants } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCaptured } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JitEngine } from '../../codegen/engine.js';
+import { ENGINES, JIT_TEST_THRESHOLD, runCaptured } from './helpers.js';
 
 interface BusyboxCase {
   name: string;
@@ -32,16 +33,27 @@ const busybox = hasQemu ? findBusybox() : undefined;
 const cases: BusyboxCase[] = JSON.parse(fs.readFileSync(path.join(root, 'test/guest/busybox-cases.json'), 'utf8')) as BusyboxCase[];
 
 describe.skipIf(busybox === undefined)('busybox applets match qemu-mipsel', () => {
+  beforeAll(() => JitEngine.prepare());
   for (const busyboxCase of cases) {
-    it(busyboxCase.name, () => {
+    it(busyboxCase.name, async () => {
       const options = { cwd: root, env: { ...(busyboxCase.env ?? {}) }, input: busyboxCase.stdin ?? '', maxBuffer: 64 << 20 };
       const oracle = spawnSync('qemu-mipsel', [busybox!, ...busyboxCase.args], options);
       const oracleStatus = oracle.signal ? 128 + constants.signals[oracle.signal] : oracle.status;
       // qemu-mipsel hands the guest its environment in reverse order (see src/cli.ts).
       const env = Object.fromEntries(Object.entries(busyboxCase.env ?? {}).reverse());
-      const result = runCaptured({ path: busybox!, argv: [busybox!, ...busyboxCase.args], env, cwd: root, stdin: busyboxCase.stdin ?? '' });
-      expect(result.stdout.toString('latin1')).toBe(oracle.stdout.toString('latin1'));
-      expect(result.exitStatus).toBe(oracleStatus);
+      for (const engine of ENGINES) {
+        const result = await runCaptured({
+          path: busybox!,
+          argv: [busybox!, ...busyboxCase.args],
+          env,
+          cwd: root,
+          stdin: busyboxCase.stdin ?? '',
+          engine,
+          hotThreshold: JIT_TEST_THRESHOLD,
+        });
+        expect(result.stdout.toString('latin1'), engine).toBe(oracle.stdout.toString('latin1'));
+        expect(result.exitStatus, engine).toBe(oracleStatus);
+      }
     }, 60_000);
   }
 });

@@ -39,13 +39,23 @@ describe('mipsjit CLI', () => {
     expect(result.stderr).toMatch(/truncated program headers/);
   }, 30_000);
 
-  it('passes the exit status through and prints --stats as one line', () => {
-    const result = cli('run', '--stats', '--engine', 'jit', 'test/guest/bin/t_sys', 'exit42');
+  it('passes the exit status through and prints --stats (interpreter: one line)', () => {
+    const result = cli('run', '--stats', '--engine', 'interp', 'test/guest/bin/t_sys', 'exit42');
     expect(result.status).toBe(42);
     const lines = result.stderr.trim().split('\n');
-    expect(lines[0]).toBe('mipsjit: JIT not built yet; using the interpreter');
     expect(lines.at(-1)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(interp\)$/);
   }, 30_000);
+
+  it('--stats under the JIT (the default engine) adds blocks, modules, compile cost and compiled share', () => {
+    const result = cli('run', '--stats', 'bench/guest/cpubench', '1', 'sieve');
+    expect(result.status).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.at(-2)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(jit\)$/);
+    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code$/.exec(lines.at(-1)!);
+    expect(jit).not.toBeNull();
+    expect(Number(jit![1])).toBeGreaterThan(0);
+    expect(Number(jit![3])).toBeGreaterThan(50);
+  }, 60_000);
 
   it('--trace prints the first instructions with their disassembly', () => {
     const result = cli('run', '--trace', '2', 'test/guest/bin/t_sys', 'exit42');

@@ -2,8 +2,9 @@
 // qemu-mipsel recordings in test/guest/expected (stdout, exit status, and stderr where recorded).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCaptured } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JitEngine } from '../../codegen/engine.js';
+import { ENGINES, JIT_TEST_THRESHOLD, runCaptured } from './helpers.js';
 
 interface GuestCase {
   name: string;
@@ -20,12 +21,15 @@ const cases: GuestCase[] = fs.existsSync(casesFile) ? (JSON.parse(fs.readFileSyn
 const expected = (name: string, suffix: string): string => path.join(root, 'test/guest/expected', `${name}.${suffix}`);
 
 describe('guest programs (test/guest/cases.json) against qemu-mipsel recordings', () => {
+  beforeAll(() => JitEngine.prepare());
   it('has cases', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
-  for (const guestCase of cases) {
-    it(guestCase.name, () => {
-      const result = runCaptured({
+  for (const guestCase of cases) for (const engine of ENGINES) {
+    it(`${guestCase.name} (${engine})`, async () => {
+      const result = await runCaptured({
+        engine,
+        hotThreshold: JIT_TEST_THRESHOLD,
         path: path.join(root, guestCase.bin),
         argv: [guestCase.bin, ...guestCase.args],
         env: guestCase.env ?? {},

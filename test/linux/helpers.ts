@@ -59,7 +59,7 @@ export interface CapturedRun extends RunResult {
 }
 
 /** Runs a program in-process with stdin from `stdin` and stdout/stderr captured. */
-export function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stderr'> & { stdin?: string | Buffer }): CapturedRun {
+export async function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stderr'> & { stdin?: string | Buffer }): Promise<CapturedRun> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-run-'));
   const inPath = path.join(directory, 'stdin');
   fs.writeFileSync(inPath, options.stdin ?? '');
@@ -68,7 +68,7 @@ export function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stde
   const stderr = fs.openSync(path.join(directory, 'stderr'), 'w+');
   try {
     const { stdin: _ignored, ...rest } = options;
-    const result = runProgram({ ...rest, stdin, stdout, stderr });
+    const result = await runProgram({ ...rest, stdin, stdout, stderr });
     return {
       ...result,
       stdout: fs.readFileSync(path.join(directory, 'stdout')),
@@ -81,3 +81,11 @@ export function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stde
     fs.rmSync(directory, { recursive: true, force: true });
   }
 }
+
+/** Every guest program runs under both engines. */
+export const ENGINES = ['interp', 'jit'] as const;
+/**
+ * A low hot threshold for tests, so that most of a guest's code runs compiled (and the JIT's
+ * exits, handler calls and invalidations get exercised), not just its hottest loops.
+ */
+export const JIT_TEST_THRESHOLD = 4;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleToElf, runCaptured } from './helpers.js';
 
 function run(source: string) {
-  return runCaptured({ path: assembleToElf(source), argv: ['prog'], env: {}, maxInstructions: 10_000 });
+  return runCaptured({ path: assembleToElf(source), argv: ['prog'], env: {}, maxInstructions: 10_000, engine: 'interp' });
 }
 
 /** Writes "hi\n" to stdout, then exit_group(code). */
@@ -19,8 +19,8 @@ const WRITE_HI = `
   syscall`;
 
 describe('o32 system calls', () => {
-  it('write and exit_group', () => {
-    const result = run(`${WRITE_HI}
+  it('write and exit_group', async () => {
+    const result = await run(`${WRITE_HI}
       li a0,7
       li v0,4246
       syscall`);
@@ -29,8 +29,8 @@ describe('o32 system calls', () => {
     expect(result.signal).toBeUndefined();
   });
 
-  it('returns errors as v0 = errno, a3 = 1 (close of a bad fd gives EBADF = 9)', () => {
-    const result = run(`
+  it('returns errors as v0 = errno, a3 = 1 (close of a bad fd gives EBADF = 9)', async () => {
+    const result = await run(`
       li a0,99
       li v0,4006
       syscall
@@ -41,8 +41,8 @@ describe('o32 system calls', () => {
     expect(result.exitStatus).toBe(9 + 16);
   });
 
-  it('o32 pipe returns the read end in v0 and the write end in v1', () => {
-    const result = run(`
+  it('o32 pipe returns the read end in v0 and the write end in v1', async () => {
+    const result = await run(`
       li v0,4042
       syscall
       move s0,v0
@@ -74,8 +74,8 @@ describe('o32 system calls', () => {
     expect(result.exitStatus).toBe(1);
   });
 
-  it('mmap2 gives zeroed anonymous memory and brk grows the heap', () => {
-    const result = run(`
+  it('mmap2 gives zeroed anonymous memory and brk grows the heap', async () => {
+    const result = await run(`
       li a0,0
       li a1,8192
       li a2,3
@@ -117,8 +117,8 @@ describe('o32 system calls', () => {
     expect(result.exitStatus).toBe(0);
   });
 
-  it('warns once per unsupported syscall and returns ENOSYS', () => {
-    const result = run(`
+  it('warns once per unsupported syscall and returns ENOSYS', async () => {
+    const result = await run(`
       li v0,4999
       syscall
       li v0,4999
@@ -130,8 +130,8 @@ describe('o32 system calls', () => {
     expect(result.stderr.toString()).toBe('mipsjit: unsupported syscall 4999 (unknown)\n');
   });
 
-  it('set_thread_area sets the UserLocal register RDHWR $29 reads', () => {
-    const result = run(`
+  it('set_thread_area sets the UserLocal register RDHWR $29 reads', async () => {
+    const result = await run(`
       li a0,0x1234
       li v0,4283
       syscall
@@ -142,8 +142,8 @@ describe('o32 system calls', () => {
     expect(result.exitStatus).toBe(0x34);
   });
 
-  it('abort-style tgkill(SIGABRT) ends with status 134', () => {
-    const result = run(`
+  it('abort-style tgkill(SIGABRT) ends with status 134', async () => {
+    const result = await run(`
       li v0,4020
       syscall
       move a0,v0
@@ -172,8 +172,8 @@ describe('faults become signals', () => {
     ['a CP0 instruction is SIGILL', 'mfc0 t0,$12', 132, /SIGILL/],
   ];
   for (const [name, source, status, message] of cases) {
-    it(name, () => {
-      const result = run(source);
+    it(name, async () => {
+      const result = await run(source);
       expect(result.exitStatus).toBe(status);
       expect(result.stderr.toString()).toMatch(new RegExp(`^mipsjit: guest killed by ${message.source}`));
       expect(result.stderr.toString().split('\n')).toHaveLength(2);

@@ -5,18 +5,21 @@
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
-import type { Cpu } from '../src/interp/cpu.js';
+import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { buildRegion, discoverRegion } from './region.js';
 import { RegionExit } from './translate.js';
 import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
 
 /**
- * Block entries seen by the interpreter before their page is compiled. Measured on cpubench:
- * compiling costs ~0.2-1 ms per block, about what the interpreter spends on a block executed a
- * few thousand times; lower thresholds compile start-up code that never runs again.
+ * Tiering, in two steps so cold code pays almost nothing: the interpreter counts block entries
+ * per page (a typed-array increment after each delay slot); a page with WARM_PAGE_THRESHOLD of
+ * them becomes watched, and the engine then counts entries per block start; a block entered
+ * DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.2-1 ms per block, what
+ * the interpreter spends on a 10-instruction block run a few hundred times.
  */
-export const DEFAULT_HOT_THRESHOLD = 1000;
+export const DEFAULT_HOT_THRESHOLD = 200;
+const WARM_PAGE_THRESHOLD = 500;
 /** The most instructions one call into compiled code may run (it counts them in an i32). */
 const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
 /** A page is recompiled at most this many times (new hot entries); then it stays as it is. */
@@ -41,6 +44,7 @@ export interface JitStats {
 export class JitEngine {
   private readonly cache: RegionCache;
   private readonly heat = new Map<number, number>();
+  private readonly watch: BlockEndWatch;
   private readonly recompiles = new Map<number, number>();
   private readonly hotThreshold: number;
   private readonly exitWords: Int32Array;
@@ -63,6 +67,12 @@ export class JitEngine {
     options: JitOptions = {},
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
+    const pages = 1 << (32 - PAGE_SHIFT);
+    this.watch = {
+      watched: new Uint8Array(pages),
+      heat: new Uint32Array(pages),
+      warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold),
+    };
     this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS);
     this.exitWords = cpu.r;
     this.memoryPages = cpu.mem.memory.buffer.byteLength / 0x1_0000;
@@ -84,7 +94,7 @@ export class JitEngine {
 
   /** True while hot code waits for binaryen to load: the caller should yield to the event loop. */
   get waitingForCompiler(): boolean {
-    return !isWasmBuilderReady() && this.heat.size > 0 && this.wantsCompiler;
+    return this.wantsCompiler && !isWasmBuilderReady();
   }
   private wantsCompiler = false;
 
@@ -119,7 +129,7 @@ export class JitEngine {
         }
       }
       const before = cpu.instructions;
-      const status = cpu.run(left, true);
+      const status = cpu.run(left, this.watch);
       left -= cpu.instructions - before;
       if (status === Status.Stop) return Status.Stop;
     }
@@ -127,6 +137,11 @@ export class JitEngine {
   }
 
   private countEntry(pc: number, region: LiveRegion | undefined): void {
+    const page = pc >>> PAGE_SHIFT;
+    if (this.watch.watched[page] === 0) {
+      if (this.watch.heat[page]! < this.watch.warmThreshold) return;
+      this.watch.watched[page] = 1;
+    }
     const count = (this.heat.get(pc) ?? 0) + 1;
     this.heat.set(pc, count);
     if (count < this.hotThreshold) return;
@@ -135,7 +150,6 @@ export class JitEngine {
       void loadWasmBuilder();
       return;
     }
-    const page = pc >>> PAGE_SHIFT;
     const recompiles = this.recompiles.get(page) ?? 0;
     if (region !== undefined && recompiles >= MAX_RECOMPILES_PER_PAGE) return;
     this.recompiles.set(page, recompiles + 1);

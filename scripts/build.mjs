@@ -1,4 +1,4 @@
-// Builds dist/ with esbuild: dist/cli.js (the Node command line, bundled) and dist/mipsjit.js
+// Builds dist/ with esbuild: dist/cli.js (the Node command line, bundled; src/cli.ts carries the #! line) and dist/mipsjit.js
 // (the ESM library for Node and browsers: no Node built-ins).
 import { build } from 'esbuild';
 
@@ -9,7 +9,8 @@ await build({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.js',
   platform: 'node',
-  banner: { js: '#!/usr/bin/env node' },
+  // binaryen (14 MB) stays a runtime dependency, imported lazily when code first gets hot.
+  external: ['binaryen'],
 });
 
 await build({
@@ -17,4 +18,5 @@ await build({
   entryPoints: ['src/index.ts'],
   outfile: 'dist/mipsjit.js',
   platform: 'neutral',
+  external: ['binaryen'],
 });

@@ -20,6 +20,16 @@ export interface CpuEnvironment {
 
 export type Engine = 'interp' | 'jit';
 
+/** Per-page block-entry counters and watch flags the JIT shares with the interpreter. */
+export interface BlockEndWatch {
+  /** Non-zero: return at every block start in this page (it has compiled code or is profiled). */
+  readonly watched: Uint8Array;
+  /** Block entries counted per unwatched page. */
+  readonly heat: Uint32Array;
+  /** Return when a page's count reaches this (the JIT then starts watching it). */
+  readonly warmThreshold: number;
+}
+
 // The handler table: index = row id, plus a last entry for words that decode to no row.
 const RESERVED_INDEX = ROW_COUNT;
 const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
@@ -237,11 +247,12 @@ export class Cpu {
   }
 
   /**
-   * Executes up to `maxInstructions` instructions (or, with `stopAtBlockEnd`, until a delay slot
-   * has executed). Returns Status.Stop when the environment stopped the run, or Status.Continue
-   * otherwise; the state is at an instruction boundary either way.
+   * Executes up to `maxInstructions` instructions. With `blockEnds` (the JIT's view of pages),
+   * it also counts block entries per page and returns at a block start (after a delay slot) in
+   * a page the JIT watches or that just got warm. Returns Status.Stop when the environment
+   * stopped the run, or Status.Continue otherwise; the state is at an instruction boundary.
    */
-  run(maxInstructions: number, stopAtBlockEnd = false): Status {
+  run(maxInstructions: number, blockEnds?: BlockEndWatch): Status {
     const r = this.r;
     const words = this.mem.i32;
     const handlers = HANDLER_BY_ID;
@@ -275,8 +286,11 @@ export class Cpu {
       if (status === Status.Continue) {
         this.pc = this.npc;
         this.npc = this.nnpc;
-        // After a delay slot the next instruction starts a block: the JIT may have code for it.
-        if (stopAtBlockEnd && this.inDelaySlot) break;
+        // After a delay slot the next instruction starts a block: the JIT may want it.
+        if (blockEnds !== undefined && this.inDelaySlot) {
+          const page = this.pc >>> PAGE_SHIFT;
+          if (blockEnds.watched[page] !== 0 || ++blockEnds.heat[page]! >= blockEnds.warmThreshold) break;
+        }
       } else if (status === Status.Stop) {
         break;
       } else {

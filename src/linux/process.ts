@@ -70,6 +70,7 @@ function readProgram(programPath: string): Uint8Array {
 }
 
 const RUN_SLICE = 1 << 20;
+const WAITING_SLICE = 1 << 15;
 
 /**
  * Runs a static mipsel Linux program to completion. Asynchronous only so that the JIT's compiler
@@ -146,7 +147,8 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
       if (cpu.run(1) === Status.Stop && kernel.exit === undefined) break;
       continue;
     }
-    const slice = Math.min(RUN_SLICE, remaining);
+    // While binaryen loads, run short slices so the event loop gets to finish the import.
+    const slice = Math.min(jit?.waitingForCompiler ? WAITING_SLICE : RUN_SLICE, remaining);
     const status = jit ? jit.run(slice) : cpu.run(slice);
     if (status === Status.Stop && kernel.exit === undefined) break;
     // Hot code is waiting for binaryen to load: let the event loop finish that import.

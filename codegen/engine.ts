@@ -80,8 +80,18 @@ export class JitEngine {
       env: {
         mem: cpu.mem.memory,
         interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
-          this.lastHandlerStatus = cpu.executeHandler(id, word, pc, npc, delaySlot);
-          return this.lastHandlerStatus;
+          const invalidations = this.cache.invalidations;
+          let status = cpu.executeHandler(id, word, pc, npc, delaySlot);
+          if (status === Status.Continue && this.cache.invalidations !== invalidations) {
+            // The handler (SWL/SWR/SC/SWC1/SYNCI...) dropped compiled code, maybe the running
+            // region's: leave it after this instruction, as after an exception redirect.
+            cpu.pc = cpu.npc;
+            cpu.npc = cpu.nnpc;
+            cpu.nextInDelaySlot = false;
+            status = Status.Redirected;
+          }
+          this.lastHandlerStatus = status;
+          return status;
         },
       },
     };

@@ -6,7 +6,7 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
-import { DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, RegisterLocals, Translator } from './translate.js';
+import { DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator } from './translate.js';
 import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
@@ -88,7 +88,7 @@ export function buildRegion(blocks: readonly Block[], memoryPages: number, perms
     ]);
     const localTypes: ValueType[] = [];
     for (let local = Local.Npc; local < Local.FirstRegister + registers.count; local++) {
-      localTypes.push(local === Local.Product ? 'i64' : 'i32');
+      localTypes.push(localType(local));
     }
     w.addFunction('run', ['i32', 'i32'], 'i32', localTypes, body);
     const text = withText ? w.text() : undefined;

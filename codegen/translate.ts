@@ -5,10 +5,18 @@
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
-import { StateWord, STATE_BASE } from '../runtime/state.js';
+import { FPR_BYTE_OFFSET, StateWord, STATE_BASE } from '../runtime/state.js';
 import { Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Block, GuestInstruction } from './block.js';
-import type { Expr, WasmModuleBuilder } from './wasm.js';
+import type { Expr, ValueType, WasmModuleBuilder } from './wasm.js';
+import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
+
+/** The Wasm type of each fixed local (registers after them are i32). */
+export function localType(local: number): ValueType {
+  if (local === Local.Product) return 'i64';
+  if (local >= Local.FloatA && local <= Local.FloatError) return 'f64';
+  return 'i32';
+}
 
 /** Locals of a region function (params first). */
 export const enum Local {
@@ -24,7 +32,12 @@ export const enum Local {
   Address = 7,
   Scratch = 8,
   Product = 9, // i64
-  FirstRegister = 10,
+  FloatA = 10, // f64
+  FloatB = 11, // f64
+  FloatResult = 12, // f64
+  FloatError = 13, // f64
+  Fcsr = 14,
+  FirstRegister = 15,
 }
 
 /** What a region function returns. */
@@ -51,8 +64,11 @@ const INLINE = new Set([
   'beq', 'bne', 'blez', 'bgtz', 'bltz', 'bgez', 'bltzal', 'bgezal',
   'beql', 'bnel', 'blezl', 'bgtzl', 'bltzl', 'bgezl', 'bltzall', 'bgezall',
   'j', 'jal', 'jr', 'jr.hb', 'jalr', 'jalr.hb', 'bc1f', 'bc1t', 'bc1fl', 'bc1tl',
+  'madd', 'maddu', 'msub', 'msubu', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'mfc1', 'mtc1',
 ]);
 
+/** Byte offset of FPR n in the state block. */
+const fprOffset = (register: number) => STATE_BASE + FPR_BYTE_OFFSET + register * 4;
 const rsOf = (word: number) => (word >>> 21) & 31;
 const rtOf = (word: number) => (word >>> 16) & 31;
 const rdOf = (word: number) => (word >>> 11) & 31;
@@ -74,7 +90,17 @@ export function registersOf(instruction: GuestInstruction): number[] {
   return registers.filter((register) => register !== 0);
 }
 
-const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu']);
+const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
+
+/** State words (GPRs, HI, LO) an instruction's handler may read or write. */
+function stateWordsOf(instruction: GuestInstruction): Set<number> {
+  const words = new Set<number>(registersOf(instruction).map((register) => StateWord.Gpr + register));
+  if (HI_LO_ROWS.has(instruction.row.name)) {
+    words.add(StateWord.Hi);
+    words.add(StateWord.Lo);
+  }
+  return words;
+}
 
 /** The register-to-local assignment of one region function. */
 export class RegisterLocals {
@@ -116,11 +142,15 @@ export class RegisterLocals {
 
 /** Translates the blocks of one region; `permsBase` locates the page-permission table. */
 export class Translator {
+  private readonly fpu: FpuTranslator;
+
   constructor(
     private readonly w: WasmModuleBuilder,
     private readonly registers: RegisterLocals,
     private readonly permsBase: number,
-  ) {}
+  ) {
+    this.fpu = new FpuTranslator(w, { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr });
+  }
 
   // ---- registers ----
 
@@ -135,14 +165,18 @@ export class Translator {
     return this.w.set(this.registers.localOf(register), value);
   }
 
-  /** Stores every cached register to the state block. */
-  spill(): Expr[] {
-    return [...this.registers.cached()].map(([word, local]) => this.w.store(4, STATE_BASE + word * 4, this.w.const(0), this.w.get(local)));
+  /** Stores cached registers to the state block (all of them, or those `only` lists). */
+  spill(only?: ReadonlySet<number>): Expr[] {
+    return [...this.registers.cached()]
+      .filter(([word]) => only === undefined || only.has(word))
+      .map(([word, local]) => this.w.store(4, STATE_BASE + word * 4, this.w.const(0), this.w.get(local)));
   }
 
-  /** Reloads every cached register from the state block. */
-  reload(): Expr[] {
-    return [...this.registers.cached()].map(([word, local]) => this.w.set(local, this.w.load(4, false, STATE_BASE + word * 4, this.w.const(0))));
+  /** Reloads cached registers from the state block (all of them, or those `only` lists). */
+  reload(only?: ReadonlySet<number>): Expr[] {
+    return [...this.registers.cached()]
+      .filter(([word]) => only === undefined || only.has(word))
+      .map(([word, local]) => this.w.set(local, this.w.load(4, false, STATE_BASE + word * 4, this.w.const(0))));
   }
 
   // ---- exits ----
@@ -308,6 +342,10 @@ export class Translator {
   // ---- one instruction ----
 
   private instruction(instruction: GuestInstruction, context: SlotContext): Expr {
+    if (FPU_INLINE.has(instruction.row.name)) {
+      const slow = () => this.callInterpreter(instruction, context);
+      return this.fpu.translate(instruction, slow) ?? slow();
+    }
     if (!isInline(instruction)) return this.callInterpreter(instruction, context);
     const w = this.w;
     const { word } = instruction;
@@ -494,6 +532,40 @@ export class Translator {
         return this.store(instruction, context, 2);
       case 'sw':
         return this.store(instruction, context, 4);
+      // MADD rs, rt / MADDU / MSUB / MSUBU: HI:LO +/-= rs * rt
+      case 'madd':
+      case 'maddu':
+      case 'msub':
+      case 'msubu': {
+        const name = instruction.row.name;
+        const extend = name === 'madd' || name === 'msub' ? (e: Expr) => w.extendS(e) : (e: Expr) => w.extendU(e);
+        const product = w.mul64(extend(rs()), extend(rt()));
+        const accumulator = w.or64(w.shl64(w.extendU(w.get(hi)), 32), w.extendU(w.get(lo)));
+        const result = name.startsWith('madd') ? w.add64(accumulator, product) : w.sub64(accumulator, product);
+        return w.block(null, [
+          w.set(Local.Product, result),
+          w.set(lo, w.low32(w.get(Local.Product, 'i64'))),
+          w.set(hi, w.high32(w.get(Local.Product, 'i64'))),
+        ]);
+      }
+      // MFC1 rt, fs
+      case 'mfc1':
+        return this.write(rtIndex, w.load(4, false, fprOffset(rd), w.const(0)));
+      // MTC1 rt, fs
+      case 'mtc1':
+        return w.store(4, fprOffset(rd), w.const(0), rt());
+      // LWC1 ft, offset(base)
+      case 'lwc1':
+        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, fprOffset(rtIndex), w.const(0), w.load(4, false, 0, w.get(Local.Address))));
+      // SWC1 ft, offset(base)
+      case 'swc1':
+        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, fprOffset(rtIndex), w.const(0))));
+      // LDC1 ft, offset(base): the even/odd pair, low word first
+      case 'ldc1':
+        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(fprOffset(rtIndex & ~1), w.const(0), w.load64(0, w.get(Local.Address))));
+      // SDC1 ft, offset(base)
+      case 'sdc1':
+        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(fprOffset(rtIndex & ~1), w.const(0))));
       // SYNC / PREF: nothing to do in a single-threaded memory model
       case 'sync':
       case 'pref':
@@ -510,30 +582,37 @@ export class Translator {
 
   private load(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4, signed: boolean): Expr {
     const w = this.w;
-    const word = instruction.word;
-    const bad = w.or(
-      w.and(w.get(Local.Address), w.const(bytes - 1)),
-      w.eqz(w.and(this.permission(), w.const(Perm.Read))),
+    return this.memoryAccess(instruction, context, bytes, Perm.Read, () =>
+      this.write(rtOf(instruction.word), w.load(bytes, signed, 0, w.get(Local.Address))),
     );
-    return w.block(null, [
-      w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
-      w.if(bad, this.exitBefore(RegionExit.Interpret, instruction.pc, context.npc(), context.delaySlot, context.unexecuted)),
-      this.write(rtOf(word), w.load(bytes, signed, 0, w.get(Local.Address))),
-    ]);
   }
 
   private store(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4): Expr {
     const w = this.w;
-    const word = instruction.word;
-    // Not plainly writable (read-only, unmapped, or holding code): the interpreter does the store.
-    const bad = w.or(
-      w.and(w.get(Local.Address), w.const(bytes - 1)),
-      w.ne(w.and(this.permission(), w.const(Perm.Write | Perm.Code)), w.const(Perm.Write)),
+    return this.memoryAccess(instruction, context, bytes, Perm.Write, () =>
+      w.store(bytes, 0, w.get(Local.Address), this.read(rtOf(instruction.word))),
     );
+  }
+
+  /**
+   * An access of `bytes` at base + offset: an unaligned address or a page without plain
+   * `access` permission (for stores: read-only, unmapped, or holding code) returns to the
+   * interpreter before the instruction, which raises the fault or does the careful store.
+   * An aligned access of up to 8 bytes never crosses a page, so one permission check covers it.
+   */
+  private memoryAccess(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4 | 8, access: Perm.Read | Perm.Write, perform: () => Expr): Expr {
+    const w = this.w;
+    const word = instruction.word;
+    const permission = this.permission();
+    const denied =
+      access === Perm.Read
+        ? w.eqz(w.and(permission, w.const(Perm.Read)))
+        : w.ne(w.and(permission, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
+    const bad = bytes === 1 ? denied : w.or(w.and(w.get(Local.Address), w.const(bytes - 1)), denied);
     return w.block(null, [
       w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
       w.if(bad, this.exitBefore(RegionExit.Interpret, instruction.pc, context.npc(), context.delaySlot, context.unexecuted)),
-      w.store(bytes, 0, w.get(Local.Address), this.read(rtOf(word))),
+      perform(),
     ]);
   }
 
@@ -545,10 +624,13 @@ export class Translator {
       [w.const(instruction.row.id), w.const(instruction.word), w.const(instruction.pc), context.npc(), w.const(context.delaySlot ? 1 : 0)],
       'i32',
     );
+    // A handler touches only the GPRs its row names (and HI/LO, $31 where the row implies them):
+    // write back and reload just those. FPRs and FCSR are never cached in locals.
+    const touched = stateWordsOf(instruction);
     return w.block(null, [
-      ...this.spill(),
+      ...this.spill(touched),
       w.set(Local.Status, call),
-      ...this.reload(),
+      ...this.reload(touched),
       w.if(
         w.get(Local.Status),
         w.block(null, [

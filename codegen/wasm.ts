@@ -8,7 +8,7 @@ type Binaryen = typeof binaryenNamespace;
 /** An expression under construction. */
 export type Expr = number;
 /** A Wasm value type. */
-export type ValueType = 'i32' | 'i64' | 'none';
+export type ValueType = 'i32' | 'i64' | 'f64' | 'none';
 
 let loaded: Binaryen | undefined;
 let loading: Promise<Binaryen> | undefined;
@@ -44,7 +44,7 @@ export class WasmModuleBuilder {
     this.b = binaryen();
     const b = this.b;
     this.m = new b.Module();
-    this.types = { i32: b.i32, i64: b.i64, none: b.none };
+    this.types = { i32: b.i32, i64: b.i64, f64: b.f64, none: b.none };
     this.m.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals);
     this.m.setMemory(memoryPages, memoryPages, null, [], false, false, 'mem');
     this.m.addMemoryImport('mem', 'env', 'mem');
@@ -183,6 +183,13 @@ export class WasmModuleBuilder {
     return i32.store8(offset, 1, address, value);
   }
 
+  load64(offset: number, address: Expr): Expr {
+    return this.m.i64.load(offset, 8, address);
+  }
+  store64(offset: number, address: Expr, value: Expr): Expr {
+    return this.m.i64.store(offset, 8, address, value);
+  }
+
   // ---- locals and control ----
   get(local: number, type: ValueType = 'i32'): Expr {
     return this.m.local.get(local, this.types[type]);
@@ -225,6 +232,10 @@ export class WasmModuleBuilder {
   addFunction(name: string, params: readonly ValueType[], result: ValueType, localTypes: readonly ValueType[], body: Expr): void {
     this.m.addFunction(name, this.tuple(params), this.types[result], localTypes.map((type) => this.types[type]), body);
     this.m.addFunctionExport(name, name);
+  }
+
+  f64Type(): number {
+    return this.types.f64;
   }
 
   /** Validates (tests only: it is slow); returns false and prints binaryen's complaint when invalid. */

@@ -105,6 +105,15 @@ export class FlatMemory {
     return true;
   }
 
+  /** Drops cached code of a page (cacheflush, SYNCI): clears its Code bit and tells every listener. */
+  dropCode(page: number): void {
+    const perm = this.perms[page]!;
+    if (perm & Perm.Code) {
+      this.perms[page] = perm & ~Perm.Code;
+      this.invalidateCode(page);
+    }
+  }
+
   /** Host-side copy out of guest memory (no permission checks; callers check). */
   read(address: number, length: number): Uint8Array {
     return this.u8.slice(address, address + length);

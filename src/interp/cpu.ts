@@ -215,9 +215,8 @@ export class Cpu {
 
   /** Drops predecoded instructions of a guest page (self-modifying code, SYNCI, cacheflush). */
   invalidateCode(page: number): void {
-    if (!this.decodedPages.has(page)) return;
-    this.forgetPage(page);
-    this.mem.perms[page] = this.mem.perms[page]! & ~Perm.Code;
+    // Through the memory, so that every holder of code for the page (the JIT's regions too) drops it.
+    this.mem.dropCode(page);
   }
 
   private forgetPage(page: number): void {

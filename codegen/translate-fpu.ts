@@ -1,0 +1,307 @@
+// Inline Wasm for the common FPU instructions, exact to the interpreter's softfloat: each op runs
+// natively only when FCSR asks for round-to-nearest with no enables and no flush-to-zero, and the
+// operands and result are comfortably normal; it then finds the inexact flag with error-free
+// transformations (TwoSum, Dekker's product). Any other case calls the interpreter's handler.
+
+import { FPR_BYTE_OFFSET, StateWord, STATE_BASE } from '../runtime/state.js';
+import type { GuestInstruction } from './block.js';
+import type { Expr, WasmModuleBuilder } from './wasm.js';
+
+/** Locals the FPU fast paths use (indices given by the region function's layout). */
+export interface FpuLocals {
+  readonly a: number; // f64
+  readonly b: number; // f64
+  readonly result: number; // f64
+  readonly error: number; // f64
+  readonly fcsr: number; // i32
+}
+
+const FCSR_OFFSET = STATE_BASE + StateWord.Fcsr * 4;
+/** FCSR.RM, Enables and FS: any set bit sends the op to the interpreter. */
+const FCSR_SLOW_BITS = 0x3 | (0x1f << 7) | (1 << 24);
+const CAUSE_MASK = 0x3f << 12;
+/** Cause.I and Flags.I together. */
+const INEXACT_BITS = (1 << 12) | (1 << 2);
+/** Results and operands within [2^-900, 2^900] keep every error term exact and every split safe. */
+const SAFE_LOW = 2 ** -900;
+const SAFE_HIGH = 2 ** 900;
+const SINGLE_MIN_NORMAL = 2 ** -126;
+const SPLIT = 2 ** 27 + 1;
+
+const fsOf = (word: number) => (word >>> 11) & 31;
+const ftOf = (word: number) => (word >>> 16) & 31;
+const fdOf = (word: number) => (word >>> 6) & 31;
+const fprOffset = (register: number) => STATE_BASE + FPR_BYTE_OFFSET + register * 4;
+
+/** The rows this file translates. */
+export const FPU_INLINE = new Set([
+  'add.d', 'sub.d', 'mul.d', 'div.d', 'sqrt.d', 'add.s', 'sub.s', 'mul.s', 'div.s',
+  'mov.d', 'abs.d', 'neg.d', 'mov.s', 'abs.s', 'neg.s',
+  'cvt.d.w', 'cvt.d.s', 'cvt.s.d', 'trunc.w.d', 'trunc.w.s',
+  ...['d', 's'].flatMap((fmt) => ['f', 'un', 'eq', 'ueq', 'olt', 'ult', 'ole', 'ule'].map((cond) => `c.${cond}.${fmt}`)),
+]);
+
+export class FpuTranslator {
+  constructor(
+    private readonly w: WasmModuleBuilder,
+    private readonly locals: FpuLocals,
+  ) {}
+
+  /**
+   * The inline code for `instruction`, falling back to `slow()` (the handler call) when the
+   * fast path does not apply; undefined when the row always needs the handler here.
+   */
+  translate(instruction: GuestInstruction, slow: () => Expr): Expr | undefined {
+    const w = this.w;
+    const { word, row } = instruction;
+    const name = row.name;
+    const fd = fdOf(word);
+    const fs = fsOf(word);
+    const ft = ftOf(word);
+    const double = name.endsWith('.d') && !name.startsWith('cvt.d') ? true : name === 'cvt.s.d' || name === 'trunc.w.d';
+    // Odd double registers are a Reserved Instruction (the handler raises it).
+    if (double && name !== 'cvt.s.d' && name !== 'trunc.w.d' && ((fd | fs | ft) & 1) !== 0 && !name.startsWith('c.')) return undefined;
+    if (name.startsWith('c.') && name.endsWith('.d') && ((fs | ft) & 1) !== 0) return undefined;
+    if ((name === 'cvt.s.d' || name === 'trunc.w.d') && (fs & 1) !== 0) return undefined;
+    if (name === 'cvt.d.s' || name === 'cvt.d.w') {
+      if ((fd & 1) !== 0) return undefined;
+    }
+    const L = this.locals;
+    const m = w.m;
+    const loadD = (register: number) => m.f64.load(fprOffset(register), 8, w.const(0));
+    const loadS = (register: number) => m.f32.load(fprOffset(register), 4, w.const(0));
+    const storeD = (register: number, value: Expr) => m.f64.store(fprOffset(register), 8, w.const(0), value);
+    const storeS = (register: number, value: Expr) => m.f32.store(fprOffset(register), 4, w.const(0), value);
+    const f64 = (local: number) => w.get(local, 'f64');
+    const fcsr = () => w.get(L.fcsr);
+    const loadFcsr = () => w.set(L.fcsr, w.load(4, false, FCSR_OFFSET, w.const(0)));
+    const fastAllowed = () => w.eqz(w.and(fcsr(), w.const(FCSR_SLOW_BITS)));
+    /** FCSR with Cause replaced: Cause.I and Flags.I when `inexact`. */
+    const commitInexact = (inexact: Expr) =>
+      w.store(4, FCSR_OFFSET, w.const(0), w.or(w.and(fcsr(), w.const(~CAUSE_MASK)), w.select(inexact, w.const(INEXACT_BITS), w.const(0))));
+    const clearCause = () => w.store(4, FCSR_OFFSET, w.const(0), w.and(fcsr(), w.const(~CAUSE_MASK)));
+    const within = (local: number) =>
+      w.and(m.f64.ge(m.f64.abs(f64(local)), m.f64.const(SAFE_LOW)), m.f64.le(m.f64.abs(f64(local)), m.f64.const(SAFE_HIGH)));
+
+    const bitsOp = (op: (high: Expr) => Expr) => {
+      if (name.endsWith('.d')) {
+        return w.block(null, [
+          w.store(4, fprOffset(fd), w.const(0), w.load(4, false, fprOffset(fs), w.const(0))),
+          w.store(4, fprOffset(fd + 1), w.const(0), op(w.load(4, false, fprOffset(fs + 1), w.const(0)))),
+        ]);
+      }
+      return w.store(4, fprOffset(fd), w.const(0), op(w.load(4, false, fprOffset(fs), w.const(0))));
+    };
+
+    switch (name) {
+      // MOV.fmt fd, fs / ABS.fmt fd, fs / NEG.fmt fd, fs: sign-bit operations, FCSR untouched
+      case 'mov.d':
+      case 'mov.s':
+        return bitsOp((high) => high);
+      case 'abs.d':
+      case 'abs.s':
+        return bitsOp((high) => w.and(high, w.const(0x7fff_ffff)));
+      case 'neg.d':
+      case 'neg.s':
+        return bitsOp((high) => w.xor(high, w.const(-0x8000_0000)));
+      // CVT.D.W fd, fs: always exact
+      case 'cvt.d.w':
+        return w.block(null, [
+          loadFcsr(),
+          storeD(fd, m.f64.convert_s.i32(w.load(4, false, fprOffset(fs), w.const(0)))),
+          clearCause(),
+        ]);
+      // CVT.D.S fd, fs: exact for every non-NaN single
+      case 'cvt.d.s':
+        return w.block(null, [
+          loadFcsr(),
+          w.set(L.a, m.f64.promote(loadS(fs))),
+          w.if(
+            w.and(fastAllowed(), m.f64.eq(f64(L.a), f64(L.a))),
+            w.block(null, [storeD(fd, f64(L.a)), clearCause()]),
+            slow(),
+          ),
+        ]);
+      // CVT.S.D fd, fs
+      case 'cvt.s.d':
+        return w.block(null, [
+          loadFcsr(),
+          w.set(L.a, loadD(fs)),
+          w.set(L.result, m.f64.promote(m.f32.demote(f64(L.a)))),
+          w.if(
+            w.and(
+              fastAllowed(),
+              w.and(m.f64.ge(m.f64.abs(f64(L.result)), m.f64.const(SINGLE_MIN_NORMAL)), m.f64.lt(m.f64.abs(f64(L.result)), m.f64.const(Infinity))),
+            ),
+            w.block(null, [storeS(fd, m.f32.demote(f64(L.result))), commitInexact(m.f64.ne(f64(L.result), f64(L.a)))]),
+            slow(),
+          ),
+        ]);
+      // TRUNC.W.fmt fd, fs
+      case 'trunc.w.d':
+      case 'trunc.w.s':
+        return w.block(null, [
+          loadFcsr(),
+          w.set(L.a, name === 'trunc.w.d' ? loadD(fs) : m.f64.promote(loadS(fs))),
+          w.if(
+            w.and(fastAllowed(), w.and(m.f64.gt(f64(L.a), m.f64.const(-2147483649)), m.f64.lt(f64(L.a), m.f64.const(2147483648)))),
+            w.block(null, [
+              w.store(4, fprOffset(fd), w.const(0), m.i32.trunc_s.f64(f64(L.a))),
+              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, fprOffset(fd), w.const(0))), f64(L.a))),
+            ]),
+            slow(),
+          ),
+        ]);
+      default:
+        break;
+    }
+
+    if (name.startsWith('c.')) {
+      // C.cond.fmt cc, fs, ft (the quiet conditions): ordered operands compare without exceptions.
+      const condition = row.fields.cc ? (word >>> 8) & 7 : 0;
+      const ccBit = condition === 0 ? 1 << 23 : 1 << (24 + condition);
+      const code = word & 15;
+      const load = name.endsWith('.d') ? loadD : (register: number) => m.f64.promote(loadS(register));
+      let result: Expr = w.const(0);
+      if (code & 2) result = w.or(result, m.f64.eq(f64(L.a), f64(L.b)));
+      if (code & 4) result = w.or(result, m.f64.lt(f64(L.a), f64(L.b)));
+      return w.block(null, [
+        loadFcsr(),
+        w.set(L.a, load(fs)),
+        w.set(L.b, load(ft)),
+        w.if(
+          w.and(m.f64.eq(f64(L.a), f64(L.a)), m.f64.eq(f64(L.b), f64(L.b))),
+          w.store(
+            4,
+            FCSR_OFFSET,
+            w.const(0),
+            w.or(w.and(fcsr(), w.const(~(CAUSE_MASK | ccBit))), w.select(result, w.const(ccBit), w.const(0))),
+          ),
+          slow(),
+        ),
+      ]);
+    }
+
+    const op = name.slice(0, name.indexOf('.'));
+    if (name.endsWith('.d')) {
+      // ADD/SUB/MUL/DIV/SQRT.D
+      const a = () => f64(L.a);
+      const b = () => f64(L.b);
+      const r = () => f64(L.result);
+      let compute: Expr;
+      let inexact: Expr;
+      let safe: Expr;
+      switch (op) {
+        case 'add':
+        case 'sub': {
+          compute = op === 'add' ? m.f64.add(a(), b()) : m.f64.sub(a(), b());
+          // TwoSum of a and (+/-)b: the rounding error is zero iff the sum is exact.
+          const bSigned = () => (op === 'add' ? b() : m.f64.neg(b()));
+          inexact = m.f64.ne(this.twoSumError(a, bSigned, r), m.f64.const(0));
+          safe = within(L.result);
+          break;
+        }
+        case 'mul':
+          compute = m.f64.mul(a(), b());
+          inexact = m.f64.ne(this.productError(a, b, r), m.f64.const(0));
+          safe = w.and(within(L.result), w.and(within(L.a), within(L.b)));
+          break;
+        case 'div':
+          compute = m.f64.div(a(), b());
+          // Exact iff result * b == a exactly: (a - p) == e where p + e = result * b.
+          inexact = m.f64.ne(m.f64.sub(a(), m.f64.mul(r(), b())), this.productError(r, b, () => m.f64.mul(r(), b())));
+          safe = w.and(within(L.result), w.and(within(L.a), within(L.b)));
+          break;
+        case 'sqrt':
+          compute = m.f64.sqrt(a());
+          // Exact iff result * result == a exactly.
+          inexact = w.or(
+            m.f64.ne(m.f64.mul(r(), r()), a()),
+            m.f64.ne(this.productError(r, r, () => m.f64.mul(r(), r())), m.f64.const(0)),
+          );
+          safe = w.and(within(L.result), within(L.a));
+          break;
+        default:
+          return undefined;
+      }
+      return w.block(null, [
+        loadFcsr(),
+        w.set(L.a, loadD(fs)),
+        ...(op === 'sqrt' ? [] : [w.set(L.b, loadD(ft))]),
+        w.set(L.result, compute),
+        w.if(w.and(fastAllowed(), safe), w.block(null, [storeD(fd, r()), commitInexact(inexact)]), slow()),
+      ]);
+    }
+
+    // ADD/SUB/MUL/DIV.S in double precision, then rounded to single (double rounding is exact
+    // for these operations since 53 >= 2 * 24 + 2).
+    const a = () => f64(L.a);
+    const b = () => f64(L.b);
+    let compute: Expr;
+    let inexact: Expr;
+    const single = () => m.f64.promote(m.f32.demote(f64(L.result)));
+    switch (op) {
+      case 'add':
+      case 'sub': {
+        compute = op === 'add' ? m.f64.add(a(), b()) : m.f64.sub(a(), b());
+        const bSigned = () => (op === 'add' ? b() : m.f64.neg(b()));
+        inexact = w.or(m.f64.ne(this.twoSumError(a, bSigned, () => f64(L.result)), m.f64.const(0)), m.f64.ne(single(), f64(L.result)));
+        break;
+      }
+      case 'mul':
+        compute = m.f64.mul(a(), b());
+        inexact = m.f64.ne(single(), f64(L.result));
+        break;
+      case 'div':
+        compute = m.f64.div(a(), b());
+        inexact = m.f64.ne(m.f64.mul(single(), b()), a());
+        break;
+      default:
+        return undefined;
+    }
+    const normalSingle = w.and(
+      m.f64.ge(m.f64.abs(single()), m.f64.const(SINGLE_MIN_NORMAL)),
+      m.f64.lt(m.f64.abs(single()), m.f64.const(Infinity)),
+    );
+    return w.block(null, [
+      loadFcsr(),
+      w.set(L.a, m.f64.promote(loadS(fs))),
+      w.set(L.b, m.f64.promote(loadS(ft))),
+      w.set(L.result, compute),
+      w.if(w.and(fastAllowed(), normalSingle), w.block(null, [storeS(fd, m.f32.demote(f64(L.result))), commitInexact(inexact)]), slow()),
+    ]);
+  }
+
+  /** The rounding error of sum = a + b (Knuth's TwoSum); uses L.error as scratch. */
+  private twoSumError(a: () => Expr, b: () => Expr, sum: () => Expr): Expr {
+    const m = this.w.m;
+    const L = this.locals;
+    const bVirtual = () => this.w.get(L.error, 'f64');
+    // bVirtual = sum - a; error = (a - (sum - bVirtual)) + (b - bVirtual)
+    return this.w.m.block(null, [
+      this.w.set(L.error, m.f64.sub(sum(), a())),
+      m.f64.add(m.f64.sub(a(), m.f64.sub(sum(), bVirtual())), m.f64.sub(b(), bVirtual())),
+    ], this.f64Type());
+  }
+
+  /** The rounding error of product = x * y (Dekker's TwoProduct with Veltkamp splitting). */
+  private productError(x: () => Expr, y: () => Expr, product: () => Expr): Expr {
+    const m = this.w.m;
+    const split = (value: () => Expr) => {
+      // high = t - (t - value) with t = SPLIT * value; low = value - high
+      const t = () => m.f64.mul(m.f64.const(SPLIT), value());
+      const high = () => m.f64.sub(t(), m.f64.sub(t(), value()));
+      return { high, low: () => m.f64.sub(value(), high()) };
+    };
+    const xs = split(x);
+    const ys = split(y);
+    return m.f64.add(
+      m.f64.add(m.f64.add(m.f64.sub(m.f64.mul(xs.high(), ys.high()), product()), m.f64.mul(xs.high(), ys.low())), m.f64.mul(xs.low(), ys.high())),
+      m.f64.mul(xs.low(), ys.low()),
+    );
+  }
+
+  private f64Type(): number {
+    return this.w.f64Type();
+  }
+}

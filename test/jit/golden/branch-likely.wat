@@ -1,0 +1,462 @@
+(module
+ (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $1 (func (param i32 i32) (result i32)))
+ (import "env" "mem" (memory $mem 272 272))
+ (import "env" "interp" (func $interp (param i32 i32 i32 i32 i32) (result i32)))
+ (export "run" (func $run))
+ (func $run (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i64)
+  (local $10 f64)
+  (local $11 f64)
+  (local $12 f64)
+  (local $13 f64)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local.set $17
+   (i32.load offset=8
+    (i32.const 0)
+   )
+  )
+  (local.set $18
+   (i32.load offset=12
+    (i32.const 0)
+   )
+  )
+  (local.set $15
+   (i32.load offset=16
+    (i32.const 0)
+   )
+  )
+  (local.set $16
+   (i32.load offset=20
+    (i32.const 0)
+   )
+  )
+  (local.set $19
+   (i32.load offset=124
+    (i32.const 0)
+   )
+  )
+  (block $exit
+   (loop $dispatch
+    (block $leave
+     (block $b4
+      (block $b3
+       (block $b2
+        (block $b1
+         (block $b0
+          (br_table $b0 $leave $b2 $b1 $leave $b4 $b3 $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave $leave
+           (i32.shr_u
+            (i32.sub
+             (local.get $0)
+             (i32.const 4194304)
+            )
+            (i32.const 2)
+           )
+          )
+         )
+         (block
+          (if
+           (i32.lt_s
+            (local.get $1)
+            (i32.const 2)
+           )
+           (then
+            (local.set $4
+             (i32.const 0)
+            )
+            (local.set $0
+             (i32.const 4194304)
+            )
+            (local.set $2
+             (i32.const 4194308)
+            )
+            (local.set $3
+             (i32.const 0)
+            )
+            (local.set $1
+             (i32.add
+              (local.get $1)
+              (i32.const 0)
+             )
+            )
+            (br $exit)
+           )
+          )
+          (local.set $1
+           (i32.sub
+            (local.get $1)
+            (i32.const 2)
+           )
+          )
+          (block
+           (local.set $5
+            (i32.eq
+             (local.get $15)
+             (local.get $16)
+            )
+           )
+           (if
+            (i32.eqz
+             (local.get $5)
+            )
+            (then
+             (local.set $1
+              (i32.add
+               (local.get $1)
+               (i32.const 1)
+              )
+             )
+             (local.set $0
+              (i32.const 4194312)
+             )
+             (br $dispatch)
+            )
+           )
+           (local.set $17
+            (i32.add
+             (local.get $17)
+             (i32.const 1)
+            )
+           )
+           (local.set $0
+            (select
+             (i32.const 4194316)
+             (i32.const 4194312)
+             (local.get $5)
+            )
+           )
+           (br $dispatch)
+          )
+         )
+        )
+        (block
+         (if
+          (i32.lt_s
+           (local.get $1)
+           (i32.const 2)
+          )
+          (then
+           (local.set $4
+            (i32.const 0)
+           )
+           (local.set $0
+            (i32.const 4194316)
+           )
+           (local.set $2
+            (i32.const 4194320)
+           )
+           (local.set $3
+            (i32.const 0)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 0)
+            )
+           )
+           (br $exit)
+          )
+         )
+         (local.set $1
+          (i32.sub
+           (local.get $1)
+           (i32.const 2)
+          )
+         )
+         (block
+          (local.set $5
+           (i32.ge_s
+            (local.get $15)
+            (i32.const 0)
+           )
+          )
+          (if
+           (i32.eqz
+            (local.get $5)
+           )
+           (then
+            (local.set $1
+             (i32.add
+              (local.get $1)
+              (i32.const 1)
+             )
+            )
+            (local.set $0
+             (i32.const 4194324)
+            )
+            (br $dispatch)
+           )
+          )
+          (local.set $18
+           (i32.shl
+            (local.get $15)
+            (i32.const 2)
+           )
+          )
+          (local.set $0
+           (select
+            (i32.const 4194328)
+            (i32.const 4194324)
+            (local.get $5)
+           )
+          )
+          (br $dispatch)
+         )
+        )
+       )
+       (block
+        (if
+         (i32.lt_s
+          (local.get $1)
+          (i32.const 3)
+         )
+         (then
+          (local.set $4
+           (i32.const 0)
+          )
+          (local.set $0
+           (i32.const 4194312)
+          )
+          (local.set $2
+           (i32.const 4194316)
+          )
+          (local.set $3
+           (i32.const 0)
+          )
+          (local.set $1
+           (i32.add
+            (local.get $1)
+            (i32.const 0)
+           )
+          )
+          (br $exit)
+         )
+        )
+        (local.set $1
+         (i32.sub
+          (local.get $1)
+          (i32.const 3)
+         )
+        )
+        (local.set $17
+         (i32.add
+          (local.get $17)
+          (i32.const 2)
+         )
+        )
+        (block
+         (local.set $5
+          (i32.ge_s
+           (local.get $15)
+           (i32.const 0)
+          )
+         )
+         (if
+          (i32.eqz
+           (local.get $5)
+          )
+          (then
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 1)
+            )
+           )
+           (local.set $0
+            (i32.const 4194324)
+           )
+           (br $dispatch)
+          )
+         )
+         (local.set $18
+          (i32.shl
+           (local.get $15)
+           (i32.const 2)
+          )
+         )
+         (local.set $0
+          (select
+           (i32.const 4194328)
+           (i32.const 4194324)
+           (local.get $5)
+          )
+         )
+         (br $dispatch)
+        )
+       )
+      )
+      (block
+       (if
+        (i32.lt_s
+         (local.get $1)
+         (i32.const 2)
+        )
+        (then
+         (local.set $4
+          (i32.const 0)
+         )
+         (local.set $0
+          (i32.const 4194328)
+         )
+         (local.set $2
+          (i32.const 4194332)
+         )
+         (local.set $3
+          (i32.const 0)
+         )
+         (local.set $1
+          (i32.add
+           (local.get $1)
+           (i32.const 0)
+          )
+         )
+         (br $exit)
+        )
+       )
+       (local.set $1
+        (i32.sub
+         (local.get $1)
+         (i32.const 2)
+        )
+       )
+       (block
+        (local.set $6
+         (local.get $19)
+        )
+        (nop)
+        (local.set $0
+         (local.get $6)
+        )
+        (br_if $leave
+         (i32.and
+          (local.get $0)
+          (i32.const 3)
+         )
+        )
+        (br $dispatch)
+       )
+      )
+     )
+     (block
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 3)
+       )
+       (then
+        (local.set $4
+         (i32.const 0)
+        )
+        (local.set $0
+         (i32.const 4194324)
+        )
+        (local.set $2
+         (i32.const 4194328)
+        )
+        (local.set $3
+         (i32.const 0)
+        )
+        (local.set $1
+         (i32.add
+          (local.get $1)
+          (i32.const 0)
+         )
+        )
+        (br $exit)
+       )
+      )
+      (local.set $1
+       (i32.sub
+        (local.get $1)
+        (i32.const 3)
+       )
+      )
+      (nop)
+      (block
+       (local.set $6
+        (local.get $19)
+       )
+       (nop)
+       (local.set $0
+        (local.get $6)
+       )
+       (br_if $leave
+        (i32.and
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+       (br $dispatch)
+      )
+     )
+    )
+    (block
+     (local.set $4
+      (i32.const 0)
+     )
+     (local.set $2
+      (i32.add
+       (local.get $0)
+       (i32.const 4)
+      )
+     )
+     (local.set $3
+      (i32.const 0)
+     )
+     (br $exit)
+    )
+   )
+  )
+  (i32.store offset=8
+   (i32.const 0)
+   (local.get $17)
+  )
+  (i32.store offset=12
+   (i32.const 0)
+   (local.get $18)
+  )
+  (i32.store offset=16
+   (i32.const 0)
+   (local.get $15)
+  )
+  (i32.store offset=20
+   (i32.const 0)
+   (local.get $16)
+  )
+  (i32.store offset=124
+   (i32.const 0)
+   (local.get $19)
+  )
+  (i32.store offset=144
+   (i32.const 0)
+   (local.get $0)
+  )
+  (i32.store offset=148
+   (i32.const 0)
+   (local.get $2)
+  )
+  (i32.store offset=152
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=156
+   (i32.const 0)
+   (local.get $1)
+  )
+  (return
+   (local.get $4)
+  )
+ )
+)

@@ -23,9 +23,13 @@ export class RegionCache {
   constructor(
     private readonly memory: FlatMemory,
     private readonly maxRegions = DEFAULT_MAX_REGIONS,
+    /** Told about every region dropped (invalidated or evicted). */
+    private readonly onDrop: (page: number) => void = () => {},
   ) {
     memory.codeInvalidationListeners.push((page) => {
-      if (this.regions.delete(page)) this.invalidations++;
+      if (!this.regions.delete(page)) return;
+      this.invalidations++;
+      this.onDrop(page);
     });
   }
 
@@ -47,6 +51,7 @@ export class RegionCache {
       const oldest = this.regions.keys().next().value as number;
       this.regions.delete(oldest);
       this.evictions++;
+      this.onDrop(oldest);
     }
   }
 }

@@ -4,12 +4,13 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
-import { PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
-import { buildRegion, discoverRegion } from './region.js';
+import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
+import { layoutOf, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
-import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
+import { loadWasmBuilder } from './wasm.js';
 
 /**
  * Tiering, in two steps so cold code pays almost nothing: the interpreter counts block entries
@@ -28,7 +29,12 @@ const MAX_RECOMPILES_PER_PAGE = 8;
 export interface JitOptions {
   readonly hotThreshold?: number;
   readonly maxRegions?: number;
+  /** Who builds regions: on this thread (the default) or, e.g., a WorkerCompiler. */
+  readonly compiler?: RegionCompiler;
 }
+
+/** Engine loop iterations between polls of an asynchronous compiler. */
+const POLL_INTERVAL = 64;
 
 export interface JitStats {
   blocksCompiled: number;
@@ -49,7 +55,18 @@ export class JitEngine {
   private readonly hotThreshold: number;
   private readonly exitWords: Int32Array;
   private readonly imports: WebAssembly.Imports;
-  private readonly memoryPages: number;
+  private readonly layout: RegionLayout;
+  /** The shared function table compiled code tail-calls other pages' regions through. */
+  private readonly table: WebAssembly.Table;
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 1;
+  private readonly slotOfPage = new Map<number, number>();
+  private readonly compiler: RegionCompiler;
+  /** Invalidations seen per page: a compile result for an older snapshot is dropped. */
+  private readonly generations = new Map<number, number>();
+  /** Pages with a compile request in flight. */
+  private readonly pending = new Set<number>();
+  private untilPoll = POLL_INTERVAL;
   /** The status of the last handler compiled code called (to tell Stop from Redirected). */
   private lastHandlerStatus: Status = Status.Continue;
   readonly stats: JitStats = {
@@ -73,12 +90,16 @@ export class JitEngine {
       heat: new Uint32Array(pages),
       warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold),
     };
-    this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS);
+    this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS, (page) => this.setSlot(page, undefined));
+    this.compiler = options.compiler ?? new InlineCompiler();
+    cpu.mem.codeInvalidationListeners.push((page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1));
     this.exitWords = cpu.r;
-    this.memoryPages = cpu.mem.memory.buffer.byteLength / 0x1_0000;
+    this.layout = layoutOf(cpu.mem);
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
     this.imports = {
       env: {
         mem: cpu.mem.memory,
+        regions: this.table,
         interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
           const invalidations = this.cache.invalidations;
           let status = cpu.executeHandler(id, word, pc, npc, delaySlot);
@@ -104,7 +125,12 @@ export class JitEngine {
 
   /** True while hot code waits for binaryen to load: the caller should yield to the event loop. */
   get waitingForCompiler(): boolean {
-    return this.wantsCompiler && !isWasmBuilderReady();
+    return this.wantsCompiler && !this.compiler.ready;
+  }
+
+  /** Stops the compiler (a worker thread, if any). */
+  close(): void {
+    this.compiler.close();
   }
   private wantsCompiler = false;
 
@@ -138,6 +164,10 @@ export class JitEngine {
           this.countEntry(pc, region);
         }
       }
+      if (--this.untilPoll <= 0) {
+        this.untilPoll = POLL_INTERVAL;
+        for (const region of this.compiler.poll()) this.install(region);
+      }
       const before = cpu.instructions;
       const status = cpu.run(left, this.watch);
       left -= cpu.instructions - before;
@@ -154,10 +184,10 @@ export class JitEngine {
     }
     const count = (this.heat.get(pc) ?? 0) + 1;
     this.heat.set(pc, count);
-    if (count < this.hotThreshold) return;
-    if (!isWasmBuilderReady()) {
+    if (count < this.hotThreshold || this.pending.has(page)) return;
+    if (!this.compiler.ready) {
       this.wantsCompiler = true;
-      void loadWasmBuilder();
+      this.compiler.prepare();
       return;
     }
     const recompiles = this.recompiles.get(page) ?? 0;
@@ -168,22 +198,52 @@ export class JitEngine {
     for (const [other, otherCount] of this.heat) {
       if (other >>> PAGE_SHIFT === page && otherCount * 4 >= this.hotThreshold) entries.add(other);
     }
-    this.compile(entries);
     for (const entry of entries) this.heat.delete(entry);
+    // From now on a write to the page invalidates (and bumps its generation).
+    this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
+    const first = (page << PAGE_SHIFT) >>> 2;
+    const compiled = this.compiler.submit({
+      page,
+      entries: [...entries],
+      words: this.cpu.mem.i32.slice(first, first + 1024),
+      layout: this.layout,
+      generation: this.generations.get(page) ?? 0,
+    });
+    if (compiled) this.install(compiled);
+    else this.pending.add(page);
   }
 
-  private compile(entries: Set<number>): void {
-    const start = performance.now();
-    const words = this.cpu.mem.i32;
-    const blocks = discoverRegion(entries, (address) => words[address >>> 2]!);
-    if (blocks.length === 0) return;
-    const code = buildRegion(blocks, this.memoryPages, this.cpu.mem.permsBase);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), this.imports);
+  /** Publishes (or, with undefined, withdraws) a page's region in the table compiled code jumps through. */
+  private setSlot(page: number, run: ((pc: number, budget: number) => number) | undefined): void {
+    let slot = this.slotOfPage.get(page);
+    if (run === undefined) {
+      if (slot === undefined) return;
+      this.cpu.mem.regionSlots[page] = 0;
+      this.table.set(slot, null);
+      this.slotOfPage.delete(page);
+      this.freeSlots.push(slot);
+      return;
+    }
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.nextSlot++;
+      if (slot >= this.table.length) this.table.grow(Math.max(64, this.table.length));
+      this.slotOfPage.set(page, slot);
+    }
+    this.table.set(slot, run);
+    this.cpu.mem.regionSlots[page] = slot;
+  }
+
+  /** Instantiates a compiled region unless its page changed since the snapshot. */
+  private install(compiled: CompiledRegion): void {
+    this.pending.delete(compiled.page);
+    this.stats.compileSeconds += compiled.seconds;
+    if (compiled.module === undefined || (this.generations.get(compiled.page) ?? 0) !== compiled.generation) return;
+    const instance = new WebAssembly.Instance(compiled.module, this.imports);
     const run = instance.exports.run as (pc: number, budget: number) => number;
-    this.cache.install({ page: code.page, entries: code.entries, blockCount: code.blockCount, run });
-    this.stats.blocksCompiled += code.blockCount;
+    this.cache.install({ page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run });
+    this.setSlot(compiled.page, run);
+    this.stats.blocksCompiled += compiled.blockCount;
     this.stats.regionsCompiled++;
-    this.stats.compileSeconds += (performance.now() - start) / 1000;
     this.stats.liveRegions = this.cache.size;
     this.stats.evictions = this.cache.evictions;
     this.stats.invalidations = this.cache.invalidations;

@@ -3,7 +3,7 @@
 // the page) jumps between the blocks, so branches between blocks of the region stay in Wasm.
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
-import { PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
 import { DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator } from './translate.js';
@@ -55,14 +55,30 @@ export interface RegionCode {
   readonly text?: string;
 }
 
+/** Where compiled code finds things in the shared memory (see runtime/flat-memory.ts). */
+export interface RegionLayout {
+  /** Size of the shared WebAssembly.Memory in 64 KiB pages. */
+  readonly memoryPages: number;
+  readonly permsBase: number;
+  readonly regionSlotsBase: number;
+}
+
+export function layoutOf(memory: FlatMemory): RegionLayout {
+  return {
+    memoryPages: memory.memory.buffer.byteLength / 0x1_0000,
+    permsBase: memory.permsBase,
+    regionSlotsBase: memory.regionSlotsBase,
+  };
+}
+
 /** Builds the region module for `blocks` (all in one page). */
-export function buildRegion(blocks: readonly Block[], memoryPages: number, permsBase: number, withText = false): RegionCode {
+export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const base = page << PAGE_SHIFT;
-  const w = new WasmModuleBuilder(memoryPages, REGION_IMPORTS);
+  const w = new WasmModuleBuilder(layout.memoryPages, REGION_IMPORTS);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
-    const translator = new Translator(w, registers, permsBase);
+    const translator = new Translator(w, registers, layout.permsBase, layout.regionSlotsBase, page);
 
     // Nested blocks: br_table jumps to the end of block i, where block i's code follows.
     const labels = new Array<string>((PAGE_MASK + 1) / 4).fill(EXIT_LABEL_LEAVE);

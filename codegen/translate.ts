@@ -148,6 +148,9 @@ export class Translator {
     private readonly w: WasmModuleBuilder,
     private readonly registers: RegisterLocals,
     private readonly permsBase: number,
+    private readonly regionSlotsBase: number,
+    /** The guest page this region covers. */
+    private readonly page: number,
   ) {
     this.fpu = new FpuTranslator(w, { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr });
   }
@@ -197,10 +200,24 @@ export class Translator {
     ]);
   }
 
-  /** Leaves the function with the PC in Local.Pc (not an entry of this region). */
+  /**
+   * The PC in Local.Pc is not an entry of this region: if another page's region is installed,
+   * tail-call it (registers written back first; it may not have an entry there either, and then
+   * returns itself); otherwise leave the function.
+   */
   leave(): Expr {
     const w = this.w;
+    const slot = w.load(2, false, this.regionSlotsBase, w.shl(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(1)));
     return w.block(null, [
+      w.set(Local.Scratch, slot),
+      w.if(
+        // Another page, a region there, and a word-aligned PC (an unaligned one faults in the interpreter).
+        w.and(
+          w.and(w.ne(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(this.page)), w.ne(w.get(Local.Scratch), w.const(0))),
+          w.eqz(w.and(w.get(Local.Pc), w.const(3))),
+        ),
+        w.block(null, [...this.spill(), w.returnCallIndirect(w.get(Local.Scratch), [w.get(Local.Pc), w.get(Local.Budget)], ['i32', 'i32'], 'i32')]),
+      ),
       w.set(Local.Status, w.const(RegionExit.Leave)),
       w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))),
       w.set(Local.DelaySlot, w.const(0)),

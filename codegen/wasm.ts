@@ -34,7 +34,10 @@ export interface FunctionImport {
   readonly result: ValueType;
 }
 
-/** Builds one module: memory `env.mem`, the given function imports, one exported function. */
+/** The funcref table all region modules share (`env.regions`): region functions by slot. */
+export const REGION_TABLE = 'regions';
+
+/** Builds one module: memory `env.mem`, table `env.regions`, the given function imports, one exported function. */
 export class WasmModuleBuilder {
   private readonly b: Binaryen;
   readonly m: binaryenNamespace.Module;
@@ -45,9 +48,11 @@ export class WasmModuleBuilder {
     const b = this.b;
     this.m = new b.Module();
     this.types = { i32: b.i32, i64: b.i64, f64: b.f64, none: b.none };
-    this.m.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals);
+    this.m.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.TailCall);
     this.m.setMemory(memoryPages, memoryPages, null, [], false, false, 'mem');
     this.m.addMemoryImport('mem', 'env', 'mem');
+    this.m.addTable(REGION_TABLE, 0, -1);
+    this.m.addTableImport(REGION_TABLE, 'env', REGION_TABLE);
     for (const entry of imports) {
       this.m.addFunctionImport(entry.name, 'env', entry.name, this.tuple(entry.params), this.types[entry.result]);
     }
@@ -217,6 +222,10 @@ export class WasmModuleBuilder {
   }
   call(name: string, operands: readonly Expr[], result: ValueType): Expr {
     return this.m.call(name, operands, this.types[result]);
+  }
+  /** Tail-calls the table's function at `slot` with (i32, ...) -> result. */
+  returnCallIndirect(slot: Expr, operands: readonly Expr[], params: readonly ValueType[], result: ValueType): Expr {
+    return this.m.return_call_indirect(REGION_TABLE, slot, operands, this.tuple(params), this.types[result]);
   }
   drop(value: Expr): Expr {
     return this.m.drop(value);

@@ -31,12 +31,18 @@ export class FlatMemory {
   readonly perms: Uint8Array;
   /** Byte offset of the permission table in the memory. */
   readonly permsBase: number;
+  /**
+   * Per guest page, the JIT's function-table slot of the page's compiled region (0: none), so
+   * compiled code can jump into another page's region without returning to the host.
+   */
+  readonly regionSlots: Uint16Array;
+  readonly regionSlotsBase: number;
   /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
   readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
-  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 64 KiB). */
+  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 4 MiB: the tables follow it). */
   constructor(size: number) {
-    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xfff0_0000) {
+    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffc0_0000) {
       throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB below 4 GiB`);
     }
     this.size = size;
@@ -44,7 +50,9 @@ export class FlatMemory {
     this.permsBase = size;
     // One byte for every page of the 32-bit space, so any address indexes it (pages past `size` stay 0).
     const permsSize = 1 << (32 - PAGE_SHIFT);
-    const pages = (size + permsSize + WASM_PAGE - 1) / WASM_PAGE;
+    this.regionSlotsBase = size + permsSize;
+    const regionSlotsSize = 2 << (32 - PAGE_SHIFT);
+    const pages = (size + permsSize + regionSlotsSize + WASM_PAGE - 1) / WASM_PAGE;
     this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages) });
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
@@ -53,6 +61,7 @@ export class FlatMemory {
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.perms = new Uint8Array(buffer, this.permsBase, permsSize);
+    this.regionSlots = new Uint16Array(buffer, this.regionSlotsBase, regionSlotsSize / 2);
   }
 
   private invalidateCode(page: number): void {

@@ -13,6 +13,15 @@ await build({
   external: ['binaryen'],
 });
 
+// The JIT's compiler thread, started by dist/cli.js from the same directory.
+await build({
+  ...common,
+  entryPoints: ['codegen/compile-worker.ts'],
+  outfile: 'dist/compile-worker.js',
+  platform: 'node',
+  external: ['binaryen'],
+});
+
 await build({
   ...common,
   entryPoints: ['src/index.ts'],

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { Cpu } from '../interp/cpu.js';
 import { JitEngine, type JitStats } from '../../codegen/engine.js';
+import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { Status } from '../../runtime/exceptions.js';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { disassemble } from '../isa/disasm.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   cwd?: string;
   /** JIT: block entries before a page is compiled (tests lower it to compile everything). */
   hotThreshold?: number;
+  /** JIT: compile on a worker thread (default) or on the main thread (deterministic, for tests). */
+  compiler?: 'worker' | 'inline';
 }
 
 export interface RunResult {
@@ -131,7 +134,13 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   cpu.r[29] = stack.sp;
   cpu.setPc(loaded.entry);
 
-  const jit = (options.engine ?? 'jit') === 'jit' ? new JitEngine(cpu, options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}) : undefined;
+  const jit =
+    (options.engine ?? 'jit') === 'jit'
+      ? new JitEngine(cpu, {
+          ...(options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}),
+          ...(options.compiler !== 'inline' ? { compiler: new WorkerCompiler() } : {}),
+        })
+      : undefined;
   const started = process.hrtime.bigint();
   const limit = options.maxInstructions ?? Infinity;
   let traceLeft = Math.max(0, options.trace ?? 0);
@@ -155,6 +164,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     if (jit?.waitingForCompiler) await new Promise((resolve) => setImmediate(resolve));
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  jit?.close();
   fds.closeAll();
   const exit = kernel.exit ?? { exitStatus: INSTRUCTION_LIMIT_STATUS };
   const result: RunResult = { exitStatus: exit.exitStatus, instructions: cpu.instructions, seconds };

@@ -10,12 +10,17 @@
 //
 // To keep a case cheap, BATCH cases share one guest memory per engine and one JitEngine: case
 // `index` lives in slot `index % BATCH` (its own code page and scratch page); only the running
-// case's two pages are mapped, so cases cannot see each other. Most cases enter their code
-// through a `j` in a trampoline page, so the JIT compiles the sequence from its first
-// instruction; the others start interpreted and tier up at the first block boundary.
+// case's two pages are mapped, so cases cannot see each other.
+// Most cases start at a trampoline, `j stub; nop`, in another page; the stub at the end of the
+// code page, `j sequence; nop`, is the code page's second block entry (hotThreshold 1), so the
+// engine compiles the stub and, through its static successor, the sequence, which then runs
+// compiled from its first instruction. The other cases start at the sequence itself: the
+// interpreter runs it up to the first block boundary, then compiled code takes over. Both
+// engines run the same instructions (the four of trampoline and stub included).
 //
 // MIPSJIT_FUZZ_CASES=N runs N plain cases (and N/4 exception cases); MIPSJIT_FUZZ_SEED picks
-// another seed; MIPSJIT_FUZZ_ONLY=index reruns one case of each mode (as a failure message says).
+// another seed; MIPSJIT_FUZZ_ONLY=index reruns that case in each mode, after the cases before it
+// in its batch (they share the JIT engine), as a failure message says.
 
 import { beforeAll, describe, it } from 'vitest';
 import { Cpu } from '../../src/interp/cpu.js';
@@ -35,13 +40,14 @@ const BATCH = 250;
 /** Cases per vitest `it` (a multiple of BATCH), so progress is visible. */
 const CHUNK = 1000;
 const SCRATCH_BASE = 0x0010_0000; // slot k's scratch page: SCRATCH_BASE + k * PAGE_SIZE
-const TRAMPOLINE_BASE = 0x0030_0000; // slot k's `j code; nop` at TRAMPOLINE_BASE + 8 * k
+const TRAMPOLINE_BASE = 0x0030_0000; // slot k's `j stub; nop` at TRAMPOLINE_BASE + 8 * k
+const STUB_OFFSET = PAGE_SIZE - 8; // `j code; nop` at the end of each code page
 const CODE_BASE = 0x0040_0000; // slot k's code page: CODE_BASE + k * PAGE_SIZE
 const MEMORY_SIZE = 0x0100_0000;
 const BASE_REGISTER = 16; // s0 points into the scratch page and is never written
 const SEQUENCE_LENGTH = 24;
 const BUDGET = 400;
-/** Share of cases entered through the trampoline (compiled from their first instruction). */
+/** Share of cases entered through the trampoline and stub (compiled from their first instruction). */
 const TRAMPOLINE_SHARE = 3 / 4;
 
 /** xorshift32: small, seeded, reproducible. */
@@ -170,6 +176,8 @@ interface Case {
   readonly scratch: Uint8Array;
 }
 
+/** `j address` (in the same 256 MiB segment). */
+const jump = (address: number) => (0x0800_0000 | ((address >>> 2) & 0x03ff_ffff)) >>> 0;
 const codeBase = (slot: number) => CODE_BASE + slot * PAGE_SIZE;
 const scratchBase = (slot: number) => SCRATCH_BASE + slot * PAGE_SIZE;
 const trampolineAddress = (slot: number) => TRAMPOLINE_BASE + slot * 8;
@@ -233,7 +241,7 @@ class Machine {
     this.fir = this.cpu.r[StateWord.Fir]!;
     const trampolines = new Uint32Array(PAGE_SIZE / 4);
     for (let slot = 0; slot < BATCH; slot++) {
-      trampolines[slot * 2] = (0x0800_0000 | ((codeBase(slot) >>> 2) & 0x03ff_ffff)) >>> 0; // j code
+      trampolines[slot * 2] = jump(codeBase(slot) + STUB_OFFSET);
     }
     this.memory.write(TRAMPOLINE_BASE, new Uint8Array(trampolines.buffer));
     this.memory.protect(TRAMPOLINE_BASE, PAGE_SIZE, Perm.Read | Perm.Exec);
@@ -244,6 +252,7 @@ class Machine {
     for (const c of cases) {
       const page = new Uint32Array(PAGE_SIZE / 4);
       page.set(c.words);
+      page[STUB_OFFSET / 4] = jump(codeBase(c.slot));
       this.memory.write(codeBase(c.slot), new Uint8Array(page.buffer));
     }
   }
@@ -291,10 +300,15 @@ class Machine {
 
 function describeCase(c: Case): string {
   const base = codeBase(c.slot);
-  const entry = c.trampoline ? `entered by j from ${trampolineAddress(c.slot).toString(16)}` : 'entered interpreted';
+  const stub = (base + STUB_OFFSET).toString(16);
+  const entry = c.trampoline ? `entered at ${trampolineAddress(c.slot).toString(16)}: j ${stub}; nop; ${stub}: j ${base.toString(16)}; nop` : 'entered directly';
   const lines = c.words.map((word, i) => `${(base + 4 * i).toString(16)}: ${word.toString(16).padStart(8, '0')}  ${disassemble(word, base + 4 * i)}`);
-  const gprs = Array.from(c.initial, (value, i) => `${i}=${(value >>> 0).toString(16)}`).join(' ');
-  return `${entry}; initial ${gprs}; s0=${(scratchBase(c.slot) + 0x800).toString(16)}\n${lines.join('\n')}`;
+  const initial = Array.from(c.initial);
+  initial[0] = 0;
+  initial[BASE_REGISTER] = scratchBase(c.slot) + 0x800;
+  const names = (i: number) => (i < 32 ? `r${i}` : ['hi', 'lo', 'fcsr'][i - 32]!);
+  const state = initial.map((value, i) => `${names(i)}=${(value >>> 0).toString(16)}`).join(' ');
+  return `${entry}; initial ${state}\n${lines.join('\n')}`;
 }
 
 /** Every field of the two outcomes; an empty list when they agree. */
@@ -324,25 +338,42 @@ let interpreter: Machine;
 let jit: Machine;
 
 function fuzz(mode: Mode, first: number, last: number): void {
+  const failures: number[] = [];
+  let report = '';
+  let ranCompiled = 0;
+  let compiledInstructions = 0;
+  let allInstructions = 0;
   for (let start = first; start < last; start = (Math.floor(start / BATCH) + 1) * BATCH) {
     const end = Math.min(last, (Math.floor(start / BATCH) + 1) * BATCH);
     const cases: Case[] = [];
-    for (let index = start; index < end; index++) if (ONLY === undefined || ONLY === index) cases.push(makeCase(mode, index));
+    // MIPSJIT_FUZZ_ONLY=n runs n's batch up to n: the engine is shared, so earlier cases matter.
+    const stop = ONLY === undefined ? end : ONLY >= start && ONLY < end ? ONLY + 1 : start;
+    for (let index = start; index < stop; index++) cases.push(makeCase(mode, index));
     if (cases.length === 0) continue;
     interpreter.load(cases);
     jit.load(cases);
     const engine = new JitEngine(jit.cpu, { hotThreshold: 1 });
     for (const c of cases) {
       const interpreted = interpreter.run(c);
+      const before = engine.stats.compiledInstructions;
       const compiled = jit.run(c, engine);
+      if (engine.stats.compiledInstructions > before) ranCompiled++;
+      compiledInstructions += engine.stats.compiledInstructions - before;
+      allInstructions += compiled.instructions;
       const diff = differences(interpreted, compiled);
       if (diff.length === 0) continue;
+      failures.push(c.index);
+      if (report !== '') continue;
       const show = (outcome: Outcome) => JSON.stringify({ ...outcome, scratch: undefined });
-      throw new Error(
-        `${MODE_NAMES[mode]} case ${c.index} (seed ${SEED}; rerun with MIPSJIT_FUZZ_SEED=${SEED} MIPSJIT_FUZZ_ONLY=${c.index}) differs:\n` +
-          `${diff.join('\n')}\n${describeCase(c)}\ninterp ${show(interpreted)}\njit    ${show(compiled)}`,
-      );
+      report =
+        `${MODE_NAMES[mode]} case ${c.index} (rerun with MIPSJIT_FUZZ_SEED=${SEED} MIPSJIT_FUZZ_ONLY=${c.index}) differs:\n` +
+        `${diff.join('\n')}\n${describeCase(c)}\ninterp ${show(interpreted)}\njit    ${show(compiled)}`;
     }
+  }
+  console.log(`${MODE_NAMES[mode]} ${first}..${last - 1}: compiled code ran in ${ranCompiled} cases, ${compiledInstructions} of ${allInstructions} instructions`);
+  // The whole range runs even after a mismatch, so the report counts them all.
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} of ${last - first} ${MODE_NAMES[mode]} cases differ (${failures.slice(0, 20).join(', ')}${failures.length > 20 ? ', ...' : ''}); the first:\n${report}`);
   }
 }
 

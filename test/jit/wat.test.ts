@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
-import { buildRegion, discoverRegion } from '../../codegen/region.js';
+import { buildRegion, discoverRegion, layoutOf } from '../../codegen/region.js';
 import { loadWasmBuilder } from '../../codegen/wasm.js';
 
 const ORIGIN = 0x0040_0000;
@@ -133,13 +133,13 @@ describe('region modules match their golden .wat', () => {
       const blocks = discoverRegion(entries, readWord);
       expect(blocks.length).toBeGreaterThan(0);
 
-      const memoryPages = memory.memory.buffer.byteLength / 0x1_0000;
-      const code = buildRegion(blocks, memoryPages, memory.permsBase, true);
+      const code = buildRegion(blocks, layoutOf(memory), true);
       const text = code.text;
       expect(typeof text).toBe('string');
 
-      // It links: the shared memory and an `interp` import are all it needs.
-      const imports: WebAssembly.Imports = { env: { mem: memory.memory, interp: (): number => 0 } };
+      // It links: the shared memory, the region table and an `interp` import are all it needs.
+      const regions = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+      const imports: WebAssembly.Imports = { env: { mem: memory.memory, regions, interp: (): number => 0 } };
       const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), imports);
       expect(typeof instance.exports.run).toBe('function');
 

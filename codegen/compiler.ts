@@ -1,0 +1,81 @@
+// Region compilation as a service: the engine hands over a snapshot of a hot page and its entry
+// PCs and gets back a compiled WebAssembly.Module. InlineCompiler does it on the calling thread;
+// a worker-thread compiler (codegen/worker-compiler.ts, Node) does the same off the main thread.
+
+import { PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { buildRegion, discoverRegion, type RegionLayout } from './region.js';
+import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
+
+export interface RegionRequest {
+  readonly page: number;
+  /** Block starts to compile (more blocks of the page are found from their static successors). */
+  readonly entries: readonly number[];
+  /** The page's 1024 instruction words when the request was made. */
+  readonly words: Int32Array;
+  readonly layout: RegionLayout;
+  /** The engine's invalidation count for the page when the snapshot was taken. */
+  readonly generation: number;
+}
+
+export interface CompiledRegion {
+  readonly page: number;
+  readonly entries: readonly number[];
+  readonly blockCount: number;
+  /** Undefined when nothing could be compiled (no block, or the compiler failed). */
+  readonly module: WebAssembly.Module | undefined;
+  readonly generation: number;
+  /** Time spent building and compiling (on whichever thread did it). */
+  readonly seconds: number;
+}
+
+export interface RegionCompiler {
+  /** True once requests can be served (binaryen loaded, for a same-thread compiler). */
+  readonly ready: boolean;
+  /** Starts loading whatever the compiler needs. */
+  prepare(): void;
+  /** Compiles now and returns the region (same thread), or queues it for poll() (undefined). */
+  submit(request: RegionRequest): CompiledRegion | undefined;
+  /** Regions finished since the last call (never blocks). */
+  poll(): CompiledRegion[];
+  close(): void;
+}
+
+/** Builds and compiles one region (module undefined when no block of the entries compiles). */
+export function compileRegion(request: RegionRequest): CompiledRegion {
+  const start = performance.now();
+  const base = request.page << PAGE_SHIFT;
+  const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
+  const blocks = discoverRegion(request.entries, readWord);
+  if (blocks.length === 0) return failedRegion(request);
+  const code = buildRegion(blocks, request.layout);
+  const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
+  return {
+    page: request.page,
+    entries: [...code.entries],
+    blockCount: code.blockCount,
+    module,
+    generation: request.generation,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+export function failedRegion(request: Pick<RegionRequest, 'page' | 'generation'>): CompiledRegion {
+  return { page: request.page, entries: [], blockCount: 0, module: undefined, generation: request.generation, seconds: 0 };
+}
+
+/** Compiles on the calling thread; binaryen loads asynchronously the first time it is needed. */
+export class InlineCompiler implements RegionCompiler {
+  get ready(): boolean {
+    return isWasmBuilderReady();
+  }
+  prepare(): void {
+    void loadWasmBuilder();
+  }
+  submit(request: RegionRequest): CompiledRegion {
+    return compileRegion(request);
+  }
+  poll(): CompiledRegion[] {
+    return [];
+  }
+  close(): void {}
+}

@@ -1,0 +1,61 @@
+// A RegionCompiler that builds regions on a worker thread (Node worker_threads), so binaryen's
+// load (~0.5 s) and every compile run on another core while the main thread keeps interpreting.
+// Results are collected without blocking with receiveMessageOnPort.
+
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
+
+export class WorkerCompiler implements RegionCompiler {
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  /** Requests sent and not yet answered. */
+  private inFlight = 0;
+  /** Failures reported by the worker (kept for diagnostics). */
+  readonly failures: string[] = [];
+
+  get ready(): boolean {
+    return true; // requests queue in the worker until binaryen is loaded there
+  }
+
+  prepare(): void {
+    if (this.worker) return;
+    const channel = new MessageChannel();
+    // From the TypeScript sources (tests), the worker needs the tsx loader too.
+    const source = import.meta.url.endsWith('.ts');
+    const url = new URL(source ? './compile-worker.ts' : './compile-worker.js', import.meta.url);
+    this.worker = new Worker(url, {
+      workerData: { port: channel.port2 },
+      transferList: [channel.port2],
+      ...(source ? { execArgv: ['--import', 'tsx'] } : {}),
+    });
+    this.worker.unref();
+    this.port = channel.port1;
+    this.port.unref();
+  }
+
+  submit(request: RegionRequest): undefined {
+    this.prepare();
+    this.inFlight++;
+    this.port!.postMessage(request);
+    return undefined;
+  }
+
+  poll(): CompiledRegion[] {
+    if (this.inFlight === 0 || !this.port) return [];
+    const done: CompiledRegion[] = [];
+    for (let message = receiveMessageOnPort(this.port); message !== undefined; message = receiveMessageOnPort(this.port)) {
+      this.inFlight--;
+      const result = message.message as CompiledRegion & { error?: string };
+      if (result.error !== undefined) this.failures.push(result.error);
+      done.push(result);
+    }
+    return done;
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.port?.close();
+    this.port = undefined;
+  }
+}

@@ -138,6 +138,7 @@ export class JitEngine {
   run(maxInstructions: number): Status {
     const cpu = this.cpu;
     let left = maxInstructions;
+    for (const region of this.compiler.poll()) this.install(region);
     while (left > 0) {
       if (!cpu.nextInDelaySlot) {
         const pc = cpu.pc;
@@ -178,13 +179,19 @@ export class JitEngine {
 
   private countEntry(pc: number, region: LiveRegion | undefined): void {
     const page = pc >>> PAGE_SHIFT;
+    if (this.pending.has(page)) {
+      // Compiling elsewhere: let the interpreter run the page at full speed meanwhile.
+      if (region === undefined) this.watch.watched[page] = 0;
+      this.watch.heat[page] = 0;
+      return;
+    }
     if (this.watch.watched[page] === 0) {
       if (this.watch.heat[page]! < this.watch.warmThreshold) return;
       this.watch.watched[page] = 1;
     }
     const count = (this.heat.get(pc) ?? 0) + 1;
     this.heat.set(pc, count);
-    if (count < this.hotThreshold || this.pending.has(page)) return;
+    if (count < this.hotThreshold) return;
     if (!this.compiler.ready) {
       this.wantsCompiler = true;
       this.compiler.prepare();
@@ -240,6 +247,7 @@ export class JitEngine {
     if (compiled.module === undefined || (this.generations.get(compiled.page) ?? 0) !== compiled.generation) return;
     const instance = new WebAssembly.Instance(compiled.module, this.imports);
     const run = instance.exports.run as (pc: number, budget: number) => number;
+    this.watch.watched[compiled.page] = 1;
     this.cache.install({ page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run });
     this.setSlot(compiled.page, run);
     this.stats.blocksCompiled += compiled.blockCount;

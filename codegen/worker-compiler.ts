@@ -20,13 +20,18 @@ export class WorkerCompiler implements RegionCompiler {
   prepare(): void {
     if (this.worker) return;
     const channel = new MessageChannel();
-    // From the TypeScript sources (tests), the worker needs the tsx loader too.
-    const source = import.meta.url.endsWith('.ts');
-    const url = new URL(source ? './compile-worker.ts' : './compile-worker.js', import.meta.url);
-    this.worker = new Worker(url, {
-      workerData: { port: channel.port2 },
-      transferList: [channel.port2],
-      ...(source ? { execArgv: ['--import', 'tsx'] } : {}),
+    const options = { workerData: { port: channel.port2 }, transferList: [channel.port2] };
+    if (import.meta.url.endsWith('.ts')) {
+      // From the TypeScript sources (tests): register tsx in the worker, then load the .ts body.
+      const body = JSON.stringify(new URL('./compile-worker.ts', import.meta.url).href);
+      this.worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${body}); })`, { ...options, eval: true });
+    } else {
+      this.worker = new Worker(new URL('./compile-worker.js', import.meta.url), options);
+    }
+    // A worker that cannot start or dies leaves requests unanswered: report it, compile nothing.
+    this.worker.on('error', (error: Error) => {
+      this.failures.push(error.message);
+      this.inFlight = 0;
     });
     this.worker.unref();
     this.port = channel.port1;

@@ -47,6 +47,13 @@ const MEMORY_SIZE = 0x0100_0000;
 const BASE_REGISTER = 16; // s0 points into the scratch page and is never written
 const SEQUENCE_LENGTH = 24;
 const BUDGET = 400;
+/**
+ * After the sequence come NOPs, where the budget runs out, then a BREAK that no case reaches
+ * by falling through (branches land at most 2 words past the sequence). It ends the JIT's
+ * region discovery, which would otherwise compile NOPs up to the end of the page.
+ */
+const GUARD_INDEX = SEQUENCE_LENGTH + 2 + BUDGET;
+const GUARD_WORD = 0x0000_000d | (0x3ff << 16); // break 0x3ff
 /** Share of cases entered through the trampoline and stub (compiled from their first instruction). */
 const TRAMPOLINE_SHARE = 3 / 4;
 
@@ -234,7 +241,7 @@ class Machine {
   constructor() {
     this.cpu = new Cpu(this.memory, {
       exception: (c, code: ExcCode, badVAddr: number) => {
-        this.exceptions.push(`code ${code} at ${c.pc.toString(16)} bad ${badVAddr.toString(16)} delay ${c.inDelaySlot}`);
+        this.exceptions.push(`code ${code} at ${(c.pc >>> 0).toString(16)} bad ${(badVAddr >>> 0).toString(16)} delay ${c.inDelaySlot}`);
         return Status.Stop;
       },
     });
@@ -252,6 +259,7 @@ class Machine {
     for (const c of cases) {
       const page = new Uint32Array(PAGE_SIZE / 4);
       page.set(c.words);
+      page[GUARD_INDEX] = GUARD_WORD;
       page[STUB_OFFSET / 4] = jump(codeBase(c.slot));
       this.memory.write(codeBase(c.slot), new Uint8Array(page.buffer));
     }
@@ -308,7 +316,8 @@ function describeCase(c: Case): string {
   initial[BASE_REGISTER] = scratchBase(c.slot) + 0x800;
   const names = (i: number) => (i < 32 ? `r${i}` : ['hi', 'lo', 'fcsr'][i - 32]!);
   const state = initial.map((value, i) => `${names(i)}=${(value >>> 0).toString(16)}`).join(' ');
-  return `${entry}; initial ${state}\n${lines.join('\n')}`;
+  const guard = `${(base + GUARD_INDEX * 4).toString(16)}: ${disassemble(GUARD_WORD)}`;
+  return `${entry}; initial ${state}\n${lines.join('\n')}\n(NOPs up to) ${guard}`;
 }
 
 /** Every field of the two outcomes; an empty list when they agree. */
@@ -343,6 +352,7 @@ function fuzz(mode: Mode, first: number, last: number): void {
   let ranCompiled = 0;
   let compiledInstructions = 0;
   let allInstructions = 0;
+  let regions = 0;
   for (let start = first; start < last; start = (Math.floor(start / BATCH) + 1) * BATCH) {
     const end = Math.min(last, (Math.floor(start / BATCH) + 1) * BATCH);
     const cases: Case[] = [];
@@ -369,11 +379,12 @@ function fuzz(mode: Mode, first: number, last: number): void {
         `${MODE_NAMES[mode]} case ${c.index} (rerun with MIPSJIT_FUZZ_SEED=${SEED} MIPSJIT_FUZZ_ONLY=${c.index}) differs:\n` +
         `${diff.join('\n')}\n${describeCase(c)}\ninterp ${show(interpreted)}\njit    ${show(compiled)}`;
     }
+    regions += engine.stats.regionsCompiled;
   }
-  console.log(`${MODE_NAMES[mode]} ${first}..${last - 1}: compiled code ran in ${ranCompiled} cases, ${compiledInstructions} of ${allInstructions} instructions`);
   // The whole range runs even after a mismatch, so the report counts them all.
+  const coverage = `${regions} regions compiled; compiled code ran in ${ranCompiled} of ${ran} cases (${compiledInstructions} of ${allInstructions} instructions)`;
   if (failures.length > 0) {
-    throw new Error(`${failures.length} of ${last - first} ${MODE_NAMES[mode]} cases differ (${failures.slice(0, 20).join(', ')}${failures.length > 20 ? ', ...' : ''}); the first:\n${report}`);
+    throw new Error(`${coverage}; ${failures.length} ${MODE_NAMES[mode]} cases differ (${failures.slice(0, 20).join(', ')}${failures.length > 20 ? ', ...' : ''}); the first:\n${report}`);
   }
 }
 

@@ -1,0 +1,64 @@
+// The JIT with its compiler on a worker thread: the interpreter keeps running while the worker
+// loads binaryen and compiles; the region arrives later and takes over. The state after N
+// instructions must equal a pure interpreter run of N instructions.
+
+import { describe, expect, it } from 'vitest';
+import { Cpu } from '../../src/interp/cpu.js';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { Status } from '../../runtime/exceptions.js';
+import { JitEngine } from '../../codegen/engine.js';
+import { WorkerCompiler } from '../../codegen/worker-compiler.js';
+
+const CODE = 0x0040_0000;
+const DATA = 0x0010_0000;
+const PROGRAM = `
+  lui s0, 0x10
+  li t0, 0
+  li t1, 0
+loop:
+  sw t1, 0(s0)
+  lw t2, 0(s0)
+  addu t0, t0, t2
+  xori t3, t0, 0x5a5a
+  mult t3, t1
+  mflo t4
+  addu t0, t0, t4
+  b loop
+  addiu t1, t1, 1`;
+
+function machine(): Cpu {
+  const memory = new FlatMemory(0x0100_0000);
+  memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
+  memory.protect(DATA, 0x1000, Perm.Read | Perm.Write);
+  memory.u8.set(new Uint8Array(assembleProgram(PROGRAM, CODE).buffer), CODE);
+  const cpu = new Cpu(memory, { exception: () => Status.Stop });
+  cpu.setPc(CODE);
+  return cpu;
+}
+
+describe('JIT with a worker-thread compiler', () => {
+  it('keeps interpreting until the worker delivers, then runs compiled code with the same results', async () => {
+    const cpu = machine();
+    const compiler = new WorkerCompiler();
+    const jit = new JitEngine(cpu, { compiler, hotThreshold: 10 });
+    const deadline = Date.now() + 60_000;
+    try {
+      while (jit.stats.compiledInstructions < 1_000_000 && Date.now() < deadline) {
+        expect(jit.run(200_000)).toBe(Status.Continue);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      jit.close();
+    }
+    expect(compiler.failures).toEqual([]);
+    expect(jit.stats.regionsCompiled).toBeGreaterThan(0);
+    expect(jit.stats.compiledInstructions).toBeGreaterThanOrEqual(1_000_000);
+
+    const reference = machine();
+    reference.run(cpu.instructions);
+    expect(Array.from(cpu.r.subarray(0, 34))).toEqual(Array.from(reference.r.subarray(0, 34)));
+    expect(cpu.pc).toBe(reference.pc);
+    expect(cpu.mem.read(DATA, 16)).toEqual(reference.mem.read(DATA, 16));
+  }, 90_000);
+});

@@ -26,11 +26,20 @@ export class RegionCache {
     /** Told about every region dropped (invalidated or evicted). */
     private readonly onDrop: (page: number) => void = () => {},
   ) {
-    memory.codeInvalidationListeners.push((page) => {
-      if (!this.regions.delete(page)) return;
-      this.invalidations++;
-      this.onDrop(page);
-    });
+    memory.codeInvalidationListeners.push(this.onInvalidation);
+  }
+
+  private readonly onInvalidation = (page: number): void => {
+    if (!this.regions.delete(page)) return;
+    this.invalidations++;
+    this.onDrop(page);
+  };
+
+  /** Detaches from the memory and forgets every region. */
+  close(): void {
+    const listeners = this.memory.codeInvalidationListeners;
+    listeners.splice(listeners.indexOf(this.onInvalidation), 1);
+    this.regions.clear();
   }
 
   get size(): number {

@@ -62,6 +62,7 @@ export class JitEngine {
   private nextSlot = 1;
   private readonly slotOfPage = new Map<number, number>();
   private readonly compiler: RegionCompiler;
+  private readonly onInvalidation: (page: number) => void;
   /** Invalidations seen per page: a compile result for an older snapshot is dropped. */
   private readonly generations = new Map<number, number>();
   /** Pages with a compile request in flight. */
@@ -92,7 +93,8 @@ export class JitEngine {
     };
     this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS, (page) => this.setSlot(page, undefined));
     this.compiler = options.compiler ?? new InlineCompiler();
-    cpu.mem.codeInvalidationListeners.push((page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1));
+    this.onInvalidation = (page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
+    cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
     this.exitWords = cpu.r;
     this.layout = layoutOf(cpu.mem);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
@@ -128,9 +130,13 @@ export class JitEngine {
     return this.wantsCompiler && !this.compiler.ready;
   }
 
-  /** Stops the compiler (a worker thread, if any). */
+  /** Stops the compiler (a worker thread, if any) and detaches from the guest memory. */
   close(): void {
     this.compiler.close();
+    this.cache.close();
+    const listeners = this.cpu.mem.codeInvalidationListeners;
+    listeners.splice(listeners.indexOf(this.onInvalidation), 1);
+    for (const page of [...this.slotOfPage.keys()]) this.setSlot(page, undefined);
   }
   private wantsCompiler = false;
 
@@ -179,6 +185,8 @@ export class JitEngine {
 
   private countEntry(pc: number, region: LiveRegion | undefined): void {
     const page = pc >>> PAGE_SHIFT;
+    // Not executable: the interpreter raises the fetch fault; there is nothing to compile.
+    if ((this.cpu.mem.perms[page]! & Perm.Exec) === 0) return;
     if (this.pending.has(page)) {
       // Compiling elsewhere: let the interpreter run the page at full speed meanwhile.
       if (region === undefined) this.watch.watched[page] = 0;

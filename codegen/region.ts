@@ -3,7 +3,7 @@
 // the page) jumps between the blocks, so branches between blocks of the region stay in Wasm.
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
-import { PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
+import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
 import { DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator } from './translate.js';
@@ -74,18 +74,20 @@ export function layoutOf(memory: FlatMemory): RegionLayout {
 /** Builds the region module for `blocks` (all in one page). */
 export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
-  const base = page << PAGE_SHIFT;
   const w = new WasmModuleBuilder(layout.memoryPages, REGION_IMPORTS);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const translator = new Translator(w, registers, layout.permsBase, layout.regionSlotsBase, page);
 
-    // Nested blocks: br_table jumps to the end of block i, where block i's code follows.
-    const labels = new Array<string>((PAGE_MASK + 1) / 4).fill(EXIT_LABEL_LEAVE);
+    // Nested blocks: br_table jumps to the end of block i, where block i's code follows. The table
+    // spans the words from the lowest to the highest block start; anything else leaves.
+    const low = Math.min(...blocks.map((block) => block.start));
+    const high = Math.max(...blocks.map((block) => block.start));
+    const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
     blocks.forEach((block, index) => {
-      labels[(block.start - base) >>> 2] = `b${index}`;
+      labels[(block.start - low) >>> 2] = `b${index}`;
     });
-    let nest: Expr = w.block('b0', [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(base)), w.const(2)))]);
+    let nest: Expr = w.block('b0', [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)))]);
     for (let index = 0; index < blocks.length; index++) {
       const label = index + 1 < blocks.length ? `b${index + 1}` : EXIT_LABEL_LEAVE;
       nest = w.block(label, [nest, translator.block(blocks[index]!)]);
@@ -108,7 +110,7 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
     }
     w.addFunction('run', ['i32', 'i32'], 'i32', localTypes, body);
     const text = withText ? w.text() : undefined;
-    if (withText && !w.validate()) throw new Error(`region ${base.toString(16)}: invalid module`);
+    if (withText && !w.validate()) throw new Error(`region ${(page << PAGE_SHIFT).toString(16)}: invalid module`);
     const bytes = w.finish();
     return {
       page,

@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JitEngine } from '../../codegen/engine.js';
-import { ENGINES, JIT_TEST_THRESHOLD, runCaptured } from './helpers.js';
+import { ENGINES, JIT_BUSYBOX_THRESHOLD, runCaptured } from './helpers.js';
 
 interface BusyboxCase {
   name: string;
@@ -49,7 +49,7 @@ describe.skipIf(busybox === undefined)('busybox applets match qemu-mipsel', () =
           cwd: root,
           stdin: busyboxCase.stdin ?? '',
           engine,
-          hotThreshold: JIT_TEST_THRESHOLD,
+          hotThreshold: JIT_BUSYBOX_THRESHOLD,
         });
         expect(result.stdout.toString('latin1'), engine).toBe(oracle.stdout.toString('latin1'));
         expect(result.exitStatus, engine).toBe(oracleStatus);

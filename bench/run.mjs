@@ -5,20 +5,43 @@
 //
 // Usage: node bench/run.mjs [--runs N] [--engines interp,jit] [workload-name...]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/cli.js');
 
+/** A deterministic 8 MB text file for the busybox workloads (base64 of a seeded xorshift stream). */
+function benchInput() {
+  const file = path.join(os.tmpdir(), 'mipsjit-bench-input.txt');
+  if (!existsSync(file)) {
+    const bytes = new Uint8Array(6 << 20);
+    let state = 0x1234_5678;
+    for (let index = 0; index < bytes.length; index++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      bytes[index] = state & 0xff;
+    }
+    writeFileSync(file, Buffer.from(bytes).toString('base64'));
+  }
+  return file;
+}
+
+const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
 const WORKLOADS = [
-  { name: 'cpubench-all', program: 'bench/guest/cpubench', args: ['2'] },
-  { name: 'cpubench-hash', program: 'bench/guest/cpubench', args: ['2', 'hash'] },
-  { name: 'cpubench-sort', program: 'bench/guest/cpubench', args: ['4', 'sort'] },
-  { name: 'cpubench-lcg64', program: 'bench/guest/cpubench', args: ['4', 'lcg64'] },
-  { name: 'cpubench-nbody', program: 'bench/guest/cpubench', args: ['4', 'nbody'] },
+  { name: 'cpubench 4 (all kernels)', program: 'bench/guest/cpubench', args: ['4'] },
+  { name: 'cpubench 10 hash', program: 'bench/guest/cpubench', args: ['10', 'hash'] },
+  { name: 'cpubench 8 sort', program: 'bench/guest/cpubench', args: ['8', 'sort'] },
+  { name: 'cpubench 8 lcg64', program: 'bench/guest/cpubench', args: ['8', 'lcg64'] },
+  { name: 'cpubench 20 nbody', program: 'bench/guest/cpubench', args: ['20', 'nbody'] },
+  { name: 'cpubench 20 matmul', program: 'bench/guest/cpubench', args: ['20', 'matmul'] },
   { name: 'hello-default', program: 'bench/guest/hello-default', args: [] },
+  // Programs the JIT was never tuned on (need test/guest/busybox.sh to have fetched busybox).
+  { name: 'busybox gzip -c 8MB', program: busybox, args: ['gzip', '-c', 'INPUT'], optional: true },
+  { name: 'busybox sha256sum 8MB', program: busybox, args: ['sha256sum', 'INPUT'], optional: true },
 ];
 
 function option(name, fallback) {
@@ -26,7 +49,7 @@ function option(name, fallback) {
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
 const runs = Number(option('--runs', '3'));
-const engines = option('--engines', 'interp').split(',');
+const engines = option('--engines', 'interp,jit').split(',');
 const selected = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'));
 const qemu = spawnSync('qemu-mipsel', ['-version']).status === 0 ? 'qemu-mipsel' : undefined;
 
@@ -55,7 +78,12 @@ if (!existsSync(cli)) {
 
 const rows = [];
 for (const workload of WORKLOADS) {
-  if (selected.length > 0 && !selected.includes(workload.name)) continue;
+  if (selected.length > 0 && !selected.some((name) => workload.name.startsWith(name))) continue;
+  if (workload.optional && !existsSync(workload.program)) {
+    console.error(`bench: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh)`);
+    continue;
+  }
+  workload.args = workload.args.map((arg) => (arg === 'INPUT' ? benchInput() : arg));
   const row = { name: workload.name, engines: {} };
   let reference;
   for (const engine of engines) {
@@ -66,6 +94,10 @@ for (const workload of WORKLOADS) {
     if (result.stdout !== reference) throw new Error(`${workload.name}: ${engine} printed different output`);
     row.instructions = Number(stats[1]);
     row.engines[engine] = { wall: result.seconds, inside: Number(stats[2]) };
+    const jit = /jit: (\d+) blocks in (\d+) modules .*compile ([\d.]+) ms \((\d+) us\/block\), ([\d.]+)% of instructions/.exec(result.stderr);
+    if (jit) {
+      row.jit = { blocks: Number(jit[1]), compileMs: Number(jit[3]), perBlock: Number(jit[4]), compiledShare: Number(jit[5]) };
+    }
   }
   if (qemu) {
     const result = time(qemu, [workload.program, ...workload.args]);
@@ -78,10 +110,13 @@ for (const workload of WORKLOADS) {
 }
 
 const mips = (instructions, seconds) => (instructions / seconds / 1e6).toFixed(1);
+const ratio = (a, b) => (a / b).toFixed(2) + 'x';
 const header = ['workload', 'guest instr'];
-for (const engine of engines) header.push(`${engine} wall s`, `${engine} MIPS`);
-if (qemu) header.push('qemu wall s', 'qemu MIPS');
-for (const engine of engines) if (qemu) header.push(`${engine}/qemu time`);
+for (const engine of engines) header.push(`${engine} s`, `${engine} MIPS`);
+if (qemu) header.push('qemu s', 'qemu MIPS');
+if (engines.includes('jit') && engines.includes('interp')) header.push('jit speed-up over interp');
+if (engines.includes('jit') && qemu) header.push('jit time / qemu time');
+if (engines.includes('jit')) header.push('compiled share', 'blocks', 'compile ms (share of jit wall)', 'us/block');
 const lines = [header];
 for (const row of rows) {
   const line = [row.name, String(row.instructions)];
@@ -90,11 +125,23 @@ for (const row of rows) {
     line.push(result.wall.toFixed(3), mips(row.instructions, result.wall));
   }
   if (qemu) line.push(row.qemu.toFixed(3), mips(row.instructions, row.qemu));
-  for (const engine of engines) if (qemu) line.push((row.engines[engine].wall / row.qemu).toFixed(2) + 'x');
+  const jitWall = row.engines.jit?.wall;
+  if (engines.includes('jit') && engines.includes('interp')) line.push(ratio(row.engines.interp.wall, jitWall));
+  if (engines.includes('jit') && qemu) line.push(ratio(jitWall, row.qemu));
+  if (engines.includes('jit')) {
+    const jit = row.jit;
+    line.push(
+      jit ? `${jit.compiledShare}%` : '-',
+      jit ? String(jit.blocks) : '-',
+      jit ? `${jit.compileMs.toFixed(0)} (${((100 * jit.compileMs) / 1000 / jitWall).toFixed(0)}%)` : '-',
+      jit ? String(jit.perBlock) : '-',
+    );
+  }
   lines.push(line);
 }
-console.log(`mipsjit bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, median of ${runs} runs`);
-console.log('MIPS = guest instructions (counted by mipsjit) / wall seconds, process start-up included.');
+console.log(`mipsjit bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, median of ${runs} runs`);
+console.log('Wall seconds include process start-up; MIPS = guest instructions (counted by mipsjit) / wall seconds.');
+console.log('Compile time runs on a worker thread (the second core), beside the interpreter.');
 lines.splice(1, 0, header.map(() => '---'));
 for (const line of lines) console.log('| ' + line.join(' | ') + ' |');
 if (!qemu) console.log('(qemu-mipsel not installed: no reference column)');

@@ -42,6 +42,10 @@ export interface JitStats {
   compileSeconds: number;
   /** Guest instructions retired inside compiled code. */
   compiledInstructions: number;
+  /** Calls from the engine into compiled code, and how they ended. */
+  regionCalls: number;
+  exitsLeave: number;
+  exitsInterpret: number;
   liveRegions: number;
   evictions: number;
   invalidations: number;
@@ -75,6 +79,9 @@ export class JitEngine {
     regionsCompiled: 0,
     compileSeconds: 0,
     compiledInstructions: 0,
+    regionCalls: 0,
+    exitsLeave: 0,
+    exitsInterpret: 0,
     liveRegions: 0,
     evictions: 0,
     invalidations: 0,
@@ -153,6 +160,7 @@ export class JitEngine {
           // The budget is an i32 inside Wasm.
           const budget = Math.min(left, MAX_BUDGET_PER_CALL);
           const exit = region.run(pc, budget);
+          this.stats.regionCalls++;
           const executed = budget - this.exitWords[ExitWord.Budget]!;
           this.stats.compiledInstructions += executed;
           cpu.instructions += executed;
@@ -165,6 +173,8 @@ export class JitEngine {
           cpu.npc = this.exitWords[ExitWord.Npc]!;
           cpu.nextInDelaySlot = this.exitWords[ExitWord.DelaySlot] === 1;
           // Left the region; with too little budget for its next block, interpret the rest.
+          if (exit === RegionExit.Leave) this.stats.exitsLeave++;
+          else this.stats.exitsInterpret++;
           if (exit === RegionExit.Leave && executed > 0) continue;
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
         } else {

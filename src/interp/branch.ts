@@ -13,25 +13,23 @@ const link = (cpu: Cpu, register: number) => {
   cpu.r[register] = (cpu.pc + 8) | 0;
 };
 
+const jumpRegister: Handler = (cpu, w) => (cpu.branch(true, cpu.r[rsOf(w)]!), OK);
+const jumpAndLinkRegister: Handler = (cpu, w) => {
+  const destination = cpu.r[rsOf(w)]!; // read before the link: rs may equal rd
+  link(cpu, rdOf(w));
+  cpu.branch(true, destination);
+  return OK;
+};
+
 export const BRANCH_HANDLERS: Record<string, Handler> = {
   // JR rs
-  jr: (cpu, w) => (cpu.branch(true, cpu.r[rsOf(w)]!), OK),
-  // JR.HB rs
-  'jr.hb': (cpu, w) => (cpu.branch(true, cpu.r[rsOf(w)]!), OK),
+  jr: jumpRegister,
+  // JR.HB rs (the hazard barrier has nothing to wait for here)
+  'jr.hb': jumpRegister,
   // JALR rd, rs
-  jalr: (cpu, w) => {
-    const destination = cpu.r[rsOf(w)]!;
-    link(cpu, rdOf(w));
-    cpu.branch(true, destination);
-    return OK;
-  },
+  jalr: jumpAndLinkRegister,
   // JALR.HB rd, rs
-  'jalr.hb': (cpu, w) => {
-    const destination = cpu.r[rsOf(w)]!;
-    link(cpu, rdOf(w));
-    cpu.branch(true, destination);
-    return OK;
-  },
+  'jalr.hb': jumpAndLinkRegister,
   // J target
   j: (cpu, w) => (cpu.branch(true, jumpTarget(cpu.pc, w)), OK),
   // JAL target

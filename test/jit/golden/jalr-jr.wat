@@ -22,12 +22,6 @@
   (local $15 i32)
   (local $16 i32)
   (local $17 i32)
-  (local $18 i32)
-  (local.set $18
-   (i32.load offset=8
-    (i32.const 0)
-   )
-  )
   (local.set $17
    (i32.load offset=16
     (i32.const 0)
@@ -46,84 +40,14 @@
   (block $exit
    (loop $dispatch
     (block $leave
-     (block $b1
-      (block $b0
-       (br_table $b0 $leave $leave $leave $b1 $leave
-        (i32.shr_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 2)
-        )
-       )
-      )
-      (block
-       (if
-        (i32.lt_s
-         (local.get $1)
-         (i32.const 4)
-        )
-        (then
-         (local.set $4
-          (i32.const 0)
-         )
-         (local.set $0
-          (i32.const 4194304)
-         )
-         (local.set $2
-          (i32.const 4194308)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 0)
-          )
-         )
-         (br $exit)
-        )
-       )
-       (local.set $1
+     (block $b0
+      (br_table $b0 $leave
+       (i32.shr_u
         (i32.sub
-         (local.get $1)
-         (i32.const 4)
+         (local.get $0)
+         (i32.const 4194304)
         )
-       )
-       (local.set $15
-        (i32.const 4194304)
-       )
-       (local.set $15
-        (i32.or
-         (local.get $15)
-         (i32.const 256)
-        )
-       )
-       (block
-        (local.set $6
-         (local.get $15)
-        )
-        (local.set $16
-         (i32.const 4194320)
-        )
-        (local.set $17
-         (i32.add
-          (local.get $17)
-          (i32.const 1)
-         )
-        )
-        (local.set $0
-         (local.get $6)
-        )
-        (br_if $leave
-         (i32.and
-          (local.get $0)
-          (i32.const 3)
-         )
-        )
-        (br $dispatch)
+        (i32.const 2)
        )
       )
      )
@@ -131,17 +55,17 @@
       (if
        (i32.lt_s
         (local.get $1)
-        (i32.const 3)
+        (i32.const 4)
        )
        (then
         (local.set $4
          (i32.const 0)
         )
         (local.set $0
-         (i32.const 4194320)
+         (i32.const 4194304)
         )
         (local.set $2
-         (i32.const 4194324)
+         (i32.const 4194308)
         )
         (local.set $3
          (i32.const 0)
@@ -158,20 +82,31 @@
       (local.set $1
        (i32.sub
         (local.get $1)
-        (i32.const 3)
+        (i32.const 4)
        )
       )
-      (local.set $18
-       (i32.add
-        (local.get $17)
-        (i32.const 0)
+      (local.set $15
+       (i32.const 4194304)
+      )
+      (local.set $15
+       (i32.or
+        (local.get $15)
+        (i32.const 256)
        )
       )
       (block
        (local.set $6
-        (local.get $16)
+        (local.get $15)
        )
-       (nop)
+       (local.set $16
+        (i32.const 4194320)
+       )
+       (local.set $17
+        (i32.add
+         (local.get $17)
+         (i32.const 1)
+        )
+       )
        (local.set $0
         (local.get $6)
        )
@@ -220,10 +155,6 @@
        )
       )
       (then
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $18)
-       )
        (i32.store offset=16
         (i32.const 0)
         (local.get $17)
@@ -258,10 +189,6 @@
      (br $exit)
     )
    )
-  )
-  (i32.store offset=8
-   (i32.const 0)
-   (local.get $18)
   )
   (i32.store offset=16
    (i32.const 0)

@@ -6,7 +6,7 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
-import { DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator } from './translate.js';
 import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
@@ -79,7 +79,8 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
   const w = new WasmModuleBuilder(layout.memoryPages, REGION_IMPORTS);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
-    const translator = new Translator(w, registers, layout.permsBase, layout.regionSlotsBase, page);
+    const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
+    const translator = new Translator(w, registers, layout.permsBase, layout.regionSlotsBase, page, blockIndex);
 
     // Nested blocks: br_table jumps to the end of block i, where block i's code follows. The table
     // spans the words from the lowest to the highest block start; anything else leaves.
@@ -87,12 +88,12 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
     const high = Math.max(...blocks.map((block) => block.start));
     const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
     blocks.forEach((block, index) => {
-      labels[(block.start - low) >>> 2] = `b${index}`;
+      labels[(block.start - low) >>> 2] = blockLabel(index);
     });
-    let nest: Expr = w.block('b0', [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)))]);
+    let nest: Expr = w.block(blockLabel(0), [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)))]);
     for (let index = 0; index < blocks.length; index++) {
-      const label = index + 1 < blocks.length ? `b${index + 1}` : EXIT_LABEL_LEAVE;
-      nest = w.block(label, [nest, translator.block(blocks[index]!)]);
+      const label = index + 1 < blocks.length ? blockLabel(index + 1) : EXIT_LABEL_LEAVE;
+      nest = w.block(label, [nest, translator.block(blocks[index]!, index)]);
     }
     const dispatch = w.loop(DISPATCH_LABEL, w.block(null, [nest, translator.leave()]));
     const state = (word: number) => STATE_BASE + word * 4;

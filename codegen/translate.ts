@@ -51,6 +51,8 @@ export const enum RegionExit {
 }
 
 export const EXIT_LABEL = 'exit';
+/** The label whose end is where the region's `index`th block's code starts. */
+export const blockLabel = (index: number) => `b${index}`;
 export const DISPATCH_LABEL = 'dispatch';
 
 // Rows translated inline. Everything else (and every row not listed) calls the interpreter.
@@ -143,6 +145,7 @@ export class RegisterLocals {
 /** Translates the blocks of one region; `permsBase` locates the page-permission table. */
 export class Translator {
   private readonly fpu: FpuTranslator;
+  private currentBlock = 0;
 
   constructor(
     private readonly w: WasmModuleBuilder,
@@ -151,6 +154,8 @@ export class Translator {
     private readonly regionSlotsBase: number,
     /** The guest page this region covers. */
     private readonly page: number,
+    /** Region block index by start address (block i's code follows the end of label `b{i}`). */
+    private readonly blockIndex: ReadonlyMap<number, number>,
   ) {
     this.fpu = new FpuTranslator(w, { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr });
   }
@@ -227,8 +232,20 @@ export class Translator {
 
   // ---- blocks ----
 
-  /** The code of one block: budget check, its instructions, and the jump to what follows. */
-  block(block: Block): Expr {
+  /**
+   * Continues at a known address: straight to the code of a later block of this region (a
+   * forward `br`), else through the dispatch loop (backward edges, and addresses it may leave for).
+   */
+  private goTo(address: number): Expr {
+    const w = this.w;
+    const index = this.blockIndex.get(address);
+    if (index !== undefined && index > this.currentBlock) return w.br(blockLabel(index));
+    return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(DISPATCH_LABEL)]);
+  }
+
+  /** The code of the region's `index`th block: budget check, instructions, and what follows. */
+  block(block: Block, index: number): Expr {
+    this.currentBlock = index;
     const w = this.w;
     const instructions = block.instructions;
     const length = instructions.length;
@@ -251,7 +268,7 @@ export class Translator {
       if (terminal.kind === 'interpret') {
         body.push(this.exitBefore(RegionExit.Interpret, next, w.const(next + 4), false, 0));
       } else {
-        body.push(w.set(Local.Pc, w.const(next)), w.br(DISPATCH_LABEL));
+        body.push(this.goTo(next));
       }
     }
     return w.block(null, body);
@@ -334,11 +351,7 @@ export class Translator {
       out.push(
         w.if(
           w.eqz(w.get(Local.Taken)),
-          w.block(null, [
-            w.set(Local.Budget, w.add(w.get(Local.Budget), w.const(1))),
-            w.set(Local.Pc, w.const(fallthrough)),
-            w.br(DISPATCH_LABEL),
-          ]),
+          w.block(null, [w.set(Local.Budget, w.add(w.get(Local.Budget), w.const(1))), this.goTo(fallthrough)]),
         ),
       );
     }
@@ -346,13 +359,16 @@ export class Translator {
     const slotNpc = () =>
       condition && !likely ? w.select(w.get(Local.Taken), targetExpr(), w.const(slot.pc + 4)) : targetExpr();
     out.push(this.instruction(slot, { unexecuted: 1, npc: slotNpc, delaySlot: true }));
-    const next = condition ? w.select(w.get(Local.Taken), targetExpr(), w.const(fallthrough)) : targetExpr();
-    out.push(w.set(Local.Pc, next));
     if (staticTarget === undefined) {
+      out.push(w.set(Local.Pc, w.get(Local.Target)));
       // A register target that is not word-aligned takes an address error in the interpreter.
       out.push(w.br(EXIT_LABEL_LEAVE, w.and(w.get(Local.Pc), w.const(3))));
+      out.push(w.br(DISPATCH_LABEL));
+    } else if (condition) {
+      out.push(w.if(w.get(Local.Taken), this.goTo(staticTarget)), this.goTo(fallthrough));
+    } else {
+      out.push(this.goTo(staticTarget));
     }
-    out.push(w.br(DISPATCH_LABEL));
     return w.block(null, out);
   }
 

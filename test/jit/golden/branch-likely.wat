@@ -119,10 +119,7 @@
                (i32.const 1)
               )
              )
-             (local.set $0
-              (i32.const 4194312)
-             )
-             (br $dispatch)
+             (br $b2)
             )
            )
            (local.set $17
@@ -131,14 +128,13 @@
              (i32.const 1)
             )
            )
-           (local.set $0
-            (select
-             (i32.const 4194316)
-             (i32.const 4194312)
-             (local.get $5)
+           (if
+            (local.get $5)
+            (then
+             (br $b1)
             )
            )
-           (br $dispatch)
+           (br $b2)
           )
          )
         )
@@ -194,10 +190,7 @@
               (i32.const 1)
              )
             )
-            (local.set $0
-             (i32.const 4194324)
-            )
-            (br $dispatch)
+            (br $b4)
            )
           )
           (local.set $18
@@ -206,14 +199,13 @@
             (i32.const 2)
            )
           )
-          (local.set $0
-           (select
-            (i32.const 4194328)
-            (i32.const 4194324)
-            (local.get $5)
+          (if
+           (local.get $5)
+           (then
+            (br $b3)
            )
           )
-          (br $dispatch)
+          (br $b4)
          )
         )
        )
@@ -275,10 +267,7 @@
              (i32.const 1)
             )
            )
-           (local.set $0
-            (i32.const 4194324)
-           )
-           (br $dispatch)
+           (br $b4)
           )
          )
          (local.set $18
@@ -287,14 +276,13 @@
            (i32.const 2)
           )
          )
-         (local.set $0
-          (select
-           (i32.const 4194328)
-           (i32.const 4194324)
-           (local.get $5)
+         (if
+          (local.get $5)
+          (then
+           (br $b3)
           )
          )
-         (br $dispatch)
+         (br $b4)
         )
        )
       )

@@ -124,14 +124,13 @@
            (i32.const 1)
           )
          )
-         (local.set $0
-          (select
-           (i32.const 4194308)
-           (i32.const 4194324)
-           (local.get $5)
+         (if
+          (local.get $5)
+          (then
+           (br $b1)
           )
          )
-         (br $dispatch)
+         (br $b2)
         )
        )
       )
@@ -194,14 +193,16 @@
           (i32.const 1)
          )
         )
-        (local.set $0
-         (select
-          (i32.const 4194308)
-          (i32.const 4194324)
-          (local.get $5)
+        (if
+         (local.get $5)
+         (then
+          (local.set $0
+           (i32.const 4194308)
+          )
+          (br $dispatch)
          )
         )
-        (br $dispatch)
+        (br $b2)
        )
       )
      )

@@ -41,6 +41,15 @@ export const FPU_INLINE = new Set([
   ...['d', 's'].flatMap((fmt) => ['f', 'un', 'eq', 'ueq', 'olt', 'ult', 'ole', 'ule'].map((cond) => `c.${cond}.${fmt}`)),
 ]);
 
+/** The FPR numbers of an inlined row that hold doubles (they must be even with FR=0). */
+function doubleOperands(name: string, fd: number, fs: number, ft: number): number[] {
+  if (name === 'cvt.d.s' || name === 'cvt.d.w') return [fd];
+  if (name === 'cvt.s.d' || name === 'trunc.w.d') return [fs];
+  if (!name.endsWith('.d')) return [];
+  if (name.startsWith('c.')) return [fs, ft];
+  return [fd, fs, ft]; // ft is 0 in the two-operand rows
+}
+
 export class FpuTranslator {
   constructor(
     private readonly w: WasmModuleBuilder,
@@ -58,14 +67,8 @@ export class FpuTranslator {
     const fd = fdOf(word);
     const fs = fsOf(word);
     const ft = ftOf(word);
-    const double = name.endsWith('.d') && !name.startsWith('cvt.d') ? true : name === 'cvt.s.d' || name === 'trunc.w.d';
-    // Odd double registers are a Reserved Instruction (the handler raises it).
-    if (double && name !== 'cvt.s.d' && name !== 'trunc.w.d' && ((fd | fs | ft) & 1) !== 0 && !name.startsWith('c.')) return undefined;
-    if (name.startsWith('c.') && name.endsWith('.d') && ((fs | ft) & 1) !== 0) return undefined;
-    if ((name === 'cvt.s.d' || name === 'trunc.w.d') && (fs & 1) !== 0) return undefined;
-    if (name === 'cvt.d.s' || name === 'cvt.d.w') {
-      if ((fd & 1) !== 0) return undefined;
-    }
+    // Doubles named by odd registers are a Reserved Instruction: the handler raises it.
+    if (doubleOperands(name, fd, fs, ft).some((register) => (register & 1) !== 0)) return undefined;
     const L = this.locals;
     const m = w.m;
     const loadD = (register: number) => m.f64.load(fprOffset(register), 8, w.const(0));

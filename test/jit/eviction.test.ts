@@ -1,0 +1,71 @@
+// The cap on live region modules: with room for two regions, a guest whose hot loops sit in four
+// pages (visited twice) makes the cache evict; results still equal the interpreter's.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Cpu } from '../../src/interp/cpu.js';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { ExcCode, Status } from '../../runtime/exceptions.js';
+import { JitEngine } from '../../codegen/engine.js';
+
+const FIRST_PAGE = 0x0040_0000;
+const PAGES = 4;
+
+/** Page i: a 3000-iteration loop, then a jump to page i + 1 (the last page goes back or stops). */
+function pageSource(page: number): string {
+  const next = page + 1 < PAGES ? `j 0x${(FIRST_PAGE + (page + 1) * 0x1000).toString(16)}` : 'beq s1, zero, again';
+  return `
+    li t1, 3000
+  loop${page}:
+    addiu t1, t1, -1
+    addu t0, t0, t1
+    xori t0, t0, ${page + 1}
+    bne t1, zero, loop${page}
+    sll t2, t0, 3
+    ${next}
+    nop
+    syscall
+  again:
+    li s1, 1
+    j 0x${FIRST_PAGE.toString(16)}
+    nop`;
+}
+
+function machine(): { cpu: Cpu; exceptions: ExcCode[] } {
+  const memory = new FlatMemory(0x0100_0000);
+  for (let page = 0; page < PAGES; page++) {
+    const address = FIRST_PAGE + page * 0x1000;
+    memory.protect(address, 0x1000, Perm.Read | Perm.Exec);
+    memory.u8.set(new Uint8Array(assembleProgram(pageSource(page), address).buffer), address);
+  }
+  const exceptions: ExcCode[] = [];
+  const cpu = new Cpu(memory, {
+    exception(_cpu, code) {
+      exceptions.push(code);
+      return Status.Stop;
+    },
+  });
+  cpu.setPc(FIRST_PAGE);
+  return { cpu, exceptions };
+}
+
+describe('JIT module cap', () => {
+  beforeAll(() => JitEngine.prepare());
+
+  it('evicts the oldest region past the cap and still computes what the interpreter does', () => {
+    const compiled = machine();
+    const jit = new JitEngine(compiled.cpu, { hotThreshold: 20, maxRegions: 2 });
+    expect(jit.run(10_000_000)).toBe(Status.Stop);
+    const interpreted = machine();
+    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+
+    expect(jit.stats.regionsCompiled).toBeGreaterThan(PAGES);
+    expect(jit.stats.evictions).toBeGreaterThan(0);
+    expect(jit.stats.liveRegions).toBeLessThanOrEqual(2);
+    expect(compiled.exceptions).toEqual([ExcCode.Sys]);
+    expect(interpreted.exceptions).toEqual([ExcCode.Sys]);
+    expect(compiled.cpu.pc).toBe(interpreted.cpu.pc);
+    expect(compiled.cpu.instructions).toBe(interpreted.cpu.instructions);
+    expect(Array.from(compiled.cpu.r.subarray(0, 34))).toEqual(Array.from(interpreted.cpu.r.subarray(0, 34)));
+  });
+});

@@ -3,7 +3,8 @@
 // operands and result are comfortably normal; it then finds the inexact flag with error-free
 // transformations (TwoSum, Dekker's product). Any other case calls the interpreter's handler.
 
-import { FPR_BYTE_OFFSET, StateWord, STATE_BASE } from '../runtime/state.js';
+import { fprByteOffset, StateWord, STATE_BASE } from '../runtime/state.js';
+import { fdOf, fsOf, ftOf } from '../src/interp/fields.js';
 import type { GuestInstruction } from './block.js';
 import type { Expr, WasmModuleBuilder } from './wasm.js';
 
@@ -28,10 +29,6 @@ const SAFE_HIGH = 2 ** 900;
 const SINGLE_MIN_NORMAL = 2 ** -126;
 const SPLIT = 2 ** 27 + 1;
 
-const fsOf = (word: number) => (word >>> 11) & 31;
-const ftOf = (word: number) => (word >>> 16) & 31;
-const fdOf = (word: number) => (word >>> 6) & 31;
-const fprOffset = (register: number) => STATE_BASE + FPR_BYTE_OFFSET + register * 4;
 
 /** The rows this file translates. */
 export const FPU_INLINE = new Set([
@@ -71,10 +68,10 @@ export class FpuTranslator {
     if (doubleOperands(name, fd, fs, ft).some((register) => (register & 1) !== 0)) return undefined;
     const L = this.locals;
     const m = w.m;
-    const loadD = (register: number) => m.f64.load(fprOffset(register), 8, w.const(0));
-    const loadS = (register: number) => m.f32.load(fprOffset(register), 4, w.const(0));
-    const storeD = (register: number, value: Expr) => m.f64.store(fprOffset(register), 8, w.const(0), value);
-    const storeS = (register: number, value: Expr) => m.f32.store(fprOffset(register), 4, w.const(0), value);
+    const loadD = (register: number) => m.f64.load(fprByteOffset(register), 8, w.const(0));
+    const loadS = (register: number) => m.f32.load(fprByteOffset(register), 4, w.const(0));
+    const storeD = (register: number, value: Expr) => m.f64.store(fprByteOffset(register), 8, w.const(0), value);
+    const storeS = (register: number, value: Expr) => m.f32.store(fprByteOffset(register), 4, w.const(0), value);
     const f64 = (local: number) => w.get(local, 'f64');
     const fcsr = () => w.get(L.fcsr);
     const loadFcsr = () => w.set(L.fcsr, w.load(4, false, FCSR_OFFSET, w.const(0)));
@@ -89,11 +86,11 @@ export class FpuTranslator {
     const bitsOp = (op: (high: Expr) => Expr) => {
       if (name.endsWith('.d')) {
         return w.block(null, [
-          w.store(4, fprOffset(fd), w.const(0), w.load(4, false, fprOffset(fs), w.const(0))),
-          w.store(4, fprOffset(fd + 1), w.const(0), op(w.load(4, false, fprOffset(fs + 1), w.const(0)))),
+          w.store(4, fprByteOffset(fd), w.const(0), w.load(4, false, fprByteOffset(fs), w.const(0))),
+          w.store(4, fprByteOffset(fd + 1), w.const(0), op(w.load(4, false, fprByteOffset(fs + 1), w.const(0)))),
         ]);
       }
-      return w.store(4, fprOffset(fd), w.const(0), op(w.load(4, false, fprOffset(fs), w.const(0))));
+      return w.store(4, fprByteOffset(fd), w.const(0), op(w.load(4, false, fprByteOffset(fs), w.const(0))));
     };
 
     switch (name) {
@@ -111,7 +108,7 @@ export class FpuTranslator {
       case 'cvt.d.w':
         return w.block(null, [
           loadFcsr(),
-          storeD(fd, m.f64.convert_s.i32(w.load(4, false, fprOffset(fs), w.const(0)))),
+          storeD(fd, m.f64.convert_s.i32(w.load(4, false, fprByteOffset(fs), w.const(0)))),
           clearCause(),
         ]);
       // CVT.D.S fd, fs: exact for every non-NaN single
@@ -149,8 +146,8 @@ export class FpuTranslator {
           w.if(
             w.and(fastAllowed(), w.and(m.f64.gt(f64(L.a), m.f64.const(-2147483649)), m.f64.lt(f64(L.a), m.f64.const(2147483648)))),
             w.block(null, [
-              w.store(4, fprOffset(fd), w.const(0), m.i32.trunc_s.f64(f64(L.a))),
-              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, fprOffset(fd), w.const(0))), f64(L.a))),
+              w.store(4, fprByteOffset(fd), w.const(0), m.i32.trunc_s.f64(f64(L.a))),
+              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, fprByteOffset(fd), w.const(0))), f64(L.a))),
             ]),
             slow(),
           ),

@@ -5,7 +5,8 @@
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
-import { FPR_BYTE_OFFSET, StateWord, STATE_BASE } from '../runtime/state.js';
+import { fprByteOffset, StateWord, STATE_BASE } from '../runtime/state.js';
+import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Block, GuestInstruction } from './block.js';
 import type { Expr, ValueType, WasmModuleBuilder } from './wasm.js';
@@ -69,13 +70,6 @@ const INLINE = new Set([
   'madd', 'maddu', 'msub', 'msubu', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'mfc1', 'mtc1',
 ]);
 
-/** Byte offset of FPR n in the state block. */
-const fprOffset = (register: number) => STATE_BASE + FPR_BYTE_OFFSET + register * 4;
-const rsOf = (word: number) => (word >>> 21) & 31;
-const rtOf = (word: number) => (word >>> 16) & 31;
-const rdOf = (word: number) => (word >>> 11) & 31;
-const saOf = (word: number) => (word >>> 6) & 31;
-const simmOf = (word: number) => (word << 16) >> 16;
 
 export function isInline(instruction: GuestInstruction): boolean {
   return INLINE.has(instruction.row.name);
@@ -583,22 +577,22 @@ export class Translator {
       }
       // MFC1 rt, fs
       case 'mfc1':
-        return this.write(rtIndex, w.load(4, false, fprOffset(rd), w.const(0)));
+        return this.write(rtIndex, w.load(4, false, fprByteOffset(rd), w.const(0)));
       // MTC1 rt, fs
       case 'mtc1':
-        return w.store(4, fprOffset(rd), w.const(0), rt());
+        return w.store(4, fprByteOffset(rd), w.const(0), rt());
       // LWC1 ft, offset(base)
       case 'lwc1':
-        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, fprOffset(rtIndex), w.const(0), w.load(4, false, 0, w.get(Local.Address))));
+        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, fprByteOffset(rtIndex), w.const(0), w.load(4, false, 0, w.get(Local.Address))));
       // SWC1 ft, offset(base)
       case 'swc1':
-        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, fprOffset(rtIndex), w.const(0))));
+        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, fprByteOffset(rtIndex), w.const(0))));
       // LDC1 ft, offset(base): the even/odd pair, low word first
       case 'ldc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(fprOffset(rtIndex & ~1), w.const(0), w.load64(0, w.get(Local.Address))));
+        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(fprByteOffset(rtIndex & ~1), w.const(0), w.load64(0, w.get(Local.Address))));
       // SDC1 ft, offset(base)
       case 'sdc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(fprOffset(rtIndex & ~1), w.const(0))));
+        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(fprByteOffset(rtIndex & ~1), w.const(0))));
       // SYNC / PREF: nothing to do in a single-threaded memory model
       case 'sync':
       case 'pref':

@@ -156,8 +156,4 @@ export class FlatMemory {
   readU32(address: number): number {
     return (this.u8[address]! | (this.u8[address + 1]! << 8) | (this.u8[address + 2]! << 16) | (this.u8[address + 3]! << 24)) >>> 0;
   }
-
-  writeU32(address: number, value: number): void {
-    this.write(address, new Uint8Array([value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff]));
-  }
 }

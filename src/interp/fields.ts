@@ -8,6 +8,12 @@ export const rtOf = (word: number) => (word >>> 16) & 31;
 export const rdOf = (word: number) => (word >>> 11) & 31;
 /** sa, bits 10..6 */
 export const saOf = (word: number) => (word >>> 6) & 31;
+/** ft, bits 20..16 (the rt position) */
+export const ftOf = rtOf;
+/** fs, bits 15..11 (the rd position) */
+export const fsOf = rdOf;
+/** fd, bits 10..6 (the sa position) */
+export const fdOf = saOf;
 /** Sign-extended 16-bit immediate. */
 export const simmOf = (word: number) => (word << 16) >> 16;
 /** Zero-extended 16-bit immediate. */

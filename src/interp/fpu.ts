@@ -15,7 +15,7 @@ import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
 import { branchTarget } from '../isa/operands.js';
 import type { Cpu } from './cpu.js';
-import { rdOf, rtOf } from './fields.js';
+import { fdOf, fsOf, ftOf, rdOf, rtOf } from './fields.js';
 import type { Handler } from './handlers.js';
 import {
   add,
@@ -35,9 +35,6 @@ import {
 const OK = Status.Continue;
 
 // ---- instruction fields ----
-const ftOf = rtOf; // bits 20..16
-const fsOf = rdOf; // bits 15..11
-const fdOf = (w: number) => (w >>> 6) & 31;
 const frOf = (w: number) => (w >>> 21) & 31; // COP1X
 const ccOf = (w: number) => (w >>> 18) & 7; // MOVF/MOVT/BC1x, and fd >> 2 for C.cond
 const cmpCcOf = (w: number) => (w >>> 8) & 7;

@@ -72,6 +72,8 @@ export class JitEngine {
   /** Pages with a compile request in flight. */
   private readonly pending = new Set<number>();
   private untilPoll = POLL_INTERVAL;
+  /** Hot code is waiting for a compiler that is still loading. */
+  private wantsCompiler = false;
   /** The status of the last handler compiled code called (to tell Stop from Redirected). */
   private lastHandlerStatus: Status = Status.Continue;
   readonly stats: JitStats = {
@@ -145,7 +147,6 @@ export class JitEngine {
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
     for (const page of [...this.slotOfPage.keys()]) this.setSlot(page, undefined);
   }
-  private wantsCompiler = false;
 
   /** Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped. */
   run(maxInstructions: number): Status {

@@ -4,7 +4,7 @@
 /** Byte offset of the state block in the shared memory (user mode puts it in the guest's null page). */
 export const STATE_BASE = 0;
 /** Size of the state block in bytes. */
-export const STATE_SIZE = 0x400;
+export const STATE_SIZE = 0x800;
 
 /** Word indices into the state block (Int32Array view at STATE_BASE). */
 export const enum StateWord {
@@ -18,6 +18,8 @@ export const enum StateWord {
   Fir = 35,
   /** FPRs 0..31 (32-bit each, FR=0: a double lives in an even/odd pair) start at word 64. */
   Fpr = 64,
+  /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
+  Cp0 = 256,
 }
 
 /** Byte offset of FPR 0; 8-byte aligned so a Float64Array can view even/odd pairs. */

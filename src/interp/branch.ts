@@ -1,15 +1,15 @@
 // Branches and jumps. Every one has a delay slot; the branch-likely forms nullify it when not
-// taken. Cpu.branch / Cpu.branchLikely do the PC bookkeeping.
+// taken. CpuBase.branch / CpuBase.branchLikely do the PC bookkeeping.
 
 import { Status } from '../../runtime/exceptions.js';
 import { jumpTarget, branchTarget } from '../isa/operands.js';
-import type { Cpu } from './cpu.js';
+import type { CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
 const OK = Status.Continue;
-const target = (cpu: Cpu, word: number) => branchTarget(cpu.pc, word);
-const link = (cpu: Cpu, register: number) => {
+const target = (cpu: CpuBase, word: number) => branchTarget(cpu.pc, word);
+const link = (cpu: CpuBase, register: number) => {
   cpu.r[register] = (cpu.pc + 8) | 0;
 };
 

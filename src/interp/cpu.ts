@@ -2,11 +2,11 @@
 // memory access helpers, and the run loop over per-page predecoded instructions.
 // The instruction handlers (the meaning of each instruction) live beside it, one file per class.
 
-import { decode, RESERVED, ROW_COUNT, ROWS } from '../isa/decode.js';
+import { decode, RESERVED } from '../isa/decode.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { FlatMemory, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
-import { stateViews, StateWord, STATE_BASE } from '../../runtime/state.js';
-import { HANDLERS, type Handler } from './handlers.js';
+import { STATE_BASE } from '../../runtime/state.js';
+import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
 
 /** What the CPU asks of the world around it: the Linux layer in user mode, CP0 in system mode. */
 export interface CpuEnvironment {
@@ -30,43 +30,11 @@ export interface BlockEndWatch {
   readonly warmThreshold: number;
 }
 
-// The handler table: index = row id, plus a last entry for words that decode to no row.
-const RESERVED_INDEX = ROW_COUNT;
 const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
-const HANDLER_BY_ID: Handler[] = ROWS.map((row) => {
-  const handler = HANDLERS[row.name];
-  if (!row.isAlias && !handler) throw new Error(`no interpreter handler for ${row.name}`);
-  return handler ?? HANDLERS[ROWS[row.executes]!.name]!;
-});
-HANDLER_BY_ID.push((cpu) => cpu.raise(ExcCode.RI, 0));
 
-export class Cpu {
+/** The Linux user-mode CPU: guest virtual addresses index one flat memory with page permissions. */
+export class Cpu extends CpuBase {
   readonly mem: FlatMemory;
-  /** GPRs 0..31, then HI, LO, FCSR, FIR (see runtime/state.ts). */
-  readonly r: Int32Array;
-  readonly fprBits: Int32Array;
-  readonly fprSingle: Float32Array;
-  readonly fprDouble: Float64Array;
-  /** Address of the instruction being executed. */
-  pc = 0;
-  /** Address of the next instruction (pc + 4, or a branch target when pc is a delay slot). */
-  npc = 4;
-  /** Address after next; branch handlers set it to their target. */
-  nnpc = 8;
-  /** The instruction at pc is in a branch delay slot. */
-  inDelaySlot = false;
-  /** The instruction at npc will be in a delay slot (set by branches and jumps). */
-  nextInDelaySlot = false;
-  /** LL/SC link: set by LL, cleared by SC, ERET and exceptions. */
-  llBit = false;
-  llAddress = 0;
-  /** The UserLocal register read by RDHWR $29 (Linux's thread pointer). */
-  userLocal = 0;
-  /** Instructions retired since creation. */
-  instructions = 0;
-  /** A memory helper's pending fault (0: none) and its address. */
-  faultCode: ExcCode | 0 = 0;
-  faultAddress = 0;
   environment: CpuEnvironment;
   // The memory's views, held directly: one property load less on every guest access.
   private readonly perms: Uint8Array;
@@ -82,6 +50,7 @@ export class Cpu {
   private fetchDecoded: Uint16Array = new Uint16Array(1 << (PAGE_SHIFT - 2));
 
   constructor(mem: FlatMemory, environment: CpuEnvironment) {
+    super(mem.memory.buffer, STATE_BASE, undefined);
     this.mem = mem;
     this.environment = environment;
     this.perms = mem.perms;
@@ -89,35 +58,7 @@ export class Cpu {
     this.i8 = mem.i8;
     this.i16 = mem.i16;
     this.i32 = mem.i32;
-    const views = stateViews(mem.memory.buffer, STATE_BASE);
-    this.r = views.words;
-    this.fprBits = views.fprBits;
-    this.fprSingle = views.fprSingle;
-    this.fprDouble = views.fprDouble;
     mem.codeInvalidationListeners.push((page) => this.forgetPage(page));
-    // FIR of QEMU's 24Kf: F64, L, W, D, S, processor id 0x93 (0x00739300).
-    this.r[StateWord.Fir] = 0x0073_0000 | 0x9300;
-  }
-
-  get hi(): number {
-    return this.r[StateWord.Hi]!;
-  }
-  get lo(): number {
-    return this.r[StateWord.Lo]!;
-  }
-  get fcsr(): number {
-    return this.r[StateWord.Fcsr]!;
-  }
-  set fcsr(value: number) {
-    this.r[StateWord.Fcsr] = value;
-  }
-
-  /** Sets the PC as a jump from the host would: the next instruction executed is `address`. */
-  setPc(address: number): void {
-    this.pc = address | 0;
-    this.npc = (address + 4) | 0;
-    this.inDelaySlot = false;
-    this.nextInDelaySlot = false;
   }
 
   /** Raises an exception at the current instruction; the environment decides what happens. */
@@ -125,29 +66,20 @@ export class Cpu {
     return this.environment.exception(this, code, badVAddr);
   }
 
-  /** Raises the fault a memory helper recorded. */
-  raiseFault(): Status {
-    const code = this.faultCode as ExcCode;
-    this.faultCode = 0;
-    return this.raise(code, this.faultAddress);
-  }
-
-  // ---- Branch helpers used by the handlers ----
-
-  /** A branch or jump with a delay slot: `target` is taken after the next instruction if `taken`. */
-  branch(taken: boolean, target: number): void {
-    this.nextInDelaySlot = true;
-    if (taken) this.nnpc = target | 0;
-  }
-
-  /** A branch-likely: not taken nullifies (skips) the delay slot. */
-  branchLikely(taken: boolean, target: number): void {
-    if (taken) {
-      this.nextInDelaySlot = true;
-      this.nnpc = target | 0;
-    } else {
-      this.npc = (this.pc + 8) | 0;
-      this.nnpc = (this.pc + 12) | 0;
+  hardwareRegister(register: number): number | undefined {
+    switch (register) {
+      case 0: // CPUNum
+        return 0;
+      case 1: // SYNCI_Step: the cache line size SYNCI works in
+        return 32;
+      case 2: // CC: the cycle counter, which runs at half the instruction rate here
+        return (this.instructions / 2) | 0;
+      case 3: // CCRes: CC counts every 2 cycles
+        return 2;
+      case 29: // ULR: UserLocal, the Linux thread pointer
+        return this.userLocal;
+      default:
+        return undefined;
     }
   }
 
@@ -210,24 +142,10 @@ export class Cpu {
     return true;
   }
 
-  /**
-   * Runs one instruction's handler for compiled code: `pc` is the instruction, `npc` the one
-   * after it, `delaySlot` 1 when it sits in a delay slot. Returns the handler's Status.
-   */
-  executeHandler(id: number, word: number, pc: number, npc: number, delaySlot: number): Status {
-    this.pc = pc;
-    this.npc = npc;
-    this.nnpc = (npc + 4) | 0;
-    this.inDelaySlot = delaySlot !== 0;
-    const status = HANDLER_BY_ID[id]!(this, word);
-    this.r[0] = 0;
-    return status;
-  }
-
-  /** Drops predecoded instructions of a guest page (self-modifying code, SYNCI, cacheflush). */
-  invalidateCode(page: number): void {
+  /** Drops predecoded instructions of the page holding `address` (self-modifying code, SYNCI, cacheflush). */
+  invalidateCode(address: number): void {
     // Through the memory, so that every holder of code for the page (the JIT's regions too) drops it.
-    this.mem.dropCode(page);
+    this.mem.dropCode(address >>> PAGE_SHIFT);
   }
 
   private forgetPage(page: number): void {

@@ -14,7 +14,7 @@
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
 import { branchTarget } from '../isa/operands.js';
-import type { Cpu } from './cpu.js';
+import type { CpuBase } from './cpu-base.js';
 import { fdOf, fsOf, ftOf, rdOf, rtOf } from './fields.js';
 import type { Handler } from './handlers.js';
 import {
@@ -48,11 +48,11 @@ const ENABLES_SHIFT = 7;
 const FCSR_WRITABLE = 0xff83_ffff;
 
 const fccBit = (cc: number) => (cc === 0 ? 1 << 23 : 1 << (24 + cc));
-const fcc = (cpu: Cpu, cc: number) => (cpu.fcsr & fccBit(cc)) !== 0;
+const fcc = (cpu: CpuBase, cc: number) => (cpu.fcsr & fccBit(cc)) !== 0;
 
 /** The rounding environment of the current instruction (one per module: handlers do not nest). */
 const env: FpEnv = { rm: Rounding.Nearest, fs: false, flags: 0 };
-function begin(cpu: Cpu): FpEnv {
+function begin(cpu: CpuBase): FpEnv {
   const fcsr = cpu.fcsr;
   env.rm = fcsr & 3;
   env.fs = (fcsr & (1 << 24)) !== 0;
@@ -64,7 +64,7 @@ function begin(cpu: Cpu): FpEnv {
  * Records the instruction's exceptions in FCSR. Returns false (after raising FPE) when an enabled
  * exception occurred: the caller must then leave the destination alone.
  */
-function commit(cpu: Cpu): boolean {
+function commit(cpu: CpuBase): boolean {
   const flags = env.flags;
   let fcsr = (cpu.fcsr & ~CAUSE_MASK) | (flags << CAUSE_SHIFT);
   if ((flags & (fcsr >>> ENABLES_SHIFT) & 0x1f) !== 0) {
@@ -75,8 +75,8 @@ function commit(cpu: Cpu): boolean {
   cpu.fcsr = fcsr;
   return true;
 }
-const trap = (cpu: Cpu) => cpu.raise(ExcCode.FPE, 0);
-const reserved = (cpu: Cpu) => cpu.raise(ExcCode.RI, 0);
+const trap = (cpu: CpuBase) => cpu.raise(ExcCode.FPE, 0);
+const reserved = (cpu: CpuBase) => cpu.raise(ExcCode.RI, 0);
 
 // ---- register access (FR=0) ----
 const S_DEFAULT_NAN = 0x7fbf_ffff;
@@ -88,7 +88,7 @@ const isNanD = (hi: number, lo: number) => (hi & 0x7ff0_0000) === 0x7ff0_0000 &&
 
 /** An operand: its value (NaN for any NaN) and whether it is a signalling NaN. */
 let snan = false;
-function readS(cpu: Cpu, reg: number): number {
+function readS(cpu: CpuBase, reg: number): number {
   const bits = cpu.fprBits[reg]!;
   if (isNanS(bits)) {
     snan ||= (bits & 0x40_0000) !== 0;
@@ -96,7 +96,7 @@ function readS(cpu: Cpu, reg: number): number {
   }
   return cpu.fprSingle[reg]!;
 }
-function readD(cpu: Cpu, reg: number): number {
+function readD(cpu: CpuBase, reg: number): number {
   const lo = cpu.fprBits[reg]!;
   const hi = cpu.fprBits[reg + 1]!;
   if (isNanD(hi, lo)) {
@@ -105,11 +105,11 @@ function readD(cpu: Cpu, reg: number): number {
   }
   return cpu.fprDouble[reg >> 1]!;
 }
-function writeS(cpu: Cpu, reg: number, value: number, negateNan = false): void {
+function writeS(cpu: CpuBase, reg: number, value: number, negateNan = false): void {
   if (value !== value) cpu.fprBits[reg] = negateNan ? S_DEFAULT_NAN | 0x8000_0000 : S_DEFAULT_NAN;
   else cpu.fprSingle[reg] = value;
 }
-function writeD(cpu: Cpu, reg: number, value: number, negateNan = false): void {
+function writeD(cpu: CpuBase, reg: number, value: number, negateNan = false): void {
   if (value !== value) {
     cpu.fprBits[reg] = D_DEFAULT_NAN_LO;
     cpu.fprBits[reg + 1] = negateNan ? D_DEFAULT_NAN_HI | 0x8000_0000 : D_DEFAULT_NAN_HI;
@@ -119,7 +119,7 @@ function writeD(cpu: Cpu, reg: number, value: number, negateNan = false): void {
 }
 
 /** Starts an operation: clears the signalling-NaN note and sets up the rounding environment. */
-function start(cpu: Cpu): FpEnv {
+function start(cpu: CpuBase): FpEnv {
   snan = false;
   return begin(cpu);
 }
@@ -133,8 +133,8 @@ function nanResult(e: FpEnv): number {
 type Fmt = typeof SINGLE;
 interface Kind {
   readonly fmt: Fmt;
-  readonly read: (cpu: Cpu, reg: number) => number;
-  readonly write: (cpu: Cpu, reg: number, value: number, negateNan?: boolean) => void;
+  readonly read: (cpu: CpuBase, reg: number) => number;
+  readonly write: (cpu: CpuBase, reg: number, value: number, negateNan?: boolean) => void;
   /** True when `regs` (or-ed register numbers) are not valid for this format (odd .d register). */
   readonly bad: (regs: number) => boolean;
 }
@@ -265,7 +265,7 @@ function signOp(k: Kind, op: (sign: number) => number): Handler {
  * MOVF/MOVT/MOVZ/MOVN.fmt: copy fs to fd when `when` holds. QEMU does not check .d register
  * numbers here: an odd number names its even/odd pair.
  */
-function conditionalMove(k: Kind, when: (cpu: Cpu, w: number) => boolean): Handler {
+function conditionalMove(k: Kind, when: (cpu: CpuBase, w: number) => boolean): Handler {
   const pair = k === D ? ~1 : ~0;
   return (cpu, w) => {
     const fd = fdOf(w) & pair;
@@ -343,7 +343,7 @@ function convert(from: 's' | 'd' | 'w', to: 's' | 'd'): Handler {
 // ---- FCSR access ----
 
 /** CFC1 as QEMU reads the control registers of a 24Kf (no UFR/FRE support). */
-function readControl(cpu: Cpu, reg: number): number {
+function readControl(cpu: CpuBase, reg: number): number {
   const fcsr = cpu.fcsr;
   switch (reg) {
     case 0:
@@ -363,7 +363,7 @@ function readControl(cpu: Cpu, reg: number): number {
 }
 
 /** CTC1; returns false when the write is ignored. */
-function writeControl(cpu: Cpu, reg: number, value: number): boolean {
+function writeControl(cpu: CpuBase, reg: number, value: number): boolean {
   const fcsr = cpu.fcsr;
   switch (reg) {
     case 25:

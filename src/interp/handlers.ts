@@ -2,7 +2,7 @@
 // of one instruction; the JIT calls these for instructions it does not translate itself.
 
 import type { Status } from '../../runtime/exceptions.js';
-import type { Cpu } from './cpu.js';
+import type { CpuBase } from './cpu-base.js';
 import { INTEGER_HANDLERS } from './integer.js';
 import { BRANCH_HANDLERS } from './branch.js';
 import { MEMORY_HANDLERS } from './memory.js';
@@ -10,7 +10,7 @@ import { SYSTEM_HANDLERS } from './system.js';
 import { FPU_HANDLERS } from './fpu.js';
 
 /** Executes the instruction `word` at cpu.pc. */
-export type Handler = (cpu: Cpu, word: number) => Status;
+export type Handler = (cpu: CpuBase, word: number) => Status;
 
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   ...INTEGER_HANDLERS,

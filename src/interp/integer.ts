@@ -2,7 +2,7 @@
 
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
-import type { Cpu } from './cpu.js';
+import type { CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf, uimmOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
@@ -34,7 +34,7 @@ export function multiplyHighSigned(a: number, b: number): number {
 }
 
 /** HI:LO += sign * (high:low), as 64-bit arithmetic. */
-function accumulate(cpu: Cpu, high: number, low: number, subtract: boolean): void {
+function accumulate(cpu: CpuBase, high: number, low: number, subtract: boolean): void {
   const r = cpu.r;
   const lo = r[LO]! >>> 0;
   const hi = r[HI]!;
@@ -52,13 +52,13 @@ function accumulate(cpu: Cpu, high: number, low: number, subtract: boolean): voi
 }
 
 /** Sets rd unless it would overflow 32-bit two's complement; then raises Integer Overflow. */
-function setChecked(cpu: Cpu, register: number, exact: number): Status {
+function setChecked(cpu: CpuBase, register: number, exact: number): Status {
   if (exact > 0x7fff_ffff || exact < -0x8000_0000) return cpu.raise(ExcCode.Ov, 0);
   cpu.r[register] = exact;
   return OK;
 }
 
-function trapIf(cpu: Cpu, condition: boolean): Status {
+function trapIf(cpu: CpuBase, condition: boolean): Status {
   return condition ? cpu.raise(ExcCode.Tr, 0) : OK;
 }
 

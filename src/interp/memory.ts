@@ -2,30 +2,30 @@
 // and the FPU's loads and stores (FR=0: a double is the even/odd FPR pair, low word first).
 
 import { ExcCode, Status } from '../../runtime/exceptions.js';
-import type { Cpu } from './cpu.js';
+import type { CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
 const OK = Status.Continue;
-const addressOf = (cpu: Cpu, word: number) => (cpu.r[rsOf(word)]! + simmOf(word)) | 0;
+const addressOf = (cpu: CpuBase, word: number) => (cpu.r[rsOf(word)]! + simmOf(word)) | 0;
 /** Address of an indexed FPU access: base (rs) + index (rt). */
-const indexedAddressOf = (cpu: Cpu, word: number) => (cpu.r[rsOf(word)]! + cpu.r[rtOf(word)]!) | 0;
+const indexedAddressOf = (cpu: CpuBase, word: number) => (cpu.r[rsOf(word)]! + cpu.r[rtOf(word)]!) | 0;
 
-function load(cpu: Cpu, word: number, value: number): Status {
+function load(cpu: CpuBase, word: number, value: number): Status {
   if (cpu.faultCode !== 0) return cpu.raiseFault();
   cpu.r[rtOf(word)] = value;
   return OK;
 }
 
-const stored = (cpu: Cpu, ok: boolean): Status => (ok ? OK : cpu.raiseFault());
+const stored = (cpu: CpuBase, ok: boolean): Status => (ok ? OK : cpu.raiseFault());
 
 /** SWL/SWR read the word they merge into; an unmapped page is a store fault (TLBS). */
-function storeFault(cpu: Cpu): Status {
+function storeFault(cpu: CpuBase): Status {
   cpu.faultCode = 0;
   return cpu.raise(ExcCode.TLBS, cpu.faultAddress);
 }
 
-function loadDouble(cpu: Cpu, address: number, register: number): Status {
+function loadDouble(cpu: CpuBase, address: number, register: number): Status {
   if ((address & 7) !== 0) {
     return cpu.raise(ExcCode.AdEL, address);
   }
@@ -38,7 +38,7 @@ function loadDouble(cpu: Cpu, address: number, register: number): Status {
   return OK;
 }
 
-function storeDouble(cpu: Cpu, address: number, register: number): Status {
+function storeDouble(cpu: CpuBase, address: number, register: number): Status {
   if ((address & 7) !== 0) {
     return cpu.raise(ExcCode.AdES, address);
   }
@@ -49,7 +49,7 @@ function storeDouble(cpu: Cpu, address: number, register: number): Status {
   return stored(cpu, cpu.write32((address + 4) | 0, cpu.fprBits[even + 1]!));
 }
 
-function loadSingle(cpu: Cpu, address: number, register: number): Status {
+function loadSingle(cpu: CpuBase, address: number, register: number): Status {
   const value = cpu.read32(address);
   if (cpu.faultCode !== 0) return cpu.raiseFault();
   cpu.fprBits[register] = value;
@@ -119,8 +119,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
     const value = cpu.read32(address);
     if (cpu.faultCode !== 0) return cpu.raiseFault();
     cpu.r[rtOf(w)] = value;
-    cpu.llBit = true;
-    cpu.llAddress = address;
+    cpu.link(address);
     return OK;
   },
   // SC rt, offset(base): stores and sets rt = 1 only while the LL link holds for this address.
@@ -133,7 +132,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
       return OK;
     }
     if (!cpu.write32(address, cpu.r[rt]!)) return cpu.raiseFault();
-    cpu.llBit = false;
+    cpu.clearLink();
     cpu.r[rt] = 1;
     return OK;
   },

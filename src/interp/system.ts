@@ -1,34 +1,34 @@
-// System instructions: SYSCALL, BREAK, SDBBP, SYNC, PREF, SYNCI, RDHWR, and the CP0 group.
-// Until the system-mode CPU exists (runtime/cp0.ts), the CPU runs in user mode only, where every
-// CP0 instruction and CACHE take a Coprocessor Unusable exception, as they do on hardware.
+// System instructions: SYSCALL, BREAK, SDBBP, SYNC, PREF, SYNCI, RDHWR, and the CP0 group (MFC0,
+// MTC0, DI/EI, the TLB instructions, ERET, WAIT, CACHE). CP0 exists only on the system-mode CPU;
+// on the user-mode CPU, and in user mode without Status.CU0, the CP0 group raises Coprocessor
+// Unusable, as on hardware.
 
 import { ExcCode, Status } from '../../runtime/exceptions.js';
-import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
-import type { Cpu } from './cpu.js';
+import { Cp0Reg, StatusBit, type Cp0 } from '../../runtime/cp0.js';
+import type { CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf, simmOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
 const OK = Status.Continue;
 const nothing: Handler = () => OK;
-const coprocessorUnusable: Handler = (cpu) => cpu.raise(ExcCode.CpU, 0);
 
-/** Hardware registers RDHWR can read (HWREna enabled for all of them, as Linux does). */
-function readHardwareRegister(cpu: Cpu, register: number): number | undefined {
-  switch (register) {
-    case 0: // CPUNum
-      return 0;
-    case 1: // SYNCI_Step: the cache line size SYNCI works in
-      return 32;
-    case 2: // CC: the cycle counter, which runs at half the instruction rate here
-      return (cpu.instructions / 2) | 0;
-    case 3: // CCRes: CC counts every 2 cycles
-      return 2;
-    case 29: // ULR: UserLocal, the Linux thread pointer
-      return cpu.userLocal;
-    default:
-      return undefined;
-  }
+/** CP0 when the current mode may use it (kernel mode, or Status.CU0); undefined otherwise. */
+function usableCp0(cpu: CpuBase): Cp0 | undefined {
+  const cp0 = cpu.cp0;
+  if (cp0 === undefined) return undefined;
+  return cp0.kernelMode || (cp0.status & StatusBit.CU0) !== 0 ? cp0 : undefined;
 }
+
+/** A privileged instruction: runs `body` with CP0, or raises CpU (Cause.CE = 0). */
+const privileged =
+  (body: (cpu: CpuBase, cp0: Cp0, word: number) => Status): Handler =>
+  (cpu, word) => {
+    const cp0 = usableCp0(cpu);
+    return cp0 === undefined ? cpu.raise(ExcCode.CpU, 0) : body(cpu, cp0, word);
+  };
+
+/** The CP0 register an MFC0/MTC0 names: rd * 8 + sel. */
+const cp0RegisterOf = (word: number) => rdOf(word) * 8 + (word & 7);
 
 export const SYSTEM_HANDLERS: Record<string, Handler> = {
   // SYSCALL code
@@ -36,7 +36,7 @@ export const SYSTEM_HANDLERS: Record<string, Handler> = {
   // BREAK code
   break: (cpu) => cpu.raise(ExcCode.Bp, 0),
   // SDBBP code: without an EJTAG probe, a breakpoint
-  sdbbp: (cpu) => cpu.raise(ExcCode.Bp, 0),
+  sdbbp: (cpu) => cpu.debugBreakpoint(),
   // SYNC stype
   sync: nothing,
   // PREF hint, offset(base)
@@ -45,43 +45,84 @@ export const SYSTEM_HANDLERS: Record<string, Handler> = {
   prefx: nothing,
   // SYNCI offset(base): instruction-cache sync; drop predecoded code of the page
   synci: (cpu, w) => {
-    const address = (cpu.r[rsOf(w)]! + simmOf(w)) | 0;
-    cpu.invalidateCode(address >>> PAGE_SHIFT);
+    cpu.invalidateCode((cpu.r[rsOf(w)]! + simmOf(w)) | 0);
     return OK;
   },
   // RDHWR rt, rd
   rdhwr: (cpu, w) => {
-    const value = readHardwareRegister(cpu, rdOf(w));
+    const value = cpu.hardwareRegister(rdOf(w));
     if (value === undefined) return cpu.raise(ExcCode.RI, 0);
     cpu.r[rtOf(w)] = value;
     return OK;
   },
-  // CACHE op, offset(base)
-  cache: coprocessorUnusable,
+  // CACHE op, offset(base): caches are not modelled (stores already drop decoded code)
+  cache: privileged(() => OK),
   // MFC0 rt, rd, sel
-  mfc0: coprocessorUnusable,
+  mfc0: privileged((cpu, cp0, w) => {
+    cpu.r[rtOf(w)] = cp0.read(cp0RegisterOf(w));
+    return OK;
+  }),
   // MTC0 rt, rd, sel
-  mtc0: coprocessorUnusable,
-  // RDPGPR rd, rt
-  rdpgpr: coprocessorUnusable,
+  mtc0: privileged((cpu, cp0, w) => {
+    const register = cp0RegisterOf(w);
+    if (register === Cp0Reg.UserLocal) cpu.userLocal = cpu.r[rtOf(w)]!;
+    cp0.write(register, cpu.r[rtOf(w)]!);
+    return OK;
+  }),
+  // RDPGPR rd, rt: one shadow set (SRSCtl.HSS = 0), so the current GPRs
+  rdpgpr: privileged((cpu, _cp0, w) => {
+    cpu.r[rdOf(w)] = cpu.r[rtOf(w)]!;
+    return OK;
+  }),
   // WRPGPR rd, rt
-  wrpgpr: coprocessorUnusable,
+  wrpgpr: privileged((cpu, _cp0, w) => {
+    cpu.r[rdOf(w)] = cpu.r[rtOf(w)]!;
+    return OK;
+  }),
   // DI rt
-  di: coprocessorUnusable,
+  di: privileged((cpu, cp0, w) => {
+    const status = cp0.status;
+    cpu.r[rtOf(w)] = status;
+    cp0.write(Cp0Reg.Status, status & ~StatusBit.IE);
+    return OK;
+  }),
   // EI rt
-  ei: coprocessorUnusable,
+  ei: privileged((cpu, cp0, w) => {
+    const status = cp0.status;
+    cpu.r[rtOf(w)] = status;
+    cp0.write(Cp0Reg.Status, status | StatusBit.IE);
+    return OK;
+  }),
   // TLBR
-  tlbr: coprocessorUnusable,
+  tlbr: privileged((_cpu, cp0) => {
+    cp0.readEntry();
+    return OK;
+  }),
   // TLBWI
-  tlbwi: coprocessorUnusable,
+  tlbwi: privileged((_cpu, cp0) => {
+    cp0.writeEntry(false);
+    return OK;
+  }),
   // TLBWR
-  tlbwr: coprocessorUnusable,
+  tlbwr: privileged((_cpu, cp0) => {
+    cp0.writeEntry(true);
+    return OK;
+  }),
   // TLBP
-  tlbp: coprocessorUnusable,
+  tlbp: privileged((_cpu, cp0) => {
+    cp0.probe();
+    return OK;
+  }),
   // ERET
-  eret: coprocessorUnusable,
-  // DERET
-  deret: coprocessorUnusable,
+  eret: privileged((cpu, cp0) => {
+    const target = cp0.exceptionReturn();
+    cpu.clearLink();
+    cpu.npc = target;
+    cpu.nnpc = (target + 4) | 0;
+    return OK;
+  }),
+  // DERET: outside debug mode (which this core never enters) a reserved instruction
+  deret: privileged((cpu) => cpu.raise(ExcCode.RI, 0)),
   // WAIT
-  wait: coprocessorUnusable,
+  wait: privileged((cpu) => cpu.waitForInterrupt()),
 };

@@ -1420,7 +1420,7 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     const length = a.u(1);
     if (length === 0) return 0;
     if (!k.mem.inRange(start, length)) return -Errno.EFAULT;
-    for (let page = start >>> PAGE_SHIFT; page <= (start + length - 1) >>> PAGE_SHIFT; page++) k.cpu.invalidateCode(page);
+    for (let page = start >>> PAGE_SHIFT; page <= (start + length - 1) >>> PAGE_SHIFT; page++) k.cpu.invalidateCode(page << PAGE_SHIFT);
     return 0;
   },
 

@@ -3,7 +3,7 @@
 // formats the outcome in the guest's line format so it can be compared with what qemu-mipsel
 // printed (test/guest/expected/fpu-diff.stdout).
 import { Cpu } from '../../src/interp/cpu.js';
-import { FlatMemory, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
+import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 
 const CODE = 0x40_0000;
@@ -65,7 +65,7 @@ export class FpuRunner {
     words.forEach((w, i) => {
       mem.i32[(CODE >>> 2) + i] = w;
     });
-    cpu.invalidateCode(CODE >>> PAGE_SHIFT);
+    cpu.invalidateCode(CODE);
     const initial = new Int32Array(32);
     for (let i = 0; i < 32; i++) initial[i] = 0x1234_0000 + i;
     for (const [reg, bits] of c.inputs) initial[reg] = bits;

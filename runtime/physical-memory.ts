@@ -1,0 +1,142 @@
+// What the VCPUs of one VM share: the host memory, the GPA map, the pages holding decoded code,
+// the LL/SC links, and the list of soft TLBs to flush when any of these change (SYNC_MMU: a
+// change of the GPA map is seen by every VCPU at its next instruction).
+
+import { HostMemory } from './host-memory.js';
+import { GpaMap, MemFlag, type MemoryRegion } from './gpa.js';
+import { PAGE_SHIFT } from './flat-memory.js';
+import type { SoftTlb } from './soft-tlb.js';
+
+/** A VCPU as the shared memory sees it: its soft TLB and its LL link. */
+export interface MemoryUser {
+  readonly softTlb: SoftTlb;
+  /** Host offset of the word linked by LL, or -1. */
+  linkedWord: number;
+  /** Called when another agent's store broke the link. */
+  breakLink(): void;
+}
+
+export class PhysicalMemory {
+  readonly host: HostMemory;
+  readonly gpa: GpaMap;
+  readonly users: MemoryUser[] = [];
+  /** Decoded instructions per host page (interpreter data; its presence marks the page as code). */
+  readonly code = new Map<number, Uint16Array>();
+  /** Called when a host page's code is dropped (so a holder of compiled code drops it too). */
+  readonly codeDropListeners: ((hostPage: number) => void)[] = [];
+  /** Host pages with a live LL link while more than one VCPU runs: stores to them take the slow path. */
+  private readonly linkedPages = new Map<number, number>();
+
+  constructor() {
+    this.host = new HostMemory();
+    this.gpa = new GpaMap(
+      (bytes) => this.host.allocate(bytes),
+      () => this.host.buffer.byteLength,
+    );
+    this.gpa.changeListeners.push(() => {
+      for (const user of this.users) user.softTlb.flushAll();
+    });
+  }
+
+  setRegion(region: MemoryRegion): void {
+    this.gpa.setRegion(region);
+  }
+
+  // ---- Code pages ----
+
+  isCode(hostPage: number): boolean {
+    return this.code.has(hostPage);
+  }
+
+  /** Records decoded instructions for a host page; stores to it now take the slow path. */
+  addCode(hostPage: number, decoded: Uint16Array): void {
+    this.code.set(hostPage, decoded);
+    for (const user of this.users) user.softTlb.flushHostPageWrites(hostPage);
+  }
+
+  dropCode(hostPage: number): void {
+    if (!this.code.delete(hostPage)) return;
+    for (const listener of this.codeDropListeners) listener(hostPage);
+  }
+
+  // ---- LL/SC ----
+
+  /** LL by `user` at host offset `hostWord`. */
+  link(user: MemoryUser, hostWord: number): void {
+    this.unlink(user);
+    user.linkedWord = hostWord;
+    if (this.users.length < 2) return;
+    const page = hostWord >>> PAGE_SHIFT;
+    const count = this.linkedPages.get(page) ?? 0;
+    this.linkedPages.set(page, count + 1);
+    if (count === 0) for (const other of this.users) if (other !== user) other.softTlb.flushHostPageWrites(page);
+  }
+
+  /** The link of `user` ends (SC, ERET, or another agent's store). */
+  unlink(user: MemoryUser): void {
+    if (user.linkedWord < 0) return;
+    const page = user.linkedWord >>> PAGE_SHIFT;
+    const count = this.linkedPages.get(page);
+    if (count !== undefined) {
+      if (count <= 1) this.linkedPages.delete(page);
+      else this.linkedPages.set(page, count - 1);
+    }
+    user.linkedWord = -1;
+  }
+
+  /** Is a store to this host page watched for LL links? */
+  isLinked(hostPage: number): boolean {
+    return this.linkedPages.has(hostPage);
+  }
+
+  /** A store by `writer` (undefined: the host) to host offset `hostAddress` breaks others' links to that word. */
+  storeTo(writer: MemoryUser | undefined, hostAddress: number, bytes: number): void {
+    const first = hostAddress & ~3;
+    for (const user of this.users) {
+      if (user === writer || user.linkedWord < 0) continue;
+      if (user.linkedWord >= first && user.linkedWord < hostAddress + bytes) {
+        this.unlink(user);
+        user.breakLink();
+      }
+    }
+  }
+
+  // ---- Host access ----
+
+  /** Host bytes of physical [gpa, gpa + length), or a RangeError naming the first unbacked page. */
+  private eachPage(gpa: number, length: number, visit: (host: number, offset: number, bytes: number) => void): void {
+    if (!Number.isInteger(gpa) || !Number.isInteger(length) || gpa < 0 || length < 0 || gpa + length > 0x1_0000_0000) {
+      throw new RangeError(`physical range 0x${gpa.toString(16)} + ${length} is outside the 32-bit physical space`);
+    }
+    let offset = 0;
+    while (offset < length) {
+      const address = gpa + offset;
+      const host = this.gpa.hostOffset(address);
+      if (host < 0) throw new RangeError(`physical address 0x${address.toString(16)} is not backed by any memory slot`);
+      const bytes = Math.min(length - offset, 0x1000 - (address & 0xfff));
+      visit(host, offset, bytes);
+      offset += bytes;
+    }
+  }
+
+  readPhys(gpa: number, length: number): Uint8Array {
+    const result = new Uint8Array(length);
+    this.eachPage(gpa, length, (host, offset, bytes) => result.set(this.host.u8.subarray(host, host + bytes), offset));
+    return result;
+  }
+
+  /** Writes guest-physical memory as a device would: drops decoded code, logs dirty pages, breaks LL links. */
+  writePhys(gpa: number, data: Uint8Array): void {
+    // Check the whole range first so a bad range changes nothing.
+    this.eachPage(gpa, data.length, () => undefined);
+    this.eachPage(gpa, data.length, (host, offset, bytes) => {
+      const page = host >>> PAGE_SHIFT;
+      this.dropCode(page);
+      const physical = gpa + offset;
+      const slot = this.gpa.slotAt(physical)!;
+      if ((slot.flags & MemFlag.LogDirtyPages) !== 0) this.gpa.markDirty(slot, physical);
+      this.storeTo(undefined, host, bytes);
+      this.host.u8.set(data.subarray(offset, offset + bytes), host);
+    });
+  }
+}

@@ -1,0 +1,90 @@
+// The soft TLB of one system-mode VCPU: a direct-mapped cache of translations from guest virtual
+// pages to host memory, one set per privilege mode (kernel, supervisor, user) and per access
+// (read, write, fetch). An entry is a tag (the virtual page's address; -1 when empty) and an
+// addend (host offset - virtual address). A hit is one compare and one add. The slow path
+// (SystemCpu) fills entries only for accesses that may go fast: a write entry exists only for a
+// page that is writable in the guest TLB (D), not read-only, not holding decoded code, not being
+// dirty-logged while clean and not linked by another VCPU's LL. The tags' low 12 bits are zero,
+// so an access whose masked address keeps alignment bits set misses and takes the slow path.
+// The tables live in host memory, after the VCPU's state block, so compiled code can use them.
+
+export const SOFT_TLB_ENTRIES = 256;
+export const enum Access {
+  Read = 0,
+  Write = 1,
+  Fetch = 2,
+}
+/** Entries per mode: read, write and fetch tables of SOFT_TLB_ENTRIES each. */
+export const ENTRIES_PER_MODE = 3 * SOFT_TLB_ENTRIES;
+export const MODES = 3;
+/** Bytes of one soft TLB (tags, then addends). */
+export const SOFT_TLB_BYTES = 2 * 4 * MODES * ENTRIES_PER_MODE;
+const EMPTY = -1;
+
+/** Index of the entry for virtual address `address` in the table `base` (mode * ENTRIES_PER_MODE + access * SOFT_TLB_ENTRIES). */
+export const entryIndex = (base: number, address: number): number => base + ((address >>> 12) & (SOFT_TLB_ENTRIES - 1));
+
+export class SoftTlb {
+  tags!: Int32Array;
+  addends!: Int32Array;
+
+  constructor(buffer: ArrayBuffer, offset: number) {
+    this.rebind(buffer, offset);
+    this.flushAll();
+  }
+
+  rebind(buffer: ArrayBuffer, offset: number): void {
+    const count = MODES * ENTRIES_PER_MODE;
+    this.tags = new Int32Array(buffer, offset, count);
+    this.addends = new Int32Array(buffer, offset + 4 * count, count);
+  }
+
+  fill(base: number, address: number, hostPageOffset: number): void {
+    const entry = entryIndex(base, address);
+    const page = address & ~0xfff;
+    this.tags[entry] = page;
+    this.addends[entry] = (hostPageOffset - page) | 0;
+  }
+
+  flushAll(): void {
+    this.tags.fill(EMPTY);
+  }
+
+  /** Drops every entry (all modes, all accesses) for virtual addresses in [start, start + bytes). */
+  flushVirtual(start: number, bytes: number): void {
+    if (bytes >= SOFT_TLB_ENTRIES * 0x1000) {
+      this.flushAll();
+      return;
+    }
+    const tags = this.tags;
+    for (let offset = 0; offset < bytes; offset += 0x1000) {
+      const page = ((start + offset) & ~0xfff) | 0;
+      const index = (page >>> 12) & (SOFT_TLB_ENTRIES - 1);
+      for (let table = 0; table < 3 * MODES; table++) {
+        const entry = table * SOFT_TLB_ENTRIES + index;
+        if (tags[entry] === page) tags[entry] = EMPTY;
+      }
+    }
+  }
+
+  /** Drops the write entries that lead to host page `hostPage` (it became code, logged or linked). */
+  flushHostPageWrites(hostPage: number): void {
+    const tags = this.tags;
+    const addends = this.addends;
+    for (let mode = 0; mode < MODES; mode++) {
+      const base = mode * ENTRIES_PER_MODE + Access.Write * SOFT_TLB_ENTRIES;
+      for (let entry = base; entry < base + SOFT_TLB_ENTRIES; entry++) {
+        const tag = tags[entry]!;
+        if (tag !== EMPTY && (tag + addends[entry]!) >>> 12 === hostPage) tags[entry] = EMPTY;
+      }
+    }
+  }
+
+  /** Drops every write entry (dirty-log reset). */
+  flushWrites(): void {
+    for (let mode = 0; mode < MODES; mode++) {
+      const base = mode * ENTRIES_PER_MODE + Access.Write * SOFT_TLB_ENTRIES;
+      this.tags.fill(EMPTY, base, base + SOFT_TLB_ENTRIES);
+    }
+  }
+}

@@ -1,0 +1,541 @@
+// The system-mode CPU: a privileged MIPS32r2 core (24Kf-like) on translated memory. Virtual
+// addresses go through the segment map (kuseg/kseg0/kseg1/ksseg/kseg3), the guest TLB and the
+// VM's GPA map, cached in the soft TLB (runtime/soft-tlb.ts); CP0, exceptions, interrupts and the
+// timer follow runtime/cp0.ts and runtime/exceptions.ts. `run` executes until an exit: MMIO,
+// WAIT, the instruction budget, an exit request, SDBBP, or an error the guest cannot handle.
+
+import { decode, RESERVED, ROWS } from '../isa/decode.js';
+import { Flag } from '../isa/table.js';
+import { enterException, ExcCode, Status } from '../../runtime/exceptions.js';
+import { CauseBit, Cp0, Cp0Reg, StatusBit, type Cp0Owner } from '../../runtime/cp0.js';
+import { GuestTlb, ENTRY_LO_D, ENTRY_LO_V } from '../../runtime/tlb.js';
+import { Access, ENTRIES_PER_MODE, entryIndex, SOFT_TLB_BYTES, SOFT_TLB_ENTRIES, SoftTlb } from '../../runtime/soft-tlb.js';
+import { MemFlag } from '../../runtime/gpa.js';
+import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.js';
+import type { Exit } from '../../runtime/exits.js';
+import { STATE_SIZE } from '../../runtime/state.js';
+import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
+import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
+
+const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
+
+/** What an instruction needs to be usable: CP0 access (kernel mode or CU0), or the FPU (CU1). */
+const enum Needs {
+  Cp0 = 1,
+  Fpu = 2,
+}
+const NEEDS: Uint8Array = (() => {
+  const needs = new Uint8Array(ROWS.length + 1);
+  for (const row of ROWS) {
+    const flags = ROWS[row.executes]!.flags;
+    needs[row.id] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
+  }
+  return needs;
+})();
+
+/** A memory helper found a GPA no slot covers (or a read-only slot on a store): exit as MMIO. */
+const MMIO_READ = 0x100;
+
+const INTR_EXIT: Exit = { reason: 'intr' };
+const WAIT_EXIT: Exit = { reason: 'wait' };
+
+export interface SystemCpuOptions {
+  id: number;
+  tlbEntries: number;
+  countHz?: number;
+}
+
+export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
+  declare cp0: Cp0;
+  readonly id: number;
+  readonly tlb: GuestTlb;
+  readonly softTlb: SoftTlb;
+  readonly physical: PhysicalMemory;
+  /** Host offset of this VCPU's state block (registers, CP0), followed by its soft TLB. */
+  readonly stateOffset: number;
+  linkedWord = -1;
+
+  // Host memory views (rebuilt when the memory grows).
+  private u8!: Uint8Array;
+  private i8!: Int8Array;
+  private i16!: Int16Array;
+  private i32!: Int32Array;
+  // Soft-TLB tables of the current mode: entry bases for reads, writes and fetches.
+  private readBase = 0;
+  private writeBase = SOFT_TLB_ENTRIES;
+  private fetchBase = 2 * SOFT_TLB_ENTRIES;
+  private mode = 0;
+  private asid = 0;
+  private erl = true;
+  /** Needs bits the current mode does not meet (CP0 outside kernel mode without CU0; FPU without CU1). */
+  private unusable = 0;
+
+  // Instruction context for BadInstr/BadInstrP and exception sites.
+  private word = 0;
+  private previousWord = 0;
+  private duringFetch = false;
+  /** The coprocessor of the next CpU exception (Cause.CE). */
+  private unusableCoprocessor = 0;
+  /** The vector the last exception went to, and the instruction count then (to catch a vector that cannot be fetched). */
+  private lastVector = -1;
+  private instructionsAtVector = -1;
+
+  /** Set when an interrupt may have become deliverable or an exit was requested. */
+  private attention = true;
+  private exitRequested = false;
+  /** The exit the current run ends with, once known. */
+  private pendingExit: Exit | undefined;
+  /** The data of a completed MMIO read, consumed when the load runs again. */
+  private mmioData: number | undefined;
+  private mmioRead: { phys: number; size: number } | undefined;
+  /** The last exit was WAIT: the next run lets guest time pass to the timer event. */
+  private waiting = false;
+
+  // The host page the run loop fetches from and its decoded words.
+  private fetchHostPage = -1;
+  private fetchDecoded: Uint16Array = new Uint16Array(WORDS_PER_PAGE);
+
+  constructor(physical: PhysicalMemory, options: SystemCpuOptions) {
+    const host = physical.host;
+    const stateOffset = host.allocate(STATE_SIZE + SOFT_TLB_BYTES);
+    super(host.buffer, stateOffset, undefined);
+    this.stateOffset = stateOffset;
+    this.physical = physical;
+    this.id = options.id;
+    this.tlb = new GuestTlb(options.tlbEntries);
+    this.softTlb = new SoftTlb(host.buffer, stateOffset + STATE_SIZE);
+    this.cp0 = new Cp0(host.buffer, stateOffset, this, { vcpuId: options.id, tlb: this.tlb, countHz: options.countHz });
+    this.bindMemory();
+    host.growListeners.push(() => this.bindMemory());
+    physical.users.push(this);
+    physical.codeDropListeners.push((page) => {
+      if (page === this.fetchHostPage) this.fetchHostPage = -1;
+    });
+    // Reset: execution starts at the boot vector.
+    this.setPc(0xbfc0_0000 | 0);
+    this.translationChanged();
+  }
+
+  private bindMemory(): void {
+    const host = this.physical.host;
+    this.u8 = host.u8;
+    this.i8 = host.i8;
+    this.i16 = host.i16;
+    this.i32 = host.i32;
+    this.bindState(host.buffer, this.stateOffset);
+    this.softTlb.rebind(host.buffer, this.stateOffset + STATE_SIZE);
+    this.cp0.rebind(host.buffer, this.stateOffset);
+  }
+
+  // ---- Cp0Owner ----
+
+  translationChanged(): void {
+    const cp0 = this.cp0;
+    const status = cp0.status;
+    const mode = cp0.mode;
+    const asid = cp0.asid;
+    const erl = (status & StatusBit.ERL) !== 0;
+    if (asid !== this.asid || erl !== this.erl) this.softTlb.flushAll();
+    this.mode = mode;
+    this.asid = asid;
+    this.erl = erl;
+    this.readBase = mode * ENTRIES_PER_MODE + Access.Read * SOFT_TLB_ENTRIES;
+    this.writeBase = mode * ENTRIES_PER_MODE + Access.Write * SOFT_TLB_ENTRIES;
+    this.fetchBase = mode * ENTRIES_PER_MODE + Access.Fetch * SOFT_TLB_ENTRIES;
+    this.unusable = (mode !== 0 && (status & StatusBit.CU0) === 0 ? Needs.Cp0 : 0) | ((status & StatusBit.CU1) === 0 ? Needs.Fpu : 0);
+    this.attention = true;
+  }
+
+  interruptsChanged(): void {
+    this.attention = true;
+  }
+
+  mappingReplaced(start: number, bytes: number): void {
+    this.softTlb.flushVirtual(start, bytes);
+  }
+
+  // ---- MemoryUser ----
+
+  breakLink(): void {
+    this.llBit = false;
+  }
+
+  override link(address: number): void {
+    super.link(address);
+    const physical = this.translate(address, Access.Read);
+    const host = physical < 0 ? -1 : this.physical.gpa.hostOffset(physical);
+    this.faultCode = 0;
+    if (host >= 0) this.physical.link(this, host);
+  }
+
+  // ---- Host controls ----
+
+  /** The current or next run returns { reason: 'intr' }. */
+  requestExit(): void {
+    this.exitRequested = true;
+    this.attention = true;
+  }
+
+  /** Drives hardware interrupt line `ip` (2..7). */
+  setInterruptLine(ip: number, asserted: boolean): void {
+    this.cp0.setLine(ip, asserted);
+  }
+
+  /** Supplies the data of the MMIO read the last run exited for. */
+  completeMmio(value: number): void {
+    if (this.mmioRead === undefined) throw new Error('completeMmio: the last exit was not an MMIO read');
+    this.mmioData = value;
+  }
+
+  // ---- Exceptions ----
+
+  raise(code: ExcCode, badVAddr: number, refill = false): Status {
+    if ((code as number) === MMIO_READ) return Status.Stop;
+    const vector = enterException(
+      this.cp0,
+      { pc: this.pc, inDelaySlot: this.inDelaySlot, word: this.word, branchWord: this.previousWord, duringFetch: this.duringFetch },
+      code,
+      { badVAddr, refill, coprocessor: code === ExcCode.CpU ? this.unusableCoprocessor : 0 },
+    );
+    this.unusableCoprocessor = 0;
+    this.pc = vector;
+    this.npc = (vector + 4) | 0;
+    this.nextInDelaySlot = false;
+    this.lastVector = vector;
+    this.instructionsAtVector = this.instructions;
+    this.translationChanged();
+    return Status.Redirected;
+  }
+
+  override raiseFault(): Status {
+    const code = this.faultCode as ExcCode;
+    this.faultCode = 0;
+    const refill = this.faultRefill;
+    this.faultRefill = false;
+    return this.raise(code, this.faultAddress, refill);
+  }
+  /** The recorded fault is a TLB miss (refill vector). */
+  private faultRefill = false;
+
+  override clearLink(): void {
+    this.llBit = false;
+    this.physical.unlink(this);
+  }
+
+  override waitForInterrupt(): Status {
+    if (this.cp0.interruptDeliverable) {
+      this.attention = true;
+      return Status.Continue;
+    }
+    this.waiting = true;
+    this.pendingExit = WAIT_EXIT;
+    return Status.Continue;
+  }
+
+  override debugBreakpoint(): Status {
+    this.pendingExit = { reason: 'debug', pc: this.pc >>> 0 };
+    return Status.Stop;
+  }
+
+  override hardwareRegister(register: number): number | undefined {
+    const regs = this.cp0.regs;
+    const privileged = this.mode === 0 || (regs[Cp0Reg.Status]! & StatusBit.CU0) !== 0;
+    if (!privileged && (register > 31 || (regs[Cp0Reg.HWREna]! & (1 << register)) === 0)) return undefined;
+    switch (register) {
+      case 0: // CPUNum
+        return regs[Cp0Reg.EBase]! & 0x3ff;
+      case 1: // SYNCI_Step
+        return 32;
+      case 2: // CC: Count
+        return this.cp0.count();
+      case 3: // CCRes: Count ticks every 2 cycles
+        return 2;
+      case 29: // ULR
+        return regs[Cp0Reg.UserLocal]!;
+      default:
+        return undefined;
+    }
+  }
+
+  /** SYNCI, cacheflush: stores already drop decoded code of the pages they hit, so nothing is left to do. */
+  invalidateCode(_address: number): void {}
+
+  // ---- Address translation ----
+
+  /**
+   * Translates virtual `address` for `access` in the current mode: the physical address, or -1
+   * with faultCode/faultAddress (and faultRefill) recorded.
+   */
+  translate(address: number, access: Access): number {
+    const unsigned = address >>> 0;
+    const mode = this.mode;
+    if (unsigned < 0x8000_0000) {
+      if (this.erl) return unsigned;
+      return this.translateMapped(address, access);
+    }
+    if (mode === 2 || (mode === 1 && (unsigned < 0xc000_0000 || unsigned >= 0xe000_0000))) {
+      return this.recordFault(access === Access.Write ? ExcCode.AdES : ExcCode.AdEL, address);
+    }
+    if (unsigned < 0xa000_0000) return unsigned - 0x8000_0000;
+    if (unsigned < 0xc000_0000) return unsigned - 0xa000_0000;
+    return this.translateMapped(address, access);
+  }
+
+  private translateMapped(address: number, access: Access): number {
+    const hit = this.tlb.lookup(address, this.asid);
+    const missCode = access === Access.Write ? ExcCode.TLBS : ExcCode.TLBL;
+    if (hit === undefined) {
+      this.faultRefill = true;
+      return this.recordFault(missCode, address);
+    }
+    if ((hit.entryLo & ENTRY_LO_V) === 0) return this.recordFault(missCode, address);
+    if (access === Access.Write && (hit.entryLo & ENTRY_LO_D) === 0) return this.recordFault(ExcCode.Mod, address);
+    return hit.physical;
+  }
+
+  private recordFault(code: ExcCode, address: number): number {
+    this.faultCode = code;
+    this.faultAddress = address;
+    return -1;
+  }
+
+  // ---- Memory helpers ----
+
+  read8(address: number): number {
+    const entry = entryIndex(this.readBase, address);
+    if (this.softTlb.tags[entry] === (address & ~0xfff)) return this.i8[(address + this.softTlb.addends[entry]!) >>> 0]!;
+    return this.readSlow(address, 1, address);
+  }
+  read16(address: number): number {
+    const entry = entryIndex(this.readBase, address);
+    if (this.softTlb.tags[entry] === (address & ~0xffe)) return this.i16[(address + this.softTlb.addends[entry]!) >>> 1]!;
+    return this.readSlow(address, 2, address);
+  }
+  read32(address: number): number {
+    const entry = entryIndex(this.readBase, address);
+    if (this.softTlb.tags[entry] === (address & ~0xffc)) return this.i32[(address + this.softTlb.addends[entry]!) >>> 2]!;
+    return this.readSlow(address, 4, address);
+  }
+  readAlignedWord(address: number): number {
+    return this.readSlow(address & ~3, 4, address);
+  }
+
+  private readSlow(address: number, size: number, badVAddr: number): number {
+    if ((address & (size - 1)) !== 0) return this.recordFault(ExcCode.AdEL, address) & 0;
+    const physical = this.translate(address, Access.Read);
+    if (physical < 0) {
+      this.faultAddress = badVAddr;
+      return 0;
+    }
+    const host = this.physical.gpa.hostOffset(physical);
+    if (host < 0) return this.mmioLoad(physical, size);
+    this.softTlb.fill(this.readBase, address, host & ~0xfff);
+    return size === 4 ? this.i32[host >>> 2]! : size === 2 ? this.i16[host >>> 1]! : this.i8[host]!;
+  }
+
+  /** A load from a GPA no slot covers: the completed data if the host supplied it, else an MMIO exit. */
+  private mmioLoad(physical: number, size: number): number {
+    const pending = this.mmioRead;
+    if (this.mmioData !== undefined && pending !== undefined && pending.phys === physical && pending.size === size) {
+      const value = this.mmioData;
+      this.mmioData = undefined;
+      this.mmioRead = undefined;
+      return size === 4 ? value | 0 : size === 2 ? (value << 16) >> 16 : (value << 24) >> 24;
+    }
+    this.mmioRead = { phys: physical, size };
+    this.mmioData = undefined;
+    this.pendingExit = { reason: 'mmio', phys: physical, size: size as 1 | 2 | 4, isWrite: false, data: 0 };
+    this.faultCode = MMIO_READ as ExcCode;
+    return 0;
+  }
+
+  write8(address: number, value: number): boolean {
+    const entry = entryIndex(this.writeBase, address);
+    if (this.softTlb.tags[entry] === (address & ~0xfff)) {
+      this.u8[(address + this.softTlb.addends[entry]!) >>> 0] = value;
+      return true;
+    }
+    return this.writeSlow(address, 1, value, address);
+  }
+  write16(address: number, value: number): boolean {
+    const entry = entryIndex(this.writeBase, address);
+    if (this.softTlb.tags[entry] === (address & ~0xffe)) {
+      this.i16[(address + this.softTlb.addends[entry]!) >>> 1] = value;
+      return true;
+    }
+    return this.writeSlow(address, 2, value, address);
+  }
+  write32(address: number, value: number): boolean {
+    const entry = entryIndex(this.writeBase, address);
+    if (this.softTlb.tags[entry] === (address & ~0xffc)) {
+      this.i32[(address + this.softTlb.addends[entry]!) >>> 2] = value;
+      return true;
+    }
+    return this.writeSlow(address, 4, value, address);
+  }
+  writeAlignedWord(address: number, value: number): boolean {
+    return this.writeSlow(address & ~3, 4, value, address);
+  }
+
+  private writeSlow(address: number, size: number, value: number, badVAddr: number): boolean {
+    if ((address & (size - 1)) !== 0) return this.recordFault(ExcCode.AdES, address) === 0;
+    const physical = this.translate(address, Access.Write);
+    if (physical < 0) {
+      this.faultAddress = badVAddr;
+      return false;
+    }
+    const memory = this.physical;
+    const slot = memory.gpa.slotAt(physical);
+    if (slot === undefined || (slot.flags & MemFlag.Readonly) !== 0) {
+      const data = size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff);
+      this.pendingExit = { reason: 'mmio', phys: physical, size: size as 1 | 2 | 4, isWrite: true, data };
+      return true;
+    }
+    const host = memory.gpa.hostOffset(physical);
+    const hostPage = host >>> PAGE_SHIFT;
+    if (memory.isCode(hostPage)) memory.dropCode(hostPage);
+    if ((slot.flags & MemFlag.LogDirtyPages) !== 0) memory.gpa.markDirty(slot, physical);
+    if (memory.isLinked(hostPage)) memory.storeTo(this, host, size);
+    else this.softTlb.fill(this.writeBase, address, host & ~0xfff);
+    if (size === 4) this.i32[host >>> 2] = value;
+    else if (size === 2) this.i16[host >>> 1] = value;
+    else this.u8[host] = value;
+    return true;
+  }
+
+  // ---- The run loop ----
+
+  /** Host offset of the instruction at `pc`, filling the fetch entry; -1 after raising a fetch exception or setting an exit. */
+  private fetchSlow(pc: number): number {
+    let physical = -1;
+    if ((pc & 3) !== 0) this.recordFault(ExcCode.AdEL, pc);
+    else physical = this.translate(pc, Access.Fetch);
+    if (physical < 0) {
+      if (pc === this.lastVector && this.instructions === this.instructionsAtVector) {
+        this.faultCode = 0;
+        this.pendingExit = { reason: 'internal-error', message: `the exception vector 0x${(pc >>> 0).toString(16)} cannot be fetched (exception ${this.cp0.regs[Cp0Reg.Cause]! >>> 2 & 0x1f} inside it)` };
+        return -1;
+      }
+      // EPC and Cause.BD describe the instruction that could not be fetched.
+      this.inDelaySlot = this.nextInDelaySlot;
+      this.duringFetch = true;
+      this.raiseFault();
+      this.duringFetch = false;
+      return -1;
+    }
+    const host = this.physical.gpa.hostOffset(physical);
+    if (host < 0) {
+      this.pendingExit = {
+        reason: 'internal-error',
+        message: `instruction fetch at 0x${(pc >>> 0).toString(16)} from physical 0x${physical.toString(16)}, which no memory slot covers`,
+      };
+      return -1;
+    }
+    this.softTlb.fill(this.fetchBase, pc, host & ~0xfff);
+    return host;
+  }
+
+  private decodedWords(hostPage: number): Uint16Array {
+    let decoded = this.physical.code.get(hostPage);
+    if (decoded === undefined) {
+      decoded = new Uint16Array(WORDS_PER_PAGE);
+      this.physical.addCode(hostPage, decoded);
+    }
+    this.fetchHostPage = hostPage;
+    this.fetchDecoded = decoded;
+    return decoded;
+  }
+
+  /** Takes a deliverable interrupt, or ends the run for an exit request; true to stop. */
+  private serviceAttention(): boolean {
+    this.attention = false;
+    if (this.exitRequested) {
+      this.exitRequested = false;
+      this.pendingExit = INTR_EXIT;
+      return true;
+    }
+    if (this.cp0.interruptDeliverable) {
+      this.inDelaySlot = this.nextInDelaySlot;
+      this.duringFetch = true;
+      this.raise(ExcCode.Int, 0);
+      this.duringFetch = false;
+    }
+    return false;
+  }
+
+  /**
+   * Runs until an exit. `maxInstructions` bounds the instructions retired; reaching it is an
+   * `intr` exit. The state is at an instruction boundary when it returns.
+   */
+  run(maxInstructions = Infinity): Exit {
+    if (this.waiting) {
+      this.waiting = false;
+      // WAIT let guest time pass: with the timer able to wake the CPU and nothing else pending,
+      // Count jumps to Compare (deterministic mode; with countHz the host's clock moved on).
+      if (!this.cp0.interruptDeliverable && this.cp0.timerCanWake && this.cp0.countHz === undefined) this.cp0.skipToTimer();
+    }
+    this.pendingExit = undefined;
+    const handlers = HANDLER_BY_ID;
+    const r = this.r;
+    const i32 = this.i32;
+    const softTlb = this.softTlb;
+    const cp0 = this.cp0;
+    const stopAt = this.instructions + maxInstructions;
+    let decoded = this.fetchDecoded;
+    for (;;) {
+      if (this.attention && this.serviceAttention()) break;
+      if (this.instructions >= stopAt) {
+        this.pendingExit = INTR_EXIT;
+        break;
+      }
+      const pc = this.pc;
+      const entry = entryIndex(this.fetchBase, pc);
+      let host: number;
+      if (softTlb.tags[entry] === (pc & ~0xffc)) host = (pc + softTlb.addends[entry]!) >>> 0;
+      else {
+        host = this.fetchSlow(pc);
+        if (host < 0) {
+          if (this.pendingExit !== undefined) break;
+          continue;
+        }
+      }
+      const hostPage = host >>> PAGE_SHIFT;
+      if (hostPage !== this.fetchHostPage) decoded = this.decodedWords(hostPage);
+      const wordIndex = host >>> 2;
+      const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
+      let index = slot - 1;
+      const word = i32[wordIndex]!;
+      if (slot === 0) {
+        const id = decode(word);
+        index = id === RESERVED ? RESERVED_INDEX : id;
+        decoded[wordIndex & (WORDS_PER_PAGE - 1)] = index + 1;
+      }
+      this.inDelaySlot = this.nextInDelaySlot;
+      this.nextInDelaySlot = false;
+      this.nnpc = (this.npc + 4) | 0;
+      this.word = word;
+      let status: Status;
+      const needs = NEEDS[index]!;
+      if (needs !== 0 && (needs & this.unusable) !== 0) {
+        this.unusableCoprocessor = (needs & this.unusable & Needs.Cp0) !== 0 ? 0 : 1;
+        status = this.raise(ExcCode.CpU, 0);
+      } else {
+        status = handlers[index]!(this, word);
+      }
+      r[0] = 0;
+      if (status === Status.Continue) {
+        this.previousWord = word;
+        this.pc = this.npc;
+        this.npc = this.nnpc;
+        if (++this.instructions >= cp0.timerDeadline) cp0.checkTimer();
+        if (this.pendingExit !== undefined) break;
+      } else if (status === Status.Stop) {
+        // An MMIO read or SDBBP: the instruction did not retire and runs again on resume.
+        this.nextInDelaySlot = this.inDelaySlot;
+        break;
+      }
+      // Redirected: an exception vector is set; the instruction did not retire.
+    }
+    return this.pendingExit ?? INTR_EXIT;
+  }
+}

@@ -1,0 +1,251 @@
+// The public system-mode API, shaped like Linux KVM: a VM owns guest-physical memory (slots) and
+// up to 8 VCPUs; the host maps memory, creates VCPUs, and calls vcpu.run(), which returns why it
+// stopped (an Exit). Everything a host passes in is checked: bad input throws a RangeError or
+// Error that says why, and changes nothing.
+
+import { PhysicalMemory } from '../../runtime/physical-memory.js';
+import { MemFlag, type MemoryRegion } from '../../runtime/gpa.js';
+import { Cp0Reg } from '../../runtime/cp0.js';
+import { StateWord } from '../../runtime/state.js';
+import type { Exit } from '../../runtime/exits.js';
+import { SystemCpu } from '../interp/system-cpu.js';
+import { registerOf } from './registers.js';
+
+export { MemFlag, type MemoryRegion, type Exit };
+
+/** Capabilities (KVM_CAP_* numbers) for vm.checkExtension. */
+export enum Cap {
+  UserMemory = 3,
+  NrVcpus = 9,
+  NrMemslots = 10,
+  SyncMmu = 16,
+  OneReg = 70,
+  MaxVcpus = 66,
+  ReadonlyMem = 81,
+}
+
+export const MAX_VCPUS = 8;
+const MAX_MEMORY_SLOTS = 32;
+
+export interface VmOptions {
+  /** 'interp' runs the reference interpreter. The system-mode JIT is not built yet. */
+  engine?: 'interp' | 'jit';
+  /** JTLB entries, 16..64 (default 32). */
+  tlbEntries?: number;
+  /** Count's rate in Hz from host time; omitted: Count ticks once per two retired instructions. */
+  countHz?: number;
+}
+
+export interface RunOptions {
+  /** Return with { reason: 'intr' } after this many retired instructions. */
+  maxInstructions?: number;
+}
+
+export class Vcpu {
+  readonly id: number;
+  private readonly cpu: SystemCpu;
+
+  /** @internal Use vm.createVcpu. */
+  constructor(id: number, cpu: SystemCpu) {
+    this.id = id;
+    this.cpu = cpu;
+  }
+
+  /** Runs guest code until an exit. */
+  run(options: RunOptions = {}): Exit {
+    const max = options.maxInstructions ?? Infinity;
+    if (!(max >= 0)) throw new RangeError(`run: maxInstructions ${max} must be a number >= 0`);
+    return this.cpu.run(max);
+  }
+
+  /** The data of the MMIO read the last run exited for (the load completes on the next run). */
+  completeMmio(value: number): void {
+    checkValue('completeMmio', value);
+    this.cpu.completeMmio(value);
+  }
+
+  /** Asserts or deasserts hardware interrupt line `ip` (2..7): Cause.IP2..IP7. */
+  interrupt(ip: number, asserted: boolean): void {
+    if (!Number.isInteger(ip) || ip < 2 || ip > 7) throw new RangeError(`interrupt(${ip}): hardware interrupt lines are 2..7`);
+    this.cpu.setInterruptLine(ip, asserted);
+  }
+
+  /** The current or next run returns { reason: 'intr' }. */
+  requestExit(): void {
+    this.cpu.requestExit();
+  }
+
+  /** Reads one register (an id from Reg) as an unsigned 32-bit number. */
+  getOneReg(id: number): number {
+    const register = registerOf(id);
+    if (register === undefined) throw new RangeError(`getOneReg: no register with id 0x${Number(id).toString(16)}`);
+    const cpu = this.cpu;
+    switch (register.kind) {
+      case 'gpr':
+        return cpu.r[register.index]! >>> 0;
+      case 'hi':
+        return cpu.r[StateWord.Hi]! >>> 0;
+      case 'lo':
+        return cpu.r[StateWord.Lo]! >>> 0;
+      case 'pc':
+        return cpu.pc >>> 0;
+      case 'fir':
+        return cpu.r[StateWord.Fir]! >>> 0;
+      case 'fcsr':
+        return cpu.r[StateWord.Fcsr]! >>> 0;
+      case 'fpr':
+        return cpu.fprBits[register.index]! >>> 0;
+      case 'cp0':
+        return cpu.cp0.read(register.reg) >>> 0;
+    }
+  }
+
+  /** Writes one register. CP0 registers take every bit the host gives (as KVM's SET_ONE_REG). */
+  setOneReg(id: number, value: number): void {
+    const register = registerOf(id);
+    if (register === undefined) throw new RangeError(`setOneReg: no register with id 0x${Number(id).toString(16)}`);
+    checkValue('setOneReg', value);
+    const cpu = this.cpu;
+    const word = value | 0;
+    switch (register.kind) {
+      case 'gpr':
+        if (register.index !== 0) cpu.r[register.index] = word;
+        return;
+      case 'hi':
+        cpu.r[StateWord.Hi] = word;
+        return;
+      case 'lo':
+        cpu.r[StateWord.Lo] = word;
+        return;
+      case 'pc':
+        cpu.setPc(word);
+        return;
+      case 'fir':
+        throw new RangeError('setOneReg: FIR is read-only');
+      case 'fcsr':
+        cpu.fcsr = word;
+        return;
+      case 'fpr':
+        cpu.fprBits[register.index] = word;
+        return;
+      case 'cp0':
+        if (register.reg === Cp0Reg.UserLocal) cpu.userLocal = word;
+        cpu.cp0.writeFromHost(register.reg, word);
+        return;
+    }
+  }
+}
+
+function checkValue(what: string, value: number): void {
+  if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
+    throw new RangeError(`${what}: ${value} is not a 32-bit integer`);
+  }
+}
+
+export class Vm {
+  readonly engine: 'interp';
+  readonly tlbEntries: number;
+  private readonly countHz: number | undefined;
+  private readonly hostCpus: number;
+  private readonly physical = new PhysicalMemory();
+  private readonly vcpus: (Vcpu | undefined)[] = new Array(MAX_VCPUS).fill(undefined);
+
+  /** @internal Use createVm. */
+  constructor(options: Required<Pick<VmOptions, 'tlbEntries'>> & VmOptions, hostCpus: number) {
+    this.engine = 'interp';
+    this.tlbEntries = options.tlbEntries;
+    this.countHz = options.countHz;
+    this.hostCpus = hostCpus;
+  }
+
+  /** KVM_CHECK_EXTENSION: 0 when unsupported, else the capability's value. */
+  checkExtension(cap: Cap): number {
+    switch (cap) {
+      case Cap.UserMemory:
+      case Cap.OneReg:
+      case Cap.ReadonlyMem:
+        return 1;
+      case Cap.NrVcpus:
+        return Math.min(this.hostCpus, MAX_VCPUS);
+      case Cap.MaxVcpus:
+        return MAX_VCPUS;
+      case Cap.NrMemslots:
+        return MAX_MEMORY_SLOTS;
+      case Cap.SyncMmu:
+        return 0;
+      default:
+        return 0;
+    }
+  }
+
+  /** KVM_SET_USER_MEMORY_REGION: creates, moves, re-flags or (memorySize 0) deletes a slot. */
+  setUserMemoryRegion(region: MemoryRegion): void {
+    this.physical.setRegion(region);
+  }
+
+  /** The bytes of a slot (a view of host memory: fetch it again after adding slots, which may grow the memory). */
+  memory(slot: number): Uint8Array {
+    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
+    if (found === undefined) throw new RangeError(`memory(${slot}): no such memory slot`);
+    return new Uint8Array(this.physical.host.buffer, found.userspaceAddr, found.memorySize);
+  }
+
+  /** Copies guest-physical bytes out. */
+  readPhys(gpa: number, length: number): Uint8Array {
+    return this.physical.readPhys(gpa, length);
+  }
+
+  /** Writes guest-physical bytes as a device would (decoded code dropped, dirty pages logged, LL links broken). */
+  writePhys(gpa: number, bytes: Uint8Array): void {
+    this.physical.writePhys(gpa, bytes);
+  }
+
+  /** KVM_GET_DIRTY_LOG: the slot's bitmap of pages written since the last call (1 bit per 4 KiB page, LSB first), then cleared. */
+  getDirtyLog(slot: number): Uint8Array {
+    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
+    if (found === undefined) throw new RangeError(`getDirtyLog(${slot}): no such memory slot`);
+    if ((found.flags & MemFlag.LogDirtyPages) === 0) throw new Error(`getDirtyLog(${slot}): the slot is not logging (MemFlag.LogDirtyPages)`);
+    const pages = found.memorySize / 0x1000;
+    const bitmap = new Uint8Array(Math.ceil(pages / 8));
+    const words = new Uint8Array(found.dirty.buffer, found.dirty.byteOffset, found.dirty.byteLength);
+    bitmap.set(words.subarray(0, bitmap.length));
+    found.dirty.fill(0);
+    // Clean again: the next store to each page must take the slow path and log it.
+    for (const user of this.physical.users) user.softTlb.flushWrites();
+    return bitmap;
+  }
+
+  /** KVM_CREATE_VCPU: VCPU `id` (0..7, once each); its EBase.CPUNum is `id`. */
+  createVcpu(id: number): Vcpu {
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_VCPUS) throw new RangeError(`createVcpu(${id}): VCPU ids are 0..${MAX_VCPUS - 1}`);
+    if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu(${id}): VCPU ${id} exists already`);
+    const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
+    const vcpu = new Vcpu(id, cpu);
+    this.vcpus[id] = vcpu;
+    return vcpu;
+  }
+}
+
+/** Creates a VM (KVM_CREATE_VM). */
+export async function createVm(options: VmOptions = {}): Promise<Vm> {
+  const engine = options.engine ?? 'interp';
+  if (engine === 'jit') throw new Error("createVm: the system-mode JIT is not built yet; use engine: 'interp'");
+  if (engine !== 'interp') throw new RangeError(`createVm: unknown engine '${String(engine)}' (interp, jit)`);
+  const tlbEntries = options.tlbEntries ?? 32;
+  if (!Number.isInteger(tlbEntries) || tlbEntries < 16 || tlbEntries > 64) throw new RangeError(`createVm: tlbEntries ${tlbEntries} must be 16..64`);
+  if (options.countHz !== undefined && !(options.countHz > 0 && Number.isFinite(options.countHz))) {
+    throw new RangeError(`createVm: countHz ${options.countHz} must be a positive number`);
+  }
+  return new Vm({ ...options, tlbEntries }, await hostCpuCount());
+}
+
+async function hostCpuCount(): Promise<number> {
+  const navigatorCount = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (typeof navigatorCount === 'number' && navigatorCount > 0) return navigatorCount;
+  try {
+    const os = await import('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  } catch {
+    return 1;
+  }
+}

@@ -1,0 +1,73 @@
+// Test harness for system-mode guests: a VM with a read-only boot ROM at 0x1fc0_0000 and RAM at 0,
+// guest code written with the project's assembler at virtual kseg0/kseg1 addresses, and helpers to
+// read CP0 through the one-reg API.
+
+import { assembleProgram, createVm, MemFlag, Reg, type Vcpu, type Vm } from '../../src/index.js';
+
+export const ENGINES = ['interp'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export const ROM_BASE = 0x1fc0_0000;
+export const ROM_SIZE = 0x1_0000;
+export const RAM_SIZE = 0x100_0000;
+
+/** Physical address of a kseg0/kseg1 virtual address. */
+export const physicalOf = (virtual: number): number => (virtual & 0x1fff_ffff) >>> 0;
+
+export interface Machine {
+  vm: Vm;
+  vcpu: Vcpu;
+  /** Assembles `source` at virtual `address` (kseg0/kseg1) and stores it (ROM included). */
+  load(address: number, source: string): Uint32Array;
+  reg(id: number): number;
+  gpr(n: number): number;
+}
+
+/** Adds `load`/`reg` helpers around a VM. */
+export function machineOf(vm: Vm, vcpu: Vcpu): Machine {
+  return {
+    vm,
+    vcpu,
+    load(address, source) {
+      const words = assembleProgram(source, address);
+      vm.writePhys(physicalOf(address), new Uint8Array(words.buffer));
+      return words;
+    },
+    reg: (id) => vcpu.getOneReg(id),
+    gpr: (n) => vcpu.getOneReg(Reg.gpr(n)),
+  };
+}
+
+export async function bootMachine(engine: EngineName, vcpus = 1): Promise<Machine & { vcpus: Vcpu[] }> {
+  const vm = await createVm({ engine, tlbEntries: 32 });
+  vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: ROM_BASE, memorySize: ROM_SIZE });
+  vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: RAM_SIZE });
+  const all: Vcpu[] = [];
+  for (let id = 0; id < vcpus; id++) all.push(vm.createVcpu(id));
+  return { ...machineOf(vm, all[0]!), vcpus: all };
+}
+
+/** Boot code that leaves BEV/ERL (Status = `status`), then jumps to kseg0 `entry`. */
+export const bootTo = (entry: number, status = 0) => `
+  lui $t0, ${status >>> 16}
+  ori $t0, $t0, ${status & 0xffff}
+  mtc0 $t0, c0_status
+  lui $t0, ${entry >>> 16}
+  ori $t0, $t0, ${entry & 0xffff}
+  jr $t0
+  nop
+`;
+
+/** Loads a 32-bit constant: `li32('$t0', 0x8000_1234)`. */
+export const li32 = (register: string, value: number) => `
+  lui ${register}, ${(value >>> 16) & 0xffff}
+  ori ${register}, ${register}, ${value & 0xffff}
+`;
+
+export const Cause = {
+  code: (cause: number) => (cause >>> 2) & 0x1f,
+  bd: (cause: number) => cause >>> 31,
+  ce: (cause: number) => (cause >>> 28) & 3,
+  ip: (cause: number) => (cause >>> 8) & 0xff,
+  ti: (cause: number) => (cause >>> 30) & 1,
+};

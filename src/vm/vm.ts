@@ -183,6 +183,14 @@ export class Vm {
     this.physical.setRegion(region);
   }
 
+  /** A slot as it is now (with its backing's host offset, usable as another slot's userspaceAddr). */
+  slotInfo(slot: number): Required<MemoryRegion> {
+    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
+    if (found === undefined) throw new RangeError(`slotInfo(${slot}): no such memory slot`);
+    const { flags, guestPhysAddr, memorySize, userspaceAddr } = found;
+    return { slot, flags, guestPhysAddr, memorySize, userspaceAddr };
+  }
+
   /** The bytes of a slot (a view of host memory: fetch it again after adding slots, which may grow the memory). */
   memory(slot: number): Uint8Array {
     const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;

@@ -69,7 +69,8 @@ export class PhysicalMemory {
     const page = hostWord >>> PAGE_SHIFT;
     const count = this.linkedPages.get(page) ?? 0;
     this.linkedPages.set(page, count + 1);
-    if (count === 0) for (const other of this.users) if (other !== user) other.softTlb.flushHostPageWrites(page);
+    // From now on every store to the page (the linking VCPU's own included) takes the slow path.
+    if (count === 0) for (const each of this.users) each.softTlb.flushHostPageWrites(page);
   }
 
   /** The link of `user` ends (SC, ERET, or another agent's store). */

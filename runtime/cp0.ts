@@ -128,7 +128,7 @@ export const cp0RegisterName = (reg: number): string => SPEC_BY_REG.get(reg)?.na
 export interface Cp0Owner {
   /** Instructions retired so far (Count's clock in the deterministic mode). */
   readonly instructions: number;
-  /** Status.KSU/EXL/ERL or EntryHi.ASID changed: the CPU's address translation changed. */
+  /** Status.KSU/EXL/ERL/CU0/CU1 or EntryHi.ASID changed: the CPU's translation or permissions changed. */
   translationChanged(): void;
   /** Something that decides whether an interrupt is taken changed. */
   interruptsChanged(): void;
@@ -263,7 +263,8 @@ export class Cp0 {
       }
       case Cp0Reg.Status:
         regs[reg] = merged;
-        if (((old ^ merged) & (StatusBit.KSU | StatusBit.EXL | StatusBit.ERL)) !== 0) this.owner.translationChanged();
+        // The mode (KSU, EXL, ERL) and the coprocessor enables (CU0, CU1) decide what the CPU allows.
+        if (((old ^ merged) & (StatusBit.KSU | StatusBit.EXL | StatusBit.ERL | StatusBit.CU0 | StatusBit.CU1)) !== 0) this.owner.translationChanged();
         this.owner.interruptsChanged();
         return;
       case Cp0Reg.EntryHi:

@@ -41,6 +41,28 @@ TRIGGER(t_tgei, "li $t1, -1", "tgei $t1, -2")
 TRIGGER(t_tne_not_taken, "li $t1, 5\n\tli $t2, 5\n\tli $t3, 0x77", "tne $t1, $t2")
 TRIGGER(t_ri, "nop", ".word 0xfc000000")
 TRIGGER(t_ri2, "nop", ".word 0x0000003f")
+TRIGGER(t_mfc1_cu1_off, ".set hardfloat\n\tli $t3, 0x1234", "mfc1 $t3, $f0")
+TRIGGER(t_lwc1_cu1_off, ".set hardfloat\n\tla $t1, ubuf", "lwc1 $f2, 0($t1)")
+/* jump to a misaligned address: the fetch takes AdEL with EPC = BadVAddr = the target */
+__asm__(".text\n\t.set noreorder\n\t.globl t_jr_misaligned\nt_jr_misaligned:\n\t"
+        "la $t0, 1f + 2\n\tsw $t0, expect_epc\n\tla $t1, 2f\n\tsw $t1, g_resume\n\t"
+        "jr $t0\n\tnop\n"
+        "1:\tnop\n\tjr $ra\n\tli $v0, 0xbad\n"
+        "2:\tjr $ra\n\tli $v0, 0x600d\n\t.set reorder\n");
+u32 t_jr_misaligned(void);
+/* LL/SC: v0 = SC's result with nothing in between, with a SYSCALL (so an ERET) in between */
+__asm__(".text\n\t.set noreorder\n\t.globl t_llsc_plain\nt_llsc_plain:\n\t"
+        "la $t1, ubuf\n\tll $t2, 8($t1)\n\taddiu $t2, $t2, 1\n\tsc $t2, 8($t1)\n\t"
+        "jr $ra\n\tmove $v0, $t2\n\t.set reorder\n");
+u32 t_llsc_plain(void);
+__asm__(".text\n\t.set noreorder\n\t.globl t_llsc_eret\nt_llsc_eret:\n\t"
+        "la $t0, 1f\n\tsw $t0, expect_epc\n\tla $t0, 2f\n\tsw $t0, g_resume\n\t"
+        "la $t1, ubuf\n\tll $t2, 8($t1)\n\taddiu $t2, $t2, 1\n"
+        "1:\tsyscall\n"
+        "2:\tsc $t2, 8($t1)\n\t"
+        "jr $ra\n\tmove $v0, $t2\n\t.set reorder\n");
+u32 t_llsc_eret(void);
+
 /* an exception in a taken branch's delay slot: EPC = branch, resume at its target */
 __asm__(".text\n\t.set noreorder\n\t.globl t_bd_beq\nt_bd_beq:\n\t"
         "la $t0, 1f\n\tsw $t0, expect_epc\n\tla $t0, 3f\n\tsw $t0, g_resume\n"
@@ -139,6 +161,33 @@ int main(void) {
   expect_bd("adel in jr delay slot", t_bd_jr, EXC_ADEL, 0x600d);
   check("badvaddr of delay slot load", g_badvaddr == 0x101, g_badvaddr);
   expect_bd("teq in jal delay slot", t_bd_jal, EXC_TR, 0);
+
+  /* coprocessor 1 unusable while Status.CU1 = 0: CpU with Cause.CE = 1 */
+  expect("mfc1 with cu1 clear", t_mfc1_cu1_off, EXC_CPU, 0, 0);
+  check("mfc1 cpu ce is 1", CAUSE_CE(g_cause) == 1, g_cause);
+  check("mfc1 keeps rt", t_mfc1_cu1_off() == 0x1234, 0);
+  expect("lwc1 with cu1 clear", t_lwc1_cu1_off, EXC_CPU, 0, 0);
+  check("lwc1 cpu ce is 1", CAUSE_CE(g_cause) == 1, g_cause);
+  {
+    u32 before = g_count, v;
+    mtc0(C0_STATUS, 0, 0x20000000u); /* CU1 */
+    __asm__ volatile(".set push\n\t.set hardfloat\n\tli $t1, 0x5a5a1234\n\tmtc1 $t1, $f4\n\t"
+                     "mfc1 %0, $f4\n\t.set pop" : "=r"(v) : : "t1");
+    mtc0(C0_STATUS, 0, 0);
+    check("mtc1/mfc1 with cu1 set", v == 0x5a5a1234 && g_count == before, v);
+  }
+
+  expect("jr to misaligned address", t_jr_misaligned, EXC_ADEL, 0, 0);
+  check("misaligned fetch badvaddr = epc", g_badvaddr == expect_epc, g_badvaddr);
+
+  ubuf[2] = 41;
+  check("ll/sc succeeds", t_llsc_plain() == 1 && ubuf[2] == 42, ubuf[2]);
+  expect("syscall between ll and sc", t_llsc_eret, EXC_SYS, 0, 0);
+  ubuf[2] = 41;
+  {
+    u32 v = t_llsc_eret();
+    check("eret makes sc fail", v == 0 && ubuf[2] == 41, v);
+  }
 
   st = mfc0(C0_STATUS, 0);
   check("eret cleared exl", (st & (ST_EXL | ST_ERL)) == 0, st);

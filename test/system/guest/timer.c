@@ -89,6 +89,19 @@ int main(void) {
   u32 c1 = mfc0(C0_COUNT, 0);
   check("count runs", c1 != c0, c1 - c0);
 
+  /* Cause.DC stops Count */
+  mtc0(C0_CAUSE, 0, 1u << 27);
+  c0 = mfc0(C0_COUNT, 0);
+  for (volatile int i = 0; i < 100; i++) {
+  }
+  c1 = mfc0(C0_COUNT, 0);
+  mtc0(C0_CAUSE, 0, 0);
+  check("cause dc stops count", c1 == c0, c1 - c0);
+  c0 = mfc0(C0_COUNT, 0);
+  for (volatile int i = 0; i < 100; i++) {
+  }
+  check("count runs again", mfc0(C0_COUNT, 0) != c0, 0);
+
   /* timer interrupt out of WAIT */
   arm_timer(0x100000);
   mtc0(C0_STATUS, 0, ST_IM(7) | ST_IE);

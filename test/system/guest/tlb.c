@@ -199,6 +199,27 @@ int main(void) {
   *(volatile u32 *)(BAD_VA + 0x1028) = 1;
   report("no second mod", g_mod_count, 1);
 
+  /* kseg2 is mapped for the kernel: a miss there takes the same refill */
+  pte(0xc0000000u)[0] = lo(DATA_PA + 0x40000, LO_C | LO_D | LO_V);
+  pte(0xc0000000u)[1] = lo(DATA_PA + 0x41000, LO_C | LO_D | LO_V);
+  *kseg0(DATA_PA + 0x40008) = 0xc2c2c2c2;
+  *kseg0(DATA_PA + 0x41010) = 0x2c2c2c2c;
+  before = refill_info[0];
+  report("kseg2 even page", *(volatile u32 *)0xc0000008u, 0xc2c2c2c2);
+  report("kseg2 odd page", *(volatile u32 *)0xc0001010u, 0x2c2c2c2c);
+  report("kseg2 refill", refill_info[0] - before, 1);
+  report("kseg2 refill badvaddr", refill_info[1], 0xc0000008u);
+
+  /* Status.ERL makes kuseg an unmapped window onto physical memory */
+  *kseg0(DATA_PA + 0x30000) = 0x0e410e41;
+  {
+    u32 val;
+    __asm__ volatile("mfc0 $t0, $12\n\tori $t1, $t0, 4\n\tmtc0 $t1, $12\n\tehb\n\t"
+                     "lw %0, 0(%1)\n\tmtc0 $t0, $12\n\tehb"
+                     : "=&r"(val) : "r"(DATA_PA + 0x30000) : "t0", "t1", "memory");
+    report("erl: kuseg is unmapped", val, 0x0e410e41);
+  }
+
   /* TLBWI / TLBP / TLBR round trip */
   u32 lo0 = lo(0x0abcd000, (2 << 3) | LO_D | LO_V), lo1 = lo(0x02345000, (3 << 3) | LO_V);
   tlbwi(7, 0x12344000u | 0x2a, lo0, lo1, 0);

@@ -26,6 +26,13 @@ __asm__(".text\n\t.set noreorder\n\t.set noat\n\t.globl user_code_start\nuser_co
         ".globl u_eret\nu_eret:\teret\n\t"
         "lui $t2, 0xa000\n"
         ".globl u_ades\nu_ades:\tsw $t3, 0x10($t2)\n\t"
+        ".globl u_rdhwr0\nu_rdhwr0:\trdhwr $t4, $0\n\t"
+        "sw $t4, 12($t0)\n"
+        ".globl u_rdhwr2\nu_rdhwr2:\trdhwr $t3, $2\n\t"
+        "lui $t2, 0x8000\n"
+        ".globl u_jkseg0\nu_jkseg0:\tjr $t2\n\t"
+        "nop\n"
+        ".globl u_after_jkseg0\nu_after_jkseg0:\t"
         "lui $t2, 0x0060\n"
         ".globl u_refill\nu_refill:\tlw $t3, 4($t2)\n\t"
         "sw $t1, 8($t0)\n\t"
@@ -36,7 +43,7 @@ __asm__(".text\n\t.set noreorder\n\t.set noat\n\t.globl user_code_start\nuser_co
         ".globl user_code_end\nuser_code_end:\n\t"
         ".set at\n\t.set reorder\n");
 extern const char user_code_start[], user_code_end[], u_sys1[], u_adel[], u_mfc0[], u_eret[],
-    u_ades[], u_refill[], u_sys2[];
+    u_ades[], u_rdhwr0[], u_rdhwr2[], u_jkseg0[], u_after_jkseg0[], u_refill[], u_sys2[];
 
 /* enter_user(entry): save the kernel context, ERET to entry in user mode; returns when the
  * exit syscall sends EPC to user_exit_landing in kernel mode. */
@@ -78,17 +85,21 @@ __asm__(".text\n\t.set noreorder\n\t.set noat\n\t.globl refill_entry\nrefill_ent
 struct event {
   const char *name;
   u32 code;
-  const char *label;
-  u32 badvaddr; /* 1 = don't check */
+  const char *label; /* the user instruction EPC points at (0: epc is given) */
+  u32 badvaddr;      /* 1 = don't check */
+  u32 epc;
+  const char *resume; /* 0: the next instruction */
 };
 static const struct event events[] = {
-    {"user syscall", EXC_SYS, u_sys1, 1},
-    {"user load from kseg0", EXC_ADEL, u_adel, 0x80100000u},
-    {"user mfc0", EXC_CPU, u_mfc0, 1},
-    {"user eret", EXC_CPU, u_eret, 1},
-    {"user store to kseg1", EXC_ADES, u_ades, 0xa0000010u},
-    {"user unmapped load", EXC_TLBL, u_refill, 0x00600004u},
-    {"user exit syscall", EXC_SYS, u_sys2, 1},
+    {"user syscall", EXC_SYS, u_sys1, 1, 0, 0},
+    {"user load from kseg0", EXC_ADEL, u_adel, 0x80100000u, 0, 0},
+    {"user mfc0", EXC_CPU, u_mfc0, 1, 0, 0},
+    {"user eret", EXC_CPU, u_eret, 1, 0, 0},
+    {"user store to kseg1", EXC_ADES, u_ades, 0xa0000010u, 0, 0},
+    {"user rdhwr cc not enabled in hwrena", EXC_RI, u_rdhwr2, 1, 0, 0},
+    {"user jump to kseg0", EXC_ADEL, 0, 0x80000000u, 0x80000000u, u_after_jkseg0},
+    {"user unmapped load", EXC_TLBL, u_refill, 0x00600004u, 0, 0},
+    {"user exit syscall", EXC_SYS, u_sys2, 1, 0, 0},
 };
 #define NEVENTS (sizeof events / sizeof events[0])
 volatile u32 nevent;
@@ -99,7 +110,7 @@ void c_exception(struct frame *f) {
   if (nevent >= NEVENTS) unexpected(f);
   const struct event *e = &events[nevent++];
   u32 code = CAUSE_EXC(f->cause);
-  int ok = code == e->code && f->epc == user_addr(e->label) && !(f->cause & CAUSE_BD) &&
+  int ok = code == e->code && f->epc == (e->label ? user_addr(e->label) : e->epc) && !(f->cause & CAUSE_BD) &&
            (f->status & (ST_EXL | ST_KSU_MASK | ST_ERL)) == (ST_EXL | ST_KSU_USER) &&
            (e->badvaddr == 1 || f->badvaddr == e->badvaddr);
   if (code == EXC_CPU) ok = ok && CAUSE_CE(f->cause) == 0;
@@ -127,7 +138,7 @@ void c_exception(struct frame *f) {
     f->epc = (u32)user_exit_landing;
     return;
   }
-  f->epc += 4;
+  f->epc = e->resume ? user_addr(e->resume) : f->epc + 4;
 }
 
 int main(void) {
@@ -135,7 +146,7 @@ int main(void) {
   tlb_init();
   u32 n = (u32)(user_code_end - user_code_start);
   memcpy((void *)(0x80000000u | USER_PA), user_code_start, n);
-  memset((void *)(0x80000000u | (USER_PA + 0x1000)), 0, 16);
+  memset((void *)(0x80000000u | (USER_PA + 0x1000)), 0xff, 16);
   /* wired entry 0: code page read-only (D=0), data page writable; ASID 0, not global */
   mtc0(C0_WIRED, 0, 1);
   mtc0(C0_INDEX, 0, 0);
@@ -145,6 +156,7 @@ int main(void) {
   mtc0(C0_PAGEMASK, 0, 0);
   __asm__ volatile("tlbwi\n\tehb" ::: "memory");
 
+  mtc0(7, 0, 1); /* HWREna: CPUNum only */
   enter_user(USER_VA);
 
   u32 st = mfc0(C0_STATUS, 0);
@@ -154,6 +166,7 @@ int main(void) {
   check("user store reached memory", data[0] == 0x75736572, data[0]);
   check("syscall result seen by user", data[1] == 0x1234, data[1]);
   check("user registers preserved", data[2] == 0x75736572, data[2]);
+  check("user rdhwr cpunum", data[3] == 0, data[3]);
   puts("done\n");
   return 0;
 }

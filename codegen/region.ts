@@ -6,7 +6,7 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator, type TargetLayout } from './translate.js';
 import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
@@ -57,30 +57,32 @@ export interface RegionCode {
   readonly text?: string;
 }
 
-/** Where compiled code finds things in the shared memory (see runtime/flat-memory.ts). */
-export interface RegionLayout {
-  /** Size of the shared WebAssembly.Memory in 64 KiB pages. */
+/** Where compiled code finds things in the shared memory. */
+export interface RegionLayout extends TargetLayout {
+  /** Size of the shared WebAssembly.Memory in 64 KiB pages, now and at most. */
   readonly memoryPages: number;
-  readonly permsBase: number;
-  readonly regionSlotsBase: number;
+  readonly maximumPages: number;
 }
 
+/** The layout of Linux user mode (runtime/flat-memory.ts). */
 export function layoutOf(memory: FlatMemory): RegionLayout {
+  const pages = memory.memory.buffer.byteLength / 0x1_0000;
   return {
-    memoryPages: memory.memory.buffer.byteLength / 0x1_0000,
-    permsBase: memory.permsBase,
-    regionSlotsBase: memory.regionSlotsBase,
+    memoryPages: pages,
+    maximumPages: pages,
+    stateBase: STATE_BASE,
+    access: { kind: 'flat', permsBase: memory.permsBase, regionSlotsBase: memory.regionSlotsBase },
   };
 }
 
 /** Builds the region module for `blocks` (all in one page). */
 export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
-  const w = new WasmModuleBuilder(layout.memoryPages, REGION_IMPORTS);
+  const w = new WasmModuleBuilder(layout.memoryPages, layout.maximumPages, REGION_IMPORTS);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
-    const translator = new Translator(w, registers, layout.permsBase, layout.regionSlotsBase, page, blockIndex);
+    const translator = new Translator(w, registers, layout, page, blockIndex);
 
     // Nested blocks: br_table jumps to the end of block i, where block i's code follows. The table
     // spans the words from the lowest to the highest block start; anything else leaves.
@@ -96,7 +98,7 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
       nest = w.block(label, [nest, translator.block(blocks[index]!, index)]);
     }
     const dispatch = w.loop(DISPATCH_LABEL, w.block(null, [nest, translator.leave()]));
-    const state = (word: number) => STATE_BASE + word * 4;
+    const state = (word: number) => translator.stateOffset(word);
     const body = w.block(null, [
       ...translator.reload(),
       w.block(EXIT_LABEL, [dispatch]),

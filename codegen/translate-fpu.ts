@@ -3,7 +3,7 @@
 // operands and result are comfortably normal; it then finds the inexact flag with error-free
 // transformations (TwoSum, Dekker's product). Any other case calls the interpreter's handler.
 
-import { fprByteOffset, StateWord, STATE_BASE } from '../runtime/state.js';
+import { fprByteOffset, StateWord } from '../runtime/state.js';
 import { fdOf, fsOf, ftOf } from '../src/interp/fields.js';
 import type { GuestInstruction } from './block.js';
 import type { Expr, WasmModuleBuilder } from './wasm.js';
@@ -17,7 +17,6 @@ export interface FpuLocals {
   readonly fcsr: number; // i32
 }
 
-const FCSR_OFFSET = STATE_BASE + StateWord.Fcsr * 4;
 /** FCSR.RM, Enables and FS: any set bit sends the op to the interpreter. */
 const FCSR_SLOW_BITS = 0x3 | (0x1f << 7) | (1 << 24);
 const CAUSE_MASK = 0x3f << 12;
@@ -48,10 +47,21 @@ function doubleOperands(name: string, fd: number, fs: number, ft: number): numbe
 }
 
 export class FpuTranslator {
+  /** Byte offset of FCSR in the state block. */
+  private readonly fcsrOffset: number;
+
   constructor(
     private readonly w: WasmModuleBuilder,
     private readonly locals: FpuLocals,
-  ) {}
+    /** Byte offset of the VCPU's state block in the memory. */
+    private readonly stateBase: number,
+  ) {
+    this.fcsrOffset = stateBase + StateWord.Fcsr * 4;
+  }
+
+  private fprOffset(register: number): number {
+    return fprByteOffset(register, this.stateBase);
+  }
 
   /**
    * The inline code for `instruction`, falling back to `slow()` (the handler call) when the
@@ -68,29 +78,29 @@ export class FpuTranslator {
     if (doubleOperands(name, fd, fs, ft).some((register) => (register & 1) !== 0)) return undefined;
     const L = this.locals;
     const m = w.m;
-    const loadD = (register: number) => m.f64.load(fprByteOffset(register), 8, w.const(0));
-    const loadS = (register: number) => m.f32.load(fprByteOffset(register), 4, w.const(0));
-    const storeD = (register: number, value: Expr) => m.f64.store(fprByteOffset(register), 8, w.const(0), value);
-    const storeS = (register: number, value: Expr) => m.f32.store(fprByteOffset(register), 4, w.const(0), value);
+    const loadD = (register: number) => m.f64.load(this.fprOffset(register), 8, w.const(0));
+    const loadS = (register: number) => m.f32.load(this.fprOffset(register), 4, w.const(0));
+    const storeD = (register: number, value: Expr) => m.f64.store(this.fprOffset(register), 8, w.const(0), value);
+    const storeS = (register: number, value: Expr) => m.f32.store(this.fprOffset(register), 4, w.const(0), value);
     const f64 = (local: number) => w.get(local, 'f64');
     const fcsr = () => w.get(L.fcsr);
-    const loadFcsr = () => w.set(L.fcsr, w.load(4, false, FCSR_OFFSET, w.const(0)));
+    const loadFcsr = () => w.set(L.fcsr, w.load(4, false, this.fcsrOffset, w.const(0)));
     const fastAllowed = () => w.eqz(w.and(fcsr(), w.const(FCSR_SLOW_BITS)));
     /** FCSR with Cause replaced: Cause.I and Flags.I when `inexact`. */
     const commitInexact = (inexact: Expr) =>
-      w.store(4, FCSR_OFFSET, w.const(0), w.or(w.and(fcsr(), w.const(~CAUSE_MASK)), w.select(inexact, w.const(INEXACT_BITS), w.const(0))));
-    const clearCause = () => w.store(4, FCSR_OFFSET, w.const(0), w.and(fcsr(), w.const(~CAUSE_MASK)));
+      w.store(4, this.fcsrOffset, w.const(0), w.or(w.and(fcsr(), w.const(~CAUSE_MASK)), w.select(inexact, w.const(INEXACT_BITS), w.const(0))));
+    const clearCause = () => w.store(4, this.fcsrOffset, w.const(0), w.and(fcsr(), w.const(~CAUSE_MASK)));
     const within = (local: number) =>
       w.and(m.f64.ge(m.f64.abs(f64(local)), m.f64.const(SAFE_LOW)), m.f64.le(m.f64.abs(f64(local)), m.f64.const(SAFE_HIGH)));
 
     const bitsOp = (op: (high: Expr) => Expr) => {
       if (name.endsWith('.d')) {
         return w.block(null, [
-          w.store(4, fprByteOffset(fd), w.const(0), w.load(4, false, fprByteOffset(fs), w.const(0))),
-          w.store(4, fprByteOffset(fd + 1), w.const(0), op(w.load(4, false, fprByteOffset(fs + 1), w.const(0)))),
+          w.store(4, this.fprOffset(fd), w.const(0), w.load(4, false, this.fprOffset(fs), w.const(0))),
+          w.store(4, this.fprOffset(fd + 1), w.const(0), op(w.load(4, false, this.fprOffset(fs + 1), w.const(0)))),
         ]);
       }
-      return w.store(4, fprByteOffset(fd), w.const(0), op(w.load(4, false, fprByteOffset(fs), w.const(0))));
+      return w.store(4, this.fprOffset(fd), w.const(0), op(w.load(4, false, this.fprOffset(fs), w.const(0))));
     };
 
     switch (name) {
@@ -108,7 +118,7 @@ export class FpuTranslator {
       case 'cvt.d.w':
         return w.block(null, [
           loadFcsr(),
-          storeD(fd, m.f64.convert_s.i32(w.load(4, false, fprByteOffset(fs), w.const(0)))),
+          storeD(fd, m.f64.convert_s.i32(w.load(4, false, this.fprOffset(fs), w.const(0)))),
           clearCause(),
         ]);
       // CVT.D.S fd, fs: exact for every non-NaN single
@@ -146,8 +156,8 @@ export class FpuTranslator {
           w.if(
             w.and(fastAllowed(), w.and(m.f64.gt(f64(L.a), m.f64.const(-2147483649)), m.f64.lt(f64(L.a), m.f64.const(2147483648)))),
             w.block(null, [
-              w.store(4, fprByteOffset(fd), w.const(0), m.i32.trunc_s.f64(f64(L.a))),
-              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, fprByteOffset(fd), w.const(0))), f64(L.a))),
+              w.store(4, this.fprOffset(fd), w.const(0), m.i32.trunc_s.f64(f64(L.a))),
+              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, this.fprOffset(fd), w.const(0))), f64(L.a))),
             ]),
             slow(),
           ),
@@ -173,7 +183,7 @@ export class FpuTranslator {
           w.and(m.f64.eq(f64(L.a), f64(L.a)), m.f64.eq(f64(L.b), f64(L.b))),
           w.store(
             4,
-            FCSR_OFFSET,
+            this.fcsrOffset,
             w.const(0),
             w.or(w.and(fcsr(), w.const(~(CAUSE_MASK | ccBit))), w.select(result, w.const(ccBit), w.const(0))),
           ),

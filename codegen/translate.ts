@@ -5,9 +5,10 @@
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
-import { fprByteOffset, StateWord, STATE_BASE } from '../runtime/state.js';
+import { fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
-import { Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import type { Block, GuestInstruction } from './block.js';
 import type { Expr, ValueType, WasmModuleBuilder } from './wasm.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
@@ -136,22 +137,50 @@ export class RegisterLocals {
   }
 }
 
-/** Translates the blocks of one region; `permsBase` locates the page-permission table. */
+/**
+ * How compiled code reaches guest memory. Linux user mode: guest virtual address == memory
+ * offset, with a permission byte per page (runtime/flat-memory.ts). System mode: through the VCPU's
+ * soft TLB for the mode the region was compiled for (runtime/soft-tlb.ts): an entry's tag must
+ * equal the address's page (with the alignment bits, so a misaligned access misses), and the
+ * host address is the address plus the entry's addend; a miss returns to the interpreter.
+ */
+export type GuestMemoryAccess =
+  | { readonly kind: 'flat'; readonly permsBase: number; readonly regionSlotsBase: number }
+  | { readonly kind: 'soft-tlb'; readonly readTags: number; readonly readAddends: number; readonly writeTags: number; readonly writeAddends: number };
+
+/** Where a region's code finds the VCPU's state and the guest's memory. */
+export interface TargetLayout {
+  /** Byte offset of the VCPU's state block (runtime/state.ts). */
+  readonly stateBase: number;
+  readonly access: GuestMemoryAccess;
+}
+
+/** Translates the blocks of one region. */
 export class Translator {
   private readonly fpu: FpuTranslator;
+  private readonly stateBase: number;
   private currentBlock = 0;
 
   constructor(
     private readonly w: WasmModuleBuilder,
     private readonly registers: RegisterLocals,
-    private readonly permsBase: number,
-    private readonly regionSlotsBase: number,
+    private readonly target: TargetLayout,
     /** The guest page this region covers. */
     private readonly page: number,
     /** Region block index by start address (block i's code follows the end of label `b{i}`). */
     private readonly blockIndex: ReadonlyMap<number, number>,
   ) {
-    this.fpu = new FpuTranslator(w, { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr });
+    this.stateBase = target.stateBase;
+    this.fpu = new FpuTranslator(w, { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr }, target.stateBase);
+  }
+
+  /** Byte offset of state word `word`. */
+  stateOffset(word: number): number {
+    return this.stateBase + word * 4;
+  }
+
+  private fprOffset(register: number): number {
+    return fprByteOffset(register, this.stateBase);
   }
 
   // ---- registers ----
@@ -159,7 +188,7 @@ export class Translator {
   private read(register: number): Expr {
     if (register === 0) return this.w.const(0);
     const local = this.registers.localOf(register);
-    return local !== 0 ? this.w.get(local) : this.w.load(4, false, STATE_BASE + register * 4, this.w.const(0));
+    return local !== 0 ? this.w.get(local) : this.w.load(4, false, this.stateOffset(register), this.w.const(0));
   }
 
   private write(register: number, value: Expr): Expr {
@@ -171,14 +200,14 @@ export class Translator {
   spill(only?: ReadonlySet<number>): Expr[] {
     return [...this.registers.cached()]
       .filter(([word]) => only === undefined || only.has(word))
-      .map(([word, local]) => this.w.store(4, STATE_BASE + word * 4, this.w.const(0), this.w.get(local)));
+      .map(([word, local]) => this.w.store(4, this.stateOffset(word), this.w.const(0), this.w.get(local)));
   }
 
   /** Reloads cached registers from the state block (all of them, or those `only` lists). */
   reload(only?: ReadonlySet<number>): Expr[] {
     return [...this.registers.cached()]
       .filter(([word]) => only === undefined || only.has(word))
-      .map(([word, local]) => this.w.set(local, this.w.load(4, false, STATE_BASE + word * 4, this.w.const(0))));
+      .map(([word, local]) => this.w.set(local, this.w.load(4, false, this.stateOffset(word), this.w.const(0))));
   }
 
   // ---- exits ----
@@ -206,7 +235,16 @@ export class Translator {
    */
   leave(): Expr {
     const w = this.w;
-    const slot = w.load(2, false, this.regionSlotsBase, w.shl(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(1)));
+    const access = this.target.access;
+    const exit = [
+      w.set(Local.Status, w.const(RegionExit.Leave)),
+      w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))),
+      w.set(Local.DelaySlot, w.const(0)),
+      w.br(EXIT_LABEL),
+    ];
+    // In system mode another page's code depends on the translation there: the engine decides.
+    if (access.kind !== 'flat') return w.block(null, exit);
+    const slot = w.load(2, false, access.regionSlotsBase, w.shl(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(1)));
     return w.block(null, [
       w.set(Local.Scratch, slot),
       w.if(
@@ -217,10 +255,7 @@ export class Translator {
         ),
         w.block(null, [...this.spill(), w.returnCallIndirect(w.get(Local.Scratch), [w.get(Local.Pc), w.get(Local.Budget)], ['i32', 'i32'], 'i32')]),
       ),
-      w.set(Local.Status, w.const(RegionExit.Leave)),
-      w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))),
-      w.set(Local.DelaySlot, w.const(0)),
-      w.br(EXIT_LABEL),
+      ...exit,
     ]);
   }
 
@@ -284,7 +319,7 @@ export class Translator {
     const fcc = () => {
       const cc = (word >>> 18) & 7;
       const bit = cc === 0 ? 23 : 24 + cc;
-      const fcsr = w.load(4, false, STATE_BASE + StateWord.Fcsr * 4, w.const(0));
+      const fcsr = w.load(4, false, this.stateOffset(StateWord.Fcsr), w.const(0));
       return w.and(w.shrU(fcsr, w.const(bit)), w.const(1));
     };
     switch (name) {
@@ -577,22 +612,22 @@ export class Translator {
       }
       // MFC1 rt, fs
       case 'mfc1':
-        return this.write(rtIndex, w.load(4, false, fprByteOffset(rd), w.const(0)));
+        return this.write(rtIndex, w.load(4, false, this.fprOffset(rd), w.const(0)));
       // MTC1 rt, fs
       case 'mtc1':
-        return w.store(4, fprByteOffset(rd), w.const(0), rt());
+        return w.store(4, this.fprOffset(rd), w.const(0), rt());
       // LWC1 ft, offset(base)
       case 'lwc1':
-        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, fprByteOffset(rtIndex), w.const(0), w.load(4, false, 0, w.get(Local.Address))));
+        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, this.fprOffset(rtIndex), w.const(0), w.load(4, false, 0, w.get(Local.Address))));
       // SWC1 ft, offset(base)
       case 'swc1':
-        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, fprByteOffset(rtIndex), w.const(0))));
+        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, this.fprOffset(rtIndex), w.const(0))));
       // LDC1 ft, offset(base): the even/odd pair, low word first
       case 'ldc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(fprByteOffset(rtIndex & ~1), w.const(0), w.load64(0, w.get(Local.Address))));
+        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(this.fprOffset(rtIndex & ~1), w.const(0), w.load64(0, w.get(Local.Address))));
       // SDC1 ft, offset(base)
       case 'sdc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(fprByteOffset(rtIndex & ~1), w.const(0))));
+        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(this.fprOffset(rtIndex & ~1), w.const(0))));
       // SYNC / PREF: nothing to do in a single-threaded memory model
       case 'sync':
       case 'pref':
@@ -600,11 +635,6 @@ export class Translator {
       default:
         throw new Error(`translate: ${instruction.row.name} is marked inline but has no translation`);
     }
-  }
-
-  /** Permission byte of the page holding Local.Address. */
-  private permission(): Expr {
-    return this.w.load(1, false, this.permsBase, this.w.shrU(this.w.get(Local.Address), this.w.const(PAGE_SHIFT)));
   }
 
   private load(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4, signed: boolean): Expr {
@@ -622,25 +652,37 @@ export class Translator {
   }
 
   /**
-   * An access of `bytes` at base + offset: an unaligned address or a page without plain
-   * `access` permission (for stores: read-only, unmapped, or holding code) returns to the
-   * interpreter before the instruction, which raises the fault or does the careful store.
-   * An aligned access of up to 8 bytes never crosses a page, so one permission check covers it.
+   * An access of `bytes` at base + offset. Flat memory: an unaligned address or a page without
+   * plain `access` permission (for stores: read-only, unmapped, or holding code) returns to the
+   * interpreter before the instruction, which raises the fault or does the careful store. Soft
+   * TLB: one compare of the entry's tag with the address's page and alignment bits, one add of
+   * the addend; a miss returns to the interpreter, which refills the entry or takes the slow
+   * path. An aligned access of up to 8 bytes never crosses a page, so one check covers it.
    */
   private memoryAccess(instruction: GuestInstruction, context: SlotContext, bytes: 1 | 2 | 4 | 8, access: Perm.Read | Perm.Write, perform: () => Expr): Expr {
     const w = this.w;
     const word = instruction.word;
-    const permission = this.permission();
+    const toInterpreter = this.exitBefore(RegionExit.Interpret, instruction.pc, context.npc(), context.delaySlot, context.unexecuted);
+    const layout = this.target.access;
+    const address = w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word))));
+    if (layout.kind === 'soft-tlb') {
+      const tags = access === Perm.Read ? layout.readTags : layout.writeTags;
+      const addends = access === Perm.Read ? layout.readAddends : layout.writeAddends;
+      const entry = () => w.shl(w.and(w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2));
+      return w.block(null, [
+        address,
+        w.if(w.ne(w.load(4, false, tags, entry()), w.and(w.get(Local.Address), w.const(~PAGE_MASK | (bytes - 1)))), toInterpreter),
+        w.set(Local.Address, w.add(w.get(Local.Address), w.load(4, false, addends, entry()))),
+        perform(),
+      ]);
+    }
+    const permission = w.load(1, false, layout.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));
     const denied =
       access === Perm.Read
         ? w.eqz(w.and(permission, w.const(Perm.Read)))
         : w.ne(w.and(permission, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
     const bad = bytes === 1 ? denied : w.or(w.and(w.get(Local.Address), w.const(bytes - 1)), denied);
-    return w.block(null, [
-      w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
-      w.if(bad, this.exitBefore(RegionExit.Interpret, instruction.pc, context.npc(), context.delaySlot, context.unexecuted)),
-      perform(),
-    ]);
+    return w.block(null, [address, w.if(bad, toInterpreter), perform()]);
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

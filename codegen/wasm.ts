@@ -43,13 +43,13 @@ export class WasmModuleBuilder {
   readonly m: binaryenNamespace.Module;
   private readonly types: Record<ValueType, number>;
 
-  constructor(memoryPages: number, imports: readonly FunctionImport[]) {
+  constructor(memoryPages: number, maximumPages: number, imports: readonly FunctionImport[]) {
     this.b = binaryen();
     const b = this.b;
     this.m = new b.Module();
     this.types = { i32: b.i32, i64: b.i64, f64: b.f64, none: b.none };
     this.m.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.TailCall);
-    this.m.setMemory(memoryPages, memoryPages, null, [], false, false, 'mem');
+    this.m.setMemory(memoryPages, maximumPages, null, [], false, false, 'mem');
     this.m.addMemoryImport('mem', 'env', 'mem');
     this.m.addTable(REGION_TABLE, 0, -1);
     this.m.addTableImport(REGION_TABLE, 'env', REGION_TABLE);

@@ -25,8 +25,8 @@ export const enum StateWord {
 /** Byte offset of FPR 0; 8-byte aligned so a Float64Array can view even/odd pairs. */
 export const FPR_BYTE_OFFSET = StateWord.Fpr * 4;
 
-/** Byte offset of FPR n in the memory (for compiled code). */
-export const fprByteOffset = (register: number): number => STATE_BASE + FPR_BYTE_OFFSET + register * 4;
+/** Byte offset of FPR n in the memory (for compiled code) of the state block at `base`. */
+export const fprByteOffset = (register: number, base = STATE_BASE): number => base + FPR_BYTE_OFFSET + register * 4;
 
 /** Typed views of one VCPU's state block. */
 export interface StateViews {

@@ -16,6 +16,7 @@ import type { Exit } from '../../runtime/exits.js';
 import { STATE_SIZE } from '../../runtime/state.js';
 import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
+import type { BlockEndWatch } from './cpu.js';
 
 const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
 
@@ -465,16 +466,14 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   /**
    * Runs until an exit. `maxInstructions` bounds the instructions retired; reaching it is an
-   * `intr` exit. The state is at an instruction boundary when it returns.
+   * `intr` exit. The state is at an instruction boundary when it returns. With `blockEnds` (the
+   * JIT's view of virtual pages) it also counts block entries (after each delay slot) and returns
+   * undefined at a block start in a page the JIT watches or that just got warm.
    */
-  run(maxInstructions = Infinity): Exit {
-    if (this.waiting) {
-      this.waiting = false;
-      // WAIT let guest time pass: with the timer able to wake the CPU and nothing else pending,
-      // Count jumps to Compare (deterministic mode; with countHz the host's clock moved on).
-      if (!this.cp0.interruptDeliverable && this.cp0.timerCanWake && this.cp0.countHz === undefined) this.cp0.skipToTimer();
-    }
-    this.pendingExit = undefined;
+  run(maxInstructions: number, blockEnds: BlockEndWatch): Exit | undefined;
+  run(maxInstructions?: number): Exit;
+  run(maxInstructions = Infinity, blockEnds?: BlockEndWatch): Exit | undefined {
+    this.resume();
     const handlers = HANDLER_BY_ID;
     const r = this.r;
     const i32 = this.i32;
@@ -529,6 +528,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
         this.npc = this.nnpc;
         if (++this.instructions >= cp0.timerDeadline) cp0.checkTimer();
         if (this.pendingExit !== undefined) break;
+        // After a delay slot the next instruction starts a block: the JIT may want it.
+        if (blockEnds !== undefined && this.inDelaySlot) {
+          const page = this.pc >>> PAGE_SHIFT;
+          if (blockEnds.watched[page] !== 0 || ++blockEnds.heat[page]! >= blockEnds.warmThreshold) return undefined;
+        }
       } else if (status === Status.Stop) {
         // An MMIO read or SDBBP: the instruction did not retire and runs again on resume.
         this.nextInDelaySlot = this.inDelaySlot;
@@ -537,5 +541,64 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       // Redirected: an exception vector is set; the instruction did not retire.
     }
     return this.pendingExit ?? INTR_EXIT;
+  }
+
+  /** Called as a run starts: after a WAIT exit, guest time passes to the timer's event. */
+  resume(): void {
+    if (this.waiting) {
+      this.waiting = false;
+      // WAIT let guest time pass: with the timer able to wake the CPU and nothing else pending,
+      // Count jumps to Compare (deterministic mode; with countHz the host's clock moved on).
+      if (!this.cp0.interruptDeliverable && this.cp0.timerCanWake && this.cp0.countHz === undefined) this.cp0.skipToTimer();
+    }
+    this.pendingExit = undefined;
+  }
+
+  // ---- For the JIT (codegen/system-engine.ts) ----
+
+  /** The instruction word and, in a delay slot, the branch's word, for BadInstr/BadInstrP. */
+  override executeHandler(id: number, word: number, pc: number, npc: number, delaySlot: number): Status {
+    this.word = word;
+    if (delaySlot !== 0) {
+      const host = this.hostOfFetch((pc - 4) | 0);
+      this.previousWord = host < 0 ? 0 : this.i32[host >>> 2]!;
+    }
+    this.pendingExit = undefined;
+    return super.executeHandler(id, word, pc, npc, delaySlot);
+  }
+
+  /** The host offset of the instruction at virtual `pc` in the current mode, or -1 (nothing is raised). */
+  hostOfFetch(pc: number): number {
+    const entry = entryIndex(this.fetchBase, pc);
+    if (this.softTlb.tags[entry] === (pc & ~0xffc)) return (pc + this.softTlb.addends[entry]!) >>> 0;
+    if ((pc & 3) !== 0) return -1;
+    const physical = this.translate(pc, Access.Fetch);
+    this.faultCode = 0;
+    this.faultRefill = false;
+    return physical < 0 ? -1 : this.physical.gpa.hostOffset(physical);
+  }
+
+  /** The exit an instruction run by compiled code asked for (MMIO, SDBBP, WAIT), if any. */
+  takePendingExit(): Exit | undefined {
+    const exit = this.pendingExit;
+    this.pendingExit = undefined;
+    return exit;
+  }
+
+  /** Something may need the interpreter's attention before compiled code runs (an interrupt, an exit request). */
+  get needsAttention(): boolean {
+    return this.attention;
+  }
+
+  /** What compiled code depends on: the mode (0 kernel, 1 supervisor, 2 user) and Status.CU1. */
+  get codeContext(): number {
+    return this.mode * 2 + ((this.unusable & Needs.Fpu) === 0 ? 1 : 0);
+  }
+
+  /** Byte offsets of the current mode's soft-TLB read and write tables (tags and addends). */
+  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number } {
+    const tags = this.stateOffset + STATE_SIZE;
+    const addends = tags + SOFT_TLB_BYTES / 2;
+    return { readTags: tags + this.readBase * 4, readAddends: addends + this.readBase * 4, writeTags: tags + this.writeBase * 4, writeAddends: addends + this.writeBase * 4 };
   }
 }

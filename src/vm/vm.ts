@@ -9,6 +9,7 @@ import { Cp0Reg } from '../../runtime/cp0.js';
 import { StateWord } from '../../runtime/state.js';
 import type { Exit } from '../../runtime/exits.js';
 import { SystemCpu } from '../interp/system-cpu.js';
+import { SystemJitEngine } from '../../codegen/system-engine.js';
 import { registerOf } from './registers.js';
 
 export { MemFlag, type MemoryRegion, type Exit };
@@ -28,8 +29,10 @@ export const MAX_VCPUS = 8;
 const MAX_MEMORY_SLOTS = 32;
 
 export interface VmOptions {
-  /** 'interp' runs the reference interpreter. The system-mode JIT is not built yet. */
+  /** 'interp' runs the reference interpreter; 'jit' compiles hot code to WebAssembly. */
   engine?: 'interp' | 'jit';
+  /** JIT: block entries before a block's page is compiled (default 200). */
+  hotThreshold?: number;
   /** JTLB entries, 16..64 (default 32). */
   tlbEntries?: number;
   /** Count's rate in Hz from host time; omitted: Count ticks once per two retired instructions. */
@@ -44,18 +47,31 @@ export interface RunOptions {
 export class Vcpu {
   readonly id: number;
   private readonly cpu: SystemCpu;
+  private readonly jit: SystemJitEngine | undefined;
 
   /** @internal Use vm.createVcpu. */
-  constructor(id: number, cpu: SystemCpu) {
+  constructor(id: number, cpu: SystemCpu, jit: SystemJitEngine | undefined) {
     this.id = id;
     this.cpu = cpu;
+    this.jit = jit;
   }
 
   /** Runs guest code until an exit. */
   run(options: RunOptions = {}): Exit {
     const max = options.maxInstructions ?? Infinity;
     if (!(max >= 0)) throw new RangeError(`run: maxInstructions ${max} must be a number >= 0`);
-    return this.cpu.run(max);
+    return this.jit !== undefined ? this.jit.run(max) : this.cpu.run(max);
+  }
+
+  /** Instructions retired so far, and under the JIT how many of them ran in compiled code. */
+  get stats(): { instructions: number; compiledInstructions: number; blocksCompiled: number; regionsCompiled: number } {
+    const jit = this.jit?.stats;
+    return {
+      instructions: this.cpu.instructions,
+      compiledInstructions: jit?.compiledInstructions ?? 0,
+      blocksCompiled: jit?.blocksCompiled ?? 0,
+      regionsCompiled: jit?.regionsCompiled ?? 0,
+    };
   }
 
   /** The data of the MMIO read the last run exited for (the load completes on the next run). */
@@ -143,7 +159,8 @@ function checkValue(what: string, value: number): void {
 }
 
 export class Vm {
-  readonly engine: 'interp';
+  readonly engine: 'interp' | 'jit';
+  private readonly hotThreshold: number | undefined;
   readonly tlbEntries: number;
   private readonly countHz: number | undefined;
   private readonly hostCpus: number;
@@ -152,7 +169,8 @@ export class Vm {
 
   /** @internal Use createVm. */
   constructor(options: Required<Pick<VmOptions, 'tlbEntries'>> & VmOptions, hostCpus: number) {
-    this.engine = 'interp';
+    this.engine = options.engine ?? 'interp';
+    this.hotThreshold = options.hotThreshold;
     this.tlbEntries = options.tlbEntries;
     this.countHz = options.countHz;
     this.hostCpus = hostCpus;
@@ -228,7 +246,8 @@ export class Vm {
     if (!Number.isInteger(id) || id < 0 || id >= MAX_VCPUS) throw new RangeError(`createVcpu(${id}): VCPU ids are 0..${MAX_VCPUS - 1}`);
     if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu(${id}): VCPU ${id} exists already`);
     const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
-    const vcpu = new Vcpu(id, cpu);
+    const jit = this.engine === 'jit' ? new SystemJitEngine(cpu, { hotThreshold: this.hotThreshold }) : undefined;
+    const vcpu = new Vcpu(id, cpu, jit);
     this.vcpus[id] = vcpu;
     return vcpu;
   }
@@ -237,13 +256,16 @@ export class Vm {
 /** Creates a VM (KVM_CREATE_VM). */
 export async function createVm(options: VmOptions = {}): Promise<Vm> {
   const engine = options.engine ?? 'interp';
-  if (engine === 'jit') throw new Error("createVm: the system-mode JIT is not built yet; use engine: 'interp'");
-  if (engine !== 'interp') throw new RangeError(`createVm: unknown engine '${String(engine)}' (interp, jit)`);
+  if (engine !== 'interp' && engine !== 'jit') throw new RangeError(`createVm: unknown engine '${String(engine)}' (interp, jit)`);
   const tlbEntries = options.tlbEntries ?? 32;
   if (!Number.isInteger(tlbEntries) || tlbEntries < 16 || tlbEntries > 64) throw new RangeError(`createVm: tlbEntries ${tlbEntries} must be 16..64`);
   if (options.countHz !== undefined && !(options.countHz > 0 && Number.isFinite(options.countHz))) {
     throw new RangeError(`createVm: countHz ${options.countHz} must be a positive number`);
   }
+  if (options.hotThreshold !== undefined && !(Number.isInteger(options.hotThreshold) && options.hotThreshold >= 1)) {
+    throw new RangeError(`createVm: hotThreshold ${options.hotThreshold} must be an integer >= 1`);
+  }
+  if (engine === 'jit') await SystemJitEngine.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());
 }
 

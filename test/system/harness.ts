@@ -4,7 +4,7 @@
 
 import { assembleProgram, createVm, MemFlag, Reg, type Vcpu, type Vm } from '../../src/index.js';
 
-export const ENGINES = ['interp'] as const;
+export const ENGINES = ['interp', 'jit'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 export const ROM_BASE = 0x1fc0_0000;
@@ -39,7 +39,8 @@ export function machineOf(vm: Vm, vcpu: Vcpu): Machine {
 }
 
 export async function bootMachine(engine: EngineName, vcpus = 1): Promise<Machine & { vcpus: Vcpu[] }> {
-  const vm = await createVm({ engine, tlbEntries: 32 });
+  // Under the JIT, compile after two block entries so that short guests run compiled code.
+  const vm = await createVm({ engine, tlbEntries: 32, hotThreshold: engine === 'jit' ? 2 : undefined });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: ROM_BASE, memorySize: ROM_SIZE });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: RAM_SIZE });
   const all: Vcpu[] = [];

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createVm, MemFlag } from '../../src/index.js';
 
 /** Engines to run every ROM on ('jit' joins when the system-mode JIT exists). */
-const ENGINES = ['interp'] as const;
+const ENGINES = ['interp', 'jit'] as const;
 
 const guestDir = path.resolve(__dirname, 'guest');
 const ROM_BASE = 0x1fc0_0000;
@@ -40,7 +40,7 @@ interface Outcome {
 }
 
 async function boot(engine: (typeof ENGINES)[number], rom: Uint8Array): Promise<Outcome> {
-  const vm = await createVm({ engine, tlbEntries: TLB_ENTRIES });
+  const vm = await createVm({ engine, tlbEntries: TLB_ENTRIES, hotThreshold: engine === 'jit' ? 2 : undefined });
   const romSize = Math.ceil(rom.length / 0x1000) * 0x1000;
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: ROM_BASE, memorySize: romSize });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: RAM_SIZE });

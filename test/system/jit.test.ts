@@ -1,0 +1,143 @@
+// The system-mode JIT against the interpreter: hot loops in kseg0 and in TLB-mapped kuseg run in
+// compiled code and end in the same state (registers, CP0 including Count, memory) as under the
+// interpreter; code written while compiled (by itself, through another virtual alias, by another
+// VCPU, or by vm.writePhys) runs in its new form; a timer interrupt lands at the same instruction.
+
+import { describe, expect, test } from 'vitest';
+import { Reg, type Vcpu } from '../../src/index.js';
+import { CP0_REGISTER_IDS } from '../../src/vm/registers.js';
+import { bootMachine, bootTo, li32, type Machine } from './harness.js';
+
+const CODE = 0x8000_1000;
+
+/** A checksum loop over a buffer: loads, stores, ALU and branches; `base` is where the buffer is. */
+const loop = (base: number) =>
+  [
+    li32('$s0', base),
+    'li $s1, 0',
+    'li $s2, 2000',
+    'outer:',
+    'move $t0, $s0',
+    'li $t1, 64',
+    'inner:',
+    'lw $t2, 0($t0)',
+    'addu $t2, $t2, $s2',
+    'xor $s1, $s1, $t2',
+    'sll $t3, $s1, 3',
+    'srl $t4, $s1, 29',
+    'or $s1, $t3, $t4',
+    'sw $s1, 0($t0)',
+    'addiu $t1, $t1, -1',
+    'bnez $t1, inner',
+    'addiu $t0, $t0, 4',
+    'addiu $s2, $s2, -1',
+    'bnez $s2, outer',
+    'nop',
+    'sdbbp',
+  ].join('\n');
+
+/** Maps virtual 0x0040_0000.. (32 KiB pages, wired entry 0) to physical 0x0020_0000.. */
+const mapKuseg = [
+  'li $t0, 1',
+  'mtc0 $t0, c0_wired',
+  'mtc0 $zero, c0_index',
+  li32('$t0', 0x0000_6000),
+  'mtc0 $t0, c0_pagemask',
+  li32('$t0', 0x0040_0000),
+  'mtc0 $t0, c0_entryhi',
+  li32('$t0', ((0x0020_0000 >>> 12) << 6) | 0x1f),
+  'mtc0 $t0, c0_entrylo0',
+  li32('$t0', ((0x0020_4000 >>> 12) << 6) | 0x1f),
+  'mtc0 $t0, c0_entrylo1',
+  'tlbwi',
+].join('\n');
+
+function snapshot(m: Machine, vcpu: Vcpu = m.vcpu): Record<string, number | number[]> {
+  const state: Record<string, number | number[]> = {};
+  for (let n = 0; n < 32; n++) state[`r${n}`] = vcpu.getOneReg(Reg.gpr(n));
+  for (const id of [Reg.PC, Reg.HI, Reg.LO, ...CP0_REGISTER_IDS]) state[`0x${id.toString(16)}`] = vcpu.getOneReg(id);
+  state.memory = Array.from(m.vm.readPhys(0x0020_0000, 0x400));
+  return state;
+}
+
+async function runBoth(setup: (m: Machine) => void, run: (m: Machine) => void) {
+  const results = [];
+  for (const engine of ['interp', 'jit'] as const) {
+    const m = await bootMachine(engine);
+    setup(m);
+    run(m);
+    results.push({ m, state: snapshot(m), stats: m.vcpu.stats });
+  }
+  return results as [(typeof results)[0], (typeof results)[0]];
+}
+
+describe('system-mode JIT', () => {
+  test.each([
+    { name: 'kseg0', code: loop(0x8020_0000), pre: '' },
+    { name: 'mapped kuseg', code: loop(0x0040_0000), pre: mapKuseg },
+  ])('a hot loop in $name runs compiled and ends as under the interpreter (registers, CP0, Count, memory)', async ({ code, pre }) => {
+    const [interp, jit] = await runBoth(
+      (m) => {
+        m.load(0xbfc0_0000, bootTo(CODE));
+        m.load(CODE, [pre, code].join('\n'));
+      },
+      (m) => expect(m.vcpu.run({ maxInstructions: 10_000_000 }).reason).toBe('debug'),
+    );
+    expect(jit.state).toEqual(interp.state);
+    expect(jit.stats.instructions).toBe(interp.stats.instructions);
+    expect(jit.stats.compiledInstructions / jit.stats.instructions).toBeGreaterThan(0.95);
+  });
+
+  test('a timer interrupt in a compiled loop lands at the same instruction as in the interpreter', async () => {
+    const [interp, jit] = await runBoth(
+      (m) => {
+        m.load(0xbfc0_0000, bootTo(CODE));
+        m.load(0x8000_0180, ['mfc0 $s5, c0_count', 'mfc0 $s6, c0_epc', 'sdbbp'].join('\n'));
+        m.load(CODE, ['mtc0 $zero, c0_count', li32('$t0', 123_457), 'mtc0 $t0, c0_compare', li32('$t0', 0x8001), 'mtc0 $t0, c0_status', loop(0x8020_0000)].join('\n'));
+      },
+      (m) => expect(m.vcpu.run({ maxInstructions: 10_000_000 })).toEqual({ reason: 'debug', pc: 0x8000_0188 }),
+    );
+    expect(jit.state).toEqual(interp.state);
+    expect(jit.stats.compiledInstructions).toBeGreaterThan(100_000);
+  });
+
+  test('code patched while compiled: by vm.writePhys, by another VCPU, by itself through a kuseg alias', async () => {
+    const m = await bootMachine('jit', 2);
+    const [first, second] = m.vcpus as [Vcpu, Vcpu];
+    // A function returns a constant in $v0; the caller sums 100 calls of the function at $t9 into $s0.
+    const fn = (value: number) => [`li $v0, ${value}`, 'jr $ra', 'nop'].join('\n');
+    const calls = (label: string) => ['li $s1, 100', `${label}:`, 'jalr $t9', 'nop', 'addu $s0, $s0, $v0', 'addiu $s1, $s1, -1', `bnez $s1, ${label}`, 'nop'];
+    m.load(0xbfc0_0000, bootTo(CODE));
+    m.load(CODE, [mapKuseg, 'sdbbp'].join('\n'));
+    m.load(0x8000_2000, ['li $s0, 0', ...calls('a'), 'sdbbp'].join('\n'));
+    m.load(0x8003_0000, fn(1));
+    expect(first.run({ maxInstructions: 1000 }).reason).toBe('debug'); // the TLB is set up
+    const callAll = (vcpu: Vcpu, caller = 0x8000_2000) => {
+      vcpu.setOneReg(Reg.gpr(25), 0x8003_0000);
+      vcpu.setOneReg(Reg.PC, caller);
+      expect(vcpu.run({ maxInstructions: 100_000 }).reason).toBe('debug');
+      return vcpu.getOneReg(Reg.gpr(16));
+    };
+    expect(callAll(first)).toBe(100);
+    expect(first.stats.compiledInstructions).toBeGreaterThan(0);
+
+    // A device writes the function (li $v0, 2).
+    m.vm.writePhys(0x0003_0000, new Uint8Array(new Uint32Array([0x2402_0002]).buffer));
+    expect(callAll(first)).toBe(200);
+
+    // Another VCPU stores over it (li $v0, 3).
+    m.load(0x8000_3000, [li32('$t0', 0x8003_0000), li32('$t1', 0x2402_0003), 'sw $t1, 0($t0)', 'sdbbp'].join('\n'));
+    second.setOneReg(Reg.PC, 0x8000_3000);
+    expect(second.run({ maxInstructions: 1000 }).reason).toBe('debug');
+    expect(callAll(first)).toBe(300);
+
+    // The first VCPU itself, mid-run: the function now at kseg0 0x8020_0000 (physical 0x0020_0000)
+    // is patched through its kuseg alias 0x0040_0000 between two rounds of calls.
+    m.load(0x8020_0000, fn(4));
+    m.load(0x8000_2800, ['li $s0, 0', ...calls('b'), li32('$t0', 0x0040_0000), li32('$t1', 0x2402_0005), 'sw $t1, 0($t0)', ...calls('c'), 'sdbbp'].join('\n'));
+    first.setOneReg(Reg.gpr(25), 0x8020_0000);
+    first.setOneReg(Reg.PC, 0x8000_2800);
+    expect(first.run({ maxInstructions: 100_000 }).reason).toBe('debug');
+    expect(first.getOneReg(Reg.gpr(16))).toBe(100 * 4 + 100 * 5);
+  });
+});

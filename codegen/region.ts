@@ -13,6 +13,8 @@ import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
 export const MAX_REGION_BLOCKS = 256;
 
 export const REGION_IMPORTS = [{ name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType }];
+/** System mode adds the soft-TLB refill handler (codegen/tlb-refill.ts). */
+const SYSTEM_REGION_IMPORTS = [...REGION_IMPORTS, { name: 'refill', params: ['i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType }];
 
 /** Static successors of a block that lie in the same page. */
 function successors(block: Block): number[] {
@@ -78,7 +80,7 @@ export function layoutOf(memory: FlatMemory): RegionLayout {
 /** Builds the region module for `blocks` (all in one page). */
 export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
-  const w = new WasmModuleBuilder(layout.memoryPages, layout.maximumPages, REGION_IMPORTS);
+  const w = new WasmModuleBuilder(layout.memoryPages, layout.maximumPages, layout.access.kind === 'flat' ? REGION_IMPORTS : SYSTEM_REGION_IMPORTS);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));

@@ -19,6 +19,7 @@ import { DEFAULT_HOT_THRESHOLD } from './engine.js';
 import type { RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
 import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
+import type { RefillFunction } from './tlb-refill.js';
 
 const WARM_PAGE_THRESHOLD = 500;
 const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
@@ -68,6 +69,8 @@ export class SystemJitEngine {
 
   constructor(
     private readonly cpu: SystemCpu,
+    /** The VM's generated refill handler, which compiled code calls on a soft-TLB miss. */
+    refill: RefillFunction,
     options: SystemJitOptions = {},
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
@@ -84,6 +87,7 @@ export class SystemJitEngine {
       env: {
         mem: cpu.physical.host.memory,
         regions: table,
+        refill: refill,
         interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
           const invalidations = this.stats.invalidations;
           let status = cpu.executeHandler(id, word, pc, npc, delaySlot);

@@ -146,7 +146,16 @@ export class RegisterLocals {
  */
 export type GuestMemoryAccess =
   | { readonly kind: 'flat'; readonly permsBase: number; readonly regionSlotsBase: number }
-  | { readonly kind: 'soft-tlb'; readonly readTags: number; readonly readAddends: number; readonly writeTags: number; readonly writeAddends: number };
+  | {
+      readonly kind: 'soft-tlb';
+      readonly readTags: number;
+      readonly readAddends: number;
+      readonly writeTags: number;
+      readonly writeAddends: number;
+      /** For the refill handler (codegen/tlb-refill.ts), imported as `refill`: the VCPU's block and the mode. */
+      readonly vcpuBlock: number;
+      readonly mode: number;
+    };
 
 /** Where a region's code finds the VCPU's state and the guest's memory. */
 export interface TargetLayout {
@@ -669,9 +678,13 @@ export class Translator {
       const tags = access === Perm.Read ? layout.readTags : layout.writeTags;
       const addends = access === Perm.Read ? layout.readAddends : layout.writeAddends;
       const entry = () => w.shl(w.and(w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2));
+      const miss = () => w.ne(w.load(4, false, tags, entry()), w.and(w.get(Local.Address), w.const(~PAGE_MASK | (bytes - 1))));
+      // On a miss the refill handler fills the entry from the GVA tables; a flagged entry, a GVA
+      // miss or a misaligned address still misses, and the interpreter takes over.
+      const refill = w.call('refill', [w.get(Local.Address), w.const(layout.vcpuBlock), w.const(layout.mode), w.const(access === Perm.Read ? 0 : 1)], 'i32');
       return w.block(null, [
         address,
-        w.if(w.ne(w.load(4, false, tags, entry()), w.and(w.get(Local.Address), w.const(~PAGE_MASK | (bytes - 1)))), toInterpreter),
+        w.if(miss(), w.if(w.or(w.eqz(refill), miss()), toInterpreter)),
         w.set(Local.Address, w.add(w.get(Local.Address), w.load(4, false, addends, entry()))),
         perform(),
       ]);

@@ -6,10 +6,25 @@ import { HostMemory } from './host-memory.js';
 import { GpaMap, MemFlag, type MemoryRegion } from './gpa.js';
 import { PAGE_SHIFT } from './flat-memory.js';
 import type { SoftTlb } from './soft-tlb.js';
+import type { GvaTables } from './gva.js';
+import type { Slot } from './gpa.js';
 
-/** A VCPU as the shared memory sees it: its soft TLB and its LL link. */
+/** Per host page, why stores to it must take the slow path (one byte each; the refill handler reads them). */
+export const enum HostPageFlag {
+  /** Decoded or compiled code exists for the page. */
+  Code = 1 << 0,
+  /** A VCPU's LL link is in the page (while more than one VCPU exists). */
+  Linked = 1 << 1,
+  /** The page belongs to a slot logging dirty pages and is clean since the last getDirtyLog. */
+  LogClean = 1 << 2,
+}
+/** One flag byte for every host page of a 4 GiB memory. */
+const HOST_PAGE_FLAGS_BYTES = 1 << 20;
+
+/** A VCPU as the shared memory sees it: its soft TLB, GVA tables and LL link. */
 export interface MemoryUser {
   readonly softTlb: SoftTlb;
+  readonly gva: GvaTables;
   /** Host offset of the word linked by LL, or -1. */
   linkedWord: number;
   /** Called when another agent's store broke the link. */
@@ -26,20 +41,67 @@ export class PhysicalMemory {
   readonly codeDropListeners: ((hostPage: number) => void)[] = [];
   /** Host pages with a live LL link while more than one VCPU runs: stores to them take the slow path. */
   private readonly linkedPages = new Map<number, number>();
+  /** Byte offset of the host-page flag bytes (HostPageFlag) in host memory. */
+  readonly hostPageFlagsOffset: number;
+  hostPageFlags!: Uint8Array;
 
   constructor() {
     this.host = new HostMemory();
+    this.hostPageFlagsOffset = this.host.allocate(HOST_PAGE_FLAGS_BYTES);
+    this.bindFlags();
+    this.host.growListeners.push(() => this.bindFlags());
     this.gpa = new GpaMap(
       (bytes) => this.host.allocate(bytes),
       () => this.host.buffer.byteLength,
     );
+    // SYNC_MMU: no VCPU keeps a translation through the old map.
     this.gpa.changeListeners.push(() => {
-      for (const user of this.users) user.softTlb.flushAll();
+      for (const user of this.users) {
+        user.softTlb.flushAll();
+        user.gva.flushAll();
+      }
     });
   }
 
+  private bindFlags(): void {
+    this.hostPageFlags = new Uint8Array(this.host.buffer, this.hostPageFlagsOffset, HOST_PAGE_FLAGS_BYTES);
+  }
+
+  private setFlag(hostPage: number, flag: HostPageFlag, on: boolean): void {
+    this.hostPageFlags[hostPage] = on ? this.hostPageFlags[hostPage]! | flag : this.hostPageFlags[hostPage]! & ~flag;
+  }
+
   setRegion(region: MemoryRegion): void {
+    const before = this.gpa.slot(region.slot);
+    const old = before && { userspaceAddr: before.userspaceAddr, memorySize: before.memorySize };
     this.gpa.setRegion(region);
+    if (old !== undefined) for (let offset = 0; offset < old.memorySize; offset += 0x1000) this.setFlag((old.userspaceAddr + offset) >>> PAGE_SHIFT, HostPageFlag.LogClean, false);
+    const after = this.gpa.slot(region.slot);
+    if (after !== undefined && (after.flags & MemFlag.LogDirtyPages) !== 0) this.markClean(after, false);
+  }
+
+  /** Marks the slot's clean pages LogClean (and with `reset`, clears its dirty log first). */
+  private markClean(slot: Slot, reset: boolean): void {
+    if (reset) slot.dirty.fill(0);
+    for (let offset = 0; offset < slot.memorySize; offset += 0x1000) {
+      if (!this.gpa.isDirty(slot, slot.guestPhysAddr + offset)) this.setFlag((slot.userspaceAddr + offset) >>> PAGE_SHIFT, HostPageFlag.LogClean, true);
+    }
+  }
+
+  /** KVM_GET_DIRTY_LOG: the slot's bitmap (1 bit per page, LSB first), then every page clean and write-protected again. */
+  takeDirtyLog(slot: Slot): Uint8Array {
+    const bitmap = new Uint8Array(Math.ceil(slot.memorySize / 0x1000 / 8));
+    bitmap.set(new Uint8Array(slot.dirty.buffer, slot.dirty.byteOffset, slot.dirty.byteLength).subarray(0, bitmap.length));
+    this.markClean(slot, true);
+    for (const user of this.users) user.softTlb.flushWrites();
+    return bitmap;
+  }
+
+  /** A store (by a VCPU's slow path or the host) to physical `gpa` in `slot`, host page `hostPage`: logs it when the slot logs. */
+  recordWrite(slot: Slot, gpa: number, hostPage: number): void {
+    if ((slot.flags & MemFlag.LogDirtyPages) === 0) return;
+    this.gpa.markDirty(slot, gpa);
+    this.setFlag(hostPage, HostPageFlag.LogClean, false);
   }
 
   // ---- Code pages ----
@@ -51,11 +113,13 @@ export class PhysicalMemory {
   /** Records decoded instructions for a host page; stores to it now take the slow path. */
   addCode(hostPage: number, decoded: Uint16Array): void {
     this.code.set(hostPage, decoded);
+    this.setFlag(hostPage, HostPageFlag.Code, true);
     for (const user of this.users) user.softTlb.flushHostPageWrites(hostPage);
   }
 
   dropCode(hostPage: number): void {
     if (!this.code.delete(hostPage)) return;
+    this.setFlag(hostPage, HostPageFlag.Code, false);
     for (const listener of this.codeDropListeners) listener(hostPage);
   }
 
@@ -70,7 +134,10 @@ export class PhysicalMemory {
     const count = this.linkedPages.get(page) ?? 0;
     this.linkedPages.set(page, count + 1);
     // From now on every store to the page (the linking VCPU's own included) takes the slow path.
-    if (count === 0) for (const each of this.users) each.softTlb.flushHostPageWrites(page);
+    if (count === 0) {
+      this.setFlag(page, HostPageFlag.Linked, true);
+      for (const each of this.users) each.softTlb.flushHostPageWrites(page);
+    }
   }
 
   /** The link of `user` ends (SC, ERET, or another agent's store). */
@@ -79,8 +146,12 @@ export class PhysicalMemory {
     const page = user.linkedWord >>> PAGE_SHIFT;
     const count = this.linkedPages.get(page);
     if (count !== undefined) {
-      if (count <= 1) this.linkedPages.delete(page);
-      else this.linkedPages.set(page, count - 1);
+      if (count <= 1) {
+        this.linkedPages.delete(page);
+        this.setFlag(page, HostPageFlag.Linked, false);
+      } else {
+        this.linkedPages.set(page, count - 1);
+      }
     }
     user.linkedWord = -1;
   }
@@ -134,8 +205,7 @@ export class PhysicalMemory {
       const page = host >>> PAGE_SHIFT;
       this.dropCode(page);
       const physical = gpa + offset;
-      const slot = this.gpa.slotAt(physical)!;
-      if ((slot.flags & MemFlag.LogDirtyPages) !== 0) this.gpa.markDirty(slot, physical);
+      this.recordWrite(this.gpa.slotAt(physical)!, physical, page);
       this.storeTo(undefined, host, bytes);
       this.host.u8.set(data.subarray(offset, offset + bytes), host);
     });

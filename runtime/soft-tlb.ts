@@ -4,22 +4,38 @@
 // addend (host offset - virtual address). A hit is one compare and one add. The slow path
 // (SystemCpu) fills entries only for accesses that may go fast: a write entry exists only for a
 // page that is writable in the guest TLB (D), not read-only, not holding decoded code, not being
-// dirty-logged while clean and not linked by another VCPU's LL. The tags' low 12 bits are zero,
-// so an access whose masked address keeps alignment bits set misses and takes the slow path.
-// The tables live in host memory, after the VCPU's state block, so compiled code can use them.
+// dirty-logged while clean and not linked by an LL; other entries carry flag bits (TagFlag) so
+// that they never match and their accesses take the slow path without walking anything. A masked
+// address keeps its alignment bits, so a misaligned access misses too. The tables live in host
+// memory, after the VCPU's state block (runtime/state.ts), so compiled code uses them directly.
 
-export const SOFT_TLB_ENTRIES = 256;
+import { SOFT_TLB_ENTRIES, SOFT_TLB_MODES, SOFT_TLB_TABLES_PER_MODE, VcpuBlock } from './state.js';
+
+export { SOFT_TLB_ENTRIES };
 export const enum Access {
   Read = 0,
   Write = 1,
   Fetch = 2,
 }
 /** Entries per mode: read, write and fetch tables of SOFT_TLB_ENTRIES each. */
-export const ENTRIES_PER_MODE = 3 * SOFT_TLB_ENTRIES;
-export const MODES = 3;
-/** Bytes of one soft TLB (tags, then addends). */
-export const SOFT_TLB_BYTES = 2 * 4 * MODES * ENTRIES_PER_MODE;
-const EMPTY = -1;
+export const ENTRIES_PER_MODE = SOFT_TLB_TABLES_PER_MODE * SOFT_TLB_ENTRIES;
+const MODES = SOFT_TLB_MODES;
+export const EMPTY = -1;
+
+/**
+ * Flag bits of a tag (bits 4..11, clear of the alignment bits a masked address keeps): the entry
+ * knows the page but its accesses take the slow path. Filled by the refill handler from the GVA
+ * entry and the host page's flags.
+ */
+export const enum TagFlag {
+  /** No memory slot: MMIO. */
+  Mmio = 1 << 4,
+  /** Stores: EntryLo.D = 0, or a read-only slot. */
+  NoWrite = 1 << 5,
+  /** Stores: the host page holds decoded code, is linked by an LL, or is logged and still clean. */
+  Tracked = 1 << 6,
+}
+export const TAG_FLAGS = TagFlag.Mmio | TagFlag.NoWrite | TagFlag.Tracked;
 
 /** Index of the entry for virtual address `address` in the table `base` (mode * ENTRIES_PER_MODE + access * SOFT_TLB_ENTRIES). */
 export const entryIndex = (base: number, address: number): number => base + ((address >>> 12) & (SOFT_TLB_ENTRIES - 1));
@@ -33,10 +49,11 @@ export class SoftTlb {
     this.flushAll();
   }
 
+  /** Views the tables of the VCPU block at `offset` (runtime/state.ts VcpuBlock). */
   rebind(buffer: ArrayBuffer, offset: number): void {
     const count = MODES * ENTRIES_PER_MODE;
-    this.tags = new Int32Array(buffer, offset, count);
-    this.addends = new Int32Array(buffer, offset + 4 * count, count);
+    this.tags = new Int32Array(buffer, offset + VcpuBlock.softTlbTags, count);
+    this.addends = new Int32Array(buffer, offset + VcpuBlock.softTlbAddends, count);
   }
 
   fill(base: number, address: number, hostPageOffset: number): void {
@@ -62,7 +79,7 @@ export class SoftTlb {
       const index = (page >>> 12) & (SOFT_TLB_ENTRIES - 1);
       for (let table = 0; table < 3 * MODES; table++) {
         const entry = table * SOFT_TLB_ENTRIES + index;
-        if (tags[entry] === page) tags[entry] = EMPTY;
+        if ((tags[entry]! & ~0xfff) === page) tags[entry] = EMPTY;
       }
     }
   }
@@ -75,7 +92,7 @@ export class SoftTlb {
       const base = mode * ENTRIES_PER_MODE + Access.Write * SOFT_TLB_ENTRIES;
       for (let entry = base; entry < base + SOFT_TLB_ENTRIES; entry++) {
         const tag = tags[entry]!;
-        if (tag !== EMPTY && (tag + addends[entry]!) >>> 12 === hostPage) tags[entry] = EMPTY;
+        if (tag !== EMPTY && ((tag & ~0xfff) + addends[entry]!) >>> 12 === hostPage) tags[entry] = EMPTY;
       }
     }
   }

@@ -18,6 +18,10 @@ export const enum StateWord {
   Fir = 35,
   /** FPRs 0..31 (32-bit each, FR=0: a double lives in an even/odd pair) start at word 64. */
   Fpr = 64,
+  /** System mode: soft-TLB misses the generated Wasm refill handler served (from the GVA tables). */
+  RefillsInWasm = 40,
+  /** System mode: soft-TLB misses that went on to TypeScript (GVA-table misses: the guest TLB walk). */
+  RefillsInHost = 41,
   /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
   Cp0 = 256,
 }
@@ -60,3 +64,25 @@ export const enum ExitWord {
   /** The instruction budget left when compiled code returned. */
   Budget = 39,
 }
+
+// ---- The rest of a system-mode VCPU's block in host memory, after its state block ----
+
+/** Soft TLB: entries per table, tables per mode (read, write, fetch), modes (kernel, supervisor, user). */
+export const SOFT_TLB_ENTRIES = 256;
+export const SOFT_TLB_TABLES_PER_MODE = 3;
+export const SOFT_TLB_MODES = 3;
+const SOFT_TLB_ENTRY_COUNT = SOFT_TLB_ENTRIES * SOFT_TLB_TABLES_PER_MODE * SOFT_TLB_MODES;
+/** GVA tables: one root of 1024 leaf pointers per mode, then a pool of 4 KiB leaves of 1024 entries. */
+export const GVA_LEAF_POOL = 256;
+
+/** Byte offsets inside a system-mode VCPU's block (from its start). */
+export const VcpuBlock = {
+  /** Soft-TLB tags (Int32), table after table: mode * 3 + access. */
+  softTlbTags: STATE_SIZE,
+  /** Soft-TLB addends, laid out as the tags. */
+  softTlbAddends: STATE_SIZE + 4 * SOFT_TLB_ENTRY_COUNT,
+  /** GVA roots (mode * 4 KiB). */
+  gvaRoots: STATE_SIZE + 8 * SOFT_TLB_ENTRY_COUNT,
+  gvaLeaves: STATE_SIZE + 8 * SOFT_TLB_ENTRY_COUNT + 4096 * SOFT_TLB_MODES,
+  size: STATE_SIZE + 8 * SOFT_TLB_ENTRY_COUNT + 4096 * SOFT_TLB_MODES + 4096 * GVA_LEAF_POOL,
+} as const;

@@ -9,11 +9,13 @@ import { Flag } from '../isa/table.js';
 import { enterException, ExcCode, Status } from '../../runtime/exceptions.js';
 import { CauseBit, Cp0, Cp0Reg, StatusBit, type Cp0Owner } from '../../runtime/cp0.js';
 import { GuestTlb, ENTRY_LO_D, ENTRY_LO_V } from '../../runtime/tlb.js';
-import { Access, ENTRIES_PER_MODE, entryIndex, SOFT_TLB_BYTES, SOFT_TLB_ENTRIES, SoftTlb } from '../../runtime/soft-tlb.js';
+import { Access, EMPTY, ENTRIES_PER_MODE, entryIndex, SOFT_TLB_ENTRIES, SoftTlb, TAG_FLAGS, TagFlag } from '../../runtime/soft-tlb.js';
+import { GvaFlag, GvaTables } from '../../runtime/gva.js';
 import { MemFlag } from '../../runtime/gpa.js';
+import { HostPageFlag } from '../../runtime/physical-memory.js';
 import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.js';
 import type { Exit } from '../../runtime/exits.js';
-import { STATE_SIZE } from '../../runtime/state.js';
+import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
 import type { BlockEndWatch } from './cpu.js';
@@ -51,7 +53,10 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   readonly id: number;
   readonly tlb: GuestTlb;
   readonly softTlb: SoftTlb;
+  readonly gva: GvaTables;
   readonly physical: PhysicalMemory;
+  /** The generated Wasm refill handler (codegen/tlb-refill.ts), when the VM built one; else the same walk in TypeScript. */
+  refill: ((address: number, vcpuBlock: number, mode: number, access: number) => number) | undefined;
   /** Host offset of this VCPU's state block (registers, CP0), followed by its soft TLB. */
   readonly stateOffset: number;
   linkedWord = -1;
@@ -98,13 +103,14 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   constructor(physical: PhysicalMemory, options: SystemCpuOptions) {
     const host = physical.host;
-    const stateOffset = host.allocate(STATE_SIZE + SOFT_TLB_BYTES);
+    const stateOffset = host.allocate(VcpuBlock.size);
     super(host.buffer, stateOffset, undefined);
     this.stateOffset = stateOffset;
     this.physical = physical;
     this.id = options.id;
     this.tlb = new GuestTlb(options.tlbEntries);
-    this.softTlb = new SoftTlb(host.buffer, stateOffset + STATE_SIZE);
+    this.softTlb = new SoftTlb(host.buffer, stateOffset);
+    this.gva = new GvaTables(host.buffer, stateOffset);
     this.cp0 = new Cp0(host.buffer, stateOffset, this, { vcpuId: options.id, tlb: this.tlb, countHz: options.countHz });
     this.bindMemory();
     host.growListeners.push(() => this.bindMemory());
@@ -124,7 +130,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.i16 = host.i16;
     this.i32 = host.i32;
     this.bindState(host.buffer, this.stateOffset);
-    this.softTlb.rebind(host.buffer, this.stateOffset + STATE_SIZE);
+    this.softTlb.rebind(host.buffer, this.stateOffset);
+    this.gva.rebind(host.buffer);
     this.cp0.rebind(host.buffer, this.stateOffset);
   }
 
@@ -136,7 +143,10 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     const mode = cp0.mode;
     const asid = cp0.asid;
     const erl = (status & StatusBit.ERL) !== 0;
-    if (asid !== this.asid || erl !== this.erl) this.softTlb.flushAll();
+    if (asid !== this.asid || erl !== this.erl) {
+      this.softTlb.flushAll();
+      this.gva.flushMapped();
+    }
     this.mode = mode;
     this.asid = asid;
     this.erl = erl;
@@ -153,6 +163,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   mappingReplaced(start: number, bytes: number): void {
     this.softTlb.flushVirtual(start, bytes);
+    this.gva.flushRange(start, bytes);
   }
 
   // ---- MemoryUser ----
@@ -166,6 +177,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     const physical = this.translate(address, Access.Read);
     const host = physical < 0 ? -1 : this.physical.gpa.hostOffset(physical);
     this.faultCode = 0;
+    this.faultRefill = false;
+    if (physical >= 0) this.cp0.regs[Cp0Reg.LLAddr] = physical >>> 4;
     if (host >= 0) this.physical.link(this, host);
   }
 
@@ -270,6 +283,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   translate(address: number, access: Access): number {
     const unsigned = address >>> 0;
     const mode = this.mode;
+    this.translatedWritable = true;
     if (unsigned < 0x8000_0000) {
       if (this.erl) return unsigned;
       return this.translateMapped(address, access);
@@ -291,13 +305,57 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     }
     if ((hit.entryLo & ENTRY_LO_V) === 0) return this.recordFault(missCode, address);
     if (access === Access.Write && (hit.entryLo & ENTRY_LO_D) === 0) return this.recordFault(ExcCode.Mod, address);
+    this.translatedWritable = (hit.entryLo & ENTRY_LO_D) !== 0;
     return hit.physical;
   }
+  /** The last successful translate() allows stores (EntryLo.D, or an unmapped segment). */
+  private translatedWritable = true;
 
   private recordFault(code: ExcCode, address: number): number {
     this.faultCode = code;
     this.faultAddress = address;
     return -1;
+  }
+
+  // ---- The soft TLB's slow path ----
+
+  /**
+   * After a soft-TLB miss for `address`: refills entry `entry` of the current mode's `access`
+   * table from the GVA tables (the Wasm refill handler), or, on a GVA miss, walks the segment map
+   * and the guest TLB, caches the page in the GVA table and refills from it. Returns false with
+   * the fault recorded when the guest must take an exception. The entry may come back flagged.
+   */
+  private refillEntry(address: number, access: Access, entry: number): boolean {
+    if ((this.softTlb.tags[entry]! & ~0xfff) === (address & ~0xfff)) return true; // present, flagged
+    if (this.walkGva(address, access)) return true;
+    const physical = this.translate(address, access);
+    if (physical < 0) return false;
+    const host = this.physical.gpa.hostOffset(physical);
+    const slot = host < 0 ? undefined : this.physical.gpa.slotAt(physical);
+    const noWrite = !this.translatedWritable || (slot !== undefined && (slot.flags & MemFlag.Readonly) !== 0);
+    const gvaEntry =
+      host < 0 ? (physical & ~0xfff) | GvaFlag.Valid | GvaFlag.Mmio : (host & ~0xfff) | GvaFlag.Valid | (noWrite ? GvaFlag.NoWrite : 0);
+    this.gva.fill(this.mode, address, gvaEntry);
+    this.r[StateWord.RefillsInHost] = this.r[StateWord.RefillsInHost]! + 1;
+    return this.walkGva(address, access);
+  }
+
+  /** The refill handler: the generated Wasm function, or the same walk here. */
+  private walkGva(address: number, access: Access): boolean {
+    if (this.refill !== undefined) return this.refill(address, this.stateOffset, this.mode, access) !== 0;
+    const gvaEntry = this.gva.lookup(this.mode, address);
+    if ((gvaEntry & GvaFlag.Valid) === 0) return false;
+    let flags = (gvaEntry & GvaFlag.Mmio) !== 0 ? TagFlag.Mmio : 0;
+    if (access === Access.Write) {
+      if ((gvaEntry & GvaFlag.NoWrite) !== 0) flags |= TagFlag.NoWrite;
+      if (this.physical.hostPageFlags[gvaEntry >>> PAGE_SHIFT] !== 0) flags |= TagFlag.Tracked;
+    }
+    const page = address & ~0xfff;
+    const entry = entryIndex(this.mode * ENTRIES_PER_MODE + access * SOFT_TLB_ENTRIES, address);
+    this.softTlb.tags[entry] = page | flags;
+    this.softTlb.addends[entry] = ((gvaEntry & ~0xfff) - page) | 0;
+    this.r[StateWord.RefillsInWasm] = this.r[StateWord.RefillsInWasm]! + 1;
+    return true;
   }
 
   // ---- Memory helpers ----
@@ -323,15 +381,15 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   private readSlow(address: number, size: number, badVAddr: number): number {
     if ((address & (size - 1)) !== 0) return this.recordFault(ExcCode.AdEL, address) & 0;
-    const physical = this.translate(address, Access.Read);
-    if (physical < 0) {
+    const entry = entryIndex(this.readBase, address);
+    if (!this.refillEntry(address, Access.Read, entry)) {
       this.faultAddress = badVAddr;
       return 0;
     }
-    const host = this.physical.gpa.hostOffset(physical);
-    if (host < 0) return this.mmioLoad(physical, size);
-    this.softTlb.fill(this.readBase, address, host & ~0xfff);
-    return size === 4 ? this.i32[host >>> 2]! : size === 2 ? this.i16[host >>> 1]! : this.i8[host]!;
+    const target = (address + this.softTlb.addends[entry]!) >>> 0;
+    // Flagged for reads means MMIO: the target is the physical address.
+    if ((this.softTlb.tags[entry]! & TagFlag.Mmio) !== 0) return this.mmioLoad(target, size);
+    return size === 4 ? this.i32[target >>> 2]! : size === 2 ? this.i16[target >>> 1]! : this.i8[target]!;
   }
 
   /** A load from a GPA no slot covers: the completed data if the host supplied it, else an MMIO exit. */
@@ -380,6 +438,15 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   private writeSlow(address: number, size: number, value: number, badVAddr: number): boolean {
     if ((address & (size - 1)) !== 0) return this.recordFault(ExcCode.AdES, address) === 0;
+    const entry = entryIndex(this.writeBase, address);
+    if (!this.refillEntry(address, Access.Write, entry)) {
+      this.faultAddress = badVAddr;
+      return false;
+    }
+    const tag = this.softTlb.tags[entry]!;
+    if ((tag & TAG_FLAGS) === 0) return this.store((address + this.softTlb.addends[entry]!) >>> 0, size, value);
+    if ((tag & TagFlag.Mmio) !== 0) return this.mmioStore((address + this.softTlb.addends[entry]!) >>> 0, size, value);
+    // Not writable, read-only, or a tracked page: the full walk decides (Mod, MMIO, or a careful store).
     const physical = this.translate(address, Access.Write);
     if (physical < 0) {
       this.faultAddress = badVAddr;
@@ -387,20 +454,29 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     }
     const memory = this.physical;
     const slot = memory.gpa.slotAt(physical);
-    if (slot === undefined || (slot.flags & MemFlag.Readonly) !== 0) {
-      const data = size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff);
-      this.pendingExit = { reason: 'mmio', phys: physical, size: size as 1 | 2 | 4, isWrite: true, data };
-      return true;
-    }
+    if (slot === undefined || (slot.flags & MemFlag.Readonly) !== 0) return this.mmioStore(physical, size, value);
     const host = memory.gpa.hostOffset(physical);
     const hostPage = host >>> PAGE_SHIFT;
-    if (memory.isCode(hostPage)) memory.dropCode(hostPage);
-    if ((slot.flags & MemFlag.LogDirtyPages) !== 0) memory.gpa.markDirty(slot, physical);
-    if (memory.isLinked(hostPage)) memory.storeTo(this, host, size);
-    else this.softTlb.fill(this.writeBase, address, host & ~0xfff);
+    const flags = memory.hostPageFlags[hostPage]!;
+    if ((flags & HostPageFlag.Code) !== 0) memory.dropCode(hostPage);
+    memory.recordWrite(slot, physical, hostPage);
+    if ((flags & HostPageFlag.Linked) !== 0) memory.storeTo(this, host, size);
+    // The page may be plain now: the next access refills the entry.
+    this.softTlb.tags[entry] = EMPTY;
+    return this.store(host, size, value);
+  }
+
+  private store(host: number, size: number, value: number): boolean {
     if (size === 4) this.i32[host >>> 2] = value;
     else if (size === 2) this.i16[host >>> 1] = value;
     else this.u8[host] = value;
+    return true;
+  }
+
+  /** A store to a GPA no slot covers or to a read-only slot: it retires, and the run exits as MMIO. */
+  private mmioStore(physical: number, size: number, value: number): boolean {
+    const data = size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff);
+    this.pendingExit = { reason: 'mmio', phys: physical, size: size as 1 | 2 | 4, isWrite: true, data };
     return true;
   }
 
@@ -408,32 +484,29 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   /** Host offset of the instruction at `pc`, filling the fetch entry; -1 after raising a fetch exception or setting an exit. */
   private fetchSlow(pc: number): number {
-    let physical = -1;
+    const entry = entryIndex(this.fetchBase, pc);
     if ((pc & 3) !== 0) this.recordFault(ExcCode.AdEL, pc);
-    else physical = this.translate(pc, Access.Fetch);
-    if (physical < 0) {
-      if (pc === this.lastVector && this.instructions === this.instructionsAtVector) {
-        this.faultCode = 0;
-        this.pendingExit = { reason: 'internal-error', message: `the exception vector 0x${(pc >>> 0).toString(16)} cannot be fetched (exception ${this.cp0.regs[Cp0Reg.Cause]! >>> 2 & 0x1f} inside it)` };
-        return -1;
-      }
-      // EPC and Cause.BD describe the instruction that could not be fetched.
-      this.inDelaySlot = this.nextInDelaySlot;
-      this.duringFetch = true;
-      this.raiseFault();
-      this.duringFetch = false;
-      return -1;
-    }
-    const host = this.physical.gpa.hostOffset(physical);
-    if (host < 0) {
+    else if (this.refillEntry(pc, Access.Fetch, entry)) {
+      const target = (pc + this.softTlb.addends[entry]!) >>> 0;
+      if ((this.softTlb.tags[entry]! & TagFlag.Mmio) === 0) return target;
       this.pendingExit = {
         reason: 'internal-error',
-        message: `instruction fetch at 0x${(pc >>> 0).toString(16)} from physical 0x${physical.toString(16)}, which no memory slot covers`,
+        message: `instruction fetch at 0x${(pc >>> 0).toString(16)} from physical 0x${target.toString(16)}, which no memory slot covers`,
       };
       return -1;
     }
-    this.softTlb.fill(this.fetchBase, pc, host & ~0xfff);
-    return host;
+    if (pc === this.lastVector && this.instructions === this.instructionsAtVector) {
+      this.faultCode = 0;
+      this.faultRefill = false;
+      this.pendingExit = { reason: 'internal-error', message: `the exception vector 0x${(pc >>> 0).toString(16)} cannot be fetched (exception ${(this.cp0.regs[Cp0Reg.Cause]! >>> 2) & 0x1f} inside it)` };
+      return -1;
+    }
+    // EPC and Cause.BD describe the instruction that could not be fetched.
+    this.inDelaySlot = this.nextInDelaySlot;
+    this.duringFetch = true;
+    this.raiseFault();
+    this.duringFetch = false;
+    return -1;
   }
 
   private decodedWords(hostPage: number): Uint16Array {
@@ -596,9 +669,16 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   }
 
   /** Byte offsets of the current mode's soft-TLB read and write tables (tags and addends). */
-  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number } {
-    const tags = this.stateOffset + STATE_SIZE;
-    const addends = tags + SOFT_TLB_BYTES / 2;
-    return { readTags: tags + this.readBase * 4, readAddends: addends + this.readBase * 4, writeTags: tags + this.writeBase * 4, writeAddends: addends + this.writeBase * 4 };
+  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number; vcpuBlock: number; mode: number } {
+    const tags = this.stateOffset + VcpuBlock.softTlbTags;
+    const addends = this.stateOffset + VcpuBlock.softTlbAddends;
+    return {
+      readTags: tags + this.readBase * 4,
+      readAddends: addends + this.readBase * 4,
+      writeTags: tags + this.writeBase * 4,
+      writeAddends: addends + this.writeBase * 4,
+      vcpuBlock: this.stateOffset,
+      mode: this.mode,
+    };
   }
 }

@@ -10,6 +10,7 @@ import { StateWord } from '../../runtime/state.js';
 import type { Exit } from '../../runtime/exits.js';
 import { SystemCpu } from '../interp/system-cpu.js';
 import { SystemJitEngine } from '../../codegen/system-engine.js';
+import { buildRefillModule, instantiateRefill, type RefillFunction } from '../../codegen/tlb-refill.js';
 import { registerOf } from './registers.js';
 
 export { MemFlag, type MemoryRegion, type Exit };
@@ -39,6 +40,17 @@ export interface VmOptions {
   countHz?: number;
 }
 
+export interface VcpuStats {
+  instructions: number;
+  /** Soft-TLB misses served from the GVA tables (by the generated Wasm handler under the JIT). */
+  refillsFromGva: number;
+  /** Soft-TLB misses that needed TypeScript: the segment map and guest TLB walk. */
+  refillsFromGuestTlb: number;
+  compiledInstructions: number;
+  blocksCompiled: number;
+  regionsCompiled: number;
+}
+
 export interface RunOptions {
   /** Return with { reason: 'intr' } after this many retired instructions. */
   maxInstructions?: number;
@@ -63,11 +75,16 @@ export class Vcpu {
     return this.jit !== undefined ? this.jit.run(max) : this.cpu.run(max);
   }
 
-  /** Instructions retired so far, and under the JIT how many of them ran in compiled code. */
-  get stats(): { instructions: number; compiledInstructions: number; blocksCompiled: number; regionsCompiled: number } {
+  /**
+   * Instructions retired so far; under the JIT how many of them ran in compiled code; and the
+   * soft-TLB misses served from the GVA tables (by the refill handler) and by the guest TLB walk.
+   */
+  get stats(): VcpuStats {
     const jit = this.jit?.stats;
     return {
       instructions: this.cpu.instructions,
+      refillsFromGva: this.cpu.r[StateWord.RefillsInWasm]! >>> 0,
+      refillsFromGuestTlb: this.cpu.r[StateWord.RefillsInHost]! >>> 0,
       compiledInstructions: jit?.compiledInstructions ?? 0,
       blocksCompiled: jit?.blocksCompiled ?? 0,
       regionsCompiled: jit?.regionsCompiled ?? 0,
@@ -166,11 +183,18 @@ export class Vm {
   private readonly hostCpus: number;
   private readonly physical = new PhysicalMemory();
   private readonly vcpus: (Vcpu | undefined)[] = new Array(MAX_VCPUS).fill(undefined);
+  /** Under the JIT, the generated soft-TLB refill handler shared by the VCPUs. */
+  private readonly refill: RefillFunction | undefined;
 
   /** @internal Use createVm. */
   constructor(options: Required<Pick<VmOptions, 'tlbEntries'>> & VmOptions, hostCpus: number) {
     this.engine = options.engine ?? 'interp';
     this.hotThreshold = options.hotThreshold;
+    if (this.engine === 'jit') {
+      const host = this.physical.host;
+      const module = buildRefillModule(host.buffer.byteLength / 0x1_0000, 0x1_0000, this.physical.hostPageFlagsOffset);
+      this.refill = instantiateRefill(module, host.memory);
+    }
     this.tlbEntries = options.tlbEntries;
     this.countHz = options.countHz;
     this.hostCpus = hostCpus;
@@ -190,7 +214,7 @@ export class Vm {
       case Cap.NrMemslots:
         return MAX_MEMORY_SLOTS;
       case Cap.SyncMmu:
-        return 0;
+        return 1;
       default:
         return 0;
     }
@@ -231,14 +255,7 @@ export class Vm {
     const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
     if (found === undefined) throw new RangeError(`getDirtyLog(${slot}): no such memory slot`);
     if ((found.flags & MemFlag.LogDirtyPages) === 0) throw new Error(`getDirtyLog(${slot}): the slot is not logging (MemFlag.LogDirtyPages)`);
-    const pages = found.memorySize / 0x1000;
-    const bitmap = new Uint8Array(Math.ceil(pages / 8));
-    const words = new Uint8Array(found.dirty.buffer, found.dirty.byteOffset, found.dirty.byteLength);
-    bitmap.set(words.subarray(0, bitmap.length));
-    found.dirty.fill(0);
-    // Clean again: the next store to each page must take the slow path and log it.
-    for (const user of this.physical.users) user.softTlb.flushWrites();
-    return bitmap;
+    return this.physical.takeDirtyLog(found);
   }
 
   /** KVM_CREATE_VCPU: VCPU `id` (0..7, once each); its EBase.CPUNum is `id`. */
@@ -246,7 +263,8 @@ export class Vm {
     if (!Number.isInteger(id) || id < 0 || id >= MAX_VCPUS) throw new RangeError(`createVcpu(${id}): VCPU ids are 0..${MAX_VCPUS - 1}`);
     if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu(${id}): VCPU ${id} exists already`);
     const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
-    const jit = this.engine === 'jit' ? new SystemJitEngine(cpu, { hotThreshold: this.hotThreshold }) : undefined;
+    cpu.refill = this.refill;
+    const jit = this.refill !== undefined ? new SystemJitEngine(cpu, this.refill, { hotThreshold: this.hotThreshold }) : undefined;
     const vcpu = new Vcpu(id, cpu, jit);
     this.vcpus[id] = vcpu;
     return vcpu;

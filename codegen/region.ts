@@ -14,7 +14,11 @@ export const MAX_REGION_BLOCKS = 256;
 
 export const REGION_IMPORTS = [{ name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType }];
 /** System mode adds the soft-TLB refill handler (codegen/tlb-refill.ts). */
-const SYSTEM_REGION_IMPORTS = [...REGION_IMPORTS, { name: 'refill', params: ['i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType }];
+const SYSTEM_REGION_IMPORTS = [
+  ...REGION_IMPORTS,
+  { name: 'refill', params: ['i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType },
+  { name: 'prepareStore', params: ['i32'] as ValueType[], result: 'i32' as ValueType },
+];
 
 /** Static successors of a block that lie in the same page. */
 function successors(block: Block): number[] {

@@ -88,6 +88,7 @@ export class SystemJitEngine {
         mem: cpu.physical.host.memory,
         regions: table,
         refill: refill,
+        prepareStore: (address: number) => cpu.prepareStore(address),
         interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
           const invalidations = this.stats.invalidations;
           let status = cpu.executeHandler(id, word, pc, npc, delaySlot);

@@ -681,10 +681,16 @@ export class Translator {
       const miss = () => w.ne(w.load(4, false, tags, entry()), w.and(w.get(Local.Address), w.const(~PAGE_MASK | (bytes - 1))));
       // On a miss the refill handler fills the entry from the GVA tables; a flagged entry, a GVA
       // miss or a misaligned address still misses, and the interpreter takes over.
-      const refill = w.call('refill', [w.get(Local.Address), w.const(layout.vcpuBlock), w.const(layout.mode), w.const(access === Perm.Read ? 0 : 1)], 'i32');
+      const refill = () => w.call('refill', [w.get(Local.Address), w.const(layout.vcpuBlock), w.const(layout.mode), w.const(access === Perm.Read ? 0 : 1)], 'i32');
+      // A store to a tracked page (dirty-logged and clean, say) asks the runtime to record it
+      // first (`prepareStore`, 0 when it cannot: code, MMIO, a fault); the entry is then refilled.
+      const slow =
+        access === Perm.Read
+          ? toInterpreter
+          : w.if(w.or(w.or(w.eqz(w.call('prepareStore', [w.get(Local.Address)], 'i32')), w.eqz(refill())), miss()), toInterpreter);
       return w.block(null, [
         address,
-        w.if(miss(), w.if(w.or(w.eqz(refill), miss()), toInterpreter)),
+        w.if(miss(), w.if(w.or(w.eqz(refill()), miss()), slow)),
         w.set(Local.Address, w.add(w.get(Local.Address), w.load(4, false, addends, entry()))),
         perform(),
       ]);

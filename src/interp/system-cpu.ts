@@ -466,6 +466,33 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return this.store(host, size, value);
   }
 
+  /**
+   * For compiled code: a store to `address` found its write entry flagged only because the host
+   * page is tracked (logged and clean, or linked). Records the store's side effects (dirty log,
+   * broken links), clears the entry and returns 1 so compiled code refills it and stores; 0
+   * (nothing changed) when the interpreter must take the store (MMIO, read-only, code, a fault).
+   */
+  prepareStore(address: number): number {
+    const entry = entryIndex(this.writeBase, address);
+    const tag = this.softTlb.tags[entry]!;
+    if ((tag & ~0xfff) !== (address & ~0xfff) || (tag & (TagFlag.Mmio | TagFlag.NoWrite)) !== 0) return 0;
+    const physical = this.translate(address, Access.Write);
+    if (physical < 0) {
+      this.faultCode = 0;
+      this.faultRefill = false;
+      return 0;
+    }
+    const memory = this.physical;
+    const slot = memory.gpa.slotAt(physical);
+    const host = memory.gpa.hostOffset(physical);
+    const hostPage = host >>> PAGE_SHIFT;
+    if (slot === undefined || (memory.hostPageFlags[hostPage]! & HostPageFlag.Code) !== 0) return 0;
+    memory.recordWrite(slot, physical, hostPage);
+    if ((memory.hostPageFlags[hostPage]! & HostPageFlag.Linked) !== 0) memory.storeTo(this, host & ~3, 4);
+    this.softTlb.tags[entry] = EMPTY;
+    return 1;
+  }
+
   private store(host: number, size: number, value: number): boolean {
     if (size === 4) this.i32[host >>> 2] = value;
     else if (size === 2) this.i16[host >>> 1] = value;

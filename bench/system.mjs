@@ -1,0 +1,199 @@
+// `npm run bench:system` (also part of `npm run bench`): system-mode workloads on the VM API (dist/mipsjit.js), each under the
+// interpreter and the JIT, side by side in one run: a CPU loop in kseg0, the same loop in
+// TLB-mapped kuseg, a walk whose accesses all miss the soft TLB (who serves the refills: the
+// generated Wasm handler from the GVA tables, or TypeScript's guest TLB walk), and a write-heavy
+// guest with and without dirty logging (the host takes the log every slice, as live migration
+// does). Prints a Markdown table; wall times are the median of --runs runs.
+//
+// Usage: node bench/system.mjs [--runs N] [--scale F]
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { createVm, MemFlag, assembleProgram, Reg } = await import(path.join(root, 'dist/mipsjit.js'));
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+const runs = Number(option('--runs', '3'));
+const scale = Number(option('--scale', '1'));
+/** The JIT runs this many times more rounds than the interpreter, so that its times are not noise; rates are compared. */
+const JIT_ROUNDS_FACTOR = 10;
+
+const li32 = (register, value) => `lui ${register}, ${(value >>> 16) & 0xffff}\nori ${register}, ${register}, ${value & 0xffff}`;
+const CODE = 0x8000_1000;
+const boot = [li32('$t0', CODE), 'mtc0 $zero, c0_status', 'jr $t0', 'nop'].join('\n');
+
+/** A checksum loop: `rounds` passes over 64 words at `base` (loads, ALU, stores, branches). */
+const checksum = (base, rounds) =>
+  [
+    li32('$s0', base),
+    'li $s1, 0',
+    li32('$s2', rounds),
+    'outer:',
+    'move $t0, $s0',
+    'li $t1, 64',
+    'inner:',
+    'lw $t2, 0($t0)',
+    'addu $t2, $t2, $s2',
+    'xor $s1, $s1, $t2',
+    'sll $t3, $s1, 3',
+    'srl $t4, $s1, 29',
+    'or $s1, $t3, $t4',
+    'sw $s1, 0($t0)',
+    'addiu $t1, $t1, -1',
+    'bnez $t1, inner',
+    'addiu $t0, $t0, 4',
+    'addiu $s2, $s2, -1',
+    'bnez $s2, outer',
+    'nop',
+    'sdbbp',
+  ].join('\n');
+
+/** A wired TLB entry: virtual 0x0040_0000 (two 16 KiB pages) -> physical 0x0020_0000. */
+const mapKuseg = [
+  'li $t0, 1',
+  'mtc0 $t0, c0_wired',
+  'mtc0 $zero, c0_index',
+  li32('$t0', 0x6000),
+  'mtc0 $t0, c0_pagemask',
+  li32('$t0', 0x0040_0000),
+  'mtc0 $t0, c0_entryhi',
+  li32('$t0', ((0x0020_0000 >>> 12) << 6) | 0x1f),
+  'mtc0 $t0, c0_entrylo0',
+  li32('$t0', ((0x0020_4000 >>> 12) << 6) | 0x1f),
+  'mtc0 $t0, c0_entrylo1',
+  'tlbwi',
+].join('\n');
+
+/** Four entries of two 1 MiB pages: virtual 0x0100_0000.. (8 MiB) -> physical 0x0040_0000.. */
+const mapLargePages = [
+  li32('$t0', 0x001f_e000),
+  'mtc0 $t0, c0_pagemask',
+  ...[0, 1, 2, 3].map((index) =>
+    [
+      `li $t0, ${index}`,
+      'mtc0 $t0, c0_index',
+      li32('$t0', 0x0100_0000 + index * 0x20_0000),
+      'mtc0 $t0, c0_entryhi',
+      li32('$t0', (((0x0040_0000 + index * 0x20_0000) >>> 12) << 6) | 0x1f),
+      'mtc0 $t0, c0_entrylo0',
+      li32('$t0', (((0x0050_0000 + index * 0x20_0000) >>> 12) << 6) | 0x1f),
+      'mtc0 $t0, c0_entrylo1',
+      'tlbwi',
+    ].join('\n'),
+  ),
+].join('\n');
+
+/** `rounds` passes over 64 pages spaced 128 KiB apart: 8 share each soft-TLB entry, so every access misses it. */
+const missWalk = (rounds) =>
+  [
+    li32('$s2', rounds),
+    'round:',
+    li32('$t0', 0x0100_0000),
+    'li $t1, 64',
+    'page:',
+    'lw $t2, 0($t0)',
+    'addiu $t2, $t2, 1',
+    'sw $t2, 0($t0)',
+    'lui $t3, 2',
+    'addiu $t1, $t1, -1',
+    'bnez $t1, page',
+    'addu $t0, $t0, $t3',
+    'addiu $s2, $s2, -1',
+    'bnez $s2, round',
+    'nop',
+    'sdbbp',
+  ].join('\n');
+
+/** Write-heavy: `rounds` passes storing four words in each of 256 pages (1 MiB at kseg0 0x8100_0000 = slot 2). */
+const writeHeavy = (rounds) =>
+  [
+    li32('$s2', rounds),
+    'round:',
+    li32('$t0', 0x8100_0000),
+    'li $t1, 256',
+    'page:',
+    'sw $s2, 0($t0)',
+    'sw $s2, 64($t0)',
+    'sw $s2, 128($t0)',
+    'sw $s2, 192($t0)',
+    'addiu $t1, $t1, -1',
+    'bnez $t1, page',
+    'addiu $t0, $t0, 4096',
+    'addiu $s2, $s2, -1',
+    'bnez $s2, round',
+    'nop',
+    'sdbbp',
+  ].join('\n');
+
+const ALL_WORKLOADS = [
+  { name: 'CPU loop in kseg0', code: (f) => checksum(0x8020_0000, Math.round(100_000 * f)) },
+  { name: 'CPU loop in mapped kuseg', code: (f) => [mapKuseg, checksum(0x0040_0000, Math.round(100_000 * f))].join('\n') },
+  { name: 'soft-TLB miss walk (8 MiB of 1 MiB pages)', code: (f) => [mapLargePages, missWalk(Math.round(100_000 * f))].join('\n') },
+  { name: 'write-heavy, no dirty log', code: (f) => writeHeavy(Math.round(10_000 * f)), logging: false },
+  { name: 'write-heavy, dirty log taken every 1M instructions', code: (f) => writeHeavy(Math.round(10_000 * f)), logging: true },
+];
+
+const only = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'));
+const WORKLOADS = only.length === 0 ? ALL_WORKLOADS : ALL_WORKLOADS.filter((workload) => only.some((word) => workload.name.includes(word)));
+const SLICE = 1_000_000;
+
+async function runOnce(engine, workload, f = scale) {
+  const vm = await createVm({ engine });
+  vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
+  vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x100_0000 });
+  vm.setUserMemoryRegion({ slot: 2, flags: workload.logging ? MemFlag.LogDirtyPages : 0, guestPhysAddr: 0x100_0000, memorySize: 0x10_0000 });
+  vm.writePhys(0x1fc0_0000, new Uint8Array(assembleProgram(boot, 0xbfc0_0000).buffer));
+  vm.writePhys(CODE & 0x1fff_ffff, new Uint8Array(assembleProgram(workload.code(f), CODE).buffer));
+  const vcpu = vm.createVcpu(0);
+  let dirtyPages = 0;
+  const start = performance.now();
+  for (;;) {
+    const exit = vcpu.run({ maxInstructions: SLICE });
+    if (workload.logging) for (const byte of vm.getDirtyLog(2)) for (let bit = byte; bit !== 0; bit &= bit - 1) dirtyPages++;
+    if (exit.reason === 'debug') break;
+    if (exit.reason !== 'intr') throw new Error(`${workload.name}: unexpected exit ${JSON.stringify(exit)}`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, stats: vcpu.stats, dirtyPages, result: vcpu.getOneReg(Reg.gpr(17)) };
+}
+
+// Warm up V8 and binaryen on a short version of every workload before timing anything.
+for (const workload of WORKLOADS) for (const engine of ['interp', 'jit']) await runOnce(engine, workload, 0.05);
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const rows = [];
+const results = {};
+for (const workload of WORKLOADS) {
+  const row = { name: workload.name };
+  for (const engine of ['interp', 'jit']) {
+    const samples = [];
+    for (let run = 0; run < runs; run++) samples.push(await runOnce(engine, workload, engine === 'jit' ? scale * JIT_ROUNDS_FACTOR : scale));
+    const seconds = median(samples.map((sample) => sample.seconds));
+    const { stats, dirtyPages } = samples[0];
+    row[engine] = { seconds, mips: stats.instructions / seconds / 1e6, stats, dirtyPages };
+  }
+  results[workload.name] = row;
+  rows.push(row);
+  console.error(`${workload.name}: interp ${row.interp.seconds.toFixed(3)} s, jit ${row.jit.seconds.toFixed(3)} s`);
+}
+
+const fmt = (n, digits = 1) => n.toFixed(digits);
+console.log('| workload | interp instr | interp s | interp MIPS | jit instr | jit s | jit MIPS | jit speed-up (MIPS) | compiled share | refills from GVA (jit) | refills from guest TLB (jit) | refills/s from GVA (jit) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const row of rows) {
+  const jit = row.jit.stats;
+  const refills = jit.refillsFromGva + jit.refillsFromGuestTlb;
+  console.log(
+    `| ${row.name} | ${row.interp.stats.instructions} | ${fmt(row.interp.seconds, 3)} | ${fmt(row.interp.mips)} | ${jit.instructions} | ${fmt(row.jit.seconds, 3)} | ${fmt(row.jit.mips)} | ${fmt(row.jit.mips / row.interp.mips, 2)}x | ${fmt((100 * jit.compiledInstructions) / jit.instructions)}% | ${jit.refillsFromGva} (${refills ? fmt((100 * jit.refillsFromGva) / refills) : '-'}%) | ${jit.refillsFromGuestTlb} | ${fmt(jit.refillsFromGva / row.jit.seconds / 1e6, 2)} M |`,
+  );
+}
+/** Time per instruction of workload a over that of b (the same guest code, maybe different round counts). */
+const ratio = (a, b, engine) => (results[a] && results[b] ? results[b][engine].mips / results[a][engine].mips : NaN);
+console.log('');
+console.log(`- mapped kuseg loop / kseg0 loop: jit ${fmt(ratio('CPU loop in mapped kuseg', 'CPU loop in kseg0', 'jit'), 3)}x, interp ${fmt(ratio('CPU loop in mapped kuseg', 'CPU loop in kseg0', 'interp'), 3)}x`);
+const logged = 'write-heavy, dirty log taken every 1M instructions';
+const plain = 'write-heavy, no dirty log';
+console.log(`- dirty logging cost on the write-heavy guest: jit ${fmt(100 * (ratio(logged, plain, 'jit') - 1))}%, interp ${fmt(100 * (ratio(logged, plain, 'interp') - 1))}% (pages reported dirty: ${results[logged].jit.dirtyPages})`);

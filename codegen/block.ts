@@ -30,12 +30,17 @@ export interface Block {
 }
 
 /** Instructions the compiled code never runs itself: it returns to the engine before them. */
-export function needsInterpreter(row: CompiledRow | undefined): boolean {
-  return row === undefined || (row.flags & (Flag.Exits | Flag.Privileged | Flag.ChangesMode)) !== 0;
+export function needsInterpreter(row: CompiledRow | undefined, fpuUsable = true): boolean {
+  if (row === undefined || (row.flags & (Flag.Exits | Flag.Privileged | Flag.ChangesMode)) !== 0) return true;
+  // Without Status.CU1 (system mode) every FPU instruction raises Coprocessor Unusable.
+  return !fpuUsable && (ROWS[row.executes]!.flags & Flag.Fpu) !== 0;
 }
 
-/** Reads the block starting at `start`; `readWord` returns the guest word at an address. */
-export function findBlock(start: number, readWord: (address: number) => number): Block {
+/**
+ * Reads the block starting at `start`; `readWord` returns the guest word at an address;
+ * `fpuUsable` false ends blocks before FPU instructions too.
+ */
+export function findBlock(start: number, readWord: (address: number) => number, fpuUsable = true): Block {
   const instructions: GuestInstruction[] = [];
   const pageEnd = (start | PAGE_MASK) + 1;
   let pc = start;
@@ -46,7 +51,7 @@ export function findBlock(start: number, readWord: (address: number) => number):
     const word = readWord(pc);
     const id = decode(word);
     const row = id === RESERVED ? undefined : ROWS[id];
-    if (row === undefined || needsInterpreter(row)) {
+    if (row === undefined || needsInterpreter(row, fpuUsable)) {
       return { start, instructions, terminal: { kind: 'interpret', pc } };
     }
     if ((row.flags & Flag.DelaySlot) !== 0) {
@@ -55,7 +60,7 @@ export function findBlock(start: number, readWord: (address: number) => number):
       const slotRow = slotId === RESERVED ? undefined : ROWS[slotId];
       // A delay slot on the next page, or one that is itself a branch or needs the interpreter:
       // let the interpreter take the branch.
-      if (slotRow === undefined || needsInterpreter(slotRow) || (slotRow.flags & Flag.DelaySlot) !== 0) {
+      if (slotRow === undefined || needsInterpreter(slotRow, fpuUsable) || (slotRow.flags & Flag.DelaySlot) !== 0) {
         return { start, instructions, terminal: { kind: 'interpret', pc } };
       }
       instructions.push({ pc, word, row }, { pc: slotPc, word: readWord(slotPc), row: slotRow });

@@ -45,7 +45,7 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   const start = performance.now();
   const base = request.page << PAGE_SHIFT;
   const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
-  const blocks = discoverRegion(request.entries, readWord);
+  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true);
   if (blocks.length === 0) return failedRegion(request);
   const code = buildRegion(blocks, request.layout);
   const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);

@@ -36,7 +36,7 @@ function successors(block: Block): number[] {
 }
 
 /** The blocks of a region: the entries and, breadth-first, the blocks they reach in the page. */
-export function discoverRegion(entries: Iterable<number>, readWord: (address: number) => number): Block[] {
+export function discoverRegion(entries: Iterable<number>, readWord: (address: number) => number, fpuUsable = true): Block[] {
   const blocks: Block[] = [];
   const seen = new Set<number>();
   const queue = [...entries];
@@ -45,7 +45,7 @@ export function discoverRegion(entries: Iterable<number>, readWord: (address: nu
     const start = queue.shift()!;
     if (seen.has(start) || start >>> PAGE_SHIFT !== page || (start & 3) !== 0) continue;
     seen.add(start);
-    const block = findBlock(start, readWord);
+    const block = findBlock(start, readWord, fpuUsable);
     if (block.instructions.length === 0) continue;
     blocks.push(block);
     queue.push(...successors(block));

@@ -215,6 +215,7 @@ export class SystemJitEngine {
       maximumPages: MAXIMUM_MEMORY_PAGES,
       stateBase: cpu.stateOffset,
       access: { kind: 'soft-tlb', ...cpu.softTlbTables },
+      fpuUsable: cpu.fpuUsable,
     };
     const first = (hostPage << PAGE_SHIFT) >>> 2;
     const compiled = compileRegion({ page: virtualPage, entries: [...entries], words: memory.host.i32.slice(first, first + 1024), layout, generation: 0 });

@@ -162,6 +162,8 @@ export interface TargetLayout {
   /** Byte offset of the VCPU's state block (runtime/state.ts). */
   readonly stateBase: number;
   readonly access: GuestMemoryAccess;
+  /** False when the code runs with Status.CU1 clear: FPU instructions are left to the interpreter. */
+  readonly fpuUsable?: boolean;
 }
 
 /** Translates the blocks of one region. */

@@ -19,10 +19,10 @@ function load(cpu: CpuBase, word: number, value: number): Status {
 
 const stored = (cpu: CpuBase, ok: boolean): Status => (ok ? OK : cpu.raiseFault());
 
-/** SWL/SWR read the word they merge into; an unmapped page is a store fault (TLBS). */
+/** SWL/SWR read the word they merge into: a TLB fault of that read is a store fault (TLBS). */
 function storeFault(cpu: CpuBase): Status {
-  cpu.faultCode = 0;
-  return cpu.raise(ExcCode.TLBS, cpu.faultAddress);
+  if (cpu.faultCode === ExcCode.TLBL) cpu.faultCode = ExcCode.TLBS;
+  return cpu.raiseFault();
 }
 
 function loadDouble(cpu: CpuBase, address: number, register: number): Status {

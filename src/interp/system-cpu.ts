@@ -76,9 +76,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** Needs bits the current mode does not meet (CP0 outside kernel mode without CU0; FPU without CU1). */
   private unusable = 0;
 
-  // Instruction context for BadInstr/BadInstrP and exception sites.
+  // Instruction context for BadInstr and exception sites.
   private word = 0;
-  private previousWord = 0;
   private duringFetch = false;
   /** The coprocessor of the next CpU exception (Cause.CE). */
   private unusableCoprocessor = 0;
@@ -205,9 +204,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   raise(code: ExcCode, badVAddr: number, refill = false): Status {
     if ((code as number) === MMIO_READ) return Status.Stop;
+    // The exception wins over an exit an earlier part of the instruction asked for.
+    this.pendingExit = undefined;
     const vector = enterException(
       this.cp0,
-      { pc: this.pc, inDelaySlot: this.inDelaySlot, word: this.word, branchWord: this.previousWord, duringFetch: this.duringFetch },
+      { pc: this.pc, inDelaySlot: this.inDelaySlot, word: this.word, branchWord: this.inDelaySlot ? this.branchWord() : 0, duringFetch: this.duringFetch },
       code,
       { badVAddr, refill, coprocessor: code === ExcCode.CpU ? this.unusableCoprocessor : 0 },
     );
@@ -623,7 +624,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       }
       r[0] = 0;
       if (status === Status.Continue) {
-        this.previousWord = word;
         this.pc = this.npc;
         this.npc = this.nnpc;
         if (++this.instructions >= cp0.timerDeadline) cp0.checkTimer();
@@ -656,15 +656,17 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   // ---- For the JIT (codegen/system-engine.ts) ----
 
-  /** The instruction word and, in a delay slot, the branch's word, for BadInstr/BadInstrP. */
+  /** The instruction word, for BadInstr. */
   override executeHandler(id: number, word: number, pc: number, npc: number, delaySlot: number): Status {
     this.word = word;
-    if (delaySlot !== 0) {
-      const host = this.hostOfFetch((pc - 4) | 0);
-      this.previousWord = host < 0 ? 0 : this.i32[host >>> 2]!;
-    }
     this.pendingExit = undefined;
     return super.executeHandler(id, word, pc, npc, delaySlot);
+  }
+
+  /** BadInstrP: the word of the branch before the delay slot at cpu.pc (0 if it cannot be read). */
+  private branchWord(): number {
+    const host = this.hostOfFetch((this.pc - 4) | 0);
+    return host < 0 ? 0 : this.i32[host >>> 2]!;
   }
 
   /** The host offset of the instruction at virtual `pc` in the current mode, or -1 (nothing is raised). */
@@ -688,6 +690,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** Something may need the interpreter's attention before compiled code runs (an interrupt, an exit request). */
   get needsAttention(): boolean {
     return this.attention;
+  }
+
+  /** Status.CU1: FPU instructions may run. */
+  get fpuUsable(): boolean {
+    return (this.unusable & Needs.Fpu) === 0;
   }
 
   /** What compiled code depends on: the mode (0 kernel, 1 supervisor, 2 user) and Status.CU1. */

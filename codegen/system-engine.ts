@@ -14,6 +14,7 @@ import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
 import type { BlockEndWatch } from '../src/interp/cpu.js';
 import type { SystemCpu } from '../src/interp/system-cpu.js';
+import { DEFAULT_MAX_REGIONS } from './cache.js';
 import { compileRegion } from './compiler.js';
 import { DEFAULT_HOT_THRESHOLD } from './engine.js';
 import type { RegionLayout } from './region.js';
@@ -43,10 +44,13 @@ export interface SystemJitStats {
   compiledInstructions: number;
   regionCalls: number;
   invalidations: number;
+  evictions: number;
 }
 
 export interface SystemJitOptions {
   readonly hotThreshold?: number;
+  /** Live region modules at most (default 512). */
+  readonly maxRegions?: number;
 }
 
 const INTR_EXIT: Exit = { reason: 'intr' };
@@ -58,6 +62,9 @@ export class SystemJitEngine {
   private readonly recompiles = new Map<number, number>();
   /** Regions by virtual page (one per code context at most). */
   private readonly regions = new Map<number, SystemRegion[]>();
+  /** Every live region, oldest first (browsers cap live Wasm modules: the oldest go past the cap). */
+  private readonly live = new Set<SystemRegion>();
+  private readonly maxRegions: number;
   private readonly imports: WebAssembly.Imports;
   private exitWords: Int32Array;
   private readonly stateWordBase: number;
@@ -65,7 +72,7 @@ export class SystemJitEngine {
   private handlerRetired = false;
   private lastHandlerStatus: Status = Status.Continue;
   private handlerExit: Exit | undefined;
-  readonly stats: SystemJitStats = { blocksCompiled: 0, regionsCompiled: 0, compileSeconds: 0, compiledInstructions: 0, regionCalls: 0, invalidations: 0 };
+  readonly stats: SystemJitStats = { blocksCompiled: 0, regionsCompiled: 0, compileSeconds: 0, compiledInstructions: 0, regionCalls: 0, invalidations: 0, evictions: 0 };
 
   constructor(
     private readonly cpu: SystemCpu,
@@ -74,6 +81,7 @@ export class SystemJitEngine {
     options: SystemJitOptions = {},
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
+    this.maxRegions = options.maxRegions ?? DEFAULT_MAX_REGIONS;
     const pages = 1 << (32 - PAGE_SHIFT);
     this.watch = { watched: new Uint8Array(pages), heat: new Uint32Array(pages), warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold) };
     this.stateWordBase = cpu.stateOffset >>> 2;
@@ -114,13 +122,18 @@ export class SystemJitEngine {
   }
 
   private dropHostPage(hostPage: number): void {
-    for (const [virtualPage, list] of this.regions) {
-      const kept = list.filter((region) => region.hostPage !== hostPage);
-      if (kept.length === list.length) continue;
-      this.stats.invalidations += list.length - kept.length;
-      if (kept.length === 0) this.regions.delete(virtualPage);
-      else this.regions.set(virtualPage, kept);
+    for (const region of [...this.live]) {
+      if (region.hostPage !== hostPage) continue;
+      this.forget(region);
+      this.stats.invalidations++;
     }
+  }
+
+  private forget(region: SystemRegion): void {
+    this.live.delete(region);
+    const kept = (this.regions.get(region.virtualPage) ?? []).filter((other) => other !== region);
+    if (kept.length === 0) this.regions.delete(region.virtualPage);
+    else this.regions.set(region.virtualPage, kept);
   }
 
   /** The region that may run at `pc` now: same virtual page, same host page, same context. */
@@ -181,7 +194,8 @@ export class SystemJitEngine {
   private countEntry(pc: number, region: SystemRegion | undefined): void {
     const page = pc >>> PAGE_SHIFT;
     if (this.watch.watched[page] === 0) {
-      if (this.watch.heat[page]! < this.watch.warmThreshold) return;
+      // Entries from compiled code (a call into another page) count toward warming the page too.
+      if (++this.watch.heat[page]! < this.watch.warmThreshold) return;
       this.watch.watched[page] = 1;
     }
     const count = (this.heat.get(pc) ?? 0) + 1;
@@ -230,8 +244,13 @@ export class SystemJitEngine {
       blockCount: compiled.blockCount,
       run: instance.exports.run as (pc: number, budget: number) => number,
     };
-    const others = (this.regions.get(virtualPage) ?? []).filter((old) => old.context !== region.context);
-    this.regions.set(virtualPage, [...others, region]);
+    for (const old of this.regions.get(virtualPage) ?? []) if (old.context === region.context) this.forget(old);
+    this.regions.set(virtualPage, [...(this.regions.get(virtualPage) ?? []), region]);
+    this.live.add(region);
+    while (this.live.size > this.maxRegions) {
+      this.forget(this.live.values().next().value as SystemRegion);
+      this.stats.evictions++;
+    }
     this.watch.watched[virtualPage] = 1;
     this.stats.blocksCompiled += compiled.blockCount;
     this.stats.regionsCompiled++;

@@ -34,6 +34,8 @@ export interface VmOptions {
   engine?: 'interp' | 'jit';
   /** JIT: block entries before a block's page is compiled (default 200). */
   hotThreshold?: number;
+  /** JIT: live compiled regions per VCPU at most (default 512; the oldest go first). */
+  maxRegions?: number;
   /** JTLB entries, 16..64 (default 32). */
   tlbEntries?: number;
   /** Count's rate in Hz from host time; omitted: Count ticks once per two retired instructions. */
@@ -49,6 +51,9 @@ export interface VcpuStats {
   compiledInstructions: number;
   blocksCompiled: number;
   regionsCompiled: number;
+  /** Regions dropped because their code was written, and because of the cap on live regions. */
+  regionsInvalidated: number;
+  regionsEvicted: number;
 }
 
 export interface RunOptions {
@@ -88,6 +93,8 @@ export class Vcpu {
       compiledInstructions: jit?.compiledInstructions ?? 0,
       blocksCompiled: jit?.blocksCompiled ?? 0,
       regionsCompiled: jit?.regionsCompiled ?? 0,
+      regionsInvalidated: jit?.invalidations ?? 0,
+      regionsEvicted: jit?.evictions ?? 0,
     };
   }
 
@@ -178,6 +185,7 @@ function checkValue(what: string, value: number): void {
 export class Vm {
   readonly engine: 'interp' | 'jit';
   private readonly hotThreshold: number | undefined;
+  private readonly maxRegions: number | undefined;
   readonly tlbEntries: number;
   private readonly countHz: number | undefined;
   private readonly hostCpus: number;
@@ -190,6 +198,7 @@ export class Vm {
   constructor(options: Required<Pick<VmOptions, 'tlbEntries'>> & VmOptions, hostCpus: number) {
     this.engine = options.engine ?? 'interp';
     this.hotThreshold = options.hotThreshold;
+    this.maxRegions = options.maxRegions;
     if (this.engine === 'jit') {
       const host = this.physical.host;
       const module = buildRefillModule(host.buffer.byteLength / 0x1_0000, 0x1_0000, this.physical.hostPageFlagsOffset);
@@ -264,7 +273,7 @@ export class Vm {
     if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu(${id}): VCPU ${id} exists already`);
     const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
     cpu.refill = this.refill;
-    const jit = this.refill !== undefined ? new SystemJitEngine(cpu, this.refill, { hotThreshold: this.hotThreshold }) : undefined;
+    const jit = this.refill !== undefined ? new SystemJitEngine(cpu, this.refill, { hotThreshold: this.hotThreshold, maxRegions: this.maxRegions }) : undefined;
     const vcpu = new Vcpu(id, cpu, jit);
     this.vcpus[id] = vcpu;
     return vcpu;
@@ -282,6 +291,9 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   }
   if (options.hotThreshold !== undefined && !(Number.isInteger(options.hotThreshold) && options.hotThreshold >= 1)) {
     throw new RangeError(`createVm: hotThreshold ${options.hotThreshold} must be an integer >= 1`);
+  }
+  if (options.maxRegions !== undefined && !(Number.isInteger(options.maxRegions) && options.maxRegions >= 1)) {
+    throw new RangeError(`createVm: maxRegions ${options.maxRegions} must be an integer >= 1`);
   }
   if (engine === 'jit') await SystemJitEngine.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());

@@ -131,7 +131,12 @@ describe.each(ENGINES)('interrupts and timer (%s)', (engine) => {
     const m = machineOf(vm, vm.createVcpu(0));
     m.load(0xbfc0_0000, bootTo(CODE));
     m.load(0x8000_0180, 'sdbbp');
-    m.load(CODE, ['mfc0 $t0, c0_count', li32('$t1', 100_000), 'addu $t0, $t0, $t1', 'mtc0 $t0, c0_compare', li32('$t0', im(7) | IE), 'mtc0 $t0, c0_status', 'spin:', 'b spin', 'nop'].join('\n'));
+    // Count runs on host time, so a host stall between reading Count and writing Compare could put
+    // Compare in the past: re-arm until Count is still below it after the write.
+    m.load(
+      CODE,
+      ['arm:', 'mfc0 $t0, c0_count', li32('$t1', 100_000), 'addu $t0, $t0, $t1', 'mtc0 $t0, c0_compare', 'mfc0 $t2, c0_count', 'subu $t3, $t0, $t2', 'blez $t3, arm', 'nop', li32('$t0', im(7) | IE), 'mtc0 $t0, c0_status', 'spin:', 'b spin', 'nop'].join('\n'),
+    );
     // 100,000 ticks at 100 MHz: 1 ms of host time.
     let exit = m.vcpu.run({ maxInstructions: 1_000 });
     const deadline = performance.now() + 5_000;

@@ -4,9 +4,9 @@
 // VCPU, or by vm.writePhys) runs in its new form; a timer interrupt lands at the same instruction.
 
 import { describe, expect, test } from 'vitest';
-import { Reg, type Vcpu } from '../../src/index.js';
+import { assembleProgram, createVm, MemFlag, Reg, type Vcpu } from '../../src/index.js';
 import { CP0_REGISTER_IDS } from '../../src/vm/registers.js';
-import { bootMachine, bootTo, li32, type Machine } from './harness.js';
+import { bootMachine, bootTo, li32, machineOf, type Machine } from './harness.js';
 
 const CODE = 0x8000_1000;
 
@@ -139,5 +139,32 @@ describe('system-mode JIT', () => {
     first.setOneReg(Reg.PC, 0x8000_2800);
     expect(first.run({ maxInstructions: 100_000 }).reason).toBe('debug');
     expect(first.getOneReg(Reg.gpr(16))).toBe(100 * 4 + 100 * 5);
+  });
+
+  test('past the cap on live regions the oldest are evicted, and results hold', async () => {
+    // Eight functions in eight pages, called round-robin 50 times; at most 3 regions live.
+    const source = (vm: import('../../src/index.js').Vm) => {
+      for (let page = 0; page < 8; page++) {
+        const address = 0x8004_0000 + page * 0x1000;
+        vm.writePhys(address & 0x1fff_ffff, new Uint8Array(assembleProgram([`addiu $v0, $v0, ${page + 1}`, 'jr $ra', 'nop'].join('\n'), address).buffer));
+      }
+    };
+    const caller = [li32('$s1', 50), 'round:', li32('$t9', 0x8004_0000), 'li $s2, 8', 'call:', 'jalr $t9', 'nop', 'lui $t0, 0', 'ori $t0, $t0, 0x1000', 'addiu $s2, $s2, -1', 'bnez $s2, call', 'addu $t9, $t9, $t0', 'addiu $s1, $s1, -1', 'bnez $s1, round', 'nop', 'sdbbp'].join('\n');
+    const results = [];
+    for (const engine of ['interp', 'jit'] as const) {
+      const vm = await createVm({ engine, hotThreshold: 2, maxRegions: 3 });
+      vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
+      vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x10_0000 });
+      const m = machineOf(vm, vm.createVcpu(0));
+      source(vm);
+      m.load(0xbfc0_0000, bootTo(CODE));
+      m.load(CODE, caller);
+      expect(m.vcpu.run({ maxInstructions: 1_000_000 }).reason).toBe('debug');
+      results.push({ v0: m.gpr(2), stats: m.vcpu.stats });
+    }
+    expect(results[0]!.v0).toBe(50 * 36);
+    expect(results[1]!.v0).toBe(50 * 36);
+    expect(results[1]!.stats.regionsEvicted, JSON.stringify(results[1]!.stats)).toBeGreaterThan(0);
+    expect(results[1]!.stats.instructions).toBe(results[0]!.stats.instructions);
   });
 });

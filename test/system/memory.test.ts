@@ -73,7 +73,7 @@ describe.each(ENGINES)('memory regions and MMIO (%s)', (engine) => {
     expect(m.gpr(18)).toBe(0);
   });
 
-  test('slot changes take effect at the next instruction: re-flag read-only, delete, move, two slots on one backing', async () => {
+  test('SYNC_MMU: slot changes take effect at the next instruction: re-flag read-only (copy-on-write), delete (ballooning), move, two slots on one backing', async () => {
     const m = await bootMachine(engine);
     const vm = m.vm;
     vm.setUserMemoryRegion({ slot: 2, flags: 0, guestPhysAddr: 0x0200_0000, memorySize: 0x2000 });
@@ -120,6 +120,23 @@ describe.each(ENGINES)('memory regions and MMIO (%s)', (engine) => {
     // Page 0 was dirty before the reset: the store after it is logged again.
     expect(Array.from(vm.getDirtyLog(2))).toEqual([0b0000_1001, 0]);
     expect(() => vm.getDirtyLog(1)).toThrow(/not logging/);
+  });
+
+  test('dirty logging toggled on an existing slot: only writes after it are logged; toggled off, the log is gone', async () => {
+    const m = await bootMachine(engine);
+    const vm = m.vm;
+    vm.setUserMemoryRegion({ slot: 2, flags: 0, guestPhysAddr: 0x0200_0000, memorySize: 0x8000 });
+    m.load(0xbfc0_0000, bootTo(CODE));
+    // Writes pages 0 and 1, stops; then pages 1 and 5, stops; loops 50 times so the JIT compiles it.
+    m.load(CODE, [li32('$s0', 0x8200_0000), 'li $s1, 50', 'again:', 'sw $s1, 0($s0)', 'sw $s1, 0x1000($s0)', 'addiu $s1, $s1, -1', 'bnez $s1, again', 'nop', 'sdbbp', 'sw $s1, 0x1004($s0)', 'sw $s1, 0x5000($s0)', 'sdbbp'].join('\n'));
+    expect(m.vcpu.run().reason).toBe('debug');
+    vm.setUserMemoryRegion({ slot: 2, flags: MemFlag.LogDirtyPages, guestPhysAddr: 0x0200_0000, memorySize: 0x8000 });
+    expect(Array.from(vm.getDirtyLog(2))).toEqual([0]);
+    m.vcpu.setOneReg(Reg.PC, m.reg(Reg.PC) + 4);
+    expect(m.vcpu.run().reason).toBe('debug');
+    expect(Array.from(vm.getDirtyLog(2))).toEqual([0b0010_0010]);
+    vm.setUserMemoryRegion({ slot: 2, flags: 0, guestPhysAddr: 0x0200_0000, memorySize: 0x8000 });
+    expect(() => vm.getDirtyLog(2)).toThrow(/not logging/);
   });
 });
 

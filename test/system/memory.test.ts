@@ -140,6 +140,25 @@ describe.each(ENGINES)('memory regions and MMIO (%s)', (engine) => {
   });
 });
 
+describe.each(ENGINES)('host memory growth (%s)', (engine) => {
+  test('a slot added after VCPUs ran grows the memory; registers, CP0, compiled code and old slots carry on', async () => {
+    const m = await bootMachine(engine);
+    m.load(0xbfc0_0000, bootTo(CODE));
+    m.load(CODE, [li32('$s0', 0x8000_8000), 'li $s1, 20', 'loop:', 'lw $t0, 0($s0)', 'addiu $t0, $t0, 3', 'sw $t0, 0($s0)', 'addiu $s1, $s1, -1', 'bnez $s1, loop', 'nop', 'sdbbp', li32('$s0', 0xa800_0000), 'sw $s1, 0($s0)', 'b 0x80001000', 'nop'].join('\n'));
+    expect(m.vcpu.run().reason).toBe('debug');
+    m.vcpu.setOneReg(Reg.gpr(20), 0x1234);
+    const before = m.vm.memory(1).buffer.byteLength;
+    m.vm.setUserMemoryRegion({ slot: 5, flags: 0, guestPhysAddr: 0x0800_0000, memorySize: 0x400_0000 });
+    expect(m.vm.memory(5).buffer.byteLength).toBeGreaterThan(before);
+    expect(m.vcpu.getOneReg(Reg.gpr(20))).toBe(0x1234);
+    m.vcpu.setOneReg(Reg.PC, m.reg(Reg.PC) + 4);
+    expect(m.vcpu.run().reason).toBe('debug'); // wrote the new slot, then looped again over the old RAM
+    expect(m.vm.readPhys(0x0800_0000, 4)).toEqual(new Uint8Array([0, 0, 0, 0])); // $s1 was 0 after the loop
+    expect(m.vm.readPhys(0x8000, 4)).toEqual(new Uint8Array([120, 0, 0, 0]));
+    expect(m.vm.memory(1)[0x8000]).toBe(120);
+  });
+});
+
 describe('bad host input gets a clear error and changes nothing', () => {
   test('memory slots', async () => {
     const vm = await createVm();

@@ -3,9 +3,14 @@
 // TLB-mapped kuseg, a walk whose accesses all miss the soft TLB (who serves the refills: the
 // generated Wasm handler from the GVA tables, or TypeScript's guest TLB walk), and a write-heavy
 // guest with and without dirty logging (the host takes the log every slice, as live migration
-// does). Prints a Markdown table; wall times are the median of --runs runs.
+// does). When qemu-system-mipsel is installed, the same guest code also runs as a Malta boot ROM
+// under it (at the JIT's round count), timed from the host minus QEMU's start-up (an empty ROM).
+// Prints a Markdown table; wall times are the median of --runs runs.
 //
 // Usage: node bench/system.mjs [--runs N] [--scale F]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -164,6 +169,40 @@ async function runOnce(engine, workload, f = scale) {
 for (const workload of WORKLOADS) for (const engine of ['interp', 'jit']) await runOnce(engine, workload, 0.05);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// ---- The same guest code under qemu-system-mipsel -M malta ----
+
+const qemu = spawnSync('qemu-system-mipsel', ['-version']).status === 0 ? 'qemu-system-mipsel' : undefined;
+const QEMU_CODE = 0x9fc0_1000; // the ROM at offset 0x1000, through kseg0
+/** Writes 0x42 to the FPGA's SOFTRES register: with -no-reboot QEMU exits. */
+const POWER_OFF = ['lui $t8, 0xbf00', 'li $t9, 0x42', 'sw $t9, 0x500($t8)', 'off:', 'b off', 'nop'].join('\n');
+const romDirectory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-bench-'));
+
+/** A Malta boot ROM running `code` (its SDBBP becomes a power-off); words byte-swapped as QEMU's malta expects for -bios on mipsel. */
+function qemuRom(code) {
+  // Four words (QEMU writes the board id at offset 0x10): jump to the code with Status = 0.
+  const boot = assembleProgram(['lui $t0, 0x9fc0', 'ori $t0, $t0, 0x1000', 'jr $t0', 'mtc0 $zero, c0_status'].join('\n'), 0xbfc0_0000);
+  const body = assembleProgram(code.replace('sdbbp', POWER_OFF), QEMU_CODE);
+  const image = Buffer.alloc(0x1000 + body.length * 4);
+  boot.forEach((word, index) => image.writeUInt32BE(word, index * 4));
+  body.forEach((word, index) => image.writeUInt32BE(word, 0x1000 + index * 4));
+  const file = path.join(romDirectory, 'rom.bin');
+  writeFileSync(file, image);
+  return file;
+}
+
+function timeQemu(code) {
+  const rom = qemuRom(code);
+  const samples = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    const result = spawnSync(qemu, ['-M', 'malta', '-cpu', '24Kf', '-m', '128', '-bios', rom, '-nographic', '-no-reboot', '-serial', 'null', '-monitor', 'none', '-nodefaults', '-display', 'none'], { timeout: 600_000 });
+    if (result.status !== 0) throw new Error(`qemu-system-mipsel exited with ${result.status}: ${result.stderr}`);
+    samples.push((performance.now() - start) / 1000);
+  }
+  return median(samples);
+}
+const qemuStartup = qemu ? timeQemu('sdbbp') : 0;
 const rows = [];
 const results = {};
 for (const workload of WORKLOADS) {
@@ -175,25 +214,31 @@ for (const workload of WORKLOADS) {
     const { stats, dirtyPages } = samples[0];
     row[engine] = { seconds, mips: stats.instructions / seconds / 1e6, stats, dirtyPages };
   }
+  if (qemu && !workload.logging) {
+    const wall = timeQemu(workload.code(scale * JIT_ROUNDS_FACTOR));
+    const seconds = Math.max(wall - qemuStartup, 1e-3);
+    row.qemu = { seconds, mips: row.jit.stats.instructions / seconds / 1e6 };
+  }
   results[workload.name] = row;
   rows.push(row);
   console.error(`${workload.name}: interp ${row.interp.seconds.toFixed(3)} s, jit ${row.jit.seconds.toFixed(3)} s`);
 }
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
-console.log('| workload | interp instr | interp s | interp MIPS | jit instr | jit s | jit MIPS | jit speed-up (MIPS) | compiled share | refills from GVA (jit) | refills from guest TLB (jit) | refills/s from GVA (jit) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| workload | interp instr | interp s | interp MIPS | jit instr | jit s | jit MIPS | jit speed-up (MIPS) | qemu-system s | qemu MIPS | jit time / qemu time | compiled share | refills from GVA (jit) | refills from guest TLB (jit) | refills/s from GVA (jit) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   const jit = row.jit.stats;
   const refills = jit.refillsFromGva + jit.refillsFromGuestTlb;
   console.log(
-    `| ${row.name} | ${row.interp.stats.instructions} | ${fmt(row.interp.seconds, 3)} | ${fmt(row.interp.mips)} | ${jit.instructions} | ${fmt(row.jit.seconds, 3)} | ${fmt(row.jit.mips)} | ${fmt(row.jit.mips / row.interp.mips, 2)}x | ${fmt((100 * jit.compiledInstructions) / jit.instructions)}% | ${jit.refillsFromGva} (${refills ? fmt((100 * jit.refillsFromGva) / refills) : '-'}%) | ${jit.refillsFromGuestTlb} | ${fmt(jit.refillsFromGva / row.jit.seconds / 1e6, 2)} M |`,
+    `| ${row.name} | ${row.interp.stats.instructions} | ${fmt(row.interp.seconds, 3)} | ${fmt(row.interp.mips)} | ${jit.instructions} | ${fmt(row.jit.seconds, 3)} | ${fmt(row.jit.mips)} | ${fmt(row.jit.mips / row.interp.mips, 2)}x | ${row.qemu ? fmt(row.qemu.seconds, 3) : '-'} | ${row.qemu ? fmt(row.qemu.mips) : '-'} | ${row.qemu ? fmt(row.jit.seconds / row.qemu.seconds, 2) + 'x' : '-'} | ${fmt((100 * jit.compiledInstructions) / jit.instructions)}% | ${jit.refillsFromGva} (${refills ? fmt((100 * jit.refillsFromGva) / refills) : '-'}%) | ${jit.refillsFromGuestTlb} | ${fmt(jit.refillsFromGva / row.jit.seconds / 1e6, 2)} M |`,
   );
 }
 /** Time per instruction of workload a over that of b (the same guest code, maybe different round counts). */
 const ratio = (a, b, engine) => (results[a] && results[b] ? results[b][engine].mips / results[a][engine].mips : NaN);
 console.log('');
 console.log(`- mapped kuseg loop / kseg0 loop: jit ${fmt(ratio('CPU loop in mapped kuseg', 'CPU loop in kseg0', 'jit'), 3)}x, interp ${fmt(ratio('CPU loop in mapped kuseg', 'CPU loop in kseg0', 'interp'), 3)}x`);
+if (qemu) console.log(`- qemu-system-mipsel start-up (an empty ROM), subtracted from its times: ${fmt(qemuStartup, 3)} s`);
 const logged = 'write-heavy, dirty log taken every 1M instructions';
 const plain = 'write-heavy, no dirty log';
 console.log(`- dirty logging cost on the write-heavy guest: jit ${fmt(100 * (ratio(logged, plain, 'jit') - 1))}%, interp ${fmt(100 * (ratio(logged, plain, 'interp') - 1))}% (pages reported dirty: ${results[logged].jit.dirtyPages})`);

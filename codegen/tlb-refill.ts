@@ -29,8 +29,11 @@ const enum Local {
   Table = 7,
 }
 
-/** Builds the refill module for a VM whose host-page flags (one byte per host page) start at `hostPageFlags`. */
-export function buildRefillModule(memoryPages: number, maximumPages: number, hostPageFlags: number): WebAssembly.Module {
+/**
+ * Builds the refill module for a VM whose host-page flags (one byte per host page) start at
+ * `hostPageFlags`; with `withText`, also its text (for the golden snapshot test).
+ */
+export function buildRefillModule(memoryPages: number, maximumPages: number, hostPageFlags: number, withText = false): { module: WebAssembly.Module; text?: string } {
   const w = new WasmModuleBuilder(memoryPages, maximumPages, []);
   try {
     const get = (local: number) => w.get(local);
@@ -74,7 +77,9 @@ export function buildRefillModule(memoryPages: number, maximumPages: number, hos
       w.return(w.const(0)),
     ]);
     w.addFunction('refill', ['i32', 'i32', 'i32', 'i32'], 'i32', ['i32', 'i32', 'i32', 'i32'], body);
-    return new WebAssembly.Module(w.finish() as Uint8Array<ArrayBuffer>);
+    const text = withText ? w.text() : undefined;
+    if (withText && !w.validate()) throw new Error('tlb-refill: invalid module');
+    return { module: new WebAssembly.Module(w.finish() as Uint8Array<ArrayBuffer>), text };
   } catch (error) {
     w.dispose();
     throw error;

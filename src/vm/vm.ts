@@ -201,7 +201,7 @@ export class Vm {
     this.maxRegions = options.maxRegions;
     if (this.engine === 'jit') {
       const host = this.physical.host;
-      const module = buildRefillModule(host.buffer.byteLength / 0x1_0000, 0x1_0000, this.physical.hostPageFlagsOffset);
+      const { module } = buildRefillModule(host.buffer.byteLength / 0x1_0000, 0x1_0000, this.physical.hostPageFlagsOffset);
       this.refill = instantiateRefill(module, host.memory);
     }
     this.tlbEntries = options.tlbEntries;

@@ -12,6 +12,8 @@ import { assembleProgram } from '../../src/isa/asm.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
 import { buildRegion, discoverRegion, layoutOf } from '../../codegen/region.js';
 import { loadWasmBuilder } from '../../codegen/wasm.js';
+import { buildRefillModule } from '../../codegen/tlb-refill.js';
+import { SOFT_TLB_ENTRIES, VcpuBlock } from '../../runtime/state.js';
 
 const ORIGIN = 0x0040_0000;
 /** Words outside the assembled program read as SYSCALL, so blocks end there (interpreter exit). */
@@ -24,7 +26,26 @@ interface Program {
   readonly source: string;
   /** Entry labels; the first line of the program when omitted. */
   readonly entries?: readonly string[];
+  /** Built for system mode: memory through a soft TLB (SYSTEM_LAYOUT). */
+  readonly system?: boolean;
 }
+
+/** A fixed system-mode layout: a VCPU block at 1 MiB, kernel-mode soft-TLB tables (runtime/state.ts). */
+const SYSTEM_VCPU_BLOCK = 0x0010_0000;
+const SYSTEM_LAYOUT = {
+  memoryPages: 32,
+  maximumPages: 0x1_0000,
+  stateBase: SYSTEM_VCPU_BLOCK,
+  access: {
+    kind: 'soft-tlb',
+    readTags: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbTags,
+    readAddends: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbAddends,
+    writeTags: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbTags + 4 * SOFT_TLB_ENTRIES,
+    writeAddends: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbAddends + 4 * SOFT_TLB_ENTRIES,
+    vcpuBlock: SYSTEM_VCPU_BLOCK,
+    mode: 0,
+  },
+} as const;
 
 const PROGRAMS: readonly Program[] = [
   {
@@ -84,6 +105,18 @@ const PROGRAMS: readonly Program[] = [
       nop`,
   },
   {
+    // The same loads and stores in system mode: soft-TLB tag compare and addend inline, the
+    // refill handler on a miss, prepareStore for stores to tracked pages.
+    name: 'load-store-system',
+    system: true,
+    source: `
+      lw t0,0(a0)
+      lbu t1,5(a0)
+      sh t0,2(a1)
+      jr ra
+      move v0,t1`,
+  },
+  {
     // An FPU instruction that runs through the interp import (registers spilled and reloaded).
     name: 'fpu-interp',
     source: `
@@ -133,13 +166,15 @@ describe('region modules match their golden .wat', () => {
       const blocks = discoverRegion(entries, readWord);
       expect(blocks.length).toBeGreaterThan(0);
 
-      const code = buildRegion(blocks, layoutOf(memory), true);
+      const code = buildRegion(blocks, program.system ? SYSTEM_LAYOUT : layoutOf(memory), true);
       const text = code.text;
       expect(typeof text).toBe('string');
 
-      // It links: the shared memory, the region table and an `interp` import are all it needs.
+      // It links: the shared memory, the region table and an `interp` import (and in system mode
+      // `refill` and `prepareStore`) are all it needs.
       const regions = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
-      const imports: WebAssembly.Imports = { env: { mem: memory.memory, regions, interp: (): number => 0 } };
+      const mem = program.system ? new WebAssembly.Memory({ initial: SYSTEM_LAYOUT.memoryPages, maximum: SYSTEM_LAYOUT.maximumPages }) : memory.memory;
+      const imports: WebAssembly.Imports = { env: { mem, regions, interp: (): number => 0, refill: (): number => 0, prepareStore: (): number => 0 } };
       const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), imports);
       expect(typeof instance.exports.run).toBe('function');
 
@@ -152,4 +187,11 @@ describe('region modules match their golden .wat', () => {
       expect(text).toBe(fs.readFileSync(file, 'utf8'));
     });
   }
+
+  it('the soft-TLB refill handler (codegen/tlb-refill.ts)', () => {
+    const { text } = buildRefillModule(32, 0x1_0000, 0x0020_0000, true);
+    const file = path.join(goldenDir, 'tlb-refill.wat');
+    if (UPDATE) fs.writeFileSync(file, text!);
+    expect(text).toBe(fs.readFileSync(file, 'utf8'));
+  });
 });

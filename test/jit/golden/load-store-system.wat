@@ -1,0 +1,541 @@
+(module
+ (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $1 (func (param i32 i32 i32 i32) (result i32)))
+ (type $2 (func (param i32) (result i32)))
+ (type $3 (func (param i32 i32) (result i32)))
+ (import "env" "mem" (memory $mem 32 65536))
+ (import "env" "regions" (table $regions 0 funcref))
+ (import "env" "interp" (func $interp (param i32 i32 i32 i32 i32) (result i32)))
+ (import "env" "refill" (func $refill (param i32 i32 i32 i32) (result i32)))
+ (import "env" "prepareStore" (func $prepareStore (param i32) (result i32)))
+ (export "run" (func $run))
+ (func $run (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i64)
+  (local $10 f64)
+  (local $11 f64)
+  (local $12 f64)
+  (local $13 f64)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (local.set $20
+   (i32.load offset=1048584
+    (i32.const 0)
+   )
+  )
+  (local.set $15
+   (i32.load offset=1048592
+    (i32.const 0)
+   )
+  )
+  (local.set $18
+   (i32.load offset=1048596
+    (i32.const 0)
+   )
+  )
+  (local.set $16
+   (i32.load offset=1048608
+    (i32.const 0)
+   )
+  )
+  (local.set $17
+   (i32.load offset=1048612
+    (i32.const 0)
+   )
+  )
+  (local.set $19
+   (i32.load offset=1048700
+    (i32.const 0)
+   )
+  )
+  (block $exit
+   (loop $dispatch
+    (block $leave
+     (block $b0
+      (br_table $b0 $leave
+       (i32.shr_u
+        (i32.sub
+         (local.get $0)
+         (i32.const 4194304)
+        )
+        (i32.const 2)
+       )
+      )
+     )
+     (block
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 5)
+       )
+       (then
+        (local.set $4
+         (i32.const 0)
+        )
+        (local.set $0
+         (i32.const 4194304)
+        )
+        (local.set $2
+         (i32.const 4194308)
+        )
+        (local.set $3
+         (i32.const 0)
+        )
+        (local.set $1
+         (i32.add
+          (local.get $1)
+          (i32.const 0)
+         )
+        )
+        (br $exit)
+       )
+      )
+      (local.set $1
+       (i32.sub
+        (local.get $1)
+        (i32.const 5)
+       )
+      )
+      (block
+       (local.set $7
+        (i32.add
+         (local.get $15)
+         (i32.const 0)
+        )
+       )
+       (if
+        (i32.ne
+         (i32.load offset=1050624
+          (i32.shl
+           (i32.and
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
+            )
+            (i32.const 255)
+           )
+           (i32.const 2)
+          )
+         )
+         (i32.and
+          (local.get $7)
+          (i32.const -4093)
+         )
+        )
+        (then
+         (if
+          (i32.or
+           (i32.eqz
+            (call $refill
+             (local.get $7)
+             (i32.const 1048576)
+             (i32.const 0)
+             (i32.const 0)
+            )
+           )
+           (i32.ne
+            (i32.load offset=1050624
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
+             )
+            )
+            (i32.and
+             (local.get $7)
+             (i32.const -4093)
+            )
+           )
+          )
+          (then
+           (local.set $4
+            (i32.const 1)
+           )
+           (local.set $0
+            (i32.const 4194304)
+           )
+           (local.set $2
+            (i32.const 4194308)
+           )
+           (local.set $3
+            (i32.const 0)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 5)
+            )
+           )
+           (br $exit)
+          )
+         )
+        )
+       )
+       (local.set $7
+        (i32.add
+         (local.get $7)
+         (i32.load offset=1059840
+          (i32.shl
+           (i32.and
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
+            )
+            (i32.const 255)
+           )
+           (i32.const 2)
+          )
+         )
+        )
+       )
+       (local.set $16
+        (i32.load
+         (local.get $7)
+        )
+       )
+      )
+      (block
+       (local.set $7
+        (i32.add
+         (local.get $15)
+         (i32.const 5)
+        )
+       )
+       (if
+        (i32.ne
+         (i32.load offset=1050624
+          (i32.shl
+           (i32.and
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
+            )
+            (i32.const 255)
+           )
+           (i32.const 2)
+          )
+         )
+         (i32.and
+          (local.get $7)
+          (i32.const -4096)
+         )
+        )
+        (then
+         (if
+          (i32.or
+           (i32.eqz
+            (call $refill
+             (local.get $7)
+             (i32.const 1048576)
+             (i32.const 0)
+             (i32.const 0)
+            )
+           )
+           (i32.ne
+            (i32.load offset=1050624
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
+             )
+            )
+            (i32.and
+             (local.get $7)
+             (i32.const -4096)
+            )
+           )
+          )
+          (then
+           (local.set $4
+            (i32.const 1)
+           )
+           (local.set $0
+            (i32.const 4194308)
+           )
+           (local.set $2
+            (i32.const 4194312)
+           )
+           (local.set $3
+            (i32.const 0)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 4)
+            )
+           )
+           (br $exit)
+          )
+         )
+        )
+       )
+       (local.set $7
+        (i32.add
+         (local.get $7)
+         (i32.load offset=1059840
+          (i32.shl
+           (i32.and
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
+            )
+            (i32.const 255)
+           )
+           (i32.const 2)
+          )
+         )
+        )
+       )
+       (local.set $17
+        (i32.load8_u
+         (local.get $7)
+        )
+       )
+      )
+      (block
+       (local.set $7
+        (i32.add
+         (local.get $18)
+         (i32.const 2)
+        )
+       )
+       (if
+        (i32.ne
+         (i32.load offset=1051648
+          (i32.shl
+           (i32.and
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
+            )
+            (i32.const 255)
+           )
+           (i32.const 2)
+          )
+         )
+         (i32.and
+          (local.get $7)
+          (i32.const -4095)
+         )
+        )
+        (then
+         (if
+          (i32.or
+           (i32.eqz
+            (call $refill
+             (local.get $7)
+             (i32.const 1048576)
+             (i32.const 0)
+             (i32.const 1)
+            )
+           )
+           (i32.ne
+            (i32.load offset=1051648
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
+             )
+            )
+            (i32.and
+             (local.get $7)
+             (i32.const -4095)
+            )
+           )
+          )
+          (then
+           (if
+            (i32.or
+             (i32.or
+              (i32.eqz
+               (call $prepareStore
+                (local.get $7)
+               )
+              )
+              (i32.eqz
+               (call $refill
+                (local.get $7)
+                (i32.const 1048576)
+                (i32.const 0)
+                (i32.const 1)
+               )
+              )
+             )
+             (i32.ne
+              (i32.load offset=1051648
+               (i32.shl
+                (i32.and
+                 (i32.shr_u
+                  (local.get $7)
+                  (i32.const 12)
+                 )
+                 (i32.const 255)
+                )
+                (i32.const 2)
+               )
+              )
+              (i32.and
+               (local.get $7)
+               (i32.const -4095)
+              )
+             )
+            )
+            (then
+             (local.set $4
+              (i32.const 1)
+             )
+             (local.set $0
+              (i32.const 4194312)
+             )
+             (local.set $2
+              (i32.const 4194316)
+             )
+             (local.set $3
+              (i32.const 0)
+             )
+             (local.set $1
+              (i32.add
+               (local.get $1)
+               (i32.const 3)
+              )
+             )
+             (br $exit)
+            )
+           )
+          )
+         )
+        )
+       )
+       (local.set $7
+        (i32.add
+         (local.get $7)
+         (i32.load offset=1060864
+          (i32.shl
+           (i32.and
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
+            )
+            (i32.const 255)
+           )
+           (i32.const 2)
+          )
+         )
+        )
+       )
+       (i32.store16
+        (local.get $7)
+        (local.get $16)
+       )
+      )
+      (block
+       (local.set $6
+        (local.get $19)
+       )
+       (local.set $20
+        (i32.add
+         (local.get $17)
+         (i32.const 0)
+        )
+       )
+       (local.set $0
+        (local.get $6)
+       )
+       (br_if $leave
+        (i32.and
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+       (br $dispatch)
+      )
+     )
+    )
+    (block
+     (local.set $4
+      (i32.const 0)
+     )
+     (local.set $2
+      (i32.add
+       (local.get $0)
+       (i32.const 4)
+      )
+     )
+     (local.set $3
+      (i32.const 0)
+     )
+     (br $exit)
+    )
+   )
+  )
+  (i32.store offset=1048584
+   (i32.const 0)
+   (local.get $20)
+  )
+  (i32.store offset=1048592
+   (i32.const 0)
+   (local.get $15)
+  )
+  (i32.store offset=1048596
+   (i32.const 0)
+   (local.get $18)
+  )
+  (i32.store offset=1048608
+   (i32.const 0)
+   (local.get $16)
+  )
+  (i32.store offset=1048612
+   (i32.const 0)
+   (local.get $17)
+  )
+  (i32.store offset=1048700
+   (i32.const 0)
+   (local.get $19)
+  )
+  (i32.store offset=1048720
+   (i32.const 0)
+   (local.get $0)
+  )
+  (i32.store offset=1048724
+   (i32.const 0)
+   (local.get $2)
+  )
+  (i32.store offset=1048728
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=1048732
+   (i32.const 0)
+   (local.get $1)
+  )
+  (return
+   (local.get $4)
+  )
+ )
+)

@@ -7,7 +7,7 @@
 import { decode, RESERVED, ROWS } from '../isa/decode.js';
 import { Flag } from '../isa/table.js';
 import { enterException, ExcCode, Status } from '../../runtime/exceptions.js';
-import { CauseBit, Cp0, Cp0Reg, StatusBit, type Cp0Owner } from '../../runtime/cp0.js';
+import { Cp0, Cp0Reg, StatusBit, type Cp0Owner } from '../../runtime/cp0.js';
 import { GuestTlb, ENTRY_LO_D, ENTRY_LO_V } from '../../runtime/tlb.js';
 import { Access, EMPTY, ENTRIES_PER_MODE, entryIndex, SOFT_TLB_ENTRIES, SoftTlb, TAG_FLAGS, TagFlag } from '../../runtime/soft-tlb.js';
 import { GvaFlag, GvaTables } from '../../runtime/gva.js';
@@ -36,7 +36,7 @@ const NEEDS: Uint8Array = (() => {
   return needs;
 })();
 
-/** A memory helper found a GPA no slot covers (or a read-only slot on a store): exit as MMIO. */
+/** The pseudo fault code of a load from a GPA no slot covers: raise() turns it into a stop for the MMIO exit. */
 const MMIO_READ = 0x100;
 
 const INTR_EXIT: Exit = { reason: 'intr' };
@@ -57,7 +57,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   readonly physical: PhysicalMemory;
   /** The generated Wasm refill handler (codegen/tlb-refill.ts), when the VM built one; else the same walk in TypeScript. */
   refill: ((address: number, vcpuBlock: number, mode: number, access: number) => number) | undefined;
-  /** Host offset of this VCPU's state block (registers, CP0), followed by its soft TLB. */
+  /** Host offset of this VCPU's block: state (registers, CP0), soft TLB, GVA tables (runtime/state.ts VcpuBlock). */
   readonly stateOffset: number;
   linkedWord = -1;
 
@@ -75,6 +75,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   private erl = true;
   /** Needs bits the current mode does not meet (CP0 outside kernel mode without CU0; FPU without CU1). */
   private unusable = 0;
+
+  /** The recorded fault (faultCode) is a TLB miss: the refill vector. */
+  private faultRefill = false;
+  /** The last successful translate() allows stores (EntryLo.D, or an unmapped segment). */
+  private translatedWritable = true;
 
   // Instruction context for BadInstr and exception sites.
   private word = 0;
@@ -229,8 +234,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.faultRefill = false;
     return this.raise(code, this.faultAddress, refill);
   }
-  /** The recorded fault is a TLB miss (refill vector). */
-  private faultRefill = false;
 
   override clearLink(): void {
     this.llBit = false;
@@ -309,8 +312,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.translatedWritable = (hit.entryLo & ENTRY_LO_D) !== 0;
     return hit.physical;
   }
-  /** The last successful translate() allows stores (EntryLo.D, or an unmapped segment). */
-  private translatedWritable = true;
 
   private recordFault(code: ExcCode, address: number): number {
     this.faultCode = code;

@@ -81,8 +81,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** The last successful translate() allows stores (EntryLo.D, or an unmapped segment). */
   private translatedWritable = true;
 
-  // Instruction context for BadInstr and exception sites.
-  private word = 0;
+  /** The exception being raised happened fetching the instruction (no BadInstr). */
   private duringFetch = false;
   /** The coprocessor of the next CpU exception (Cause.CE). */
   private unusableCoprocessor = 0;
@@ -213,7 +212,13 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.pendingExit = undefined;
     const vector = enterException(
       this.cp0,
-      { pc: this.pc, inDelaySlot: this.inDelaySlot, word: this.word, branchWord: this.inDelaySlot ? this.branchWord() : 0, duringFetch: this.duringFetch },
+      {
+        pc: this.pc,
+        inDelaySlot: this.inDelaySlot,
+        word: this.duringFetch ? 0 : this.instructionWord(this.pc),
+        branchWord: this.inDelaySlot ? this.instructionWord((this.pc - 4) | 0) : 0,
+        duringFetch: this.duringFetch,
+      },
       code,
       { badVAddr, refill, coprocessor: code === ExcCode.CpU ? this.unusableCoprocessor : 0 },
     );
@@ -614,7 +619,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       this.inDelaySlot = this.nextInDelaySlot;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
-      this.word = word;
       let status: Status;
       const needs = NEEDS[index]!;
       if (needs !== 0 && (needs & this.unusable) !== 0) {
@@ -657,16 +661,14 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   // ---- For the JIT (codegen/system-engine.ts) ----
 
-  /** The instruction word, for BadInstr. */
   override executeHandler(id: number, word: number, pc: number, npc: number, delaySlot: number): Status {
-    this.word = word;
     this.pendingExit = undefined;
     return super.executeHandler(id, word, pc, npc, delaySlot);
   }
 
-  /** BadInstrP: the word of the branch before the delay slot at cpu.pc (0 if it cannot be read). */
-  private branchWord(): number {
-    const host = this.hostOfFetch((this.pc - 4) | 0);
+  /** The instruction word at virtual `pc` (0 if it cannot be fetched), for BadInstr and BadInstrP. */
+  private instructionWord(pc: number): number {
+    const host = this.hostOfFetch(pc);
     return host < 0 ? 0 : this.i32[host >>> 2]!;
   }
 

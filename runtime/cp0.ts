@@ -100,8 +100,9 @@ export const CP0_REGISTERS: readonly RegisterSpec[] = [
   { name: 'Count', reg: Cp0Reg.Count, writable: -1 },
   { name: 'EntryHi', reg: Cp0Reg.EntryHi, writable: 0xffff_e0ff | 0 },
   { name: 'Compare', reg: Cp0Reg.Compare, writable: -1 },
-  // CU1, CU0, BEV, TS, SR, NMI, IM7..0, KSU, ERL, EXL, IE. FR and RE stay 0 (the FPU is FR=0 only).
-  { name: 'Status', reg: Cp0Reg.Status, writable: 0x3078_ff1f },
+  // CU1, CU0, BEV, IM7..0, KSU, ERL, EXL, IE. TS, SR and NMI can only be written to 0, and this
+  // core never sets them; FR and RE stay 0 (the FPU is FR=0 only).
+  { name: 'Status', reg: Cp0Reg.Status, writable: 0x3040_ff1f },
   { name: 'IntCtl', reg: Cp0Reg.IntCtl, writable: 0 },
   { name: 'SRSCtl', reg: Cp0Reg.SRSCtl, writable: 0 },
   { name: 'Cause', reg: Cp0Reg.Cause, writable: CauseBit.DC | CauseBit.IV | CauseBit.WP | CauseBit.SoftwareIP },

@@ -117,6 +117,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.cp0 = new Cp0(host.buffer, stateOffset, this, { vcpuId: options.id, tlb: this.tlb, countHz: options.countHz });
     this.bindMemory();
     host.growListeners.push(() => this.bindMemory());
+    // FIR: W, D, S, processor id 0x93. Not F64 or L (user mode reports QEMU's FR=1-capable FIR):
+    // Status.FR is fixed at 0 here, so the FPU must not claim 64-bit registers.
+    this.r[StateWord.Fir] = 0x0013_9300;
     physical.users.push(this);
     physical.codeDropListeners.push((page) => {
       if (page === this.fetchHostPage) this.fetchHostPage = -1;

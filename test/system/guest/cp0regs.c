@@ -16,8 +16,8 @@
  *   printed exactly, otherwise "Random in [Wired, 15]".
  * - Status: FR, RE, TS, SR and NMI are masked off the read-back. QEMU's 24Kf lets software
  *   write FR and RE (64-bit FPU, reverse endian); our core is FR=0-only without RE. TS/SR/NMI
- *   can only be cleared by software on a real 24K/74K, but both QEMU and our core let a write
- *   set them.
+ *   can only be cleared by software on a real 24K/74K; QEMU lets a write set them, our core
+ *   does not (it never sets them, so they read 0).
  * - Cause: TI and IP7..IP2 are masked off (the timer and hardware lines drive them). WP is
  *   written only while Status.EXL=1 and cleared again before EXL, so a core with watch
  *   registers does not take a deferred watch exception.

@@ -89,3 +89,15 @@ export function registerOf(id: number): RegisterId | undefined {
 
 /** Every CP0 register id, for listing (KVM_GET_REG_LIST). */
 export const CP0_REGISTER_IDS: readonly number[] = CP0_REGISTERS.map((spec) => CP0_BASE + spec.reg);
+
+/** Every register id getOneReg accepts, in KVM's order (KVM_GET_REG_LIST). */
+export const REGISTER_IDS: readonly number[] = [
+  ...Array.from({ length: 32 }, (_, n) => n),
+  Reg.HI,
+  Reg.LO,
+  Reg.PC,
+  ...CP0_REGISTER_IDS,
+  ...Array.from({ length: 32 }, (_, n) => FPR_BASE + n),
+  Reg.FIR,
+  Reg.FCSR,
+];

@@ -11,7 +11,7 @@ import type { Exit } from '../../runtime/exits.js';
 import { SystemCpu } from '../interp/system-cpu.js';
 import { SystemJitEngine } from '../../codegen/system-engine.js';
 import { buildRefillModule, instantiateRefill, type RefillFunction } from '../../codegen/tlb-refill.js';
-import { registerOf } from './registers.js';
+import { registerOf, REGISTER_IDS } from './registers.js';
 
 export { MemFlag, type MemoryRegion, type Exit };
 
@@ -113,6 +113,11 @@ export class Vcpu {
   /** The current or next run returns { reason: 'intr' }. */
   requestExit(): void {
     this.cpu.requestExit();
+  }
+
+  /** KVM_GET_REG_LIST: every register id getOneReg/setOneReg accept. */
+  getRegList(): readonly number[] {
+    return REGISTER_IDS;
   }
 
   /** Reads one register (an id from Reg) as an unsigned 32-bit number. */

@@ -199,4 +199,14 @@ describe('bad host input gets a clear error and changes nothing', () => {
     await expect(createVm({ tlbEntries: 65 })).rejects.toThrow(/16..64/);
     expect(vcpu.getOneReg(Reg.PC)).toBe(0xbfc0_0000);
   });
+
+  test('getRegList lists exactly the ids getOneReg accepts', async () => {
+    const vm = await createVm();
+    const vcpu = vm.createVcpu(0);
+    const list = vcpu.getRegList();
+    expect(list).toContain(Reg.CP0_STATUS);
+    expect(list).toContain(Reg.fpr(31));
+    for (const id of list) expect(() => vcpu.getOneReg(id)).not.toThrow();
+    for (let id = 0; id < 0x4_0000; id++) if (!list.includes(id)) expect(() => vcpu.getOneReg(id)).toThrow(/no register/);
+  });
 });

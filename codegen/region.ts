@@ -6,7 +6,7 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
@@ -84,7 +84,8 @@ export function layoutOf(memory: FlatMemory): RegionLayout {
 /** Builds the region module for `blocks` (all in one page). */
 export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
-  const w = new WasmModuleBuilder(layout.memoryPages, layout.maximumPages, layout.access.kind === 'flat' ? REGION_IMPORTS : SYSTEM_REGION_IMPORTS);
+  const system = layout.access.kind !== 'flat';
+  const w = new WasmModuleBuilder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : []);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
@@ -106,19 +107,21 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
     const dispatch = w.loop(DISPATCH_LABEL, w.block(null, [nest, translator.leave()]));
     const state = (word: number) => translator.stateOffset(word);
     const body = w.block(null, [
+      ...translator.loadStatePointer(),
       ...translator.reload(),
       w.block(EXIT_LABEL, [dispatch]),
       ...translator.spill(),
-      w.store(4, state(ExitWord.Pc), w.const(0), w.get(Local.Pc)),
-      w.store(4, state(ExitWord.Npc), w.const(0), w.get(Local.Npc)),
-      w.store(4, state(ExitWord.DelaySlot), w.const(0), w.get(Local.DelaySlot)),
-      w.store(4, state(ExitWord.Budget), w.const(0), w.get(Local.Budget)),
+      w.store(4, state(ExitWord.Pc), translator.statePointer(), w.get(Local.Pc)),
+      w.store(4, state(ExitWord.Npc), translator.statePointer(), w.get(Local.Npc)),
+      w.store(4, state(ExitWord.DelaySlot), translator.statePointer(), w.get(Local.DelaySlot)),
+      w.store(4, state(ExitWord.Budget), translator.statePointer(), w.get(Local.Budget)),
       w.return(w.get(Local.Status)),
     ]);
     const localTypes: ValueType[] = [];
     for (let local = Local.Npc; local < Local.FirstRegister + registers.count; local++) {
       localTypes.push(localType(local));
     }
+    if (translator.stateLocal !== 0) localTypes.push('i32');
     w.addFunction('run', ['i32', 'i32'], 'i32', localTypes, body);
     const text = withText ? w.text() : undefined;
     if (withText && !w.validate()) throw new Error(`region ${(page << PAGE_SHIFT).toString(16)}: invalid module`);

@@ -1,9 +1,11 @@
 // The JIT for system mode: the same tiering, regions and translator as Linux user mode, with
-// guest memory reached through the VCPU's soft TLB. A region is compiled for one virtual page,
-// the host page it was fetched from and the code context it assumed (mode and Status.CU1); it
-// runs only while the PC's fetch translation still leads to that host page in that context. A
-// store to a host page holding code (through any alias, by any VCPU, or by vm.writePhys) drops
-// its regions. Privileged, mode-changing and exiting instructions always run in the interpreter
+// guest memory reached through the running VCPU's soft TLB. A region is compiled for one virtual
+// page, the host page it was fetched from and the code context it assumed (mode and Status.CU1);
+// it runs only while the PC's fetch translation still leads to that host page in that context.
+// Regions are shared by the VCPUs of a VM (SystemCodeCache): their code finds the running VCPU's
+// block through the imported global `state`, which the engine sets before each call. A store to
+// a host page holding code (through any alias, by any VCPU, or by vm.writePhys) drops its
+// regions. Privileged, mode-changing and exiting instructions always run in the interpreter
 // (codegen/block.ts ends blocks before them), so compiled code never changes the mode or the TLB.
 // Interrupts and the timer are served between calls: the budget of a call ends at the timer's
 // next deadline.
@@ -12,8 +14,11 @@ import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
+import type { PhysicalMemory } from '../runtime/physical-memory.js';
 import type { BlockEndWatch } from '../src/interp/cpu.js';
 import type { SystemCpu } from '../src/interp/system-cpu.js';
+import { decode, RESERVED, ROWS } from '../src/isa/decode.js';
+import { needsInterpreter } from './block.js';
 import { DEFAULT_MAX_REGIONS } from './cache.js';
 import { compileRegion } from './compiler.js';
 import { DEFAULT_HOT_THRESHOLD } from './engine.js';
@@ -38,80 +43,55 @@ interface SystemRegion {
 }
 
 export interface SystemJitStats {
+  /** Compiled by this VCPU's engine (the code is shared with the others). */
   blocksCompiled: number;
   regionsCompiled: number;
   compileSeconds: number;
   compiledInstructions: number;
   regionCalls: number;
-  invalidations: number;
-  evictions: number;
-}
-
-export interface SystemJitOptions {
-  readonly hotThreshold?: number;
-  /** Live region modules at most (default 512). */
-  readonly maxRegions?: number;
 }
 
 const INTR_EXIT: Exit = { reason: 'intr' };
 
-export class SystemJitEngine {
-  private readonly hotThreshold: number;
-  private readonly watch: BlockEndWatch;
-  private readonly heat = new Map<number, number>();
-  private readonly recompiles = new Map<number, number>();
-  /** Regions by virtual page (one per code context at most). */
+/** The compiled regions of one VM, shared by its VCPUs, and what their code imports. */
+export class SystemCodeCache {
+  /** The running VCPU's block offset, read by compiled code. */
+  readonly state = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+  /** The engine whose VCPU runs compiled code now (the imports act on its CPU). */
+  running: SystemJitEngine | undefined;
+  readonly imports: WebAssembly.Imports;
+  /** Regions by virtual page (one per host page and code context). */
   private readonly regions = new Map<number, SystemRegion[]>();
+  private readonly maxRegions: number;
   /** Every live region, oldest first (browsers cap live Wasm modules: the oldest go past the cap). */
   private readonly live = new Set<SystemRegion>();
-  private readonly maxRegions: number;
-  private readonly imports: WebAssembly.Imports;
-  private exitWords: Int32Array;
-  private readonly stateWordBase: number;
-  /** Set by the handler import: the handler retired its instruction (vs. raised or stopped). */
-  private handlerRetired = false;
-  private lastHandlerStatus: Status = Status.Continue;
-  private handlerExit: Exit | undefined;
-  readonly stats: SystemJitStats = { blocksCompiled: 0, regionsCompiled: 0, compileSeconds: 0, compiledInstructions: 0, regionCalls: 0, invalidations: 0, evictions: 0 };
+  invalidations = 0;
+  evictions = 0;
+  // Tiering counters, shared so that the VCPUs warm common code together: per virtual page the
+  // interpreter's block-entry counts and watch flags, per block start the engine's counts.
+  readonly watch: BlockEndWatch;
+  readonly heat = new Map<number, number>();
+  readonly recompiles = new Map<number, number>();
+  readonly hotThreshold: number;
 
   constructor(
-    private readonly cpu: SystemCpu,
-    /** The VM's generated refill handler, which compiled code calls on a soft-TLB miss. */
+    readonly physical: PhysicalMemory,
     refill: RefillFunction,
-    options: SystemJitOptions = {},
+    options: { hotThreshold?: number; maxRegions?: number } = {},
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
     this.maxRegions = options.maxRegions ?? DEFAULT_MAX_REGIONS;
     const pages = 1 << (32 - PAGE_SHIFT);
     this.watch = { watched: new Uint8Array(pages), heat: new Uint32Array(pages), warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold) };
-    this.stateWordBase = cpu.stateOffset >>> 2;
-    this.exitWords = cpu.physical.host.i32;
-    cpu.physical.host.growListeners.push(() => {
-      this.exitWords = cpu.physical.host.i32;
-    });
-    cpu.physical.codeDropListeners.push((hostPage) => this.dropHostPage(hostPage));
-    const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+    physical.codeDropListeners.push((hostPage) => this.dropHostPage(hostPage));
     this.imports = {
       env: {
-        mem: cpu.physical.host.memory,
-        regions: table,
-        refill: refill,
-        prepareStore: (address: number) => cpu.prepareStore(address),
-        interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
-          const invalidations = this.stats.invalidations;
-          let status = cpu.executeHandler(id, word, pc, npc, delaySlot);
-          this.handlerRetired = status === Status.Continue;
-          this.handlerExit = cpu.takePendingExit();
-          if (status === Status.Continue && (this.handlerExit !== undefined || this.stats.invalidations !== invalidations)) {
-            // Retired, but compiled code must stop: an exit (an MMIO store) or its code was dropped.
-            cpu.pc = cpu.npc;
-            cpu.npc = cpu.nnpc;
-            cpu.nextInDelaySlot = false;
-            status = Status.Redirected;
-          }
-          this.lastHandlerStatus = status;
-          return status;
-        },
+        mem: physical.host.memory,
+        regions: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }),
+        state: this.state,
+        refill,
+        prepareStore: (address: number) => this.running!.cpu.prepareStore(address),
+        interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => this.running!.callHandler(id, word, pc, npc, delaySlot),
       },
     };
   }
@@ -125,7 +105,7 @@ export class SystemJitEngine {
     for (const region of [...this.live]) {
       if (region.hostPage !== hostPage) continue;
       this.forget(region);
-      this.stats.invalidations++;
+      this.invalidations++;
     }
   }
 
@@ -136,21 +116,73 @@ export class SystemJitEngine {
     else this.regions.set(region.virtualPage, kept);
   }
 
+  /** The region for `pc` in `context` whose host page is `hostPage`, if any. */
+  find(pc: number, context: number, hostPage: number): SystemRegion | undefined {
+    return this.regions.get(pc >>> PAGE_SHIFT)?.find((region) => region.context === context && region.hostPage === hostPage);
+  }
+
+  install(region: SystemRegion): void {
+    const old = this.find(region.virtualPage << PAGE_SHIFT, region.context, region.hostPage);
+    if (old !== undefined) this.forget(old);
+    this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), region]);
+    this.live.add(region);
+    while (this.live.size > this.maxRegions) {
+      this.forget(this.live.values().next().value as SystemRegion);
+      this.evictions++;
+    }
+  }
+}
+
+/** One VCPU's side of the JIT: its run loop, and compiling what gets hot on it. */
+export class SystemJitEngine {
+  private exitWords: Int32Array;
+  private readonly stateWordBase: number;
+  /** Set by the handler import: the handler retired its instruction (vs. raised or stopped). */
+  private handlerRetired = false;
+  private lastHandlerStatus: Status = Status.Continue;
+  private handlerExit: Exit | undefined;
+  readonly stats: SystemJitStats = { blocksCompiled: 0, regionsCompiled: 0, compileSeconds: 0, compiledInstructions: 0, regionCalls: 0 };
+
+  constructor(
+    readonly cpu: SystemCpu,
+    private readonly cache: SystemCodeCache,
+  ) {
+    this.stateWordBase = cpu.stateOffset >>> 2;
+    this.exitWords = cpu.physical.host.i32;
+    cpu.physical.host.growListeners.push(() => {
+      this.exitWords = cpu.physical.host.i32;
+    });
+  }
+
+  /** The `interp` import: runs one instruction's handler for compiled code. */
+  callHandler(id: number, word: number, pc: number, npc: number, delaySlot: number): number {
+    const cpu = this.cpu;
+    const invalidations = this.cache.invalidations;
+    let status = cpu.executeHandler(id, word, pc, npc, delaySlot);
+    this.handlerRetired = status === Status.Continue;
+    this.handlerExit = cpu.takePendingExit();
+    if (status === Status.Continue && (this.handlerExit !== undefined || this.cache.invalidations !== invalidations)) {
+      // Retired, but compiled code must stop: an exit (an MMIO store) or its code was dropped.
+      cpu.pc = cpu.npc;
+      cpu.npc = cpu.nnpc;
+      cpu.nextInDelaySlot = false;
+      status = Status.Redirected;
+    }
+    this.lastHandlerStatus = status;
+    return status;
+  }
+
   /** The region that may run at `pc` now: same virtual page, same host page, same context. */
   private regionAt(pc: number): SystemRegion | undefined {
-    const list = this.regions.get(pc >>> PAGE_SHIFT);
-    if (list === undefined) return undefined;
-    const context = this.cpu.codeContext;
-    const region = list.find((candidate) => candidate.context === context);
-    if (region === undefined) return undefined;
     const host = this.cpu.hostOfFetch(pc);
-    return host >= 0 && host >>> PAGE_SHIFT === region.hostPage ? region : undefined;
+    return host < 0 ? undefined : this.cache.find(pc, this.cpu.codeContext, host >>> PAGE_SHIFT);
   }
 
   /** Runs until an exit (as SystemCpu.run), in compiled code where it can. */
   run(maxInstructions: number): Exit {
     const cpu = this.cpu;
     const cp0 = cpu.cp0;
+    const cache = this.cache;
     const stopAt = cpu.instructions + maxInstructions;
     cpu.resume();
     for (;;) {
@@ -162,6 +194,8 @@ export class SystemJitEngine {
         if (region !== undefined && region.entries.has(pc)) {
           // Compiled code runs no further than the timer's next event.
           const budget = Math.max(1, Math.min(left, MAX_BUDGET_PER_CALL, cp0.timerDeadline - cpu.instructions));
+          cache.state.value = cpu.stateOffset;
+          cache.running = this;
           const exit = region.run(pc, budget);
           this.stats.regionCalls++;
           let executed = budget - this.exitWords[this.stateWordBase + ExitWord.Budget]!;
@@ -186,34 +220,45 @@ export class SystemJitEngine {
           this.countEntry(pc, region);
         }
       }
-      const exit = cpu.run(stopAt - cpu.instructions, this.watch);
+      const exit = cpu.run(stopAt - cpu.instructions, cache.watch);
       if (exit !== undefined) return exit;
     }
   }
 
   private countEntry(pc: number, region: SystemRegion | undefined): void {
+    const { watch, heat, recompiles, hotThreshold } = this.cache;
     const page = pc >>> PAGE_SHIFT;
-    if (this.watch.watched[page] === 0) {
+    // A region left for an instruction only the interpreter runs (SDBBP, ERET, MTC0...): that is
+    // no block entry, and compiling for it would find nothing new.
+    if (region !== undefined && this.needsInterpreterAt(pc)) return;
+    if (watch.watched[page] === 0) {
       // Entries from compiled code (a call into another page) count toward warming the page too.
-      if (++this.watch.heat[page]! < this.watch.warmThreshold) return;
-      this.watch.watched[page] = 1;
+      if (++watch.heat[page]! < watch.warmThreshold) return;
+      watch.watched[page] = 1;
     }
-    const count = (this.heat.get(pc) ?? 0) + 1;
-    this.heat.set(pc, count);
-    if (count < this.hotThreshold) return;
+    const count = (heat.get(pc) ?? 0) + 1;
+    heat.set(pc, count);
+    if (count < hotThreshold) return;
     if (!isWasmBuilderReady()) {
       void loadWasmBuilder();
       return;
     }
-    const recompiles = this.recompiles.get(page) ?? 0;
-    if (region !== undefined && recompiles >= MAX_RECOMPILES_PER_PAGE) return;
-    this.recompiles.set(page, recompiles + 1);
+    const times = recompiles.get(page) ?? 0;
+    if (region !== undefined && times >= MAX_RECOMPILES_PER_PAGE) return;
+    recompiles.set(page, times + 1);
     const entries = new Set<number>([pc, ...(region?.entries ?? [])]);
-    for (const [other, otherCount] of this.heat) {
-      if (other >>> PAGE_SHIFT === page && otherCount * 4 >= this.hotThreshold) entries.add(other);
+    for (const [other, otherCount] of heat) {
+      if (other >>> PAGE_SHIFT === page && otherCount * 4 >= hotThreshold) entries.add(other);
     }
-    for (const entry of entries) this.heat.delete(entry);
+    for (const entry of entries) heat.delete(entry);
     this.compile(page, entries);
+  }
+
+  private needsInterpreterAt(pc: number): boolean {
+    const host = this.cpu.hostOfFetch(pc);
+    if (host < 0) return true;
+    const id = decode(this.cpu.physical.host.i32[host >>> 2]!);
+    return id === RESERVED || needsInterpreter(ROWS[id], this.cpu.fpuUsable);
   }
 
   private compile(virtualPage: number, entries: Set<number>): void {
@@ -227,7 +272,7 @@ export class SystemJitEngine {
     const layout: RegionLayout = {
       memoryPages: memory.host.buffer.byteLength / 0x1_0000,
       maximumPages: MAXIMUM_MEMORY_PAGES,
-      stateBase: cpu.stateOffset,
+      stateBase: 'global',
       access: { kind: 'soft-tlb', ...cpu.softTlbTables },
       fpuUsable: cpu.fpuUsable,
     };
@@ -235,23 +280,16 @@ export class SystemJitEngine {
     const compiled = compileRegion({ page: virtualPage, entries: [...entries], words: memory.host.i32.slice(first, first + 1024), layout, generation: 0 });
     this.stats.compileSeconds += compiled.seconds;
     if (compiled.module === undefined) return;
-    const instance = new WebAssembly.Instance(compiled.module, this.imports);
-    const region: SystemRegion = {
+    const instance = new WebAssembly.Instance(compiled.module, this.cache.imports);
+    this.cache.install({
       virtualPage,
       hostPage,
       context: cpu.codeContext,
       entries: new Set(compiled.entries),
       blockCount: compiled.blockCount,
       run: instance.exports.run as (pc: number, budget: number) => number,
-    };
-    for (const old of this.regions.get(virtualPage) ?? []) if (old.context === region.context) this.forget(old);
-    this.regions.set(virtualPage, [...(this.regions.get(virtualPage) ?? []), region]);
-    this.live.add(region);
-    while (this.live.size > this.maxRegions) {
-      this.forget(this.live.values().next().value as SystemRegion);
-      this.stats.evictions++;
-    }
-    this.watch.watched[virtualPage] = 1;
+    });
+    this.cache.watch.watched[virtualPage] = 1;
     this.stats.blocksCompiled += compiled.blockCount;
     this.stats.regionsCompiled++;
   }

@@ -53,8 +53,10 @@ export class FpuTranslator {
   constructor(
     private readonly w: WasmModuleBuilder,
     private readonly locals: FpuLocals,
-    /** Byte offset of the VCPU's state block in the memory. */
+    /** Byte offset of the VCPU's state block from `statePointer()`'s value. */
     private readonly stateBase: number,
+    /** The address state offsets are relative to (0, or the VCPU block of shared code). */
+    private readonly statePointer: () => Expr,
   ) {
     this.fcsrOffset = stateBase + StateWord.Fcsr * 4;
   }
@@ -78,29 +80,29 @@ export class FpuTranslator {
     if (doubleOperands(name, fd, fs, ft).some((register) => (register & 1) !== 0)) return undefined;
     const L = this.locals;
     const m = w.m;
-    const loadD = (register: number) => m.f64.load(this.fprOffset(register), 8, w.const(0));
-    const loadS = (register: number) => m.f32.load(this.fprOffset(register), 4, w.const(0));
-    const storeD = (register: number, value: Expr) => m.f64.store(this.fprOffset(register), 8, w.const(0), value);
-    const storeS = (register: number, value: Expr) => m.f32.store(this.fprOffset(register), 4, w.const(0), value);
+    const loadD = (register: number) => m.f64.load(this.fprOffset(register), 8, this.statePointer());
+    const loadS = (register: number) => m.f32.load(this.fprOffset(register), 4, this.statePointer());
+    const storeD = (register: number, value: Expr) => m.f64.store(this.fprOffset(register), 8, this.statePointer(), value);
+    const storeS = (register: number, value: Expr) => m.f32.store(this.fprOffset(register), 4, this.statePointer(), value);
     const f64 = (local: number) => w.get(local, 'f64');
     const fcsr = () => w.get(L.fcsr);
-    const loadFcsr = () => w.set(L.fcsr, w.load(4, false, this.fcsrOffset, w.const(0)));
+    const loadFcsr = () => w.set(L.fcsr, w.load(4, false, this.fcsrOffset, this.statePointer()));
     const fastAllowed = () => w.eqz(w.and(fcsr(), w.const(FCSR_SLOW_BITS)));
     /** FCSR with Cause replaced: Cause.I and Flags.I when `inexact`. */
     const commitInexact = (inexact: Expr) =>
-      w.store(4, this.fcsrOffset, w.const(0), w.or(w.and(fcsr(), w.const(~CAUSE_MASK)), w.select(inexact, w.const(INEXACT_BITS), w.const(0))));
-    const clearCause = () => w.store(4, this.fcsrOffset, w.const(0), w.and(fcsr(), w.const(~CAUSE_MASK)));
+      w.store(4, this.fcsrOffset, this.statePointer(), w.or(w.and(fcsr(), w.const(~CAUSE_MASK)), w.select(inexact, w.const(INEXACT_BITS), w.const(0))));
+    const clearCause = () => w.store(4, this.fcsrOffset, this.statePointer(), w.and(fcsr(), w.const(~CAUSE_MASK)));
     const within = (local: number) =>
       w.and(m.f64.ge(m.f64.abs(f64(local)), m.f64.const(SAFE_LOW)), m.f64.le(m.f64.abs(f64(local)), m.f64.const(SAFE_HIGH)));
 
     const bitsOp = (op: (high: Expr) => Expr) => {
       if (name.endsWith('.d')) {
         return w.block(null, [
-          w.store(4, this.fprOffset(fd), w.const(0), w.load(4, false, this.fprOffset(fs), w.const(0))),
-          w.store(4, this.fprOffset(fd + 1), w.const(0), op(w.load(4, false, this.fprOffset(fs + 1), w.const(0)))),
+          w.store(4, this.fprOffset(fd), this.statePointer(), w.load(4, false, this.fprOffset(fs), this.statePointer())),
+          w.store(4, this.fprOffset(fd + 1), this.statePointer(), op(w.load(4, false, this.fprOffset(fs + 1), this.statePointer()))),
         ]);
       }
-      return w.store(4, this.fprOffset(fd), w.const(0), op(w.load(4, false, this.fprOffset(fs), w.const(0))));
+      return w.store(4, this.fprOffset(fd), this.statePointer(), op(w.load(4, false, this.fprOffset(fs), this.statePointer())));
     };
 
     switch (name) {
@@ -118,7 +120,7 @@ export class FpuTranslator {
       case 'cvt.d.w':
         return w.block(null, [
           loadFcsr(),
-          storeD(fd, m.f64.convert_s.i32(w.load(4, false, this.fprOffset(fs), w.const(0)))),
+          storeD(fd, m.f64.convert_s.i32(w.load(4, false, this.fprOffset(fs), this.statePointer()))),
           clearCause(),
         ]);
       // CVT.D.S fd, fs: exact for every non-NaN single
@@ -156,8 +158,8 @@ export class FpuTranslator {
           w.if(
             w.and(fastAllowed(), w.and(m.f64.gt(f64(L.a), m.f64.const(-2147483649)), m.f64.lt(f64(L.a), m.f64.const(2147483648)))),
             w.block(null, [
-              w.store(4, this.fprOffset(fd), w.const(0), m.i32.trunc_s.f64(f64(L.a))),
-              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, this.fprOffset(fd), w.const(0))), f64(L.a))),
+              w.store(4, this.fprOffset(fd), this.statePointer(), m.i32.trunc_s.f64(f64(L.a))),
+              commitInexact(m.f64.ne(m.f64.convert_s.i32(w.load(4, false, this.fprOffset(fd), this.statePointer())), f64(L.a))),
             ]),
             slow(),
           ),
@@ -184,7 +186,7 @@ export class FpuTranslator {
           w.store(
             4,
             this.fcsrOffset,
-            w.const(0),
+            this.statePointer(),
             w.or(w.and(fcsr(), w.const(~(CAUSE_MASK | ccBit))), w.select(result, w.const(ccBit), w.const(0))),
           ),
           slow(),

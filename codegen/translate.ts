@@ -53,6 +53,8 @@ export const enum RegionExit {
 }
 
 export const EXIT_LABEL = 'exit';
+/** The imported mutable global holding the running VCPU's block offset (shared system-mode code). */
+export const STATE_GLOBAL = 'state';
 /** The label whose end is where the region's `index`th block's code starts. */
 export const blockLabel = (index: number) => `b${index}`;
 export const DISPATCH_LABEL = 'dispatch';
@@ -152,15 +154,18 @@ export type GuestMemoryAccess =
       readonly readAddends: number;
       readonly writeTags: number;
       readonly writeAddends: number;
-      /** For the refill handler (codegen/tlb-refill.ts), imported as `refill`: the VCPU's block and the mode. */
-      readonly vcpuBlock: number;
+      /** For the refill handler (codegen/tlb-refill.ts), imported as `refill`: the mode. */
       readonly mode: number;
     };
 
 /** Where a region's code finds the VCPU's state and the guest's memory. */
 export interface TargetLayout {
-  /** Byte offset of the VCPU's state block (runtime/state.ts). */
-  readonly stateBase: number;
+  /**
+   * Byte offset of the VCPU's state block (runtime/state.ts), or 'global': code shared by the
+   * VCPUs of a VM reads the block's offset from the imported mutable global `state`, which the
+   * engine sets before each call.
+   */
+  readonly stateBase: number | 'global';
   readonly access: GuestMemoryAccess;
   /** False when the code runs with Status.CU1 clear: FPU instructions are left to the interpreter. */
   readonly fpuUsable?: boolean;
@@ -181,11 +186,30 @@ export class Translator {
     /** Region block index by start address (block i's code follows the end of label `b{i}`). */
     private readonly blockIndex: ReadonlyMap<number, number>,
   ) {
-    this.stateBase = target.stateBase;
-    this.fpu = new FpuTranslator(w, { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr }, target.stateBase);
+    this.stateBase = target.stateBase === 'global' ? 0 : target.stateBase;
+    const locals = { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr };
+    this.fpu = new FpuTranslator(w, locals, this.stateBase, () => this.statePointer());
   }
 
-  /** Byte offset of state word `word`. */
+  /**
+   * The local that holds the VCPU block's offset in shared code (after the register locals; set
+   * from the global `state` on entry, see loadStatePointer), or 0 when state offsets are absolute.
+   */
+  get stateLocal(): number {
+    return this.target.stateBase === 'global' ? Local.FirstRegister + this.registers.count : 0;
+  }
+
+  /** Shared code: copies the global `state` into stateLocal (engines keep a local in a register). */
+  loadStatePointer(): Expr[] {
+    return this.target.stateBase === 'global' ? [this.w.set(this.stateLocal, this.w.globalGet(STATE_GLOBAL))] : [];
+  }
+
+  /** The address state offsets are relative to: 0, or the VCPU block of shared code. */
+  statePointer(): Expr {
+    return this.target.stateBase === 'global' ? this.w.get(this.stateLocal) : this.w.const(0);
+  }
+
+  /** Byte offset of state word `word` from statePointer(). */
   stateOffset(word: number): number {
     return this.stateBase + word * 4;
   }
@@ -199,7 +223,7 @@ export class Translator {
   private read(register: number): Expr {
     if (register === 0) return this.w.const(0);
     const local = this.registers.localOf(register);
-    return local !== 0 ? this.w.get(local) : this.w.load(4, false, this.stateOffset(register), this.w.const(0));
+    return local !== 0 ? this.w.get(local) : this.w.load(4, false, this.stateOffset(register), this.statePointer());
   }
 
   private write(register: number, value: Expr): Expr {
@@ -211,14 +235,14 @@ export class Translator {
   spill(only?: ReadonlySet<number>): Expr[] {
     return [...this.registers.cached()]
       .filter(([word]) => only === undefined || only.has(word))
-      .map(([word, local]) => this.w.store(4, this.stateOffset(word), this.w.const(0), this.w.get(local)));
+      .map(([word, local]) => this.w.store(4, this.stateOffset(word), this.statePointer(), this.w.get(local)));
   }
 
   /** Reloads cached registers from the state block (all of them, or those `only` lists). */
   reload(only?: ReadonlySet<number>): Expr[] {
     return [...this.registers.cached()]
       .filter(([word]) => only === undefined || only.has(word))
-      .map(([word, local]) => this.w.set(local, this.w.load(4, false, this.stateOffset(word), this.w.const(0))));
+      .map(([word, local]) => this.w.set(local, this.w.load(4, false, this.stateOffset(word), this.statePointer())));
   }
 
   // ---- exits ----
@@ -330,7 +354,7 @@ export class Translator {
     const fcc = () => {
       const cc = (word >>> 18) & 7;
       const bit = cc === 0 ? 23 : 24 + cc;
-      const fcsr = w.load(4, false, this.stateOffset(StateWord.Fcsr), w.const(0));
+      const fcsr = w.load(4, false, this.stateOffset(StateWord.Fcsr), this.statePointer());
       return w.and(w.shrU(fcsr, w.const(bit)), w.const(1));
     };
     switch (name) {
@@ -623,22 +647,22 @@ export class Translator {
       }
       // MFC1 rt, fs
       case 'mfc1':
-        return this.write(rtIndex, w.load(4, false, this.fprOffset(rd), w.const(0)));
+        return this.write(rtIndex, w.load(4, false, this.fprOffset(rd), this.statePointer()));
       // MTC1 rt, fs
       case 'mtc1':
-        return w.store(4, this.fprOffset(rd), w.const(0), rt());
+        return w.store(4, this.fprOffset(rd), this.statePointer(), rt());
       // LWC1 ft, offset(base)
       case 'lwc1':
-        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, this.fprOffset(rtIndex), w.const(0), w.load(4, false, 0, w.get(Local.Address))));
+        return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, this.fprOffset(rtIndex), this.statePointer(), w.load(4, false, 0, w.get(Local.Address))));
       // SWC1 ft, offset(base)
       case 'swc1':
-        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, this.fprOffset(rtIndex), w.const(0))));
+        return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, this.fprOffset(rtIndex), this.statePointer())));
       // LDC1 ft, offset(base): the even/odd pair, low word first
       case 'ldc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(this.fprOffset(rtIndex & ~1), w.const(0), w.load64(0, w.get(Local.Address))));
+        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(this.fprOffset(rtIndex & ~1), this.statePointer(), w.load64(0, w.get(Local.Address))));
       // SDC1 ft, offset(base)
       case 'sdc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(this.fprOffset(rtIndex & ~1), w.const(0))));
+        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(this.fprOffset(rtIndex & ~1), this.statePointer())));
       // SYNC / PREF: nothing to do in a single-threaded memory model
       case 'sync':
       case 'pref':
@@ -679,11 +703,12 @@ export class Translator {
     if (layout.kind === 'soft-tlb') {
       const tags = access === Perm.Read ? layout.readTags : layout.writeTags;
       const addends = access === Perm.Read ? layout.readAddends : layout.writeAddends;
-      const entry = () => w.shl(w.and(w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2));
+      // The tables' offsets are from the VCPU block (statePointer()).
+      const entry = () => w.add(this.statePointer(), w.shl(w.and(w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2)));
       const miss = () => w.ne(w.load(4, false, tags, entry()), w.and(w.get(Local.Address), w.const(~PAGE_MASK | (bytes - 1))));
       // On a miss the refill handler fills the entry from the GVA tables; a flagged entry, a GVA
       // miss or a misaligned address still misses, and the interpreter takes over.
-      const refill = () => w.call('refill', [w.get(Local.Address), w.const(layout.vcpuBlock), w.const(layout.mode), w.const(access === Perm.Read ? 0 : 1)], 'i32');
+      const refill = () => w.call('refill', [w.get(Local.Address), this.statePointer(), w.const(layout.mode), w.const(access === Perm.Read ? 0 : 1)], 'i32');
       // A store to a tracked page (dirty-logged and clean, say) asks the runtime to record it
       // first (`prepareStore`, 0 when it cannot: code, MMIO, a fault); the entry is then refilled.
       const slow =

@@ -43,7 +43,7 @@ export class WasmModuleBuilder {
   readonly m: binaryenNamespace.Module;
   private readonly types: Record<ValueType, number>;
 
-  constructor(memoryPages: number, maximumPages: number, imports: readonly FunctionImport[]) {
+  constructor(memoryPages: number, maximumPages: number, imports: readonly FunctionImport[], globals: readonly string[] = []) {
     this.b = binaryen();
     const b = this.b;
     this.m = new b.Module();
@@ -56,6 +56,8 @@ export class WasmModuleBuilder {
     for (const entry of imports) {
       this.m.addFunctionImport(entry.name, 'env', entry.name, this.tuple(entry.params), this.types[entry.result]);
     }
+    // Imported mutable i32 globals.
+    for (const name of globals) this.m.addGlobalImport(name, 'env', name, b.i32, true);
   }
 
   private tuple(types: readonly ValueType[]): number {
@@ -219,6 +221,9 @@ export class WasmModuleBuilder {
   }
   switch(labels: readonly string[], defaultLabel: string, index: Expr): Expr {
     return this.m.switch(labels, defaultLabel, index);
+  }
+  globalGet(name: string): Expr {
+    return this.m.global.get(name, this.types.i32);
   }
   call(name: string, operands: readonly Expr[], result: ValueType): Expr {
     return this.m.call(name, operands, this.types[result]);

@@ -708,16 +708,13 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return this.mode * 2 + ((this.unusable & Needs.Fpu) === 0 ? 1 : 0);
   }
 
-  /** Byte offsets of the current mode's soft-TLB read and write tables (tags and addends). */
-  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number; vcpuBlock: number; mode: number } {
-    const tags = this.stateOffset + VcpuBlock.softTlbTags;
-    const addends = this.stateOffset + VcpuBlock.softTlbAddends;
+  /** Byte offsets, from the VCPU block, of the current mode's soft-TLB read and write tables; and the mode. */
+  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number; mode: number } {
     return {
-      readTags: tags + this.readBase * 4,
-      readAddends: addends + this.readBase * 4,
-      writeTags: tags + this.writeBase * 4,
-      writeAddends: addends + this.writeBase * 4,
-      vcpuBlock: this.stateOffset,
+      readTags: VcpuBlock.softTlbTags + this.readBase * 4,
+      readAddends: VcpuBlock.softTlbAddends + this.readBase * 4,
+      writeTags: VcpuBlock.softTlbTags + this.writeBase * 4,
+      writeAddends: VcpuBlock.softTlbAddends + this.writeBase * 4,
       mode: this.mode,
     };
   }

@@ -9,7 +9,7 @@ import { Cp0Reg } from '../../runtime/cp0.js';
 import { StateWord } from '../../runtime/state.js';
 import type { Exit } from '../../runtime/exits.js';
 import { SystemCpu } from '../interp/system-cpu.js';
-import { SystemJitEngine } from '../../codegen/system-engine.js';
+import { SystemCodeCache, SystemJitEngine } from '../../codegen/system-engine.js';
 import { buildRefillModule, instantiateRefill, type RefillFunction } from '../../codegen/tlb-refill.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
 
@@ -51,7 +51,7 @@ export interface VcpuStats {
   compiledInstructions: number;
   blocksCompiled: number;
   regionsCompiled: number;
-  /** Regions dropped because their code was written, and because of the cap on live regions. */
+  /** Regions dropped (VM-wide: the VCPUs share compiled code) because their code was written, and because of the cap. */
   regionsInvalidated: number;
   regionsEvicted: number;
 }
@@ -65,12 +65,14 @@ export class Vcpu {
   readonly id: number;
   private readonly cpu: SystemCpu;
   private readonly jit: SystemJitEngine | undefined;
+  private readonly code: SystemCodeCache | undefined;
 
   /** @internal Use vm.createVcpu. */
-  constructor(id: number, cpu: SystemCpu, jit: SystemJitEngine | undefined) {
+  constructor(id: number, cpu: SystemCpu, jit: SystemJitEngine | undefined, code: SystemCodeCache | undefined) {
     this.id = id;
     this.cpu = cpu;
     this.jit = jit;
+    this.code = code;
   }
 
   /** Runs guest code until an exit. */
@@ -93,8 +95,8 @@ export class Vcpu {
       compiledInstructions: jit?.compiledInstructions ?? 0,
       blocksCompiled: jit?.blocksCompiled ?? 0,
       regionsCompiled: jit?.regionsCompiled ?? 0,
-      regionsInvalidated: jit?.invalidations ?? 0,
-      regionsEvicted: jit?.evictions ?? 0,
+      regionsInvalidated: this.code?.invalidations ?? 0,
+      regionsEvicted: this.code?.evictions ?? 0,
     };
   }
 
@@ -189,25 +191,24 @@ function checkValue(what: string, value: number): void {
 
 export class Vm {
   readonly engine: 'interp' | 'jit';
-  private readonly hotThreshold: number | undefined;
-  private readonly maxRegions: number | undefined;
+
   readonly tlbEntries: number;
   private readonly countHz: number | undefined;
   private readonly hostCpus: number;
   private readonly physical = new PhysicalMemory();
   private readonly vcpus: (Vcpu | undefined)[] = new Array(MAX_VCPUS).fill(undefined);
-  /** Under the JIT, the generated soft-TLB refill handler shared by the VCPUs. */
+  /** Under the JIT, the generated soft-TLB refill handler and the compiled code, shared by the VCPUs. */
   private readonly refill: RefillFunction | undefined;
+  private readonly code: SystemCodeCache | undefined;
 
   /** @internal Use createVm. */
   constructor(options: Required<Pick<VmOptions, 'tlbEntries'>> & VmOptions, hostCpus: number) {
     this.engine = options.engine ?? 'interp';
-    this.hotThreshold = options.hotThreshold;
-    this.maxRegions = options.maxRegions;
     if (this.engine === 'jit') {
       const host = this.physical.host;
       const { module } = buildRefillModule(host.buffer.byteLength / 0x1_0000, 0x1_0000, this.physical.hostPageFlagsOffset);
       this.refill = instantiateRefill(module, host.memory);
+      this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions });
     }
     this.tlbEntries = options.tlbEntries;
     this.countHz = options.countHz;
@@ -278,8 +279,8 @@ export class Vm {
     if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu(${id}): VCPU ${id} exists already`);
     const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
     cpu.refill = this.refill;
-    const jit = this.refill !== undefined ? new SystemJitEngine(cpu, this.refill, { hotThreshold: this.hotThreshold, maxRegions: this.maxRegions }) : undefined;
-    const vcpu = new Vcpu(id, cpu, jit);
+    const jit = this.code !== undefined ? new SystemJitEngine(cpu, this.code) : undefined;
+    const vcpu = new Vcpu(id, cpu, jit, this.code);
     this.vcpus[id] = vcpu;
     return vcpu;
   }
@@ -300,7 +301,7 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   if (options.maxRegions !== undefined && !(Number.isInteger(options.maxRegions) && options.maxRegions >= 1)) {
     throw new RangeError(`createVm: maxRegions ${options.maxRegions} must be an integer >= 1`);
   }
-  if (engine === 'jit') await SystemJitEngine.prepare();
+  if (engine === 'jit') await SystemCodeCache.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());
 }
 

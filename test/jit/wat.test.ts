@@ -30,19 +30,17 @@ interface Program {
   readonly system?: boolean;
 }
 
-/** A fixed system-mode layout: a VCPU block at 1 MiB, kernel-mode soft-TLB tables (runtime/state.ts). */
-const SYSTEM_VCPU_BLOCK = 0x0010_0000;
+/** The system-mode layout: state and kernel-mode soft-TLB tables from the VCPU block in the global `state`. */
 const SYSTEM_LAYOUT = {
   memoryPages: 32,
   maximumPages: 0x1_0000,
-  stateBase: SYSTEM_VCPU_BLOCK,
+  stateBase: 'global',
   access: {
     kind: 'soft-tlb',
-    readTags: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbTags,
-    readAddends: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbAddends,
-    writeTags: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbTags + 4 * SOFT_TLB_ENTRIES,
-    writeAddends: SYSTEM_VCPU_BLOCK + VcpuBlock.softTlbAddends + 4 * SOFT_TLB_ENTRIES,
-    vcpuBlock: SYSTEM_VCPU_BLOCK,
+    readTags: VcpuBlock.softTlbTags,
+    readAddends: VcpuBlock.softTlbAddends,
+    writeTags: VcpuBlock.softTlbTags + 4 * SOFT_TLB_ENTRIES,
+    writeAddends: VcpuBlock.softTlbAddends + 4 * SOFT_TLB_ENTRIES,
     mode: 0,
   },
 } as const;
@@ -174,7 +172,8 @@ describe('region modules match their golden .wat', () => {
       // `refill` and `prepareStore`) are all it needs.
       const regions = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
       const mem = program.system ? new WebAssembly.Memory({ initial: SYSTEM_LAYOUT.memoryPages, maximum: SYSTEM_LAYOUT.maximumPages }) : memory.memory;
-      const imports: WebAssembly.Imports = { env: { mem, regions, interp: (): number => 0, refill: (): number => 0, prepareStore: (): number => 0 } };
+      const state = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+      const imports: WebAssembly.Imports = { env: { mem, regions, state, interp: (): number => 0, refill: (): number => 0, prepareStore: (): number => 0 } };
       const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), imports);
       expect(typeof instance.exports.run).toBe('function');
 

@@ -4,7 +4,7 @@
 // VCPU, or by vm.writePhys) runs in its new form; a timer interrupt lands at the same instruction.
 
 import { describe, expect, test } from 'vitest';
-import { assembleProgram, createVm, MemFlag, Reg, type Vcpu } from '../../src/index.js';
+import { assemble, assembleProgram, createVm, MemFlag, Reg, type Vcpu } from '../../src/index.js';
 import { CP0_REGISTER_IDS } from '../../src/vm/registers.js';
 import { bootMachine, bootTo, li32, machineOf, type Machine } from './harness.js';
 
@@ -166,5 +166,25 @@ describe('system-mode JIT', () => {
     expect(results[1]!.v0).toBe(50 * 36);
     expect(results[1]!.stats.regionsEvicted, JSON.stringify(results[1]!.stats)).toBeGreaterThan(0);
     expect(results[1]!.stats.instructions).toBe(results[0]!.stats.instructions);
+  });
+
+  test('the VCPUs of a VM share compiled code: a second VCPU runs what the first compiled', async () => {
+    const m = await bootMachine('jit', 2);
+    const [first, second] = m.vcpus as [Vcpu, Vcpu];
+    m.load(0xbfc0_0000, bootTo(CODE));
+    const words = m.load(CODE, [mapKuseg, loop(0x8020_0000)].join('\n'));
+    expect(first.run({ maxInstructions: 10_000_000 }).reason).toBe('debug');
+    expect(first.stats.regionsCompiled).toBeGreaterThan(0);
+    // The second VCPU enters the loop's head, `outer: move $t0, $s0` (a block start of the first's
+    // region), with its own registers.
+    const outer = CODE + 4 * words.indexOf(assemble('move $t0, $s0'));
+    second.setOneReg(Reg.gpr(16), 0x8020_0000);
+    second.setOneReg(Reg.gpr(18), 100);
+    second.setOneReg(Reg.PC, outer);
+    expect(second.run({ maxInstructions: 10_000_000 }).reason).toBe('debug');
+    expect(second.stats.regionsCompiled).toBe(0);
+    expect(second.stats.compiledInstructions / second.stats.instructions).toBeGreaterThan(0.99);
+    expect(second.getOneReg(Reg.gpr(18))).toBe(0);
+    expect(first.getOneReg(Reg.gpr(17))).not.toBe(second.getOneReg(Reg.gpr(17)));
   });
 });

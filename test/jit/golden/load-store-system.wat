@@ -5,6 +5,7 @@
  (type $3 (func (param i32 i32) (result i32)))
  (import "env" "mem" (memory $mem 32 65536))
  (import "env" "regions" (table $regions 0 funcref))
+ (import "env" "state" (global $state (mut i32)))
  (import "env" "interp" (func $interp (param i32 i32 i32 i32 i32) (result i32)))
  (import "env" "refill" (func $refill (param i32 i32 i32 i32) (result i32)))
  (import "env" "prepareStore" (func $prepareStore (param i32) (result i32)))
@@ -29,34 +30,38 @@
   (local $18 i32)
   (local $19 i32)
   (local $20 i32)
+  (local $21 i32)
+  (local.set $21
+   (global.get $state)
+  )
   (local.set $20
-   (i32.load offset=1048584
-    (i32.const 0)
+   (i32.load offset=8
+    (local.get $21)
    )
   )
   (local.set $15
-   (i32.load offset=1048592
-    (i32.const 0)
+   (i32.load offset=16
+    (local.get $21)
    )
   )
   (local.set $18
-   (i32.load offset=1048596
-    (i32.const 0)
+   (i32.load offset=20
+    (local.get $21)
    )
   )
   (local.set $16
-   (i32.load offset=1048608
-    (i32.const 0)
+   (i32.load offset=32
+    (local.get $21)
    )
   )
   (local.set $17
-   (i32.load offset=1048612
-    (i32.const 0)
+   (i32.load offset=36
+    (local.get $21)
    )
   )
   (local.set $19
-   (i32.load offset=1048700
-    (i32.const 0)
+   (i32.load offset=124
+    (local.get $21)
    )
   )
   (block $exit
@@ -116,16 +121,19 @@
        )
        (if
         (i32.ne
-         (i32.load offset=1050624
-          (i32.shl
-           (i32.and
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
+         (i32.load offset=2048
+          (i32.add
+           (local.get $21)
+           (i32.shl
+            (i32.and
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+             (i32.const 255)
             )
-            (i32.const 255)
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
          (i32.and
@@ -139,22 +147,25 @@
            (i32.eqz
             (call $refill
              (local.get $7)
-             (i32.const 1048576)
+             (local.get $21)
              (i32.const 0)
              (i32.const 0)
             )
            )
            (i32.ne
-            (i32.load offset=1050624
-             (i32.shl
-              (i32.and
-               (i32.shr_u
-                (local.get $7)
-                (i32.const 12)
+            (i32.load offset=2048
+             (i32.add
+              (local.get $21)
+              (i32.shl
+               (i32.and
+                (i32.shr_u
+                 (local.get $7)
+                 (i32.const 12)
+                )
+                (i32.const 255)
                )
-               (i32.const 255)
+               (i32.const 2)
               )
-              (i32.const 2)
              )
             )
             (i32.and
@@ -190,16 +201,19 @@
        (local.set $7
         (i32.add
          (local.get $7)
-         (i32.load offset=1059840
-          (i32.shl
-           (i32.and
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
+         (i32.load offset=11264
+          (i32.add
+           (local.get $21)
+           (i32.shl
+            (i32.and
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+             (i32.const 255)
             )
-            (i32.const 255)
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
         )
@@ -219,16 +233,19 @@
        )
        (if
         (i32.ne
-         (i32.load offset=1050624
-          (i32.shl
-           (i32.and
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
+         (i32.load offset=2048
+          (i32.add
+           (local.get $21)
+           (i32.shl
+            (i32.and
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+             (i32.const 255)
             )
-            (i32.const 255)
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
          (i32.and
@@ -242,22 +259,25 @@
            (i32.eqz
             (call $refill
              (local.get $7)
-             (i32.const 1048576)
+             (local.get $21)
              (i32.const 0)
              (i32.const 0)
             )
            )
            (i32.ne
-            (i32.load offset=1050624
-             (i32.shl
-              (i32.and
-               (i32.shr_u
-                (local.get $7)
-                (i32.const 12)
+            (i32.load offset=2048
+             (i32.add
+              (local.get $21)
+              (i32.shl
+               (i32.and
+                (i32.shr_u
+                 (local.get $7)
+                 (i32.const 12)
+                )
+                (i32.const 255)
                )
-               (i32.const 255)
+               (i32.const 2)
               )
-              (i32.const 2)
              )
             )
             (i32.and
@@ -293,16 +313,19 @@
        (local.set $7
         (i32.add
          (local.get $7)
-         (i32.load offset=1059840
-          (i32.shl
-           (i32.and
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
+         (i32.load offset=11264
+          (i32.add
+           (local.get $21)
+           (i32.shl
+            (i32.and
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+             (i32.const 255)
             )
-            (i32.const 255)
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
         )
@@ -322,16 +345,19 @@
        )
        (if
         (i32.ne
-         (i32.load offset=1051648
-          (i32.shl
-           (i32.and
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
+         (i32.load offset=3072
+          (i32.add
+           (local.get $21)
+           (i32.shl
+            (i32.and
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+             (i32.const 255)
             )
-            (i32.const 255)
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
          (i32.and
@@ -345,22 +371,25 @@
            (i32.eqz
             (call $refill
              (local.get $7)
-             (i32.const 1048576)
+             (local.get $21)
              (i32.const 0)
              (i32.const 1)
             )
            )
            (i32.ne
-            (i32.load offset=1051648
-             (i32.shl
-              (i32.and
-               (i32.shr_u
-                (local.get $7)
-                (i32.const 12)
+            (i32.load offset=3072
+             (i32.add
+              (local.get $21)
+              (i32.shl
+               (i32.and
+                (i32.shr_u
+                 (local.get $7)
+                 (i32.const 12)
+                )
+                (i32.const 255)
                )
-               (i32.const 255)
+               (i32.const 2)
               )
-              (i32.const 2)
              )
             )
             (i32.and
@@ -381,23 +410,26 @@
               (i32.eqz
                (call $refill
                 (local.get $7)
-                (i32.const 1048576)
+                (local.get $21)
                 (i32.const 0)
                 (i32.const 1)
                )
               )
              )
              (i32.ne
-              (i32.load offset=1051648
-               (i32.shl
-                (i32.and
-                 (i32.shr_u
-                  (local.get $7)
-                  (i32.const 12)
+              (i32.load offset=3072
+               (i32.add
+                (local.get $21)
+                (i32.shl
+                 (i32.and
+                  (i32.shr_u
+                   (local.get $7)
+                   (i32.const 12)
+                  )
+                  (i32.const 255)
                  )
-                 (i32.const 255)
+                 (i32.const 2)
                 )
-                (i32.const 2)
                )
               )
               (i32.and
@@ -435,16 +467,19 @@
        (local.set $7
         (i32.add
          (local.get $7)
-         (i32.load offset=1060864
-          (i32.shl
-           (i32.and
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
+         (i32.load offset=12288
+          (i32.add
+           (local.get $21)
+           (i32.shl
+            (i32.and
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+             (i32.const 255)
             )
-            (i32.const 255)
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
         )
@@ -494,44 +529,44 @@
     )
    )
   )
-  (i32.store offset=1048584
-   (i32.const 0)
+  (i32.store offset=8
+   (local.get $21)
    (local.get $20)
   )
-  (i32.store offset=1048592
-   (i32.const 0)
+  (i32.store offset=16
+   (local.get $21)
    (local.get $15)
   )
-  (i32.store offset=1048596
-   (i32.const 0)
+  (i32.store offset=20
+   (local.get $21)
    (local.get $18)
   )
-  (i32.store offset=1048608
-   (i32.const 0)
+  (i32.store offset=32
+   (local.get $21)
    (local.get $16)
   )
-  (i32.store offset=1048612
-   (i32.const 0)
+  (i32.store offset=36
+   (local.get $21)
    (local.get $17)
   )
-  (i32.store offset=1048700
-   (i32.const 0)
+  (i32.store offset=124
+   (local.get $21)
    (local.get $19)
   )
-  (i32.store offset=1048720
-   (i32.const 0)
+  (i32.store offset=144
+   (local.get $21)
    (local.get $0)
   )
-  (i32.store offset=1048724
-   (i32.const 0)
+  (i32.store offset=148
+   (local.get $21)
    (local.get $2)
   )
-  (i32.store offset=1048728
-   (i32.const 0)
+  (i32.store offset=152
+   (local.get $21)
    (local.get $3)
   )
-  (i32.store offset=1048732
-   (i32.const 0)
+  (i32.store offset=156
+   (local.get $21)
    (local.get $1)
   )
   (return

@@ -317,8 +317,9 @@ export class Cp0 {
     this.rearmTimer();
   }
 
-  /** Recomputes when Count next reaches Compare. */
+  /** Recomputes when Count next reaches Compare (and tells the owner, whose run loop watches the deadline). */
   private rearmTimer(): void {
+    this.owner.interruptsChanged();
     if ((this.regs[Cp0Reg.Cause]! & CauseBit.DC) !== 0) {
       this.timerDeadline = Infinity;
       return;

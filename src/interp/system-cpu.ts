@@ -66,6 +66,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   private i8!: Int8Array;
   private i16!: Int16Array;
   private i32!: Int32Array;
+  // The soft TLB's arrays, held directly (one property load less per access).
+  private tags!: Int32Array;
+  private addends!: Int32Array;
   // Soft-TLB tables of the current mode: entry bases for reads, writes and fetches.
   private readBase = 0;
   private writeBase = SOFT_TLB_ENTRIES;
@@ -137,6 +140,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.i32 = host.i32;
     this.bindState(host.buffer, this.stateOffset);
     this.softTlb.rebind(host.buffer, this.stateOffset);
+    this.tags = this.softTlb.tags;
+    this.addends = this.softTlb.addends;
     this.gva.rebind(host.buffer);
     this.cp0.rebind(host.buffer, this.stateOffset);
   }
@@ -372,17 +377,17 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   read8(address: number): number {
     const entry = entryIndex(this.readBase, address);
-    if (this.softTlb.tags[entry] === (address & ~0xfff)) return this.i8[(address + this.softTlb.addends[entry]!) >>> 0]!;
+    if (this.tags[entry] === (address & ~0xfff)) return this.i8[(address + this.addends[entry]!) >>> 0]!;
     return this.readSlow(address, 1, address);
   }
   read16(address: number): number {
     const entry = entryIndex(this.readBase, address);
-    if (this.softTlb.tags[entry] === (address & ~0xffe)) return this.i16[(address + this.softTlb.addends[entry]!) >>> 1]!;
+    if (this.tags[entry] === (address & ~0xffe)) return this.i16[(address + this.addends[entry]!) >>> 1]!;
     return this.readSlow(address, 2, address);
   }
   read32(address: number): number {
     const entry = entryIndex(this.readBase, address);
-    if (this.softTlb.tags[entry] === (address & ~0xffc)) return this.i32[(address + this.softTlb.addends[entry]!) >>> 2]!;
+    if (this.tags[entry] === (address & ~0xffc)) return this.i32[(address + this.addends[entry]!) >>> 2]!;
     return this.readSlow(address, 4, address);
   }
   readAlignedWord(address: number): number {
@@ -420,24 +425,24 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   write8(address: number, value: number): boolean {
     const entry = entryIndex(this.writeBase, address);
-    if (this.softTlb.tags[entry] === (address & ~0xfff)) {
-      this.u8[(address + this.softTlb.addends[entry]!) >>> 0] = value;
+    if (this.tags[entry] === (address & ~0xfff)) {
+      this.u8[(address + this.addends[entry]!) >>> 0] = value;
       return true;
     }
     return this.writeSlow(address, 1, value, address);
   }
   write16(address: number, value: number): boolean {
     const entry = entryIndex(this.writeBase, address);
-    if (this.softTlb.tags[entry] === (address & ~0xffe)) {
-      this.i16[(address + this.softTlb.addends[entry]!) >>> 1] = value;
+    if (this.tags[entry] === (address & ~0xffe)) {
+      this.i16[(address + this.addends[entry]!) >>> 1] = value;
       return true;
     }
     return this.writeSlow(address, 2, value, address);
   }
   write32(address: number, value: number): boolean {
     const entry = entryIndex(this.writeBase, address);
-    if (this.softTlb.tags[entry] === (address & ~0xffc)) {
-      this.i32[(address + this.softTlb.addends[entry]!) >>> 2] = value;
+    if (this.tags[entry] === (address & ~0xffc)) {
+      this.i32[(address + this.addends[entry]!) >>> 2] = value;
       return true;
     }
     return this.writeSlow(address, 4, value, address);
@@ -587,20 +592,26 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     const handlers = HANDLER_BY_ID;
     const r = this.r;
     const i32 = this.i32;
-    const softTlb = this.softTlb;
+    const tags = this.tags;
+    const addends = this.addends;
     const cp0 = this.cp0;
     const stopAt = this.instructions + maxInstructions;
+    if (this.instructions >= stopAt) return INTR_EXIT;
+    // The next instruction count that needs a look (the budget's end or the timer's deadline),
+    // and the fetch table of the mode: both change only where `attention` is set.
+    let limit = Math.min(stopAt, cp0.timerDeadline);
+    let fetchBase = this.fetchBase;
     let decoded = this.fetchDecoded;
     for (;;) {
-      if (this.attention && this.serviceAttention()) break;
-      if (this.instructions >= stopAt) {
-        this.pendingExit = INTR_EXIT;
-        break;
+      if (this.attention) {
+        if (this.serviceAttention()) break;
+        limit = Math.min(stopAt, cp0.timerDeadline);
+        fetchBase = this.fetchBase;
       }
       const pc = this.pc;
-      const entry = entryIndex(this.fetchBase, pc);
+      const entry = entryIndex(fetchBase, pc);
       let host: number;
-      if (softTlb.tags[entry] === (pc & ~0xffc)) host = (pc + softTlb.addends[entry]!) >>> 0;
+      if (tags[entry] === (pc & ~0xffc)) host = (pc + addends[entry]!) >>> 0;
       else {
         host = this.fetchSlow(pc);
         if (host < 0) {
@@ -634,7 +645,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       if (status === Status.Continue) {
         this.pc = this.npc;
         this.npc = this.nnpc;
-        if (++this.instructions >= cp0.timerDeadline) cp0.checkTimer();
+        if (++this.instructions >= limit) {
+          if (this.instructions >= cp0.timerDeadline) cp0.checkTimer();
+          if (this.instructions >= stopAt && this.pendingExit === undefined) this.pendingExit = INTR_EXIT;
+          limit = Math.min(stopAt, cp0.timerDeadline);
+        }
         if (this.pendingExit !== undefined) break;
         // After a delay slot the next instruction starts a block: the JIT may want it.
         if (blockEnds !== undefined && this.inDelaySlot) {

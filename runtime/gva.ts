@@ -67,14 +67,17 @@ export class GvaTables {
     this.words[(leaf >>> 2) + ((address >>> 12) & (LEAF_ENTRIES - 1))] = entry;
   }
 
-  /** Drops the entries of [start, start + bytes) in every mode. */
+  /** Drops the entries of [start, start + bytes) in every mode (leaf by leaf: a 256 MiB page costs 64 leaves, not 65,536 pages). */
   flushRange(start: number, bytes: number): void {
+    const first = start >>> 12;
+    const end = Math.min(first + Math.ceil(bytes / 0x1000), 1 << 20); // page numbers [first, end)
     for (let mode = 0; mode < SOFT_TLB_MODES; mode++) {
       const root = this.root(mode) >>> 2;
-      for (let offset = 0; offset < bytes; offset += 0x1000) {
-        const address = (start + offset) >>> 0;
-        const leaf = this.words[root + (address >>> 22)]!;
-        if (leaf !== 0) this.words[(leaf >>> 2) + ((address >>> 12) & (LEAF_ENTRIES - 1))] = 0;
+      for (let page = first; page < end; ) {
+        const leafEnd = Math.min(((page >>> 10) + 1) << 10, end);
+        const leaf = this.words[root + (page >>> 10)]!;
+        if (leaf !== 0) this.words.fill(0, (leaf >>> 2) + (page & (LEAF_ENTRIES - 1)), (leaf >>> 2) + (page & (LEAF_ENTRIES - 1)) + (leafEnd - page));
+        page = leafEnd;
       }
     }
   }

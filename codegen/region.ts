@@ -108,6 +108,7 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
     const state = (word: number) => translator.stateOffset(word);
     const body = w.block(null, [
       ...translator.loadStatePointer(),
+      ...translator.entryGuard(),
       ...translator.reload(),
       w.block(EXIT_LABEL, [dispatch]),
       ...translator.spill(),

@@ -11,7 +11,7 @@
 // next deadline.
 
 import { Status } from '../runtime/exceptions.js';
-import { ExitWord } from '../runtime/state.js';
+import { ExitWord, StateWord } from '../runtime/state.js';
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
 import type { PhysicalMemory } from '../runtime/physical-memory.js';
@@ -40,7 +40,12 @@ interface SystemRegion {
   readonly entries: ReadonlySet<number>;
   readonly blockCount: number;
   readonly run: (pc: number, budget: number) => number;
+  /** Its index in the shared function table (regions tail-call each other through it). */
+  slot: number;
 }
+
+/** One Uint16 region slot per virtual page. */
+const REGION_SLOTS_BYTES = 2 << (32 - PAGE_SHIFT);
 
 export interface SystemJitStats {
   /** Compiled by this VCPU's engine (the code is shared with the others). */
@@ -73,6 +78,16 @@ export class SystemCodeCache {
   readonly heat = new Map<number, number>();
   readonly recompiles = new Map<number, number>();
   readonly hotThreshold: number;
+  /**
+   * Per virtual page, the function-table slot of a region for it (0: none), in host memory so
+   * compiled code can tail-call the region of the page it jumps to; that region checks on entry
+   * that it fits the translation and the code context.
+   */
+  readonly regionSlotsOffset: number;
+  private regionSlots!: Uint16Array;
+  private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 1;
 
   constructor(
     readonly physical: PhysicalMemory,
@@ -83,11 +98,17 @@ export class SystemCodeCache {
     this.maxRegions = options.maxRegions ?? DEFAULT_MAX_REGIONS;
     const pages = 1 << (32 - PAGE_SHIFT);
     this.watch = { watched: new Uint8Array(pages), heat: new Uint32Array(pages), warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold) };
+    this.regionSlotsOffset = physical.host.allocate(REGION_SLOTS_BYTES);
+    const bindSlots = () => {
+      this.regionSlots = new Uint16Array(physical.host.buffer, this.regionSlotsOffset, REGION_SLOTS_BYTES / 2);
+    };
+    bindSlots();
+    physical.host.growListeners.push(bindSlots);
     physical.codeDropListeners.push((hostPage) => this.dropHostPage(hostPage));
     this.imports = {
       env: {
         mem: physical.host.memory,
-        regions: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }),
+        regions: this.table,
         state: this.state,
         refill,
         prepareStore: (address: number) => this.running!.cpu.prepareStore(address),
@@ -114,6 +135,10 @@ export class SystemCodeCache {
     const kept = (this.regions.get(region.virtualPage) ?? []).filter((other) => other !== region);
     if (kept.length === 0) this.regions.delete(region.virtualPage);
     else this.regions.set(region.virtualPage, kept);
+    // Tail calls to the page now reach another region of it, or none.
+    if (this.regionSlots[region.virtualPage] === region.slot) this.regionSlots[region.virtualPage] = kept.at(-1)?.slot ?? 0;
+    this.table.set(region.slot, null);
+    this.freeSlots.push(region.slot);
   }
 
   /** The region for `pc` in `context` whose host page is `hostPage`, if any. */
@@ -121,11 +146,16 @@ export class SystemCodeCache {
     return this.regions.get(pc >>> PAGE_SHIFT)?.find((region) => region.context === context && region.hostPage === hostPage);
   }
 
-  install(region: SystemRegion): void {
+  install(region: Omit<SystemRegion, 'slot'>): void {
     const old = this.find(region.virtualPage << PAGE_SHIFT, region.context, region.hostPage);
     if (old !== undefined) this.forget(old);
-    this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), region]);
-    this.live.add(region);
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    if (slot >= this.table.length) this.table.grow(this.table.length);
+    this.table.set(slot, region.run);
+    const live: SystemRegion = { ...region, slot };
+    this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), live]);
+    this.regionSlots[region.virtualPage] = slot;
+    this.live.add(live);
     while (this.live.size > this.maxRegions) {
       this.forget(this.live.values().next().value as SystemRegion);
       this.evictions++;
@@ -196,6 +226,7 @@ export class SystemJitEngine {
           const budget = Math.max(1, Math.min(left, MAX_BUDGET_PER_CALL, cp0.timerDeadline - cpu.instructions));
           cache.state.value = cpu.stateOffset;
           cache.running = this;
+          cpu.r[StateWord.CodeContext] = cpu.codeContext;
           const exit = region.run(pc, budget);
           this.stats.regionCalls++;
           let executed = budget - this.exitWords[this.stateWordBase + ExitWord.Budget]!;
@@ -273,7 +304,7 @@ export class SystemJitEngine {
       memoryPages: memory.host.buffer.byteLength / 0x1_0000,
       maximumPages: MAXIMUM_MEMORY_PAGES,
       stateBase: 'global',
-      access: { kind: 'soft-tlb', ...cpu.softTlbTables },
+      access: { kind: 'soft-tlb', ...cpu.softTlbTables, regionSlotsBase: this.cache.regionSlotsOffset, context: cpu.codeContext, hostPage },
       fpuUsable: cpu.fpuUsable,
     };
     const first = (hostPage << PAGE_SHIFT) >>> 2;

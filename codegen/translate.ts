@@ -5,7 +5,7 @@
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
-import { fprByteOffset, StateWord } from '../runtime/state.js';
+import { ExitWord, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
@@ -156,6 +156,14 @@ export type GuestMemoryAccess =
       readonly writeAddends: number;
       /** For the refill handler (codegen/tlb-refill.ts), imported as `refill`: the mode. */
       readonly mode: number;
+      /** The mode's fetch table (for the entry check of a region entered by a tail call). */
+      readonly fetchTags: number;
+      readonly fetchAddends: number;
+      /** The region-slot table (Uint16 per virtual page, absolute) of the VM's shared funcref table. */
+      readonly regionSlotsBase: number;
+      /** What this region assumes: its code context (StateWord.CodeContext) and host page. */
+      readonly context: number;
+      readonly hostPage: number;
     };
 
 /** Where a region's code finds the VCPU's state and the guest's memory. */
@@ -277,8 +285,7 @@ export class Translator {
       w.set(Local.DelaySlot, w.const(0)),
       w.br(EXIT_LABEL),
     ];
-    // In system mode another page's code depends on the translation there: the engine decides.
-    if (access.kind !== 'flat') return w.block(null, exit);
+    // System mode: the region found here checks on entry that it fits the translation and context.
     const slot = w.load(2, false, access.regionSlotsBase, w.shl(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(1)));
     return w.block(null, [
       w.set(Local.Scratch, slot),
@@ -292,6 +299,39 @@ export class Translator {
       ),
       ...exit,
     ]);
+  }
+
+  /**
+   * System mode: code at the top of a region function. A region is entered for `pc` only while
+   * the code context is the one it was compiled for and the PC's fetch entry leads to its host
+   * page; otherwise it leaves at once (the engine then looks for the right code). The engine
+   * checks this too, but a tail call from another region does not go through the engine.
+   */
+  entryGuard(): Expr[] {
+    const w = this.w;
+    const access = this.target.access;
+    if (access.kind === 'flat') return [];
+    const entry = () => w.add(this.statePointer(), w.shl(w.and(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2)));
+    const wrong = w.or(
+      w.or(
+        w.ne(w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer()), w.const(access.context)),
+        w.ne(w.load(4, false, access.fetchTags, entry()), w.and(w.get(Local.Pc), w.const(~0xffc))),
+      ),
+      w.ne(w.shrU(w.add(w.get(Local.Pc), w.load(4, false, access.fetchAddends, entry())), w.const(PAGE_SHIFT)), w.const(access.hostPage)),
+    );
+    const state = (word: number) => this.stateOffset(word);
+    return [
+      w.if(
+        wrong,
+        w.block(null, [
+          w.store(4, state(ExitWord.Pc), this.statePointer(), w.get(Local.Pc)),
+          w.store(4, state(ExitWord.Npc), this.statePointer(), w.add(w.get(Local.Pc), w.const(4))),
+          w.store(4, state(ExitWord.DelaySlot), this.statePointer(), w.const(0)),
+          w.store(4, state(ExitWord.Budget), this.statePointer(), w.get(Local.Budget)),
+          w.return(w.const(RegionExit.Leave)),
+        ]),
+      ),
+    ];
   }
 
   // ---- blocks ----

@@ -22,6 +22,8 @@ export const enum StateWord {
   RefillsInWasm = 40,
   /** System mode: soft-TLB misses that went on to TypeScript (GVA-table misses: the guest TLB walk). */
   RefillsInHost = 41,
+  /** System mode: the code context (mode * 2 + CU1) the engine entered compiled code with. */
+  CodeContext = 42,
   /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
   Cp0 = 256,
 }

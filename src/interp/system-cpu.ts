@@ -341,7 +341,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
    * the fault recorded when the guest must take an exception. The entry may come back flagged.
    */
   private refillEntry(address: number, access: Access, entry: number): boolean {
-    if ((this.softTlb.tags[entry]! & ~0xfff) === (address & ~0xfff)) return true; // present, flagged
+    const tag = this.tags[entry]!;
+    // Present but flagged (EMPTY's page bits would pass for the top page 0xffff_f000: rule it out).
+    if (tag !== EMPTY && (tag & ~0xfff) === (address & ~0xfff)) return true;
     if (this.walkGva(address, access)) return true;
     const physical = this.translate(address, access);
     if (physical < 0) return false;
@@ -489,8 +491,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
    */
   prepareStore(address: number): number {
     const entry = entryIndex(this.writeBase, address);
-    const tag = this.softTlb.tags[entry]!;
-    if ((tag & ~0xfff) !== (address & ~0xfff) || (tag & (TagFlag.Mmio | TagFlag.NoWrite)) !== 0) return 0;
+    const tag = this.tags[entry]!;
+    if (tag === EMPTY || (tag & ~0xfff) !== (address & ~0xfff) || (tag & (TagFlag.Mmio | TagFlag.NoWrite)) !== 0) return 0;
     const physical = this.translate(address, Access.Write);
     if (physical < 0) {
       this.faultCode = 0;
@@ -693,8 +695,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** The host offset of the instruction at virtual `pc` in the current mode, or -1 (nothing is raised). */
   hostOfFetch(pc: number): number {
     const entry = entryIndex(this.fetchBase, pc);
-    if (this.softTlb.tags[entry] === (pc & ~0xffc)) return (pc + this.softTlb.addends[entry]!) >>> 0;
+    if (this.tags[entry] === (pc & ~0xffc)) return (pc + this.addends[entry]!) >>> 0;
     if ((pc & 3) !== 0) return -1;
+    // Refill the fetch entry from the GVA tables when they know the page (compiled code entered
+    // by a tail call checks that entry).
+    if (this.walkGva(pc, Access.Fetch) && this.tags[entry] === (pc & ~0xffc)) return (pc + this.addends[entry]!) >>> 0;
     const physical = this.translate(pc, Access.Fetch);
     this.faultCode = 0;
     this.faultRefill = false;
@@ -723,13 +728,15 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return this.mode * 2 + ((this.unusable & Needs.Fpu) === 0 ? 1 : 0);
   }
 
-  /** Byte offsets, from the VCPU block, of the current mode's soft-TLB read and write tables; and the mode. */
-  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number; mode: number } {
+  /** Byte offsets, from the VCPU block, of the current mode's soft-TLB tables; and the mode. */
+  get softTlbTables(): { readTags: number; readAddends: number; writeTags: number; writeAddends: number; fetchTags: number; fetchAddends: number; mode: number } {
     return {
       readTags: VcpuBlock.softTlbTags + this.readBase * 4,
       readAddends: VcpuBlock.softTlbAddends + this.readBase * 4,
       writeTags: VcpuBlock.softTlbTags + this.writeBase * 4,
       writeAddends: VcpuBlock.softTlbAddends + this.writeBase * 4,
+      fetchTags: VcpuBlock.softTlbTags + this.fetchBase * 4,
+      fetchAddends: VcpuBlock.softTlbAddends + this.fetchBase * 4,
       mode: this.mode,
     };
   }

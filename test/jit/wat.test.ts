@@ -41,7 +41,12 @@ const SYSTEM_LAYOUT = {
     readAddends: VcpuBlock.softTlbAddends,
     writeTags: VcpuBlock.softTlbTags + 4 * SOFT_TLB_ENTRIES,
     writeAddends: VcpuBlock.softTlbAddends + 4 * SOFT_TLB_ENTRIES,
+    fetchTags: VcpuBlock.softTlbTags + 8 * SOFT_TLB_ENTRIES,
+    fetchAddends: VcpuBlock.softTlbAddends + 8 * SOFT_TLB_ENTRIES,
     mode: 0,
+    regionSlotsBase: 0x0020_0000,
+    context: 0,
+    hostPage: 0x401,
   },
 } as const;
 

@@ -32,6 +32,8 @@ const CASES: Case[] = [
   { name: 'TLB refill on store', setup: li32('$t0', 0x0040_0000).trim().split('\n'), instruction: 'sb $t1, 5($t0)', code: 3, badVAddr: 0x0040_0005, refill: true },
   { name: 'FPU with CU1 clear', instruction: 'add.s $f0, $f1, $f2', code: 11, ce: 1 },
   { name: 'TLB refill in kseg3', setup: li32('$t0', 0xe000_1000).trim().split('\n'), instruction: 'lw $t1, 0($t0)', code: 2, badVAddr: 0xe000_1000, refill: true },
+  // The top page: an empty soft-TLB entry's page bits look like 0xffff_f000 (this was taken for a hit).
+  { name: 'TLB refill at the top page', setup: li32('$t0', 0xffff_f000).trim().split('\n'), instruction: 'lw $t1, 0x734($t0)', code: 2, badVAddr: 0xffff_f734, refill: true },
 ];
 
 describe.each(ENGINES)('exceptions (%s)', (engine) => {

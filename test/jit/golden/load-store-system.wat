@@ -1,8 +1,8 @@
 (module
- (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
- (type $1 (func (param i32 i32 i32 i32) (result i32)))
- (type $2 (func (param i32) (result i32)))
- (type $3 (func (param i32 i32) (result i32)))
+ (type $0 (func (param i32 i32) (result i32)))
+ (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $2 (func (param i32 i32 i32 i32) (result i32)))
+ (type $3 (func (param i32) (result i32)))
  (import "env" "mem" (memory $mem 32 65536))
  (import "env" "regions" (table $regions 0 funcref))
  (import "env" "state" (global $state (mut i32)))
@@ -33,6 +33,87 @@
   (local $21 i32)
   (local.set $21
    (global.get $state)
+  )
+  (if
+   (i32.or
+    (i32.or
+     (i32.ne
+      (i32.load offset=168
+       (local.get $21)
+      )
+      (i32.const 0)
+     )
+     (i32.ne
+      (i32.load offset=4096
+       (i32.add
+        (local.get $21)
+        (i32.shl
+         (i32.and
+          (i32.shr_u
+           (local.get $0)
+           (i32.const 12)
+          )
+          (i32.const 255)
+         )
+         (i32.const 2)
+        )
+       )
+      )
+      (i32.and
+       (local.get $0)
+       (i32.const -4093)
+      )
+     )
+    )
+    (i32.ne
+     (i32.shr_u
+      (i32.add
+       (local.get $0)
+       (i32.load offset=13312
+        (i32.add
+         (local.get $21)
+         (i32.shl
+          (i32.and
+           (i32.shr_u
+            (local.get $0)
+            (i32.const 12)
+           )
+           (i32.const 255)
+          )
+          (i32.const 2)
+         )
+        )
+       )
+      )
+      (i32.const 12)
+     )
+     (i32.const 1025)
+    )
+   )
+   (then
+    (i32.store offset=144
+     (local.get $21)
+     (local.get $0)
+    )
+    (i32.store offset=148
+     (local.get $21)
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (i32.store offset=152
+     (local.get $21)
+     (i32.const 0)
+    )
+    (i32.store offset=156
+     (local.get $21)
+     (local.get $1)
+    )
+    (return
+     (i32.const 0)
+    )
+   )
   )
   (local.set $20
    (i32.load offset=8
@@ -513,6 +594,71 @@
      )
     )
     (block
+     (local.set $8
+      (i32.load16_u offset=2097152
+       (i32.shl
+        (i32.shr_u
+         (local.get $0)
+         (i32.const 12)
+        )
+        (i32.const 1)
+       )
+      )
+     )
+     (if
+      (i32.and
+       (i32.and
+        (i32.ne
+         (i32.shr_u
+          (local.get $0)
+          (i32.const 12)
+         )
+         (i32.const 1024)
+        )
+        (i32.ne
+         (local.get $8)
+         (i32.const 0)
+        )
+       )
+       (i32.eqz
+        (i32.and
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+      )
+      (then
+       (i32.store offset=8
+        (local.get $21)
+        (local.get $20)
+       )
+       (i32.store offset=16
+        (local.get $21)
+        (local.get $15)
+       )
+       (i32.store offset=20
+        (local.get $21)
+        (local.get $18)
+       )
+       (i32.store offset=32
+        (local.get $21)
+        (local.get $16)
+       )
+       (i32.store offset=36
+        (local.get $21)
+        (local.get $17)
+       )
+       (i32.store offset=124
+        (local.get $21)
+        (local.get $19)
+       )
+       (return_call_indirect (type $0)
+        (local.get $0)
+        (local.get $1)
+        (local.get $8)
+       )
+      )
+     )
      (local.set $4
       (i32.const 0)
      )

@@ -117,10 +117,7 @@ export class JitEngine {
           if (status === Status.Continue && this.cache.invalidations !== invalidations) {
             // The handler (SWL/SWR/SC/SWC1/SYNCI...) dropped compiled code, maybe the running
             // region's: leave it after this instruction, as after an exception redirect.
-            cpu.pc = cpu.npc;
-            cpu.npc = cpu.nnpc;
-            cpu.nextInDelaySlot = false;
-            status = Status.Redirected;
+            status = cpu.leaveAfterInstruction();
           }
           this.lastHandlerStatus = status;
           return status;

@@ -30,8 +30,6 @@ import type { RefillFunction } from './tlb-refill.js';
 const WARM_PAGE_THRESHOLD = 500;
 const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
 const MAX_RECOMPILES_PER_PAGE = 8;
-/** Wasm32's page limit: the host memory may grow up to it. */
-const MAXIMUM_MEMORY_PAGES = 0x1_0000;
 
 interface SystemRegion {
   readonly virtualPage: number;
@@ -193,10 +191,7 @@ export class SystemJitEngine {
     this.handlerExit = cpu.takePendingExit();
     if (status === Status.Continue && (this.handlerExit !== undefined || this.cache.invalidations !== invalidations)) {
       // Retired, but compiled code must stop: an exit (an MMIO store) or its code was dropped.
-      cpu.pc = cpu.npc;
-      cpu.npc = cpu.nnpc;
-      cpu.nextInDelaySlot = false;
-      status = Status.Redirected;
+      status = cpu.leaveAfterInstruction();
     }
     this.lastHandlerStatus = status;
     return status;
@@ -301,8 +296,8 @@ export class SystemJitEngine {
     // Stores to the page now take the slow path, which drops the region.
     if (!memory.isCode(hostPage)) memory.addCode(hostPage, new Uint16Array(1024));
     const layout: RegionLayout = {
-      memoryPages: memory.host.buffer.byteLength / 0x1_0000,
-      maximumPages: MAXIMUM_MEMORY_PAGES,
+      memoryPages: memory.host.pages,
+      maximumPages: memory.host.maximumPages,
       stateBase: 'global',
       access: { kind: 'soft-tlb', ...cpu.softTlbTables, regionSlotsBase: this.cache.regionSlotsOffset, context: cpu.codeContext, hostPage },
       fpuUsable: cpu.fpuUsable,

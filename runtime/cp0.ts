@@ -123,7 +123,6 @@ export const CP0_REGISTERS: readonly RegisterSpec[] = [
 const SPEC_BY_REG = new Map(CP0_REGISTERS.map((spec) => [spec.reg as number, spec]));
 
 export const isCp0Register = (reg: number): boolean => SPEC_BY_REG.has(reg);
-export const cp0RegisterName = (reg: number): string => SPEC_BY_REG.get(reg)?.name ?? `$${reg >> 3},${reg & 7}`;
 
 /** What CP0 tells the CPU that owns it. */
 export interface Cp0Owner {

@@ -12,5 +12,3 @@ export type Exit =
   | { readonly reason: 'debug'; readonly pc: number }
   /** Something the guest cannot handle (an exception vector that cannot be fetched, code fetched from MMIO). */
   | { readonly reason: 'internal-error'; readonly message: string };
-
-export type ExitReason = Exit['reason'];

@@ -181,9 +181,4 @@ export class GpaMap {
     const page = (gpa - slot.guestPhysAddr) >>> PAGE_SHIFT;
     return (slot.dirty[page >>> 5]! & (1 << (page & 31))) !== 0;
   }
-
-  /** Every live slot. */
-  live(): Slot[] {
-    return this.slots.filter((slot): slot is Slot => slot !== undefined);
-  }
 }

@@ -29,6 +29,12 @@ export class HostMemory {
     return this.memory.buffer;
   }
 
+  /** Size now, and at most, in 64 KiB WebAssembly pages (what a module importing the memory declares). */
+  get pages(): number {
+    return this.memory.buffer.byteLength / WASM_PAGE;
+  }
+  readonly maximumPages = MAX_WASM_PAGES;
+
   private rebuildViews(): void {
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);

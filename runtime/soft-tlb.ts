@@ -56,13 +56,6 @@ export class SoftTlb {
     this.addends = new Int32Array(buffer, offset + VcpuBlock.softTlbAddends, count);
   }
 
-  fill(base: number, address: number, hostPageOffset: number): void {
-    const entry = entryIndex(base, address);
-    const page = address & ~0xfff;
-    this.tags[entry] = page;
-    this.addends[entry] = (hostPageOffset - page) | 0;
-  }
-
   flushAll(): void {
     this.tags.fill(EMPTY);
   }

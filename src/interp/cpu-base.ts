@@ -131,6 +131,18 @@ export abstract class CpuBase {
     this.llAddress = address;
   }
 
+  /**
+   * For compiled code: the handler it called retired its instruction, yet compiled code must
+   * stop (its code was dropped, or an exit is pending). Moves to the next instruction and reports
+   * Redirected, as an exception redirect does.
+   */
+  leaveAfterInstruction(): Status {
+    this.pc = this.npc;
+    this.npc = this.nnpc;
+    this.nextInDelaySlot = false;
+    return Status.Redirected;
+  }
+
   /** SC succeeded or ERET: the link ends. */
   clearLink(): void {
     this.llBit = false;

@@ -4,7 +4,7 @@
 // Error that says why, and changes nothing.
 
 import { PhysicalMemory } from '../../runtime/physical-memory.js';
-import { MemFlag, type MemoryRegion } from '../../runtime/gpa.js';
+import { MAX_MEMORY_SLOTS, MemFlag, type MemoryRegion, type Slot } from '../../runtime/gpa.js';
 import { Cp0Reg } from '../../runtime/cp0.js';
 import { StateWord } from '../../runtime/state.js';
 import type { Exit } from '../../runtime/exits.js';
@@ -27,7 +27,6 @@ export enum Cap {
 }
 
 export const MAX_VCPUS = 8;
-const MAX_MEMORY_SLOTS = 32;
 
 export interface VmOptions {
   /** 'interp' runs the reference interpreter; 'jit' compiles hot code to WebAssembly. */
@@ -206,7 +205,7 @@ export class Vm {
     this.engine = options.engine ?? 'interp';
     if (this.engine === 'jit') {
       const host = this.physical.host;
-      const { module } = buildRefillModule(host.buffer.byteLength / 0x1_0000, 0x1_0000, this.physical.hostPageFlagsOffset);
+      const { module } = buildRefillModule(host.pages, host.maximumPages, this.physical.hostPageFlagsOffset);
       this.refill = instantiateRefill(module, host.memory);
       this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions });
     }
@@ -235,6 +234,12 @@ export class Vm {
     }
   }
 
+  private slotOrThrow(what: string, slot: number): Slot {
+    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
+    if (found === undefined) throw new RangeError(`${what}(${slot}): no such memory slot`);
+    return found;
+  }
+
   /** KVM_SET_USER_MEMORY_REGION: creates, moves, re-flags or (memorySize 0) deletes a slot. */
   setUserMemoryRegion(region: MemoryRegion): void {
     this.physical.setRegion(region);
@@ -242,16 +247,13 @@ export class Vm {
 
   /** A slot as it is now (with its backing's host offset, usable as another slot's userspaceAddr). */
   slotInfo(slot: number): Required<MemoryRegion> {
-    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
-    if (found === undefined) throw new RangeError(`slotInfo(${slot}): no such memory slot`);
-    const { flags, guestPhysAddr, memorySize, userspaceAddr } = found;
+    const { flags, guestPhysAddr, memorySize, userspaceAddr } = this.slotOrThrow('slotInfo', slot);
     return { slot, flags, guestPhysAddr, memorySize, userspaceAddr };
   }
 
   /** The bytes of a slot (a view of host memory: fetch it again after adding slots, which may grow the memory). */
   memory(slot: number): Uint8Array {
-    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
-    if (found === undefined) throw new RangeError(`memory(${slot}): no such memory slot`);
+    const found = this.slotOrThrow('memory', slot);
     return new Uint8Array(this.physical.host.buffer, found.userspaceAddr, found.memorySize);
   }
 
@@ -267,8 +269,7 @@ export class Vm {
 
   /** KVM_GET_DIRTY_LOG: the slot's bitmap of pages written since the last call (1 bit per 4 KiB page, LSB first), then cleared. */
   getDirtyLog(slot: number): Uint8Array {
-    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
-    if (found === undefined) throw new RangeError(`getDirtyLog(${slot}): no such memory slot`);
+    const found = this.slotOrThrow('getDirtyLog', slot);
     if ((found.flags & MemFlag.LogDirtyPages) === 0) throw new Error(`getDirtyLog(${slot}): the slot is not logging (MemFlag.LogDirtyPages)`);
     return this.physical.takeDirtyLog(found);
   }

@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { checksumLoop, li32, mapKuseg, mapLargePages } from './system-programs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { createVm, MemFlag, assembleProgram, Reg } = await import(path.join(root, 'dist/mipsjit.js'));
@@ -26,70 +27,8 @@ const scale = Number(option('--scale', '1'));
 /** The JIT runs this many times more rounds than the interpreter, so that its times are not noise; rates are compared. */
 const JIT_ROUNDS_FACTOR = 10;
 
-const li32 = (register, value) => `lui ${register}, ${(value >>> 16) & 0xffff}\nori ${register}, ${register}, ${value & 0xffff}`;
 const CODE = 0x8000_1000;
 const boot = [li32('$t0', CODE), 'mtc0 $zero, c0_status', 'jr $t0', 'nop'].join('\n');
-
-/** A checksum loop: `rounds` passes over 64 words at `base` (loads, ALU, stores, branches). */
-const checksum = (base, rounds) =>
-  [
-    li32('$s0', base),
-    'li $s1, 0',
-    li32('$s2', rounds),
-    'outer:',
-    'move $t0, $s0',
-    'li $t1, 64',
-    'inner:',
-    'lw $t2, 0($t0)',
-    'addu $t2, $t2, $s2',
-    'xor $s1, $s1, $t2',
-    'sll $t3, $s1, 3',
-    'srl $t4, $s1, 29',
-    'or $s1, $t3, $t4',
-    'sw $s1, 0($t0)',
-    'addiu $t1, $t1, -1',
-    'bnez $t1, inner',
-    'addiu $t0, $t0, 4',
-    'addiu $s2, $s2, -1',
-    'bnez $s2, outer',
-    'nop',
-    'sdbbp',
-  ].join('\n');
-
-/** A wired TLB entry: virtual 0x0040_0000 (two 16 KiB pages) -> physical 0x0020_0000. */
-const mapKuseg = [
-  'li $t0, 1',
-  'mtc0 $t0, c0_wired',
-  'mtc0 $zero, c0_index',
-  li32('$t0', 0x6000),
-  'mtc0 $t0, c0_pagemask',
-  li32('$t0', 0x0040_0000),
-  'mtc0 $t0, c0_entryhi',
-  li32('$t0', ((0x0020_0000 >>> 12) << 6) | 0x1f),
-  'mtc0 $t0, c0_entrylo0',
-  li32('$t0', ((0x0020_4000 >>> 12) << 6) | 0x1f),
-  'mtc0 $t0, c0_entrylo1',
-  'tlbwi',
-].join('\n');
-
-/** Four entries of two 1 MiB pages: virtual 0x0100_0000.. (8 MiB) -> physical 0x0040_0000.. */
-const mapLargePages = [
-  li32('$t0', 0x001f_e000),
-  'mtc0 $t0, c0_pagemask',
-  ...[0, 1, 2, 3].map((index) =>
-    [
-      `li $t0, ${index}`,
-      'mtc0 $t0, c0_index',
-      li32('$t0', 0x0100_0000 + index * 0x20_0000),
-      'mtc0 $t0, c0_entryhi',
-      li32('$t0', (((0x0040_0000 + index * 0x20_0000) >>> 12) << 6) | 0x1f),
-      'mtc0 $t0, c0_entrylo0',
-      li32('$t0', (((0x0050_0000 + index * 0x20_0000) >>> 12) << 6) | 0x1f),
-      'mtc0 $t0, c0_entrylo1',
-      'tlbwi',
-    ].join('\n'),
-  ),
-].join('\n');
 
 /** `rounds` passes over 64 pages spaced 128 KiB apart: 8 share each soft-TLB entry, so every access misses it. */
 const missWalk = (rounds) =>
@@ -161,8 +100,8 @@ const calledFunctions = Array.from({ length: 8 }, (_, n) => ({
 }));
 
 const ALL_WORKLOADS = [
-  { name: 'CPU loop in kseg0', code: (f) => checksum(0x8020_0000, Math.round(100_000 * f)) },
-  { name: 'CPU loop in mapped kuseg', code: (f) => [mapKuseg, checksum(0x0040_0000, Math.round(100_000 * f))].join('\n') },
+  { name: 'CPU loop in kseg0', code: (f) => checksumLoop(0x8020_0000, Math.round(100_000 * f)) },
+  { name: 'CPU loop in mapped kuseg', code: (f) => [mapKuseg, checksumLoop(0x0040_0000, Math.round(100_000 * f))].join('\n') },
   { name: 'calls into 8 pages', code: (f) => crossPageCalls(Math.round(20_000 * f)), functions: calledFunctions },
   { name: 'soft-TLB miss walk (8 MiB of 1 MiB pages)', code: (f) => [mapLargePages, missWalk(Math.round(100_000 * f))].join('\n') },
   { name: 'write-heavy, no dirty log', code: (f) => writeHeavy(Math.round(10_000 * f)), logging: false },

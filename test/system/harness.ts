@@ -59,11 +59,7 @@ export const bootTo = (entry: number, status = 0) => `
   nop
 `;
 
-/** Loads a 32-bit constant: `li32('$t0', 0x8000_1234)`. */
-export const li32 = (register: string, value: number) => `
-  lui ${register}, ${(value >>> 16) & 0xffff}
-  ori ${register}, ${register}, ${value & 0xffff}
-`;
+export { li32 } from '../../bench/system-programs.mjs';
 
 export const Cause = {
   code: (cause: number) => (cause >>> 2) & 0x1f,

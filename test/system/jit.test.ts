@@ -7,50 +7,12 @@ import { describe, expect, test } from 'vitest';
 import { assemble, assembleProgram, createVm, MemFlag, Reg, type Vcpu } from '../../src/index.js';
 import { CP0_REGISTER_IDS } from '../../src/vm/registers.js';
 import { bootMachine, bootTo, li32, machineOf, type Machine } from './harness.js';
+import { checksumLoop, mapKuseg } from '../../bench/system-programs.mjs';
 
 const CODE = 0x8000_1000;
 
-/** A checksum loop over a buffer: loads, stores, ALU and branches; `base` is where the buffer is. */
-const loop = (base: number) =>
-  [
-    li32('$s0', base),
-    'li $s1, 0',
-    'li $s2, 2000',
-    'outer:',
-    'move $t0, $s0',
-    'li $t1, 64',
-    'inner:',
-    'lw $t2, 0($t0)',
-    'addu $t2, $t2, $s2',
-    'xor $s1, $s1, $t2',
-    'sll $t3, $s1, 3',
-    'srl $t4, $s1, 29',
-    'or $s1, $t3, $t4',
-    'sw $s1, 0($t0)',
-    'addiu $t1, $t1, -1',
-    'bnez $t1, inner',
-    'addiu $t0, $t0, 4',
-    'addiu $s2, $s2, -1',
-    'bnez $s2, outer',
-    'nop',
-    'sdbbp',
-  ].join('\n');
-
-/** Maps virtual 0x0040_0000.. (32 KiB pages, wired entry 0) to physical 0x0020_0000.. */
-const mapKuseg = [
-  'li $t0, 1',
-  'mtc0 $t0, c0_wired',
-  'mtc0 $zero, c0_index',
-  li32('$t0', 0x0000_6000),
-  'mtc0 $t0, c0_pagemask',
-  li32('$t0', 0x0040_0000),
-  'mtc0 $t0, c0_entryhi',
-  li32('$t0', ((0x0020_0000 >>> 12) << 6) | 0x1f),
-  'mtc0 $t0, c0_entrylo0',
-  li32('$t0', ((0x0020_4000 >>> 12) << 6) | 0x1f),
-  'mtc0 $t0, c0_entrylo1',
-  'tlbwi',
-].join('\n');
+/** The checksum loop (2,000 rounds over 64 words at `base`). */
+const loop = (base: number) => checksumLoop(base, 2000);
 
 function snapshot(m: Machine, vcpu: Vcpu = m.vcpu): Record<string, number | number[]> {
   const state: Record<string, number | number[]> = {};

@@ -5,27 +5,9 @@
 import { describe, expect, test } from 'vitest';
 import { Reg } from '../../src/index.js';
 import { bootMachine, bootTo, Cause, ENGINES, li32 } from './harness.js';
+import { mapLargePages } from '../../bench/system-programs.mjs';
 
 const CODE = 0x8000_1000;
-
-/** Four TLB entries of two 1 MiB pages: virtual 0x0100_0000.. -> physical 0x0040_0000.. (8 MiB). */
-const mapLargePages = [
-  li32('$t0', 0x001f_e000),
-  'mtc0 $t0, c0_pagemask',
-  ...[0, 1, 2, 3].map((index) =>
-    [
-      `li $t0, ${index}`,
-      'mtc0 $t0, c0_index',
-      li32('$t0', 0x0100_0000 + index * 0x20_0000),
-      'mtc0 $t0, c0_entryhi',
-      li32('$t0', (((0x0040_0000 + index * 0x20_0000) >>> 12) << 6) | 0x1f),
-      'mtc0 $t0, c0_entrylo0',
-      li32('$t0', (((0x0050_0000 + index * 0x20_0000) >>> 12) << 6) | 0x1f),
-      'mtc0 $t0, c0_entrylo1',
-      'tlbwi',
-    ].join('\n'),
-  ),
-].join('\n');
 
 /** 200 rounds over 8 pages 1 MiB apart (the same soft-TLB entry) x 4 offsets: every access misses the soft TLB. */
 const walk = [

@@ -32,6 +32,7 @@ import { FlatMemory, Perm, PAGE_SIZE } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
 import { JitEngine } from '../../codegen/engine.js';
+import { Random } from '../random.js';
 
 const CASES = Number(process.env.MIPSJIT_FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.MIPSJIT_FUZZ_SEED ?? 0x5eed);
@@ -57,24 +58,6 @@ const GUARD_INDEX = SEQUENCE_LENGTH + 2 + BUDGET;
 const GUARD_WORD = 0x0000_000d | (0x3ff << 16); // break 0x3ff
 /** Share of cases entered through the trampoline and stub (compiled from their first instruction). */
 const TRAMPOLINE_SHARE = 3 / 4;
-
-/** xorshift32: small, seeded, reproducible. */
-class Random {
-  constructor(private state: number) {
-    if (this.state === 0) this.state = 1;
-  }
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x;
-    return x >>> 0;
-  }
-  below(limit: number): number {
-    return this.next() % limit;
-  }
-}
 
 /** The generator of one case: a hash of the seed, the mode and the case index. */
 function caseRandom(mode: number, index: number): Random {

@@ -14,6 +14,7 @@ import { decode, RESERVED, ROWS, type CompiledRow } from '../../src/isa/decode.j
 import { Flag } from '../../src/isa/table.js';
 import { disassemble } from '../../src/isa/disasm.js';
 import { CP0_REGISTER_IDS } from '../../src/vm/registers.js';
+import { Random } from '../random.js';
 
 const CASES = Number(process.env.MIPSJIT_SYSTEM_FUZZ_CASES ?? 300);
 const SEED = Number(process.env.MIPSJIT_FUZZ_SEED ?? 0x5eed);
@@ -26,21 +27,6 @@ const MAPPED_DATA = 0x0060_0000; // the data pair, mapped (TLB entry 2)
 const SETUP = 0x8000_2000; // kernel stub: writes TLB entries 1 and 2 from $a0..$a3, $t0..$t3
 const BASE = 16; // $s0: the data base; never written by the sequence
 const KEEP = new Set([BASE, 26, 27]); // $s0, $k0, $k1
-
-class Random {
-  constructor(private state: number) {}
-  next(): number {
-    let x = this.state || 1;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x;
-    return x >>> 0;
-  }
-  below(limit: number): number {
-    return this.next() % limit;
-  }
-}
 
 const ROWS_EXECUTABLE = ROWS.filter((row) => !row.isAlias && row.name !== 'sdbbp');
 const MEMORY = ROWS_EXECUTABLE.filter((row) => row.flags & (Flag.Load | Flag.Store));

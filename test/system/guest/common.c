@@ -77,6 +77,16 @@ u32 tlb_entries(void) {
 }
 
 /* Give every TLB entry a distinct, never-matching VPN2 (in kseg0) and clear it. */
+/* TLBWI of entry `index` from EntryHi, EntryLo0/1 and PageMask (which stays set). */
+void tlb_write_indexed(u32 index, u32 hi, u32 lo0, u32 lo1, u32 mask) {
+  mtc0(C0_INDEX, 0, index);
+  mtc0(C0_ENTRYHI, 0, hi);
+  mtc0(C0_ENTRYLO0, 0, lo0);
+  mtc0(C0_ENTRYLO1, 0, lo1);
+  mtc0(C0_PAGEMASK, 0, mask);
+  __asm__ volatile("tlbwi\n\tehb" ::: "memory");
+}
+
 void tlb_init(void) {
   u32 n = tlb_entries();
   mtc0(C0_WIRED, 0, 0);

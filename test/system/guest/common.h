@@ -85,6 +85,7 @@ void puthex(u32 v);
 void check(const char *name, int ok, u32 value);
 void init_vectors(void);
 void tlb_init(void);
+void tlb_write_indexed(u32 index, u32 hi, u32 lo0, u32 lo1, u32 mask);
 u32 tlb_entries(void);
 void poweroff(void) __attribute__((noreturn));
 void unexpected(struct frame *f) __attribute__((noreturn));

@@ -127,14 +127,6 @@ static const u32 pats[4] = {0xffffffffu, 0, 0x55555555u, 0xaaaaaaaau};
     ok_;                                                                                         \
   })
 
-static void tlbwi(u32 index, u32 hi, u32 lo0, u32 lo1, u32 mask) {
-  mtc0(C0_INDEX, 0, index);
-  mtc0(C0_ENTRYHI, 0, hi);
-  mtc0(C0_ENTRYLO0, 0, lo0);
-  mtc0(C0_ENTRYLO1, 0, lo1);
-  mtc0(C0_PAGEMASK, 0, mask);
-  __asm__ volatile("tlbwi\n\tehb" ::: "memory");
-}
 
 /* TLBR of entry `index` with EntryHi/EntryLo/PageMask scribbled first; prints what it loaded,
  * EntryLo0/1 ANDed with lo_mask. */
@@ -275,9 +267,9 @@ int main(void) {
   tlbp_show("miss", 0x00600005u);
   line("Index after miss", 0x00000003u, WRR(C0_INDEX, 0, 0x00000003u, 3)); /* P stays */
   /* entry 3: global (G in both EntryLo), ASID 0x42; entry 4: G in EntryLo0 only, so not global */
-  tlbwi(3, 0x00600042u, (0x01000u << 6) | LO_C | LO_D | LO_V | LO_G, (0x01001u << 6) | LO_C | LO_V | LO_G, 0);
-  tlbwi(4, 0x00700042u, (0x01002u << 6) | LO_C | LO_D | LO_V | LO_G, (0x01003u << 6) | LO_C | LO_V, 0);
-  tlbwi(5, 0x00a00001u, 0xffffffffu, 0xffffffffu, 0x00006000u);
+  tlb_write_indexed(3, 0x00600042u, (0x01000u << 6) | LO_C | LO_D | LO_V | LO_G, (0x01001u << 6) | LO_C | LO_V | LO_G, 0);
+  tlb_write_indexed(4, 0x00700042u, (0x01002u << 6) | LO_C | LO_D | LO_V | LO_G, (0x01003u << 6) | LO_C | LO_V, 0);
+  tlb_write_indexed(5, 0x00a00001u, 0xffffffffu, 0xffffffffu, 0x00006000u);
   mtc0(C0_PAGEMASK, 0, 0);
   tlbr_show("global", 3, 0xffffffffu);
   tlbr_show("G on EntryLo0 only", 4, 0xffffffffu);

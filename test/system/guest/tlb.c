@@ -105,13 +105,9 @@ void c_exception(struct frame *f) {
   unexpected(f);
 }
 
+/* A TLBWI that leaves PageMask at 4 KiB again for the refill handler's TLBWRs. */
 static void tlbwi(u32 index, u32 hi, u32 lo0, u32 lo1, u32 mask) {
-  mtc0(C0_INDEX, 0, index);
-  mtc0(C0_ENTRYHI, 0, hi);
-  mtc0(C0_ENTRYLO0, 0, lo0);
-  mtc0(C0_ENTRYLO1, 0, lo1);
-  mtc0(C0_PAGEMASK, 0, mask);
-  __asm__ volatile("tlbwi\n\tehb" ::: "memory");
+  tlb_write_indexed(index, hi, lo0, lo1, mask);
   mtc0(C0_PAGEMASK, 0, 0);
 }
 

@@ -149,12 +149,7 @@ int main(void) {
   memset((void *)(0x80000000u | (USER_PA + 0x1000)), 0xff, 16);
   /* wired entry 0: code page read-only (D=0), data page writable; ASID 0, not global */
   mtc0(C0_WIRED, 0, 1);
-  mtc0(C0_INDEX, 0, 0);
-  mtc0(C0_ENTRYHI, 0, USER_VA);
-  mtc0(C0_ENTRYLO0, 0, ((USER_PA >> 12) << 6) | LO_C | LO_V);
-  mtc0(C0_ENTRYLO1, 0, (((USER_PA + 0x1000) >> 12) << 6) | LO_C | LO_D | LO_V);
-  mtc0(C0_PAGEMASK, 0, 0);
-  __asm__ volatile("tlbwi\n\tehb" ::: "memory");
+  tlb_write_indexed(0, USER_VA, ((USER_PA >> 12) << 6) | LO_C | LO_V, (((USER_PA + 0x1000) >> 12) << 6) | LO_C | LO_D | LO_V, 0);
 
   mtc0(7, 0, 1); /* HWREna: CPUNum only */
   enter_user(USER_VA);

@@ -90,6 +90,17 @@ __asm__(".text\n\t.set noreorder\n\t.globl t_bd_jal\nt_bd_jal:\n\t"
         "3:\tla $t0, 1b + 8\n\tsubu $v0, $ra, $t0\n\tjr $t4\n\tnop\n\t.set reorder\n");
 u32 t_bd_jal(void);
 
+/* After a failed check: the EPC seen and wanted, and one more value. */
+static void explain(const char *label, u32 value) {
+  puts("  epc ");
+  puthex(g_epc);
+  puts(" want ");
+  puthex(expect_epc);
+  puts(label);
+  puthex(value);
+  putc('\n');
+}
+
 static void expect(const char *name, u32 (*fn)(void), u32 code, u32 badvaddr, int check_bva) {
   u32 before = g_count;
   g_cause = g_epc = g_badvaddr = 0xdeadbeef;
@@ -97,15 +108,7 @@ static void expect(const char *name, u32 (*fn)(void), u32 code, u32 badvaddr, in
   int ok = g_count == before + 1 && CAUSE_EXC(g_cause) == code && !(g_cause & CAUSE_BD) &&
            g_epc == expect_epc && (g_status & ST_EXL) && (!check_bva || g_badvaddr == badvaddr);
   check(name, ok, g_count != before + 1 ? 0xee000000u | (g_count - before) : g_cause);
-  if (!ok) {
-    puts("  epc ");
-    puthex(g_epc);
-    puts(" want ");
-    puthex(expect_epc);
-    puts(" badvaddr ");
-    puthex(g_badvaddr);
-    putc('\n');
-  }
+  if (!ok) explain(" badvaddr ", g_badvaddr);
 }
 
 static void expect_bd(const char *name, u32 (*fn)(void), u32 code, u32 result) {
@@ -114,15 +117,7 @@ static void expect_bd(const char *name, u32 (*fn)(void), u32 code, u32 result) {
   int ok = g_count == before + 1 && CAUSE_EXC(g_cause) == code && (g_cause & CAUSE_BD) &&
            g_epc == expect_epc && v == result;
   check(name, ok, g_count != before + 1 ? 0xee000000u | (g_count - before) : g_cause);
-  if (!ok) {
-    puts("  epc ");
-    puthex(g_epc);
-    puts(" want ");
-    puthex(expect_epc);
-    puts(" v0 ");
-    puthex(v);
-    putc('\n');
-  }
+  if (!ok) explain(" v0 ", v);
 }
 
 int main(void) {

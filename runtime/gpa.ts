@@ -170,6 +170,11 @@ export class GpaMap {
     return number === 0 ? undefined : this.slots[number - 1];
   }
 
+  /** Host byte offset of physical address `gpa` inside `slot` (which covers it). */
+  hostOffsetIn(slot: Slot, gpa: number): number {
+    return slot.userspaceAddr + (gpa - slot.guestPhysAddr);
+  }
+
   /** Records a write to physical page `gpa` of `slot` in its dirty bitmap (when logging). */
   markDirty(slot: Slot, gpa: number): void {
     const page = (gpa - slot.guestPhysAddr) >>> PAGE_SHIFT;

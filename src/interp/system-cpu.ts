@@ -347,11 +347,13 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     if (this.walkGva(address, access)) return true;
     const physical = this.translate(address, access);
     if (physical < 0) return false;
-    const host = this.physical.gpa.hostOffset(physical);
-    const slot = host < 0 ? undefined : this.physical.gpa.slotAt(physical);
+    const gpa = this.physical.gpa;
+    const slot = gpa.slotAt(physical);
     const noWrite = !this.translatedWritable || (slot !== undefined && (slot.flags & MemFlag.Readonly) !== 0);
     const gvaEntry =
-      host < 0 ? (physical & ~0xfff) | GvaFlag.Valid | GvaFlag.Mmio : (host & ~0xfff) | GvaFlag.Valid | (noWrite ? GvaFlag.NoWrite : 0);
+      slot === undefined
+        ? (physical & ~0xfff) | GvaFlag.Valid | GvaFlag.Mmio
+        : (gpa.hostOffsetIn(slot, physical) & ~0xfff) | GvaFlag.Valid | (noWrite ? GvaFlag.NoWrite : 0);
     this.gva.fill(this.mode, address, gvaEntry);
     this.r[StateWord.RefillsInHost] = this.r[StateWord.RefillsInHost]! + 1;
     return this.walkGva(address, access);
@@ -369,8 +371,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     }
     const page = address & ~0xfff;
     const entry = entryIndex(this.mode * ENTRIES_PER_MODE + access * SOFT_TLB_ENTRIES, address);
-    this.softTlb.tags[entry] = page | flags;
-    this.softTlb.addends[entry] = ((gvaEntry & ~0xfff) - page) | 0;
+    this.tags[entry] = page | flags;
+    this.addends[entry] = ((gvaEntry & ~0xfff) - page) | 0;
     this.r[StateWord.RefillsInWasm] = this.r[StateWord.RefillsInWasm]! + 1;
     return true;
   }
@@ -403,9 +405,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       this.faultAddress = badVAddr;
       return 0;
     }
-    const target = (address + this.softTlb.addends[entry]!) >>> 0;
+    const target = (address + this.addends[entry]!) >>> 0;
     // Flagged for reads means MMIO: the target is the physical address.
-    if ((this.softTlb.tags[entry]! & TagFlag.Mmio) !== 0) return this.mmioLoad(target, size);
+    if ((this.tags[entry]! & TagFlag.Mmio) !== 0) return this.mmioLoad(target, size);
     return size === 4 ? this.i32[target >>> 2]! : size === 2 ? this.i16[target >>> 1]! : this.i8[target]!;
   }
 
@@ -460,9 +462,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       this.faultAddress = badVAddr;
       return false;
     }
-    const tag = this.softTlb.tags[entry]!;
-    if ((tag & TAG_FLAGS) === 0) return this.store((address + this.softTlb.addends[entry]!) >>> 0, size, value);
-    if ((tag & TagFlag.Mmio) !== 0) return this.mmioStore((address + this.softTlb.addends[entry]!) >>> 0, size, value);
+    const tag = this.tags[entry]!;
+    if ((tag & TAG_FLAGS) === 0) return this.store((address + this.addends[entry]!) >>> 0, size, value);
+    if ((tag & TagFlag.Mmio) !== 0) return this.mmioStore((address + this.addends[entry]!) >>> 0, size, value);
     // Not writable, read-only, or a tracked page: the full walk decides (Mod, MMIO, or a careful store).
     const physical = this.translate(address, Access.Write);
     if (physical < 0) {
@@ -472,14 +474,14 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     const memory = this.physical;
     const slot = memory.gpa.slotAt(physical);
     if (slot === undefined || (slot.flags & MemFlag.Readonly) !== 0) return this.mmioStore(physical, size, value);
-    const host = memory.gpa.hostOffset(physical);
+    const host = memory.gpa.hostOffsetIn(slot, physical);
     const hostPage = host >>> PAGE_SHIFT;
     const flags = memory.hostPageFlags[hostPage]!;
     if ((flags & HostPageFlag.Code) !== 0) memory.dropCode(hostPage);
     memory.recordWrite(slot, physical, hostPage);
     if ((flags & HostPageFlag.Linked) !== 0) memory.storeTo(this, host, size);
     // The page may be plain now: the next access refills the entry.
-    this.softTlb.tags[entry] = EMPTY;
+    this.tags[entry] = EMPTY;
     return this.store(host, size, value);
   }
 
@@ -501,12 +503,13 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     }
     const memory = this.physical;
     const slot = memory.gpa.slotAt(physical);
-    const host = memory.gpa.hostOffset(physical);
+    if (slot === undefined) return 0;
+    const host = memory.gpa.hostOffsetIn(slot, physical);
     const hostPage = host >>> PAGE_SHIFT;
-    if (slot === undefined || (memory.hostPageFlags[hostPage]! & HostPageFlag.Code) !== 0) return 0;
+    if ((memory.hostPageFlags[hostPage]! & HostPageFlag.Code) !== 0) return 0;
     memory.recordWrite(slot, physical, hostPage);
     if ((memory.hostPageFlags[hostPage]! & HostPageFlag.Linked) !== 0) memory.storeTo(this, host & ~3, 4);
-    this.softTlb.tags[entry] = EMPTY;
+    this.tags[entry] = EMPTY;
     return 1;
   }
 
@@ -531,8 +534,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     const entry = entryIndex(this.fetchBase, pc);
     if ((pc & 3) !== 0) this.recordFault(ExcCode.AdEL, pc);
     else if (this.refillEntry(pc, Access.Fetch, entry)) {
-      const target = (pc + this.softTlb.addends[entry]!) >>> 0;
-      if ((this.softTlb.tags[entry]! & TagFlag.Mmio) === 0) return target;
+      const target = (pc + this.addends[entry]!) >>> 0;
+      if ((this.tags[entry]! & TagFlag.Mmio) === 0) return target;
       this.pendingExit = {
         reason: 'internal-error',
         message: `instruction fetch at 0x${(pc >>> 0).toString(16)} from physical 0x${target.toString(16)}, which no memory slot covers`,

@@ -751,15 +751,21 @@ export class Translator {
       const refill = () => w.call('refill', [w.get(Local.Address), this.statePointer(), w.const(layout.mode), w.const(access === Perm.Read ? 0 : 1)], 'i32');
       // A store to a tracked page (dirty-logged and clean, say) asks the runtime to record it
       // first (`prepareStore`, 0 when it cannot: code, MMIO, a fault); the entry is then refilled.
-      const slow =
+      // What still misses after a refill (MMIO, a device on the VM's bus, a fault, a code page)
+      // runs the instruction's interpreter handler in place, so device polling loops stay
+      // compiled. A store to a tracked page first asks the runtime to record it (`prepareStore`,
+      // 0 when it cannot: code, MMIO, a fault), then refills.
+      const stillMisses =
         access === Perm.Read
-          ? toInterpreter
-          : w.if(w.or(w.or(w.eqz(w.call('prepareStore', [w.get(Local.Address)], 'i32')), w.eqz(refill())), miss()), toInterpreter);
+          ? w.or(w.eqz(refill()), miss())
+          : w.if(w.or(w.eqz(refill()), miss()), w.or(w.or(w.eqz(w.call('prepareStore', [w.get(Local.Address)], 'i32')), w.eqz(refill())), miss()), w.const(0));
       return w.block(null, [
         address,
-        w.if(miss(), w.if(w.or(w.eqz(refill()), miss()), slow)),
-        w.set(Local.Address, w.add(w.get(Local.Address), w.load(4, false, addends, entry()))),
-        perform(),
+        w.if(
+          w.if(miss(), stillMisses, w.const(0)),
+          this.callInterpreter(instruction, context),
+          w.block(null, [w.set(Local.Address, w.add(w.get(Local.Address), w.load(4, false, addends, entry()))), perform()]),
+        ),
       ]);
     }
     const permission = w.load(1, false, layout.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));

@@ -8,6 +8,7 @@ import { PAGE_SHIFT } from './flat-memory.js';
 import type { SoftTlb } from './soft-tlb.js';
 import type { GvaTables } from './gva.js';
 import type { Slot } from './gpa.js';
+import { MmioBus } from './mmio-bus.js';
 
 /** Per host page, why stores to it must take the slow path (one byte each; the refill handler reads them). */
 export const enum HostPageFlag {
@@ -34,6 +35,8 @@ export interface MemoryUser {
 export class PhysicalMemory {
   readonly host: HostMemory;
   readonly gpa: GpaMap;
+  /** Devices inside the VM, called for guest accesses to GPAs no slot covers. */
+  readonly mmioBus = new MmioBus();
   readonly users: MemoryUser[] = [];
   /** Decoded instructions per host page (interpreter data; its presence marks the page as code). */
   readonly code = new Map<number, Uint16Array>();

@@ -8,5 +8,5 @@ export { assemble, assembleProgram, AssemblyError } from './isa/asm.js';
 export { Cpu, type CpuEnvironment, type Engine } from './interp/cpu.js';
 export { FlatMemory, Perm, PAGE_SIZE } from '../runtime/flat-memory.js';
 export { ExcCode, Status } from '../runtime/exceptions.js';
-export { createVm, Vm, Vcpu, Cap, MemFlag, MAX_VCPUS, type VmOptions, type RunOptions, type VcpuStats, type MemoryRegion, type Exit } from './vm/vm.js';
+export { createVm, Vm, Vcpu, Cap, MemFlag, MAX_VCPUS, type VmOptions, type RunOptions, type VcpuStats, type MemoryRegion, type Exit, type MmioHandler } from './vm/vm.js';
 export { Reg } from './vm/registers.js';

@@ -414,12 +414,21 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** A load from a GPA no slot covers: the completed data if the host supplied it, else an MMIO exit. */
   private mmioLoad(physical: number, size: number): number {
     const pending = this.mmioRead;
+    let value: number;
     if (this.mmioData !== undefined && pending !== undefined && pending.phys === physical && pending.size === size) {
-      const value = this.mmioData;
+      value = this.mmioData;
       this.mmioData = undefined;
       this.mmioRead = undefined;
-      return size === 4 ? value | 0 : size === 2 ? (value << 16) >> 16 : (value << 24) >> 24;
+    } else {
+      const device = this.physical.mmioBus.find(physical, size);
+      if (device === undefined) return this.mmioExit(physical, size);
+      value = device.read(physical - device.base, size as 1 | 2 | 4);
     }
+    return size === 4 ? value | 0 : size === 2 ? (value << 16) >> 16 : (value << 24) >> 24;
+  }
+
+  /** A load no device claims: the run exits for the host to supply the data. */
+  private mmioExit(physical: number, size: number): number {
     this.mmioRead = { phys: physical, size };
     this.mmioData = undefined;
     this.pendingExit = { reason: 'mmio', phys: physical, size: size as 1 | 2 | 4, isWrite: false, data: 0 };
@@ -523,6 +532,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** A store to a GPA no slot covers or to a read-only slot: it retires, and the run exits as MMIO. */
   private mmioStore(physical: number, size: number, value: number): boolean {
     const data = size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff);
+    const device = this.physical.mmioBus.find(physical, size);
+    if (device !== undefined) {
+      device.write(physical - device.base, size as 1 | 2 | 4, data);
+      return true;
+    }
     this.pendingExit = { reason: 'mmio', phys: physical, size: size as 1 | 2 | 4, isWrite: true, data };
     return true;
   }

@@ -8,12 +8,13 @@ import { MAX_MEMORY_SLOTS, MemFlag, type MemoryRegion, type Slot } from '../../r
 import { Cp0Reg } from '../../runtime/cp0.js';
 import { StateWord } from '../../runtime/state.js';
 import type { Exit } from '../../runtime/exits.js';
+import type { MmioHandler } from '../../runtime/mmio-bus.js';
 import { SystemCpu } from '../interp/system-cpu.js';
 import { SystemCodeCache, SystemJitEngine } from '../../codegen/system-engine.js';
 import { buildRefillModule, instantiateRefill, type RefillFunction } from '../../codegen/tlb-refill.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
 
-export { MemFlag, type MemoryRegion, type Exit };
+export { MemFlag, type MemoryRegion, type Exit, type MmioHandler };
 
 /** Capabilities (KVM_CAP_* numbers) for vm.checkExtension. */
 export enum Cap {
@@ -272,6 +273,26 @@ export class Vm {
     const found = this.slotOrThrow('getDirtyLog', slot);
     if ((found.flags & MemFlag.LogDirtyPages) === 0) throw new Error(`getDirtyLog(${slot}): the slot is not logging (MemFlag.LogDirtyPages)`);
     return this.physical.takeDirtyLog(found);
+  }
+
+  /**
+   * Puts a device on the VM's bus (KVM's in-kernel io bus): guest loads and stores to
+   * [base, base + size) that no memory slot covers call `read`/`write` from the CPU's MMIO path,
+   * under both engines, without ending the run. Unclaimed addresses still exit as `mmio`. An
+   * access that crosses the end of the range is not the device's. Ranges may not overlap.
+   */
+  addMmioHandler(handler: MmioHandler): void {
+    if (handler === null || typeof handler !== 'object') throw new TypeError('addMmioHandler: handler must be an object { base, size, read, write }');
+    const { base, size } = handler;
+    if (!Number.isInteger(base) || base < 0 || base > 0xffff_ffff) throw new RangeError(`addMmioHandler: base ${String(base)} must be a guest-physical address 0..0xffff_ffff`);
+    if (!Number.isInteger(size) || size < 1 || base + size > 0x1_0000_0000) throw new RangeError(`addMmioHandler: size ${String(size)} must be an integer >= 1 that ends at or below 4 GiB`);
+    if (typeof handler.read !== 'function' || typeof handler.write !== 'function') throw new TypeError('addMmioHandler: handler.read and handler.write must be functions');
+    this.physical.mmioBus.add(handler);
+  }
+
+  /** Takes a device off the bus; its addresses exit as `mmio` again. False when it was not on it. */
+  removeMmioHandler(handler: MmioHandler): boolean {
+    return this.physical.mmioBus.remove(handler);
   }
 
   /** KVM_CREATE_VCPU: VCPU `id` (0..7, once each); its EBase.CPUNum is `id`. */

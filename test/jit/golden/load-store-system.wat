@@ -201,29 +201,29 @@
         )
        )
        (if
-        (i32.ne
-         (i32.load offset=2048
-          (i32.add
-           (local.get $21)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+        (if (result i32)
+         (i32.ne
+          (i32.load offset=2048
+           (i32.add
+            (local.get $21)
+            (i32.shl
+             (i32.and
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
+              (i32.const 255)
              )
-             (i32.const 255)
+             (i32.const 2)
             )
-            (i32.const 2)
            )
           )
+          (i32.and
+           (local.get $7)
+           (i32.const -4093)
+          )
          )
-         (i32.and
-          (local.get $7)
-          (i32.const -4093)
-         )
-        )
-        (then
-         (if
+         (then
           (i32.or
            (i32.eqz
             (call $refill
@@ -255,53 +255,81 @@
             )
            )
           )
+         )
+         (else
+          (i32.const 0)
+         )
+        )
+        (then
+         (i32.store offset=16
+          (local.get $21)
+          (local.get $15)
+         )
+         (i32.store offset=32
+          (local.get $21)
+          (local.get $16)
+         )
+         (local.set $4
+          (call $interp
+           (i32.const 243)
+           (i32.const -1937244160)
+           (i32.const 4194304)
+           (i32.const 4194308)
+           (i32.const 0)
+          )
+         )
+         (local.set $15
+          (i32.load offset=16
+           (local.get $21)
+          )
+         )
+         (local.set $16
+          (i32.load offset=32
+           (local.get $21)
+          )
+         )
+         (if
+          (local.get $4)
           (then
            (local.set $4
-            (i32.const 1)
-           )
-           (local.set $0
-            (i32.const 4194304)
-           )
-           (local.set $2
-            (i32.const 4194308)
-           )
-           (local.set $3
-            (i32.const 0)
+            (i32.const 2)
            )
            (local.set $1
             (i32.add
              (local.get $1)
-             (i32.const 5)
+             (i32.const 4)
             )
            )
            (br $exit)
           )
          )
         )
-       )
-       (local.set $7
-        (i32.add
-         (local.get $7)
-         (i32.load offset=11264
+        (else
+         (local.set $7
           (i32.add
-           (local.get $21)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+           (local.get $7)
+           (i32.load offset=11264
+            (i32.add
+             (local.get $21)
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
              )
-             (i32.const 255)
             )
-            (i32.const 2)
            )
           )
          )
-        )
-       )
-       (local.set $16
-        (i32.load
-         (local.get $7)
+         (local.set $16
+          (i32.load
+           (local.get $7)
+          )
+         )
         )
        )
       )
@@ -313,29 +341,29 @@
         )
        )
        (if
-        (i32.ne
-         (i32.load offset=2048
-          (i32.add
-           (local.get $21)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+        (if (result i32)
+         (i32.ne
+          (i32.load offset=2048
+           (i32.add
+            (local.get $21)
+            (i32.shl
+             (i32.and
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
+              (i32.const 255)
              )
-             (i32.const 255)
+             (i32.const 2)
             )
-            (i32.const 2)
            )
           )
+          (i32.and
+           (local.get $7)
+           (i32.const -4096)
+          )
          )
-         (i32.and
-          (local.get $7)
-          (i32.const -4096)
-         )
-        )
-        (then
-         (if
+         (then
           (i32.or
            (i32.eqz
             (call $refill
@@ -367,53 +395,81 @@
             )
            )
           )
+         )
+         (else
+          (i32.const 0)
+         )
+        )
+        (then
+         (i32.store offset=16
+          (local.get $21)
+          (local.get $15)
+         )
+         (i32.store offset=36
+          (local.get $21)
+          (local.get $17)
+         )
+         (local.set $4
+          (call $interp
+           (i32.const 244)
+           (i32.const -1870069755)
+           (i32.const 4194308)
+           (i32.const 4194312)
+           (i32.const 0)
+          )
+         )
+         (local.set $15
+          (i32.load offset=16
+           (local.get $21)
+          )
+         )
+         (local.set $17
+          (i32.load offset=36
+           (local.get $21)
+          )
+         )
+         (if
+          (local.get $4)
           (then
            (local.set $4
-            (i32.const 1)
-           )
-           (local.set $0
-            (i32.const 4194308)
-           )
-           (local.set $2
-            (i32.const 4194312)
-           )
-           (local.set $3
-            (i32.const 0)
+            (i32.const 2)
            )
            (local.set $1
             (i32.add
              (local.get $1)
-             (i32.const 4)
+             (i32.const 3)
             )
            )
            (br $exit)
           )
          )
         )
-       )
-       (local.set $7
-        (i32.add
-         (local.get $7)
-         (i32.load offset=11264
+        (else
+         (local.set $7
           (i32.add
-           (local.get $21)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+           (local.get $7)
+           (i32.load offset=11264
+            (i32.add
+             (local.get $21)
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
              )
-             (i32.const 255)
             )
-            (i32.const 2)
            )
           )
          )
-        )
-       )
-       (local.set $17
-        (i32.load8_u
-         (local.get $7)
+         (local.set $17
+          (i32.load8_u
+           (local.get $7)
+          )
+         )
         )
        )
       )
@@ -425,62 +481,62 @@
         )
        )
        (if
-        (i32.ne
-         (i32.load offset=3072
-          (i32.add
-           (local.get $21)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+        (if (result i32)
+         (i32.ne
+          (i32.load offset=3072
+           (i32.add
+            (local.get $21)
+            (i32.shl
+             (i32.and
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
+              (i32.const 255)
              )
-             (i32.const 255)
+             (i32.const 2)
             )
-            (i32.const 2)
            )
           )
+          (i32.and
+           (local.get $7)
+           (i32.const -4095)
+          )
          )
-         (i32.and
-          (local.get $7)
-          (i32.const -4095)
-         )
-        )
-        (then
-         (if
-          (i32.or
-           (i32.eqz
-            (call $refill
-             (local.get $7)
-             (local.get $21)
-             (i32.const 0)
-             (i32.const 1)
-            )
-           )
-           (i32.ne
-            (i32.load offset=3072
-             (i32.add
+         (then
+          (if (result i32)
+           (i32.or
+            (i32.eqz
+             (call $refill
+              (local.get $7)
               (local.get $21)
-              (i32.shl
-               (i32.and
-                (i32.shr_u
-                 (local.get $7)
-                 (i32.const 12)
+              (i32.const 0)
+              (i32.const 1)
+             )
+            )
+            (i32.ne
+             (i32.load offset=3072
+              (i32.add
+               (local.get $21)
+               (i32.shl
+                (i32.and
+                 (i32.shr_u
+                  (local.get $7)
+                  (i32.const 12)
+                 )
+                 (i32.const 255)
                 )
-                (i32.const 255)
+                (i32.const 2)
                )
-               (i32.const 2)
               )
              )
-            )
-            (i32.and
-             (local.get $7)
-             (i32.const -4095)
+             (i32.and
+              (local.get $7)
+              (i32.const -4095)
+             )
             )
            )
-          )
-          (then
-           (if
+           (then
             (i32.or
              (i32.or
               (i32.eqz
@@ -519,55 +575,86 @@
               )
              )
             )
-            (then
-             (local.set $4
-              (i32.const 1)
-             )
-             (local.set $0
-              (i32.const 4194312)
-             )
-             (local.set $2
-              (i32.const 4194316)
-             )
-             (local.set $3
-              (i32.const 0)
-             )
-             (local.set $1
-              (i32.add
-               (local.get $1)
-               (i32.const 3)
-              )
-             )
-             (br $exit)
-            )
+           )
+           (else
+            (i32.const 0)
            )
           )
          )
+         (else
+          (i32.const 0)
+         )
         )
-       )
-       (local.set $7
-        (i32.add
-         (local.get $7)
-         (i32.load offset=12288
-          (i32.add
+        (then
+         (i32.store offset=20
+          (local.get $21)
+          (local.get $18)
+         )
+         (i32.store offset=32
+          (local.get $21)
+          (local.get $16)
+         )
+         (local.set $4
+          (call $interp
+           (i32.const 248)
+           (i32.const -1532493822)
+           (i32.const 4194312)
+           (i32.const 4194316)
+           (i32.const 0)
+          )
+         )
+         (local.set $18
+          (i32.load offset=20
            (local.get $21)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-             (i32.const 255)
-            )
+          )
+         )
+         (local.set $16
+          (i32.load offset=32
+           (local.get $21)
+          )
+         )
+         (if
+          (local.get $4)
+          (then
+           (local.set $4
             (i32.const 2)
            )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 2)
+            )
+           )
+           (br $exit)
           )
          )
         )
-       )
-       (i32.store16
-        (local.get $7)
-        (local.get $16)
+        (else
+         (local.set $7
+          (i32.add
+           (local.get $7)
+           (i32.load offset=12288
+            (i32.add
+             (local.get $21)
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+          )
+         )
+         (i32.store16
+          (local.get $7)
+          (local.get $16)
+         )
+        )
        )
       )
       (block

@@ -126,6 +126,21 @@ export class AddressSpace {
     return found;
   }
 
+  /** Calls `visit` with the index of every mapped page, in ascending order. */
+  forEachMappedPage(visit: (page: number) => void): void {
+    const mapped = this.mapped;
+    for (let page = mapped.indexOf(1); page >= 0; page = mapped.indexOf(1, page + 1)) visit(page);
+  }
+
+  /** Takes over another space's mappings, break and mmap cursor (fork; the pages are copied by the caller). */
+  copyBookkeepingFrom(other: AddressSpace): void {
+    this.mapped.set(other.mapped);
+    this.used.set(other.mapped);
+    this.brkStart = other.brkStart;
+    this.brk = other.brk;
+    this.mmapCursor = other.mmapCursor;
+  }
+
   /** Moves the program break; returns the new break (the old one when the request fails). */
   setBrk(requested: number): number {
     if (requested < this.brkStart) return this.brk;

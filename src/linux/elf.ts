@@ -1,6 +1,6 @@
 // ELF32 little-endian MIPS executables: a validating parser (every defect becomes an ElfError with a
 // one-line message) and a loader that maps PT_LOAD segments into flat guest memory.
-// Supported: static ET_EXEC and static PIE (ET_DYN without PT_INTERP). PT_TLS is glibc's business.
+// ET_EXEC and ET_DYN, static or with a PT_INTERP loader (the caller loads that). PT_TLS is glibc's business.
 
 import { FlatMemory, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, PIE_BASE } from './layout.js';
@@ -55,8 +55,10 @@ export interface ProgramHeader {
 }
 
 export interface ElfImage {
-  /** ET_EXEC, or ET_DYN without an interpreter (static PIE, relocated by its own start-up code). */
-  kind: 'exec' | 'static-pie';
+  /** ET_EXEC, or ET_DYN (a PIE or a shared object such as the dynamic loader: placed at a load bias). */
+  kind: 'exec' | 'dyn';
+  /** PT_INTERP: the dynamic loader a dynamically linked program asks for. */
+  interpreter: string | undefined;
   entry: number;
   phoff: number;
   phnum: number;
@@ -134,8 +136,14 @@ export function parseElf(bytes: Uint8Array): ElfImage {
       align: u32(at + 28),
     });
   }
-  if (programHeaders.some((header) => header.type === ProgramHeaderType.Interp)) {
-    throw new ElfError('dynamically linked program (has PT_INTERP); only static programs are supported, link with -static');
+  let interpreter: string | undefined;
+  const interpHeader = programHeaders.find((header) => header.type === ProgramHeaderType.Interp);
+  if (interpHeader) {
+    if (interpHeader.offset + interpHeader.filesz > bytes.length || interpHeader.filesz < 2) throw new ElfError('truncated PT_INTERP');
+    const name = bytes.subarray(interpHeader.offset, interpHeader.offset + interpHeader.filesz);
+    const end = name.indexOf(0);
+    interpreter = new TextDecoder('latin1').decode(name.subarray(0, end < 0 ? name.length : end));
+    if (!interpreter.startsWith('/')) throw new ElfError(`PT_INTERP ${JSON.stringify(interpreter)} is not an absolute path`);
   }
   const loads = programHeaders.filter((header) => header.type === ProgramHeaderType.Load);
   if (loads.length === 0) throw new ElfError('no PT_LOAD segments');
@@ -146,7 +154,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
       throw new ElfError(`segment at ${hex(load.vaddr)} is not congruent to its file offset modulo the page size`);
     }
   }
-  return { kind: type === ET_EXEC ? 'exec' : 'static-pie', entry, phoff, phnum, flags, programHeaders, loads };
+  return { kind: type === ET_EXEC ? 'exec' : 'dyn', interpreter, entry, phoff, phnum, flags, programHeaders, loads };
 }
 
 function permsOf(flags: number): number {
@@ -157,15 +165,18 @@ function permsOf(flags: number): number {
   return perm;
 }
 
-/** Maps the image's PT_LOAD segments into `mem` (which must be fresh, i.e. zero) and returns where. */
-export function loadElf(image: ElfImage, bytes: Uint8Array, mem: FlatMemory): LoadedProgram {
+/**
+ * Maps the image's PT_LOAD segments into `mem` (which must be fresh, i.e. zero) and returns where.
+ * An ET_DYN image goes to `base` (default PIE_BASE).
+ */
+export function loadElf(image: ElfImage, bytes: Uint8Array, mem: FlatMemory, base = PIE_BASE): LoadedProgram {
   let lowest = Infinity;
   let highest = 0;
   for (const load of image.loads) {
     lowest = Math.min(lowest, load.vaddr);
     highest = Math.max(highest, load.vaddr + load.memsz);
   }
-  const loadBias = image.kind === 'static-pie' ? PIE_BASE - (lowest - (lowest & PAGE_MASK)) : 0;
+  const loadBias = image.kind === 'dyn' ? base - (lowest - (lowest & PAGE_MASK)) : 0;
   const start = lowest + loadBias;
   const end = highest + loadBias;
   if (start < MMAP_MIN_ADDRESS || end > MMAP_TOP) {

@@ -229,6 +229,22 @@ export class FdTable {
     return true;
   }
 
+  /** A copy for fork(): the same open files (shared offsets and flags), one more reference each. */
+  clone(): FdTable {
+    const copy = new FdTable();
+    this.descriptors.forEach((descriptor, fd) => {
+      if (descriptor) copy.install(fd, descriptor.file, descriptor.closeOnExec);
+    });
+    return copy;
+  }
+
+  /** Closes the descriptors marked close-on-exec (execve). */
+  closeOnExecAll(): void {
+    this.descriptors.forEach((descriptor, fd) => {
+      if (descriptor?.closeOnExec) this.close(fd);
+    });
+  }
+
   /** Closes every descriptor (process exit). */
   closeAll(): void {
     for (let fd = 0; fd < this.descriptors.length; fd++) this.close(fd);

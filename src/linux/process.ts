@@ -1,20 +1,15 @@
-// Linux user-mode emulation of one static mipsel program, start to finish: load the ELF, build the
-// initial stack, run the CPU until the guest exits or dies, and report how it ended.
+// Linux user-mode emulation of a mipsel program, start to finish: build its address space (exec.ts),
+// run it and every process and thread it starts (scheduler.ts) until it exits or dies, and report
+// how it ended.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomFillSync } from 'node:crypto';
-import { Cpu } from '../interp/cpu.js';
-import { JitEngine, type JitStats } from '../../codegen/engine.js';
+import type { JitStats } from '../../codegen/engine.js';
+import { InlineCompiler } from '../../codegen/compiler.js';
+import { SharedCompiler } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
-import { Status } from '../../runtime/exceptions.js';
-import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
-import { disassemble } from '../isa/disasm.js';
-import { ElfError, loadElf, parseElf } from './elf.js';
+import { ExecError, execProgram } from './exec.js';
 import { FdTable } from './files.js';
-import { LinuxKernel } from './kernel.js';
-import { GUEST_MEMORY_SIZE, STACK_SIZE, STACK_TOP } from './layout.js';
-import { buildInitialStack } from './stack.js';
+import { Scheduler } from './scheduler.js';
 
 export interface RunOptions {
   /** Host path of the program. */
@@ -37,7 +32,12 @@ export interface RunOptions {
   hotThreshold?: number;
   /** JIT: compile on a worker thread (default) or on the main thread (deterministic, for tests). */
   compiler?: 'worker' | 'inline';
+  /** QEMU's -L (QEMU_LD_PREFIX): absolute guest paths are looked up here first. */
+  sysroot?: string;
 }
+
+/** Where Debian's libc6-mipsel-cross puts the loader and libraries; used for dynamic programs without -L. */
+export const DEFAULT_SYSROOT = '/usr/mipsel-linux-gnu';
 
 export interface RunResult {
   /** Exit status as a shell sees it: the guest's exit code, or 128 + the host signal number. */
@@ -46,8 +46,10 @@ export interface RunResult {
   seconds: number;
   /** The (MIPS-numbered) signal that killed the guest, if any. */
   signal?: number;
-  /** What the JIT did (engine 'jit' only). */
+  /** What the JIT did (engine 'jit' only; the first process's engine). */
   jit?: JitStats;
+  /** Guest processes the run created, the first included. */
+  processes: number;
 }
 
 /** Exit status when maxInstructions ran out before the guest exited (as timeout(1) uses). */
@@ -58,125 +60,66 @@ export class LoadError extends Error {
   override name = 'LoadError';
 }
 
-/** Reads and validates the program; throws LoadError with a one-line message. */
-function readProgram(programPath: string): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(programPath);
-  } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new LoadError(`${programPath}: ${reason}`);
-  }
-  return bytes;
-}
-
-const RUN_SLICE = 1 << 20;
-const WAITING_SLICE = 1 << 15;
-
 /**
- * Runs a static mipsel Linux program to completion. Asynchronous only so that the JIT's compiler
- * (binaryen) can load in the background while the interpreter runs the program's cold start.
+ * Runs a mipsel Linux program (and what it forks) to completion. Asynchronous so that the JIT's
+ * compiler (binaryen) loads in the background and host signals reach the guest.
  */
 export async function runProgram(options: RunOptions): Promise<RunResult> {
-  const programPath = path.resolve(options.path);
-  const bytes = readProgram(options.path);
+  const engineName = options.engine ?? 'jit';
+  const shared = engineName === 'jit' ? new SharedCompiler(options.compiler === 'inline' ? new InlineCompiler() : new WorkerCompiler()) : undefined;
+  const engine = {
+    engine: engineName,
+    ...(options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}),
+  };
+  const encoder = new TextEncoder();
+  const sysroot = options.sysroot !== undefined && options.sysroot !== '' ? path.resolve(options.sysroot) : undefined;
   let image;
   try {
-    image = parseElf(bytes);
+    image = execProgram({
+      hostPath: options.path,
+      argv: options.argv.map((argument) => encoder.encode(argument)),
+      envp: Object.entries(options.env).map(([name, value]) => encoder.encode(`${name}=${value}`)),
+      execfn: encoder.encode(options.argv[0] ?? options.path),
+      engine: shared ? { ...engine, compilerFactory: () => shared.client() } : engine,
+      sysroot,
+      defaultSysroot: DEFAULT_SYSROOT,
+      uid: process.getuid?.() ?? 0,
+      gid: process.getgid?.() ?? 0,
+    });
   } catch (error) {
-    if (error instanceof ElfError) throw new LoadError(`${options.path}: ${error.message}`);
+    shared?.close();
+    if (error instanceof ExecError) throw new LoadError(error.message);
     throw error;
   }
-  const diagnosticsFd = options.stderr ?? 2;
-
-  const mem = new FlatMemory(GUEST_MEMORY_SIZE);
-  let loaded;
-  try {
-    loaded = loadElf(image, bytes, mem);
-  } catch (error) {
-    if (error instanceof ElfError) throw new LoadError(`${options.path}: ${error.message}`);
-    throw error;
-  }
-
+  const scheduler = new Scheduler({
+    engine: image.mm.engineOptions,
+    diagnosticsFd: options.stderr ?? 2,
+    maxInstructions: options.maxInstructions ?? Infinity,
+    trace: Math.max(0, options.trace ?? 0),
+    sysroot,
+    defaultSysroot: DEFAULT_SYSROOT,
+    straceEnabled: process.env.MIPSJIT_STRACE === '1',
+  });
   const fds = FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2);
   const cwd = Buffer.from(options.cwd ? path.resolve(options.cwd) : process.cwd());
-  let kernel: LinuxKernel | undefined;
-  const cpu = new Cpu(mem, {
-    exception: (cpuArgument, code, badVAddr) => kernel!.exception(cpuArgument, code, badVAddr),
-  });
-  kernel = new LinuxKernel(cpu, { programPath, diagnosticsFd, fds, cwd });
-  kernel.straceEnabled = process.env.MIPSJIT_STRACE === '1';
-  for (const [start, end] of loaded.ranges) kernel.space.adopt(start, end - start);
-  kernel.space.brkStart = loaded.brkStart;
-  kernel.space.brk = loaded.brkStart;
-
-  // The stack: 8 MiB below STACK_TOP, read/write (and executable, as on a pre-RIXI MIPS).
-  kernel.space.map(STACK_TOP - STACK_SIZE, STACK_SIZE, Perm.Read | Perm.Write | Perm.Exec);
-  const encoder = new TextEncoder();
-  const random = new Uint8Array(16);
-  randomFillSync(random);
-  const stack = buildInitialStack(mem, {
-    stackTop: STACK_TOP,
-    argv: options.argv.map((argument) => encoder.encode(argument)),
-    envp: Object.entries(options.env).map(([name, value]) => encoder.encode(`${name}=${value}`)),
-    execfn: encoder.encode(options.argv[0] ?? options.path),
-    phdrAddress: loaded.phdrAddress,
-    phnum: loaded.phnum,
-    entry: loaded.entry,
-    uid: process.getuid?.() ?? 0,
-    gid: process.getgid?.() ?? 0,
-    random,
-  });
-  // Linux's start_thread(): every GPR zero except sp; PC at the entry point.
-  cpu.r.fill(0, 0, 32);
-  cpu.r[29] = stack.sp;
-  cpu.setPc(loaded.entry);
-
-  const jit =
-    (options.engine ?? 'jit') === 'jit'
-      ? new JitEngine(cpu, {
-          ...(options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}),
-          ...(options.compiler !== 'inline' ? { compiler: new WorkerCompiler() } : {}),
-        })
-      : undefined;
+  const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
+  task.process.sysroot = image.sysroot;
+  // Linux's start_thread(): every GPR zero except sp; the PC at the entry point.
+  task.context.words[35] = image.mm.cpu.r[35]!;
+  task.context.words[29] = image.sp | 0;
+  task.context.pc = image.pc | 0;
+  task.context.npc = (image.pc + 4) | 0;
+  const firstJit = image.mm.jit;
   const started = process.hrtime.bigint();
-  const limit = options.maxInstructions ?? Infinity;
-  let traceLeft = Math.max(0, options.trace ?? 0);
-  while (kernel.exit === undefined) {
-    const remaining = limit - cpu.instructions;
-    if (remaining <= 0) {
-      kernel.diagnostic(`instruction limit of ${limit} reached at pc 0x${(cpu.pc >>> 0).toString(16).padStart(8, '0')}`);
-      break;
-    }
-    if (traceLeft > 0) {
-      traceInstruction(kernel, cpu);
-      traceLeft--;
-      if (cpu.run(1) === Status.Stop && kernel.exit === undefined) break;
-      continue;
-    }
-    // While binaryen loads, run short slices so the event loop gets to finish the import.
-    const slice = Math.min(jit?.waitingForCompiler ? WAITING_SLICE : RUN_SLICE, remaining);
-    const status = jit ? jit.run(slice) : cpu.run(slice);
-    if (status === Status.Stop && kernel.exit === undefined) break;
-    // Hot code is waiting for binaryen to load: let the event loop finish that import.
-    if (jit?.waitingForCompiler) await new Promise((resolve) => setImmediate(resolve));
+  let exit;
+  try {
+    exit = await scheduler.run();
+  } finally {
+    shared?.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  jit?.close();
-  fds.closeAll();
-  const exit = kernel.exit ?? { exitStatus: INSTRUCTION_LIMIT_STATUS };
-  const result: RunResult = { exitStatus: exit.exitStatus, instructions: cpu.instructions, seconds };
+  const result: RunResult = { exitStatus: exit.exitStatus, instructions: scheduler.instructions, seconds, processes: scheduler.processesCreated };
   if (exit.signal !== undefined) result.signal = exit.signal;
-  if (jit) result.jit = { ...jit.stats };
+  if (firstJit) result.jit = { ...firstJit.stats };
   return result;
-}
-
-function traceInstruction(kernel: LinuxKernel, cpu: Cpu): void {
-  const pc = cpu.pc >>> 0;
-  const readable = cpu.mem.accessible(pc, 4, Perm.Read) && (pc & 3) === 0;
-  const word = readable ? cpu.mem.i32[pc >>> 2]! >>> 0 : 0;
-  const text = readable ? disassemble(word, pc) : '(not mapped)';
-  kernel.diagnostic(`trace ${pc.toString(16).padStart(8, '0')}: ${word.toString(16).padStart(8, '0')}  ${text}`);
 }

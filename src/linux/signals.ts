@@ -147,3 +147,101 @@ export function signalForException(code: ExcCode, word: number): Signal | 0 {
       return 0;
   }
 }
+
+/** A set of signals 1..127 as the kernel's sigset_t: bit (n - 1) of four little-endian words. */
+export class SignalSet {
+  readonly words = new Uint32Array(SIGSET_BYTES / 4);
+
+  has(signal: number): boolean {
+    const bit = signal - 1;
+    return (this.words[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+  add(signal: number): void {
+    const bit = signal - 1;
+    this.words[bit >>> 5] = this.words[bit >>> 5]! | (1 << (bit & 31));
+  }
+  delete(signal: number): void {
+    const bit = signal - 1;
+    this.words[bit >>> 5] = this.words[bit >>> 5]! & ~(1 << (bit & 31));
+  }
+  copyFrom(other: SignalSet): void {
+    this.words.set(other.words);
+  }
+  /** SIGKILL and SIGSTOP can never be blocked. */
+  dropUnblockable(): void {
+    this.delete(Signal.SIGKILL);
+    this.delete(Signal.SIGSTOP);
+  }
+}
+
+/** sigaction flags on MIPS (arch/mips/include/uapi/asm/signal.h). */
+export const enum SigactionFlag {
+  NoChildStop = 0x1,
+  SigInfo = 0x8,
+  NoChildWait = 0x1_0000,
+  OnStack = 0x0800_0000,
+  Restart = 0x1000_0000,
+  NoDefer = 0x4000_0000,
+  ResetHand = 0x8000_0000,
+}
+
+/** si_code values (include/uapi/asm-generic/siginfo.h). */
+export const enum SiCode {
+  User = 0,
+  Kernel = 0x80,
+  Queue = -1,
+  Timer = -2,
+  Tkill = -6,
+  ChildExited = 1,
+  ChildKilled = 2,
+  ChildDumped = 3,
+}
+
+/** What a pending signal carries into the guest's siginfo. */
+export interface SignalInfo {
+  signal: number;
+  code: number;
+  /** SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP: the faulting address. */
+  address?: number;
+  /** kill/tgkill/SIGCHLD: the sender or child. */
+  pid?: number;
+  uid?: number;
+  /** SIGCHLD: the exit code or signal. */
+  status?: number;
+  /** Timers: the timer id and overrun. */
+  timerId?: number;
+}
+
+/** The default disposition of a signal: terminate, terminate with a core dump, or ignore. */
+export function defaultAction(signal: number): 'terminate' | 'core' | 'ignore' {
+  if (!defaultActionTerminates(signal)) return 'ignore';
+  return defaultActionDumpsCore(signal) ? 'core' : 'terminate';
+}
+
+/** The si_code Linux gives the fault signal for exception `code` raised by `word` (FCSR for FPE). */
+export function faultCode(code: ExcCode, signal: number, word: number, fcsr: number): number {
+  switch (signal) {
+    case Signal.SIGSEGV:
+      return code === ExcCode.Mod ? 2 : 1; // SEGV_ACCERR for a write to a read-only page, else SEGV_MAPERR
+    case Signal.SIGBUS:
+      return 1; // BUS_ADRALN
+    case Signal.SIGILL:
+      return code === ExcCode.CpU ? 8 : 1; // ILL_COPROC, ILL_ILLOPC
+    case Signal.SIGFPE: {
+      if (code === ExcCode.Ov) return 2; // FPE_INTOVF
+      if (code === ExcCode.FPE) {
+        const cause = (fcsr >>> 12) & 0x3f; // E V Z O U I
+        if (cause & 0x10) return 7; // FPE_FLTINV
+        if (cause & 0x08) return 3; // FPE_FLTDIV
+        if (cause & 0x04) return 4; // FPE_FLTOVF
+        if (cause & 0x02) return 5; // FPE_FLTUND
+        if (cause & 0x01) return 6; // FPE_FLTRES
+        return SiCode.Kernel;
+      }
+      const trapCode = code === ExcCode.Tr ? (word >>> 26 === 0 ? (word >>> 6) & 0x3ff : 0) : (word >>> 16) & 0x3ff;
+      return trapCode === BRK_OVERFLOW ? 2 : 1; // FPE_INTOVF, FPE_INTDIV
+    }
+    default:
+      return SiCode.Kernel;
+  }
+}

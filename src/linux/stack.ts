@@ -41,6 +41,8 @@ export interface InitialStackOptions {
   phdrAddress: number;
   phnum: number;
   entry: number;
+  /** AT_BASE: where the dynamic loader was mapped (0 for a static program). */
+  base?: number;
   uid: number;
   gid: number;
   /** The 16 bytes AT_RANDOM points at (glibc seeds the stack protector and pointer guard). */
@@ -90,7 +92,7 @@ export function buildInitialStack(mem: FlatMemory, options: InitialStackOptions)
     [AuxType.Phdr, options.phdrAddress],
     [AuxType.Phent, 32],
     [AuxType.Phnum, options.phnum],
-    [AuxType.Base, 0],
+    [AuxType.Base, options.base ?? 0],
     [AuxType.Flags, 0],
     [AuxType.Entry, options.entry],
     [AuxType.Uid, options.uid],

@@ -1,5 +1,5 @@
 // The o32 system calls, one handler per kernel entry point, keyed by the kernel's name for it.
-// A handler returns the result or a negative MIPS errno (the kernel's convention); LinuxKernel
+// A handler returns the result or a negative MIPS errno (the kernel's convention); Task
 // turns that into v0/a3. Guest paths are host paths (as in qemu-user), relative to the guest cwd.
 
 import * as fs from 'node:fs';
@@ -20,11 +20,15 @@ import {
   type DirectoryEntry,
   type OpenFile,
 } from './files.js';
-import type { LinuxKernel, SyscallArgs } from './kernel.js';
+import { BLOCKED } from './syscall-status.js';
+import type { SyscallArgs, Task } from './task.js';
+import { inSysroot } from './exec.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
 
-export type SyscallHandler = (k: LinuxKernel, a: SyscallArgs) => number;
+export type SyscallHandler = (k: Task, a: SyscallArgs) => number;
+
+export const AT_FDCWD_VALUE = -100;
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -37,7 +41,7 @@ const PATH_MAX = 4096;
 // Guest memory helpers
 
 /** Length of the prefix of [address, address + length) that is accessible with `perm`. */
-function accessiblePrefix(k: LinuxKernel, address: number, length: number, perm: number): number {
+export function accessiblePrefix(k: Task, address: number, length: number, perm: number): number {
   if (length <= 0) return 0;
   const mem = k.mem;
   let end = address;
@@ -50,7 +54,7 @@ function accessiblePrefix(k: LinuxKernel, address: number, length: number, perm:
 }
 
 /** Drops predecoded code on pages the host is about to write directly. */
-function prepareHostWrite(k: LinuxKernel, address: number, length: number): void {
+export function prepareHostWrite(k: Task, address: number, length: number): void {
   if (length <= 0) return;
   const perms = k.mem.perms;
   const last = (address + length - 1) >>> PAGE_SHIFT;
@@ -60,30 +64,30 @@ function prepareHostWrite(k: LinuxKernel, address: number, length: number): void
 }
 
 /** A host Buffer over guest memory (no copy). */
-function guestBuffer(k: LinuxKernel, address: number, length: number): Buffer {
+export function guestBuffer(k: Task, address: number, length: number): Buffer {
   return Buffer.from(k.mem.memory.buffer, address, length);
 }
 
 /** A DataView over a guest struct the kernel writes, or undefined when it is not writable. */
-function output(k: LinuxKernel, address: number, size: number): DataView | undefined {
+export function output(k: Task, address: number, size: number): DataView | undefined {
   if (address === 0 || !k.mem.accessible(address, size, Perm.Write)) return undefined;
   prepareHostWrite(k, address, size);
   return new DataView(k.mem.memory.buffer, address, size);
 }
 
 /** A DataView over a guest struct the kernel reads, or undefined when it is not readable. */
-function input(k: LinuxKernel, address: number, size: number): DataView | undefined {
+export function input(k: Task, address: number, size: number): DataView | undefined {
   if (address === 0 || !k.mem.accessible(address, size, Perm.Read)) return undefined;
   return new DataView(k.mem.memory.buffer, address, size);
 }
 
-function writeGuestBytes(k: LinuxKernel, address: number, bytes: Uint8Array): boolean {
+export function writeGuestBytes(k: Task, address: number, bytes: Uint8Array): boolean {
   if (!k.mem.accessible(address, bytes.length, Perm.Write)) return false;
   k.mem.write(address, bytes);
   return true;
 }
 
-function setU64(view: DataView, offset: number, value: bigint | number): void {
+export function setU64(view: DataView, offset: number, value: bigint | number): void {
   view.setBigUint64(offset, BigInt.asUintN(64, BigInt(value)), true);
 }
 
@@ -91,7 +95,7 @@ function setU64(view: DataView, offset: number, value: bigint | number): void {
 // Paths
 
 /** Reads a guest path: a Buffer, or a negative errno. */
-function readPath(k: LinuxKernel, address: number): Buffer | number {
+export function readPath(k: Task, address: number): Buffer | number {
   if (address === 0) return -Errno.EFAULT;
   const bytes = k.mem.readCString(address, PATH_MAX + 1);
   if (bytes === undefined) return -Errno.EFAULT;
@@ -107,24 +111,27 @@ function joinPath(directory: Buffer, path: Buffer): Buffer {
 }
 
 /** The paths qemu-user answers itself: /proc/self/exe names the guest program, not the emulator. */
-function isProcSelfExe(path: Buffer): boolean {
+function isProcSelfExe(k: Task, path: Buffer): boolean {
   const text = path.toString('latin1');
-  return text === '/proc/self/exe' || text === `/proc/${process.pid}/exe`;
+  return text === '/proc/self/exe' || text === `/proc/${k.pid}/exe`;
 }
 
 /**
  * The host path for `pathAddress` relative to `dirfd` (AT_FDCWD: the guest cwd); a negative errno
  * on failure. With `allowEmpty`, an empty path means the directory itself (AT_EMPTY_PATH).
  */
-function resolvePath(k: LinuxKernel, dirfd: number, pathAddress: number, allowEmpty = false): Buffer | number {
+export function resolvePath(k: Task, dirfd: number, pathAddress: number, allowEmpty = false): Buffer | number {
   const path = readPath(k, pathAddress);
   if (typeof path === 'number') return path;
   return resolveBytes(k, dirfd, path, allowEmpty);
 }
 
-function resolveBytes(k: LinuxKernel, dirfd: number, path: Buffer, allowEmpty = false): Buffer | number {
+export function resolveBytes(k: Task, dirfd: number, path: Buffer, allowEmpty = false): Buffer | number {
   if (path.length === 0 && !allowEmpty) return -Errno.ENOENT;
-  if (path[0] === SLASH) return isProcSelfExe(path) ? Buffer.from(k.programPath) : path;
+  if (path[0] === SLASH) {
+    if (isProcSelfExe(k, path)) return Buffer.from(k.programPath);
+    return k.process.sysroot === undefined ? path : Buffer.from(inSysroot(k.process.sysroot, path.toString('latin1')), 'latin1');
+  }
   let base: Buffer;
   if (dirfd === AT_FDCWD) base = k.cwd;
   else {
@@ -139,7 +146,7 @@ function resolveBytes(k: LinuxKernel, dirfd: number, path: Buffer, allowEmpty = 
 }
 
 /** Runs a host file-system call, mapping a thrown host error to -errno. */
-function hostCall(action: () => number): number {
+export function hostCall(action: () => number): number {
   try {
     return action();
   } catch (error) {
@@ -162,7 +169,26 @@ function isWouldBlock(error: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Reading and writing open files
 
-function readFile(k: LinuxKernel, file: OpenFile, address: number, length: number, at: number | undefined): number {
+/** Returned by readFile/writeFile when a blocking pipe must wait for the other end. */
+const WOULD_BLOCK = BLOCKED;
+/** Bytes a pipe holds before writers wait (Linux's default), and the atomic write size. */
+const PIPE_CAPACITY = 65536;
+const PIPE_BUF = 4096;
+
+/** Runs `attempt` now; if it would block, makes the call wait and retries it until it can finish. */
+export function blocking(k: Task, attempt: () => number): number {
+  const first = attempt();
+  if (first !== WOULD_BLOCK) return first;
+  return k.block({
+    poll: () => {
+      const result = attempt();
+      return result === WOULD_BLOCK ? undefined : result;
+    },
+    restartable: true,
+  });
+}
+
+function readFile(k: Task, file: OpenFile, address: number, length: number, at: number | undefined): number {
   if ((file.statusFlags & OpenFlag.AccessMode) === OpenFlag.WriteOnly) return -Errno.EBADF;
   if (length === 0) return 0;
   const usable = accessiblePrefix(k, address, length, Perm.Write);
@@ -172,7 +198,7 @@ function readFile(k: LinuxKernel, file: OpenFile, address: number, length: numbe
   if (file.kind === 'pipe') {
     const got = file.pipe.take(dest);
     if (got > 0 || file.pipe.writers === 0) return got;
-    return -Errno.EAGAIN; // nobody else could ever write: blocking would hang
+    return file.statusFlags & OpenFlag.NonBlock ? -Errno.EAGAIN : WOULD_BLOCK;
   }
   if (file.isDirectory) return -Errno.EISDIR;
   if (at !== undefined && !file.seekable) return -Errno.ESPIPE;
@@ -190,7 +216,7 @@ function readFile(k: LinuxKernel, file: OpenFile, address: number, length: numbe
   }
 }
 
-function writeFile(k: LinuxKernel, file: OpenFile, address: number, length: number, at: number | undefined): number {
+function writeFile(k: Task, file: OpenFile, address: number, length: number, at: number | undefined): number {
   if ((file.statusFlags & OpenFlag.AccessMode) === OpenFlag.ReadOnly) return -Errno.EBADF;
   if (length === 0) return 0;
   const usable = accessiblePrefix(k, address, length, Perm.Read);
@@ -198,11 +224,15 @@ function writeFile(k: LinuxKernel, file: OpenFile, address: number, length: numb
   const source = guestBuffer(k, address, usable);
   if (file.kind === 'pipe') {
     if (file.pipe.readers === 0) {
-      k.raiseSignal(Signal.SIGPIPE);
+      k.sendSignal({ signal: Signal.SIGPIPE, code: 0x80 });
       return -Errno.EPIPE;
     }
-    file.pipe.chunks.push(new Uint8Array(source)); // a copy: Buffer#slice would alias guest memory
-    return usable;
+    // A full pipe makes the writer wait (or EAGAIN); writes up to PIPE_BUF are never split.
+    const room = PIPE_CAPACITY - file.pipe.available;
+    if (room <= 0 || (usable <= PIPE_BUF && room < usable)) return file.statusFlags & OpenFlag.NonBlock ? -Errno.EAGAIN : WOULD_BLOCK;
+    const count = Math.min(room, usable);
+    file.pipe.chunks.push(new Uint8Array(source.subarray(0, count))); // a copy: Buffer#slice would alias guest memory
+    return count;
   }
   if (file.isDirectory) return -Errno.EISDIR;
   if (at !== undefined && !file.seekable) return -Errno.ESPIPE;
@@ -220,7 +250,7 @@ function writeFile(k: LinuxKernel, file: OpenFile, address: number, length: numb
       }
       if (written > 0) break;
       const errno = errnoFromHostError(error);
-      if (errno === Errno.EPIPE) k.raiseSignal(Signal.SIGPIPE);
+      if (errno === Errno.EPIPE) k.sendSignal({ signal: Signal.SIGPIPE, code: 0x80 });
       return -errno;
     }
   }
@@ -231,11 +261,11 @@ function writeFile(k: LinuxKernel, file: OpenFile, address: number, length: numb
   return written;
 }
 
-function fileOf(k: LinuxKernel, fd: number): OpenFile | undefined {
+export function fileOf(k: Task, fd: number): OpenFile | undefined {
   return k.fds.get(fd);
 }
 
-function vectorIo(k: LinuxKernel, a: SyscallArgs, write: boolean, at: number | undefined): number {
+function vectorIo(k: Task, a: SyscallArgs, write: boolean, at: number | undefined): number {
   const file = fileOf(k, a.get(0));
   if (!file) return -Errno.EBADF;
   const iovAddress = a.u(1);
@@ -260,7 +290,7 @@ function vectorIo(k: LinuxKernel, a: SyscallArgs, write: boolean, at: number | u
 // ---------------------------------------------------------------------------------------------
 // open, stat and friends
 
-function openAt(k: LinuxKernel, dirfd: number, pathAddress: number, flags: number, mode: number): number {
+function openAt(k: Task, dirfd: number, pathAddress: number, flags: number, mode: number): number {
   const path = resolvePath(k, dirfd, pathAddress);
   if (typeof path === 'number') return path;
   return hostCall(() => {
@@ -333,7 +363,7 @@ function pipeStat(pipe: PipeBuffer): PipeStat {
 type AnyStat = fs.BigIntStats | PipeStat;
 
 /** Writes an o32 struct stat64 (arch/mips/include/uapi/asm/stat.h, 104 bytes). */
-function writeStat64(k: LinuxKernel, address: number, st: AnyStat): number {
+function writeStat64(k: Task, address: number, st: AnyStat): number {
   const view = output(k, address, 104);
   if (!view) return -Errno.EFAULT;
   new Uint8Array(view.buffer, view.byteOffset, 104).fill(0);
@@ -366,7 +396,7 @@ function deviceMinor(dev: bigint): number {
 }
 
 /** Writes a struct statx (include/uapi/linux/stat.h, 256 bytes). */
-function writeStatx(k: LinuxKernel, address: number, st: AnyStat): number {
+function writeStatx(k: Task, address: number, st: AnyStat): number {
   const view = output(k, address, 256);
   if (!view) return -Errno.EFAULT;
   new Uint8Array(view.buffer, view.byteOffset, 256).fill(0);
@@ -396,7 +426,7 @@ function writeStatx(k: LinuxKernel, address: number, st: AnyStat): number {
 }
 
 /** stat of a path (following symlinks unless `noFollow`), a file descriptor for empty paths. */
-function statAt(k: LinuxKernel, dirfd: number, pathAddress: number, flags: number): AnyStat | number {
+function statAt(k: Task, dirfd: number, pathAddress: number, flags: number): AnyStat | number {
   const path = readPath(k, pathAddress);
   if (typeof path === 'number') return path;
   if (path.length === 0) {
@@ -534,7 +564,7 @@ function listDirectory(path: Buffer): DirectoryEntry[] {
   return entries;
 }
 
-function getdents64(k: LinuxKernel, a: SyscallArgs): number {
+function getdents64(k: Task, a: SyscallArgs): number {
   const file = fileOf(k, a.get(0));
   if (!file) return -Errno.EBADF;
   if (file.kind !== 'host' || !file.isDirectory || file.path === undefined) return -Errno.ENOTDIR;
@@ -580,7 +610,7 @@ const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x800;
 const MAP_FIXED_NOREPLACE = 0x10_0000;
 
-function mmap(k: LinuxKernel, address: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
+function mmap(k: Task, address: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
   const type = flags & 0xf;
   if (length === 0 || (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 3)) return -Errno.EINVAL;
   if ((offset & PAGE_MASK) !== 0) return -Errno.EINVAL;
@@ -623,7 +653,7 @@ function mmap(k: LinuxKernel, address: number, length: number, prot: number, fla
   return start;
 }
 
-function mremap(k: LinuxKernel, oldAddress: number, oldLength: number, newLength: number, flags: number): number {
+function mremap(k: Task, oldAddress: number, oldLength: number, newLength: number, flags: number): number {
   const MREMAP_MAYMOVE = 1;
   const MREMAP_FIXED = 2;
   if ((oldAddress & PAGE_MASK) !== 0 || flags & MREMAP_FIXED) return -Errno.EINVAL;
@@ -654,11 +684,11 @@ function mremap(k: LinuxKernel, oldAddress: number, oldLength: number, newLength
 // ---------------------------------------------------------------------------------------------
 // Time
 
-function realtimeNanoseconds(): bigint {
+export function realtimeNanoseconds(): bigint {
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
 }
 
-function clockNanoseconds(clock: number): bigint | undefined {
+export function clockNanoseconds(clock: number): bigint | undefined {
   switch (clock) {
     case 0: // CLOCK_REALTIME
     case 5: // CLOCK_REALTIME_COARSE
@@ -681,7 +711,7 @@ function clockNanoseconds(clock: number): bigint | undefined {
 }
 
 /** Writes a timespec: 32-bit {sec, nsec} or 64-bit {s64 sec, s64 nsec}. */
-function writeTimespec(k: LinuxKernel, address: number, ns: bigint, wide: boolean): number {
+export function writeTimespec(k: Task, address: number, ns: bigint, wide: boolean): number {
   const view = output(k, address, wide ? 16 : 8);
   if (!view) return -Errno.EFAULT;
   const seconds = ns / 1_000_000_000n;
@@ -696,7 +726,7 @@ function writeTimespec(k: LinuxKernel, address: number, ns: bigint, wide: boolea
   return 0;
 }
 
-function readTimespec(k: LinuxKernel, address: number, wide: boolean): bigint | number {
+export function readTimespec(k: Task, address: number, wide: boolean): bigint | number {
   const view = input(k, address, wide ? 16 : 8);
   if (!view) return -Errno.EFAULT;
   const seconds = wide ? view.getBigInt64(0, true) : BigInt(view.getInt32(0, true));
@@ -705,83 +735,15 @@ function readTimespec(k: LinuxKernel, address: number, wide: boolean): bigint | 
   return seconds * 1_000_000_000n + nanoseconds;
 }
 
-function clockGettime(k: LinuxKernel, a: SyscallArgs, wide: boolean): number {
+function clockGettime(k: Task, a: SyscallArgs, wide: boolean): number {
   const ns = clockNanoseconds(a.get(0));
   if (ns === undefined) return -Errno.EINVAL;
   return writeTimespec(k, a.u(1), ns, wide);
 }
 
-function clockGetres(k: LinuxKernel, a: SyscallArgs, wide: boolean): number {
+function clockGetres(k: Task, a: SyscallArgs, wide: boolean): number {
   if (clockNanoseconds(a.get(0)) === undefined) return -Errno.EINVAL;
   return a.u(1) === 0 ? 0 : writeTimespec(k, a.u(1), 1n, wide);
-}
-
-function clockNanosleep(k: LinuxKernel, clock: number, flags: number, requestAddress: number, wide: boolean): number {
-  const request = readTimespec(k, requestAddress, wide);
-  if (typeof request === 'number') return request;
-  const now = clockNanoseconds(clock);
-  if (now === undefined) return -Errno.EINVAL;
-  const TIMER_ABSTIME = 1;
-  const duration = flags & TIMER_ABSTIME ? request - now : request;
-  if (duration > 0n) sleepMilliseconds(Math.ceil(Number(duration) / 1e6));
-  return 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Signals
-
-function rtSigaction(k: LinuxKernel, a: SyscallArgs): number {
-  const signal = a.get(0);
-  const actionAddress = a.u(1);
-  const oldAddress = a.u(2);
-  if (a.u(3) !== SIGSET_BYTES || signal < 1 || signal >= SIGNAL_COUNT) return -Errno.EINVAL;
-  const SIZE = 24; // MIPS struct sigaction: flags, handler, 16-byte mask
-  let replacement: Uint8Array | undefined;
-  if (actionAddress !== 0) {
-    if (signal === Signal.SIGKILL || signal === Signal.SIGSTOP) return -Errno.EINVAL;
-    if (!k.mem.accessible(actionAddress, SIZE, Perm.Read)) return -Errno.EFAULT;
-    replacement = k.mem.read(actionAddress, SIZE);
-  }
-  if (oldAddress !== 0) {
-    const previous = k.sigactions[signal] ?? new Uint8Array(SIZE);
-    if (!writeGuestBytes(k, oldAddress, previous)) return -Errno.EFAULT;
-  }
-  if (replacement) k.sigactions[signal] = replacement;
-  return 0;
-}
-
-function rtSigprocmask(k: LinuxKernel, a: SyscallArgs): number {
-  const how = a.get(0);
-  const setAddress = a.u(1);
-  const oldAddress = a.u(2);
-  if (a.u(3) !== SIGSET_BYTES) return -Errno.EINVAL;
-  let set: Uint8Array | undefined;
-  if (setAddress !== 0) {
-    if (!k.mem.accessible(setAddress, SIGSET_BYTES, Perm.Read)) return -Errno.EFAULT;
-    set = k.mem.read(setAddress, SIGSET_BYTES);
-  }
-  if (oldAddress !== 0 && !writeGuestBytes(k, oldAddress, k.signalMask.slice())) return -Errno.EFAULT;
-  if (set) {
-    const SIG_BLOCK = 1;
-    const SIG_UNBLOCK = 2;
-    const SIG_SETMASK = 3;
-    for (let index = 0; index < SIGSET_BYTES; index++) {
-      const current = k.signalMask[index]!;
-      const bits = set[index]!;
-      if (how === SIG_BLOCK) k.signalMask[index] = current | bits;
-      else if (how === SIG_UNBLOCK) k.signalMask[index] = current & ~bits;
-      else if (how === SIG_SETMASK) k.signalMask[index] = bits;
-      else return -Errno.EINVAL;
-    }
-  }
-  return 0;
-}
-
-function killSelf(k: LinuxKernel, pid: number, signal: number): number {
-  if (signal < 0 || signal >= SIGNAL_COUNT) return -Errno.EINVAL;
-  if (pid !== k.pid && pid !== 0 && pid !== -1) return -Errno.ESRCH;
-  k.raiseSignal(signal);
-  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -800,7 +762,7 @@ const FIONBIO = 0x667e;
 const FIOCLEX = 0x6601;
 const FIONCLEX = 0x6602;
 
-function ioctl(k: LinuxKernel, a: SyscallArgs): number {
+function ioctl(k: Task, a: SyscallArgs): number {
   const fd = a.get(0);
   const file = fileOf(k, fd);
   if (!file) return -Errno.EBADF;
@@ -894,7 +856,7 @@ function pollReadiness(file: OpenFile | undefined, events: number): number {
   return events & (POLLIN | POLLOUT | 0x40 | 0x100);
 }
 
-function poll(k: LinuxKernel, address: number, count: number): number {
+function poll(k: Task, address: number, count: number): number {
   if (count > MAX_FDS) return -Errno.EINVAL;
   const view = count === 0 ? undefined : output(k, address, count * 8);
   if (count > 0 && !view) return -Errno.EFAULT;
@@ -909,7 +871,7 @@ function poll(k: LinuxKernel, address: number, count: number): number {
   return ready;
 }
 
-function select(k: LinuxKernel, count: number, readAddress: number, writeAddress: number, exceptAddress: number): number {
+function select(k: Task, count: number, readAddress: number, writeAddress: number, exceptAddress: number): number {
   if (count < 0 || count > MAX_FDS) return -Errno.EINVAL;
   const bytes = ((count + 31) >>> 5) * 4;
   let ready = 0;
@@ -937,7 +899,7 @@ function select(k: LinuxKernel, count: number, readAddress: number, writeAddress
 // ---------------------------------------------------------------------------------------------
 // Descriptors
 
-function dupTo(k: LinuxKernel, oldFd: number, newFd: number, closeOnExec: boolean): number {
+function dupTo(k: Task, oldFd: number, newFd: number, closeOnExec: boolean): number {
   const file = fileOf(k, oldFd);
   if (!file) return -Errno.EBADF;
   if (newFd < 0 || newFd >= MAX_FDS) return -Errno.EBADF;
@@ -946,7 +908,7 @@ function dupTo(k: LinuxKernel, oldFd: number, newFd: number, closeOnExec: boolea
   return newFd;
 }
 
-function fcntl(k: LinuxKernel, a: SyscallArgs): number {
+function fcntl(k: Task, a: SyscallArgs): number {
   const fd = a.get(0);
   const file = fileOf(k, fd);
   if (!file) return -Errno.EBADF;
@@ -1007,7 +969,7 @@ function fcntl(k: LinuxKernel, a: SyscallArgs): number {
   }
 }
 
-function makePipe(k: LinuxKernel, flags: number): [number, number] | number {
+function makePipe(k: Task, flags: number): [number, number] | number {
   if (flags & ~(OpenFlag.CloseOnExec | OpenFlag.NonBlock | OpenFlag.Direct)) return -Errno.EINVAL;
   const pipe = new PipeBuffer();
   const closeOnExec = (flags & OpenFlag.CloseOnExec) !== 0;
@@ -1027,7 +989,7 @@ function makePipe(k: LinuxKernel, flags: number): [number, number] | number {
 const uid = (): number => process.getuid?.() ?? 0;
 const gid = (): number => process.getgid?.() ?? 0;
 
-function writeUtsname(k: LinuxKernel, address: number): number {
+function writeUtsname(k: Task, address: number): number {
   const view = output(k, address, 6 * 65);
   if (!view) return -Errno.EFAULT;
   const bytes = new Uint8Array(view.buffer, view.byteOffset, 6 * 65);
@@ -1050,7 +1012,7 @@ function resourceLimit(resource: number): [number, number] | undefined {
   return [Infinity, Infinity];
 }
 
-function sysinfo(k: LinuxKernel, address: number): number {
+function sysinfo(k: Task, address: number): number {
   const view = output(k, address, 64);
   if (!view) return -Errno.EFAULT;
   new Uint8Array(view.buffer, view.byteOffset, 64).fill(0);
@@ -1073,7 +1035,7 @@ function sysinfo(k: LinuxKernel, address: number): number {
 const ok: SyscallHandler = () => 0;
 const notImplemented: SyscallHandler = () => -Errno.ENOSYS;
 
-function unlinkAt(k: LinuxKernel, dirfd: number, pathAddress: number, flags: number): number {
+function unlinkAt(k: Task, dirfd: number, pathAddress: number, flags: number): number {
   const path = resolvePath(k, dirfd, pathAddress);
   if (typeof path === 'number') return path;
   return hostCall(() => {
@@ -1083,7 +1045,7 @@ function unlinkAt(k: LinuxKernel, dirfd: number, pathAddress: number, flags: num
   });
 }
 
-function renameAt(k: LinuxKernel, oldDirfd: number, oldAddress: number, newDirfd: number, newAddress: number, flags: number): number {
+function renameAt(k: Task, oldDirfd: number, oldAddress: number, newDirfd: number, newAddress: number, flags: number): number {
   const RENAME_NOREPLACE = 1;
   if (flags & ~RENAME_NOREPLACE) return -Errno.EINVAL;
   const from = resolvePath(k, oldDirfd, oldAddress);
@@ -1097,7 +1059,7 @@ function renameAt(k: LinuxKernel, oldDirfd: number, oldAddress: number, newDirfd
   });
 }
 
-function mkdirAt(k: LinuxKernel, dirfd: number, pathAddress: number, mode: number): number {
+function mkdirAt(k: Task, dirfd: number, pathAddress: number, mode: number): number {
   const path = resolvePath(k, dirfd, pathAddress);
   if (typeof path === 'number') return path;
   return hostCall(() => {
@@ -1108,12 +1070,12 @@ function mkdirAt(k: LinuxKernel, dirfd: number, pathAddress: number, mode: numbe
   });
 }
 
-function readlinkAt(k: LinuxKernel, dirfd: number, pathAddress: number, bufferAddress: number, size: number): number {
+function readlinkAt(k: Task, dirfd: number, pathAddress: number, bufferAddress: number, size: number): number {
   if (size <= 0) return -Errno.EINVAL;
   const raw = readPath(k, pathAddress);
   if (typeof raw === 'number') return raw;
   let target: Buffer;
-  if (isProcSelfExe(raw)) target = Buffer.from(k.programPath);
+  if (isProcSelfExe(k, raw)) target = Buffer.from(k.programPath);
   else {
     const path = resolveBytes(k, dirfd, raw);
     if (typeof path === 'number') return path;
@@ -1127,7 +1089,7 @@ function readlinkAt(k: LinuxKernel, dirfd: number, pathAddress: number, bufferAd
   return writeGuestBytes(k, bufferAddress, bytes) ? bytes.length : -Errno.EFAULT;
 }
 
-function accessAt(k: LinuxKernel, dirfd: number, pathAddress: number, mode: number): number {
+function accessAt(k: Task, dirfd: number, pathAddress: number, mode: number): number {
   if (mode & ~7) return -Errno.EINVAL;
   const path = resolvePath(k, dirfd, pathAddress);
   if (typeof path === 'number') return path;
@@ -1137,7 +1099,7 @@ function accessAt(k: LinuxKernel, dirfd: number, pathAddress: number, mode: numb
   });
 }
 
-function chdirTo(k: LinuxKernel, path: Buffer): number {
+function chdirTo(k: Task, path: Buffer): number {
   return hostCall(() => {
     const real = fs.realpathSync(path, { encoding: 'buffer' });
     if (!fs.statSync(real).isDirectory()) return -Errno.ENOTDIR;
@@ -1155,7 +1117,7 @@ function truncateTo(length: number, action: (length: number) => void): number {
   });
 }
 
-function utimensAt(k: LinuxKernel, dirfd: number, pathAddress: number, timesAddress: number, flags: number, wide: boolean): number {
+function utimensAt(k: Task, dirfd: number, pathAddress: number, timesAddress: number, flags: number, wide: boolean): number {
   const UTIME_NOW = (1 << 30) - 1;
   const UTIME_OMIT = (1 << 30) - 2;
   let target: Buffer | number | OpenFile;
@@ -1199,7 +1161,7 @@ function utimensAt(k: LinuxKernel, dirfd: number, pathAddress: number, timesAddr
   });
 }
 
-function sendfile(k: LinuxKernel, a: SyscallArgs, wideOffset: boolean): number {
+function sendfile(k: Task, a: SyscallArgs, wideOffset: boolean): number {
   const out = fileOf(k, a.get(0));
   const from = fileOf(k, a.get(1));
   if (!out || !from) return -Errno.EBADF;
@@ -1241,11 +1203,11 @@ function sendfile(k: LinuxKernel, a: SyscallArgs, wideOffset: boolean): number {
 }
 
 /** Writes host bytes to an open file (sendfile's output side). */
-function writeHostBytes(k: LinuxKernel, file: OpenFile, bytes: Buffer): number {
+function writeHostBytes(k: Task, file: OpenFile, bytes: Buffer): number {
   if ((file.statusFlags & OpenFlag.AccessMode) === OpenFlag.ReadOnly) return -Errno.EBADF;
   if (file.kind === 'pipe') {
     if (file.pipe.readers === 0) {
-      k.raiseSignal(Signal.SIGPIPE);
+      k.sendSignal({ signal: Signal.SIGPIPE, code: 0x80 });
       return -Errno.EPIPE;
     }
     file.pipe.chunks.push(Uint8Array.from(bytes));
@@ -1261,7 +1223,7 @@ function writeHostBytes(k: LinuxKernel, file: OpenFile, bytes: Buffer): number {
         continue;
       }
       const errno = errnoFromHostError(error);
-      if (errno === Errno.EPIPE) k.raiseSignal(Signal.SIGPIPE);
+      if (errno === Errno.EPIPE) k.sendSignal({ signal: Signal.SIGPIPE, code: 0x80 });
       return written > 0 ? written : -errno;
     }
   }
@@ -1269,36 +1231,7 @@ function writeHostBytes(k: LinuxKernel, file: OpenFile, bytes: Buffer): number {
   return written;
 }
 
-function futex(k: LinuxKernel, a: SyscallArgs): number {
-  const FUTEX_WAIT = 0;
-  const FUTEX_WAKE = 1;
-  const FUTEX_REQUEUE = 3;
-  const FUTEX_CMP_REQUEUE = 4;
-  const FUTEX_WAKE_OP = 5;
-  const FUTEX_WAIT_BITSET = 9;
-  const FUTEX_WAKE_BITSET = 10;
-  const operation = a.get(1) & 0x7f;
-  switch (operation) {
-    case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET: {
-      const view = input(k, a.u(0), 4);
-      if (!view) return -Errno.EFAULT;
-      if (view.getInt32(0, true) !== a.get(2)) return -Errno.EAGAIN;
-      // A single thread waiting on itself would sleep forever; with a timeout it times out.
-      return a.u(3) !== 0 ? -Errno.ETIMEDOUT : -Errno.EAGAIN;
-    }
-    case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-    case FUTEX_REQUEUE:
-    case FUTEX_CMP_REQUEUE:
-    case FUTEX_WAKE_OP:
-      return 0;
-    default:
-      return -Errno.ENOSYS;
-  }
-}
-
-function getRlimit(k: LinuxKernel, resource: number, address: number): number {
+function getRlimit(k: Task, resource: number, address: number): number {
   const limit = resourceLimit(resource);
   if (!limit) return -Errno.EINVAL;
   const view = output(k, address, 8);
@@ -1307,7 +1240,7 @@ function getRlimit(k: LinuxKernel, resource: number, address: number): number {
   return 0;
 }
 
-function prlimit64(k: LinuxKernel, a: SyscallArgs): number {
+function prlimit64(k: Task, a: SyscallArgs): number {
   const pid = a.get(0);
   if (pid !== 0 && pid !== k.pid) return -Errno.ESRCH;
   const limit = resourceLimit(a.get(1));
@@ -1321,29 +1254,17 @@ function prlimit64(k: LinuxKernel, a: SyscallArgs): number {
   return 0;
 }
 
-export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
+export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   // ---- process ----
-  exit: (k, a) => {
-    k.exitWith(a.get(0));
-    return 0;
-  },
-  exit_group: (k, a) => {
-    k.exitWith(a.get(0));
-    return 0;
-  },
   set_thread_area: (k, a) => {
     k.cpu.userLocal = a.get(0);
     return 0;
   },
-  set_tid_address: (k) => k.pid,
   set_robust_list: ok,
   get_robust_list: notImplemented,
   rseq: notImplemented,
   prctl: ok,
   personality: () => 0,
-  getpid: (k) => k.pid,
-  gettid: (k) => k.pid,
-  getppid: () => process.ppid,
   getuid: uid,
   geteuid: uid,
   getgid: gid,
@@ -1365,11 +1286,6 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     return 0;
   },
   getgroups: () => 0,
-  getpgid: (k, a) => (a.get(0) === 0 || a.get(0) === k.pid ? process.pid : -Errno.ESRCH),
-  getpgrp: (k) => k.pid,
-  setpgid: ok,
-  getsid: (k) => k.pid,
-  setsid: (k) => k.pid,
   umask: (k, a) => {
     const previous = k.umask;
     k.umask = a.get(0) & 0o777;
@@ -1404,7 +1320,6 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     }
     return Number(process.hrtime.bigint() / 10_000_000n) & 0x7fff_ffff;
   },
-  sched_yield: ok,
   sched_getaffinity: (k, a) => {
     const size = a.u(1);
     if (size < 4) return -Errno.EINVAL;
@@ -1413,8 +1328,6 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     view.setUint32(0, 1, true);
     return 4;
   },
-  futex,
-  futex_time64: futex,
   cacheflush: (k, a) => {
     const start = a.u(0);
     const length = a.u(1);
@@ -1425,32 +1338,6 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
   },
 
   // ---- signals ----
-  rt_sigaction: rtSigaction,
-  rt_sigprocmask: rtSigprocmask,
-  sigaltstack: (k, a) => {
-    const oldAddress = a.u(1);
-    if (oldAddress !== 0) {
-      const view = output(k, oldAddress, 12);
-      if (!view) return -Errno.EFAULT;
-      view.setUint32(0, 0, true);
-      view.setUint32(4, 0, true);
-      view.setInt32(8, 2, true); // SS_DISABLE
-    }
-    return 0;
-  },
-  kill: (k, a) => killSelf(k, a.get(0), a.get(1)),
-  tkill: (k, a) => killSelf(k, a.get(0), a.get(1)),
-  tgkill: (k, a) => killSelf(k, a.get(1), a.get(2)),
-  alarm: () => 0,
-  setitimer: ok,
-  getitimer: (k, a) => {
-    const view = output(k, a.u(1), 16);
-    if (!view) return -Errno.EFAULT;
-    new Uint8Array(view.buffer, view.byteOffset, 16).fill(0);
-    return 0;
-  },
-  wait4: () => -Errno.ECHILD,
-  waitid: () => -Errno.ECHILD,
 
   // ---- time ----
   clock_gettime: (k, a) => clockGettime(k, a, false),
@@ -1482,9 +1369,6 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     }
     return seconds;
   },
-  nanosleep: (k, a) => clockNanosleep(k, 1, 0, a.u(0), false),
-  clock_nanosleep: (k, a) => clockNanosleep(k, a.get(0), a.get(1), a.u(2), false),
-  clock_nanosleep_time64: (k, a) => clockNanosleep(k, a.get(0), a.get(1), a.u(2), true),
 
   // ---- memory ----
   brk: (k, a) => k.space.setBrk(a.u(0)),
@@ -1526,11 +1410,11 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
   // ---- files: data ----
   read: (k, a) => {
     const file = fileOf(k, a.get(0));
-    return file ? readFile(k, file, a.u(1), a.u(2), undefined) : -Errno.EBADF;
+    return file ? blocking(k, () => readFile(k, file, a.u(1), a.u(2), undefined)) : -Errno.EBADF;
   },
   write: (k, a) => {
     const file = fileOf(k, a.get(0));
-    return file ? writeFile(k, file, a.u(1), a.u(2), undefined) : -Errno.EBADF;
+    return file ? blocking(k, () => writeFile(k, file, a.u(1), a.u(2), undefined)) : -Errno.EBADF;
   },
   pread64: (k, a) => {
     const file = fileOf(k, a.get(0));
@@ -1545,8 +1429,8 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     if (a.get(5) < 0) return -Errno.EINVAL;
     return writeFile(k, file, a.u(1), a.u(2), a.u64(4));
   },
-  readv: (k, a) => vectorIo(k, a, false, undefined),
-  writev: (k, a) => vectorIo(k, a, true, undefined),
+  readv: (k, a) => blocking(k, () => vectorIo(k, a, false, undefined)),
+  writev: (k, a) => blocking(k, () => vectorIo(k, a, true, undefined)),
   preadv: (k, a) => vectorIo(k, a, false, a.u64(3)),
   pwritev: (k, a) => vectorIo(k, a, true, a.u64(3)),
   lseek: (k, a) => {

@@ -1,0 +1,220 @@
+// Building a fresh address space for a program, as Linux's execve does: `#!` scripts run their
+// interpreter (the script's path becomes an argument), ELF programs are mapped, a dynamically
+// linked one gets its PT_INTERP loader (looked up in the sysroot, as qemu-user's -L does) mapped
+// beside it, and the initial stack holds argv, envp and the auxiliary vector (AT_BASE = the
+// loader's load address, AT_ENTRY = the program's entry).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomFillSync } from 'node:crypto';
+import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
+import { Errno } from './errno.js';
+import { ElfError, loadElf, parseElf, type ElfImage } from './elf.js';
+import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';
+import { Mm, type EngineOptions } from './mm.js';
+import { TRAMPOLINE_WORDS } from './signal-frame.js';
+import { buildInitialStack } from './stack.js';
+
+/** A program that cannot be executed: the errno execve returns and a line for the user. */
+export class ExecError extends Error {
+  override name = 'ExecError';
+  constructor(
+    readonly errno: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where the signal-return trampoline page sits: the page above the stack (like a vDSO). */
+export const TRAMPOLINE_PAGE = STACK_TOP;
+/** Where the dynamic loader of a dynamically linked program is mapped (below the mmap area). */
+const INTERPRETER_BASE = MMAP_TOP;
+/** Linux's BINPRM_BUF_SIZE: how much of a `#!` line counts. */
+const SCRIPT_LINE_MAX = 256;
+/** Nested `#!` interpreters Linux follows before ELOOP. */
+const MAX_SCRIPT_DEPTH = 4;
+
+export interface ExecRequest {
+  /** Host path of the file to run (already resolved against the cwd and sysroot). */
+  hostPath: string;
+  argv: Uint8Array[];
+  envp: Uint8Array[];
+  /** The file name as the caller gave it (AT_EXECFN, and the script argument for `#!`). */
+  execfn: Uint8Array;
+  engine: EngineOptions;
+  /** QEMU's -L: absolute guest paths are looked up here first; undefined: no sysroot. */
+  sysroot: string | undefined;
+  /** The sysroot used for dynamically linked programs when none was given. */
+  defaultSysroot: string;
+  uid: number;
+  gid: number;
+}
+
+export interface ExecResult {
+  mm: Mm;
+  /** Initial PC (the loader's entry for a dynamically linked program) and stack pointer. */
+  pc: number;
+  sp: number;
+  /** The program that runs (the interpreter of a script), for /proc/self/exe. */
+  programPath: string;
+  /** The sysroot in force from now on (a dynamic program turns the default one on). */
+  sysroot: string | undefined;
+}
+
+/** The host path for an absolute guest path under a sysroot: the sysroot's copy if it has one. */
+export function inSysroot(sysroot: string | undefined, guestPath: string): string {
+  if (sysroot === undefined || !guestPath.startsWith('/')) return guestPath;
+  const candidate = sysroot + guestPath;
+  try {
+    fs.statSync(candidate);
+    return candidate;
+  } catch {
+    return guestPath;
+  }
+}
+
+function readExecutable(hostPath: string): Uint8Array {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(hostPath);
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+    if (code === 'ENOENT') throw new ExecError(Errno.ENOENT, `${hostPath}: no such file`);
+    if (code === 'ENOTDIR') throw new ExecError(Errno.ENOTDIR, `${hostPath}: not a directory`);
+    throw new ExecError(Errno.EACCES, `${hostPath}: ${(error as Error).message}`);
+  }
+  if (stat.isDirectory()) throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
+  if (!stat.isFile()) throw new ExecError(Errno.EACCES, `${hostPath}: not a regular file`);
+  try {
+    return fs.readFileSync(hostPath);
+  } catch (error) {
+    throw new ExecError(Errno.EACCES, `${hostPath}: permission denied (${(error as Error).message})`);
+  }
+}
+
+function isExecutable(hostPath: string): boolean {
+  try {
+    fs.accessSync(hostPath, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The interpreter and its optional argument of a `#!` line, or undefined when there is none. */
+function parseScriptLine(bytes: Uint8Array): [string, string | undefined] | undefined {
+  if (bytes[0] !== 0x23 || bytes[1] !== 0x21) return undefined;
+  let end = bytes.indexOf(0x0a);
+  if (end < 0 || end > SCRIPT_LINE_MAX) end = Math.min(bytes.length, SCRIPT_LINE_MAX);
+  const line = Buffer.from(bytes.subarray(2, end)).toString('latin1').replace(/[ \t]+$/, '');
+  const match = /^[ \t]*(\S+)(?:[ \t]+(.*))?$/.exec(line);
+  if (!match) throw new ExecError(Errno.ENOEXEC, 'empty #! line');
+  return [match[1]!, match[2]];
+}
+
+function parseProgram(bytes: Uint8Array, what: string): ElfImage {
+  try {
+    return parseElf(bytes);
+  } catch (error) {
+    if (error instanceof ElfError) throw new ExecError(Errno.ENOEXEC, `${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Builds the address space for `request`; throws ExecError (nothing is changed then). */
+export function execProgram(request: ExecRequest): ExecResult {
+  let hostPath = request.hostPath;
+  let argv = request.argv;
+  let execfn = request.execfn;
+  let bytes: Uint8Array;
+  for (let depth = 0; ; depth++) {
+    bytes = readExecutable(hostPath);
+    if (!isExecutable(hostPath)) throw new ExecError(Errno.EACCES, `${hostPath}: permission denied`);
+    const script = parseScriptLine(bytes);
+    if (script === undefined) break;
+    if (depth >= MAX_SCRIPT_DEPTH) throw new ExecError(Errno.ELOOP, `${hostPath}: too many levels of #! interpreters`);
+    const [interpreter, argument] = script;
+    // The script's name as given replaces argv[0]; the interpreter (and its argument) go first.
+    const encoder = new TextEncoder();
+    argv = [encoder.encode(interpreter), ...(argument !== undefined ? [encoder.encode(argument)] : []), execfn, ...argv.slice(1)];
+    hostPath = inSysroot(request.sysroot, interpreter);
+    execfn = encoder.encode(interpreter);
+  }
+  const image = parseProgram(bytes, hostPath);
+  let sysroot = request.sysroot;
+  let interpreterImage: { image: ElfImage; bytes: Uint8Array } | undefined;
+  if (image.interpreter !== undefined) {
+    sysroot ??= request.defaultSysroot;
+    const loaderPath = inSysroot(sysroot, image.interpreter);
+    let loaderBytes: Uint8Array;
+    try {
+      loaderBytes = readExecutable(loaderPath);
+    } catch (error) {
+      if (error instanceof ExecError && error.errno === Errno.ENOENT) {
+        throw new ExecError(Errno.ENOENT, `${hostPath}: its dynamic loader ${image.interpreter} was found neither in ${sysroot} nor on the host (use -L SYSROOT; Debian: apt-get install libc6-mipsel-cross)`);
+      }
+      throw error;
+    }
+    const loader = parseProgram(loaderBytes, loaderPath);
+    if (loader.interpreter !== undefined) throw new ExecError(Errno.ENOEXEC, `${loaderPath}: the dynamic loader itself has PT_INTERP`);
+    interpreterImage = { image: loader, bytes: loaderBytes };
+  }
+
+  const mm = new Mm(request.engine);
+  const space = mm.space;
+  let loaded;
+  let loaderBase = 0;
+  let entry: number;
+  try {
+    loaded = loadElf(image, bytes, mm.mem);
+    for (const [start, end] of loaded.ranges) space.adopt(start, end - start);
+    entry = loaded.entry;
+    if (interpreterImage !== undefined) {
+      const span = elfSpan(interpreterImage.image);
+      loaderBase = (INTERPRETER_BASE - span) & ~PAGE_MASK;
+      const loaderLoaded = loadElf(interpreterImage.image, interpreterImage.bytes, mm.mem, loaderBase);
+      for (const [start, end] of loaderLoaded.ranges) space.adopt(start, end - start);
+      entry = loaderLoaded.entry;
+    }
+  } catch (error) {
+    mm.discard();
+    if (error instanceof ElfError) throw new ExecError(Errno.ENOEXEC, `${hostPath}: ${error.message}`);
+    throw error;
+  }
+  space.brkStart = loaded.brkStart;
+  space.brk = loaded.brkStart;
+  // The stack: 8 MiB below STACK_TOP, read/write (and executable, as on a pre-RIXI MIPS).
+  space.map(STACK_TOP - STACK_SIZE, STACK_SIZE, Perm.Read | Perm.Write | Perm.Exec);
+  // The signal trampoline page above it (Linux has it in the vDSO).
+  space.map(TRAMPOLINE_PAGE, PAGE_SIZE, Perm.Read | Perm.Write);
+  TRAMPOLINE_WORDS.forEach((word, index) => (mm.mem.i32[(TRAMPOLINE_PAGE >>> 2) + index] = word));
+  space.protect(TRAMPOLINE_PAGE, PAGE_SIZE, Perm.Read | Perm.Exec);
+  const random = new Uint8Array(16);
+  randomFillSync(random);
+  const stack = buildInitialStack(mm.mem, {
+    stackTop: STACK_TOP,
+    argv,
+    envp: request.envp,
+    execfn: request.execfn,
+    phdrAddress: loaded.phdrAddress,
+    phnum: loaded.phnum,
+    entry: loaded.entry,
+    base: loaderBase,
+    uid: request.uid,
+    gid: request.gid,
+    random,
+  });
+  return { mm, pc: entry, sp: stack.sp, programPath: path.resolve(hostPath), sysroot };
+}
+
+/** Bytes from the lowest to the end of the highest PT_LOAD page of an image. */
+function elfSpan(image: ElfImage): number {
+  let lowest = Infinity;
+  let highest = 0;
+  for (const load of image.loads) {
+    lowest = Math.min(lowest, load.vaddr & ~PAGE_MASK);
+    highest = Math.max(highest, load.vaddr + load.memsz);
+  }
+  return ((highest - lowest + PAGE_MASK) & ~PAGE_MASK) >>> 0;
+}

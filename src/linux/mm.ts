@@ -1,0 +1,144 @@
+// One guest address space ("mm" in Linux's words): the flat memory with its page permissions, the
+// mapping bookkeeping, and the CPU (plus the JIT, if any) that executes in it. Threads of a process
+// (and a vfork child until it execs) share one Mm; the Mm's CPU holds the registers of whichever
+// of them runs, and a switch saves one task's registers and loads another's (Mm.load).
+
+import { Cpu, type CpuEnvironment } from '../interp/cpu.js';
+import { JitEngine } from '../../codegen/engine.js';
+import type { RegionCompiler } from '../../codegen/compiler.js';
+import type { ExcCode, Status } from '../../runtime/exceptions.js';
+import { FlatMemory, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
+import { AddressSpace } from './address-space.js';
+import { GUEST_MEMORY_SIZE } from './layout.js';
+
+/** The architectural state words saved per task: GPRs, HI, LO, FCSR, FIR (0..35) and FPRs (64..95). */
+const CONTEXT_WORDS = 96;
+
+/** A task's registers while another task of the same Mm is on its CPU. */
+export class CpuContext {
+  readonly words = new Int32Array(CONTEXT_WORDS);
+  pc = 0;
+  npc = 4;
+  nextInDelaySlot = false;
+  llBit = false;
+  userLocal = 0;
+
+  /** Copies the CPU's current state in. */
+  saveFrom(cpu: Cpu): void {
+    this.words.set(cpu.r.subarray(0, CONTEXT_WORDS));
+    this.pc = cpu.pc;
+    this.npc = cpu.npc;
+    this.nextInDelaySlot = cpu.nextInDelaySlot;
+    this.llBit = cpu.llBit;
+    this.userLocal = cpu.userLocal;
+  }
+
+  /** Puts this state on the CPU. */
+  loadInto(cpu: Cpu): void {
+    cpu.r.set(this.words);
+    cpu.pc = this.pc;
+    cpu.npc = this.npc;
+    cpu.nextInDelaySlot = this.nextInDelaySlot;
+    cpu.inDelaySlot = false;
+    cpu.llBit = this.llBit;
+    cpu.userLocal = this.userLocal;
+  }
+}
+
+/** Whoever runs on an Mm's CPU: it services the CPU's exceptions (system calls, faults). */
+export interface MmTask {
+  exception(cpu: Cpu, code: ExcCode, badVAddr: number): Status;
+  readonly context: CpuContext;
+}
+
+export interface EngineOptions {
+  engine: 'interp' | 'jit';
+  hotThreshold?: number;
+  /** Gives each Mm's JIT its compiler (a client of the one the run shares). */
+  compilerFactory?: () => RegionCompiler;
+}
+
+export class Mm implements CpuEnvironment {
+  readonly mem: FlatMemory;
+  readonly space: AddressSpace;
+  readonly cpu: Cpu;
+  readonly jit: JitEngine | undefined;
+  /** The task whose registers are on the CPU. */
+  running: MmTask | undefined;
+  /** Tasks using this Mm; it is released when the last one leaves. */
+  users = 0;
+
+  constructor(readonly engineOptions: EngineOptions) {
+    this.mem = new FlatMemory(GUEST_MEMORY_SIZE);
+    this.space = new AddressSpace(this.mem);
+    this.cpu = new Cpu(this.mem, this);
+    this.jit =
+      engineOptions.engine === 'jit'
+        ? new JitEngine(this.cpu, {
+            ...(engineOptions.hotThreshold !== undefined ? { hotThreshold: engineOptions.hotThreshold } : {}),
+            ...(engineOptions.compilerFactory !== undefined ? { compiler: engineOptions.compilerFactory() } : {}),
+          })
+        : undefined;
+  }
+
+  exception(cpu: Cpu, code: ExcCode, badVAddr: number): Status {
+    return this.running!.exception(cpu, code, badVAddr);
+  }
+
+  /** Puts `task`'s registers on the CPU (saving those of the task that ran before). */
+  load(task: MmTask): void {
+    if (this.running === task) return;
+    if (this.running !== undefined) this.running.context.saveFrom(this.cpu);
+    task.context.loadInto(this.cpu);
+    this.running = task;
+  }
+
+  /** Saves the running task's registers into its context (before someone reads them there). */
+  saveRunning(): void {
+    if (this.running !== undefined) this.running.context.saveFrom(this.cpu);
+  }
+
+  /** Forgets a task that leaves (its registers are not saved). */
+  leave(task: MmTask): void {
+    if (this.running === task) this.running = undefined;
+    if (--this.users === 0) this.release();
+  }
+
+  /** Runs up to `instructions` guest instructions of the loaded task. */
+  run(instructions: number): Status {
+    return this.jit ? this.jit.run(instructions) : this.cpu.run(instructions);
+  }
+
+  /** A copy for fork(): every mapped page with its permissions, the break and the mmap cursor. */
+  fork(): Mm {
+    const child = new Mm(this.engineOptions);
+    const source = this.mem;
+    const target = child.mem;
+    const sourceWords = source.i32;
+    const targetWords = target.i32;
+    const wordsPerPage = PAGE_SIZE >>> 2;
+    this.space.forEachMappedPage((page) => {
+      target.perms[page] = source.perms[page]! & ~Perm.Code;
+      // Untouched pages read as zero without costing host memory: copy only pages with data.
+      const first = page * wordsPerPage;
+      const end = first + wordsPerPage;
+      for (let index = first; index < end; index++) {
+        if (sourceWords[index] !== 0) {
+          targetWords.set(sourceWords.subarray(first, end), first);
+          break;
+        }
+      }
+    });
+    child.space.copyBookkeepingFrom(this.space);
+    return child;
+  }
+
+  /** Drops an Mm nobody ran (an execve that failed after building it). */
+  discard(): void {
+    if (this.users === 0) this.release();
+  }
+
+  private release(): void {
+    this.jit?.close();
+  }
+}

@@ -49,6 +49,8 @@ export interface ExecRequest {
   defaultSysroot: string;
   uid: number;
   gid: number;
+  /** execve needs the file to be executable; the first program (like qemu-mipsel's) need not be. */
+  requireExecutePermission: boolean;
 }
 
 export interface ExecResult {
@@ -130,7 +132,7 @@ export function execProgram(request: ExecRequest): ExecResult {
   let bytes: Uint8Array;
   for (let depth = 0; ; depth++) {
     bytes = readExecutable(hostPath);
-    if (!isExecutable(hostPath)) throw new ExecError(Errno.EACCES, `${hostPath}: permission denied`);
+    if ((depth > 0 || request.requireExecutePermission) && !isExecutable(hostPath)) throw new ExecError(Errno.EACCES, `${hostPath}: permission denied`);
     const script = parseScriptLine(bytes);
     if (script === undefined) break;
     if (depth >= MAX_SCRIPT_DEPTH) throw new ExecError(Errno.ELOOP, `${hostPath}: too many levels of #! interpreters`);

@@ -9,7 +9,7 @@ import { SharedCompiler } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { ExecError, execProgram } from './exec.js';
 import { FdTable } from './files.js';
-import { Scheduler } from './scheduler.js';
+import { MAX_PROCESSES, Scheduler } from './scheduler.js';
 
 export interface RunOptions {
   /** Host path of the program. */
@@ -32,6 +32,8 @@ export interface RunOptions {
   hotThreshold?: number;
   /** JIT: compile on a worker thread (default) or on the main thread (deterministic, for tests). */
   compiler?: 'worker' | 'inline';
+  /** The most guest processes alive at once (default MAX_PROCESSES); fork then fails with EAGAIN. */
+  maxProcesses?: number;
   /** QEMU's -L (QEMU_LD_PREFIX): absolute guest paths are looked up here first. */
   sysroot?: string;
 }
@@ -85,6 +87,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
       defaultSysroot: DEFAULT_SYSROOT,
       uid: process.getuid?.() ?? 0,
       gid: process.getgid?.() ?? 0,
+      requireExecutePermission: false,
     });
   } catch (error) {
     shared?.close();
@@ -99,6 +102,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     sysroot,
     defaultSysroot: DEFAULT_SYSROOT,
     straceEnabled: process.env.MIPSJIT_STRACE === '1',
+    maxProcesses: options.maxProcesses ?? MAX_PROCESSES,
   });
   const fds = FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2);
   const cwd = Buffer.from(options.cwd ? path.resolve(options.cwd) : process.cwd());

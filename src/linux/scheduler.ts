@@ -41,6 +41,8 @@ export interface SchedulerOptions {
   sysroot: string | undefined;
   defaultSysroot: string;
   straceEnabled: boolean;
+  /** The most guest processes alive at once. */
+  maxProcesses: number;
 }
 
 interface FutexWaiter {

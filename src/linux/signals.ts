@@ -226,7 +226,7 @@ export function faultCode(code: ExcCode, signal: number, word: number, fcsr: num
     case Signal.SIGBUS:
       return 1; // BUS_ADRALN
     case Signal.SIGILL:
-      return code === ExcCode.CpU ? 8 : 1; // ILL_COPROC, ILL_ILLOPC
+      return SiCode.Kernel; // do_ri()/do_cpu(): force_sig(SIGILL)
     case Signal.SIGFPE: {
       if (code === ExcCode.Ov) return 2; // FPE_INTOVF
       if (code === ExcCode.FPE) {
@@ -241,7 +241,14 @@ export function faultCode(code: ExcCode, signal: number, word: number, fcsr: num
       const trapCode = code === ExcCode.Tr ? (word >>> 26 === 0 ? (word >>> 6) & 0x3ff : 0) : (word >>> 16) & 0x3ff;
       return trapCode === BRK_OVERFLOW ? 2 : 1; // FPE_INTOVF, FPE_INTDIV
     }
+    case Signal.SIGTRAP:
+      return code === ExcCode.Bp ? 1 : SiCode.Kernel; // TRAP_BRKPT for BREAK, as qemu-mipsel gives it
     default:
       return SiCode.Kernel;
   }
+}
+
+/** Does the fault signal's siginfo carry si_addr? (force_sig() ones do not.) */
+export function faultHasAddress(signal: number, code: number): boolean {
+  return code !== SiCode.Kernel || signal === Signal.SIGSEGV || signal === Signal.SIGBUS;
 }

@@ -3,7 +3,7 @@
 
 import { Errno } from './errno.js';
 import { ExecError, execProgram } from './exec.js';
-import { MAX_PROCESSES, MAX_TASKS } from './scheduler.js';
+import { MAX_TASKS } from './scheduler.js';
 import { SiCode, Signal, SIGNAL_COUNT, type SignalInfo } from './signals.js';
 import { storeSignalInfo } from './signal-frame.js';
 import { input, output, resolvePath, type SyscallHandler } from './syscalls.js';
@@ -43,7 +43,7 @@ function clone(k: Task, flags: number, newSp: number, parentTid: number, tls: nu
   const thread = (flags & CLONE_THREAD) !== 0;
   if (thread && (flags & (CLONE_SIGHAND | CLONE_VM)) !== (CLONE_SIGHAND | CLONE_VM)) return -Errno.EINVAL;
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -Errno.EINVAL;
-  if (scheduler.taskCount >= MAX_TASKS || (!thread && scheduler.processCount >= MAX_PROCESSES)) return -Errno.EAGAIN;
+  if (scheduler.taskCount >= MAX_TASKS || (!thread && scheduler.processCount >= scheduler.options.maxProcesses)) return -Errno.EAGAIN;
   const parentCpu = k.cpu;
   const mm = flags & CLONE_VM ? k.mm : k.mm.fork();
   const tid = scheduler.allocatePid();
@@ -134,6 +134,7 @@ function execve(k: Task, pathAddress: number, argvAddress: number, envpAddress: 
       defaultSysroot: scheduler.options.defaultSysroot,
       uid: uid(),
       gid: process.getgid?.() ?? 0,
+      requireExecutePermission: true,
     });
   } catch (error) {
     if (error instanceof ExecError) return -error.errno;

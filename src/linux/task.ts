@@ -18,6 +18,7 @@ import {
   defaultAction,
   exitStatusForSignal,
   faultCode,
+  faultHasAddress,
   SiCode,
   SigactionFlag,
   Signal,
@@ -222,7 +223,11 @@ export class Task implements MmTask {
       return Status.Stop;
     }
     const isAddressFault = code === ExcCode.TLBL || code === ExcCode.TLBS || code === ExcCode.AdEL || code === ExcCode.AdES || code === ExcCode.Mod;
-    const info: SignalInfo = { signal, code: faultCode(code, signal, word, cpu.fcsr), address: isAddressFault ? badVAddr : cpu.pc };
+    let siCode = faultCode(code, signal, word, cpu.fcsr);
+    // A store to a mapped page it may not write is SEGV_ACCERR, a page nothing maps SEGV_MAPERR.
+    if (signal === Signal.SIGSEGV && this.space.isMapped(badVAddr & ~0xfff, 1)) siCode = 2;
+    const info: SignalInfo = { signal, code: siCode };
+    if (faultHasAddress(signal, siCode)) info.address = isAddressFault ? badVAddr : cpu.pc;
     // The faulting instruction did not retire: a handler that returns runs it again (in a delay
     // slot, from its branch, as EPC with Cause.BD says).
     if (cpu.inDelaySlot) {
@@ -280,7 +285,12 @@ export class Task implements MmTask {
       // The PC stays on the SYSCALL; the scheduler completes (or restarts) the call later.
       return Status.Stop;
     }
-    if (result === NO_RETURN) return this.stopSlice || this.exited ? Status.Stop : Status.Redirected;
+    if (result === NO_RETURN) {
+      if (this.stopSlice || this.exited) return Status.Stop;
+      // rt_sigreturn unblocked what the handler raised: it is taken before the interrupted code runs.
+      if (this.hasDeliverableSignal) this.deliverPending();
+      return this.exited ? Status.Stop : Status.Redirected;
+    }
     this.setResult(result);
     if (this.exited || this.stopSlice) return Status.Stop;
     // Signals that became deliverable during the call are taken on the way back to user mode.
@@ -435,7 +445,9 @@ export function decodeSigaction(bytes: Uint8Array): SignalAction {
 
 /** The wait status of a process that exited with `code` or was killed by `signal`. */
 export function waitStatusOf(code: number, signal: number | undefined, core: boolean): number {
-  if (signal !== undefined) return signal | (core ? 0x80 : 0);
+  // RLIMIT_CORE is 0 (as the guest is told), so no core file is written and WCOREDUMP stays clear.
+  void core;
+  if (signal !== undefined) return signal;
   return (code & 0xff) << 8;
 }
 

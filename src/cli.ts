@@ -4,10 +4,14 @@
 // Bad input gives one line on stderr and exit status 2, never a stack trace.
 
 import { INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+import { BootUsageError, bootMain } from './boot-command.js';
+import { BootConfigError } from './board/malta/boot.js';
 
 const USAGE = `usage: mipsjit run [--engine interp|jit] [--stats] [--trace N] [--max-instructions N] prog [args...]
+       mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
 
-Runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
+run: runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
+boot: boots a Linux kernel on a Malta board (mipsjit boot --help).
 
 options:
   --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
@@ -95,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
     (verb === undefined ? process.stderr : process.stdout).write(USAGE);
     return verb === undefined ? 2 : 0;
   }
+  if (verb === 'boot') return bootMain(rest);
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
   const result = await runProgram({
@@ -129,7 +134,10 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);
     status = 2;
-  } else if (error instanceof LoadError) {
+  } else if (error instanceof BootUsageError) {
+    process.stderr.write(`mipsjit: ${error.message} (see mipsjit boot --help)\n`);
+    status = 2;
+  } else if (error instanceof LoadError || error instanceof BootConfigError) {
     process.stderr.write(`mipsjit: ${error.message}\n`);
     status = 2;
   } else {

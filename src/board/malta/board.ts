@@ -32,6 +32,17 @@ const SLICE = 200_000;
 const EVENT_LOOP_MS = 15;
 /** Longest sleep while the guest WAITs (ms), in case nothing else bounds it. */
 const MAX_IDLE_MS = 50;
+/** The watchdog samples the VCPU this often (ms) ... */
+const WATCHDOG_MS = 1000;
+/** ... and calls it an exception loop after this many samples in a row with the same fault taken over and over. */
+const WATCHDOG_SAMPLES = 5;
+/** Exceptions per sample above which a repeated fault counts as a loop. */
+const LOOP_EXCEPTIONS = 1000;
+/** After a kernel panic message, this much console silence (ms) ends the run. */
+const PANIC_SILENCE_MS = 2000;
+/** Exception codes taken over and over by healthy guests (interrupts, system calls). */
+const EXC_INT = 0;
+const EXC_SYS = 8;
 /** The window of physical addresses the board decodes: everything between RAM and the boot flash. */
 const DECODE_BASE = 0x1000_0000;
 const DECODE_END = BOOT_ROM_BASE;
@@ -90,6 +101,9 @@ export class MaltaBoard {
   /** The last complete line the console printed (for a stall diagnosis). */
   private lastLine = '';
   private currentLine = '';
+  private lastOutputMs = 0;
+  private panicked = false;
+  private watchdog = { atMs: 0, exceptions: 0, epc: 0, code: -1, badVAddr: 0, loopSamples: 0 };
 
   private constructor(vm: Vm, options: MaltaOptions) {
     this.vm = vm;
@@ -260,7 +274,9 @@ export class MaltaBoard {
 
   private transmit(byte: number): void {
     this.outputBuffer.push(byte);
+    this.lastOutputMs = performance.now();
     if (byte === 0x0a) {
+      if (this.currentLine.includes('Kernel panic - not syncing')) this.panicked = true;
       this.lastLine = this.currentLine;
       this.currentLine = '';
     } else if (byte !== 0x0d && this.currentLine.length < 200) {
@@ -301,6 +317,26 @@ export class MaltaBoard {
     return `${what} at PC ${hex(pc)} (Cause ${hex(cause)}, EPC ${hex(epc)}); last console line: ${JSON.stringify(last)}`;
   }
 
+  /**
+   * Whether the guest still makes progress: a diagnosis when it takes the same fault at the same
+   * place over and over (an exception loop) or has panicked and gone quiet; undefined otherwise.
+   */
+  private checkProgress(nowMs: number): string | undefined {
+    if (this.panicked && nowMs - this.lastOutputMs > PANIC_SILENCE_MS) return this.diagnosis('the kernel panicked');
+    const dog = this.watchdog;
+    if (nowMs - dog.atMs < WATCHDOG_MS) return undefined;
+    const vcpu = this.vcpu;
+    const exceptions = vcpu.stats.exceptions;
+    const epc = vcpu.getOneReg(Reg.CP0_EPC);
+    const code = (vcpu.getOneReg(Reg.CP0_CAUSE) >>> 2) & 0x1f;
+    const badVAddr = vcpu.getOneReg(Reg.CP0_BADVADDR);
+    const repeated = code === dog.code && epc === dog.epc && badVAddr === dog.badVAddr && code !== EXC_INT && code !== EXC_SYS;
+    dog.loopSamples = repeated && exceptions - dog.exceptions > LOOP_EXCEPTIONS ? dog.loopSamples + 1 : 0;
+    Object.assign(dog, { atMs: nowMs, exceptions, epc, code, badVAddr });
+    if (dog.loopSamples < WATCHDOG_SAMPLES) return undefined;
+    return this.diagnosis(`exception loop (exception ${code} again and again, BadVAddr 0x${badVAddr.toString(16).padStart(8, '0')})`);
+  }
+
   /** Runs the machine until it powers off, resets, stops making progress or the host stops it. */
   async run(): Promise<MaltaStop> {
     let lastYield = performance.now();
@@ -313,11 +349,14 @@ export class MaltaBoard {
         switch (exit.reason) {
           case 'intr':
             break;
-          case 'wait':
+          case 'wait': {
             this.flushOutput();
             await this.idle(nextEventNs);
             lastYield = performance.now();
+            const stalled = this.checkProgress(lastYield);
+            if (stalled !== undefined) return { reason: 'stalled', message: stalled };
             continue;
+          }
           case 'mmio':
             // An address outside RAM, the flash and the board's decode: nothing answers.
             this.unclaimedBus++;
@@ -330,6 +369,8 @@ export class MaltaBoard {
         }
         const now = performance.now();
         if (now - lastYield >= EVENT_LOOP_MS) {
+          const stalled = this.checkProgress(now);
+          if (stalled !== undefined) return { reason: 'stalled', message: stalled };
           this.flushOutput();
           await new Promise<void>((resolve) => setImmediate(resolve));
           lastYield = performance.now();

@@ -3,17 +3,20 @@
 // like qemu-mipsel (stdio and environment pass through; the exit status is the guest's).
 // Bad input gives one line on stderr and exit status 2, never a stack trace.
 
-import { INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
 import { BootUsageError, bootMain } from './boot-command.js';
 import { BootConfigError } from './board/malta/boot.js';
 
-const USAGE = `usage: mipsjit run [--engine interp|jit] [--stats] [--trace N] [--max-instructions N] prog [args...]
+const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--stats] [--trace N] [--max-instructions N] prog [args...]
        mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
 
-run: runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
+run: runs a MIPS32r2 little-endian (mipsel) Linux program, statically or dynamically linked.
 boot: boots a Linux kernel on a Malta board (mipsjit boot --help).
 
 options:
+  -L SYSROOT              look absolute guest paths (the dynamic loader, libraries) up in SYSROOT
+                          first, as qemu-mipsel -L does (also from QEMU_LD_PREFIX; dynamically
+                          linked programs default to ${DEFAULT_SYSROOT}, Debian's libc6-mipsel-cross)
   --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
   --stats                 print instruction count, time and speed to stderr at exit
   --trace N               print the first N executed instructions to stderr
@@ -29,6 +32,8 @@ interface RunCommand {
   stats: boolean;
   trace: number;
   maxInstructions: number | undefined;
+  /** -L, or QEMU_LD_PREFIX from the environment; undefined: none given. */
+  sysroot: string | undefined;
   program: string;
   args: string[];
 }
@@ -39,7 +44,16 @@ function parseCount(option: string, value: string | undefined): number {
 }
 
 function parseRun(argv: string[]): RunCommand {
-  const command: RunCommand = { engine: 'jit', stats: false, trace: 0, maxInstructions: undefined, program: '', args: [] };
+  const fromEnvironment = process.env.QEMU_LD_PREFIX;
+  const command: RunCommand = {
+    engine: 'jit',
+    stats: false,
+    trace: 0,
+    maxInstructions: undefined,
+    sysroot: fromEnvironment !== undefined && fromEnvironment !== '' ? fromEnvironment : undefined,
+    program: '',
+    args: [],
+  };
   let index = 0;
   while (index < argv.length) {
     const argument = argv[index]!;
@@ -55,6 +69,12 @@ function parseRun(argv: string[]): RunCommand {
         const engine = value();
         if (engine !== 'interp' && engine !== 'jit') throw new UsageError(`--engine must be interp or jit`);
         command.engine = engine;
+        break;
+      }
+      case '-L': {
+        const sysroot = value();
+        if (sysroot === undefined || sysroot === '') throw new UsageError('-L needs a directory');
+        command.sysroot = sysroot;
         break;
       }
       case '--stats':
@@ -108,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
     env: hostEnvironment(),
     engine: command.engine,
     trace: command.trace,
+    ...(command.sysroot !== undefined ? { sysroot: command.sysroot } : {}),
     ...(command.maxInstructions !== undefined ? { maxInstructions: command.maxInstructions } : {}),
   });
   if (command.stats) {

@@ -15,8 +15,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-process.chdir(root);
-rmSync('dist', { recursive: true, force: true });
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', external: ['binaryen'] };
 
@@ -51,6 +49,8 @@ export function browserOptions() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.chdir(root);
+  rmSync('dist', { recursive: true, force: true });
   await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node' });
   await build({ ...common, entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.js', platform: 'node' });
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });

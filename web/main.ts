@@ -32,6 +32,8 @@ interface Sample {
 const series: Record<Engine, Sample[]> = { interp: [], jit: [] };
 const COLORS: Record<Engine, string> = { interp: '#3468c0', jit: '#e0782a' };
 let current: { engine: Engine; last: Counters; resolve: () => void } | undefined;
+/** How the last run ended (for the browser bench). */
+let lastExit: { engine: Engine; counters: Counters; exitStatus: number } | undefined;
 
 function setState(next: State): void {
   state = next;
@@ -128,6 +130,7 @@ function receive(reply: WorkerReply): void {
       break;
     case 'exit':
       sample(reply.counters, true);
+      if (current) lastExit = { engine: current.engine, counters: reply.counters, exitStatus: reply.exitStatus };
       element('exit').textContent = reply.signal !== undefined ? `${reply.exitStatus} (signal ${reply.signal})` : String(reply.exitStatus);
       terminal.write(`\r\n[exit status ${reply.exitStatus}: ${reply.counters.instructions.toLocaleString('en')} instructions in ${reply.counters.seconds.toFixed(2)} s]\r\n`);
       setState('exited');
@@ -215,6 +218,7 @@ document.body.addEventListener('drop', async (event) => {
     return lines.join('\n').trimEnd();
   },
   state: (): State => state,
+  lastExit: () => lastExit,
   series: (): Record<Engine, Sample[]> => series,
   useProgram(name: string, bytes: Uint8Array): void {
     dropped = { name, bytes };

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hasChromium, launchChromium } from './browser.js';
+import { hasChromium, launchChromium } from '../../web/chromium.mjs';
+import { startServer } from '../../web/serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -42,7 +43,6 @@ describe.skipIf(!hasChromium)('the demo page in Chromium', () => {
 
   beforeAll(async () => {
     execFileSync(process.execPath, [path.join(root, 'web/build.mjs')], { cwd: root });
-    const { startServer } = (await import(path.join(root, 'web/serve.mjs'))) as { startServer(port: number): Promise<{ server: Server; url: string }> };
     ({ server, url } = await startServer(0));
     const browser = await launchChromium();
     close = browser.close;

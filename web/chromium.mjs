@@ -1,10 +1,9 @@
-// Starting Debian's Chromium for the browser tests and benchmarks (playwright-core drives it):
-// headless, no sandbox, no network services, an empty profile in a temporary directory.
-
+// Starting Debian's Chromium for the browser tests and the browser bench (playwright-core drives
+// it): headless, no sandbox, no network services, an empty profile in a temporary directory.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -21,7 +20,7 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /** Launches Chromium with a fresh profile; close() also deletes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium() {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -1,31 +1,61 @@
-// Builds dist/ with esbuild: dist/cli.js (the Node command line, bundled; src/cli.ts carries the #! line) and dist/mipsjit.js
-// (the ESM library for Node and browsers: no Node built-ins).
+// Builds dist/ with esbuild (and the type declarations with tsc):
+//   dist/cli.js             the Node command line (src/cli.ts carries the #! line)
+//   dist/compile-worker.js  the JIT's compiler thread in Node, started from dist/ by the two Node entries
+//   dist/mipsjit.js         the ESM library for Node (exports "node" / "default")
+//   dist/browser/mipsjit.js the ESM library for browsers (exports "browser"): no Node built-ins;
+//                           node:fs is an in-memory file system and node:os/crypto/tty/path small
+//                           stand-ins (src/browser/), Buffer/process/setImmediate injected
+//   dist/types/             .d.ts files from tsc (exports "types")
+// binaryen (14 MB) stays a runtime dependency, imported lazily when code first gets hot.
+// Usage: node scripts/build.mjs [--no-types]
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-await build({
-  ...common,
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
-  platform: 'node',
-  // binaryen (14 MB) stays a runtime dependency, imported lazily when code first gets hot.
-  external: ['binaryen'],
-});
+const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', external: ['binaryen'] };
 
-// The JIT's compiler thread, started by dist/cli.js from the same directory.
-await build({
-  ...common,
-  entryPoints: ['codegen/compile-worker.ts'],
-  outfile: 'dist/compile-worker.js',
-  platform: 'node',
-  external: ['binaryen'],
-});
+/** The stand-ins for Node built-ins in the browser build (src/browser/). */
+export const BROWSER_ALIASES = {
+  'node:fs': 'src/browser/memory-fs.ts',
+  'node:os': 'src/browser/node-os.ts',
+  'node:crypto': 'src/browser/node-crypto.ts',
+  'node:tty': 'src/browser/node-tty.ts',
+  'node:path': 'src/browser/node-path.ts',
+  'node:worker_threads': 'src/browser/node-worker-threads.ts',
+};
 
-await build({
-  ...common,
-  entryPoints: ['src/index.ts'],
-  outfile: 'dist/mipsjit.js',
-  platform: 'neutral',
-  external: ['binaryen'],
-});
+/** esbuild options for code that runs in a browser (also used by web/build.mjs). */
+export function browserOptions() {
+  return {
+    platform: 'browser',
+    plugins: [
+      {
+        name: 'mipsjit-browser-builtins',
+        setup(builder) {
+          builder.onResolve({ filter: /^node:/ }, (args) => {
+            const target = BROWSER_ALIASES[args.path];
+            if (target === undefined) return { errors: [{ text: `${args.path} has no browser stand-in (scripts/build.mjs BROWSER_ALIASES)` }] };
+            return { path: path.join(root, target) };
+          });
+        },
+      },
+    ],
+    inject: [path.join(root, 'src/browser/globals.ts')],
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.chdir(root);
+  rmSync('dist', { recursive: true, force: true });
+  await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node' });
+  await build({ ...common, entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.js', platform: 'node' });
+  await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
+  await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
+  if (!process.argv.includes('--no-types')) {
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  }
+}

@@ -1,5 +1,6 @@
-// The library entry (dist/mipsjit.js): the instruction table tools and the interpreter, usable in
-// Node and browsers. The Linux user-mode runner needs Node's file system and lives in the CLI.
+// The library entry (dist/mipsjit.js for Node, dist/browser/mipsjit.js for browsers): the instruction
+// table tools, the interpreter, the KVM-shaped system VM (createVm) and Linux user mode from bytes
+// (runLinuxProgram). In the browser build node:fs is an in-memory file system (src/browser/).
 
 export { TABLE, Flag, type TableRow } from './isa/table.js';
 export { ROWS, decode, RESERVED, type CompiledRow } from './isa/decode.js';
@@ -10,3 +11,4 @@ export { FlatMemory, Perm, PAGE_SIZE } from '../runtime/flat-memory.js';
 export { ExcCode, Status } from '../runtime/exceptions.js';
 export { createVm, Vm, Vcpu, Cap, MemFlag, MAX_VCPUS, type VmOptions, type RunOptions, type VcpuStats, type MemoryRegion, type Exit, type MmioHandler } from './vm/vm.js';
 export { Reg } from './vm/registers.js';
+export { runLinuxProgram, LoadError, type LinuxProgramOptions, type LinuxProgramResult, type RunProgress, type JitStats } from './run-linux.js';

@@ -26,6 +26,10 @@ export interface RunOptions {
   stdin?: number;
   stdout?: number;
   stderr?: number;
+  /** A ready descriptor table for the first process (the embedder's streams); replaces stdin/stdout/stderr. */
+  fds?: FdTable;
+  /** Called every `intervalMs` while the guest runs with the counts so far (live counters). */
+  progress?: { intervalMs: number; report: (snapshot: RunProgress) => void };
   /** The guest's initial working directory (default: process.cwd()). */
   cwd?: string;
   /** JIT: block entries before a page is compiled (tests lower it to compile everything). */
@@ -52,6 +56,13 @@ export interface RunResult {
   jit?: JitStats;
   /** Guest processes the run created, the first included. */
   processes: number;
+}
+
+/** What a run has done so far (RunOptions.progress). */
+export interface RunProgress {
+  instructions: number;
+  seconds: number;
+  jit?: JitStats;
 }
 
 /** Exit status when maxInstructions ran out before the guest exited (as timeout(1) uses). */
@@ -104,7 +115,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     straceEnabled: process.env.MIPSJIT_STRACE === '1',
     maxProcesses: options.maxProcesses ?? MAX_PROCESSES,
   });
-  const fds = FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2);
+  const fds = options.fds ?? FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2);
   const cwd = Buffer.from(options.cwd ? path.resolve(options.cwd) : process.cwd());
   const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
   task.process.sysroot = image.sysroot;
@@ -115,13 +126,19 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   task.context.npc = (image.pc + 4) | 0;
   const firstJit = image.mm.jit;
   const started = process.hrtime.bigint();
+  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+  const progress = options.progress;
+  const reporter = progress
+    ? setInterval(() => progress.report({ instructions: scheduler.instructions, seconds: elapsed(), ...(firstJit ? { jit: { ...firstJit.stats } } : {}) }), progress.intervalMs)
+    : undefined;
   let exit;
   try {
     exit = await scheduler.run();
   } finally {
+    clearInterval(reporter);
     shared?.close();
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = elapsed();
   const result: RunResult = { exitStatus: exit.exitStatus, instructions: scheduler.instructions, seconds, processes: scheduler.processesCreated };
   if (exit.signal !== undefined) result.signal = exit.signal;
   if (firstJit) result.jit = { ...firstJit.stats };

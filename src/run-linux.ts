@@ -1,0 +1,154 @@
+// runLinuxProgram: the library's way to run a user-mode mipsel Linux program from its bytes, with
+// stdin given as bytes and stdout/stderr handed to callbacks (or collected), in Node and in a
+// browser Worker alike. The guest's stdio are in-process pipes the embedder feeds and drains; the
+// program is staged as a file (a temporary host file in Node, the in-memory file system in the
+// browser build, where node:fs is src/browser/memory-fs.ts).
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FdTable, PipeBuffer, PipeEnd } from './linux/files.js';
+import { LoadError, runProgram, type RunProgress, type RunResult } from './linux/process.js';
+
+export { LoadError, type RunProgress } from './linux/process.js';
+export type { JitStats } from '../codegen/engine.js';
+
+export interface LinuxProgramOptions {
+  /** The program: a statically linked mipsel ELF executable's bytes. */
+  program: Uint8Array;
+  /** Arguments after argv[0]. */
+  args?: readonly string[];
+  /** argv[0] (default 'program'). */
+  name?: string;
+  /** The guest's environment (default: empty). */
+  env?: Readonly<Record<string, string>>;
+  /** Everything the guest reads from stdin; it sees end-of-file after it (default: nothing). */
+  stdin?: Uint8Array | string;
+  /** Receives stdout as the guest writes it (default: collected into the result). */
+  stdout?: (bytes: Uint8Array) => void;
+  /** Receives stderr, and the emulator's own diagnostics in the browser (default: collected). */
+  stderr?: (bytes: Uint8Array) => void;
+  /** 'jit' (default): interpret, compile hot code to WebAssembly; 'interp': interpret only. */
+  engine?: 'interp' | 'jit';
+  /** Stop after this many guest instructions (exit status 124). */
+  maxInstructions?: number;
+  /** Where the JIT compiles: 'worker' (Node default: a worker thread) or 'inline' (browser default: this thread, which must be a Web Worker for large modules). */
+  compiler?: 'worker' | 'inline';
+  /** Live counters while the guest runs. */
+  progress?: { intervalMs: number; report: (snapshot: RunProgress) => void };
+}
+
+export interface LinuxProgramResult extends RunResult {
+  /** What the guest wrote to stdout / stderr, when no callback was given (else empty). */
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+}
+
+/** Chunks written into an OutputPipe go straight to the embedder; the pipe never fills. */
+class ForwardingChunks extends Array<Uint8Array> {
+  constructor(private readonly sink: (bytes: Uint8Array) => void) {
+    super();
+  }
+  override push(...chunks: Uint8Array[]): number {
+    for (const chunk of chunks) this.sink(chunk);
+    return 0;
+  }
+}
+
+/** A pipe whose reader is the embedder: always room, always read. */
+class OutputPipe extends PipeBuffer {
+  constructor(sink: (bytes: Uint8Array) => void) {
+    super();
+    this.readers = 1;
+    this.chunks = new ForwardingChunks(sink);
+  }
+  override get available(): number {
+    return 0;
+  }
+}
+
+function collector(): { sink: (bytes: Uint8Array) => void; bytes: () => Uint8Array } {
+  const chunks: Uint8Array[] = [];
+  return {
+    sink: (bytes) => chunks.push(bytes),
+    bytes: () => {
+      const all = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+      let offset = 0;
+      for (const chunk of chunks) {
+        all.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return all;
+    },
+  };
+}
+
+const isBrowser = (): boolean => typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' || typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
+function check(options: LinuxProgramOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('runLinuxProgram: options must be an object');
+  if (!(options.program instanceof Uint8Array)) throw new TypeError('runLinuxProgram: program must be a Uint8Array (the ELF file)');
+  if (options.args !== undefined && !(Array.isArray(options.args) && options.args.every((arg) => typeof arg === 'string'))) throw new TypeError('runLinuxProgram: args must be an array of strings');
+  if (options.name !== undefined && typeof options.name !== 'string') throw new TypeError('runLinuxProgram: name must be a string');
+  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null || !Object.values(options.env).every((value) => typeof value === 'string'))) {
+    throw new TypeError('runLinuxProgram: env must be an object of strings');
+  }
+  if (options.stdin !== undefined && typeof options.stdin !== 'string' && !(options.stdin instanceof Uint8Array)) throw new TypeError('runLinuxProgram: stdin must be a string or a Uint8Array');
+  for (const stream of ['stdout', 'stderr'] as const) {
+    if (options[stream] !== undefined && typeof options[stream] !== 'function') throw new TypeError(`runLinuxProgram: ${stream} must be a function`);
+  }
+  if (options.engine !== undefined && options.engine !== 'interp' && options.engine !== 'jit') throw new TypeError("runLinuxProgram: engine must be 'interp' or 'jit'");
+  if (options.compiler !== undefined && options.compiler !== 'worker' && options.compiler !== 'inline') throw new TypeError("runLinuxProgram: compiler must be 'worker' or 'inline'");
+  if (options.maxInstructions !== undefined && !(Number.isSafeInteger(options.maxInstructions) && options.maxInstructions >= 0)) {
+    throw new RangeError('runLinuxProgram: maxInstructions must be a non-negative integer');
+  }
+  const progress = options.progress;
+  if (progress !== undefined && (typeof progress !== 'object' || progress === null || typeof progress.report !== 'function' || !(progress.intervalMs > 0))) {
+    throw new TypeError('runLinuxProgram: progress must be { intervalMs > 0, report: function }');
+  }
+}
+
+/**
+ * Runs a mipsel Linux program given as bytes to its end, under the chosen engine, and resolves to
+ * how it ended. A program that cannot be loaded rejects with a LoadError.
+ */
+export async function runLinuxProgram(options: LinuxProgramOptions): Promise<LinuxProgramResult> {
+  check(options);
+  const out = collector();
+  const err = collector();
+  const stdoutSink = options.stdout ?? out.sink;
+  const stderrSink = options.stderr ?? err.sink;
+  const stdinPipe = new PipeBuffer();
+  const input = typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin;
+  if (input !== undefined && input.length > 0) stdinPipe.chunks.push(Uint8Array.from(input));
+  const fds = new FdTable();
+  fds.install(0, new PipeEnd(stdinPipe, false, 0), false);
+  fds.install(1, new PipeEnd(new OutputPipe(stdoutSink), true, 0), false);
+  fds.install(2, new PipeEnd(new OutputPipe(stderrSink), true, 0), false);
+  // In the browser build, the emulator's own diagnostics (host fd 2) go to the stderr callback.
+  (fs as { setConsoleSink?: (sink: (fd: number, bytes: Uint8Array) => void) => void }).setConsoleSink?.((_fd, bytes) => stderrSink(bytes));
+
+  fs.mkdirSync(os.tmpdir(), { recursive: true });
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-'));
+  const name = options.name ?? 'program';
+  const programPath = path.join(directory, 'program');
+  try {
+    fs.writeFileSync(programPath, options.program, { mode: 0o755 });
+    const result = await runProgram({
+      path: programPath,
+      argv: [name, ...(options.args ?? [])],
+      env: { ...options.env },
+      engine: options.engine ?? 'jit',
+      compiler: options.compiler ?? (isBrowser() ? 'inline' : 'worker'),
+      fds,
+      ...(options.maxInstructions !== undefined ? { maxInstructions: options.maxInstructions } : {}),
+      ...(options.progress !== undefined ? { progress: options.progress } : {}),
+    });
+    return { ...result, stdout: out.bytes(), stderr: err.bytes() };
+  } catch (error) {
+    if (error instanceof LoadError) throw new LoadError(error.message.replace(programPath, name));
+    throw error;
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}

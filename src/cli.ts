@@ -141,7 +141,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(
         `mipsjit: jit: ${jit.blocksCompiled} blocks in ${jit.regionsCompiled} modules (${jit.liveRegions} live), ` +
           `compile ${(jit.compileSeconds * 1000).toFixed(1)} ms (${perBlock.toFixed(0)} us/block), ` +
-          `${share.toFixed(1)}% of instructions in compiled code\n`,
+          `${share.toFixed(1)}% of instructions in compiled code, ` +
+          `${jit.regionCalls} calls into compiled code (${result.instructions > 0 ? ((jit.regionCalls * 1e6) / result.instructions).toFixed(0) : 0} per million instructions)\n`,
       );
     }
   }

@@ -258,6 +258,11 @@ export class Cp0 {
         regs[reg] = merged;
         regs[Cp0Reg.Random] = this.tlb.size - 1;
         return;
+      case Cp0Reg.Index:
+        // The index field only holds entry numbers of this TLB (QEMU reduces the value modulo the
+        // entry count: 0x3a reads back as 0x1a with 32 entries); P is read-only.
+        regs[reg] = (old & 0x8000_0000) | ((value & spec.writable) % this.tlb.size);
+        return;
       case Cp0Reg.Cause: {
         const count = this.count();
         regs[reg] = merged;

@@ -1,7 +1,7 @@
-// Builds a gzip-compressed initramfs (the cpio "newc" format the kernel unpacks) from a list of
-// entries, so boot tests need no cpio binary and can write their own /init.
-
-import { gzipSync } from 'node:zlib';
+// Builds an initramfs (the cpio "newc" archive Linux unpacks into its root file system) from a
+// list of entries, so boot tests, the benchmark and users need no cpio binary to write their own
+// /init. The kernel takes it uncompressed or gzip-compressed (compress it with the platform's
+// gzip: node:zlib, or CompressionStream in browsers).
 
 export type InitramfsEntry =
   | { kind: 'dir'; path: string; mode?: number }
@@ -55,8 +55,4 @@ export function cpioNewc(entries: readonly InitramfsEntry[]): Uint8Array {
     at += part.length;
   }
   return out;
-}
-
-export function initramfs(entries: readonly InitramfsEntry[]): Uint8Array {
-  return gzipSync(cpioNewc(entries), { level: 9 });
 }

@@ -4,13 +4,16 @@
 // Bad input gives one line on stderr and exit status 2, never a stack trace.
 
 import { INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+import { rootedFileSystem } from './fs/rooted-fs.js';
+import type { FileSystem } from './fs/file-system.js';
 
-const USAGE = `usage: mipsjit run [--engine interp|jit] [--stats] [--trace N] [--max-instructions N] prog [args...]
+const USAGE = `usage: mipsjit run [--engine interp|jit] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
 
 Runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
 
 options:
   --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
+  --root DIR              confine the guest to DIR as chroot would (prog is a path inside DIR)
   --stats                 print instruction count, time and speed to stderr at exit
   --trace N               print the first N executed instructions to stderr
   --max-instructions N    stop after N instructions (exit status ${INSTRUCTION_LIMIT_STATUS})
@@ -25,6 +28,7 @@ interface RunCommand {
   stats: boolean;
   trace: number;
   maxInstructions: number | undefined;
+  root: string | undefined;
   program: string;
   args: string[];
 }
@@ -35,7 +39,7 @@ function parseCount(option: string, value: string | undefined): number {
 }
 
 function parseRun(argv: string[]): RunCommand {
-  const command: RunCommand = { engine: 'jit', stats: false, trace: 0, maxInstructions: undefined, program: '', args: [] };
+  const command: RunCommand = { engine: 'jit', stats: false, trace: 0, maxInstructions: undefined, root: undefined, program: '', args: [] };
   let index = 0;
   while (index < argv.length) {
     const argument = argv[index]!;
@@ -56,6 +60,12 @@ function parseRun(argv: string[]): RunCommand {
       case '--stats':
         command.stats = true;
         break;
+      case '--root': {
+        const root = value();
+        if (root === undefined || root === '') throw new UsageError('--root needs a directory');
+        command.root = root;
+        break;
+      }
       case '--trace':
         command.trace = parseCount('--trace', value());
         break;
@@ -97,7 +107,16 @@ async function main(argv: string[]): Promise<number> {
   }
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
+  let fileSystem: FileSystem | undefined;
+  if (command.root !== undefined) {
+    try {
+      fileSystem = rootedFileSystem(command.root);
+    } catch {
+      throw new UsageError(`--root ${command.root}: not a directory`);
+    }
+  }
   const result = await runProgram({
+    ...(fileSystem !== undefined ? { fileSystem, cwd: '/' } : {}),
     path: command.program,
     argv: [command.program, ...command.args],
     env: hostEnvironment(),

@@ -11,4 +11,4 @@ export { FlatMemory, Perm, PAGE_SIZE } from '../runtime/flat-memory.js';
 export { ExcCode, Status } from '../runtime/exceptions.js';
 export { createVm, Vm, Vcpu, Cap, MemFlag, MAX_VCPUS, type VmOptions, type RunOptions, type VcpuStats, type MemoryRegion, type Exit, type MmioHandler } from './vm/vm.js';
 export { Reg } from './vm/registers.js';
-export { runLinuxProgram, LoadError, type LinuxProgramOptions, type LinuxProgramResult, type RunProgress, type JitStats } from './run-linux.js';
+export { runLinuxProgram, LoadError, MemoryFileSystem, type MemoryFileSystemOptions, type LinuxProgramOptions, type LinuxProgramResult, type RunProgress, type JitStats } from './run-linux.js';

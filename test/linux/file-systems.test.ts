@@ -25,11 +25,6 @@ describe('in-memory file system', () => {
     expect(result.exitStatus).toBe(0);
   });
 
-  test('the JIT runs on it too', async () => {
-    const result = await runLinuxProgram({ program, name: 't_sys', args: ['files'], files: {}, engine: 'jit', compiler: 'inline' });
-    expect(text(result.stdout)).toBe(expected('sys-files'));
-  });
-
   test('the guest reads the files it was given and nothing of the host', async () => {
     const fileSystem = new MemoryFileSystem({ '/data/given.txt': 'given to the guest\n' });
     const cat = (file: string) => runLinuxProgram({ program, name: 't_sys', args: ['cat', file], fileSystem, engine: 'interp' });

@@ -1,5 +1,8 @@
-// Compiled regions keyed by guest page. A write to a page that holds compiled code (seen through
-// the page's Code permission bit) drops its region; a cap on live modules evicts the oldest.
+// Compiled regions of user mode, by guest page and by entry PC. A page may hold several region
+// modules: the first one compiled for it, then a small one per later batch of hot entries (a new
+// entry adds code instead of rebuilding the page). A write to a page that holds compiled code
+// (seen through the page's Code permission bit) drops all of its modules; a cap on live modules
+// evicts the page compiled longest ago.
 
 import { Perm, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 
@@ -10,57 +13,96 @@ export interface LiveRegion {
   readonly blockCount: number;
   /** Runs from `pc` (an entry) with an instruction budget; returns a RegionExit. */
   readonly run: (pc: number, budget: number) => number;
+  /** Its index in the engine's function table. */
+  readonly slot: number;
 }
 
 /** Browsers cap live Wasm modules (v86 keeps ~900); stay well under that. */
 export const DEFAULT_MAX_REGIONS = 512;
 
 export class RegionCache {
-  private readonly regions = new Map<number, LiveRegion>();
+  /** Modules per page, oldest first; pages in the order they got their first module. */
+  private readonly pages = new Map<number, LiveRegion[]>();
+  /** The module that runs each entry PC (the newest module that has it). */
+  private readonly byEntry = new Map<number, LiveRegion>();
+  private modules = 0;
   evictions = 0;
   invalidations = 0;
 
   constructor(
     private readonly memory: FlatMemory,
     private readonly maxRegions = DEFAULT_MAX_REGIONS,
-    /** Told about every region dropped (invalidated or evicted). */
-    private readonly onDrop: (page: number) => void = () => {},
+    /** Told about every region dropped (invalidated or evicted), after it left the cache. */
+    private readonly onDrop: (region: LiveRegion) => void = () => {},
   ) {
     memory.codeInvalidationListeners.push(this.onInvalidation);
   }
 
   private readonly onInvalidation = (page: number): void => {
-    if (!this.regions.delete(page)) return;
-    this.invalidations++;
-    this.onDrop(page);
+    if (this.dropPage(page)) this.invalidations++;
   };
 
   /** Detaches from the memory and forgets every region. */
   close(): void {
     const listeners = this.memory.codeInvalidationListeners;
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
-    this.regions.clear();
+    this.pages.clear();
+    this.byEntry.clear();
+    this.modules = 0;
   }
 
+  /** Live modules. */
   get size(): number {
-    return this.regions.size;
+    return this.modules;
   }
 
-  /** The region covering `pc`, if any. */
-  regionAt(pc: number): LiveRegion | undefined {
-    return this.regions.get(pc >>> PAGE_SHIFT);
+  /** The region that has `pc` as an entry, if any. */
+  regionFor(pc: number): LiveRegion | undefined {
+    return this.byEntry.get(pc);
   }
 
-  /** Installs a region (replacing the page's previous one) and marks its page as holding code. */
-  install(region: LiveRegion): void {
-    this.regions.delete(region.page);
-    this.regions.set(region.page, region);
-    this.memory.perms[region.page] = this.memory.perms[region.page]! | Perm.Code;
-    while (this.regions.size > this.maxRegions) {
-      const oldest = this.regions.keys().next().value as number;
-      this.regions.delete(oldest);
-      this.evictions++;
-      this.onDrop(oldest);
+  /** The page's modules, oldest first (empty when it has none). */
+  regionsOf(page: number): readonly LiveRegion[] {
+    return this.pages.get(page) ?? [];
+  }
+
+  /** True when some module of the page covers `pc`'s page. */
+  hasPage(pc: number): boolean {
+    return this.pages.has(pc >>> PAGE_SHIFT);
+  }
+
+  /**
+   * Installs a region beside the page's other modules (or, with `replace`, instead of them) and
+   * marks its page as holding code.
+   */
+  install(region: LiveRegion, replace = false): void {
+    if (replace) this.dropPage(region.page);
+    let list = this.pages.get(region.page);
+    if (list === undefined) {
+      list = [];
+      this.pages.set(region.page, list);
     }
+    list.push(region);
+    this.modules++;
+    for (const entry of region.entries) this.byEntry.set(entry, region);
+    this.memory.perms[region.page] = this.memory.perms[region.page]! | Perm.Code;
+    while (this.modules > this.maxRegions && this.pages.size > 1) {
+      const oldest = this.pages.keys().next().value as number;
+      if (oldest === region.page) break;
+      this.dropPage(oldest);
+      this.evictions++;
+    }
+  }
+
+  private dropPage(page: number): boolean {
+    const list = this.pages.get(page);
+    if (list === undefined) return false;
+    this.pages.delete(page);
+    this.modules -= list.length;
+    for (const region of list) {
+      for (const entry of region.entries) if (this.byEntry.get(entry) === region) this.byEntry.delete(entry);
+    }
+    for (const region of list) this.onDrop(region);
+    return true;
   }
 }

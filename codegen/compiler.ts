@@ -10,6 +10,11 @@ export interface RegionRequest {
   readonly page: number;
   /** Block starts to compile (more blocks of the page are found from their static successors). */
   readonly entries: readonly number[];
+  /**
+   * Block starts already compiled in the page's other modules: the new module jumps to them
+   * (through the jump cache) instead of compiling them again. Empty for a whole-page module.
+   */
+  readonly compiled?: readonly number[];
   /** The page's 1024 instruction words when the request was made. */
   readonly words: Int32Array;
   readonly layout: RegionLayout;
@@ -45,7 +50,7 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   const start = performance.now();
   const base = request.page << PAGE_SHIFT;
   const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
-  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true);
+  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled);
   if (blocks.length === 0) return failedRegion(request);
   const code = buildRegion(blocks, request.layout);
   const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);

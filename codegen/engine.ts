@@ -4,7 +4,7 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
-import { Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { EMPTY_JUMP_TAG, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
@@ -23,8 +23,12 @@ export const DEFAULT_HOT_THRESHOLD = 200;
 const WARM_PAGE_THRESHOLD = 500;
 /** The most instructions one call into compiled code may run (it counts them in an i32). */
 const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
-/** A page is recompiled at most this many times (new hot entries); then it stays as it is. */
-const MAX_RECOMPILES_PER_PAGE = 8;
+/**
+ * A page gets at most this many modules: its first, then one per later batch of hot entries
+ * (each adds only the blocks not compiled yet; call return points and function-pointer targets
+ * in a page usually get hot after the page's first module). Past it, the page stays as it is.
+ */
+const MAX_MODULES_PER_PAGE = 32;
 
 export interface JitOptions {
   readonly hotThreshold?: number;
@@ -55,7 +59,6 @@ export class JitEngine {
   private readonly cache: RegionCache;
   private readonly heat = new Map<number, number>();
   private readonly watch: BlockEndWatch;
-  private readonly recompiles = new Map<number, number>();
   private readonly hotThreshold: number;
   private readonly exitWords: Int32Array;
   private readonly imports: WebAssembly.Imports;
@@ -64,7 +67,8 @@ export class JitEngine {
   private readonly table: WebAssembly.Table;
   private readonly freeSlots: number[] = [];
   private nextSlot = 1;
-  private readonly slotOfPage = new Map<number, number>();
+  /** The jump cache compiled code looks register-jump targets up in (FlatMemory.jumpCache). */
+  private readonly jumpCache: Int32Array;
   private readonly compiler: RegionCompiler;
   private readonly onInvalidation: (page: number) => void;
   /** Invalidations seen per page: a compile result for an older snapshot is dropped. */
@@ -100,7 +104,8 @@ export class JitEngine {
       heat: new Uint32Array(pages),
       warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold),
     };
-    this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS, (page) => this.setSlot(page, undefined));
+    this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS, (region) => this.withdraw(region));
+    this.jumpCache = cpu.mem.jumpCache;
     this.compiler = options.compiler ?? new InlineCompiler();
     this.onInvalidation = (page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
     cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
@@ -140,9 +145,9 @@ export class JitEngine {
   close(): void {
     this.compiler.close();
     this.cache.close();
+    for (let index = 0; index < this.jumpCache.length; index += 2) this.jumpCache[index] = EMPTY_JUMP_TAG;
     const listeners = this.cpu.mem.codeInvalidationListeners;
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
-    for (const page of [...this.slotOfPage.keys()]) this.setSlot(page, undefined);
   }
 
   /** Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped. */
@@ -153,8 +158,10 @@ export class JitEngine {
     while (left > 0) {
       if (!cpu.nextInDelaySlot) {
         const pc = cpu.pc;
-        const region = this.cache.regionAt(pc);
-        if (region !== undefined && region.entries.has(pc)) {
+        const region = this.cache.regionFor(pc);
+        if (region !== undefined) {
+          // Compiled code jumping here again finds it without the host (unless the entry was taken by another PC).
+          this.publish(pc, region.slot);
           // The budget is an i32 inside Wasm.
           const budget = Math.min(left, MAX_BUDGET_PER_CALL);
           const exit = region.run(pc, budget);
@@ -176,7 +183,7 @@ export class JitEngine {
           if (exit === RegionExit.Leave && executed > 0) continue;
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
         } else {
-          this.countEntry(pc, region);
+          this.countEntry(pc);
         }
       }
       if (--this.untilPoll <= 0) {
@@ -191,18 +198,20 @@ export class JitEngine {
     return Status.Continue;
   }
 
-  private countEntry(pc: number, region: LiveRegion | undefined): void {
+  private countEntry(pc: number): void {
     const page = pc >>> PAGE_SHIFT;
     // Not executable: the interpreter raises the fetch fault; there is nothing to compile.
     if ((this.cpu.mem.perms[page]! & Perm.Exec) === 0) return;
+    const modules = this.cache.regionsOf(page);
     if (this.pending.has(page)) {
       // Compiling elsewhere: let the interpreter run the page at full speed meanwhile.
-      if (region === undefined) this.watch.watched[page] = 0;
+      if (modules.length === 0) this.watch.watched[page] = 0;
       this.watch.heat[page] = 0;
       return;
     }
     if (this.watch.watched[page] === 0) {
-      if (this.watch.heat[page]! < this.watch.warmThreshold) return;
+      // Entered from compiled code (a call from a compiled page): the interpreter did not count it.
+      if (++this.watch.heat[page]! < this.watch.warmThreshold) return;
       this.watch.watched[page] = 1;
     }
     const count = (this.heat.get(pc) ?? 0) + 1;
@@ -213,47 +222,46 @@ export class JitEngine {
       this.compiler.prepare();
       return;
     }
-    const recompiles = this.recompiles.get(page) ?? 0;
-    if (region !== undefined && recompiles >= MAX_RECOMPILES_PER_PAGE) return;
-    this.recompiles.set(page, recompiles + 1);
-    // Entries: this one, the page's other warm blocks, and what the old region had.
-    const entries = new Set<number>([pc, ...(region?.entries ?? [])]);
+    if (modules.length >= MAX_MODULES_PER_PAGE) return;
+    // Entries: this one and the page's other warm blocks. The page's modules keep theirs; the new
+    // module compiles only blocks they lack and reaches theirs through the jump cache.
+    const entries = new Set<number>([pc]);
     for (const [other, otherCount] of this.heat) {
-      if (other >>> PAGE_SHIFT === page && otherCount * 4 >= this.hotThreshold) entries.add(other);
+      if (other >>> PAGE_SHIFT === page && otherCount * 4 >= this.hotThreshold && this.cache.regionFor(other) === undefined) entries.add(other);
     }
     for (const entry of entries) this.heat.delete(entry);
+    const compiled: number[] = [];
+    for (const module of modules) compiled.push(...module.entries);
     // From now on a write to the page invalidates (and bumps its generation).
     this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
     const first = (page << PAGE_SHIFT) >>> 2;
-    const compiled = this.compiler.submit({
+    const result = this.compiler.submit({
       page,
       entries: [...entries],
+      compiled,
       words: this.cpu.mem.i32.slice(first, first + 1024),
       layout: this.layout,
       generation: this.generations.get(page) ?? 0,
     });
-    if (compiled) this.install(compiled);
+    if (result) this.install(result);
     else this.pending.add(page);
   }
 
-  /** Publishes (or, with undefined, withdraws) a page's region in the table compiled code jumps through. */
-  private setSlot(page: number, run: ((pc: number, budget: number) => number) | undefined): void {
-    let slot = this.slotOfPage.get(page);
-    if (run === undefined) {
-      if (slot === undefined) return;
-      this.cpu.mem.regionSlots[page] = 0;
-      this.table.set(slot, null);
-      this.slotOfPage.delete(page);
-      this.freeSlots.push(slot);
-      return;
+  /** Points `pc`'s jump-cache entry at `slot`. */
+  private publish(pc: number, slot: number): void {
+    const index = jumpCacheOffset(pc) >>> 2;
+    this.jumpCache[index + 1] = slot;
+    this.jumpCache[index] = pc;
+  }
+
+  /** Forgets a dropped region: its jump-cache entries, then its table slot. */
+  private withdraw(region: LiveRegion): void {
+    for (const entry of region.entries) {
+      const index = jumpCacheOffset(entry) >>> 2;
+      if (this.jumpCache[index] === entry) this.jumpCache[index] = EMPTY_JUMP_TAG;
     }
-    if (slot === undefined) {
-      slot = this.freeSlots.pop() ?? this.nextSlot++;
-      if (slot >= this.table.length) this.table.grow(Math.max(64, this.table.length));
-      this.slotOfPage.set(page, slot);
-    }
-    this.table.set(slot, run);
-    this.cpu.mem.regionSlots[page] = slot;
+    this.table.set(region.slot, null);
+    this.freeSlots.push(region.slot);
   }
 
   /** Instantiates a compiled region unless its page changed since the snapshot. */
@@ -264,8 +272,12 @@ export class JitEngine {
     const instance = new WebAssembly.Instance(compiled.module, this.imports);
     const run = instance.exports.run as (pc: number, budget: number) => number;
     this.watch.watched[compiled.page] = 1;
-    this.cache.install({ page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run });
-    this.setSlot(compiled.page, run);
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    if (slot >= this.table.length) this.table.grow(Math.max(64, this.table.length));
+    this.table.set(slot, run);
+    const region: LiveRegion = { page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run, slot };
+    this.cache.install(region);
+    for (const entry of region.entries) if (this.cache.regionFor(entry) === region) this.publish(entry, slot);
     this.stats.blocksCompiled += compiled.blockCount;
     this.stats.regionsCompiled++;
     this.stats.liveRegions = this.cache.size;

@@ -35,10 +35,15 @@ function successors(block: Block): number[] {
   return [branchTarget(branch.pc, branch.word), branch.pc + 8];
 }
 
-/** The blocks of a region: the entries and, breadth-first, the blocks they reach in the page. */
-export function discoverRegion(entries: Iterable<number>, readWord: (address: number) => number, fpuUsable = true): Block[] {
+/**
+ * The blocks of a region: the entries and, breadth-first, the blocks they reach in the page,
+ * except block starts in `compiled` (entries of the page's other modules, which the region
+ * reaches through the jump cache instead of compiling them again).
+ */
+export function discoverRegion(entries: Iterable<number>, readWord: (address: number) => number, fpuUsable = true, compiled: Iterable<number> = []): Block[] {
   const blocks: Block[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<number>(compiled);
+  for (const entry of entries) seen.delete(entry);
   const queue = [...entries];
   const page = (queue[0] ?? 0) >>> PAGE_SHIFT;
   while (queue.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
@@ -77,7 +82,7 @@ export function layoutOf(memory: FlatMemory): RegionLayout {
     memoryPages: pages,
     maximumPages: pages,
     stateBase: STATE_BASE,
-    access: { kind: 'flat', permsBase: memory.permsBase, regionSlotsBase: memory.regionSlotsBase },
+    access: { kind: 'flat', permsBase: memory.permsBase, jumpCacheBase: memory.jumpCacheBase },
   };
 }
 

@@ -52,7 +52,7 @@ export class SharedCompiler {
 
   submit(client: SharedCompilerClient, request: RegionRequest): CompiledRegion | undefined {
     const layoutKey = JSON.stringify(request.layout);
-    const key = `${request.page}:${hashWords(request.words)}`;
+    const key = `${request.page}:${hashWords(request.words)}:${[...(request.compiled ?? [])].sort().join(',')}`;
     const cached = this.modules.get(key);
     if (
       cached !== undefined &&

@@ -7,7 +7,7 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
 import { ExitWord, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
-import { Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import type { Block, GuestInstruction } from './block.js';
 import type { Expr, ValueType, WasmModuleBuilder } from './wasm.js';
@@ -147,7 +147,12 @@ export class RegisterLocals {
  * host address is the address plus the entry's addend; a miss returns to the interpreter.
  */
 export type GuestMemoryAccess =
-  | { readonly kind: 'flat'; readonly permsBase: number; readonly regionSlotsBase: number }
+  | {
+      readonly kind: 'flat';
+      readonly permsBase: number;
+      /** The jump cache (runtime/flat-memory.ts FlatMemory.jumpCache): [PC, slot] pairs. */
+      readonly jumpCacheBase: number;
+    }
   | {
       readonly kind: 'soft-tlb';
       readonly readTags: number;
@@ -272,9 +277,11 @@ export class Translator {
   }
 
   /**
-   * The PC in Local.Pc is not an entry of this region: if another page's region is installed,
-   * tail-call it (registers written back first; it may not have an entry there either, and then
-   * returns itself); otherwise leave the function.
+   * The PC in Local.Pc is not an entry of this region. User mode: if the jump cache names the
+   * region that has it as an entry (another page's, or another module of this page), tail-call
+   * it (registers written back first). System mode: if another page's region is installed,
+   * tail-call it (it may not have an entry there either, and then returns itself). Otherwise
+   * leave the function.
    */
   leave(): Expr {
     const w = this.w;
@@ -285,6 +292,19 @@ export class Translator {
       w.set(Local.DelaySlot, w.const(0)),
       w.br(EXIT_LABEL),
     ];
+    const tailCall = () => w.block(null, [...this.spill(), w.returnCallIndirect(w.get(Local.Scratch), [w.get(Local.Pc), w.get(Local.Budget)], ['i32', 'i32'], 'i32')]);
+    if (access.kind === 'flat') {
+      // Local.Address: the PC's jump-cache entry; its tag never matches a PC that is not
+      // word-aligned (such a PC takes an address error in the interpreter).
+      return w.block(null, [
+        w.set(Local.Address, w.and(w.shl(w.get(Local.Pc), w.const(1)), w.const((JUMP_CACHE_ENTRIES - 1) << 3))),
+        w.if(
+          w.eq(w.load(4, false, access.jumpCacheBase, w.get(Local.Address)), w.get(Local.Pc)),
+          w.block(null, [w.set(Local.Scratch, w.load(4, false, access.jumpCacheBase + 4, w.get(Local.Address))), tailCall()]),
+        ),
+        ...exit,
+      ]);
+    }
     // System mode: the region found here checks on entry that it fits the translation and context.
     const slot = w.load(2, false, access.regionSlotsBase, w.shl(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(1)));
     return w.block(null, [
@@ -295,7 +315,7 @@ export class Translator {
           w.and(w.ne(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(this.page)), w.ne(w.get(Local.Scratch), w.const(0))),
           w.eqz(w.and(w.get(Local.Pc), w.const(3))),
         ),
-        w.block(null, [...this.spill(), w.returnCallIndirect(w.get(Local.Scratch), [w.get(Local.Pc), w.get(Local.Budget)], ['i32', 'i32'], 'i32')]),
+        tailCall(),
       ),
       ...exit,
     ]);

@@ -225,6 +225,10 @@ export class Cp0 {
 
   /** MFC0: the value of register `reg` (0 for registers this core lacks). */
   read(reg: number): number {
+    // With host time, reading Count or Cause is a moment the guest can tell whether Count has
+    // passed Compare: Cause.TI must be up to date there (Linux's c0_compare_int_usable() gives
+    // the timer 50 ticks to show TI, far less than the run loop's polling interval).
+    if (this.countHz !== undefined && (reg === Cp0Reg.Count || reg === Cp0Reg.Cause)) this.checkTimer();
     switch (reg) {
       case Cp0Reg.Count:
         return this.count();

@@ -19,6 +19,17 @@ export const enum Perm {
 
 const WASM_PAGE = 0x1_0000;
 
+/**
+ * Entries of the JIT's jump cache (FlatMemory.jumpCache): 2 MiB of [PC, slot] pairs. Guest code
+ * rarely spans more than 1 MiB, so two compiled entries seldom share an index; a conflict costs
+ * one return to the host, which refills the entry.
+ */
+export const JUMP_CACHE_ENTRIES = 1 << 18;
+/** The tag of an empty jump-cache entry: not word-aligned, so no jump target matches it. */
+export const EMPTY_JUMP_TAG = 1;
+/** Byte offset of `pc`'s entry from the jump cache's base: ((pc >> 2) mod entries) * 8. */
+export const jumpCacheOffset = (pc: number): number => (pc << 1) & ((JUMP_CACHE_ENTRIES - 1) << 3);
+
 export class FlatMemory {
   readonly memory: WebAssembly.Memory;
   readonly size: number;
@@ -32,11 +43,14 @@ export class FlatMemory {
   /** Byte offset of the permission table in the memory. */
   readonly permsBase: number;
   /**
-   * Per guest page, the JIT's function-table slot of the page's compiled region (0: none), so
-   * compiled code can jump into another page's region without returning to the host.
+   * The JIT's jump cache (after the permission table): JUMP_CACHE_ENTRIES pairs of words
+   * [guest PC, function-table slot of the compiled region that has the PC as an entry], indexed
+   * by the PC's word address modulo the size. Compiled code looks a register jump's target up
+   * here (JR $ra, JALR through a function pointer, a jump table) and tail-calls the region without
+   * returning to the host. A tag that is not word-aligned (EMPTY_JUMP_TAG) is an empty entry.
    */
-  readonly regionSlots: Uint16Array;
-  readonly regionSlotsBase: number;
+  readonly jumpCache: Int32Array;
+  readonly jumpCacheBase: number;
   /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
   readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
@@ -50,9 +64,9 @@ export class FlatMemory {
     this.permsBase = size;
     // One byte for every page of the 32-bit space, so any address indexes it (pages past `size` stay 0).
     const permsSize = 1 << (32 - PAGE_SHIFT);
-    this.regionSlotsBase = size + permsSize;
-    const regionSlotsSize = 2 << (32 - PAGE_SHIFT);
-    const pages = (size + permsSize + regionSlotsSize + WASM_PAGE - 1) / WASM_PAGE;
+    this.jumpCacheBase = size + permsSize;
+    const jumpCacheSize = JUMP_CACHE_ENTRIES * 8;
+    const pages = (size + permsSize + jumpCacheSize + WASM_PAGE - 1) / WASM_PAGE;
     this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages) });
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
@@ -61,7 +75,8 @@ export class FlatMemory {
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.perms = new Uint8Array(buffer, this.permsBase, permsSize);
-    this.regionSlots = new Uint16Array(buffer, this.regionSlotsBase, regionSlotsSize / 2);
+    this.jumpCache = new Int32Array(buffer, this.jumpCacheBase, JUMP_CACHE_ENTRIES * 2);
+    for (let index = 0; index < JUMP_CACHE_ENTRIES; index++) this.jumpCache[index * 2] = EMPTY_JUMP_TAG;
   }
 
   private invalidateCode(page: number): void {

@@ -3,15 +3,22 @@
 // like qemu-mipsel (stdio and environment pass through; the exit status is the guest's).
 // Bad input gives one line on stderr and exit status 2, never a stack trace.
 
-import { INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+import { BootUsageError, bootMain } from './boot-command.js';
+import { BootConfigError } from './board/malta/boot.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 
-const USAGE = `usage: mipsjit run [--engine interp|jit] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
+const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
+       mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
 
-Runs a statically linked MIPS32r2 little-endian (mipsel) Linux program.
+run: runs a MIPS32r2 little-endian (mipsel) Linux program, statically or dynamically linked.
+boot: boots a Linux kernel on a Malta board (mipsjit boot --help).
 
 options:
+  -L SYSROOT              look absolute guest paths (the dynamic loader, libraries) up in SYSROOT
+                          first, as qemu-mipsel -L does (also from QEMU_LD_PREFIX; dynamically
+                          linked programs default to ${DEFAULT_SYSROOT}, Debian's libc6-mipsel-cross)
   --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
   --root DIR              confine the guest to DIR as chroot would (prog is a path inside DIR)
   --stats                 print instruction count, time and speed to stderr at exit
@@ -28,6 +35,9 @@ interface RunCommand {
   stats: boolean;
   trace: number;
   maxInstructions: number | undefined;
+  /** -L, or QEMU_LD_PREFIX from the environment; undefined: none given. */
+  sysroot: string | undefined;
+  /** --root: the host directory the guest is confined to. */
   root: string | undefined;
   program: string;
   args: string[];
@@ -39,7 +49,17 @@ function parseCount(option: string, value: string | undefined): number {
 }
 
 function parseRun(argv: string[]): RunCommand {
-  const command: RunCommand = { engine: 'jit', stats: false, trace: 0, maxInstructions: undefined, root: undefined, program: '', args: [] };
+  const fromEnvironment = process.env.QEMU_LD_PREFIX;
+  const command: RunCommand = {
+    engine: 'jit',
+    stats: false,
+    trace: 0,
+    maxInstructions: undefined,
+    sysroot: fromEnvironment !== undefined && fromEnvironment !== '' ? fromEnvironment : undefined,
+    root: undefined,
+    program: '',
+    args: [],
+  };
   let index = 0;
   while (index < argv.length) {
     const argument = argv[index]!;
@@ -55,6 +75,12 @@ function parseRun(argv: string[]): RunCommand {
         const engine = value();
         if (engine !== 'interp' && engine !== 'jit') throw new UsageError(`--engine must be interp or jit`);
         command.engine = engine;
+        break;
+      }
+      case '-L': {
+        const sysroot = value();
+        if (sysroot === undefined || sysroot === '') throw new UsageError('-L needs a directory');
+        command.sysroot = sysroot;
         break;
       }
       case '--stats':
@@ -105,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
     (verb === undefined ? process.stderr : process.stdout).write(USAGE);
     return verb === undefined ? 2 : 0;
   }
+  if (verb === 'boot') return bootMain(rest);
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
   let fileSystem: FileSystem | undefined;
@@ -122,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
     env: hostEnvironment(),
     engine: command.engine,
     trace: command.trace,
+    ...(command.sysroot !== undefined ? { sysroot: command.sysroot } : {}),
     ...(command.maxInstructions !== undefined ? { maxInstructions: command.maxInstructions } : {}),
   });
   if (command.stats) {
@@ -134,7 +162,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(
         `mipsjit: jit: ${jit.blocksCompiled} blocks in ${jit.regionsCompiled} modules (${jit.liveRegions} live), ` +
           `compile ${(jit.compileSeconds * 1000).toFixed(1)} ms (${perBlock.toFixed(0)} us/block), ` +
-          `${share.toFixed(1)}% of instructions in compiled code\n`,
+          `${share.toFixed(1)}% of instructions in compiled code, ` +
+          `${jit.regionCalls} calls into compiled code (${result.instructions > 0 ? ((jit.regionCalls * 1e6) / result.instructions).toFixed(0) : 0} per million instructions)\n`,
       );
     }
   }
@@ -148,7 +177,10 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);
     status = 2;
-  } else if (error instanceof LoadError) {
+  } else if (error instanceof BootUsageError) {
+    process.stderr.write(`mipsjit: ${error.message} (see mipsjit boot --help)\n`);
+    status = 2;
+  } else if (error instanceof LoadError || error instanceof BootConfigError) {
     process.stderr.write(`mipsjit: ${error.message}\n`);
     status = 2;
   } else {

@@ -10,7 +10,7 @@ export const constants = LINUX_FS_CONSTANTS;
 export const {
   statSync, lstatSync, fstatSync, existsSync, accessSync, realpathSync, readlinkSync, openSync, closeSync, readSync, writeSync, ftruncateSync,
   truncateSync, fsyncSync, readFileSync, mkdirSync, unlinkSync, rmdirSync, renameSync, opendirSync, symlinkSync, linkSync, chmodSync, fchmodSync,
-  chownSync, lchownSync, fchownSync, utimesSync, lutimesSync, futimesSync,
+  chownSync, lchownSync, fchownSync, utimesSync, lutimesSync, futimesSync, statfsSync,
 } = fileSystem; // prettier-ignore
 
 export default fileSystem;

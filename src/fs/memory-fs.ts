@@ -225,6 +225,11 @@ export class MemoryFileSystem {
     return [...node.entries.keys()];
   }
 
+  /** Descriptors 1 and 2 (diagnostics) and those it opened are its own; others are the host's. */
+  ownsDescriptor(fd: number): boolean {
+    return fd === 1 || fd === 2 || this.descriptors.has(fd);
+  }
+
   // ---- The tree ----
 
   private newBase(mode: number): NodeBase {
@@ -475,6 +480,27 @@ export class MemoryFileSystem {
     parent.entries.set(name, node);
     node.nlink++;
   };
+
+  /** statfs(2): a tmpfs (TMPFS_MAGIC) of 256 MiB, as many inodes as it could hold. */
+  statfsSync = (target: PathLike, options?: StatOptions): Record<'type' | 'bsize' | 'blocks' | 'bfree' | 'bavail' | 'files' | 'ffree', number | bigint> => {
+    this.walk(target, true, 'statfs');
+    const value = (number: number): number | bigint => (options?.bigint === true ? BigInt(number) : number);
+    const blocks = 65_536;
+    const used = Math.min(blocks, Math.ceil(this.usedBytes() / 4096));
+    return { type: value(0x0102_1994), bsize: value(4096), blocks: value(blocks), bfree: value(blocks - used), bavail: value(blocks - used), files: value(blocks), ffree: value(blocks - this.nextIno) };
+  };
+
+  private usedBytes(): number {
+    let total = 0;
+    const visit = (directory: DirectoryNode): void => {
+      for (const node of directory.entries.values()) {
+        if (node.kind === 'file') total += node.size;
+        else if (node.kind === 'directory') visit(node);
+      }
+    };
+    visit(this.root);
+    return total;
+  }
 
   // ---- Metadata ----
 

@@ -107,6 +107,7 @@ export function rootedFileSystem(root: string): FileSystem {
     renameSync: (from: PathLike, to: PathLike) => nodeFs.renameSync(unfollowed(from, 'rename'), unfollowed(to, 'rename')),
     rmdirSync: (target: PathLike) => nodeFs.rmdirSync(unfollowed(target, 'rmdir')),
     // The link's text is the guest's: it is resolved inside the root when followed.
+    statfsSync: (target: PathLike, options?: nodeFs.StatFsOptions) => nodeFs.statfsSync(followed(target, 'statfs') as unknown as string, options),
     symlinkSync: (linkTarget: PathLike, link: PathLike) => nodeFs.symlinkSync(linkTarget, unfollowed(link, 'symlink')),
     truncateSync: (target: PathLike, length?: number) => nodeFs.truncateSync(followed(target, 'truncate'), length),
     unlinkSync: (target: PathLike) => nodeFs.unlinkSync(unfollowed(target, 'unlink')),

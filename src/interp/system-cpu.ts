@@ -102,6 +102,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   private mmioRead: { phys: number; size: number } | undefined;
   /** The last exit was WAIT: the next run lets guest time pass to the timer event. */
   private waiting = false;
+  /** Exceptions (interrupts included) taken so far: a board's watchdog tells an exception loop from progress. */
+  exceptionsTaken = 0;
 
   // The host page the run loop fetches from and its decoded words.
   private fetchHostPage = -1;
@@ -216,6 +218,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   raise(code: ExcCode, badVAddr: number, refill = false): Status {
     if ((code as number) === MMIO_READ) return Status.Stop;
+    this.exceptionsTaken++;
     // The exception wins over an exit an earlier part of the instruction asked for.
     this.pendingExit = undefined;
     const vector = enterException(
@@ -254,6 +257,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   }
 
   override waitForInterrupt(): Status {
+    // Under host time the timer is polled every few thousand instructions; an idle loop runs
+    // fewer between WAITs, so look at Count now or the timer would never wake it.
+    if (this.cp0.countHz !== undefined) this.cp0.checkTimer();
     if (this.cp0.interruptDeliverable) {
       this.attention = true;
       return Status.Continue;

@@ -3,7 +3,7 @@
 // mmap allocates top-down below MMAP_TOP (see layout.ts). Page contents are zeroed lazily: a page
 // is cleared when it is mapped again after having been mapped before (fresh pages are zero).
 
-import { FlatMemory, PAGE_MASK, PAGE_SHIFT, Perm } from '../../runtime/flat-memory.js';
+import { FlatMemory, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP } from './layout.js';
 
 /** PROT_* bits of mmap/mprotect. */
@@ -21,12 +21,35 @@ export function permsForProt(prot: number): number {
   return perm;
 }
 
+/** The file behind a mapping, as /proc/self/maps names it. */
+export interface MappingFile {
+  path: string;
+  /** File offset of the mapping's first page. */
+  offset: number;
+  device: bigint;
+  inode: bigint;
+}
+
+/** A file-backed range of pages [start, end). */
+export interface NamedRange {
+  start: number;
+  end: number;
+  file: MappingFile;
+}
+
+/** PROT_* bits for page permissions (the loader's and the kernel's own mappings). */
+export function protOfPerm(perm: number): number {
+  return (perm & Perm.Read ? Prot.Read : 0) | (perm & Perm.Write ? Prot.Write : 0) | (perm & Perm.Exec ? Prot.Exec : 0);
+}
+
 export class AddressSpace {
   readonly mem: FlatMemory;
   /** 1 for each page inside some mapping (even PROT_NONE). */
   private readonly mapped: Uint8Array;
   /** 1 for each page that has ever been mapped (may hold stale bytes). */
   private readonly used: Uint8Array;
+  /** The PROT_* bits the guest asked for, per page (what /proc/self/maps shows; Perm is what the CPU enforces). */
+  private readonly prots: Uint8Array;
   private readonly pageLimit: number;
   /** The initial program break (end of the loaded image). */
   brkStart = 0;
@@ -34,12 +57,15 @@ export class AddressSpace {
   brk = 0;
   /** Where the next top-down mmap search starts. */
   private mmapCursor = MMAP_TOP;
+  /** File-backed ranges, sorted by start, not overlapping (everything else is anonymous). */
+  private named: NamedRange[] = [];
 
   constructor(mem: FlatMemory) {
     this.mem = mem;
     this.pageLimit = mem.size >>> PAGE_SHIFT;
     this.mapped = new Uint8Array(this.pageLimit);
     this.used = new Uint8Array(this.pageLimit);
+    this.prots = new Uint8Array(this.pageLimit);
   }
 
   /** Is every page of [address, address + length) mapped? */
@@ -76,6 +102,46 @@ export class AddressSpace {
     this.mapped.fill(1, first, first + count);
     this.used.fill(1, first, first + count);
     this.mem.protect(address, length, perm);
+    this.prots.fill(protOfPerm(perm), first, first + count);
+    this.forgetFiles(address, address + length);
+  }
+
+  /** Records the PROT_* bits the guest asked for on [address, address + length) (mmap, mprotect, the loader). */
+  setProt(address: number, length: number, prot: number): void {
+    const first = address >>> PAGE_SHIFT;
+    this.prots.fill(prot & (Prot.Read | Prot.Write | Prot.Exec), first, Math.min(first + (length >>> PAGE_SHIFT), this.pageLimit));
+  }
+
+  /** The PROT_* bits of a page. */
+  protOf(page: number): number {
+    return this.prots[page]!;
+  }
+
+  /** Records that [address, address + length) maps `file` (from file.offset on). */
+  nameFile(address: number, length: number, file: MappingFile): void {
+    this.forgetFiles(address, address + length);
+    this.named.push({ start: address, end: address + length, file });
+    this.named.sort((a, b) => a.start - b.start);
+  }
+
+  /** The file-backed ranges (sorted). */
+  get namedRanges(): readonly NamedRange[] {
+    return this.named;
+  }
+
+  /** Makes [start, end) anonymous, trimming or splitting the file ranges it overlaps. */
+  private forgetFiles(start: number, end: number): void {
+    if (this.named.length === 0) return;
+    const kept: NamedRange[] = [];
+    for (const range of this.named) {
+      if (range.end <= start || range.start >= end) {
+        kept.push(range);
+        continue;
+      }
+      if (range.start < start) kept.push({ start: range.start, end: start, file: range.file });
+      if (range.end > end) kept.push({ start: end, end: range.end, file: { ...range.file, offset: range.file.offset + (end - range.start) } });
+    }
+    this.named = kept;
   }
 
   /** Records pages the loader already filled and protected as mapped. */
@@ -84,6 +150,7 @@ export class AddressSpace {
     const end = first + (length >>> PAGE_SHIFT);
     this.mapped.fill(1, first, end);
     this.used.fill(1, first, end);
+    for (let page = first; page < end; page++) this.prots[page] = protOfPerm(this.mem.perms[page]!);
   }
 
   /** Unmaps [address, address + length) (page-aligned); unmapped pages fault on access. */
@@ -93,12 +160,19 @@ export class AddressSpace {
     if (end <= first) return;
     this.mapped.fill(0, first, end);
     this.mem.protect(address, (end - first) << PAGE_SHIFT, Perm.None);
+    this.forgetFiles(address, end * PAGE_SIZE);
+  }
+
+  /** Is the page mapped (even PROT_NONE)? */
+  isPageMapped(page: number): boolean {
+    return this.mapped[page] === 1;
   }
 
   /** Changes the permissions of mapped pages; false when part of the range is unmapped. */
   protect(address: number, length: number, perm: number): boolean {
     if (!this.isMapped(address, length)) return false;
     this.mem.protect(address, length, perm);
+    this.setProt(address, length, protOfPerm(perm));
     return true;
   }
 
@@ -139,6 +213,8 @@ export class AddressSpace {
     this.brkStart = other.brkStart;
     this.brk = other.brk;
     this.mmapCursor = other.mmapCursor;
+    this.named = other.named.slice();
+    this.prots.set(other.prots);
   }
 
   /** Moves the program break; returns the new break (the old one when the request fails). */
@@ -149,6 +225,7 @@ export class AddressSpace {
     if (newEnd > oldEnd) {
       if (newEnd > MMAP_TOP || !this.isFree(oldEnd, newEnd - oldEnd)) return this.brk;
       this.map(oldEnd, newEnd - oldEnd, Perm.Read | Perm.Write | Perm.Exec);
+      this.setProt(oldEnd, newEnd - oldEnd, Prot.Read | Prot.Write);
     } else if (newEnd < oldEnd) {
       this.unmap(newEnd, oldEnd - newEnd);
     }

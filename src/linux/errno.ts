@@ -169,7 +169,12 @@ export const enum Errno {
   ENOSYS = 89,
   ELOOP = 90,
   ENOTEMPTY = 93,
+  ENODATA = 61,
+  EOVERFLOW = 79,
+  ENOTSOCK = 95,
+  EOPNOTSUPP = 122,
   ENOTSUP = 122,
+  EAFNOSUPPORT = 124,
   ETIMEDOUT = 145,
 }
 

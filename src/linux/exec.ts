@@ -12,6 +12,7 @@ import { Errno } from './errno.js';
 import { ElfError, loadElf, parseElf, type ElfImage } from './elf.js';
 import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';
 import { Mm, type EngineOptions } from './mm.js';
+import type { AddressSpace } from './address-space.js';
 import { TRAMPOLINE_WORDS } from './signal-frame.js';
 import { buildInitialStack } from './stack.js';
 
@@ -145,7 +146,7 @@ export function execProgram(request: ExecRequest): ExecResult {
   }
   const image = parseProgram(bytes, hostPath);
   let sysroot = request.sysroot;
-  let interpreterImage: { image: ElfImage; bytes: Uint8Array } | undefined;
+  let interpreterImage: { image: ElfImage; bytes: Uint8Array; path: string } | undefined;
   if (image.interpreter !== undefined) {
     sysroot ??= request.defaultSysroot;
     const loaderPath = inSysroot(sysroot, image.interpreter);
@@ -160,7 +161,7 @@ export function execProgram(request: ExecRequest): ExecResult {
     }
     const loader = parseProgram(loaderBytes, loaderPath);
     if (loader.interpreter !== undefined) throw new ExecError(Errno.ENOEXEC, `${loaderPath}: the dynamic loader itself has PT_INTERP`);
-    interpreterImage = { image: loader, bytes: loaderBytes };
+    interpreterImage = { image: loader, bytes: loaderBytes, path: loaderPath };
   }
 
   const mm = new Mm(request.engine);
@@ -170,13 +171,13 @@ export function execProgram(request: ExecRequest): ExecResult {
   let entry: number;
   try {
     loaded = loadElf(image, bytes, mm.mem);
-    for (const [start, end] of loaded.ranges) space.adopt(start, end - start);
+    adoptImage(space, image, loaded.ranges, hostPath);
     entry = loaded.entry;
     if (interpreterImage !== undefined) {
       const span = elfSpan(interpreterImage.image);
       loaderBase = (INTERPRETER_BASE - span) & ~PAGE_MASK;
       const loaderLoaded = loadElf(interpreterImage.image, interpreterImage.bytes, mm.mem, loaderBase);
-      for (const [start, end] of loaderLoaded.ranges) space.adopt(start, end - start);
+      adoptImage(space, interpreterImage.image, loaderLoaded.ranges, interpreterImage.path);
       entry = loaderLoaded.entry;
     }
   } catch (error) {
@@ -208,6 +209,25 @@ export function execProgram(request: ExecRequest): ExecResult {
     random,
   });
   return { mm, pc: entry, sp: stack.sp, programPath: path.resolve(hostPath), sysroot };
+}
+
+/** Records the loaded segments' pages as mapped, named after the file for /proc/self/maps. */
+function adoptImage(space: AddressSpace, image: ElfImage, ranges: readonly [number, number][], hostPath: string): void {
+  let identity: { device: bigint; inode: bigint } = { device: 0n, inode: 0n };
+  try {
+    const stat = fs.statSync(hostPath, { bigint: true });
+    identity = { device: stat.dev, inode: stat.ino };
+  } catch {
+    // named without device and inode
+  }
+  const loads = image.loads.filter((load) => load.memsz > 0);
+  ranges.forEach(([start, end], index) => {
+    space.adopt(start, end - start);
+    const load = loads[index];
+    // p_flags PF_X 1, PF_W 2, PF_R 4 as PROT_EXEC 4, PROT_WRITE 2, PROT_READ 1.
+    if (load) space.setProt(start, end - start, (load.flags & 4 ? 1 : 0) | (load.flags & 2) | (load.flags & 1 ? 4 : 0));
+    if (load) space.nameFile(start, end - start, { path: path.resolve(hostPath), offset: load.offset - (load.offset & PAGE_MASK), ...identity });
+  });
 }
 
 /** Bytes from the lowest to the end of the highest PT_LOAD page of an image. */

@@ -69,6 +69,8 @@ export class HostFile {
   /** Directory listing for getdents64, built on the first call; `directoryCursor` indexes it. */
   directoryEntries: DirectoryEntry[] | undefined;
   directoryCursor = 0;
+  /** A blocking description of the same pipe or terminal for reads and writes that must wait (see waitingFd). */
+  private readonly waitingFds: [number | undefined, number | undefined] = [undefined, undefined];
 
   constructor(
     readonly hostFd: number,
@@ -82,6 +84,46 @@ export class HostFile {
   ) {
     this.statusFlags = statusFlags;
     this.seekable = isRegular && !borrowed;
+  }
+
+  /**
+   * A descriptor on which a read or write that cannot finish now waits in the host kernel (no
+   * polling), or undefined when there is none. A borrowed pipe or terminal may have been made
+   * non-blocking by the host (Node turns a piped stdout into a non-blocking stream); opening
+   * /proc/self/fd/N gives a new open file description of the same pipe or terminal, blocking,
+   * without changing the flags other processes sharing the original one see.
+   */
+  waitingFd(forWrite: boolean): number | undefined {
+    const index = forWrite ? 1 : 0;
+    let fd = this.waitingFds[index];
+    if (fd === undefined) {
+      try {
+        fd = fs.openSync(`/proc/self/fd/${this.hostFd}`, forWrite ? fs.constants.O_WRONLY | fs.constants.O_NOCTTY : fs.constants.O_RDONLY | fs.constants.O_NOCTTY);
+      } catch {
+        fd = -1; // a socket, or no procfs: the caller falls back to polling
+      }
+      this.waitingFds[index] = fd;
+    }
+    return fd >= 0 ? fd : undefined;
+  }
+
+  /** Closes the host descriptors this file owns. */
+  closeHost(): void {
+    for (const fd of this.waitingFds) {
+      if (fd === undefined || fd < 0) continue;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already gone
+      }
+    }
+    if (!this.borrowed) {
+      try {
+        fs.closeSync(this.hostFd);
+      } catch {
+        // already gone
+      }
+    }
   }
 }
 
@@ -216,15 +258,8 @@ export class FdTable {
     this.descriptors[fd] = undefined;
     const file = descriptor.file;
     if (--file.refs > 0) return true;
-    if (file.kind === 'host') {
-      if (!file.borrowed) {
-        try {
-          fs.closeSync(file.hostFd);
-        } catch {
-          // already gone
-        }
-      }
-    } else if (file.isWriteEnd) file.pipe.writers--;
+    if (file.kind === 'host') file.closeHost();
+    else if (file.isWriteEnd) file.pipe.writers--;
     else file.pipe.readers--;
     return true;
   }

@@ -23,6 +23,7 @@ import {
 import { BLOCKED } from './syscall-status.js';
 import type { SyscallArgs, Task } from './task.js';
 import { inSysroot } from './exec.js';
+import { openSnapshot, procFileText } from './procfs.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
 
@@ -203,15 +204,19 @@ function readFile(k: Task, file: OpenFile, address: number, length: number, at: 
   if (file.isDirectory) return -Errno.EISDIR;
   if (at !== undefined && !file.seekable) return -Errno.ESPIPE;
   const position = at ?? (file.seekable ? file.position : null);
+  let hostFd = file.hostFd;
   for (;;) {
     try {
-      const count = fs.readSync(file.hostFd, dest, 0, usable, position);
+      const count = fs.readSync(hostFd, dest, 0, usable, position);
       if (at === undefined && file.seekable) file.position += count;
       return count;
     } catch (error) {
       if (!isWouldBlock(error)) return -errnoFromHostError(error);
       if (file.statusFlags & OpenFlag.NonBlock) return -Errno.EAGAIN;
-      sleepMilliseconds(5); // the host fd is non-blocking but the guest's is not: wait for data
+      // The host fd is non-blocking but the guest's is not: wait for data in the host kernel.
+      const waiting = file.waitingFd(false);
+      if (waiting !== undefined) hostFd = waiting;
+      else sleepMilliseconds(5);
     }
   }
 }
@@ -239,13 +244,17 @@ function writeFile(k: Task, file: OpenFile, address: number, length: number, at:
   const append = at === undefined && (file.statusFlags & OpenFlag.Append) !== 0;
   const position = at ?? (file.seekable ? file.position : null);
   let written = 0;
+  let hostFd = file.hostFd;
   while (written < usable) {
     try {
-      written += fs.writeSync(file.hostFd, source, written, usable - written, position === null ? null : position + written);
+      written += fs.writeSync(hostFd, source, written, usable - written, position === null ? null : position + written);
     } catch (error) {
       if (isWouldBlock(error)) {
         if (file.statusFlags & OpenFlag.NonBlock) return written > 0 ? written : -Errno.EAGAIN;
-        sleepMilliseconds(2);
+        // A full host pipe (or a stopped terminal): the write waits in the host kernel, as it would under Linux.
+        const waiting = file.waitingFd(true);
+        if (waiting !== undefined) hostFd = waiting;
+        else sleepMilliseconds(2);
         continue;
       }
       if (written > 0) break;
@@ -293,6 +302,19 @@ function vectorIo(k: Task, a: SyscallArgs, write: boolean, at: number | undefine
 function openAt(k: Task, dirfd: number, pathAddress: number, flags: number, mode: number): number {
   const path = resolvePath(k, dirfd, pathAddress);
   if (typeof path === 'number') return path;
+  const procText = path[0] === SLASH ? procFileText({ pid: k.pid, tid: k.tid, space: k.space }, path.toString('latin1')) : undefined;
+  if (procText !== undefined) {
+    if ((flags & OpenFlag.AccessMode) !== OpenFlag.ReadOnly) return -Errno.EACCES;
+    return hostCall(() => {
+      const hostFd = openSnapshot(procText);
+      const fd = k.fds.allocate(new HostFile(hostFd, false, path, false, true, OpenFlag.ReadOnly | (flags & OpenFlag.NonBlock)), (flags & OpenFlag.CloseOnExec) !== 0);
+      if (fd < 0) {
+        fs.closeSync(hostFd);
+        return -Errno.EMFILE;
+      }
+      return fd;
+    });
+  }
   return hostCall(() => {
     const creating = (flags & OpenFlag.Create) !== 0 && !fs.existsSync(path);
     const hostFd = fs.openSync(path, hostOpenFlags(flags), mode & 0o7777 & ~k.umask);
@@ -317,7 +339,7 @@ function openAt(k: Task, dirfd: number, pathAddress: number, flags: number, mode
 }
 
 /** Host stat of an open file; pipes get a plausible FIFO answer. */
-function statOpenFile(file: OpenFile): fs.BigIntStats | PipeStat {
+export function statOpenFile(file: OpenFile): fs.BigIntStats | PipeStat {
   if (file.kind === 'pipe') return pipeStat(file.pipe);
   return fs.fstatSync(file.hostFd, { bigint: true });
 }
@@ -360,7 +382,7 @@ function pipeStat(pipe: PipeBuffer): PipeStat {
   };
 }
 
-type AnyStat = fs.BigIntStats | PipeStat;
+export type AnyStat = fs.BigIntStats | PipeStat;
 
 /** Writes an o32 struct stat64 (arch/mips/include/uapi/asm/stat.h, 104 bytes). */
 function writeStat64(k: Task, address: number, st: AnyStat): number {
@@ -426,7 +448,7 @@ function writeStatx(k: Task, address: number, st: AnyStat): number {
 }
 
 /** stat of a path (following symlinks unless `noFollow`), a file descriptor for empty paths. */
-function statAt(k: Task, dirfd: number, pathAddress: number, flags: number): AnyStat | number {
+export function statAt(k: Task, dirfd: number, pathAddress: number, flags: number): AnyStat | number {
   const path = readPath(k, pathAddress);
   if (typeof path === 'number') return path;
   if (path.length === 0) {
@@ -445,7 +467,7 @@ function statAt(k: Task, dirfd: number, pathAddress: number, flags: number): Any
   return statPath(resolved, (flags & AT_SYMLINK_NOFOLLOW) === 0);
 }
 
-function statPath(path: Buffer, follow: boolean): AnyStat | number {
+export function statPath(path: Buffer, follow: boolean): AnyStat | number {
   try {
     return follow ? fs.statSync(path, { bigint: true }) : fs.lstatSync(path, { bigint: true });
   } catch (error) {
@@ -648,8 +670,17 @@ function mmap(k: Task, address: number, length: number, prot: number, flags: num
       space.unmap(start, size);
       return -errnoFromHostError(error);
     }
+    if (file.path !== undefined) {
+      try {
+        const stat = fs.fstatSync(file.hostFd, { bigint: true });
+        space.nameFile(start, size, { path: file.path.toString('latin1'), offset, device: stat.dev, inode: stat.ino });
+      } catch {
+        // left anonymous in /proc/self/maps
+      }
+    }
   }
   space.protect(start, size, permsForProt(prot));
+  space.setProt(start, size, prot);
   return start;
 }
 
@@ -667,8 +698,10 @@ function mremap(k: Task, oldAddress: number, oldLength: number, newLength: numbe
     return oldAddress;
   }
   const perm = k.mem.perms[oldAddress >>> PAGE_SHIFT]! & ~Perm.Code;
+  const prot = space.protOf(oldAddress >>> PAGE_SHIFT);
   if (oldAddress + newSize <= MMAP_TOP && space.isFree(oldAddress + oldSize, newSize - oldSize)) {
     space.map(oldAddress + oldSize, newSize - oldSize, perm);
+    space.setProt(oldAddress + oldSize, newSize - oldSize, prot);
     return oldAddress;
   }
   if ((flags & MREMAP_MAYMOVE) === 0) return -Errno.ENOMEM;
@@ -677,6 +710,7 @@ function mremap(k: Task, oldAddress: number, oldLength: number, newLength: numbe
   space.map(start, newSize, Perm.Read | Perm.Write);
   k.mem.u8.copyWithin(start, oldAddress, oldAddress + oldSize);
   space.protect(start, newSize, perm);
+  space.setProt(start, newSize, prot);
   space.unmap(oldAddress, oldSize);
   return start;
 }
@@ -837,63 +871,6 @@ function ioctl(k: Task, a: SyscallArgs): number {
     default:
       return -Errno.ENOTTY;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Polling: every descriptor is reported ready (reads block when they must).
-
-function pollReadiness(file: OpenFile | undefined, events: number): number {
-  const POLLIN = 0x1;
-  const POLLOUT = 0x4;
-  const POLLHUP = 0x10;
-  const POLLNVAL = 0x20;
-  if (!file) return POLLNVAL;
-  if (file.kind === 'pipe') {
-    if (file.isWriteEnd) return file.pipe.readers === 0 ? 0x8 : events & POLLOUT;
-    if (file.pipe.available > 0) return events & POLLIN;
-    return file.pipe.writers === 0 ? POLLHUP : 0;
-  }
-  return events & (POLLIN | POLLOUT | 0x40 | 0x100);
-}
-
-function poll(k: Task, address: number, count: number): number {
-  if (count > MAX_FDS) return -Errno.EINVAL;
-  const view = count === 0 ? undefined : output(k, address, count * 8);
-  if (count > 0 && !view) return -Errno.EFAULT;
-  let ready = 0;
-  for (let index = 0; index < count; index++) {
-    const fd = view!.getInt32(index * 8, true);
-    const events = view!.getInt16(index * 8 + 4, true);
-    const revents = fd < 0 ? 0 : pollReadiness(fileOf(k, fd), events);
-    view!.setInt16(index * 8 + 6, revents, true);
-    if (revents !== 0) ready++;
-  }
-  return ready;
-}
-
-function select(k: Task, count: number, readAddress: number, writeAddress: number, exceptAddress: number): number {
-  if (count < 0 || count > MAX_FDS) return -Errno.EINVAL;
-  const bytes = ((count + 31) >>> 5) * 4;
-  let ready = 0;
-  for (const [address, events] of [
-    [readAddress, 0x1],
-    [writeAddress, 0x4],
-    [exceptAddress, 0],
-  ] as const) {
-    if (address === 0) continue;
-    const view = output(k, address, bytes);
-    if (!view) return -Errno.EFAULT;
-    for (let fd = 0; fd < count; fd++) {
-      const word = view.getUint32((fd >>> 5) * 4, true);
-      const bit = 1 << (fd & 31);
-      if ((word & bit) === 0) continue;
-      const file = fileOf(k, fd);
-      if (!file) return -Errno.EBADF;
-      if (events !== 0 && pollReadiness(file, events) !== 0) ready++;
-      else view.setUint32((fd >>> 5) * 4, word & ~bit, true);
-    }
-  }
-  return ready;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1214,12 +1191,15 @@ function writeHostBytes(k: Task, file: OpenFile, bytes: Buffer): number {
     return bytes.length;
   }
   let written = 0;
+  let hostFd = file.hostFd;
   while (written < bytes.length) {
     try {
-      written += fs.writeSync(file.hostFd, bytes, written, bytes.length - written, file.seekable ? file.position + written : null);
+      written += fs.writeSync(hostFd, bytes, written, bytes.length - written, file.seekable ? file.position + written : null);
     } catch (error) {
       if (isWouldBlock(error)) {
-        sleepMilliseconds(2);
+        const waiting = file.waitingFd(true);
+        if (waiting !== undefined) hostFd = waiting;
+        else sleepMilliseconds(2);
         continue;
       }
       const errno = errnoFromHostError(error);
@@ -1388,7 +1368,9 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
     if ((start & PAGE_MASK) !== 0) return -Errno.EINVAL;
     const length = (a.u(1) + PAGE_MASK) & ~PAGE_MASK;
     if (length === 0) return 0;
-    return k.space.protect(start, length, permsForProt(a.get(2))) ? 0 : -Errno.ENOMEM;
+    if (!k.space.protect(start, length, permsForProt(a.get(2)))) return -Errno.ENOMEM;
+    k.space.setProt(start, length, a.get(2));
+    return 0;
   },
   madvise: ok,
   mlock: ok,
@@ -1517,12 +1499,6 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
     return 0;
   },
   ioctl,
-  poll: (k, a) => poll(k, a.u(0), a.u(1)),
-  ppoll: (k, a) => poll(k, a.u(0), a.u(1)),
-  ppoll_time64: (k, a) => poll(k, a.u(0), a.u(1)),
-  _newselect: (k, a) => select(k, a.get(0), a.u(1), a.u(2), a.u(3)),
-  pselect6: (k, a) => select(k, a.get(0), a.u(1), a.u(2), a.u(3)),
-  pselect6_time64: (k, a) => select(k, a.get(0), a.u(1), a.u(2), a.u(3)),
 
   // ---- files: metadata ----
   stat64: (k, a) => {
@@ -1648,6 +1624,8 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
       return 0;
     });
   },
+  // Copies through the kernel; callers (coreutils' cat and cp) fall back to read and write.
+  copy_file_range: () => -Errno.ENOSYS,
   utimensat: (k, a) => utimensAt(k, a.get(0), a.u(1), a.u(2), a.get(3), false),
   utimensat_time64: (k, a) => utimensAt(k, a.get(0), a.u(1), a.u(2), a.get(3), true),
 };

@@ -44,6 +44,8 @@ export interface VmOptions {
 
 export interface VcpuStats {
   instructions: number;
+  /** Exceptions the guest took, interrupts included. */
+  exceptions: number;
   /** Soft-TLB misses served from the GVA tables (by the generated Wasm handler under the JIT). */
   refillsFromGva: number;
   /** Soft-TLB misses that needed TypeScript: the segment map and guest TLB walk. */
@@ -90,6 +92,7 @@ export class Vcpu {
     const jit = this.jit?.stats;
     return {
       instructions: this.cpu.instructions,
+      exceptions: this.cpu.exceptionsTaken,
       refillsFromGva: this.cpu.r[StateWord.RefillsInWasm]! >>> 0,
       refillsFromGuestTlb: this.cpu.r[StateWord.RefillsInHost]! >>> 0,
       compiledInstructions: jit?.compiledInstructions ?? 0,

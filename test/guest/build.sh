@@ -13,4 +13,9 @@ for src in "$here"/src/*.c; do
   echo "CC $name"
   "$CC" "${CFLAGS[@]}" -o "$here/bin/$name" "$src" -lm
 done
+# Dynamically linked builds (PT_INTERP /lib/ld.so.1): run with -L /usr/mipsel-linux-gnu.
+for name in t_files; do
+  echo "CC ${name}_dyn"
+  "$CC" -O2 -s -Wall -Wno-format-truncation -Wno-stringop-truncation -o "$here/bin/${name}_dyn" "$here/src/$name.c" -lm
+done
 ls -l "$here/bin"

@@ -11,6 +11,7 @@
 //   expected/<name>.stdout   exact bytes written to stdout
 //   expected/<name>.status   exit status as decimal, 128+N when killed by signal N
 //   expected/<name>.stderr   only for cases with "checkStderr": true
+// Cases with "sysroot": true are dynamically linked and run as `qemu-mipsel -L /usr/mipsel-linux-gnu`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -20,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const expectedDir = join(here, 'expected');
+/** Where Debian's libc6-mipsel-cross installs the loader and libraries (src/linux/process.ts DEFAULT_SYSROOT). */
+export const SYSROOT = '/usr/mipsel-linux-gnu';
 
 function findQemu() {
   if (process.env.QEMU_MIPSEL) return process.env.QEMU_MIPSEL;
@@ -33,7 +36,9 @@ function findQemu() {
 export function runUnderQemu(qemu, c) {
   // /bin/sh wrapper only to disable core dumps (qemu-user writes qemu_*.core files
   // into the cwd on a guest SIGSEGV when RLIMIT_CORE allows it).
-  const r = spawnSync('/bin/sh', ['-c', 'ulimit -c 0; exec "$0" "$@"', qemu, c.bin, ...c.args], {
+  // A dynamically linked case ("sysroot": true) finds its loader in the cross sysroot, as with qemu-mipsel -L.
+  const sysroot = c.sysroot ? ['-L', SYSROOT] : [];
+  const r = spawnSync('/bin/sh', ['-c', 'ulimit -c 0; exec "$0" "$@"', qemu, ...sysroot, c.bin, ...c.args], {
     cwd: root,
     env: { ...(c.env || {}) },
     input: c.stdin ?? '',

@@ -1,16 +1,42 @@
 // The command line: usage errors and unloadable programs give one line on stderr and status 2;
 // a guest's exit status and output pass through.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SYSROOT } from '../../src/linux/process.js';
 
 const root = path.resolve(__dirname, '..', '..');
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { cwd: root, encoding: 'utf8' });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const hasQemu = spawnSync('qemu-mipsel', ['-version']).status === 0;
+const hasSysroot = fs.existsSync(path.join(DEFAULT_SYSROOT, 'lib/ld.so.1'));
+
+/** Runs `command` with stdout on a pipe that nobody reads for `pauseMs`; the sha256 and length of all it wrote. */
+function drainSlowly(command: string, args: string[], pauseMs: number): Promise<{ status: number | null; sha256: string; length: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const hash = createHash('sha256');
+    let length = 0;
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), pauseMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      length += chunk.length;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, sha256: hash.digest('hex'), length }));
+  });
 }
 
 describe('mipsjit CLI', () => {
@@ -52,7 +78,7 @@ describe('mipsjit CLI', () => {
     expect(result.status).toBe(0);
     const lines = result.stderr.trim().split('\n');
     expect(lines.at(-2)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(jit\)$/);
-    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code$/.exec(lines.at(-1)!);
+    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code, \d+ calls into compiled code \(\d+ per million instructions\)$/.exec(lines.at(-1)!);
     expect(jit).not.toBeNull();
     expect(Number(jit![1])).toBeGreaterThan(0);
     expect(Number(jit![3])).toBeGreaterThan(10);
@@ -64,6 +90,35 @@ describe('mipsjit CLI', () => {
     expect(traced).toHaveLength(2);
     expect(traced[0]).toMatch(/^mipsjit: trace [0-9a-f]{8}: [0-9a-f]{8}  \S/);
   }, 30_000);
+
+  it('-L and QEMU_LD_PREFIX name the sysroot a dynamic program\'s loader is looked up in', () => {
+    const missing = path.join(scratch, 'no-sysroot');
+    for (const result of [cli('run', '-L', missing, 'test/guest/bin/t_files_dyn', 'statfs'), cliWith({ QEMU_LD_PREFIX: missing }, 'run', 'test/guest/bin/t_files_dyn', 'statfs')]) {
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`its dynamic loader /lib/ld.so.1 was found neither in ${missing}`);
+    }
+    expect(cli('run', '-L').stderr).toMatch(/-L needs a directory/);
+  }, 30_000);
+
+  it.skipIf(!hasSysroot)('runs a dynamically linked program with -L ' + DEFAULT_SYSROOT + ' (and by default)', () => {
+    const expected = fs.readFileSync(path.join(root, 'test/guest/expected/files-statfs.stdout'), 'utf8');
+    for (const args of [['-L', DEFAULT_SYSROOT], ['--engine', 'interp']]) {
+      const result = cli('run', ...args, 'test/guest/bin/t_files_dyn', 'statfs');
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(expected);
+      expect(result.status).toBe(0);
+    }
+  }, 60_000);
+
+  it.skipIf(!hasQemu)('writes to a host pipe whose reader pauses wait and lose nothing (both engines, as qemu-mipsel)', async () => {
+    const args = ['test/guest/bin/t_files', 'spew', String(6 << 20)];
+    const oracle = await drainSlowly('qemu-mipsel', args, 0);
+    expect(oracle.length).toBe(6 << 20);
+    for (const engine of ['interp', 'jit']) {
+      const result = await drainSlowly(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--engine', engine, ...args], 300);
+      expect(result, engine).toEqual(oracle);
+    }
+  }, 120_000);
 
   it('prints usage for --help', () => {
     const result = cli('--help');

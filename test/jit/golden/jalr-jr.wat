@@ -121,56 +121,46 @@
      )
     )
     (block
-     (local.set $8
-      (i32.load16_u offset=17825792
+     (local.set $7
+      (i32.and
        (i32.shl
-        (i32.shr_u
-         (local.get $0)
-         (i32.const 12)
-        )
+        (local.get $0)
         (i32.const 1)
        )
+       (i32.const 2097144)
       )
      )
      (if
-      (i32.and
-       (i32.and
-        (i32.ne
-         (i32.shr_u
-          (local.get $0)
-          (i32.const 12)
-         )
-         (i32.const 1024)
-        )
-        (i32.ne
-         (local.get $8)
-         (i32.const 0)
-        )
+      (i32.eq
+       (i32.load offset=17825792
+        (local.get $7)
        )
-       (i32.eqz
-        (i32.and
-         (local.get $0)
-         (i32.const 3)
-        )
-       )
+       (local.get $0)
       )
       (then
-       (i32.store offset=16
-        (i32.const 0)
-        (local.get $17)
+       (local.set $8
+        (i32.load offset=17825796
+         (local.get $7)
+        )
        )
-       (i32.store offset=100
-        (i32.const 0)
-        (local.get $15)
-       )
-       (i32.store offset=124
-        (i32.const 0)
-        (local.get $16)
-       )
-       (return_call_indirect (type $0)
-        (local.get $0)
-        (local.get $1)
-        (local.get $8)
+       (block
+        (i32.store offset=16
+         (i32.const 0)
+         (local.get $17)
+        )
+        (i32.store offset=100
+         (i32.const 0)
+         (local.get $15)
+        )
+        (i32.store offset=124
+         (i32.const 0)
+         (local.get $16)
+        )
+        (return_call_indirect (type $0)
+         (local.get $0)
+         (local.get $1)
+         (local.get $8)
+        )
        )
       )
      )

@@ -1,0 +1,410 @@
+// The MIPS Malta board (a CoreLV card: 24Kf CPU and GT-64120; the PIIX4 south bridge; the
+// FPGA), built only on the public VM API as a VMM is built on KVM: RAM and the boot flash are
+// memory slots, every device sits on the VM's in-VM bus (vm.addMmioHandler), the i8259 pair
+// drives the CPU's IP2 through vcpu.interrupt, and the host's clock drives Count (countHz) and
+// the timers, as QEMU's Malta does without -icount. `run()` drives the VCPU in slices, passes
+// console bytes both ways, sleeps while the guest WAITs, and returns why the machine stopped.
+
+import { createVm, type Vcpu, type Vm } from '../../vm/vm.js';
+import { MemFlag } from '../../../runtime/gpa.js';
+import { Reg } from '../../vm/registers.js';
+import type { BusDevice, GuestClock, TimedDevice } from '../devices.js';
+import { BOOT_ROM_BASE, BOOT_ROM_SIZE, BootConfigError, buildBootRom, buildProm, initrdAddress, parseKernel } from './boot.js';
+import { FPGA_BASE, FPGA_SIZE, FPGA_UART_OFFSET, FPGA_UART_SIZE, MaltaFpga } from './fpga.js';
+import { Gt64120, type GtWindows } from './gt64120.js';
+import { I8254 } from './i8254.js';
+import { I8259Pair } from './i8259.js';
+import { IDLE_REGISTERS, IoPorts } from './io-ports.js';
+import { Mc146818 } from './mc146818.js';
+import { PciBus, PciFunction } from './pci.js';
+import { createPiix4Functions, Piix4PowerManagement, PIIX4_DEVICE, PM_IO_BASE, PM_IO_SIZE, ResetControl } from './piix4.js';
+import { Uart16550 } from './uart16550.js';
+
+export { BootConfigError };
+
+/** Count's rate: the kernel measures it against the RTC and reports a 200 MHz CPU (Count runs at half the pipeline clock). */
+export const COUNT_HZ = 100_000_000;
+/** Malta's low memory ends where the GT-64120's PCI windows start. */
+export const MAX_RAM_MIB = 256;
+/** Instructions per run() slice: devices are polled and the console served between slices. */
+const SLICE = 200_000;
+/** Longest stretch (ms) without letting the host's event loop run (console input, Ctrl-A). */
+const EVENT_LOOP_MS = 15;
+/** Longest sleep while the guest WAITs (ms), in case nothing else bounds it. */
+const MAX_IDLE_MS = 50;
+/** The watchdog samples the VCPU this often (ms) ... */
+const WATCHDOG_MS = 1000;
+/** ... and calls it an exception loop after this many samples in a row with the same fault taken over and over. */
+const WATCHDOG_SAMPLES = 5;
+/** Exceptions per sample above which a repeated fault counts as a loop. */
+const LOOP_EXCEPTIONS = 1000;
+/** After a kernel panic message, this much console silence (ms) ends the run. */
+const PANIC_SILENCE_MS = 2000;
+/** Exception codes taken over and over by healthy guests (interrupts, system calls). */
+const EXC_INT = 0;
+const EXC_SYS = 8;
+/** The window of physical addresses the board decodes: everything between RAM and the boot flash. */
+const DECODE_BASE = 0x1000_0000;
+const DECODE_END = BOOT_ROM_BASE;
+
+export interface MaltaOptions {
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  /** The kernel command line after QEMU's rd_start/rd_size (default "console=ttyS0"). */
+  append?: string;
+  /** RAM in MiB, 16..256 (default 256). */
+  memoryMiB?: number;
+  engine?: 'interp' | 'jit';
+  /** argv[0] the kernel sees (QEMU passes the kernel's file name). */
+  kernelName?: string;
+  /** Receives what the guest writes to the console UART (COM1, ttyS0). */
+  consoleOutput: (bytes: Uint8Array) => void;
+}
+
+/** Why the board stopped. */
+export type MaltaStop =
+  | { reason: 'poweroff' }
+  | { reason: 'reset' }
+  | { reason: 'host-stop' }
+  | { reason: 'stalled'; message: string };
+
+export interface MaltaStats {
+  instructions: number;
+  compiledInstructions: number;
+  blocksCompiled: number;
+  wallMs: number;
+  idleMs: number;
+  /** I/O port and bus accesses nothing decoded. */
+  unclaimedAccesses: number;
+  display: string;
+}
+
+export class MaltaBoard {
+  readonly vm: Vm;
+  readonly vcpu: Vcpu;
+  readonly uart: Uart16550;
+  readonly fpga: MaltaFpga;
+  private readonly pic: I8259Pair;
+  private readonly gt: Gt64120;
+  private readonly ports = new IoPorts();
+  private readonly timedDevices: TimedDevice[] = [];
+  private readonly clock: GuestClock;
+  private readonly startMs = performance.now();
+  private windows!: GtWindows;
+  private stopReason: MaltaStop | undefined;
+  private readonly pendingInput: number[] = [];
+  private outputBuffer: number[] = [];
+  private readonly consoleOutput: (bytes: Uint8Array) => void;
+  private wakeIdle: (() => void) | undefined;
+  private idleMs = 0;
+  private unclaimedBus = 0;
+  /** The last complete line the console printed (for a stall diagnosis). */
+  private lastLine = '';
+  private currentLine = '';
+  private lastOutputMs = 0;
+  private panicked = false;
+  private watchdog = { atMs: 0, exceptions: 0, epc: 0, code: -1, badVAddr: 0, loopSamples: 0 };
+
+  private constructor(vm: Vm, options: MaltaOptions) {
+    this.vm = vm;
+    this.consoleOutput = options.consoleOutput;
+    this.vcpu = vm.createVcpu(0);
+    const startMs = this.startMs;
+    this.clock = { nowNs: () => (performance.now() - startMs) * 1e6 };
+    const clock = this.clock;
+
+    this.pic = new I8259Pair((asserted) => this.vcpu.interrupt(2, asserted));
+    const pic = this.pic;
+    this.uart = new Uart16550({ transmit: (byte) => this.transmit(byte), irq: (level) => pic.setIrq(4, level), clock });
+    const secondUart = new Uart16550({ transmit: () => {}, irq: (level) => pic.setIrq(3, level), clock });
+    const pit = new I8254(clock, (level) => pic.setIrq(0, level));
+    const rtc = new Mc146818({ clock, irq: (level) => pic.setIrq(8, level) });
+    const powerManagement = new Piix4PowerManagement(clock, () => this.stop({ reason: 'poweroff' }));
+    const resetControl = new ResetControl(() => this.stop({ reason: 'reset' }));
+    this.fpga = new MaltaFpga(() => this.stop({ reason: 'reset' }));
+    const fpgaUart = new Uart16550({ transmit: () => {}, clock });
+    this.timedDevices.push(this.uart, secondUart, pit, rtc, fpgaUart);
+
+    // ISA I/O space (the PIIX4's devices) and the PM function's registers.
+    const ports = this.ports;
+    ports.add(0x20, 2, this.pic.master);
+    ports.add(0xa0, 2, this.pic.slave);
+    ports.add(0x4d0, 2, this.pic.elcr);
+    ports.add(0x40, 4, pit);
+    ports.add(0x61, 1, {
+      read: () => (pit.speakerGate ? 1 : 0) | (pit.speakerOutput ? 0x20 : 0),
+      write: (_offset, _size, value) => {
+        pit.speakerGate = (value & 1) !== 0;
+      },
+    });
+    ports.add(0x70, 2, rtc);
+    ports.add(0x3f8, 8, this.uart);
+    ports.add(0x2f8, 8, secondUart);
+    ports.add(PM_IO_BASE, PM_IO_SIZE, powerManagement);
+    ports.add(0xcf9, 1, resetControl);
+
+    // PCI: the GT-64120 itself at device 0, the PIIX4 at device 10. I/O BARs the kernel assigns
+    // to the IDE and USB functions decode to idle registers.
+    const bus = new PciBus();
+    bus.add(0, 0, new PciFunction({ vendorId: 0x11ab, deviceId: 0x4620, classCode: 0x06_0000, revision: 0x10 }));
+    createPiix4Functions().forEach((fn, index) => {
+      bus.add(PIIX4_DEVICE, index, fn);
+      if (fn.barSpecs.length > 0) fn.onWrite = () => this.placeBars(fn);
+    });
+    this.gt = new Gt64120({
+      bus,
+      interruptAcknowledge: () => pic.interruptAcknowledge(),
+      windowsChanged: (windows) => {
+        this.windows = windows;
+      },
+    });
+
+    const fpga = this.fpga;
+    const fpgaDevice: BusDevice = {
+      read: (offset, size) => (offset >= FPGA_UART_OFFSET && offset < FPGA_UART_OFFSET + FPGA_UART_SIZE ? fpgaUart.read((offset - FPGA_UART_OFFSET) >>> 3, size) : fpga.read(offset, size)),
+      write: (offset, size, value) => {
+        if (offset >= FPGA_UART_OFFSET && offset < FPGA_UART_OFFSET + FPGA_UART_SIZE) fpgaUart.write((offset - FPGA_UART_OFFSET) >>> 3, size, value);
+        else fpga.write(offset, size, value);
+      },
+    };
+    vm.addMmioHandler({
+      base: DECODE_BASE,
+      size: DECODE_END - DECODE_BASE,
+      read: (offset, size) => this.decode(DECODE_BASE + offset, size, fpgaDevice, undefined),
+      write: (offset, size, value) => {
+        this.decode(DECODE_BASE + offset, size, fpgaDevice, value);
+      },
+    });
+  }
+
+  /**
+   * Decodes a physical address as the Malta does: the GT-64120's registers, its PCI I/O window,
+   * the FPGA, then the PCI memory windows (nothing answers there: reads float high).
+   */
+  private decode(physical: number, size: 1 | 2 | 4, fpga: BusDevice, value: number | undefined): number {
+    const windows = this.windows;
+    const registers = windows.registers;
+    if (physical - registers.base >>> 0 < registers.size) {
+      if (value === undefined) return this.gt.read(physical - registers.base, size);
+      this.gt.write(physical - registers.base, size, value);
+      return 0;
+    }
+    const io = windows.pciIo;
+    if (physical - io.base >>> 0 < io.size) {
+      if (value === undefined) return this.ports.read(physical - io.base, size);
+      this.ports.write(physical - io.base, size, value);
+      return 0;
+    }
+    if (physical - FPGA_BASE >>> 0 < FPGA_SIZE) {
+      if (value === undefined) return fpga.read(physical - FPGA_BASE, size);
+      fpga.write(physical - FPGA_BASE, size, value);
+      return 0;
+    }
+    this.unclaimedBus++;
+    return value === undefined ? (size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff) : 0;
+  }
+
+  /** Re-decodes a PCI function's I/O BARs after the kernel moved or enabled them. */
+  private placeBars(fn: PciFunction): void {
+    this.ports.remove(IDLE_REGISTERS);
+    for (const spec of fn.barSpecs) {
+      const address = fn.barAddress(spec.index);
+      if (spec.kind !== 'io' || address === undefined || address === 0) continue;
+      try {
+        this.ports.add(address, spec.size, IDLE_REGISTERS);
+      } catch {
+        // A BAR placed over another device's ports: the other device keeps them.
+      }
+    }
+  }
+
+  /** Builds the board: checks and loads the kernel and initrd, writes the PROM and boot stub. */
+  static async create(options: MaltaOptions): Promise<MaltaBoard> {
+    const memoryMiB = options.memoryMiB ?? MAX_RAM_MIB;
+    if (!Number.isInteger(memoryMiB) || memoryMiB < 16 || memoryMiB > MAX_RAM_MIB) {
+      throw new BootConfigError(`--mem ${memoryMiB}: Malta's low memory holds 16..${MAX_RAM_MIB} MiB`);
+    }
+    const ramBytes = memoryMiB * 0x10_0000;
+    const kernel = parseKernel(options.kernel, ramBytes);
+    let initrd: { physical: number; size: number } | undefined;
+    if (options.initrd !== undefined) {
+      const physical = initrdAddress(options.initrd.length, ramBytes);
+      if (physical < kernel.end) {
+        throw new BootConfigError(`initrd: ${options.initrd.length} bytes do not fit between the kernel (ends at 0x${kernel.end.toString(16)}) and the top of ${memoryMiB} MiB of RAM`);
+      }
+      initrd = { physical, size: options.initrd.length };
+    }
+    const prom = buildProm({ kernelName: options.kernelName ?? 'vmlinux', commandLine: options.append ?? 'console=ttyS0', initrd, ramBytes });
+
+    const vm = await createVm({ engine: options.engine ?? 'jit', tlbEntries: 16, countHz: COUNT_HZ });
+    vm.setUserMemoryRegion({ slot: 0, flags: 0, guestPhysAddr: 0, memorySize: ramBytes });
+    vm.setUserMemoryRegion({ slot: 1, flags: MemFlag.Readonly, guestPhysAddr: BOOT_ROM_BASE, memorySize: BOOT_ROM_SIZE });
+    for (const segment of kernel.segments) vm.writePhys(segment.physical, segment.bytes);
+    if (initrd !== undefined && options.initrd !== undefined) vm.writePhys(initrd.physical, options.initrd);
+    vm.writePhys(prom.physical, prom.bytes);
+    vm.writePhys(BOOT_ROM_BASE, buildBootRom(kernel.entry, prom, ramBytes));
+    return new MaltaBoard(vm, options);
+  }
+
+  /** Bytes typed at the console: they reach the UART as its FIFO has room. */
+  input(bytes: Uint8Array): void {
+    for (const byte of bytes) this.pendingInput.push(byte);
+    this.wakeIdle?.();
+  }
+
+  /** Stops the machine at the next slice boundary (the host's quit key; device models' power-off and reset). */
+  stop(reason: MaltaStop = { reason: 'host-stop' }): void {
+    this.stopReason ??= reason;
+    this.vcpu.requestExit();
+    this.wakeIdle?.();
+  }
+
+  get stats(): MaltaStats {
+    const vcpu = this.vcpu.stats;
+    return {
+      instructions: vcpu.instructions,
+      compiledInstructions: vcpu.compiledInstructions,
+      blocksCompiled: vcpu.blocksCompiled,
+      wallMs: performance.now() - this.startMs,
+      idleMs: this.idleMs,
+      unclaimedAccesses: this.ports.unclaimed + this.unclaimedBus,
+      display: this.fpga.display,
+    };
+  }
+
+  private transmit(byte: number): void {
+    this.outputBuffer.push(byte);
+    this.lastOutputMs = performance.now();
+    if (byte === 0x0a) {
+      if (this.currentLine.includes('Kernel panic - not syncing')) this.panicked = true;
+      this.lastLine = this.currentLine;
+      this.currentLine = '';
+    } else if (byte !== 0x0d && this.currentLine.length < 200) {
+      this.currentLine += String.fromCharCode(byte);
+    }
+  }
+
+  private flushOutput(): void {
+    if (this.outputBuffer.length === 0) return;
+    const bytes = Uint8Array.from(this.outputBuffer);
+    this.outputBuffer = [];
+    this.consoleOutput(bytes);
+  }
+
+  private feedInput(): void {
+    if (this.pendingInput.length === 0) return;
+    const taken = this.uart.receive(Uint8Array.from(this.pendingInput.slice(0, 16)));
+    this.pendingInput.splice(0, taken);
+  }
+
+  private pollDevices(): number {
+    const now = this.clock.nowNs();
+    let next = Infinity;
+    for (const device of this.timedDevices) {
+      if (device.nextEventNs() <= now) device.poll(now);
+      next = Math.min(next, device.nextEventNs());
+    }
+    return next;
+  }
+
+  /** A one-line account of where the guest is, for a stop the user did not ask for. */
+  private diagnosis(what: string): string {
+    const pc = this.vcpu.getOneReg(Reg.PC);
+    const cause = this.vcpu.getOneReg(Reg.CP0_CAUSE);
+    const epc = this.vcpu.getOneReg(Reg.CP0_EPC);
+    const last = (this.currentLine || this.lastLine).trim();
+    const hex = (value: number): string => `0x${value.toString(16).padStart(8, '0')}`;
+    return `${what} at PC ${hex(pc)} (Cause ${hex(cause)}, EPC ${hex(epc)}); last console line: ${JSON.stringify(last)}`;
+  }
+
+  /**
+   * Whether the guest still makes progress: a diagnosis when it takes the same fault at the same
+   * place over and over (an exception loop) or has panicked and gone quiet; undefined otherwise.
+   */
+  private checkProgress(nowMs: number): string | undefined {
+    if (this.panicked && nowMs - this.lastOutputMs > PANIC_SILENCE_MS) return this.diagnosis('the kernel panicked');
+    const dog = this.watchdog;
+    if (nowMs - dog.atMs < WATCHDOG_MS) return undefined;
+    const vcpu = this.vcpu;
+    const exceptions = vcpu.stats.exceptions;
+    const epc = vcpu.getOneReg(Reg.CP0_EPC);
+    const code = (vcpu.getOneReg(Reg.CP0_CAUSE) >>> 2) & 0x1f;
+    const badVAddr = vcpu.getOneReg(Reg.CP0_BADVADDR);
+    const repeated = code === dog.code && epc === dog.epc && badVAddr === dog.badVAddr && code !== EXC_INT && code !== EXC_SYS;
+    dog.loopSamples = repeated && exceptions - dog.exceptions > LOOP_EXCEPTIONS ? dog.loopSamples + 1 : 0;
+    Object.assign(dog, { atMs: nowMs, exceptions, epc, code, badVAddr });
+    if (dog.loopSamples < WATCHDOG_SAMPLES) return undefined;
+    return this.diagnosis(`exception loop (exception ${code} again and again, BadVAddr 0x${badVAddr.toString(16).padStart(8, '0')})`);
+  }
+
+  /** Runs the machine until it powers off, resets, stops making progress or the host stops it. */
+  async run(): Promise<MaltaStop> {
+    let lastYield = performance.now();
+    try {
+      for (;;) {
+        this.feedInput();
+        const exit = this.vcpu.run({ maxInstructions: SLICE });
+        const nextEventNs = this.pollDevices();
+        if (this.stopReason !== undefined) return this.stopReason;
+        switch (exit.reason) {
+          case 'intr':
+            break;
+          case 'wait': {
+            this.flushOutput();
+            await this.idle(nextEventNs);
+            lastYield = performance.now();
+            const stalled = this.checkProgress(lastYield);
+            if (stalled !== undefined) return { reason: 'stalled', message: stalled };
+            continue;
+          }
+          case 'mmio':
+            // An address outside RAM, the flash and the board's decode: nothing answers.
+            this.unclaimedBus++;
+            if (!exit.isWrite) this.vcpu.completeMmio(exit.size === 4 ? 0xffff_ffff : exit.size === 2 ? 0xffff : 0xff);
+            break;
+          case 'debug':
+            return { reason: 'stalled', message: this.diagnosis('the guest hit SDBBP (an exception before the kernel set up its vectors?)') };
+          case 'internal-error':
+            return { reason: 'stalled', message: this.diagnosis(`internal error: ${exit.message}`) };
+        }
+        const now = performance.now();
+        if (now - lastYield >= EVENT_LOOP_MS) {
+          const stalled = this.checkProgress(now);
+          if (stalled !== undefined) return { reason: 'stalled', message: stalled };
+          this.flushOutput();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      this.flushOutput();
+    }
+  }
+
+  /** The guest executed WAIT: sleep until its timer, a device event or console input. */
+  private async idle(nextEventNs: number): Promise<void> {
+    const vcpu = this.vcpu;
+    const status = vcpu.getOneReg(Reg.CP0_STATUS);
+    const cause = vcpu.getOneReg(Reg.CP0_CAUSE);
+    // An interrupt already requested (WAIT with IE clear still wakes on it, as on a 24K).
+    if ((status & cause & 0xff00) !== 0 || this.pendingInput.length > 0) return;
+    let sleepMs = MAX_IDLE_MS;
+    if ((status & 0x8000) !== 0) {
+      const ticks = (vcpu.getOneReg(Reg.CP0_COMPARE) - vcpu.getOneReg(Reg.CP0_COUNT)) >>> 0;
+      sleepMs = Math.min(sleepMs, (ticks / COUNT_HZ) * 1000);
+    }
+    sleepMs = Math.min(sleepMs, (nextEventNs - this.clock.nowNs()) / 1e6);
+    if (sleepMs <= 0.05) return;
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, sleepMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeIdle = done;
+    });
+    this.wakeIdle = undefined;
+    this.idleMs += performance.now() - started;
+  }
+}

@@ -1,0 +1,64 @@
+// The PCI I/O space behind the GT-64120's I/O window: ISA ports (the PIIX4's PICs, timer, RTC,
+// the 16550s) and the I/O registers of PCI functions. A port no device decodes reads all ones
+// and ignores writes, as an ISA bus with nothing on it does.
+
+import type { BusDevice } from '../devices.js';
+
+/** I/O space is 64 KiB; ports above it (inside the 2 MiB window) decode to nothing. */
+export const IO_SPACE_SIZE = 0x1_0000;
+
+interface PortRange {
+  readonly base: number;
+  readonly size: number;
+  readonly device: BusDevice;
+}
+
+export class IoPorts {
+  /** Index + 1 into `ranges` for each port (0: nothing there). */
+  private readonly owner = new Uint8Array(IO_SPACE_SIZE);
+  private readonly ranges: PortRange[] = [];
+  /** Reads and writes that found no device (for the board's statistics). */
+  unclaimed = 0;
+
+  /** Decodes [base, base + size) to `device` (offsets from `base`). Throws on overlap. */
+  add(base: number, size: number, device: BusDevice): void {
+    for (let port = base; port < base + size; port++) {
+      if (this.owner[port] !== 0) throw new RangeError(`I/O port 0x${port.toString(16)} is decoded twice`);
+    }
+    this.ranges.push({ base, size, device });
+    this.owner.fill(this.ranges.length, base, base + size);
+  }
+
+  /** Stops decoding the range `device` was added with. */
+  remove(device: BusDevice): void {
+    const index = this.ranges.findIndex((range) => range.device === device);
+    if (index < 0) return;
+    const range = this.ranges[index]!;
+    this.owner.fill(0, range.base, range.base + range.size);
+    // Keep indexes stable: the slot stays, pointing at nothing.
+    this.ranges[index] = { base: 0, size: 0, device: NOTHING };
+  }
+
+  read(port: number, size: 1 | 2 | 4): number {
+    const range = port < IO_SPACE_SIZE ? this.ranges[this.owner[port]! - 1] : undefined;
+    if (range === undefined || port + size > range.base + range.size) {
+      this.unclaimed++;
+      return size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff;
+    }
+    return range.device.read(port - range.base, size);
+  }
+
+  write(port: number, size: 1 | 2 | 4, value: number): void {
+    const range = port < IO_SPACE_SIZE ? this.ranges[this.owner[port]! - 1] : undefined;
+    if (range === undefined || port + size > range.base + range.size) {
+      this.unclaimed++;
+      return;
+    }
+    range.device.write(port - range.base, size, value);
+  }
+}
+
+const NOTHING: BusDevice = { read: () => 0xff, write: () => {} };
+
+/** Registers that read 0 and ignore writes: a PCI function's I/O BAR whose device is idle (e.g. a reset USB host). */
+export const IDLE_REGISTERS: BusDevice = { read: () => 0, write: () => {} };

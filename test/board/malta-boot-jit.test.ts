@@ -1,0 +1,22 @@
+// mipsjit boots Debian's Malta kernel under the JIT (see malta-boot.ts); where qemu-system-mipsel
+// is installed, the recorded expectation is checked against a live QEMU boot too.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bootTest } from './malta-boot.js';
+import { bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, maltaGuest } from './malta-guest.js';
+
+const guest = maltaGuest();
+
+describe('Malta board, JIT', () => {
+  bootTest('jit', guest, 900_000);
+
+  it.skipIf(guest === undefined || !hasQemuSystem)('the recorded /init output is what qemu-system-mipsel prints today', () => {
+    const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
+    writeFileSync(initrdPath, guest!.initrd);
+    const expected = readFileSync(EXPECTED_PATH, 'utf8').trimEnd().split('\n');
+    expect(initLines(bootUnderQemu(guest!, initrdPath))).toEqual(expected);
+  }, 300_000);
+});

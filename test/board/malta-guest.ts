@@ -1,0 +1,84 @@
+// The Linux guest the Malta boot tests run, under mipsjit and under qemu-system-mipsel alike:
+// Debian's 4kc-malta kernel (test/board/malta-kernel.sh) and an initramfs whose /init is busybox
+// sh running a few commands (pipelines and command substitutions: fork and exec under the guest
+// kernel) and powering off. Lines the guest prints for the comparison start with "init: ".
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { initramfs } from './initramfs.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Runs a fetch script; its last stdout line is the file's path. Undefined when it cannot. */
+function fetched(script: string): string | undefined {
+  try {
+    const found = execFileSync('bash', [path.join(root, script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 300_000 }).trim();
+    return found === '' ? undefined : found.split('\n').pop();
+  } catch {
+    return undefined;
+  }
+}
+
+export const INIT_SCRIPT = `#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+echo "init: hello from /init"
+echo "init: pipeline: $(echo one two three four | tr ' ' '\\n' | sort -r | tr '\\n' ' ')"
+echo "init: substitution: $(echo nested $(echo deeper $(echo deepest)))"
+echo "init: sum: $(seq 1 100 | awk '{ s += $1 } END { print s }')"
+echo "init: machine: $(uname -s -m)"
+echo "init: cpus: $(grep -c ^processor /proc/cpuinfo)"
+echo "init: memory: $(awk '/^MemTotal/ { print ($2 > 200000 ? "over 200 MB" : "small") }' /proc/meminfo)"
+ls / | sort | while read name; do echo "init: root has $name"; done
+echo "init: sha256: $(echo mipsjit | sha256sum)"
+sh -c 'exit 3'; echo "init: child status $?"
+echo "init: done"
+poweroff -f
+`;
+
+export interface MaltaGuest {
+  kernel: string;
+  initrd: Uint8Array;
+}
+
+/** The kernel and initramfs, or undefined when Debian's packages cannot be fetched here. */
+export function maltaGuest(): MaltaGuest | undefined {
+  const kernel = fetched('test/board/malta-kernel.sh');
+  const busybox = fetched('test/guest/busybox.sh');
+  if (kernel === undefined || busybox === undefined) return undefined;
+  const initrd = initramfs([
+    { kind: 'dir', path: 'bin' },
+    { kind: 'dir', path: 'dev' },
+    { kind: 'dir', path: 'proc' },
+    { kind: 'dir', path: 'sys' },
+    { kind: 'file', path: 'bin/busybox', data: readFileSync(busybox), mode: 0o755 },
+    { kind: 'file', path: 'init', data: INIT_SCRIPT, mode: 0o755 },
+  ]);
+  return { kernel, initrd };
+}
+
+export const KERNEL_COMMAND_LINE = 'console=ttyS0 rdinit=/init';
+
+/** The "init: " lines of a console transcript, in order. */
+export function initLines(console: string): string[] {
+  return console
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line.startsWith('init: '));
+}
+
+export const hasQemuSystem = spawnSync('qemu-system-mipsel', ['-version']).status === 0;
+
+/** Boots the guest under qemu-system-mipsel -M malta (the oracle) and returns its console. */
+export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): string {
+  const result = spawnSync(
+    'qemu-system-mipsel',
+    ['-M', 'malta', '-cpu', '24Kf', '-m', '256', '-nographic', '-no-reboot', '-kernel', guest.kernel, '-initrd', initrdPath, '-append', KERNEL_COMMAND_LINE],
+    { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return result.stdout;
+}
+
+export const EXPECTED_PATH = path.join(root, 'test/board/expected/malta-init.txt');

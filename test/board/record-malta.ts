@@ -1,0 +1,25 @@
+// Records what the Malta boot test's /init prints under qemu-system-mipsel into
+// test/board/expected/malta-init.txt (the oracle used where QEMU is not installed):
+//   npx tsx test/board/record-malta.ts [--check]
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, maltaGuest } from './malta-guest.js';
+
+if (!hasQemuSystem) throw new Error('qemu-system-mipsel is not installed (apt-get install qemu-system-mips)');
+const guest = maltaGuest();
+if (guest === undefined) throw new Error('cannot fetch the kernel or busybox (test/board/malta-kernel.sh, test/guest/busybox.sh)');
+const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
+writeFileSync(initrdPath, guest.initrd);
+const lines = initLines(bootUnderQemu(guest, initrdPath));
+if (lines.at(-1) !== 'init: done') throw new Error(`QEMU's boot did not reach the end of /init:\n${lines.join('\n')}`);
+const text = `${lines.join('\n')}\n`;
+if (process.argv.includes('--check')) {
+  const recorded = readFileSync(EXPECTED_PATH, 'utf8');
+  if (recorded !== text) throw new Error(`recording differs from QEMU now:\n${text}`);
+  console.log('recording matches QEMU');
+} else {
+  writeFileSync(EXPECTED_PATH, text);
+  console.log(`recorded ${lines.length} lines in ${EXPECTED_PATH}`);
+}

@@ -1,0 +1,95 @@
+// Register jumps stay in compiled code: a loop calls functions on three other pages through a
+// table of function pointers (JALR) and each returns with JR $ra (one after a same-page call of
+// its own). The JIT must compute what the interpreter does, and once everything is compiled the
+// calls and returns must find their targets through the jump cache, not by returning to the engine.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Cpu } from '../../src/interp/cpu.js';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { ExcCode, Status } from '../../runtime/exceptions.js';
+import { JitEngine } from '../../codegen/engine.js';
+
+const MAIN = 0x0040_0000;
+const FUNCTIONS = [0x0040_1000, 0x0040_2000, 0x0040_3000];
+const TABLE = 0x0050_0000;
+const ROUNDS = 20_000;
+
+const MAIN_SOURCE = `
+    li s0, ${ROUNDS}
+    lui s2, ${TABLE >>> 16}
+  loop:
+    andi t0, s0, 3
+    sltiu t1, t0, 3
+    bne t1, zero, pick
+    nop
+    move t0, zero
+  pick:
+    sll t0, t0, 2
+    addu t0, t0, s2
+    lw t9, 0(t0)
+    jalr t9
+    move a0, s0
+    addu s1, s1, v0
+    addiu s0, s0, -1
+    bne s0, zero, loop
+    nop
+    syscall`;
+
+/** Function i: v0 = (a0 * (i + 3)) ^ i, with a same-page helper call for the second one. */
+function functionSource(index: number): string {
+  const helper = index === 1 ? 'move t5, ra\n jal helper\n nop\n move ra, t5\n' : '';
+  return `
+    ${helper}
+    li t2, ${index + 3}
+    mul v0, a0, t2
+    jr ra
+    xori v0, v0, ${index}
+  helper:
+    jr ra
+    addiu a0, a0, 7`;
+}
+
+function machine(): { cpu: Cpu; exceptions: ExcCode[] } {
+  const memory = new FlatMemory(0x0100_0000);
+  const load = (address: number, source: string) => {
+    memory.protect(address, 0x1000, Perm.Read | Perm.Exec);
+    memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);
+  };
+  load(MAIN, MAIN_SOURCE);
+  FUNCTIONS.forEach((address, index) => load(address, functionSource(index)));
+  memory.protect(TABLE, 0x1000, Perm.Read | Perm.Write);
+  FUNCTIONS.forEach((address, index) => memory.u8.set(new Uint8Array(new Uint32Array([address]).buffer), TABLE + index * 4));
+  const exceptions: ExcCode[] = [];
+  const cpu = new Cpu(memory, {
+    exception(_cpu, code) {
+      exceptions.push(code);
+      return Status.Stop;
+    },
+  });
+  cpu.setPc(MAIN);
+  return { cpu, exceptions };
+}
+
+describe('JIT jump cache', () => {
+  beforeAll(() => JitEngine.prepare());
+
+  it('runs calls through function pointers and their returns in compiled code', () => {
+    const compiled = machine();
+    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
+    expect(jit.run(10_000_000)).toBe(Status.Stop);
+    const interpreted = machine();
+    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+
+    expect(compiled.exceptions).toEqual([ExcCode.Sys]);
+    expect(interpreted.exceptions).toEqual([ExcCode.Sys]);
+    expect(compiled.cpu.pc).toBe(interpreted.cpu.pc);
+    expect(compiled.cpu.instructions).toBe(interpreted.cpu.instructions);
+    expect(Array.from(compiled.cpu.r.subarray(0, 34))).toEqual(Array.from(interpreted.cpu.r.subarray(0, 34)));
+    expect(jit.stats.regionsCompiled).toBeGreaterThanOrEqual(4);
+    expect(jit.stats.compiledInstructions / compiled.cpu.instructions).toBeGreaterThan(0.9);
+    // Each round makes two or three register jumps; they must not go through the engine.
+    expect(jit.stats.regionCalls).toBeLessThan(ROUNDS / 20);
+    jit.close();
+  });
+});

@@ -20,7 +20,7 @@ const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true,
 
 /** The stand-ins for Node built-ins in the browser build (src/browser/). */
 export const BROWSER_ALIASES = {
-  'node:fs': 'src/browser/memory-fs.ts',
+  'node:fs': 'src/browser/node-fs.ts',
   'node:os': 'src/browser/node-os.ts',
   'node:crypto': 'src/browser/node-crypto.ts',
   'node:tty': 'src/browser/node-tty.ts',

@@ -6,8 +6,10 @@
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
 import { BootUsageError, bootMain } from './boot-command.js';
 import { BootConfigError } from './board/malta/boot.js';
+import { rootedFileSystem } from './fs/rooted-fs.js';
+import type { FileSystem } from './fs/file-system.js';
 
-const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--stats] [--trace N] [--max-instructions N] prog [args...]
+const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
        mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
 
 run: runs a MIPS32r2 little-endian (mipsel) Linux program, statically or dynamically linked.
@@ -18,6 +20,7 @@ options:
                           first, as qemu-mipsel -L does (also from QEMU_LD_PREFIX; dynamically
                           linked programs default to ${DEFAULT_SYSROOT}, Debian's libc6-mipsel-cross)
   --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
+  --root DIR              confine the guest to DIR as chroot would (prog is a path inside DIR)
   --stats                 print instruction count, time and speed to stderr at exit
   --trace N               print the first N executed instructions to stderr
   --max-instructions N    stop after N instructions (exit status ${INSTRUCTION_LIMIT_STATUS})
@@ -34,6 +37,8 @@ interface RunCommand {
   maxInstructions: number | undefined;
   /** -L, or QEMU_LD_PREFIX from the environment; undefined: none given. */
   sysroot: string | undefined;
+  /** --root: the host directory the guest is confined to. */
+  root: string | undefined;
   program: string;
   args: string[];
 }
@@ -51,6 +56,7 @@ function parseRun(argv: string[]): RunCommand {
     trace: 0,
     maxInstructions: undefined,
     sysroot: fromEnvironment !== undefined && fromEnvironment !== '' ? fromEnvironment : undefined,
+    root: undefined,
     program: '',
     args: [],
   };
@@ -80,6 +86,12 @@ function parseRun(argv: string[]): RunCommand {
       case '--stats':
         command.stats = true;
         break;
+      case '--root': {
+        const root = value();
+        if (root === undefined || root === '') throw new UsageError('--root needs a directory');
+        command.root = root;
+        break;
+      }
       case '--trace':
         command.trace = parseCount('--trace', value());
         break;
@@ -122,7 +134,16 @@ async function main(argv: string[]): Promise<number> {
   if (verb === 'boot') return bootMain(rest);
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
+  let fileSystem: FileSystem | undefined;
+  if (command.root !== undefined) {
+    try {
+      fileSystem = rootedFileSystem(command.root);
+    } catch {
+      throw new UsageError(`--root ${command.root}: not a directory`);
+    }
+  }
   const result = await runProgram({
+    ...(fileSystem !== undefined ? { fileSystem, cwd: '/' } : {}),
     path: command.program,
     argv: [command.program, ...command.args],
     env: hostEnvironment(),

@@ -1,16 +1,20 @@
 // runLinuxProgram: the library's way to run a user-mode mipsel Linux program from its bytes, with
 // stdin given as bytes and stdout/stderr handed to callbacks (or collected), in Node and in a
-// browser Worker alike. The guest's stdio are in-process pipes the embedder feeds and drains; the
-// program is staged as a file (a temporary host file in Node, the in-memory file system in the
-// browser build, where node:fs is src/browser/memory-fs.ts).
+// browser Worker alike. The guest's stdio are in-process pipes the embedder feeds and drains. The
+// guest's files: an in-memory file system (src/fs/memory-fs.ts) holding the program at /bin/NAME
+// and the files the embedder gives (always in browsers; in Node when `files` or `fileSystem` is
+// given), else the host's (Node), the program staged in a temporary host directory.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MemoryFileSystem } from './fs/memory-fs.js';
+import type { FileSystem } from './fs/file-system.js';
 import { FdTable, PipeBuffer, PipeEnd } from './linux/files.js';
-import { LoadError, runProgram, type RunProgress, type RunResult } from './linux/process.js';
+import { LoadError, runProgram, type RunOptions, type RunProgress, type RunResult } from './linux/process.js';
 
 export { LoadError, type RunProgress } from './linux/process.js';
+export { MemoryFileSystem, type MemoryFileSystemOptions } from './fs/memory-fs.js';
 export type { JitStats } from '../codegen/engine.js';
 
 export interface LinuxProgramOptions {
@@ -20,6 +24,13 @@ export interface LinuxProgramOptions {
   args?: readonly string[];
   /** argv[0] (default 'program'). */
   name?: string;
+  /**
+   * Files the guest may use (absolute path: contents), in an in-memory file system: the guest
+   * then reaches these, the program, /tmp and nothing of the host's.
+   */
+  files?: Readonly<Record<string, Uint8Array | string>>;
+  /** An in-memory file system to run on (and to read the guest's writes back from afterwards). */
+  fileSystem?: MemoryFileSystem;
   /** The guest's environment (default: empty). */
   env?: Readonly<Record<string, string>>;
   /** Everything the guest reads from stdin; it sees end-of-file after it (default: nothing). */
@@ -93,6 +104,8 @@ function check(options: LinuxProgramOptions): void {
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null || !Object.values(options.env).every((value) => typeof value === 'string'))) {
     throw new TypeError('runLinuxProgram: env must be an object of strings');
   }
+  if (options.files !== undefined && (typeof options.files !== 'object' || options.files === null)) throw new TypeError('runLinuxProgram: files must be an object of path: contents');
+  if (options.fileSystem !== undefined && !(options.fileSystem instanceof MemoryFileSystem)) throw new TypeError('runLinuxProgram: fileSystem must be a MemoryFileSystem');
   if (options.stdin !== undefined && typeof options.stdin !== 'string' && !(options.stdin instanceof Uint8Array)) throw new TypeError('runLinuxProgram: stdin must be a string or a Uint8Array');
   for (const stream of ['stdout', 'stderr'] as const) {
     if (options[stream] !== undefined && typeof options[stream] !== 'function') throw new TypeError(`runLinuxProgram: ${stream} must be a function`);
@@ -125,30 +138,48 @@ export async function runLinuxProgram(options: LinuxProgramOptions): Promise<Lin
   fds.install(0, new PipeEnd(stdinPipe, false, 0), false);
   fds.install(1, new PipeEnd(new OutputPipe(stdoutSink), true, 0), false);
   fds.install(2, new PipeEnd(new OutputPipe(stderrSink), true, 0), false);
-  // In the browser build, the emulator's own diagnostics (host fd 2) go to the stderr callback.
-  (fs as { setConsoleSink?: (sink: (fd: number, bytes: Uint8Array) => void) => void }).setConsoleSink?.((_fd, bytes) => stderrSink(bytes));
 
-  fs.mkdirSync(os.tmpdir(), { recursive: true });
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-'));
   const name = options.name ?? 'program';
-  const programPath = path.join(directory, 'program');
+  const common: Omit<RunOptions, 'path'> = {
+    argv: [name, ...(options.args ?? [])],
+    env: { ...options.env },
+    engine: options.engine ?? 'jit',
+    compiler: options.compiler ?? (isBrowser() ? 'inline' : 'worker'),
+    fds,
+    ...(options.maxInstructions !== undefined ? { maxInstructions: options.maxInstructions } : {}),
+    ...(options.progress !== undefined ? { progress: options.progress } : {}),
+  };
+  let programPath = '';
   try {
-    fs.writeFileSync(programPath, options.program, { mode: 0o755 });
-    const result = await runProgram({
-      path: programPath,
-      argv: [name, ...(options.args ?? [])],
-      env: { ...options.env },
-      engine: options.engine ?? 'jit',
-      compiler: options.compiler ?? (isBrowser() ? 'inline' : 'worker'),
-      fds,
-      ...(options.maxInstructions !== undefined ? { maxInstructions: options.maxInstructions } : {}),
-      ...(options.progress !== undefined ? { progress: options.progress } : {}),
-    });
-    return { ...result, stdout: out.bytes(), stderr: err.bytes() };
+    if (options.fileSystem !== undefined || options.files !== undefined || isBrowser()) {
+      // In memory: the program at /bin/NAME, the embedder's files, a /tmp; diagnostics to stderr.
+      const memory = options.fileSystem ?? new MemoryFileSystem();
+      for (const [file, contents] of Object.entries(options.files ?? {})) memory.writeFile(file, contents);
+      programPath = `/bin/${path.basename(name) || 'program'}`;
+      memory.writeFile(programPath, options.program, 0o755);
+      memory.mkdir('/tmp', 0o1777);
+      const diagnostics = memory.diagnostics;
+      memory.diagnostics = (_fd, bytes) => stderrSink(bytes);
+      try {
+        const result = await runProgram({ ...common, path: programPath, cwd: '/', fileSystem: memory as unknown as FileSystem });
+        return { ...result, stdout: out.bytes(), stderr: err.bytes() };
+      } finally {
+        memory.diagnostics = diagnostics;
+      }
+    }
+    // On the host's files: the program staged in a temporary directory.
+    fs.mkdirSync(os.tmpdir(), { recursive: true });
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-'));
+    programPath = path.join(directory, 'program');
+    try {
+      fs.writeFileSync(programPath, options.program, { mode: 0o755 });
+      const result = await runProgram({ ...common, path: programPath });
+      return { ...result, stdout: out.bytes(), stderr: err.bytes() };
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   } catch (error) {
-    if (error instanceof LoadError) throw new LoadError(error.message.replace(programPath, name));
+    if (error instanceof LoadError && programPath !== '') throw new LoadError(error.message.replace(programPath, name));
     throw error;
-  } finally {
-    fs.rmSync(directory, { recursive: true, force: true });
   }
 }

@@ -2,15 +2,18 @@
 // setup), the tarball unpacked into a fresh project's node_modules (offline: binaryen and
 // @types/node are linked from this checkout), the README's two API examples type-checked as a
 // consumer's files against the package's .d.ts and run with Node, and the browser entry bundled
-// by esbuild under the `browser` condition with no Node built-in left in it.
+// by esbuild under the `browser` condition with no Node built-in left in it, and (with Chromium)
+// a page's Worker bundled from the installed package running the user-mode example's program.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { hasChromium, launchChromium } from '../web/chromium.mjs';
+import { startServer } from '../web/serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
@@ -94,3 +97,41 @@ test("a bundler's browser build of a consumer takes dist/browser and keeps no No
   expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
   expect(result.outputFiles[0]!.text).not.toMatch(/from ["']node:|require\(["']node:/);
 });
+
+test.skipIf(!hasChromium)('in a page: a Worker bundled from the installed package runs a program (no cross-origin isolation)', async () => {
+  const www = path.join(project, 'www');
+  mkdirSync(www);
+  writeFileSync(
+    path.join(project, 'worker.js'),
+    `import { runLinuxProgram } from 'mipsjit';
+onmessage = async (event) => {
+  const result = await runLinuxProgram({ program: event.data, args: ['one', 'two'], engine: 'jit' });
+  postMessage({ exitStatus: result.exitStatus, stdout: new TextDecoder().decode(result.stdout) });
+};
+`,
+  );
+  writeFileSync(path.join(www, 'index.html'), '<!doctype html><title>consumer</title>');
+  // What a user's esbuild build needs: binaryen's Node-only branch (import("node:module")) left out.
+  await build({ entryPoints: [path.join(project, 'worker.js')], absWorkingDir: project, outdir: www, bundle: true, splitting: true, format: 'esm', platform: 'browser', external: ['node:module'], logLevel: 'silent' });
+  copyFileSync(path.join(root, 'bench/guest/hello-default'), path.join(www, 'hello'));
+  const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', 'bench/guest/hello-default', 'one', 'two'], { cwd: root, encoding: 'utf8' });
+  const { server, url } = await startServer(0, www);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    const result = await page.evaluate(async () => {
+      const program = new Uint8Array(await (await fetch('hello')).arrayBuffer());
+      const worker = new Worker('worker.js', { type: 'module' });
+      return new Promise<{ exitStatus: number; stdout: string }>((resolve, reject) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(event.message));
+        worker.postMessage(program);
+      });
+    });
+    expect(result).toEqual({ exitStatus: 0, stdout: cli });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}, 120_000);

@@ -1,6 +1,6 @@
 // `npm run demo`: serves web/ on 127.0.0.1 only (PORT, default 8080; 0 picks a free port) with the
-// cross-origin isolation headers that let the emulator Worker use SharedArrayBuffer and
-// Atomics.wait. Prints the URL; Ctrl-C stops it. `startServer` is used by the browser tests.
+// cross-origin isolation headers that let the emulator Worker use SharedArrayBuffer. Prints the
+// URL; Ctrl-C stops it. `startServer` (any directory) is used by the browser tests and bench.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,14 +9,14 @@ import { fileURLToPath } from 'node:url';
 const web = path.dirname(fileURLToPath(import.meta.url));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.wasm': 'application/wasm' };
 
-/** Starts the server; resolves to it and its URL. */
-export function startServer(port = 8080) {
+/** Starts a server of `directory` (default web/); resolves to it and its URL. */
+export function startServer(port = 8080, directory = web) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = path.join(web, relative === '/' ? 'index.html' : relative);
+    const file = path.join(directory, relative === '/' ? 'index.html' : relative);
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
-    if (!file.startsWith(web + path.sep)) {
+    if (!file.startsWith(directory + path.sep)) {
       response.writeHead(403, headers).end();
       return;
     }

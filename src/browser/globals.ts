@@ -1,7 +1,9 @@
 // Node globals the Linux layer uses, for the browser build (esbuild `inject`s these where the code
 // names them): `Buffer` from the buffer package, a `process` with the few members the scheduler
-// and syscalls read (pid, hrtime, cpuUsage, cwd, signal listeners that never fire), and
-// `setImmediate` on a MessageChannel (setTimeout(0) is clamped to 4 ms after a few nestings).
+// and syscalls read (pid, hrtime, cpuUsage, cwd, signal listeners that never fire),
+// `setImmediate` on a MessageChannel (setTimeout(0) is clamped to 4 ms after a few nestings), and
+// `SharedArrayBuffer`, which a page that is not cross-origin isolated lacks: there a plain
+// ArrayBuffer stands in (the Linux layer only waits on it for host descriptors, which a page has none of).
 
 import { Buffer as BufferPolyfill } from 'buffer';
 
@@ -33,3 +35,6 @@ export function setImmediate(callback: () => void): void {
   pending.push(callback);
   channel.port2.postMessage(0);
 }
+
+export const SharedArrayBuffer: SharedArrayBufferConstructor =
+  typeof globalThis.SharedArrayBuffer === 'function' ? globalThis.SharedArrayBuffer : (ArrayBuffer as unknown as SharedArrayBufferConstructor);

@@ -4,7 +4,7 @@
 // beside it, and the initial stack holds argv, envp and the auxiliary vector (AT_BASE = the
 // loader's load address, AT_ENTRY = the program's entry).
 
-import * as fs from 'node:fs';
+import * as fs from '../fs/file-system.js';
 import * as path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';

@@ -2,7 +2,7 @@
 // (with the guest-visible offset kept here, because node:fs has no lseek), the host's own stdio
 // descriptors lent to the guest, and in-process pipes (node:fs cannot create host pipes).
 
-import * as fs from 'node:fs';
+import * as fs from '../fs/file-system.js';
 
 /** Guest (MIPS) open(2) flags. */
 export const enum OpenFlag {

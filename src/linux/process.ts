@@ -7,6 +7,7 @@ import type { JitStats } from '../../codegen/engine.js';
 import { InlineCompiler } from '../../codegen/compiler.js';
 import { SharedCompiler } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
+import { claimFileSystem, type FileSystem } from '../fs/file-system.js';
 import { ExecError, execProgram } from './exec.js';
 import { FdTable } from './files.js';
 import { MAX_PROCESSES, Scheduler } from './scheduler.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   fds?: FdTable;
   /** Called every `intervalMs` while the guest runs with the counts so far (live counters). */
   progress?: { intervalMs: number; report: (snapshot: RunProgress) => void };
+  /** The file system the guest sees (default: the host's; see src/fs/). Paths, cwd included, are in it. */
+  fileSystem?: FileSystem;
   /** The guest's initial working directory (default: process.cwd()). */
   cwd?: string;
   /** JIT: block entries before a page is compiled (tests lower it to compile everything). */
@@ -86,6 +89,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   };
   const encoder = new TextEncoder();
   const sysroot = options.sysroot !== undefined && options.sysroot !== '' ? path.resolve(options.sysroot) : undefined;
+  const releaseFileSystem = options.fileSystem ? claimFileSystem(options.fileSystem) : undefined;
   let image;
   try {
     image = execProgram({
@@ -102,6 +106,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     });
   } catch (error) {
     shared?.close();
+    releaseFileSystem?.();
     if (error instanceof ExecError) throw new LoadError(error.message);
     throw error;
   }
@@ -137,6 +142,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   } finally {
     clearInterval(reporter);
     shared?.close();
+    releaseFileSystem?.();
   }
   const seconds = elapsed();
   const result: RunResult = { exitStatus: exit.exitStatus, instructions: scheduler.instructions, seconds, processes: scheduler.processesCreated };

@@ -4,7 +4,7 @@
 // flock (locks as no-ops that succeed, like fcntl's), and chroot (it moves the process's sysroot,
 // qemu-user's -L, to the new root: absolute paths are looked up there first).
 
-import * as fs from 'node:fs';
+import * as fs from '../fs/file-system.js';
 import * as path from 'node:path';
 import { Errno, errnoFromHostError } from './errno.js';
 import { AT_FDCWD_VALUE, fileOf, hostCall, output, resolvePath, setU64, statAt, statOpenFile, type AnyStat, type SyscallHandler } from './syscalls.js';

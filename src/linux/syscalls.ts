@@ -2,7 +2,7 @@
 // A handler returns the result or a negative MIPS errno (the kernel's convention); Task
 // turns that into v0/a3. Guest paths are host paths (as in qemu-user), relative to the guest cwd.
 
-import * as fs from 'node:fs';
+import * as fs from '../fs/file-system.js';
 import * as os from 'node:os';
 import { randomFillSync } from 'node:crypto';
 import { isatty } from 'node:tty';

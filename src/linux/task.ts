@@ -5,7 +5,7 @@
 // exceptions: o32 system calls, and faults, which become signals delivered to guest handlers on a
 // real o32 rt_sigframe or end the process as Linux's default actions do.
 
-import * as fs from 'node:fs';
+import * as fs from '../fs/file-system.js';
 import type { Cpu } from '../interp/cpu.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';

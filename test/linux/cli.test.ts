@@ -78,7 +78,7 @@ describe('mipsjit CLI', () => {
     expect(result.status).toBe(0);
     const lines = result.stderr.trim().split('\n');
     expect(lines.at(-2)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(jit\)$/);
-    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code$/.exec(lines.at(-1)!);
+    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code, \d+ calls into compiled code \(\d+ per million instructions\)$/.exec(lines.at(-1)!);
     expect(jit).not.toBeNull();
     expect(Number(jit![1])).toBeGreaterThan(0);
     expect(Number(jit![3])).toBeGreaterThan(10);

@@ -10,7 +10,8 @@ import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import type { Block, GuestInstruction } from './block.js';
-import type { Expr, ValueType, WasmModuleBuilder } from './wasm.js';
+import type { ValueType } from './wasm.js';
+import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
 
 /** The Wasm type of each fixed local (registers after them are i32). */
@@ -191,7 +192,7 @@ export class Translator {
   private currentBlock = 0;
 
   constructor(
-    private readonly w: WasmModuleBuilder,
+    private readonly w: WasmEncoder,
     private readonly registers: RegisterLocals,
     private readonly target: TargetLayout,
     /** The guest page this region covers. */

@@ -424,18 +424,6 @@
           (i32.const 0)
           (local.get $18)
          )
-         (i32.store offset=16
-          (i32.const 0)
-          (local.get $15)
-         )
-         (i32.store offset=20
-          (i32.const 0)
-          (local.get $16)
-         )
-         (i32.store offset=124
-          (i32.const 0)
-          (local.get $19)
-         )
          (return_call_indirect (type $0)
           (local.get $0)
           (local.get $1)
@@ -467,18 +455,6 @@
    (i32.store offset=12
     (i32.const 0)
     (local.get $18)
-   )
-   (i32.store offset=16
-    (i32.const 0)
-    (local.get $15)
-   )
-   (i32.store offset=20
-    (i32.const 0)
-    (local.get $16)
-   )
-   (i32.store offset=124
-    (i32.const 0)
-    (local.get $19)
    )
    (i32.store offset=144
     (i32.const 0)

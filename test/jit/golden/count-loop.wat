@@ -295,10 +295,6 @@
           (i32.const 0)
           (local.get $16)
          )
-         (i32.store offset=124
-          (i32.const 0)
-          (local.get $18)
-         )
          (return_call_indirect (type $0)
           (local.get $0)
           (local.get $1)
@@ -334,10 +330,6 @@
    (i32.store offset=16
     (i32.const 0)
     (local.get $16)
-   )
-   (i32.store offset=124
-    (i32.const 0)
-    (local.get $18)
    )
    (i32.store offset=144
     (i32.const 0)

@@ -321,10 +321,6 @@
           (i32.const 0)
           (local.get $15)
          )
-         (i32.store offset=124
-          (i32.const 0)
-          (local.get $16)
-         )
          (return_call_indirect (type $0)
           (local.get $0)
           (local.get $1)
@@ -352,10 +348,6 @@
    (i32.store offset=16
     (i32.const 0)
     (local.get $15)
-   )
-   (i32.store offset=124
-    (i32.const 0)
-    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

@@ -262,10 +262,6 @@
           )
          )
          (then
-          (i32.store offset=16
-           (local.get $21)
-           (local.get $15)
-          )
           (i32.store offset=32
            (local.get $21)
            (local.get $16)
@@ -402,10 +398,6 @@
           )
          )
          (then
-          (i32.store offset=16
-           (local.get $21)
-           (local.get $15)
-          )
           (i32.store offset=36
            (local.get $21)
            (local.get $17)
@@ -587,10 +579,6 @@
           )
          )
          (then
-          (i32.store offset=20
-           (local.get $21)
-           (local.get $18)
-          )
           (i32.store offset=32
            (local.get $21)
            (local.get $16)
@@ -720,14 +708,6 @@
          (local.get $21)
          (local.get $20)
         )
-        (i32.store offset=16
-         (local.get $21)
-         (local.get $15)
-        )
-        (i32.store offset=20
-         (local.get $21)
-         (local.get $18)
-        )
         (i32.store offset=32
          (local.get $21)
          (local.get $16)
@@ -735,10 +715,6 @@
         (i32.store offset=36
          (local.get $21)
          (local.get $17)
-        )
-        (i32.store offset=124
-         (local.get $21)
-         (local.get $19)
         )
         (return_call_indirect (type $0)
          (local.get $0)
@@ -767,14 +743,6 @@
     (local.get $21)
     (local.get $20)
    )
-   (i32.store offset=16
-    (local.get $21)
-    (local.get $15)
-   )
-   (i32.store offset=20
-    (local.get $21)
-    (local.get $18)
-   )
    (i32.store offset=32
     (local.get $21)
     (local.get $16)
@@ -782,10 +750,6 @@
    (i32.store offset=36
     (local.get $21)
     (local.get $17)
-   )
-   (i32.store offset=124
-    (local.get $21)
-    (local.get $19)
    )
    (i32.store offset=144
     (local.get $21)

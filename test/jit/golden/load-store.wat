@@ -538,14 +538,6 @@
           (i32.const 0)
           (local.get $23)
          )
-         (i32.store offset=16
-          (i32.const 0)
-          (local.get $15)
-         )
-         (i32.store offset=20
-          (i32.const 0)
-          (local.get $20)
-         )
          (i32.store offset=32
           (i32.const 0)
           (local.get $16)
@@ -565,10 +557,6 @@
          (i32.store offset=48
           (i32.const 0)
           (local.get $21)
-         )
-         (i32.store offset=124
-          (i32.const 0)
-          (local.get $22)
          )
          (return_call_indirect (type $0)
           (local.get $0)
@@ -598,14 +586,6 @@
     (i32.const 0)
     (local.get $23)
    )
-   (i32.store offset=16
-    (i32.const 0)
-    (local.get $15)
-   )
-   (i32.store offset=20
-    (i32.const 0)
-    (local.get $20)
-   )
    (i32.store offset=32
     (i32.const 0)
     (local.get $16)
@@ -625,10 +605,6 @@
    (i32.store offset=48
     (i32.const 0)
     (local.get $21)
-   )
-   (i32.store offset=124
-    (i32.const 0)
-    (local.get $22)
    )
    (i32.store offset=144
     (i32.const 0)

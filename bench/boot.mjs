@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cpioNewc, MaltaBoard } from '../dist/mipsjit.js';
+import { busyboxRoot, cpioNewc, MaltaBoard } from '../dist/mipsjit.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fetched = (script) => execFileSync('bash', [path.join(root, script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
@@ -23,11 +23,7 @@ mount -t proc proc /proc
 echo "init: $(echo three two one | tr ' ' '\\n' | sort | tr '\\n' ' ')"
 poweroff -f
 `;
-const initrd = gzipSync(cpioNewc([
-  { kind: 'dir', path: 'bin' }, { kind: 'dir', path: 'dev' }, { kind: 'dir', path: 'proc' },
-  { kind: 'file', path: 'bin/busybox', data: readFileSync(busybox), mode: 0o755 },
-  { kind: 'file', path: 'init', data: init, mode: 0o755 },
-]));
+const initrd = gzipSync(cpioNewc(busyboxRoot(readFileSync(busybox), init)));
 const append = 'console=ttyS0 rdinit=/init';
 
 const rows = [];

@@ -5,7 +5,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { cpioNewc } from '../dist/mipsjit.js';
+import { busyboxRoot, cpioNewc } from '../dist/mipsjit.js';
 
 const SHELL_INIT = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -29,13 +29,6 @@ if (busybox === undefined) {
 }
 const init = option('--init') === undefined ? SHELL_INIT : readFileSync(option('--init'), 'utf8');
 const out = option('--out') ?? 'initrd.gz';
-const archive = cpioNewc([
-  { kind: 'dir', path: 'bin' },
-  { kind: 'dir', path: 'dev' },
-  { kind: 'dir', path: 'proc' },
-  { kind: 'dir', path: 'sys' },
-  { kind: 'file', path: 'bin/busybox', data: readFileSync(busybox), mode: 0o755 },
-  { kind: 'file', path: 'init', data: init, mode: 0o755 },
-]);
+const archive = cpioNewc(busyboxRoot(readFileSync(busybox), init));
 writeFileSync(out, gzipSync(archive, { level: 9 }));
 process.stdout.write(`${out}: ${archive.length} bytes of cpio, busybox from ${busybox}\n`);

@@ -13,4 +13,4 @@ export { createVm, Vm, Vcpu, Cap, MemFlag, MAX_VCPUS, type VmOptions, type RunOp
 export { Reg } from './vm/registers.js';
 export { runLinuxProgram, LoadError, MemoryFileSystem, type MemoryFileSystemOptions, type LinuxProgramOptions, type LinuxProgramResult, type RunProgress, type JitStats } from './run-linux.js';
 export { MaltaBoard, BootConfigError, COUNT_HZ, MAX_RAM_MIB, type MaltaOptions, type MaltaStop, type MaltaStats } from './board/malta/board.js';
-export { cpioNewc, type InitramfsEntry } from './board/initramfs.js';
+export { cpioNewc, busyboxRoot, type InitramfsEntry } from './board/initramfs.js';

@@ -56,3 +56,15 @@ export function cpioNewc(entries: readonly InitramfsEntry[]): Uint8Array {
   }
   return out;
 }
+
+/** A minimal root for a static busybox: /bin/busybox, /init (a script, e.g. `#!/bin/busybox sh ...`), and /dev, /proc, /sys to mount on. */
+export function busyboxRoot(busybox: Uint8Array, init: string): InitramfsEntry[] {
+  return [
+    { kind: 'dir', path: 'bin' },
+    { kind: 'dir', path: 'dev' },
+    { kind: 'dir', path: 'proc' },
+    { kind: 'dir', path: 'sys' },
+    { kind: 'file', path: 'bin/busybox', data: busybox, mode: 0o755 },
+    { kind: 'file', path: 'init', data: init, mode: 0o755 },
+  ];
+}

@@ -7,9 +7,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cpioNewc, type InitramfsEntry } from '../../src/board/initramfs.js';
+import { busyboxRoot, cpioNewc } from '../../src/board/initramfs.js';
 
-const initramfs = (entries: readonly InitramfsEntry[]): Uint8Array => gzipSync(cpioNewc(entries), { level: 9 });
+/** A gzip-compressed initramfs of busybox with `init` as /init. */
+const initramfs = (busybox: string, init: string): Uint8Array => gzipSync(cpioNewc(busyboxRoot(readFileSync(busybox), init)), { level: 9 });
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -51,15 +52,7 @@ export function maltaGuest(): MaltaGuest | undefined {
   const kernel = fetched('test/board/malta-kernel.sh');
   const busybox = fetched('test/guest/busybox.sh');
   if (kernel === undefined || busybox === undefined) return undefined;
-  const initrd = initramfs([
-    { kind: 'dir', path: 'bin' },
-    { kind: 'dir', path: 'dev' },
-    { kind: 'dir', path: 'proc' },
-    { kind: 'dir', path: 'sys' },
-    { kind: 'file', path: 'bin/busybox', data: readFileSync(busybox), mode: 0o755 },
-    { kind: 'file', path: 'init', data: INIT_SCRIPT, mode: 0o755 },
-  ]);
-  return { kernel, initrd };
+  return { kernel, initrd: initramfs(busybox, INIT_SCRIPT) };
 }
 
 export const KERNEL_COMMAND_LINE = 'console=ttyS0 rdinit=/init';
@@ -95,13 +88,7 @@ mount -t proc proc /proc
 echo "init: shell ready"
 exec setsid cttyhack sh
 `;
-  return initramfs([
-    { kind: 'dir', path: 'bin' },
-    { kind: 'dir', path: 'dev' },
-    { kind: 'dir', path: 'proc' },
-    { kind: 'file', path: 'bin/busybox', data: readFileSync(busyboxPath), mode: 0o755 },
-    { kind: 'file', path: 'init', data: init, mode: 0o755 },
-  ]);
+  return initramfs(busyboxPath, init);
 }
 
 export const busyboxPath = (): string | undefined => fetched('test/guest/busybox.sh');

@@ -13,30 +13,15 @@ if [ -n "$(found)" ]; then
   found
   exit 0
 fi
-for tool in dpkg apt-get dpkg-deb; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "malta-kernel.sh: $tool not available; cannot fetch linux-image-4kc-malta:mipsel" >&2
-    exit 1
-  fi
-done
+# shellcheck source=../guest/mipsel-apt.sh
+. "$root/test/guest/mipsel-apt.sh"
+mipsel_apt_ready malta-kernel.sh || exit 1
 mkdir -p "$cache"
-if ! dpkg --print-foreign-architectures | grep -qx mipsel; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "malta-kernel.sh: need root to run 'dpkg --add-architecture mipsel'" >&2
-    exit 1
-  fi
-  dpkg --add-architecture mipsel
-  apt-get update -qq >&2
-fi
 cd "$cache"
 rm -f linux-image-*.deb
-if ! apt-get download linux-image-4kc-malta:mipsel >&2; then
-  [ "$(id -u)" = 0 ] || { echo "malta-kernel.sh: apt-get download failed" >&2; exit 1; }
-  apt-get update -qq >&2
-  apt-get download linux-image-4kc-malta:mipsel >&2
-fi
+mipsel_download malta-kernel.sh linux-image-4kc-malta:mipsel || exit 1
 versioned="$(dpkg-deb -f linux-image-4kc-malta_*_mipsel.deb Depends | sed 's/[ ,].*//')"
-apt-get download "$versioned:mipsel" >&2
+mipsel_download malta-kernel.sh "$versioned:mipsel" || exit 1
 rm -rf root
 dpkg-deb -x "$versioned"_*_mipsel.deb root
 if [ -z "$(found)" ]; then

@@ -13,32 +13,13 @@ if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-for tool in dpkg apt-get dpkg-deb; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "busybox.sh: $tool not available; cannot fetch busybox-static:mipsel" >&2
-    exit 1
-  fi
-done
+# shellcheck source=mipsel-apt.sh
+. "$here/mipsel-apt.sh"
+mipsel_apt_ready busybox.sh || exit 1
 mkdir -p "$cache"
-if ! dpkg --print-foreign-architectures | grep -qx mipsel; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "busybox.sh: need root to run 'dpkg --add-architecture mipsel'" >&2
-    exit 1
-  fi
-  dpkg --add-architecture mipsel
-  apt-get update -qq >&2
-fi
 cd "$cache"
 rm -f busybox-static_*_mipsel.deb
-if ! apt-get download busybox-static:mipsel >&2; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >&2
-    apt-get download busybox-static:mipsel >&2
-  else
-    echo "busybox.sh: apt-get download busybox-static:mipsel failed" >&2
-    exit 1
-  fi
-fi
+mipsel_download busybox.sh busybox-static:mipsel || exit 1
 rm -rf root
 dpkg-deb -x busybox-static_*_mipsel.deb root
 if [ ! -x "$bin" ]; then

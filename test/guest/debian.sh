@@ -16,33 +16,14 @@ if [ -f "$tree/.complete" ]; then
   echo "$tree"
   exit 0
 fi
-for tool in dpkg apt-get dpkg-deb; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "debian.sh: $tool not available; cannot fetch Debian mipsel packages" >&2
-    exit 1
-  fi
-done
+# shellcheck source=mipsel-apt.sh
+. "$here/mipsel-apt.sh"
+mipsel_apt_ready debian.sh || exit 1
 mkdir -p "$cache"
-if ! dpkg --print-foreign-architectures | grep -qx mipsel; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "debian.sh: need root to run 'dpkg --add-architecture mipsel'" >&2
-    exit 1
-  fi
-  dpkg --add-architecture mipsel
-  apt-get update -qq >&2
-fi
 cd "$cache"
 rm -f ./*.deb
 names=("${packages[@]/%/:mipsel}")
-if ! apt-get download "${names[@]}" >&2 2>/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >&2
-    apt-get download "${names[@]}" >&2
-  else
-    echo "debian.sh: apt-get download ${names[*]} failed" >&2
-    exit 1
-  fi
-fi
+mipsel_download debian.sh "${names[@]}" || exit 1
 rm -rf "$tree"
 for deb in ./*.deb; do dpkg-deb -x "$deb" "$tree"; done
 rm -f ./*.deb

@@ -25,6 +25,9 @@ export const RtcReg = {
   Century: 0x32,
 } as const;
 
+/** The registers that hold the time of day and the date. */
+const TIME_REGISTERS: ReadonlySet<number> = new Set([RtcReg.Seconds, RtcReg.Minutes, RtcReg.Hours, RtcReg.DayOfWeek, RtcReg.DayOfMonth, RtcReg.Month, RtcReg.Year, RtcReg.Century]);
+
 export const RegA = { UpdateInProgress: 0x80, DividerMask: 0x70, Divider32k: 0x20, RateMask: 0x0f } as const;
 export const RegB = { Set: 0x80, Periodic: 0x40, Alarm: 0x20, UpdateEnded: 0x10, Binary: 0x04, Hours24: 0x02 } as const;
 export const RegC = { Irq: 0x80, Periodic: 0x40, Alarm: 0x20, UpdateEnded: 0x10 } as const;
@@ -116,6 +119,7 @@ export class Mc146818 implements BusDevice, TimedDevice {
     const now = this.clock.nowNs();
     this.poll(now);
     const index = this.index;
+    if (TIME_REGISTERS.has(index)) return this.running() ? (this.timeFields(this.secondsNow(now))[index] ?? 0) : this.cmos[index]!;
     switch (index) {
       case RtcReg.A:
         return (this.cmos[RtcReg.A]! & ~RegA.UpdateInProgress) | (this.updateInProgress(now) ? RegA.UpdateInProgress : 0);
@@ -125,16 +129,6 @@ export class Mc146818 implements BusDevice, TimedDevice {
         if (value & RegC.Irq) this.irq(false);
         return value;
       }
-      case RtcReg.Seconds:
-      case RtcReg.Minutes:
-      case RtcReg.Hours:
-      case RtcReg.DayOfWeek:
-      case RtcReg.DayOfMonth:
-      case RtcReg.Month:
-      case RtcReg.Year:
-      case RtcReg.Century:
-        if (this.running()) return this.timeFields(this.secondsNow(now))[index] ?? 0;
-        return this.cmos[index]!;
       default:
         return this.cmos[index & 0x7f]!;
     }
@@ -148,6 +142,13 @@ export class Mc146818 implements BusDevice, TimedDevice {
     }
     const now = this.clock.nowNs();
     const index = this.index;
+    if (TIME_REGISTERS.has(index)) {
+      // A write to one field while the clock runs: the others keep the running time.
+      if (this.running()) this.freezeTimeRegisters(now);
+      this.cmos[index] = byte;
+      if (this.running()) this.takeTimeRegisters(now);
+      return;
+    }
     switch (index) {
       case RtcReg.A:
         this.cmos[RtcReg.A] = byte & 0x7f;
@@ -166,18 +167,6 @@ export class Mc146818 implements BusDevice, TimedDevice {
       case RtcReg.C:
       case RtcReg.D:
         return; // read-only
-      case RtcReg.Seconds:
-      case RtcReg.Minutes:
-      case RtcReg.Hours:
-      case RtcReg.DayOfWeek:
-      case RtcReg.DayOfMonth:
-      case RtcReg.Month:
-      case RtcReg.Year:
-      case RtcReg.Century:
-        if (this.running()) this.freezeTimeRegisters(now);
-        this.cmos[index] = byte;
-        if (this.running()) this.takeTimeRegisters(now);
-        return;
       default:
         this.cmos[index] = byte;
     }

@@ -116,7 +116,11 @@ export async function typeCommands(
     const start = output().length;
     stdin.write(`${command}\n`);
     // The guest's tty echoes the line; the answer ends at the next prompt.
-    await waitFor(() => output().indexOf(prompt, output().indexOf(command, start) + command.length) >= 0, `the answer to ${command}`);
+    const answered = (): boolean => {
+      const echoed = output().indexOf(command, start);
+      return echoed >= 0 && output().indexOf(prompt, echoed + command.length) >= 0;
+    };
+    await waitFor(answered, `the answer to ${command}`);
     const text = output().slice(start);
     const afterEcho = text.slice(text.indexOf(command) + command.length);
     answers.push(afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, ''));

@@ -39,6 +39,10 @@ const WORKLOADS = [
   { name: 'cpubench 20 nbody', program: 'bench/guest/cpubench', args: ['20', 'nbody'] },
   { name: 'cpubench 20 matmul', program: 'bench/guest/cpubench', args: ['20', 'matmul'] },
   { name: 'hello-default', program: 'bench/guest/hello-default', args: [] },
+  // Never used for tuning (issue 10): a call-heavy program (many small functions across pages,
+  // function pointers, recursion, a switch, qsort's callback), a multi-second and a short run.
+  { name: 'callbench 10 (call-heavy)', program: 'bench/guest/callbench', args: ['10'] },
+  { name: 'callbench 3 (short run)', program: 'bench/guest/callbench', args: ['3'] },
   // Programs the JIT was never tuned on (need test/guest/busybox.sh to have fetched busybox).
   { name: 'busybox gzip -c 8MB', program: busybox, args: ['gzip', '-c', 'INPUT'], optional: true },
   { name: 'busybox sha256sum 8MB', program: busybox, args: ['sha256sum', 'INPUT'], optional: true },
@@ -94,9 +98,9 @@ for (const workload of WORKLOADS) {
     if (result.stdout !== reference) throw new Error(`${workload.name}: ${engine} printed different output`);
     row.instructions = Number(stats[1]);
     row.engines[engine] = { wall: result.seconds, inside: Number(stats[2]) };
-    const jit = /jit: (\d+) blocks in (\d+) modules .*compile ([\d.]+) ms \((\d+) us\/block\), ([\d.]+)% of instructions/.exec(result.stderr);
+    const jit = /jit: (\d+) blocks in (\d+) modules .*compile ([\d.]+) ms \((\d+) us\/block\), ([\d.]+)% of instructions.*?(?:\((\d+) per million instructions\))?$/m.exec(result.stderr);
     if (jit) {
-      row.jit = { blocks: Number(jit[1]), compileMs: Number(jit[3]), perBlock: Number(jit[4]), compiledShare: Number(jit[5]) };
+      row.jit = { blocks: Number(jit[1]), compileMs: Number(jit[3]), perBlock: Number(jit[4]), compiledShare: Number(jit[5]), callsPerMillion: jit[6] };
     }
   }
   if (qemu) {
@@ -116,7 +120,7 @@ for (const engine of engines) header.push(`${engine} s`, `${engine} MIPS`);
 if (qemu) header.push('qemu s', 'qemu MIPS');
 if (engines.includes('jit') && engines.includes('interp')) header.push('jit speed-up over interp');
 if (engines.includes('jit') && qemu) header.push('jit time / qemu time');
-if (engines.includes('jit')) header.push('compiled share', 'blocks', 'compile ms (share of jit wall)', 'us/block');
+if (engines.includes('jit')) header.push('compiled share', 'engine calls into Wasm per M instr', 'blocks', 'compile ms (share of jit wall)', 'us/block');
 const lines = [header];
 for (const row of rows) {
   const line = [row.name, String(row.instructions)];
@@ -132,6 +136,7 @@ for (const row of rows) {
     const jit = row.jit;
     line.push(
       jit ? `${jit.compiledShare}%` : '-',
+      jit?.callsPerMillion ?? '-',
       jit ? String(jit.blocks) : '-',
       jit ? `${jit.compileMs.toFixed(0)} (${((100 * jit.compileMs) / 1000 / jitWall).toFixed(0)}%)` : '-',
       jit ? String(jit.perBlock) : '-',

@@ -72,16 +72,17 @@ describe('mipsjit CLI', () => {
     expect(lines.at(-1)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(interp\)$/);
   }, 30_000);
 
-  it('--stats under the JIT (the default engine) adds blocks, modules, compile cost and compiled share', () => {
-    // Long enough (~250M instructions) for the compiler thread to load binaryen and deliver.
+  it('--stats under the JIT (the default engine) adds blocks, modules, compile cost, compiled share and engine calls', () => {
+    // Long enough (~250M instructions) for the compiler thread to deliver under a loaded machine.
     const result = cli('run', '--stats', 'bench/guest/cpubench', '6', 'sieve');
     expect(result.status).toBe(0);
     const lines = result.stderr.trim().split('\n');
     expect(lines.at(-2)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(jit\)$/);
-    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code, \d+ calls into compiled code \(\d+ per million instructions\)$/.exec(lines.at(-1)!);
+    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code, (\d+) calls into compiled code \(\d+ per million instructions\)$/.exec(lines.at(-1)!);
     expect(jit).not.toBeNull();
     expect(Number(jit![1])).toBeGreaterThan(0);
     expect(Number(jit![3])).toBeGreaterThan(10);
+    expect(Number(jit![4])).toBeGreaterThan(0);
   }, 60_000);
 
   it('--trace prints the first instructions with their disassembly', () => {

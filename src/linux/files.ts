@@ -71,6 +71,14 @@ export class HostFile {
   directoryCursor = 0;
   /** A blocking description of the same pipe or terminal for reads and writes that must wait (see waitingFd). */
   private readonly waitingFds: [number | undefined, number | undefined] = [undefined, undefined];
+  /** A non-blocking description of the same pipe or terminal, for asking whether a read would wait. */
+  private probeFd: number | undefined;
+  /** Not a regular file or directory: a pipe, terminal or socket whose readiness must be asked. */
+  readonly mayBlock: boolean;
+  /** Bytes taken from the host while asking whether a read would wait; reads return them first. */
+  readAhead: Uint8Array | undefined;
+  /** The probe met end of file (or a terminal's ^D): the next read returns 0. */
+  readAheadEof = false;
 
   constructor(
     readonly hostFd: number,
@@ -84,6 +92,49 @@ export class HostFile {
   ) {
     this.statusFlags = statusFlags;
     this.seekable = isRegular && !borrowed;
+    this.mayBlock = !isRegular && !isDirectory;
+  }
+
+  /**
+   * Would a read return at once (data, end of file or an error)? Node has no poll(2): a pipe or
+   * terminal is asked with a non-blocking read on its own description (opened through
+   * /proc/self/fd/N), and what that read took is kept for the next read of this file.
+   */
+  readable(): boolean {
+    if (!this.mayBlock || this.readAheadEof || (this.readAhead !== undefined && this.readAhead.length > 0)) return true;
+    if (this.probeFd === undefined) {
+      try {
+        this.probeFd = fs.openSync(`/proc/self/fd/${this.hostFd}`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+      } catch {
+        this.probeFd = -1;
+      }
+    }
+    if (this.probeFd < 0) return true; // cannot ask: say ready, the read waits if it must
+    const buffer = new Uint8Array(65536);
+    try {
+      const count = fs.readSync(this.probeFd, buffer, 0, buffer.length, null);
+      if (count === 0) this.readAheadEof = true;
+      else this.readAhead = buffer.slice(0, count);
+      return true;
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+      return code !== 'EAGAIN';
+    }
+  }
+
+  /** Moves read-ahead bytes into `dest`; returns how many, 0 at a pending end of file, undefined when there are none. */
+  takeReadAhead(dest: Uint8Array): number | undefined {
+    if (this.readAhead !== undefined && this.readAhead.length > 0) {
+      const count = Math.min(dest.length, this.readAhead.length);
+      dest.set(this.readAhead.subarray(0, count));
+      this.readAhead = count === this.readAhead.length ? undefined : this.readAhead.subarray(count);
+      return count;
+    }
+    if (this.readAheadEof) {
+      this.readAheadEof = false;
+      return 0;
+    }
+    return undefined;
   }
 
   /**
@@ -109,7 +160,7 @@ export class HostFile {
 
   /** Closes the host descriptors this file owns. */
   closeHost(): void {
-    for (const fd of this.waitingFds) {
+    for (const fd of [...this.waitingFds, this.probeFd]) {
       if (fd === undefined || fd < 0) continue;
       try {
         fs.closeSync(fd);

@@ -11,6 +11,9 @@ import { FlatMemory, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { AddressSpace } from './address-space.js';
 import { GUEST_MEMORY_SIZE } from './layout.js';
 
+/** A page of zeros, to find the pages fork need not copy. */
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+
 /** The architectural state words saved per task: GPRs, HI, LO, FCSR, FIR (0..35) and FPRs (64..95). */
 const CONTEXT_WORDS = 96;
 
@@ -114,20 +117,15 @@ export class Mm implements CpuEnvironment {
     const child = new Mm(this.engineOptions);
     const source = this.mem;
     const target = child.mem;
-    const sourceWords = source.i32;
-    const targetWords = target.i32;
-    const wordsPerPage = PAGE_SIZE >>> 2;
+    const sourceBytes = source.u8;
+    const targetBytes = target.u8;
     this.space.forEachMappedPage((page) => {
       target.perms[page] = source.perms[page]! & ~Perm.Code;
-      // Untouched pages read as zero without costing host memory: copy only pages with data.
-      const first = page * wordsPerPage;
-      const end = first + wordsPerPage;
-      for (let index = first; index < end; index++) {
-        if (sourceWords[index] !== 0) {
-          targetWords.set(sourceWords.subarray(first, end), first);
-          break;
-        }
-      }
+      // Untouched pages read as zero without costing host memory: copy only pages with data
+      // (a native compare with a zero page, then a native copy).
+      const first = page * PAGE_SIZE;
+      const bytes = sourceBytes.subarray(first, first + PAGE_SIZE);
+      if (Buffer.compare(bytes, ZERO_PAGE) !== 0) targetBytes.set(bytes, first);
     });
     child.space.copyBookkeepingFrom(this.space);
     return child;

@@ -370,7 +370,7 @@ export class Scheduler {
         if (picked === undefined) {
           const deadline = this.earliestDeadline();
           this.syncHostSignalListeners();
-          if (deadline === undefined && this.hostListeners.size === 0) {
+          if (deadline === undefined && this.hostListeners.size === 0 && !this.tasks.some((task) => task.blocker?.waitsOnHost === true)) {
             this.diagnostic('deadlock: every guest process waits and nothing can wake them');
             this.killAll();
             return { exitStatus: 1 };

@@ -1,13 +1,14 @@
 // poll, ppoll, select and pselect6: readiness of pipes as Linux's pipe_poll gives it (POLLIN with
 // data, POLLHUP once every writer has gone, POLLOUT while there is room, POLLERR once every reader
-// has gone), of host files (always ready: regular files are, and a borrowed stdin cannot be
-// asked without a host poll), POLLNVAL for a closed descriptor. A call with nothing ready waits
+// has gone), of host files (regular files always; a pipe or terminal such as stdin is readable
+// when a non-blocking read on its own description finds data, see HostFile.readable; writes are
+// taken as ready), POLLNVAL for a closed descriptor. A call with nothing ready waits
 // in the scheduler (other guest processes run; a writer that fills the pipe wakes it) until
 // something is or its timeout passes; a signal for a handler ends it with EINTR, as in Linux.
 // The remaining time is not written back, and ppoll/pselect6's temporary signal mask is not applied.
 
 import { Errno } from './errno.js';
-import { MAX_FDS, type OpenFile } from './files.js';
+import { MAX_FDS, OpenFlag, type OpenFile } from './files.js';
 import { fileOf, input, output, readTimespec, type SyscallHandler } from './syscalls.js';
 import type { Task } from './task.js';
 
@@ -28,8 +29,8 @@ const SELECT_EXCEPT = POLLPRI;
 const PIPE_CAPACITY = 65536;
 const PIPE_BUF = 4096;
 
-/** Every event a file has now (before masking with what the caller asked for). */
-function readiness(file: OpenFile): number {
+/** The events a file has now among those asked (`events`), plus POLLERR and POLLHUP. */
+function readiness(file: OpenFile, events: number): number {
   if (file.kind === 'pipe') {
     const pipe = file.pipe;
     if (file.isWriteEnd) {
@@ -41,7 +42,10 @@ function readiness(file: OpenFile): number {
     if (pipe.writers === 0) mask |= POLLHUP;
     return mask;
   }
-  return POLLIN | POLLRDNORM | POLLOUT;
+  // A pipe or terminal is asked (HostFile.readable) only when a read is asked for and allowed: a
+  // probe of a write-only pipe would read the bytes meant for its reader. Writes are taken as ready.
+  const asksRead = (events & (POLLIN | POLLRDNORM)) !== 0 && (file.statusFlags & OpenFlag.AccessMode) !== OpenFlag.WriteOnly;
+  return (asksRead && file.readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT;
 }
 
 /** A timeout in ms from now as a performance.now() deadline; undefined waits forever. */
@@ -49,8 +53,17 @@ function deadlineAfter(milliseconds: number | undefined): number | undefined {
   return milliseconds === undefined ? undefined : performance.now() + milliseconds;
 }
 
+/** Does any of these descriptors wait on the host (a pipe or terminal only the host can make readable)? */
+function waitsOnHost(k: Task, fds: Iterable<number>): boolean {
+  for (const fd of fds) {
+    const file = fileOf(k, fd);
+    if (file?.kind === 'host' && file.mayBlock) return true;
+  }
+  return false;
+}
+
 /** Checks now, then (when nothing is ready and there is time) waits in the scheduler. */
-function waitFor(k: Task, scan: () => number, timeoutMs: number | undefined, onTimeout: () => number): number {
+function waitFor(k: Task, scan: () => number, timeoutMs: number | undefined, onTimeout: () => number, onHost: boolean): number {
   const ready = scan();
   if (ready !== 0 || timeoutMs === 0) return ready < 0 ? ready : ready === 0 ? onTimeout() : ready;
   const deadline = deadlineAfter(timeoutMs);
@@ -63,6 +76,7 @@ function waitFor(k: Task, scan: () => number, timeoutMs: number | undefined, onT
     },
     ...(deadline !== undefined ? { deadline } : {}),
     restartable: false,
+    waitsOnHost: onHost,
   });
 }
 
@@ -79,14 +93,16 @@ function poll(k: Task, address: number, count: number, timeoutMs: number | undef
       let revents = 0;
       if (fd >= 0) {
         const file = fileOf(k, fd);
-        revents = file === undefined ? POLLNVAL : readiness(file) & (events | POLLERR | POLLHUP);
+        revents = file === undefined ? POLLNVAL : readiness(file, events) & (events | POLLERR | POLLHUP);
       }
       view!.setUint16(index * 8 + 6, revents, true);
       if (revents !== 0) ready++;
     }
     return ready;
   };
-  return waitFor(k, scan, timeoutMs, () => 0);
+  const view = count === 0 ? undefined : input(k, address, count * 8);
+  const fds = Array.from({ length: count }, (_, index) => view!.getInt32(index * 8, true));
+  return waitFor(k, scan, timeoutMs, () => 0, waitsOnHost(k, fds));
 }
 
 /** ppoll's and pselect6's timespec as milliseconds (undefined: none, wait forever), or -errno. */
@@ -137,7 +153,7 @@ function select(k: Task, count: number, addresses: [number, number, number], tim
         if ((words[fd >>> 5]! & bit) === 0) continue;
         const file = fileOf(k, fd);
         if (file === undefined) continue; // closed while waiting: Linux reports it ready with EBADF later
-        if (readiness(file) & wanted[set]!) {
+        if (readiness(file, wanted[set]!) & wanted[set]!) {
           results[set]![fd >>> 5]! |= bit;
           ready++;
         }
@@ -146,10 +162,18 @@ function select(k: Task, count: number, addresses: [number, number, number], tim
     if (ready > 0) write(results);
     return ready;
   };
-  return waitFor(k, scan, timeoutMs, () => {
-    write(asked.map((words) => new Uint32Array(words?.length ?? 0)));
-    return 0;
-  });
+  const fds: number[] = [];
+  for (let fd = 0; fd < count; fd++) if (asked.some((words) => words !== undefined && (words[fd >>> 5]! & (1 << (fd & 31))) !== 0)) fds.push(fd);
+  return waitFor(
+    k,
+    scan,
+    timeoutMs,
+    () => {
+      write(asked.map((words) => new Uint32Array(words?.length ?? 0)));
+      return 0;
+    },
+    waitsOnHost(k, fds),
+  );
 }
 
 /** select's struct timeval (32-bit seconds and microseconds) as milliseconds, or -errno. */

@@ -16,5 +16,7 @@ export interface Blocker {
   restartable: boolean;
   /** Called when a signal interrupts the call (to leave a wait queue). */
   cancel?: () => void;
+  /** The host may end the wait (input on a host pipe or terminal): it is no deadlock when all wait. */
+  waitsOnHost?: boolean;
 }
 

@@ -203,6 +203,8 @@ function readFile(k: Task, file: OpenFile, address: number, length: number, at: 
   }
   if (file.isDirectory) return -Errno.EISDIR;
   if (at !== undefined && !file.seekable) return -Errno.ESPIPE;
+  const early = file.mayBlock ? file.takeReadAhead(dest) : undefined;
+  if (early !== undefined) return early;
   const position = at ?? (file.seekable ? file.position : null);
   let hostFd = file.hostFd;
   for (;;) {

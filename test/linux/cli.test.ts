@@ -19,6 +19,26 @@ function cliWith(env: Record<string, string>, ...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs `command`; writes "typed\\n" to its stdin once it printed "waiting", then closes stdin; its stdout. */
+function feedAfterPrompt(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // Node's stdio 'pipe' is a socket; `cat |` gives the program a real pipe, as a shell would.
+    const child = spawn('sh', ['-c', 'cat | "$0" "$@"', command, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    let fed = false;
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      if (!fed && output.includes('waiting')) {
+        fed = true;
+        child.stdin.write('typed\n', () => setTimeout(() => child.stdin.end(), 100));
+      }
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(output));
+  });
+}
+
 const hasQemu = spawnSync('qemu-mipsel', ['-version']).status === 0;
 const hasSysroot = fs.existsSync(path.join(DEFAULT_SYSROOT, 'lib/ld.so.1'));
 
@@ -118,6 +138,15 @@ describe('mipsjit CLI', () => {
     for (const engine of ['interp', 'jit']) {
       const result = await drainSlowly(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--engine', engine, ...args], 300);
       expect(result, engine).toEqual(oracle);
+    }
+  }, 120_000);
+
+  it.skipIf(!hasQemu)('poll and select on a piped stdin wait for the host writer (both engines, as qemu-mipsel)', async () => {
+    const args = ['test/guest/bin/t_files', 'stdin'];
+    const oracle = await feedAfterPrompt('qemu-mipsel', args);
+    expect(oracle).toMatch(/^waiting: 0\ninput: 1 readable 1 got 'typed'\n/);
+    for (const engine of ['interp', 'jit']) {
+      expect(await feedAfterPrompt(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--engine', engine, ...args]), engine).toBe(oracle);
     }
   }, 120_000);
 

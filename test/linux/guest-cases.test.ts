@@ -17,6 +17,8 @@ interface GuestCase {
   checkStderr?: boolean;
   /** Dynamically linked: runs with the cross sysroot (-L), skipped when it is not installed. */
   sysroot?: boolean;
+  /** The JIT compiles what is hot by its default thresholds (a test of system calls, not of code). */
+  defaultTiering?: boolean;
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -34,9 +36,9 @@ describe('guest programs (test/guest/cases.json) against qemu-mipsel recordings'
     it.skipIf(guestCase.sysroot === true && !hasSysroot)(`${guestCase.name} (${engine})`, async () => {
       const result = await runCaptured({
         engine,
-        // A dynamically linked program runs ld.so and libc's start-up: compiling all of it at the low
-        // threshold would cost seconds per run; the default tiering compiles what is hot.
-        ...(guestCase.sysroot ? {} : { hotThreshold: JIT_TEST_THRESHOLD }),
+        // A dynamically linked program runs ld.so and libc's start-up, and the system-call tests
+        // much of libc: compiling all of it at the low threshold would cost seconds per run.
+        ...(guestCase.sysroot || guestCase.defaultTiering ? {} : { hotThreshold: JIT_TEST_THRESHOLD }),
         path: path.join(root, guestCase.bin),
         argv: [guestCase.bin, ...guestCase.args],
         env: guestCase.env ?? {},

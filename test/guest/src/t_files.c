@@ -1,5 +1,5 @@
 /* Files and descriptors a Linux program meets beyond read and write, for mipsjit (Linux user mode).
- * Usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|spew N>
+ * Usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|spew N>
  * Each section prints facts that hold under any Linux (no addresses, times, pids or host paths),
  * so the output recorded under qemu-mipsel is the expected output. Built static and dynamic.
  */
@@ -515,6 +515,25 @@ static void t_chroot(void) {
   rmdir(tmpdir);
 }
 
+/* Polls stdin, which the test (test/linux/cli.test.ts) feeds only after "waiting" is printed. */
+static void t_stdin(void) {
+  struct pollfd p = {0, POLLIN, 0};
+  int n = poll(&p, 1, 100);
+  printf("waiting: %d\n", n);
+  n = poll(&p, 1, -1);
+  char buf[64];
+  ssize_t k = read(0, buf, sizeof buf - 1);
+  buf[k > 0 ? k : 0] = 0;
+  if (k > 0 && buf[k - 1] == '\n') buf[k - 1] = 0;
+  printf("input: %d readable %d got '%s'\n", n, (p.revents & POLLIN) != 0, buf);
+  fd_set rd;
+  FD_ZERO(&rd);
+  FD_SET(0, &rd);
+  n = select(1, &rd, NULL, NULL, NULL);
+  k = read(0, buf, sizeof buf - 1);
+  printf("end: %d set %d read %zd\n", n, FD_ISSET(0, &rd) ? 1 : 0, k);
+}
+
 /* Writes N bytes (a pattern) to stdout in 64 KiB writes: the pipe-throughput test's producer. */
 static int spew(long count) {
   static unsigned char block[65536];
@@ -531,7 +550,7 @@ static int spew(long count) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
-    fprintf(stderr, "usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|spew N>\n");
+    fprintf(stderr, "usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|spew N>\n");
     return 2;
   }
   const char *what = argv[1];
@@ -544,6 +563,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "statfs")) t_statfs();
   else if (!strcmp(what, "errno")) t_errno();
   else if (!strcmp(what, "chroot")) t_chroot();
+  else if (!strcmp(what, "stdin")) t_stdin();
   else {
     fprintf(stderr, "unknown section %s\n", what);
     return 2;

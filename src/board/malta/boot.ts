@@ -76,6 +76,8 @@ export interface PromArguments {
   commandLine: string;
   initrd: { physical: number; size: number } | undefined;
   ramBytes: number;
+  /** The bytes passed as rngseed (default: fresh random bytes). */
+  randomSeed?: Uint8Array;
 }
 
 /** The kernel command line QEMU builds: rd_start/rd_size first when there is an initrd. */
@@ -88,7 +90,10 @@ export function fullCommandLine(args: PromArguments): string {
 /** The PROM table: argv (2 entries) then environment name/value pairs, then NULL; strings after it. */
 export function buildProm(args: PromArguments): { physical: number; bytes: Uint8Array; argv: number; envp: number } {
   const memsize = Math.min(args.ramBytes, 0x1000_0000);
-  const strings = [args.kernelName, fullCommandLine(args), 'memsize', String(memsize), 'ememsize', String(args.ramBytes), 'modetty0', '38400n8r'];
+  // rngseed: 32 random bytes in hex, as QEMU passes them; Malta's kernel credits them to its
+  // random pool at once ("random: crng init done") instead of gathering entropy for seconds.
+  const seed = Array.from(args.randomSeed ?? crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const strings = [args.kernelName, fullCommandLine(args), 'memsize', String(memsize), 'ememsize', String(args.ramBytes), 'modetty0', '38400n8r', 'rngseed', seed];
   const bytes = new Uint8Array(PROM_BYTES);
   const view = new DataView(bytes.buffer);
   let stringAt = PROM_ENTRIES * 4;

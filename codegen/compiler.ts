@@ -4,7 +4,6 @@
 
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { buildRegion, discoverRegion, type RegionLayout } from './region.js';
-import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
 
 export interface RegionRequest {
   readonly page: number;
@@ -34,7 +33,7 @@ export interface CompiledRegion {
 }
 
 export interface RegionCompiler {
-  /** True once requests can be served (binaryen loaded, for a same-thread compiler). */
+  /** True once requests can be served. */
   readonly ready: boolean;
   /** Starts loading whatever the compiler needs. */
   prepare(): void;
@@ -68,14 +67,12 @@ export function failedRegion(request: Pick<RegionRequest, 'page' | 'generation'>
   return { page: request.page, entries: [], blockCount: 0, module: undefined, generation: request.generation, seconds: 0 };
 }
 
-/** Compiles on the calling thread; binaryen loads asynchronously the first time it is needed. */
+/** Compiles on the calling thread (the encoder, codegen/wasm-encoder.ts, needs no loading). */
 export class InlineCompiler implements RegionCompiler {
   get ready(): boolean {
-    return isWasmBuilderReady();
+    return true;
   }
-  prepare(): void {
-    void loadWasmBuilder();
-  }
+  prepare(): void {}
   submit(request: RegionRequest): CompiledRegion {
     return compileRegion(request);
   }

@@ -10,14 +10,15 @@ import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
 import { layoutOf, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
-import { loadWasmBuilder } from './wasm.js';
 
 /**
  * Tiering, in two steps so cold code pays almost nothing: the interpreter counts block entries
  * per page (a typed-array increment after each delay slot); a page with WARM_PAGE_THRESHOLD of
  * them becomes watched, and the engine then counts entries per block start; a block entered
- * DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.2-1 ms per block, what
- * the interpreter spends on a 10-instruction block run a few hundred times.
+ * DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.07-0.15 ms per block
+ * with the encoder (codegen/wasm-encoder.ts; binaryen took ~1 ms and ~1 s to load), what the
+ * interpreter (~80 MIPS) spends running a 10-instruction block ~1000 times; a block entered 200
+ * times is usually in a loop that runs far longer, and the compile runs on the worker thread.
  */
 export const DEFAULT_HOT_THRESHOLD = 200;
 const WARM_PAGE_THRESHOLD = 500;
@@ -131,9 +132,9 @@ export class JitEngine {
     };
   }
 
-  /** Loads the Wasm builder now (tests and benchmarks that want compiled code from the start). */
+  /** Nothing to load any more (the encoder is plain TypeScript); kept for callers that await it. */
   static prepare(): Promise<void> {
-    return loadWasmBuilder();
+    return Promise.resolve();
   }
 
   /** True while hot code waits for binaryen to load: the caller should yield to the event loop. */

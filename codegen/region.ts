@@ -7,7 +7,8 @@ import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
 import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
-import { WasmModuleBuilder, type Expr, type ValueType } from './wasm.js';
+import { wasmText, type ValueType } from './wasm.js';
+import { WasmEncoder, type Expr } from './wasm-encoder.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
 export const MAX_REGION_BLOCKS = 256;
@@ -90,7 +91,7 @@ export function layoutOf(memory: FlatMemory): RegionLayout {
 export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const system = layout.access.kind !== 'flat';
-  const w = new WasmModuleBuilder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : []);
+  const w = new WasmEncoder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : []);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
@@ -129,9 +130,11 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
     }
     if (translator.stateLocal !== 0) localTypes.push('i32');
     w.addFunction('run', ['i32', 'i32'], 'i32', localTypes, body);
-    const text = withText ? w.text() : undefined;
-    if (withText && !w.validate()) throw new Error(`region ${(page << PAGE_SHIFT).toString(16)}: invalid module`);
     const bytes = w.finish();
+    w.dispose();
+    if (withText && !WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) throw new Error(`region ${(page << PAGE_SHIFT).toString(16)}: invalid module`);
+    // The text (golden tests) comes from binaryen reading the encoder's bytes back.
+    const text = withText ? wasmText(bytes) : undefined;
     return {
       page,
       entries: new Set(blocks.map((block) => block.start)),

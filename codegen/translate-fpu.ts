@@ -6,7 +6,7 @@
 import { fprByteOffset, StateWord } from '../runtime/state.js';
 import { fdOf, fsOf, ftOf } from '../src/interp/fields.js';
 import type { GuestInstruction } from './block.js';
-import type { Expr, WasmModuleBuilder } from './wasm.js';
+import type { Expr, WasmEncoder } from './wasm-encoder.js';
 
 /** Locals the FPU fast paths use (indices given by the region function's layout). */
 export interface FpuLocals {
@@ -51,7 +51,7 @@ export class FpuTranslator {
   private readonly fcsrOffset: number;
 
   constructor(
-    private readonly w: WasmModuleBuilder,
+    private readonly w: WasmEncoder,
     private readonly locals: FpuLocals,
     /** Byte offset of the VCPU's state block from `statePointer()`'s value. */
     private readonly stateBase: number,

@@ -10,7 +10,8 @@ import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import type { Block, GuestInstruction } from './block.js';
-import type { Expr, ValueType, WasmModuleBuilder } from './wasm.js';
+import type { ValueType } from './wasm.js';
+import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
 
 /** The Wasm type of each fixed local (registers after them are i32). */
@@ -90,6 +91,25 @@ export function registersOf(instruction: GuestInstruction): number[] {
 }
 
 const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
+/** Inline rows that write HI and LO. */
+const WRITES_HI_LO = new Set(['mthi', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
+/** Inline rows that write no GPR (besides the link register of branches, from the Link flag). */
+const WRITES_NO_GPR = new Set([...WRITES_HI_LO, 'mtc1', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'sync', 'pref']);
+
+/** State words an inline instruction's code writes (the GPR it names first, the link register, HI/LO). */
+function writtenWordsOf(instruction: GuestInstruction): number[] {
+  const { row, word } = instruction;
+  const name = row.name;
+  if (WRITES_HI_LO.has(name)) return [StateWord.Hi, StateWord.Lo];
+  if ((row.flags & Flag.DelaySlot) !== 0) {
+    if ((row.flags & Flag.Link) === 0) return [];
+    return [StateWord.Gpr + (name.startsWith('jalr') ? rdOf(word) : 31)];
+  }
+  if ((row.flags & Flag.Store) !== 0 || WRITES_NO_GPR.has(name)) return [];
+  // The destination is the row's first operand: rd for register forms, rt for immediate forms and loads.
+  const destination = row.fields.rd && !['ext', 'ins'].includes(name) ? rdOf(word) : rtOf(word);
+  return destination === 0 ? [] : [StateWord.Gpr + destination];
+}
 
 /** State words (GPRs, HI, LO) an instruction's handler may read or write. */
 function stateWordsOf(instruction: GuestInstruction): Set<number> {
@@ -108,11 +128,18 @@ export class RegisterLocals {
   hi = 0;
   lo = 0;
   readonly count: number;
+  /**
+   * State words whose locals inline code may write. Only these can differ from the state block,
+   * so only these are written back at exits (a tail call to another region costs a store per
+   * register the region changes, not per register it caches).
+   */
+  readonly written = new Set<number>();
 
   constructor(instructions: Iterable<GuestInstruction>) {
     let next: number = Local.FirstRegister;
     for (const instruction of instructions) {
       if (!isInline(instruction)) continue;
+      for (const word of writtenWordsOf(instruction)) this.written.add(word);
       for (const register of registersOf(instruction)) if (this.gpr[register] === 0) this.gpr[register] = next++;
       if (HI_LO_ROWS.has(instruction.row.name) && this.hi === 0) {
         this.hi = next++;
@@ -191,7 +218,7 @@ export class Translator {
   private currentBlock = 0;
 
   constructor(
-    private readonly w: WasmModuleBuilder,
+    private readonly w: WasmEncoder,
     private readonly registers: RegisterLocals,
     private readonly target: TargetLayout,
     /** The guest page this region covers. */
@@ -244,10 +271,13 @@ export class Translator {
     return this.w.set(this.registers.localOf(register), value);
   }
 
-  /** Stores cached registers to the state block (all of them, or those `only` lists). */
+  /**
+   * Stores cached registers to the state block (all of them, or those `only` lists), except those
+   * no inline code of the region writes: their locals always equal the state block.
+   */
   spill(only?: ReadonlySet<number>): Expr[] {
     return [...this.registers.cached()]
-      .filter(([word]) => only === undefined || only.has(word))
+      .filter(([word]) => this.registers.written.has(word) && (only === undefined || only.has(word)))
       .map(([word, local]) => this.w.store(4, this.stateOffset(word), this.statePointer(), this.w.get(local)));
   }
 

@@ -1,6 +1,8 @@
 // The only file that imports binaryen: a small typed wrapper for building one WebAssembly module
 // (imported memory, imported helper functions, one exported function) and turning it into code.
-// Binaryen costs ~0.7 s to load, so it is loaded lazily, the first time code gets hot.
+// Region modules no longer use it (codegen/wasm-encoder.ts writes their bytes with the same API);
+// it builds the system-mode TLB-refill handler and prints modules as text for the golden tests.
+// Binaryen costs ~1 s to load, so it is loaded lazily, only where those need it.
 
 import type binaryenNamespace from 'binaryen';
 
@@ -26,6 +28,18 @@ export function isWasmBuilderReady(): boolean {
 function binaryen(): Binaryen {
   if (!loaded) throw new Error('binaryen is not loaded yet (call loadWasmBuilder first)');
   return loaded;
+}
+
+/** The text format of a module's bytes (tests and debugging; binaryen must be loaded). */
+export function wasmText(bytes: Uint8Array): string {
+  const b = binaryen();
+  const module = b.readBinary(bytes);
+  try {
+    module.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.TailCall);
+    return module.emitText();
+  } finally {
+    module.dispose();
+  }
 }
 
 export interface FunctionImport {

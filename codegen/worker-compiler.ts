@@ -1,5 +1,6 @@
-// A RegionCompiler that builds regions on a worker thread (Node worker_threads), so binaryen's
-// load (~0.5 s) and every compile run on another core while the main thread keeps interpreting.
+// A RegionCompiler that builds regions on a worker thread (Node worker_threads), so every compile
+// (~0.1 ms per block with codegen/wasm-encoder.ts) runs on another core while the main thread
+// keeps interpreting.
 // Results are collected without blocking with receiveMessageOnPort.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -14,7 +15,7 @@ export class WorkerCompiler implements RegionCompiler {
   readonly failures: string[] = [];
 
   get ready(): boolean {
-    return true; // requests queue in the worker until binaryen is loaded there
+    return true; // requests queue in the worker until it has started
   }
 
   prepare(): void {

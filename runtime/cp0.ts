@@ -73,6 +73,10 @@ export const enum CauseBit {
   BD = 1 << 31,
 }
 
+/** Host time: the fewest and most instructions between two looks at the clock. */
+const POLL_MIN = 4096;
+const POLL_MAX = 1 << 22;
+
 /** The interrupt line the timer drives (IntCtl.IPTI): IP7. */
 export const TIMER_LINE = 7;
 
@@ -185,8 +189,10 @@ export class Cp0 {
     regs[Cp0Reg.EBase] = (0x8000_0000 | vcpuId) | 0;
     // Config: M, AR = release 2, MT = standard TLB, K0 = uncached.
     regs[Cp0Reg.Config0] = (0x8000_0000 | (1 << 10) | (1 << 7) | 2) | 0;
-    // Config1: M, MMUSize - 1, 32 KiB 4-way I and D caches of 32-byte lines (256 sets), FP.
-    regs[Cp0Reg.Config1] = (0x8000_0000 | ((size - 1) << 25) | (2 << 22) | (4 << 19) | (3 << 16) | (2 << 13) | (4 << 10) | (3 << 7) | 1) | 0;
+    // Config1: M, MMUSize - 1, 2 KiB 2-way I and D caches of 16-byte lines (64 sets), FP: the
+    // geometry QEMU's 24Kf reports. (A 32 KiB 4-way cache has 8 KiB ways, so Linux assumes cache
+    // aliases and flushes on every page it maps: far more CACHE instructions for nothing here.)
+    regs[Cp0Reg.Config1] = (0x8000_0000 | ((size - 1) << 25) | (0 << 22) | (3 << 19) | (1 << 16) | (0 << 13) | (3 << 10) | (1 << 7) | 1) | 0;
     regs[Cp0Reg.Config2] = 0x8000_0000 | 0;
     // Config3: M, BP, BI (BadInstrP, BadInstr), ULRI (UserLocal).
     regs[Cp0Reg.Config3] = (0x8000_0000 | (1 << 27) | (1 << 26) | (1 << 13)) | 0;
@@ -258,6 +264,11 @@ export class Cp0 {
         regs[reg] = merged;
         regs[Cp0Reg.Random] = this.tlb.size - 1;
         return;
+      case Cp0Reg.Index:
+        // The index field only holds entry numbers of this TLB (QEMU reduces the value modulo the
+        // entry count: 0x3a reads back as 0x1a with 32 entries); P is read-only.
+        regs[reg] = (old & 0x8000_0000) | ((value & spec.writable) % this.tlb.size);
+        return;
       case Cp0Reg.Cause: {
         const count = this.count();
         regs[reg] = merged;
@@ -328,9 +339,22 @@ export class Cp0 {
       return;
     }
     if (this.countHz !== undefined) {
-      // Host time: the CPU polls every few thousand instructions (checkTimer).
-      this.timerDeadline = this.owner.instructions + 4096;
-      this.lastPolledCount = this.count();
+      // Host time: the CPU polls (checkTimer) when, at the instruction rate measured so far, about
+      // half the time to Compare has passed; never later than POLL_MAX instructions, never sooner
+      // than POLL_MIN. Polling every few thousand instructions made compiled code leave Wasm
+      // that often (5x slower on a kernel's delay loop); a poll that comes early only re-arms.
+      const count = this.count();
+      const instructions = this.owner.instructions;
+      const ticksPassed = (count - this.lastPolledCount) >>> 0;
+      if (ticksPassed > 0 && instructions > this.lastPolledInstructions) {
+        const rate = (instructions - this.lastPolledInstructions) / ticksPassed;
+        this.instructionsPerTick = this.instructionsPerTick * 0.5 + rate * 0.5;
+      }
+      this.lastPolledCount = count;
+      this.lastPolledInstructions = instructions;
+      const ticks = ((this.regs[Cp0Reg.Compare]! - count) >>> 0) || 0x1_0000_0000;
+      const wait = Math.floor(ticks * this.instructionsPerTick * 0.5);
+      this.timerDeadline = instructions + Math.min(POLL_MAX, Math.max(POLL_MIN, wait));
       return;
     }
     const now = this.owner.instructions;
@@ -342,6 +366,9 @@ export class Cp0 {
     this.timerDeadline = now + 2 * ticks - phase;
   }
   private lastPolledCount = 0;
+  private lastPolledInstructions = 0;
+  /** Host time: retired instructions per Count tick, measured between polls (starts low: polls come early). */
+  private instructionsPerTick = 0.01;
 
   /** Called by the CPU when `instructions` reached timerDeadline: raises Cause.TI if Count met Compare. */
   checkTimer(): void {

@@ -1,6 +1,7 @@
-// The cpio "newc" archive the Linux kernel unpacks as its initramfs (uncompressed: the kernel takes
-// it as is), built from a list of entries, so that a boot needs no cpio binary: the boot tests
-// (gzipped, test/board/initramfs.ts) and the demo page (web/) build theirs with it.
+// Builds an initramfs (the cpio "newc" archive Linux unpacks into its root file system) from a
+// list of entries, so boot tests, the benchmark and users need no cpio binary to write their own
+// /init. The kernel takes it uncompressed or gzip-compressed (compress it with the platform's
+// gzip: node:zlib, or CompressionStream in browsers).
 
 export type InitramfsEntry =
   | { kind: 'dir'; path: string; mode?: number }

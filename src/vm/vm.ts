@@ -51,6 +51,8 @@ export interface VcpuStats {
   /** Soft-TLB misses that needed TypeScript: the segment map and guest TLB walk. */
   refillsFromGuestTlb: number;
   compiledInstructions: number;
+  /** Seconds the JIT spent building and instantiating modules (on the thread that runs the VCPU). */
+  compileSeconds: number;
   blocksCompiled: number;
   regionsCompiled: number;
   /** Regions dropped (VM-wide: the VCPUs share compiled code) because their code was written, and because of the cap. */
@@ -96,6 +98,7 @@ export class Vcpu {
       refillsFromGva: this.cpu.r[StateWord.RefillsInWasm]! >>> 0,
       refillsFromGuestTlb: this.cpu.r[StateWord.RefillsInHost]! >>> 0,
       compiledInstructions: jit?.compiledInstructions ?? 0,
+      compileSeconds: jit?.compileSeconds ?? 0,
       blocksCompiled: jit?.blocksCompiled ?? 0,
       regionsCompiled: jit?.regionsCompiled ?? 0,
       regionsInvalidated: this.code?.invalidations ?? 0,

@@ -6,7 +6,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { initramfs } from './initramfs.js';
+import { gzipSync } from 'node:zlib';
+import { cpioNewc, type InitramfsEntry } from '../../src/board/initramfs.js';
+
+const initramfs = (entries: readonly InitramfsEntry[]): Uint8Array => gzipSync(cpioNewc(entries), { level: 9 });
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -82,3 +85,54 @@ export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): string {
 }
 
 export const EXPECTED_PATH = path.join(root, 'test/board/expected/malta-init.txt');
+
+/** An initramfs whose /init gives a shell on the console (as a person would boot to type into). */
+export function shellInitrd(busyboxPath: string): Uint8Array {
+  const init = `#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+echo "init: shell ready"
+exec setsid cttyhack sh
+`;
+  return initramfs([
+    { kind: 'dir', path: 'bin' },
+    { kind: 'dir', path: 'dev' },
+    { kind: 'dir', path: 'proc' },
+    { kind: 'file', path: 'bin/busybox', data: readFileSync(busyboxPath), mode: 0o755 },
+    { kind: 'file', path: 'init', data: init, mode: 0o755 },
+  ]);
+}
+
+export const busyboxPath = (): string | undefined => fetched('test/guest/busybox.sh');
+export const kernelPath = (): string | undefined => fetched('test/board/malta-kernel.sh');
+
+/** Types `commands` one by one at a shell prompt on `stdin`, returning what each printed (prompt and echo removed). */
+export async function typeCommands(
+  stdin: NodeJS.WritableStream,
+  output: () => string,
+  commands: readonly string[],
+  prompt = '/ # ',
+  timeoutMs = 120_000,
+  bootTimeoutMs = 600_000,
+): Promise<string[]> {
+  const waitFor = async (predicate: () => boolean, what: string, limitMs = timeoutMs): Promise<void> => {
+    const deadline = Date.now() + limitMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; console ends with:\n${output().slice(-1500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await waitFor(() => output().includes(prompt), 'the first prompt', bootTimeoutMs);
+  const answers: string[] = [];
+  for (const command of commands) {
+    const start = output().length;
+    stdin.write(`${command}\n`);
+    // The guest's tty echoes the line; the answer ends at the next prompt.
+    await waitFor(() => output().indexOf(prompt, output().indexOf(command, start) + command.length) >= 0, `the answer to ${command}`);
+    const text = output().slice(start);
+    const afterEcho = text.slice(text.indexOf(command) + command.length);
+    answers.push(afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, ''));
+  }
+  return answers;
+}

@@ -70,6 +70,14 @@ describe.each(ENGINES)('guest TLB (%s)', (engine) => {
     expect((m.reg(Reg.CP0_CONTEXT) >>> 4) & 0x7_ffff).toBe(last >>> 13);
   });
 
+  test('Index holds only entry numbers of this TLB (written modulo the entry count, as QEMU)', async () => {
+    const m = await bootMachine(engine);
+    m.load(0xbfc0_0000, ['li $t0, 0x3a', 'mtc0 $t0, c0_index', 'mfc0 $v0, c0_index', 'li $t0, 0x1f', 'mtc0 $t0, c0_index', 'mfc0 $v1, c0_index', 'sdbbp'].join('\n'));
+    expect(m.vcpu.run().reason).toBe('debug');
+    expect(m.gpr(2)).toBe(0x1a); // 32 entries: 0x3a % 32
+    expect(m.gpr(3)).toBe(0x1f);
+  });
+
   test('Random wraps from Wired back to the top', async () => {
     const m = await bootMachine(engine);
     const writes = Array.from({ length: 30 }, () => 'tlbwr').join('\n');

@@ -47,6 +47,10 @@ const EXC_SYS = 8;
 const DECODE_BASE = 0x1000_0000;
 const DECODE_END = BOOT_ROM_BASE;
 
+/** Lets the host's event loop run (console input, timers): setImmediate in Node, a macrotask in browsers. */
+const yieldToHost = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 export interface MaltaOptions {
   kernel: Uint8Array;
   initrd?: Uint8Array;
@@ -74,6 +78,15 @@ export interface MaltaStats {
   blocksCompiled: number;
   wallMs: number;
   idleMs: number;
+  /** Seconds the JIT spent compiling. */
+  compileSeconds: number;
+  /** Soft-TLB misses served from the GVA tables, and by the guest TLB walk in TypeScript. */
+  refillsFromGva: number;
+  refillsFromGuestTlb: number;
+  /** Exceptions the guest took (interrupts included). */
+  exceptions: number;
+  /** Loads and stores that reached the board's devices (in-VM bus calls). */
+  deviceAccesses: number;
   /** I/O port and bus accesses nothing decoded. */
   unclaimedAccesses: number;
   display: string;
@@ -98,6 +111,7 @@ export class MaltaBoard {
   private wakeIdle: (() => void) | undefined;
   private idleMs = 0;
   private unclaimedBus = 0;
+  private deviceAccesses = 0;
   /** The last complete line the console printed (for a stall diagnosis). */
   private lastLine = '';
   private currentLine = '';
@@ -182,6 +196,7 @@ export class MaltaBoard {
    * the FPGA, then the PCI memory windows (nothing answers there: reads float high).
    */
   private decode(physical: number, size: 1 | 2 | 4, fpga: BusDevice, value: number | undefined): number {
+    this.deviceAccesses++;
     const windows = this.windows;
     const registers = windows.registers;
     if (physical - registers.base >>> 0 < registers.size) {
@@ -267,6 +282,11 @@ export class MaltaBoard {
       blocksCompiled: vcpu.blocksCompiled,
       wallMs: performance.now() - this.startMs,
       idleMs: this.idleMs,
+      compileSeconds: vcpu.compileSeconds,
+      refillsFromGva: vcpu.refillsFromGva,
+      refillsFromGuestTlb: vcpu.refillsFromGuestTlb,
+      exceptions: vcpu.exceptions,
+      deviceAccesses: this.deviceAccesses,
       unclaimedAccesses: this.ports.unclaimed + this.unclaimedBus,
       display: this.fpga.display,
     };
@@ -372,7 +392,7 @@ export class MaltaBoard {
           const stalled = this.checkProgress(now);
           if (stalled !== undefined) return { reason: 'stalled', message: stalled };
           this.flushOutput();
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await yieldToHost();
           lastYield = performance.now();
         }
       }

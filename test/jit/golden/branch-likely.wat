@@ -1,11 +1,11 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
  (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
- (import "env" "mem" (memory $mem 304 304))
- (import "env" "regions" (table $regions 0 funcref))
- (import "env" "interp" (func $interp (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (param $0 i32) (param $1 i32) (result i32)
+ (import "env" "mem" (memory $mimport$0 304 304))
+ (import "env" "regions" (table $timport$0 0 funcref))
+ (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
+ (export "run" (func $0))
+ (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -24,46 +24,118 @@
   (local $17 i32)
   (local $18 i32)
   (local $19 i32)
-  (local.set $17
-   (i32.load offset=8
-    (i32.const 0)
+  (block
+   (local.set $17
+    (i32.load offset=8
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $18
-   (i32.load offset=12
-    (i32.const 0)
+   (local.set $18
+    (i32.load offset=12
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $15
-   (i32.load offset=16
-    (i32.const 0)
+   (local.set $15
+    (i32.load offset=16
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $16
-   (i32.load offset=20
-    (i32.const 0)
+   (local.set $16
+    (i32.load offset=20
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $19
-   (i32.load offset=124
-    (i32.const 0)
+   (local.set $19
+    (i32.load offset=124
+     (i32.const 0)
+    )
    )
-  )
-  (block $exit
-   (loop $dispatch
-    (block $leave
-     (block $b4
-      (block $b3
-       (block $b2
-        (block $b1
-         (block $b0
-          (br_table $b0 $leave $b2 $b1 $leave $b4 $b3 $leave
-           (i32.shr_u
-            (i32.sub
-             (local.get $0)
-             (i32.const 4194304)
+   (block $block6
+    (loop $label
+     (block $block1
+      (block $block4
+       (block $block5
+        (block $block2
+         (block $block3
+          (block $block
+           (br_table $block $block1 $block2 $block3 $block1 $block4 $block5 $block1
+            (i32.shr_u
+             (i32.sub
+              (local.get $0)
+              (i32.const 4194304)
+             )
+             (i32.const 2)
             )
-            (i32.const 2)
+           )
+          )
+          (block
+           (if
+            (i32.lt_s
+             (local.get $1)
+             (i32.const 2)
+            )
+            (then
+             (local.set $4
+              (i32.const 0)
+             )
+             (local.set $0
+              (i32.const 4194304)
+             )
+             (local.set $2
+              (i32.const 4194308)
+             )
+             (local.set $3
+              (i32.const 0)
+             )
+             (local.set $1
+              (i32.add
+               (local.get $1)
+               (i32.const 0)
+              )
+             )
+             (br $block6)
+            )
+           )
+           (local.set $1
+            (i32.sub
+             (local.get $1)
+             (i32.const 2)
+            )
+           )
+           (block
+            (local.set $5
+             (i32.eq
+              (local.get $15)
+              (local.get $16)
+             )
+            )
+            (if
+             (i32.eqz
+              (local.get $5)
+             )
+             (then
+              (local.set $1
+               (i32.add
+                (local.get $1)
+                (i32.const 1)
+               )
+              )
+              (br $block2)
+             )
+            )
+            (local.set $17
+             (i32.add
+              (local.get $17)
+              (i32.const 1)
+             )
+            )
+            (if
+             (local.get $5)
+             (then
+              (br $block3)
+             )
+            )
+            (br $block2)
            )
           )
          )
@@ -78,10 +150,10 @@
              (i32.const 0)
             )
             (local.set $0
-             (i32.const 4194304)
+             (i32.const 4194316)
             )
             (local.set $2
-             (i32.const 4194308)
+             (i32.const 4194320)
             )
             (local.set $3
              (i32.const 0)
@@ -92,7 +164,7 @@
               (i32.const 0)
              )
             )
-            (br $exit)
+            (br $block6)
            )
           )
           (local.set $1
@@ -103,9 +175,9 @@
           )
           (block
            (local.set $5
-            (i32.eq
+            (i32.ge_s
              (local.get $15)
-             (local.get $16)
+             (i32.const 0)
             )
            )
            (if
@@ -119,22 +191,22 @@
                (i32.const 1)
               )
              )
-             (br $b2)
+             (br $block4)
             )
            )
-           (local.set $17
-            (i32.add
-             (local.get $17)
-             (i32.const 1)
+           (local.set $18
+            (i32.shl
+             (local.get $15)
+             (i32.const 2)
             )
            )
            (if
             (local.get $5)
             (then
-             (br $b1)
+             (br $block5)
             )
            )
-           (br $b2)
+           (br $block4)
           )
          )
         )
@@ -142,17 +214,17 @@
          (if
           (i32.lt_s
            (local.get $1)
-           (i32.const 2)
+           (i32.const 3)
           )
           (then
            (local.set $4
             (i32.const 0)
            )
            (local.set $0
-            (i32.const 4194316)
+            (i32.const 4194312)
            )
            (local.set $2
-            (i32.const 4194320)
+            (i32.const 4194316)
            )
            (local.set $3
             (i32.const 0)
@@ -163,12 +235,18 @@
              (i32.const 0)
             )
            )
-           (br $exit)
+           (br $block6)
           )
          )
          (local.set $1
           (i32.sub
            (local.get $1)
+           (i32.const 3)
+          )
+         )
+         (local.set $17
+          (i32.add
+           (local.get $17)
            (i32.const 2)
           )
          )
@@ -190,7 +268,7 @@
               (i32.const 1)
              )
             )
-            (br $b4)
+            (br $block4)
            )
           )
           (local.set $18
@@ -202,10 +280,10 @@
           (if
            (local.get $5)
            (then
-            (br $b3)
+            (br $block5)
            )
           )
-          (br $b4)
+          (br $block4)
          )
         )
        )
@@ -213,17 +291,17 @@
         (if
          (i32.lt_s
           (local.get $1)
-          (i32.const 3)
+          (i32.const 2)
          )
          (then
           (local.set $4
            (i32.const 0)
           )
           (local.set $0
-           (i32.const 4194312)
+           (i32.const 4194328)
           )
           (local.set $2
-           (i32.const 4194316)
+           (i32.const 4194332)
           )
           (local.set $3
            (i32.const 0)
@@ -234,55 +312,30 @@
             (i32.const 0)
            )
           )
-          (br $exit)
+          (br $block6)
          )
         )
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 3)
-         )
-        )
-        (local.set $17
-         (i32.add
-          (local.get $17)
           (i32.const 2)
          )
         )
         (block
-         (local.set $5
-          (i32.ge_s
-           (local.get $15)
-           (i32.const 0)
+         (local.set $6
+          (local.get $19)
+         )
+         (nop)
+         (local.set $0
+          (local.get $6)
+         )
+         (br_if $block1
+          (i32.and
+           (local.get $0)
+           (i32.const 3)
           )
          )
-         (if
-          (i32.eqz
-           (local.get $5)
-          )
-          (then
-           (local.set $1
-            (i32.add
-             (local.get $1)
-             (i32.const 1)
-            )
-           )
-           (br $b4)
-          )
-         )
-         (local.set $18
-          (i32.shl
-           (local.get $15)
-           (i32.const 2)
-          )
-         )
-         (if
-          (local.get $5)
-          (then
-           (br $b3)
-          )
-         )
-         (br $b4)
+         (br $label)
         )
        )
       )
@@ -290,17 +343,17 @@
        (if
         (i32.lt_s
          (local.get $1)
-         (i32.const 2)
+         (i32.const 3)
         )
         (then
          (local.set $4
           (i32.const 0)
          )
          (local.set $0
-          (i32.const 4194328)
+          (i32.const 4194324)
          )
          (local.set $2
-          (i32.const 4194332)
+          (i32.const 4194328)
          )
          (local.set $3
           (i32.const 0)
@@ -311,15 +364,16 @@
            (i32.const 0)
           )
          )
-         (br $exit)
+         (br $block6)
         )
        )
        (local.set $1
         (i32.sub
          (local.get $1)
-         (i32.const 2)
+         (i32.const 3)
         )
        )
+       (nop)
        (block
         (local.set $6
          (local.get $19)
@@ -328,175 +382,100 @@
         (local.set $0
          (local.get $6)
         )
-        (br_if $leave
+        (br_if $block1
          (i32.and
           (local.get $0)
           (i32.const 3)
          )
         )
-        (br $dispatch)
+        (br $label)
        )
       )
      )
      (block
-      (if
-       (i32.lt_s
-        (local.get $1)
-        (i32.const 3)
-       )
-       (then
-        (local.set $4
-         (i32.const 0)
-        )
-        (local.set $0
-         (i32.const 4194324)
-        )
-        (local.set $2
-         (i32.const 4194328)
-        )
-        (local.set $3
-         (i32.const 0)
-        )
-        (local.set $1
-         (i32.add
-          (local.get $1)
-          (i32.const 0)
-         )
-        )
-        (br $exit)
-       )
-      )
-      (local.set $1
-       (i32.sub
-        (local.get $1)
-        (i32.const 3)
-       )
-      )
-      (nop)
-      (block
-       (local.set $6
-        (local.get $19)
-       )
-       (nop)
-       (local.set $0
-        (local.get $6)
-       )
-       (br_if $leave
-        (i32.and
+      (local.set $7
+       (i32.and
+        (i32.shl
          (local.get $0)
-         (i32.const 3)
+         (i32.const 1)
         )
+        (i32.const 2097144)
        )
-       (br $dispatch)
       )
-     )
-    )
-    (block
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=17825792
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=17825796
+      (if
+       (i32.eq
+        (i32.load offset=17825792
          (local.get $7)
         )
+        (local.get $0)
        )
-       (block
-        (i32.store offset=8
-         (i32.const 0)
-         (local.get $17)
+       (then
+        (local.set $8
+         (i32.load offset=17825796
+          (local.get $7)
+         )
         )
-        (i32.store offset=12
-         (i32.const 0)
-         (local.get $18)
-        )
-        (i32.store offset=16
-         (i32.const 0)
-         (local.get $15)
-        )
-        (i32.store offset=20
-         (i32.const 0)
-         (local.get $16)
-        )
-        (i32.store offset=124
-         (i32.const 0)
-         (local.get $19)
-        )
-        (return_call_indirect (type $0)
-         (local.get $0)
-         (local.get $1)
-         (local.get $8)
+        (block
+         (i32.store offset=8
+          (i32.const 0)
+          (local.get $17)
+         )
+         (i32.store offset=12
+          (i32.const 0)
+          (local.get $18)
+         )
+         (return_call_indirect (type $0)
+          (local.get $0)
+          (local.get $1)
+          (local.get $8)
+         )
         )
        )
       )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+      (local.set $4
+       (i32.const 0)
       )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block6)
      )
-     (local.set $3
-      (i32.const 0)
-     )
-     (br $exit)
     )
    )
+   (i32.store offset=8
+    (i32.const 0)
+    (local.get $17)
+   )
+   (i32.store offset=12
+    (i32.const 0)
+    (local.get $18)
+   )
+   (i32.store offset=144
+    (i32.const 0)
+    (local.get $0)
+   )
+   (i32.store offset=148
+    (i32.const 0)
+    (local.get $2)
+   )
+   (i32.store offset=152
+    (i32.const 0)
+    (local.get $3)
+   )
+   (i32.store offset=156
+    (i32.const 0)
+    (local.get $1)
+   )
+   (return
+    (local.get $4)
+   )
   )
-  (i32.store offset=8
-   (i32.const 0)
-   (local.get $17)
-  )
-  (i32.store offset=12
-   (i32.const 0)
-   (local.get $18)
-  )
-  (i32.store offset=16
-   (i32.const 0)
-   (local.get $15)
-  )
-  (i32.store offset=20
-   (i32.const 0)
-   (local.get $16)
-  )
-  (i32.store offset=124
-   (i32.const 0)
-   (local.get $19)
-  )
-  (i32.store offset=144
-   (i32.const 0)
-   (local.get $0)
-  )
-  (i32.store offset=148
-   (i32.const 0)
-   (local.get $2)
-  )
-  (i32.store offset=152
-   (i32.const 0)
-   (local.get $3)
-  )
-  (i32.store offset=156
-   (i32.const 0)
-   (local.get $1)
-  )
-  (return
-   (local.get $4)
-  )
+  (unreachable)
  )
 )

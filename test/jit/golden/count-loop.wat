@@ -1,11 +1,11 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
  (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
- (import "env" "mem" (memory $mem 304 304))
- (import "env" "regions" (table $regions 0 funcref))
- (import "env" "interp" (func $interp (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (param $0 i32) (param $1 i32) (result i32)
+ (import "env" "mem" (memory $mimport$0 304 304))
+ (import "env" "regions" (table $timport$0 0 funcref))
+ (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
+ (export "run" (func $0))
+ (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -23,39 +23,115 @@
   (local $16 i32)
   (local $17 i32)
   (local $18 i32)
-  (local.set $15
-   (i32.load offset=8
-    (i32.const 0)
+  (block
+   (local.set $15
+    (i32.load offset=8
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $17
-   (i32.load offset=12
-    (i32.const 0)
+   (local.set $17
+    (i32.load offset=12
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $16
-   (i32.load offset=16
-    (i32.const 0)
+   (local.set $16
+    (i32.load offset=16
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $18
-   (i32.load offset=124
-    (i32.const 0)
+   (local.set $18
+    (i32.load offset=124
+     (i32.const 0)
+    )
    )
-  )
-  (block $exit
-   (loop $dispatch
-    (block $leave
-     (block $b2
-      (block $b1
-       (block $b0
-        (br_table $b0 $b1 $leave $leave $leave $b2 $leave
-         (i32.shr_u
-          (i32.sub
-           (local.get $0)
-           (i32.const 4194304)
+   (block $block4
+    (loop $label
+     (block $block2
+      (block $block3
+       (block $block1
+        (block $block
+         (br_table $block $block1 $block2 $block2 $block2 $block3 $block2
+          (i32.shr_u
+           (i32.sub
+            (local.get $0)
+            (i32.const 4194304)
+           )
+           (i32.const 2)
           )
-          (i32.const 2)
+         )
+        )
+        (block
+         (if
+          (i32.lt_s
+           (local.get $1)
+           (i32.const 5)
+          )
+          (then
+           (local.set $4
+            (i32.const 0)
+           )
+           (local.set $0
+            (i32.const 4194304)
+           )
+           (local.set $2
+            (i32.const 4194308)
+           )
+           (local.set $3
+            (i32.const 0)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 0)
+            )
+           )
+           (br $block4)
+          )
+         )
+         (local.set $1
+          (i32.sub
+           (local.get $1)
+           (i32.const 5)
+          )
+         )
+         (local.set $15
+          (i32.add
+           (i32.const 0)
+           (i32.const 0)
+          )
+         )
+         (local.set $15
+          (i32.add
+           (local.get $15)
+           (local.get $16)
+          )
+         )
+         (local.set $16
+          (i32.add
+           (local.get $16)
+           (i32.const -1)
+          )
+         )
+         (block
+          (local.set $5
+           (i32.ne
+            (local.get $16)
+            (i32.const 0)
+           )
+          )
+          (local.set $17
+           (i32.add
+            (local.get $17)
+            (i32.const 1)
+           )
+          )
+          (if
+           (local.get $5)
+           (then
+            (br $block1)
+           )
+          )
+          (br $block3)
          )
         )
        )
@@ -63,17 +139,17 @@
         (if
          (i32.lt_s
           (local.get $1)
-          (i32.const 5)
+          (i32.const 4)
          )
          (then
           (local.set $4
            (i32.const 0)
           )
           (local.set $0
-           (i32.const 4194304)
+           (i32.const 4194308)
           )
           (local.set $2
-           (i32.const 4194308)
+           (i32.const 4194312)
           )
           (local.set $3
            (i32.const 0)
@@ -84,19 +160,13 @@
             (i32.const 0)
            )
           )
-          (br $exit)
+          (br $block4)
          )
         )
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 5)
-         )
-        )
-        (local.set $15
-         (i32.add
-          (i32.const 0)
-          (i32.const 0)
+          (i32.const 4)
          )
         )
         (local.set $15
@@ -127,10 +197,13 @@
          (if
           (local.get $5)
           (then
-           (br $b1)
+           (local.set $0
+            (i32.const 4194308)
+           )
+           (br $label)
           )
          )
-         (br $b2)
+         (br $block3)
         )
        )
       )
@@ -138,17 +211,17 @@
        (if
         (i32.lt_s
          (local.get $1)
-         (i32.const 4)
+         (i32.const 2)
         )
         (then
          (local.set $4
           (i32.const 0)
          )
          (local.set $0
-          (i32.const 4194308)
+          (i32.const 4194324)
          )
          (local.set $2
-          (i32.const 4194312)
+          (i32.const 4194328)
          )
          (local.set $3
           (i32.const 0)
@@ -159,203 +232,125 @@
            (i32.const 0)
           )
          )
-         (br $exit)
+         (br $block4)
         )
        )
        (local.set $1
         (i32.sub
          (local.get $1)
-         (i32.const 4)
-        )
-       )
-       (local.set $15
-        (i32.add
-         (local.get $15)
-         (local.get $16)
-        )
-       )
-       (local.set $16
-        (i32.add
-         (local.get $16)
-         (i32.const -1)
+         (i32.const 2)
         )
        )
        (block
-        (local.set $5
-         (i32.ne
-          (local.get $16)
-          (i32.const 0)
+        (local.set $6
+         (local.get $18)
+        )
+        (nop)
+        (local.set $0
+         (local.get $6)
+        )
+        (br_if $block2
+         (i32.and
+          (local.get $0)
+          (i32.const 3)
          )
         )
-        (local.set $17
-         (i32.add
-          (local.get $17)
-          (i32.const 1)
-         )
-        )
-        (if
-         (local.get $5)
-         (then
-          (local.set $0
-           (i32.const 4194308)
-          )
-          (br $dispatch)
-         )
-        )
-        (br $b2)
+        (br $label)
        )
       )
      )
      (block
-      (if
-       (i32.lt_s
-        (local.get $1)
-        (i32.const 2)
-       )
-       (then
-        (local.set $4
-         (i32.const 0)
-        )
-        (local.set $0
-         (i32.const 4194324)
-        )
-        (local.set $2
-         (i32.const 4194328)
-        )
-        (local.set $3
-         (i32.const 0)
-        )
-        (local.set $1
-         (i32.add
-          (local.get $1)
-          (i32.const 0)
-         )
-        )
-        (br $exit)
-       )
-      )
-      (local.set $1
-       (i32.sub
-        (local.get $1)
-        (i32.const 2)
-       )
-      )
-      (block
-       (local.set $6
-        (local.get $18)
-       )
-       (nop)
-       (local.set $0
-        (local.get $6)
-       )
-       (br_if $leave
-        (i32.and
+      (local.set $7
+       (i32.and
+        (i32.shl
          (local.get $0)
-         (i32.const 3)
+         (i32.const 1)
         )
+        (i32.const 2097144)
        )
-       (br $dispatch)
       )
-     )
-    )
-    (block
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=17825792
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=17825796
+      (if
+       (i32.eq
+        (i32.load offset=17825792
          (local.get $7)
         )
+        (local.get $0)
        )
-       (block
-        (i32.store offset=8
-         (i32.const 0)
-         (local.get $15)
+       (then
+        (local.set $8
+         (i32.load offset=17825796
+          (local.get $7)
+         )
         )
-        (i32.store offset=12
-         (i32.const 0)
-         (local.get $17)
-        )
-        (i32.store offset=16
-         (i32.const 0)
-         (local.get $16)
-        )
-        (i32.store offset=124
-         (i32.const 0)
-         (local.get $18)
-        )
-        (return_call_indirect (type $0)
-         (local.get $0)
-         (local.get $1)
-         (local.get $8)
+        (block
+         (i32.store offset=8
+          (i32.const 0)
+          (local.get $15)
+         )
+         (i32.store offset=12
+          (i32.const 0)
+          (local.get $17)
+         )
+         (i32.store offset=16
+          (i32.const 0)
+          (local.get $16)
+         )
+         (return_call_indirect (type $0)
+          (local.get $0)
+          (local.get $1)
+          (local.get $8)
+         )
         )
        )
       )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+      (local.set $4
+       (i32.const 0)
       )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block4)
      )
-     (local.set $3
-      (i32.const 0)
-     )
-     (br $exit)
     )
    )
+   (i32.store offset=8
+    (i32.const 0)
+    (local.get $15)
+   )
+   (i32.store offset=12
+    (i32.const 0)
+    (local.get $17)
+   )
+   (i32.store offset=16
+    (i32.const 0)
+    (local.get $16)
+   )
+   (i32.store offset=144
+    (i32.const 0)
+    (local.get $0)
+   )
+   (i32.store offset=148
+    (i32.const 0)
+    (local.get $2)
+   )
+   (i32.store offset=152
+    (i32.const 0)
+    (local.get $3)
+   )
+   (i32.store offset=156
+    (i32.const 0)
+    (local.get $1)
+   )
+   (return
+    (local.get $4)
+   )
   )
-  (i32.store offset=8
-   (i32.const 0)
-   (local.get $15)
-  )
-  (i32.store offset=12
-   (i32.const 0)
-   (local.get $17)
-  )
-  (i32.store offset=16
-   (i32.const 0)
-   (local.get $16)
-  )
-  (i32.store offset=124
-   (i32.const 0)
-   (local.get $18)
-  )
-  (i32.store offset=144
-   (i32.const 0)
-   (local.get $0)
-  )
-  (i32.store offset=148
-   (i32.const 0)
-   (local.get $2)
-  )
-  (i32.store offset=152
-   (i32.const 0)
-   (local.get $3)
-  )
-  (i32.store offset=156
-   (i32.const 0)
-   (local.get $1)
-  )
-  (return
-   (local.get $4)
-  )
+  (unreachable)
  )
 )

@@ -1,11 +1,11 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
  (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
- (import "env" "mem" (memory $mem 304 304))
- (import "env" "regions" (table $regions 0 funcref))
- (import "env" "interp" (func $interp (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (param $0 i32) (param $1 i32) (result i32)
+ (import "env" "mem" (memory $mimport$0 304 304))
+ (import "env" "regions" (table $timport$0 0 funcref))
+ (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
+ (export "run" (func $0))
+ (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -21,92 +21,40 @@
   (local $14 i32)
   (local $15 i32)
   (local $16 i32)
-  (local.set $15
-   (i32.load offset=16
-    (i32.const 0)
+  (block
+   (local.set $15
+    (i32.load offset=16
+     (i32.const 0)
+    )
    )
-  )
-  (local.set $16
-   (i32.load offset=124
-    (i32.const 0)
+   (local.set $16
+    (i32.load offset=124
+     (i32.const 0)
+    )
    )
-  )
-  (block $exit
-   (loop $dispatch
-    (block $leave
-     (block $b0
-      (br_table $b0 $leave
-       (i32.shr_u
-        (i32.sub
-         (local.get $0)
-         (i32.const 4194304)
-        )
-        (i32.const 2)
-       )
-      )
-     )
-     (block
-      (if
-       (i32.lt_s
-        (local.get $1)
-        (i32.const 7)
-       )
-       (then
-        (local.set $4
-         (i32.const 0)
-        )
-        (local.set $0
-         (i32.const 4194304)
-        )
-        (local.set $2
-         (i32.const 4194308)
-        )
-        (local.set $3
-         (i32.const 0)
-        )
-        (local.set $1
-         (i32.add
-          (local.get $1)
-          (i32.const 0)
+   (block $block2
+    (loop $label
+     (block $block1
+      (block $block
+       (br_table $block $block1
+        (i32.shr_u
+         (i32.sub
+          (local.get $0)
+          (i32.const 4194304)
          )
+         (i32.const 2)
         )
-        (br $exit)
-       )
-      )
-      (local.set $1
-       (i32.sub
-        (local.get $1)
-        (i32.const 7)
        )
       )
       (block
-       (local.set $7
-        (i32.add
-         (local.get $15)
-         (i32.const 0)
-        )
-       )
        (if
-        (i32.or
-         (i32.and
-          (local.get $7)
-          (i32.const 7)
-         )
-         (i32.eqz
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
-            )
-           )
-           (i32.const 1)
-          )
-         )
+        (i32.lt_s
+         (local.get $1)
+         (i32.const 7)
         )
         (then
          (local.set $4
-          (i32.const 1)
+          (i32.const 0)
          )
          (local.set $0
           (i32.const 4194304)
@@ -120,260 +68,307 @@
          (local.set $1
           (i32.add
            (local.get $1)
-           (i32.const 7)
+           (i32.const 0)
           )
          )
-         (br $exit)
+         (br $block2)
         )
        )
-       (i64.store offset=264
-        (i32.const 0)
-        (i64.load
-         (local.get $7)
-        )
-       )
-      )
-      (block
-       (local.set $7
-        (i32.add
-         (local.get $15)
-         (i32.const 8)
-        )
-       )
-       (if
-        (i32.or
-         (i32.and
-          (local.get $7)
-          (i32.const 7)
-         )
-         (i32.eqz
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
-            )
-           )
-           (i32.const 1)
-          )
-         )
-        )
-        (then
-         (local.set $4
-          (i32.const 1)
-         )
-         (local.set $0
-          (i32.const 4194308)
-         )
-         (local.set $2
-          (i32.const 4194312)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 6)
-          )
-         )
-         (br $exit)
-        )
-       )
-       (i64.store offset=272
-        (i32.const 0)
-        (i64.load
-         (local.get $7)
-        )
-       )
-      )
-      (block
-       (local.set $4
-        (call $interp
-         (i32.const 205)
-         (i32.const 1287917601)
-         (i32.const 4194312)
-         (i32.const 4194316)
-         (i32.const 0)
-        )
-       )
-       (if
-        (local.get $4)
-        (then
-         (local.set $4
-          (i32.const 2)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 4)
-          )
-         )
-         (br $exit)
-        )
-       )
-      )
-      (block
-       (local.set $7
-        (i32.add
-         (local.get $15)
-         (i32.const 16)
-        )
-       )
-       (if
-        (i32.or
-         (i32.and
-          (local.get $7)
-          (i32.const 7)
-         )
-         (i32.ne
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
-            )
-           )
-           (i32.const 10)
-          )
-          (i32.const 2)
-         )
-        )
-        (then
-         (local.set $4
-          (i32.const 1)
-         )
-         (local.set $0
-          (i32.const 4194316)
-         )
-         (local.set $2
-          (i32.const 4194320)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 4)
-          )
-         )
-         (br $exit)
-        )
-       )
-       (i64.store
-        (local.get $7)
-        (i64.load offset=256
-         (i32.const 0)
-        )
-       )
-      )
-      (local.set $15
-       (i32.add
-        (local.get $15)
-        (i32.const 24)
-       )
-      )
-      (block
-       (local.set $6
-        (local.get $16)
-       )
-       (nop)
-       (local.set $0
-        (local.get $6)
-       )
-       (br_if $leave
-        (i32.and
-         (local.get $0)
-         (i32.const 3)
-        )
-       )
-       (br $dispatch)
-      )
-     )
-    )
-    (block
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=17825792
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=17825796
-         (local.get $7)
+       (local.set $1
+        (i32.sub
+         (local.get $1)
+         (i32.const 7)
         )
        )
        (block
-        (i32.store offset=16
-         (i32.const 0)
-         (local.get $15)
+        (local.set $7
+         (i32.add
+          (local.get $15)
+          (i32.const 0)
+         )
         )
-        (i32.store offset=124
+        (if
+         (i32.or
+          (i32.and
+           (local.get $7)
+           (i32.const 7)
+          )
+          (i32.eqz
+           (i32.and
+            (i32.load8_u offset=16777216
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+            )
+            (i32.const 1)
+           )
+          )
+         )
+         (then
+          (local.set $4
+           (i32.const 1)
+          )
+          (local.set $0
+           (i32.const 4194304)
+          )
+          (local.set $2
+           (i32.const 4194308)
+          )
+          (local.set $3
+           (i32.const 0)
+          )
+          (local.set $1
+           (i32.add
+            (local.get $1)
+            (i32.const 7)
+           )
+          )
+          (br $block2)
+         )
+        )
+        (i64.store offset=264
          (i32.const 0)
+         (i64.load
+          (local.get $7)
+         )
+        )
+       )
+       (block
+        (local.set $7
+         (i32.add
+          (local.get $15)
+          (i32.const 8)
+         )
+        )
+        (if
+         (i32.or
+          (i32.and
+           (local.get $7)
+           (i32.const 7)
+          )
+          (i32.eqz
+           (i32.and
+            (i32.load8_u offset=16777216
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+            )
+            (i32.const 1)
+           )
+          )
+         )
+         (then
+          (local.set $4
+           (i32.const 1)
+          )
+          (local.set $0
+           (i32.const 4194308)
+          )
+          (local.set $2
+           (i32.const 4194312)
+          )
+          (local.set $3
+           (i32.const 0)
+          )
+          (local.set $1
+           (i32.add
+            (local.get $1)
+            (i32.const 6)
+           )
+          )
+          (br $block2)
+         )
+        )
+        (i64.store offset=272
+         (i32.const 0)
+         (i64.load
+          (local.get $7)
+         )
+        )
+       )
+       (block
+        (local.set $4
+         (call $fimport$0
+          (i32.const 205)
+          (i32.const 1287917601)
+          (i32.const 4194312)
+          (i32.const 4194316)
+          (i32.const 0)
+         )
+        )
+        (if
+         (local.get $4)
+         (then
+          (local.set $4
+           (i32.const 2)
+          )
+          (local.set $1
+           (i32.add
+            (local.get $1)
+            (i32.const 4)
+           )
+          )
+          (br $block2)
+         )
+        )
+       )
+       (block
+        (local.set $7
+         (i32.add
+          (local.get $15)
+          (i32.const 16)
+         )
+        )
+        (if
+         (i32.or
+          (i32.and
+           (local.get $7)
+           (i32.const 7)
+          )
+          (i32.ne
+           (i32.and
+            (i32.load8_u offset=16777216
+             (i32.shr_u
+              (local.get $7)
+              (i32.const 12)
+             )
+            )
+            (i32.const 10)
+           )
+           (i32.const 2)
+          )
+         )
+         (then
+          (local.set $4
+           (i32.const 1)
+          )
+          (local.set $0
+           (i32.const 4194316)
+          )
+          (local.set $2
+           (i32.const 4194320)
+          )
+          (local.set $3
+           (i32.const 0)
+          )
+          (local.set $1
+           (i32.add
+            (local.get $1)
+            (i32.const 4)
+           )
+          )
+          (br $block2)
+         )
+        )
+        (i64.store
+         (local.get $7)
+         (i64.load offset=256
+          (i32.const 0)
+         )
+        )
+       )
+       (local.set $15
+        (i32.add
+         (local.get $15)
+         (i32.const 24)
+        )
+       )
+       (block
+        (local.set $6
          (local.get $16)
         )
-        (return_call_indirect (type $0)
-         (local.get $0)
-         (local.get $1)
-         (local.get $8)
+        (nop)
+        (local.set $0
+         (local.get $6)
         )
+        (br_if $block1
+         (i32.and
+          (local.get $0)
+          (i32.const 3)
+         )
+        )
+        (br $label)
        )
       )
      )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+     (block
+      (local.set $7
+       (i32.and
+        (i32.shl
+         (local.get $0)
+         (i32.const 1)
+        )
+        (i32.const 2097144)
+       )
       )
+      (if
+       (i32.eq
+        (i32.load offset=17825792
+         (local.get $7)
+        )
+        (local.get $0)
+       )
+       (then
+        (local.set $8
+         (i32.load offset=17825796
+          (local.get $7)
+         )
+        )
+        (block
+         (i32.store offset=16
+          (i32.const 0)
+          (local.get $15)
+         )
+         (return_call_indirect (type $0)
+          (local.get $0)
+          (local.get $1)
+          (local.get $8)
+         )
+        )
+       )
+      )
+      (local.set $4
+       (i32.const 0)
+      )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block2)
      )
-     (local.set $3
-      (i32.const 0)
-     )
-     (br $exit)
     )
    )
+   (i32.store offset=16
+    (i32.const 0)
+    (local.get $15)
+   )
+   (i32.store offset=144
+    (i32.const 0)
+    (local.get $0)
+   )
+   (i32.store offset=148
+    (i32.const 0)
+    (local.get $2)
+   )
+   (i32.store offset=152
+    (i32.const 0)
+    (local.get $3)
+   )
+   (i32.store offset=156
+    (i32.const 0)
+    (local.get $1)
+   )
+   (return
+    (local.get $4)
+   )
   )
-  (i32.store offset=16
-   (i32.const 0)
-   (local.get $15)
-  )
-  (i32.store offset=124
-   (i32.const 0)
-   (local.get $16)
-  )
-  (i32.store offset=144
-   (i32.const 0)
-   (local.get $0)
-  )
-  (i32.store offset=148
-   (i32.const 0)
-   (local.get $2)
-  )
-  (i32.store offset=152
-   (i32.const 0)
-   (local.get $3)
-  )
-  (i32.store offset=156
-   (i32.const 0)
-   (local.get $1)
-  )
-  (return
-   (local.get $4)
-  )
+  (unreachable)
  )
 )

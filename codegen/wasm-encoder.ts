@@ -1,0 +1,733 @@
+// The JIT's own WebAssembly encoder: the same builder API as codegen/wasm.ts (which wraps
+// binaryen), but it writes the module's bytes itself. Expressions are nodes in an array (an Expr is
+// a node's index); finish() walks them once and emits the binary. No optimizer, no validator: the
+// translator only builds well-typed code, and WebAssembly.Module (or WebAssembly.validate in tests)
+// checks it. Why: binaryen takes ~1 s to load in Node 20 and ~0.2-1 ms per block to build and emit;
+// this encoder is ready at once and costs tens of microseconds per block (bench/RESULTS.md), so
+// code compiles from the first milliseconds of a run, as v86 does with its own encoder.
+
+import type { FunctionImport, ValueType } from './wasm.js';
+
+/** An expression under construction: an index into the encoder's nodes. */
+export type Expr = number;
+
+/** What an expression leaves on the stack: a value type, nothing, or never returns (br, return). */
+type NodeType = ValueType | 'f32' | 'unreachable';
+
+const TYPE_CODE: Record<ValueType | 'f32', number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, none: 0x40 };
+/** Type ids handed out by f64Type() and accepted by m.block (binaryen's calling convention). */
+const TYPE_ID: Record<string, ValueType | 'f32'> = { 1: 'none', 2: 'i32', 3: 'i64', 4: 'f32', 5: 'f64' };
+const ID_OF: Record<ValueType | 'f32', number> = { none: 1, i32: 2, i64: 3, f32: 4, f64: 5 };
+
+/** The table all region modules share (`env.regions`), as in codegen/wasm.ts. */
+const REGION_TABLE = 'regions';
+
+const enum Kind {
+  /** Children evaluated in order, then the opcode bytes (numeric ops, loads, stores, locals, calls). */
+  Op,
+  Block,
+  Loop,
+  If,
+  Br,
+  Switch,
+}
+
+/** Node types, by their index in the encoder's type array. */
+const enum T {
+  None = 0,
+  I32 = 1,
+  I64 = 2,
+  F32 = 3,
+  F64 = 4,
+  Unreachable = 5,
+}
+const TYPES: readonly NodeType[] = ['none', 'i32', 'i64', 'f32', 'f64', 'unreachable'];
+const T_OF: Record<NodeType, T> = { none: T.None, i32: T.I32, i64: T.I64, f32: T.F32, f64: T.F64, unreachable: T.Unreachable };
+/** The block type byte of a node type (an unreachable block is typed empty). */
+const BLOCK_TYPE_CODE = [0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x40];
+
+/** A growable byte buffer. */
+class Bytes {
+  data = new Uint8Array(1 << 12);
+  length = 0;
+
+  reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const data = new Uint8Array(size);
+    data.set(this.data.subarray(0, this.length));
+    this.data = data;
+  }
+  byte(value: number): void {
+    if (this.length === this.data.length) this.reserve(1);
+    this.data[this.length++] = value;
+  }
+  uleb(value: number): void {
+    let v = value >>> 0;
+    this.reserve(5);
+    do {
+      let byte = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) byte |= 0x80;
+      this.data[this.length++] = byte;
+    } while (v !== 0);
+  }
+  sleb(value: number): void {
+    let v = value | 0;
+    this.reserve(5);
+    for (;;) {
+      const byte = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+        this.data[this.length++] = byte;
+        return;
+      }
+      this.data[this.length++] = byte | 0x80;
+    }
+  }
+  append(bytes: ArrayLike<number>): void {
+    this.reserve(bytes.length);
+    for (let index = 0; index < bytes.length; index++) this.data[this.length++] = bytes[index]!;
+  }
+  copy(source: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start);
+    for (let index = start; index < end; index++) this.data[this.length++] = source[index]!;
+  }
+  name(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    this.uleb(bytes.length);
+    this.append(bytes);
+  }
+  /** A section: id, size, contents. */
+  section(id: number, contents: Bytes): void {
+    this.byte(id);
+    this.uleb(contents.length);
+    this.copy(contents.data, 0, contents.length);
+  }
+}
+
+/** Appends the signed LEB128 of a 64-bit value. */
+function slebBig(out: Bytes, value: bigint): void {
+  let v = BigInt.asIntN(64, value);
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0)) {
+      out.byte(byte);
+      return;
+    }
+    out.byte(byte | 0x80);
+  }
+}
+
+const f64Bytes = new Float64Array(1);
+const f64View = new Uint8Array(f64Bytes.buffer);
+
+/** Log2 of an access's natural alignment, by its size in bytes. */
+const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
+
+export class WasmEncoder {
+  // Nodes as parallel typed arrays (no object per node): kind, type, and per kind
+  //   Op: [a, b) its opcode and immediates in `code`; Block/Loop: a = label id (-1: none);
+  //   Br/Switch: a = start of its label ids in `labelList`, b = their count;
+  //   children: [childStart, childStart + childCount) in `childList`.
+  private kinds = new Uint8Array(1 << 10);
+  private nodeTypes = new Uint8Array(1 << 10);
+  private a = new Int32Array(1 << 10);
+  private b = new Int32Array(1 << 10);
+  private childStart = new Int32Array(1 << 10);
+  private childCount = new Int32Array(1 << 10);
+  private count = 0;
+  private readonly code = new Bytes();
+  private childList = new Int32Array(1 << 12);
+  private childLength = 0;
+  private labelList = new Int32Array(1 << 8);
+  private labelLength = 0;
+  private readonly labelIds = new Map<string, number>();
+  /** Function-type keys (params:result) in type-section order. */
+  private readonly types: string[] = [];
+  private readonly functionIndex = new Map<string, { index: number; result: ValueType }>();
+  private readonly globals: readonly string[];
+  private readonly imports: readonly FunctionImport[];
+  private readonly functions: { name: string; type: number; locals: readonly ValueType[]; body: Expr; result: ValueType }[] = [];
+
+  /** Float, conversion and typed-block operations in binaryen's shape (used by translate-fpu.ts). */
+  readonly m: FloatOperations;
+
+  constructor(
+    private readonly memoryPages: number,
+    private readonly maximumPages: number,
+    imports: readonly FunctionImport[],
+    globals: readonly string[] = [],
+  ) {
+    this.imports = imports;
+    this.globals = globals;
+    imports.forEach((entry, index) => this.functionIndex.set(entry.name, { index, result: entry.result }));
+    const unary = (type: T, opcode: number) => (a: Expr) => this.op1(type, opcode, a);
+    const binary = (type: T, opcode: number) => (a: Expr, b: Expr) => this.op2(type, opcode, a, b);
+    this.m = {
+      block: (label, children, type) => this.typedBlock(label, children, T_OF[TYPE_ID[type ?? 1] ?? 'none']),
+      f32: {
+        demote: unary(T.F32, 0xb6),
+        load: (offset, _align, address) => this.memory(T.F32, 0x2a, 4, offset, address),
+        store: (offset, _align, address, value) => this.memory(T.None, 0x38, 4, offset, address, value),
+      },
+      f64: {
+        abs: unary(T.F64, 0x99),
+        neg: unary(T.F64, 0x9a),
+        sqrt: unary(T.F64, 0x9f),
+        add: binary(T.F64, 0xa0),
+        sub: binary(T.F64, 0xa1),
+        mul: binary(T.F64, 0xa2),
+        div: binary(T.F64, 0xa3),
+        eq: binary(T.I32, 0x61),
+        ne: binary(T.I32, 0x62),
+        lt: binary(T.I32, 0x63),
+        gt: binary(T.I32, 0x64),
+        le: binary(T.I32, 0x65),
+        ge: binary(T.I32, 0x66),
+        const: (value) => {
+          const node = this.begin(Kind.Op, T.F64, 0);
+          f64Bytes[0] = value;
+          this.code.byte(0x44);
+          this.code.append(f64View);
+          return this.endCode(node);
+        },
+        promote: unary(T.F64, 0xbb),
+        convert_s: { i32: unary(T.F64, 0xb7) },
+        load: (offset, _align, address) => this.memory(T.F64, 0x2b, 8, offset, address),
+        store: (offset, _align, address, value) => this.memory(T.None, 0x39, 8, offset, address, value),
+      },
+      i32: { trunc_s: { f64: unary(T.I32, 0xaa) } },
+    };
+  }
+
+  // ---- nodes ----
+
+  /** Starts a node with `children` child slots (filled by the caller); its code starts here. */
+  private begin(kind: Kind, type: T, children: number): Expr {
+    const node = this.count++;
+    if (node === this.kinds.length) this.growNodes();
+    this.kinds[node] = kind;
+    this.nodeTypes[node] = type;
+    this.a[node] = this.code.length;
+    this.childStart[node] = this.childLength;
+    this.childCount[node] = children;
+    if (this.childLength + children > this.childList.length) {
+      const list = new Int32Array(Math.max(this.childList.length * 2, this.childLength + children));
+      list.set(this.childList);
+      this.childList = list;
+    }
+    this.childLength += children;
+    return node;
+  }
+
+  private growNodes(): void {
+    const size = this.kinds.length * 2;
+    const kinds = new Uint8Array(size);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    const nodeTypes = new Uint8Array(size);
+    nodeTypes.set(this.nodeTypes);
+    this.nodeTypes = nodeTypes;
+    const grow = (array: Int32Array) => {
+      const next = new Int32Array(size);
+      next.set(array);
+      return next;
+    };
+    this.a = grow(this.a);
+    this.b = grow(this.b);
+    this.childStart = grow(this.childStart);
+    this.childCount = grow(this.childCount);
+  }
+
+  /** Ends an Op node's code (written to `code` since it began). */
+  private endCode(node: Expr): Expr {
+    this.b[node] = this.code.length;
+    return node;
+  }
+
+  private op0(type: T, opcode: number): Expr {
+    const node = this.begin(Kind.Op, type, 0);
+    this.code.byte(opcode);
+    return this.endCode(node);
+  }
+  private op1(type: T, opcode: number, child: Expr): Expr {
+    const node = this.begin(Kind.Op, type, 1);
+    this.childList[this.childStart[node]!] = child;
+    this.code.byte(opcode);
+    return this.endCode(node);
+  }
+  private op2(type: T, opcode: number, first: Expr, second: Expr): Expr {
+    const node = this.begin(Kind.Op, type, 2);
+    const at = this.childStart[node]!;
+    this.childList[at] = first;
+    this.childList[at + 1] = second;
+    this.code.byte(opcode);
+    return this.endCode(node);
+  }
+  private withChildren(kind: Kind, type: T, children: readonly Expr[]): Expr {
+    const node = this.begin(kind, type, children.length);
+    const at = this.childStart[node]!;
+    for (let index = 0; index < children.length; index++) this.childList[at + index] = children[index]!;
+    return node;
+  }
+  private memory(type: T, opcode: number, bytes: number, offset: number, address: Expr, value?: Expr): Expr {
+    const node = this.begin(Kind.Op, type, value === undefined ? 1 : 2);
+    const at = this.childStart[node]!;
+    this.childList[at] = address;
+    if (value !== undefined) this.childList[at + 1] = value;
+    this.code.byte(opcode);
+    this.code.byte(ALIGN[bytes]!);
+    this.code.uleb(offset);
+    return this.endCode(node);
+  }
+  private labelId(label: string): number {
+    let id = this.labelIds.get(label);
+    if (id === undefined) {
+      id = this.labelIds.size;
+      this.labelIds.set(label, id);
+    }
+    return id;
+  }
+
+  private typeOf(expr: Expr): T {
+    return this.nodeTypes[expr]! as T;
+  }
+
+  private typeIndex(params: readonly ValueType[], result: ValueType): number {
+    const key = `${params.join(',')}:${result}`;
+    let index = this.types.indexOf(key);
+    if (index < 0) index = this.types.push(key) - 1;
+    return index;
+  }
+
+  // ---- i32 ----
+  const(value: number): Expr {
+    const node = this.begin(Kind.Op, T.I32, 0);
+    this.code.byte(0x41);
+    this.code.sleb(value);
+    return this.endCode(node);
+  }
+  add(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x6a, a, b);
+  }
+  sub(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x6b, a, b);
+  }
+  mul(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x6c, a, b);
+  }
+  and(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x71, a, b);
+  }
+  or(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x72, a, b);
+  }
+  xor(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x73, a, b);
+  }
+  shl(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x74, a, b);
+  }
+  shrS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x75, a, b);
+  }
+  shrU(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x76, a, b);
+  }
+  rotr(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x78, a, b);
+  }
+  clz(a: Expr): Expr {
+    return this.op1(T.I32, 0x67, a);
+  }
+  eq(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x46, a, b);
+  }
+  ne(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x47, a, b);
+  }
+  eqz(a: Expr): Expr {
+    return this.op1(T.I32, 0x45, a);
+  }
+  ltS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x48, a, b);
+  }
+  ltU(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x49, a, b);
+  }
+  gtS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x4a, a, b);
+  }
+  leS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x4c, a, b);
+  }
+  geS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x4e, a, b);
+  }
+  divS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x6d, a, b);
+  }
+  divU(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x6e, a, b);
+  }
+  remS(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x6f, a, b);
+  }
+  remU(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x70, a, b);
+  }
+  extend8(a: Expr): Expr {
+    return this.op1(T.I32, 0xc0, a);
+  }
+  extend16(a: Expr): Expr {
+    return this.op1(T.I32, 0xc1, a);
+  }
+  select(condition: Expr, ifTrue: Expr, ifFalse: Expr): Expr {
+    const node = this.withChildren(Kind.Op, this.typeOf(ifTrue), [ifTrue, ifFalse, condition]);
+    this.code.byte(0x1b);
+    return this.endCode(node);
+  }
+
+  // ---- i64 (for 32x32->64 multiplies) ----
+  extendS(a: Expr): Expr {
+    return this.op1(T.I64, 0xac, a);
+  }
+  extendU(a: Expr): Expr {
+    return this.op1(T.I64, 0xad, a);
+  }
+  mul64(a: Expr, b: Expr): Expr {
+    return this.op2(T.I64, 0x7e, a, b);
+  }
+  add64(a: Expr, b: Expr): Expr {
+    return this.op2(T.I64, 0x7c, a, b);
+  }
+  sub64(a: Expr, b: Expr): Expr {
+    return this.op2(T.I64, 0x7d, a, b);
+  }
+  or64(a: Expr, b: Expr): Expr {
+    return this.op2(T.I64, 0x84, a, b);
+  }
+  private const64(value: bigint): Expr {
+    const node = this.begin(Kind.Op, T.I64, 0);
+    this.code.byte(0x42);
+    slebBig(this.code, value);
+    return this.endCode(node);
+  }
+  shl64(a: Expr, bits: number): Expr {
+    return this.op2(T.I64, 0x86, a, this.const64(BigInt(bits)));
+  }
+  low32(a: Expr): Expr {
+    return this.op1(T.I32, 0xa7, a);
+  }
+  high32(a: Expr): Expr {
+    return this.op1(T.I32, 0xa7, this.op2(T.I64, 0x88, a, this.const64(32n)));
+  }
+
+  // ---- memory ----
+  load(bytes: 1 | 2 | 4, signed: boolean, offset: number, address: Expr): Expr {
+    const opcode = bytes === 4 ? 0x28 : bytes === 2 ? (signed ? 0x2e : 0x2f) : signed ? 0x2c : 0x2d;
+    return this.memory(T.I32, opcode, bytes, offset, address);
+  }
+  store(bytes: 1 | 2 | 4, offset: number, address: Expr, value: Expr): Expr {
+    const opcode = bytes === 4 ? 0x36 : bytes === 2 ? 0x3b : 0x3a;
+    return this.memory(T.None, opcode, bytes, offset, address, value);
+  }
+  load64(offset: number, address: Expr): Expr {
+    return this.memory(T.I64, 0x29, 8, offset, address);
+  }
+  store64(offset: number, address: Expr, value: Expr): Expr {
+    return this.memory(T.None, 0x37, 8, offset, address, value);
+  }
+
+  // ---- locals and control ----
+  get(local: number, type: ValueType = 'i32'): Expr {
+    const node = this.begin(Kind.Op, T_OF[type], 0);
+    this.code.byte(0x20);
+    this.code.uleb(local);
+    return this.endCode(node);
+  }
+  set(local: number, value: Expr): Expr {
+    const node = this.begin(Kind.Op, T.None, 1);
+    this.childList[this.childStart[node]!] = value;
+    this.code.byte(0x21);
+    this.code.uleb(local);
+    return this.endCode(node);
+  }
+  tee(local: number, value: Expr, type: ValueType = 'i32'): Expr {
+    const node = this.begin(Kind.Op, T_OF[type], 1);
+    this.childList[this.childStart[node]!] = value;
+    this.code.byte(0x22);
+    this.code.uleb(local);
+    return this.endCode(node);
+  }
+  private typedBlock(label: string | null, children: readonly Expr[], type: T): Expr {
+    const node = this.withChildren(Kind.Block, type, children);
+    this.a[node] = label === null ? -1 : this.labelId(label);
+    return node;
+  }
+  block(label: string | null, children: readonly Expr[]): Expr {
+    return this.typedBlock(label, children, T.None);
+  }
+  loop(label: string, body: Expr): Expr {
+    const node = this.withChildren(Kind.Loop, T.None, [body]);
+    this.a[node] = this.labelId(label);
+    return node;
+  }
+  if(condition: Expr, then: Expr, otherwise?: Expr): Expr {
+    let type = T.None;
+    if (otherwise !== undefined) {
+      const thenType = this.typeOf(then);
+      type = thenType === T.Unreachable ? this.typeOf(otherwise) : thenType;
+      if (type === T.Unreachable) type = T.None;
+    }
+    return this.withChildren(Kind.If, type, otherwise === undefined ? [condition, then] : [condition, then, otherwise]);
+  }
+  private branch(kind: Kind, type: T, labels: readonly string[], children: readonly Expr[]): Expr {
+    const node = this.withChildren(kind, type, children);
+    if (this.labelLength + labels.length > this.labelList.length) {
+      const list = new Int32Array(Math.max(this.labelList.length * 2, this.labelLength + labels.length));
+      list.set(this.labelList);
+      this.labelList = list;
+    }
+    this.a[node] = this.labelLength;
+    this.b[node] = labels.length;
+    for (const label of labels) this.labelList[this.labelLength++] = this.labelId(label);
+    return node;
+  }
+  br(label: string, condition?: Expr): Expr {
+    return condition === undefined ? this.branch(Kind.Br, T.Unreachable, [label], []) : this.branch(Kind.Br, T.None, [label], [condition]);
+  }
+  switch(labels: readonly string[], defaultLabel: string, index: Expr): Expr {
+    return this.branch(Kind.Switch, T.Unreachable, [...labels, defaultLabel], [index]);
+  }
+  globalGet(global: string): Expr {
+    const index = this.globals.indexOf(global);
+    if (index < 0) throw new Error(`wasm-encoder: no imported global ${global}`);
+    const node = this.begin(Kind.Op, T.I32, 0);
+    this.code.byte(0x23);
+    this.code.uleb(index);
+    return this.endCode(node);
+  }
+  call(callee: string, operands: readonly Expr[], result: ValueType): Expr {
+    const target = this.functionIndex.get(callee);
+    if (target === undefined) throw new Error(`wasm-encoder: no function ${callee}`);
+    const node = this.withChildren(Kind.Op, T_OF[result], operands);
+    this.code.byte(0x10);
+    this.code.uleb(target.index);
+    return this.endCode(node);
+  }
+  /** Tail-calls the table's function at `slot` with (i32, ...) -> result. */
+  returnCallIndirect(slot: Expr, operands: readonly Expr[], params: readonly ValueType[], result: ValueType): Expr {
+    const node = this.withChildren(Kind.Op, T.Unreachable, [...operands, slot]);
+    this.code.byte(0x13);
+    this.code.uleb(this.typeIndex(params, result));
+    this.code.byte(0); // the only table
+    return this.endCode(node);
+  }
+  drop(value: Expr): Expr {
+    return this.op1(T.None, 0x1a, value);
+  }
+  return(value?: Expr): Expr {
+    return value === undefined ? this.op0(T.Unreachable, 0x0f) : this.op1(T.Unreachable, 0x0f, value);
+  }
+  nop(): Expr {
+    return this.op0(T.None, 0x01);
+  }
+
+  /** Adds the exported function `name`. Locals after the params are i32 unless listed in `localTypes`. */
+  addFunction(functionName: string, params: readonly ValueType[], result: ValueType, localTypes: readonly ValueType[], body: Expr): void {
+    const index = this.imports.length + this.functions.length;
+    this.functionIndex.set(functionName, { index, result });
+    this.functions.push({ name: functionName, type: this.typeIndex(params, result), locals: localTypes, body, result });
+  }
+
+  f64Type(): number {
+    return ID_OF.f64;
+  }
+
+  /** Checks the module with the engine's own validator (tests). */
+  validate(): boolean {
+    return WebAssembly.validate(this.finish() as Uint8Array<ArrayBuffer>);
+  }
+
+  // ---- emitting ----
+
+  /** Writes `expr` in post-order; `labels` holds the label ids of the enclosing blocks (-1: unnamed). */
+  private emit(out: Bytes, expr: Expr, labels: number[]): void {
+    const kind = this.kinds[expr]! as Kind;
+    const first = this.childStart[expr]!;
+    const end = first + this.childCount[expr]!;
+    switch (kind) {
+      case Kind.Op:
+        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!, labels);
+        out.copy(this.code.data, this.a[expr]!, this.b[expr]!);
+        return;
+      case Kind.Block:
+      case Kind.Loop:
+        out.byte(kind === Kind.Block ? 0x02 : 0x03);
+        out.byte(BLOCK_TYPE_CODE[this.nodeTypes[expr]!]!);
+        labels.push(this.a[expr]!);
+        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!, labels);
+        labels.pop();
+        out.byte(0x0b);
+        return;
+      case Kind.If:
+        this.emit(out, this.childList[first]!, labels);
+        out.byte(0x04);
+        out.byte(BLOCK_TYPE_CODE[this.nodeTypes[expr]!]!);
+        labels.push(-1);
+        this.emit(out, this.childList[first + 1]!, labels);
+        if (end - first > 2) {
+          out.byte(0x05);
+          this.emit(out, this.childList[first + 2]!, labels);
+        }
+        labels.pop();
+        out.byte(0x0b);
+        return;
+      case Kind.Br:
+      case Kind.Switch: {
+        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!, labels);
+        const start = this.a[expr]!;
+        const count = this.b[expr]!;
+        if (kind === Kind.Br) {
+          out.byte(end > first ? 0x0d : 0x0c);
+          out.uleb(this.depth(labels, this.labelList[start]!));
+        } else {
+          out.byte(0x0e);
+          out.uleb(count - 1);
+          for (let index = 0; index < count; index++) out.uleb(this.depth(labels, this.labelList[start + index]!));
+        }
+        return;
+      }
+    }
+  }
+
+  /** The relative depth of the innermost enclosing block labelled `label`. */
+  private depth(labels: readonly number[], label: number): number {
+    const at = labels.lastIndexOf(label);
+    if (at < 0) throw new Error(`wasm-encoder: branch to a label no enclosing block has (${[...this.labelIds].find(([, id]) => id === label)?.[0]})`);
+    return labels.length - 1 - at;
+  }
+
+  /** Emits the module's binary. */
+  finish(): Uint8Array {
+    const out = new Bytes();
+    out.append([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const functionTypes = this.imports.map((entry) => this.typeIndex(entry.params, entry.result));
+    // Types (after every typeIndex call above and in the builders).
+    const types = new Bytes();
+    types.uleb(this.types.length);
+    for (const key of this.types) {
+      const [params, result] = key.split(':') as [string, ValueType];
+      types.byte(0x60);
+      const list = params === '' ? [] : (params.split(',') as ValueType[]);
+      types.uleb(list.length);
+      for (const type of list) types.byte(TYPE_CODE[type]);
+      if (result === 'none') types.byte(0);
+      else types.append([1, TYPE_CODE[result]]);
+    }
+    out.section(1, types);
+    // Imports: memory env.mem, table env.regions, the functions, the globals.
+    const imports = new Bytes();
+    imports.uleb(2 + this.imports.length + this.globals.length);
+    imports.name('env');
+    imports.name('mem');
+    imports.append([0x02, 0x01]);
+    imports.uleb(this.memoryPages);
+    imports.uleb(this.maximumPages);
+    imports.name('env');
+    imports.name(REGION_TABLE);
+    imports.append([0x01, 0x70, 0x00, 0x00]);
+    this.imports.forEach((entry, index) => {
+      imports.name('env');
+      imports.name(entry.name);
+      imports.byte(0x00);
+      imports.uleb(functionTypes[index]!);
+    });
+    for (const global of this.globals) {
+      imports.name('env');
+      imports.name(global);
+      imports.append([0x03, 0x7f, 0x01]);
+    }
+    out.section(2, imports);
+    const functions = new Bytes();
+    functions.uleb(this.functions.length);
+    for (const entry of this.functions) functions.uleb(entry.type);
+    out.section(3, functions);
+    const exports = new Bytes();
+    exports.uleb(this.functions.length);
+    this.functions.forEach((entry, index) => {
+      exports.name(entry.name);
+      exports.byte(0x00);
+      exports.uleb(this.imports.length + index);
+    });
+    out.section(7, exports);
+    const code = new Bytes();
+    code.uleb(this.functions.length);
+    for (const entry of this.functions) {
+      const body = new Bytes();
+      body.reserve(this.code.length + 1024);
+      // Locals in runs of one type.
+      const runs: [ValueType, number][] = [];
+      for (const type of entry.locals) {
+        const last = runs[runs.length - 1];
+        if (last !== undefined && last[0] === type) last[1]++;
+        else runs.push([type, 1]);
+      }
+      body.uleb(runs.length);
+      for (const [type, count] of runs) {
+        body.uleb(count);
+        body.byte(TYPE_CODE[type]);
+      }
+      this.emit(body, entry.body, []);
+      // The body block ends in a return; its value never falls off the end.
+      if (entry.result !== 'none' && TYPES[this.typeOf(entry.body)] !== entry.result) body.byte(0x00);
+      body.byte(0x0b);
+      code.uleb(body.length);
+      code.copy(body.data, 0, body.length);
+    }
+    out.section(10, code);
+    return out.data.slice(0, out.length);
+  }
+
+  /** Forgets the nodes (the encoder holds no outside resources; this only frees memory early). */
+  dispose(): void {
+    this.count = 0;
+    this.childLength = 0;
+    this.labelLength = 0;
+  }
+}
+
+/** The float, conversion and typed-block builders translate-fpu.ts uses, in binaryen's shape. */
+export interface FloatOperations {
+  block(label: string | null, children: Expr[], type?: number): Expr;
+  readonly f32: {
+    demote(value: Expr): Expr;
+    load(offset: number, align: number, address: Expr): Expr;
+    store(offset: number, align: number, address: Expr, value: Expr): Expr;
+  };
+  readonly f64: {
+    abs(value: Expr): Expr;
+    neg(value: Expr): Expr;
+    sqrt(value: Expr): Expr;
+    add(a: Expr, b: Expr): Expr;
+    sub(a: Expr, b: Expr): Expr;
+    mul(a: Expr, b: Expr): Expr;
+    div(a: Expr, b: Expr): Expr;
+    eq(a: Expr, b: Expr): Expr;
+    ne(a: Expr, b: Expr): Expr;
+    lt(a: Expr, b: Expr): Expr;
+    gt(a: Expr, b: Expr): Expr;
+    le(a: Expr, b: Expr): Expr;
+    ge(a: Expr, b: Expr): Expr;
+    const(value: number): Expr;
+    promote(value: Expr): Expr;
+    readonly convert_s: { i32(value: Expr): Expr };
+    load(offset: number, align: number, address: Expr): Expr;
+    store(offset: number, align: number, address: Expr, value: Expr): Expr;
+  };
+  readonly i32: { readonly trunc_s: { f64(value: Expr): Expr } };
+}

@@ -1,12 +1,15 @@
 // The demo page: an xterm.js terminal shows what the guest prints; the emulator runs in a Worker
-// (web/worker.ts) so the page stays responsive; the engine switch picks interpreter or JIT; the
+// (web/worker.ts) so the page stays responsive. Two modes: a user-mode Linux program (bundled or
+// dropped onto the page) or a Linux kernel booted on the Malta board, whose console is the
+// terminal (keys typed there go to the guest). The engine switch picks interpreter or JIT; the
 // counters (guest MIPS, blocks compiled, share of instructions in compiled code) update live and
 // a plot keeps MIPS over time of the last run of each engine. `window.mipsjitDemo` lets the
 // browser tests read the terminal's text and the state back.
 
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { Counters, Engine, RunRequest, WorkerReply } from './protocol.js';
+import { cpioNewc } from '../src/board/initramfs.js';
+import type { BootRequest, Counters, Engine, RunRequest, WorkerReply } from './protocol.js';
 
 const element = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -46,8 +49,8 @@ function setState(next: State): void {
 function showCounters(counters: Counters, mips: number): void {
   element('mips').textContent = mips.toFixed(1);
   element('instructions').textContent = counters.instructions.toLocaleString('en');
-  element('blocks').textContent = String(counters.jit?.blocksCompiled ?? 0);
-  const share = counters.instructions > 0 ? (100 * (counters.jit?.compiledInstructions ?? 0)) / counters.instructions : 0;
+  element('blocks').textContent = String(counters.blocksCompiled);
+  const share = counters.instructions > 0 ? (100 * counters.compiledInstructions) / counters.instructions : 0;
   element('share').textContent = `${share.toFixed(1)}%`;
 }
 
@@ -132,7 +135,7 @@ function receive(reply: WorkerReply): void {
       sample(reply.counters, true);
       if (current) lastExit = { engine: current.engine, counters: reply.counters, exitStatus: reply.exitStatus };
       element('exit').textContent = reply.signal !== undefined ? `${reply.exitStatus} (signal ${reply.signal})` : String(reply.exitStatus);
-      terminal.write(`\r\n[exit status ${reply.exitStatus}: ${reply.counters.instructions.toLocaleString('en')} instructions in ${reply.counters.seconds.toFixed(2)} s]\r\n`);
+      terminal.write(`\r\n[${reply.reason !== undefined ? `${reply.reason}, ` : ''}exit status ${reply.exitStatus}: ${reply.counters.instructions.toLocaleString('en')} instructions in ${reply.counters.seconds.toFixed(2)} s]\r\n`);
       setState('exited');
       current?.resolve();
       break;
@@ -158,6 +161,75 @@ async function programBytes(): Promise<{ name: string; bytes: Uint8Array }> {
   return { name: choice, bytes };
 }
 
+const NO_COUNTERS: Counters = { instructions: 0, seconds: 0, blocksCompiled: 0, compiledInstructions: 0 };
+const mode = (): 'user' | 'linux' => (element<HTMLSelectElement>('mode').value === 'linux' ? 'linux' : 'user');
+
+/** The /init of the demo's initramfs: busybox's applets, /dev, /proc and /sys, then a shell on the console (a controlling tty: job control, Ctrl-C). */
+const INIT = `#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin HOME=/root
+mkdir -p /proc /sys /tmp /root
+mount -t devtmpfs devtmpfs /dev
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo
+echo "Linux on mipsjit's Malta board: type commands ('poweroff -f' ends it)."
+cd /root
+exec setsid cttyhack sh
+`;
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot fetch ${url} (${response.status}): pick a kernel and an initramfs, or let npm run demo fetch Debian's`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+const picked = async (id: string): Promise<Uint8Array | undefined> => {
+  const file = element<HTMLInputElement>(id).files?.[0];
+  return file ? new Uint8Array(await file.arrayBuffer()) : undefined;
+};
+
+/** Boots the kernel (picked, or the one npm run demo fetched) under `engine`; resolves when the machine stops. */
+async function boot(engine: Engine): Promise<void> {
+  let kernel: Uint8Array;
+  let initrd: Uint8Array | undefined;
+  try {
+    kernel = (await picked('kernel')) ?? (await fetchBytes('dist/linux/vmlinuz'));
+    initrd = await picked('initrd');
+    if (initrd === undefined && element<HTMLInputElement>('kernel').files?.[0] === undefined) {
+      const busybox = await fetchBytes('dist/linux/busybox');
+      initrd = cpioNewc([
+        { kind: 'dir', path: 'bin' },
+        { kind: 'dir', path: 'dev' },
+        { kind: 'file', path: 'bin/busybox', data: busybox, mode: 0o755 },
+        { kind: 'file', path: 'init', data: INIT, mode: 0o755 },
+      ]);
+    }
+  } catch (error) {
+    terminal.write(`[${error instanceof Error ? error.message : String(error)}]\r\n`);
+    return;
+  }
+  series[engine] = [];
+  element('engine-used').textContent = engine;
+  element('exit').textContent = '-';
+  showCounters(NO_COUNTERS, 0);
+  terminal.write(`\x1b[1m$ boot ${element<HTMLInputElement>('append').value}    (${engine === 'jit' ? 'JIT' : 'interpreter'})\x1b[0m\r\n`);
+  setState('running');
+  terminal.focus();
+  const finished = new Promise<void>((resolve) => (current = { engine, last: NO_COUNTERS, resolve }));
+  const request: BootRequest = { type: 'boot', kernel, initrd, append: element<HTMLInputElement>('append').value, engine };
+  worker.postMessage(request, [kernel.buffer, ...(initrd ? [initrd.buffer] : [])]);
+  await finished;
+}
+
+// Keys typed at the terminal go to a booted guest's console.
+const encoder = new TextEncoder();
+terminal.onData((data) => {
+  if (state === 'running' && current !== undefined && mode() === 'linux') worker.postMessage({ type: 'input', bytes: encoder.encode(data) });
+});
+
+const start = (engine: Engine): Promise<void> => (mode() === 'linux' ? boot(engine) : run(engine));
+
 const selectedEngine = (): Engine => (document.querySelector<HTMLInputElement>('input[name=engine]:checked')?.value === 'interp' ? 'interp' : 'jit');
 
 /** Runs the chosen program under `engine`; resolves when it has ended. */
@@ -167,19 +239,22 @@ async function run(engine: Engine): Promise<void> {
   series[engine] = [];
   element('engine-used').textContent = engine;
   element('exit').textContent = '-';
-  showCounters({ instructions: 0, seconds: 0 }, 0);
+  showCounters(NO_COUNTERS, 0);
   terminal.write(`\x1b[1m$ ${[program.name, ...args].join(' ')}    (${engine === 'jit' ? 'JIT' : 'interpreter'})\x1b[0m\r\n`);
   setState('running');
-  const finished = new Promise<void>((resolve) => (current = { engine, last: { instructions: 0, seconds: 0 }, resolve }));
+  const finished = new Promise<void>((resolve) => (current = { engine, last: NO_COUNTERS, resolve }));
   const request: RunRequest = { type: 'run', program: program.bytes.slice(), name: program.name, args, stdin: element<HTMLTextAreaElement>('stdin').value, engine };
   worker.postMessage(request, [request.program.buffer]);
   await finished;
 }
 
-element('run').addEventListener('click', () => void run(selectedEngine()));
+element('run').addEventListener('click', () => void start(selectedEngine()));
 element('compare').addEventListener('click', async () => {
-  await run('interp');
-  if (state === 'exited') await run('jit');
+  await start('interp');
+  if (state === 'exited') await start('jit');
+});
+element<HTMLSelectElement>('mode').addEventListener('change', () => {
+  document.body.className = `mode-${mode()}`;
 });
 element('stop').addEventListener('click', () => {
   worker.terminate();

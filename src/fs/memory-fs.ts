@@ -173,7 +173,8 @@ export class MemoryFileSystem {
   readonly constants = LINUX_FS_CONSTANTS;
   private readonly root: DirectoryNode;
   private readonly descriptors = new Map<number, OpenDescription>();
-  private nextFd = FIRST_FD;
+  /** Shared by every instance: a descriptor number names one file system's file only. */
+  private static nextFd = FIRST_FD;
   private nextIno = 2;
   diagnostics: (fd: number, bytes: Uint8Array) => void;
 
@@ -344,7 +345,7 @@ export class MemoryFileSystem {
     if (node.kind === 'directory' && access !== C.O_RDONLY) throw new FsError('EISDIR', 'open', pathString(target));
     if (node.kind !== 'directory' && (numeric & C.O_DIRECTORY) !== 0) throw new FsError('ENOTDIR', 'open', pathString(target));
     if (node.kind === 'file' && (numeric & C.O_TRUNC) !== 0 && access !== C.O_RDONLY) node.size = 0;
-    const fd = this.nextFd++;
+    const fd = MemoryFileSystem.nextFd++;
     this.descriptors.set(fd, { node, flags: numeric });
     return fd;
   };

@@ -76,6 +76,8 @@ export class JitEngine {
   private wantsCompiler = false;
   /** The status of the last handler compiled code called (to tell Stop from Redirected). */
   private lastHandlerStatus: Status = Status.Continue;
+  /** A region was compiled on this thread during the current run(). */
+  private compiledInline = false;
   readonly stats: JitStats = {
     blocksCompiled: 0,
     regionsCompiled: 0,
@@ -145,10 +147,16 @@ export class JitEngine {
     for (const page of [...this.slotOfPage.keys()]) this.setSlot(page, undefined);
   }
 
-  /** Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped. */
-  run(maxInstructions: number): Status {
+  /**
+   * Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped.
+   * With `returnAfterCompile`, also returns (Status.Continue, at a block start) right after a
+   * region compiled on this thread, so that a caller on an event loop can let it turn: a run
+   * that compiles much code is otherwise one long synchronous stretch.
+   */
+  run(maxInstructions: number, returnAfterCompile = false): Status {
     const cpu = this.cpu;
     let left = maxInstructions;
+    this.compiledInline = false;
     for (const region of this.compiler.poll()) this.install(region);
     while (left > 0) {
       if (!cpu.nextInDelaySlot) {
@@ -177,6 +185,7 @@ export class JitEngine {
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
         } else {
           this.countEntry(pc, region);
+          if (this.compiledInline && returnAfterCompile) return Status.Continue;
         }
       }
       if (--this.untilPoll <= 0) {
@@ -232,8 +241,10 @@ export class JitEngine {
       layout: this.layout,
       generation: this.generations.get(page) ?? 0,
     });
-    if (compiled) this.install(compiled);
-    else this.pending.add(page);
+    if (compiled) {
+      this.install(compiled);
+      this.compiledInline = true;
+    } else this.pending.add(page);
   }
 
   /** Publishes (or, with undefined, withdraws) a page's region in the table compiled code jumps through. */

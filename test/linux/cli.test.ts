@@ -68,7 +68,7 @@ describe('mipsjit CLI', () => {
     expect(jit).not.toBeNull();
     expect(Number(jit![1])).toBeGreaterThan(0);
     expect(Number(jit![3])).toBeGreaterThan(10);
-  }, 60_000);
+  });
 
   it('--trace prints the first instructions with their disassembly', () => {
     const result = cli('run', '--trace', '2', 'test/guest/bin/t_sys', 'exit42');

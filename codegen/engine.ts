@@ -81,6 +81,8 @@ export class JitEngine {
   private wantsCompiler = false;
   /** The status of the last handler compiled code called (to tell Stop from Redirected). */
   private lastHandlerStatus: Status = Status.Continue;
+  /** A region was compiled on this thread during the current run(). */
+  private compiledInline = false;
   readonly stats: JitStats = {
     blocksCompiled: 0,
     regionsCompiled: 0,
@@ -151,10 +153,16 @@ export class JitEngine {
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
   }
 
-  /** Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped. */
-  run(maxInstructions: number): Status {
+  /**
+   * Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped.
+   * With `returnAfterCompile`, also returns (Status.Continue, at a block start) right after a
+   * region compiled on this thread, so that a caller on an event loop can let it turn: a run
+   * that compiles much code is otherwise one long synchronous stretch.
+   */
+  run(maxInstructions: number, returnAfterCompile = false): Status {
     const cpu = this.cpu;
     let left = maxInstructions;
+    this.compiledInline = false;
     for (const region of this.compiler.poll()) this.install(region);
     while (left > 0) {
       if (!cpu.nextInDelaySlot) {
@@ -185,6 +193,7 @@ export class JitEngine {
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
         } else {
           this.countEntry(pc);
+          if (this.compiledInline && returnAfterCompile) return Status.Continue;
         }
       }
       if (--this.untilPoll <= 0) {
@@ -244,8 +253,10 @@ export class JitEngine {
       layout: this.layout,
       generation: this.generations.get(page) ?? 0,
     });
-    if (result) this.install(result);
-    else this.pending.add(page);
+    if (result) {
+      this.install(result);
+      this.compiledInline = true;
+    } else this.pending.add(page);
   }
 
   /** Points `pc`'s jump-cache entry at `slot`. */

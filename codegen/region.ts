@@ -108,7 +108,7 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
     let nest: Expr = w.block(blockLabel(0), [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)))]);
     for (let index = 0; index < blocks.length; index++) {
       const label = index + 1 < blocks.length ? blockLabel(index + 1) : EXIT_LABEL_LEAVE;
-      nest = w.block(label, [nest, translator.block(blocks[index]!, index)]);
+      nest = w.blockEndingInBranch(label, nest, translator.block(blocks[index]!, index));
     }
     const dispatch = w.loop(DISPATCH_LABEL, w.block(null, [nest, translator.leave()]));
     const state = (word: number) => translator.stateOffset(word);

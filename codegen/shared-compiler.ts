@@ -1,8 +1,9 @@
 // One region compiler shared by many engines (the processes of a Linux user-mode run): each engine
 // gets a client handle; results come back to the engine that asked. Compiled modules are also kept
-// by page content, so a forked or newly exec'd process running the same program reuses the
-// parent's compiled code instead of compiling its hot pages again (a module imports the memory
-// and the function table, so one module instantiates in any process with the same layout).
+// by page content (CompiledCodeCache), so a forked or newly exec'd process running the same
+// program reuses the parent's compiled code instead of compiling its hot pages again (a module
+// imports the memory and the function table, so one module instantiates in any process with the
+// same layout). A cache may outlive one run: runs of the same program then share their code.
 
 import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
 
@@ -28,14 +29,60 @@ function sameWords(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
+/** Compiled regions kept by page content and layout; a region serves any request whose entries it has. */
+export class CompiledCodeCache {
+  private readonly modules = new Map<string, CachedModule>();
+  /** Regions served from the cache (statistics). */
+  reused = 0;
+
+  /** The cached region for `request`, or undefined. Keys are computed once per request. */
+  lookup(request: RegionRequest): { region: CompiledRegion | undefined; key: string; layoutKey: string } {
+    const layoutKey = JSON.stringify(request.layout);
+    const key = `${request.page}:${hashWords(request.words)}:${[...(request.compiled ?? [])].sort().join(',')}`;
+    const cached = this.modules.get(key);
+    if (
+      cached !== undefined &&
+      cached.layoutKey === layoutKey &&
+      sameWords(cached.words, request.words) &&
+      request.entries.every((entry) => cached.region.entries.includes(entry) || !cached.region.module)
+    ) {
+      this.reused++;
+      return { region: { ...cached.region, generation: request.generation, seconds: 0 }, key, layoutKey };
+    }
+    return { region: undefined, key, layoutKey };
+  }
+
+  remember(key: string, words: Int32Array, layoutKey: string, region: CompiledRegion): void {
+    if (region.module === undefined) return;
+    this.modules.delete(key);
+    this.modules.set(key, { words, layoutKey, region });
+    if (this.modules.size > MAX_CACHED_MODULES) this.modules.delete(this.modules.keys().next().value as string);
+  }
+
+  clear(): void {
+    this.modules.clear();
+  }
+}
+
 export class SharedCompiler {
   /** Clients in the order their requests went to an asynchronous compiler (it answers in order). */
   private readonly waiting: { client: SharedCompilerClient; key: string; words: Int32Array; layoutKey: string }[] = [];
-  private readonly modules = new Map<string, CachedModule>();
-  /** Regions served from the content cache (statistics). */
-  reused = 0;
+  private readonly cache: CompiledCodeCache;
+  private readonly ownsCache: boolean;
 
-  constructor(private readonly compiler: RegionCompiler) {}
+  /** With `cache`, compiled code is kept there for later runs; otherwise only for this one. */
+  constructor(
+    private readonly compiler: RegionCompiler,
+    cache?: CompiledCodeCache,
+  ) {
+    this.cache = cache ?? new CompiledCodeCache();
+    this.ownsCache = cache === undefined;
+  }
+
+  /** Regions served from the content cache (statistics). */
+  get reused(): number {
+    return this.cache.reused;
+  }
 
   /** A handle for one engine. */
   client(): SharedCompilerClient {
@@ -51,21 +98,11 @@ export class SharedCompiler {
   }
 
   submit(client: SharedCompilerClient, request: RegionRequest): CompiledRegion | undefined {
-    const layoutKey = JSON.stringify(request.layout);
-    const key = `${request.page}:${hashWords(request.words)}:${[...(request.compiled ?? [])].sort().join(',')}`;
-    const cached = this.modules.get(key);
-    if (
-      cached !== undefined &&
-      cached.layoutKey === layoutKey &&
-      sameWords(cached.words, request.words) &&
-      request.entries.every((entry) => cached.region.entries.includes(entry) || !cached.region.module)
-    ) {
-      this.reused++;
-      return { ...cached.region, generation: request.generation, seconds: 0 };
-    }
+    const { region, key, layoutKey } = this.cache.lookup(request);
+    if (region !== undefined) return region;
     const compiled = this.compiler.submit(request);
     if (compiled !== undefined) {
-      this.remember(key, request.words, layoutKey, compiled);
+      this.cache.remember(key, request.words, layoutKey, compiled);
       return compiled;
     }
     this.waiting.push({ client, key, words: request.words, layoutKey });
@@ -77,21 +114,14 @@ export class SharedCompiler {
     for (const region of this.compiler.poll()) {
       const request = this.waiting.shift();
       if (request === undefined) continue;
-      this.remember(request.key, request.words, request.layoutKey, region);
+      this.cache.remember(request.key, request.words, request.layoutKey, region);
       if (!request.client.closed) request.client.inbox.push(region);
     }
   }
 
-  private remember(key: string, words: Int32Array, layoutKey: string, region: CompiledRegion): void {
-    if (region.module === undefined) return;
-    this.modules.delete(key);
-    this.modules.set(key, { words, layoutKey, region });
-    if (this.modules.size > MAX_CACHED_MODULES) this.modules.delete(this.modules.keys().next().value as string);
-  }
-
   close(): void {
     this.compiler.close();
-    this.modules.clear();
+    if (this.ownsCache) this.cache.clear();
   }
 }
 

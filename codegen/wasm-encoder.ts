@@ -471,6 +471,10 @@ export class WasmEncoder {
   block(label: string | null, children: readonly Expr[]): Expr {
     return this.typedBlock(label, children, T.None);
   }
+  /** `(block $label inner code)` where `code` may end in a branch (the builder API of codegen/wasm.ts; no finalize cost here). */
+  blockEndingInBranch(label: string, inner: Expr, code: Expr): Expr {
+    return this.block(label, [inner, code]);
+  }
   loop(label: string, body: Expr): Expr {
     const node = this.withChildren(Kind.Loop, T.None, [body]);
     this.a[node] = this.labelId(label);

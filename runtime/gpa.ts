@@ -40,8 +40,8 @@ export interface Slot {
 }
 
 interface Leaf {
-  /** Host byte offset of each page, or -1. */
-  readonly host: Int32Array;
+  /** Host page number + 1 of each page, or 0 (page numbers, not byte offsets: those pass 2 GiB). */
+  readonly hostPage: Int32Array;
   /** Slot number + 1 of each page, or 0. */
   readonly slot: Uint8Array;
 }
@@ -49,7 +49,17 @@ interface Leaf {
 /** Where a GPA page goes, or why it does not. */
 export const NO_PAGE = -1;
 
+/** Host memory the map allocated for a slot, and how many slots (the slot and its aliases) use it. */
+interface Backing {
+  readonly offset: number;
+  readonly size: number;
+  users: number;
+}
+
 export class GpaMap {
+  /** The backing each live slot lies in (absent for a slot aliasing memory the map does not own). */
+  private readonly backingOf = new Map<Slot, Backing>();
+  private readonly backings: Backing[] = [];
   private readonly slots: (Slot | undefined)[] = new Array(MAX_MEMORY_SLOTS).fill(undefined);
   private readonly leaves: (Leaf | undefined)[] = new Array(LEAF_COUNT).fill(undefined);
   /** Called after pages [firstPage, firstPage + pages) changed mapping or flags (SYNC_MMU). */
@@ -60,6 +70,8 @@ export class GpaMap {
     private readonly allocate: (bytes: number) => number,
     /** Bytes of host memory that exist (for checking a caller's userspaceAddr). */
     private readonly hostSize: () => number,
+    /** Takes back host bytes from `allocate` once no slot uses them. */
+    private readonly release: (offset: number, bytes: number) => void = () => undefined,
   ) {}
 
   slot(slot: number): Slot | undefined {
@@ -80,6 +92,12 @@ export class GpaMap {
       if (existing === undefined) throw new RangeError(`memory slot ${slot}: cannot delete a slot that does not exist`);
       this.slots[slot] = undefined;
       this.unmapPages(existing);
+      const backing = this.backingOf.get(existing);
+      this.backingOf.delete(existing);
+      if (backing !== undefined && --backing.users === 0) {
+        this.backings.splice(this.backings.indexOf(backing), 1);
+        this.release(backing.offset, backing.size);
+      }
       return;
     }
     if (!Number.isInteger(guestPhysAddr) || !Number.isInteger(memorySize) || guestPhysAddr % PAGE_SIZE !== 0 || memorySize % PAGE_SIZE !== 0 || memorySize < 0) {
@@ -111,14 +129,22 @@ export class GpaMap {
       return;
     }
     let userspaceAddr = region.userspaceAddr;
+    let backing: Backing | undefined;
     if (userspaceAddr !== undefined) {
       if (!Number.isInteger(userspaceAddr) || userspaceAddr % PAGE_SIZE !== 0 || userspaceAddr < 0 || userspaceAddr + memorySize > this.hostSize()) {
         throw new RangeError(`memory slot ${slot}: userspaceAddr 0x${userspaceAddr.toString(16)} is not page-aligned host memory of 0x${memorySize.toString(16)} bytes`);
       }
+      // An alias keeps the memory it lies in alive until it is deleted too.
+      const start = userspaceAddr;
+      backing = this.backings.find((each) => start >= each.offset && start + memorySize <= each.offset + each.size);
+      if (backing !== undefined) backing.users++;
     } else {
       userspaceAddr = this.allocate(memorySize);
+      backing = { offset: userspaceAddr, size: memorySize, users: 1 };
+      this.backings.push(backing);
     }
     const created: Slot = { slot, flags, guestPhysAddr, memorySize, userspaceAddr, dirty: new Uint32Array(Math.ceil(memorySize / PAGE_SIZE / 32)) };
+    if (backing !== undefined) this.backingOf.set(created, backing);
     this.slots[slot] = created;
     this.mapPages(created);
   }
@@ -130,10 +156,10 @@ export class GpaMap {
       const page = first + index;
       let leaf = this.leaves[page >>> LEAF_SHIFT];
       if (leaf === undefined) {
-        leaf = { host: new Int32Array(LEAF_ENTRIES).fill(NO_PAGE), slot: new Uint8Array(LEAF_ENTRIES) };
+        leaf = { hostPage: new Int32Array(LEAF_ENTRIES), slot: new Uint8Array(LEAF_ENTRIES) };
         this.leaves[page >>> LEAF_SHIFT] = leaf;
       }
-      leaf.host[page & (LEAF_ENTRIES - 1)] = slot.userspaceAddr + index * PAGE_SIZE;
+      leaf.hostPage[page & (LEAF_ENTRIES - 1)] = slot.userspaceAddr / PAGE_SIZE + index + 1;
       leaf.slot[page & (LEAF_ENTRIES - 1)] = slot.slot + 1;
     }
     this.changed(first, pages);
@@ -144,7 +170,7 @@ export class GpaMap {
     const pages = slot.memorySize / PAGE_SIZE;
     for (let page = first; page < first + pages; page++) {
       const leaf = this.leaves[page >>> LEAF_SHIFT]!;
-      leaf.host[page & (LEAF_ENTRIES - 1)] = NO_PAGE;
+      leaf.hostPage[page & (LEAF_ENTRIES - 1)] = 0;
       leaf.slot[page & (LEAF_ENTRIES - 1)] = 0;
     }
     this.changed(first, pages);
@@ -154,12 +180,12 @@ export class GpaMap {
     for (const listener of this.changeListeners) listener(firstPage, pages);
   }
 
-  /** Host byte offset of physical address `gpa`, or NO_PAGE when no slot covers it (MMIO). */
+  /** Host byte offset (0..4 GiB, unsigned) of physical address `gpa`, or NO_PAGE when no slot covers it (MMIO). */
   hostOffset(gpa: number): number {
     const leaf = this.leaves[gpa >>> (PAGE_SHIFT + LEAF_SHIFT)];
     if (leaf === undefined) return NO_PAGE;
-    const host = leaf.host[(gpa >>> PAGE_SHIFT) & (LEAF_ENTRIES - 1)]!;
-    return host === NO_PAGE ? NO_PAGE : host + (gpa & PAGE_MASK);
+    const hostPage = leaf.hostPage[(gpa >>> PAGE_SHIFT) & (LEAF_ENTRIES - 1)]!;
+    return hostPage === 0 ? NO_PAGE : (hostPage - 1) * PAGE_SIZE + (gpa & PAGE_MASK);
   }
 
   /** The slot covering physical address `gpa`, if any. */

@@ -1,7 +1,9 @@
 // The host memory of a system-mode VM: one growable WebAssembly.Memory that holds every memory
 // region's bytes and every VCPU's state block, so interpreter and compiled code address the same
 // bytes. Space is handed out in 4 KiB pages by a bump allocator; growing the memory replaces its
-// ArrayBuffer, so holders of views register a listener and rebuild them.
+// ArrayBuffer, so holders of views register a listener and rebuild them. Freed ranges (deleted
+// slots) go to a free list (first fit, neighbours merged) and are zeroed when handed out again,
+// so a VM that creates and deletes slots for days does not grow.
 
 import { PAGE_SIZE } from './flat-memory.js';
 
@@ -17,6 +19,10 @@ export class HostMemory {
   i32!: Int32Array;
   /** The next free byte (page aligned). */
   private top = 0;
+  /** The highest `top` so far: memory above it was never handed out and is still zero. */
+  private highWater = 0;
+  /** Freed ranges below `top`, by offset, never adjacent (merged). */
+  private readonly freeRanges: { offset: number; size: number }[] = [];
   /** Called after the memory grew (its buffer changed). */
   readonly growListeners: ((buffer: ArrayBuffer) => void)[] = [];
 
@@ -46,6 +52,18 @@ export class HostMemory {
   /** Allocates `bytes` (rounded up to whole pages), zero-filled; returns the host offset. */
   allocate(bytes: number): number {
     const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+    for (let index = 0; index < this.freeRanges.length; index++) {
+      const range = this.freeRanges[index]!;
+      if (range.size < size) continue;
+      const offset = range.offset;
+      if (range.size === size) this.freeRanges.splice(index, 1);
+      else {
+        range.offset += size;
+        range.size -= size;
+      }
+      this.u8.fill(0, offset, offset + size);
+      return offset;
+    }
     const offset = this.top;
     const end = offset + size;
     if (end > MAX_WASM_PAGES * WASM_PAGE - PAGE_SIZE) {
@@ -59,7 +77,42 @@ export class HostMemory {
       this.rebuildViews();
       for (const listener of this.growListeners) listener(this.memory.buffer);
     }
+    // Below the high-water mark the bytes were used before (the top came down after a free).
+    if (offset < this.highWater) this.u8.fill(0, offset, Math.min(end, this.highWater));
     this.top = end;
+    this.highWater = Math.max(this.highWater, end);
     return offset;
+  }
+
+  /** Returns [offset, offset + bytes) (from allocate) to the free list. */
+  free(offset: number, bytes: number): void {
+    const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+    const ranges = this.freeRanges;
+    let index = 0;
+    while (index < ranges.length && ranges[index]!.offset < offset) index++;
+    ranges.splice(index, 0, { offset, size });
+    // Merge with the next range, then with the previous one.
+    const next = ranges[index + 1];
+    if (next !== undefined && offset + size === next.offset) {
+      ranges[index]!.size += next.size;
+      ranges.splice(index + 1, 1);
+    }
+    const previous = ranges[index - 1];
+    if (previous !== undefined && previous.offset + previous.size === offset) {
+      previous.size += ranges[index]!.size;
+      ranges.splice(index, 1);
+      index--;
+    }
+    // A free range at the top lowers the top.
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last.offset + last.size === this.top) {
+      this.top = last.offset;
+      ranges.pop();
+    }
+  }
+
+  /** Bytes handed out and not freed (statistics and tests). */
+  get bytesInUse(): number {
+    return this.top - this.freeRanges.reduce((sum, range) => sum + range.size, 0);
   }
 }

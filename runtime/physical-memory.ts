@@ -56,6 +56,7 @@ export class PhysicalMemory {
     this.gpa = new GpaMap(
       (bytes) => this.host.allocate(bytes),
       () => this.host.buffer.byteLength,
+      (offset, bytes) => this.releaseHost(offset, bytes),
     );
     // SYNC_MMU: no VCPU keeps a translation through the old map.
     this.gpa.changeListeners.push(() => {
@@ -64,6 +65,22 @@ export class PhysicalMemory {
         user.gva.flushAll();
       }
     });
+  }
+
+  /** Host memory of a deleted slot: forget its code, flags and links, then free it for reuse. */
+  private releaseHost(offset: number, bytes: number): void {
+    const firstPage = offset >>> PAGE_SHIFT;
+    const endPage = firstPage + Math.ceil(bytes / 0x1000);
+    for (const page of [...this.code.keys()]) if (page >= firstPage && page < endPage) this.dropCode(page);
+    this.hostPageFlags.fill(0, firstPage, endPage);
+    for (const page of [...this.linkedPages.keys()]) if (page >= firstPage && page < endPage) this.linkedPages.delete(page);
+    for (const user of this.users) {
+      if (user.linkedWord >= offset && user.linkedWord < offset + bytes) {
+        user.linkedWord = -1;
+        user.breakLink();
+      }
+    }
+    this.host.free(offset, bytes);
   }
 
   private bindFlags(): void {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { Errno } from './errno.js';
-import { ElfError, loadElf, parseElf, type ElfImage } from './elf.js';
+import { ElfError, loadElf, parseElf, ProgramHeaderType, type ElfImage } from './elf.js';
 import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';
 import { Mm, type EngineOptions } from './mm.js';
 import type { AddressSpace } from './address-space.js';
@@ -77,23 +77,77 @@ export function inSysroot(sysroot: string | undefined, guestPath: string): strin
   }
 }
 
+/** The first bytes read of a program: enough for a #! line, the ELF header and usually its program headers. */
+const HEAD_BYTES = 0x1000;
+
+/**
+ * Reads a program: refuses anything but a regular file (checked on the open file, before any
+ * read), then reads only the bytes its headers ask for (a #! line, or the ELF header, program
+ * headers, PT_LOAD and PT_INTERP contents), never the rest of a large file.
+ */
 function readExecutable(hostPath: string): Uint8Array {
-  let stat: fs.Stats;
+  let fd: number;
   try {
-    stat = fs.statSync(hostPath);
+    fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
     if (code === 'ENOENT') throw new ExecError(Errno.ENOENT, `${hostPath}: no such file`);
     if (code === 'ENOTDIR') throw new ExecError(Errno.ENOTDIR, `${hostPath}: not a directory`);
-    throw new ExecError(Errno.EACCES, `${hostPath}: ${(error as Error).message}`);
-  }
-  if (stat.isDirectory()) throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
-  if (!stat.isFile()) throw new ExecError(Errno.EACCES, `${hostPath}: not a regular file`);
-  try {
-    return fs.readFileSync(hostPath);
-  } catch (error) {
+    if (code === 'EISDIR') throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
     throw new ExecError(Errno.EACCES, `${hostPath}: permission denied (${(error as Error).message})`);
   }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
+    if (!stat.isFile()) throw new ExecError(Errno.EACCES, `${hostPath}: not a regular file`);
+    const head = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
+    const wanted = Math.min(stat.size, bytesAskedFor(fd, head, stat.size));
+    if (wanted <= head.length) return head;
+    const bytes = new Uint8Array(wanted);
+    bytes.set(head);
+    bytes.set(readAt(fd, head.length, wanted - head.length), head.length);
+    return bytes;
+  } catch (error) {
+    if (error instanceof ExecError) throw error;
+    throw new ExecError(Errno.EACCES, `${hostPath}: permission denied (${(error as Error).message})`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** `length` bytes at `position` of `fd` (fewer at the end of the file). */
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const count = fs.readSync(fd, bytes, done, length - done, position + done);
+    if (count === 0) return bytes.subarray(0, done);
+    done += count;
+  }
+  return bytes;
+}
+
+/**
+ * How many bytes from the start of the file the program needs: for a 32-bit little-endian ELF,
+ * the end of its program headers and of every PT_LOAD/PT_INTERP segment's file contents; for
+ * anything else (a #! script, or a file parseElf will refuse), just `head`.
+ */
+function bytesAskedFor(fd: number, head: Uint8Array, size: number): number {
+  if (head.length < 52 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46 || head[4] !== 1 || head[5] !== 1) return head.length;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const phoff = view.getUint32(28, true);
+  const phentsize = view.getUint16(42, true);
+  const phnum = view.getUint16(44, true);
+  if (phentsize !== 32 || phnum === 0 || phoff + phnum * 32 > size) return head.length;
+  const headers = phoff + phnum * 32 <= head.length ? head.subarray(phoff, phoff + phnum * 32) : readAt(fd, phoff, phnum * 32);
+  const table = new DataView(headers.buffer, headers.byteOffset, headers.byteLength);
+  let end = Math.max(head.length, phoff + phnum * 32);
+  for (let index = 0; index < phnum; index++) {
+    const type = table.getUint32(index * 32, true);
+    if (type !== ProgramHeaderType.Load && type !== ProgramHeaderType.Interp) continue;
+    end = Math.max(end, table.getUint32(index * 32 + 4, true) + table.getUint32(index * 32 + 16, true));
+  }
+  return end;
 }
 
 function isExecutable(hostPath: string): boolean {

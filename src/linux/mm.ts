@@ -109,7 +109,8 @@ export class Mm implements CpuEnvironment {
 
   /** Runs up to `instructions` guest instructions of the loaded task. */
   run(instructions: number): Status {
-    return this.jit ? this.jit.run(instructions) : this.cpu.run(instructions);
+    // Returns early after a same-thread compile: the scheduler then lets the event loop turn.
+    return this.jit ? this.jit.run(instructions, true) : this.cpu.run(instructions);
   }
 
   /** A copy for fork(): every mapped page with its permissions, the break and the mmap cursor. */

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { JitStats } from '../../codegen/engine.js';
 import { InlineCompiler } from '../../codegen/compiler.js';
-import { SharedCompiler } from '../../codegen/shared-compiler.js';
+import { SharedCompiler, type CompiledCodeCache } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { claimFileSystem, type FileSystem } from '../fs/file-system.js';
 import { ExecError, execProgram } from './exec.js';
@@ -43,6 +43,8 @@ export interface RunOptions {
   maxProcesses?: number;
   /** QEMU's -L (QEMU_LD_PREFIX): absolute guest paths are looked up here first. */
   sysroot?: string;
+  /** JIT: keep compiled code here, to reuse it in later runs of the same program (default: this run only). */
+  codeCache?: CompiledCodeCache;
 }
 
 /** Where Debian's libc6-mipsel-cross puts the loader and libraries; used for dynamic programs without -L. */
@@ -82,7 +84,7 @@ export class LoadError extends Error {
  */
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const engineName = options.engine ?? 'jit';
-  const shared = engineName === 'jit' ? new SharedCompiler(options.compiler === 'inline' ? new InlineCompiler() : new WorkerCompiler()) : undefined;
+  const shared = engineName === 'jit' ? new SharedCompiler(options.compiler === 'inline' ? new InlineCompiler() : new WorkerCompiler(), options.codeCache) : undefined;
   const engine = {
     engine: engineName,
     ...(options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}),

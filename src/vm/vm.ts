@@ -1,7 +1,7 @@
 // The public system-mode API, shaped like Linux KVM: a VM owns guest-physical memory (slots) and
 // up to 8 VCPUs; the host maps memory, creates VCPUs, and calls vcpu.run(), which returns why it
-// stopped (an Exit). Everything a host passes in is checked: bad input throws a RangeError or
-// Error that says why, and changes nothing.
+// stopped (an Exit). Everything a host passes in is checked once, here (./arguments.ts): bad input
+// throws a TypeError or RangeError that names the argument and what it must be, and changes nothing.
 
 import { PhysicalMemory } from '../../runtime/physical-memory.js';
 import { MAX_MEMORY_SLOTS, MemFlag, type MemoryRegion, type Slot } from '../../runtime/gpa.js';
@@ -13,6 +13,7 @@ import { SystemCpu } from '../interp/system-cpu.js';
 import { SystemCodeCache, SystemJitEngine } from '../../codegen/system-engine.js';
 import { buildRefillModule, instantiateRefill, type RefillFunction } from '../../codegen/tlb-refill.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
+import { booleanArgument, bytesArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
 
 export { MemFlag, type MemoryRegion, type Exit, type MmioHandler };
 
@@ -81,8 +82,8 @@ export class Vcpu {
 
   /** Runs guest code until an exit. */
   run(options: RunOptions = {}): Exit {
-    const max = options.maxInstructions ?? Infinity;
-    if (!(max >= 0)) throw new RangeError(`run: maxInstructions ${max} must be a number >= 0`);
+    const given = objectArgument('run', 'options', options, true)?.maxInstructions;
+    const max = given === undefined || given === Infinity ? Infinity : integerIn('run', 'options.maxInstructions', given, 0, Number.MAX_SAFE_INTEGER, 'an integer >= 0 (or Infinity)');
     return this.jit !== undefined ? this.jit.run(max) : this.cpu.run(max);
   }
 
@@ -108,13 +109,14 @@ export class Vcpu {
 
   /** The data of the MMIO read the last run exited for (the load completes on the next run). */
   completeMmio(value: number): void {
-    checkValue('completeMmio', value);
+    wordArgument('completeMmio', 'value', value);
     this.cpu.completeMmio(value);
   }
 
   /** Asserts or deasserts hardware interrupt line `ip` (2..7): Cause.IP2..IP7. */
   interrupt(ip: number, asserted: boolean): void {
-    if (!Number.isInteger(ip) || ip < 2 || ip > 7) throw new RangeError(`interrupt(${ip}): hardware interrupt lines are 2..7`);
+    integerIn('interrupt', 'ip (a hardware interrupt line)', ip, 2, 7);
+    booleanArgument('interrupt', 'asserted', asserted);
     this.cpu.setInterruptLine(ip, asserted);
   }
 
@@ -130,8 +132,8 @@ export class Vcpu {
 
   /** Reads one register (an id from Reg) as an unsigned 32-bit number. */
   getOneReg(id: number): number {
-    const register = registerOf(id);
-    if (register === undefined) throw new RangeError(`getOneReg: no register with id 0x${Number(id).toString(16)}`);
+    const register = registerOf(integerIn('getOneReg', 'id', id, 0, Number.MAX_SAFE_INTEGER, 'a register id from Reg'));
+    if (register === undefined) throw new RangeError(`getOneReg: id must be a register id from Reg (getRegList()), not ${shown(id)}`);
     const cpu = this.cpu;
     switch (register.kind) {
       case 'gpr':
@@ -155,9 +157,9 @@ export class Vcpu {
 
   /** Writes one register. CP0 registers take every bit the host gives (as KVM's SET_ONE_REG). */
   setOneReg(id: number, value: number): void {
-    const register = registerOf(id);
-    if (register === undefined) throw new RangeError(`setOneReg: no register with id 0x${Number(id).toString(16)}`);
-    checkValue('setOneReg', value);
+    const register = registerOf(integerIn('setOneReg', 'id', id, 0, Number.MAX_SAFE_INTEGER, 'a register id from Reg'));
+    if (register === undefined) throw new RangeError(`setOneReg: id must be a register id from Reg (getRegList()), not ${shown(id)}`);
+    wordArgument('setOneReg', 'value', value);
     const cpu = this.cpu;
     const word = value | 0;
     switch (register.kind) {
@@ -189,12 +191,6 @@ export class Vcpu {
   }
 }
 
-function checkValue(what: string, value: number): void {
-  if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
-    throw new RangeError(`${what}: ${value} is not a 32-bit integer`);
-  }
-}
-
 export class Vm {
   readonly engine: 'interp' | 'jit';
 
@@ -223,6 +219,7 @@ export class Vm {
 
   /** KVM_CHECK_EXTENSION: 0 when unsupported, else the capability's value. */
   checkExtension(cap: Cap): number {
+    integerIn('checkExtension', 'cap', cap, 0, Number.MAX_SAFE_INTEGER, 'a capability number from Cap');
     switch (cap) {
       case Cap.UserMemory:
       case Cap.OneReg:
@@ -242,13 +239,21 @@ export class Vm {
   }
 
   private slotOrThrow(what: string, slot: number): Slot {
-    const found = Number.isInteger(slot) ? this.physical.gpa.slot(slot) : undefined;
-    if (found === undefined) throw new RangeError(`${what}(${slot}): no such memory slot`);
+    integerIn(what, 'slot', slot, 0, MAX_MEMORY_SLOTS - 1);
+    const found = this.physical.gpa.slot(slot);
+    if (found === undefined) throw new RangeError(`${what}: slot ${slot} does not exist`);
     return found;
   }
 
   /** KVM_SET_USER_MEMORY_REGION: creates, moves, re-flags or (memorySize 0) deletes a slot. */
   setUserMemoryRegion(region: MemoryRegion): void {
+    const where = 'setUserMemoryRegion';
+    const given = objectArgument(where, 'region', region)!;
+    integerIn(where, 'region.slot', given.slot, 0, MAX_MEMORY_SLOTS - 1);
+    integerIn(where, 'region.flags', given.flags, 0, MemFlag.LogDirtyPages | MemFlag.Readonly, 'a combination of MemFlag bits (0..3)');
+    integerIn(where, 'region.memorySize', given.memorySize, 0, 0x1_0000_0000, 'a multiple of 4 KiB, 0..4 GiB (0 deletes the slot)');
+    if (given.memorySize !== 0) integerIn(where, 'region.guestPhysAddr', given.guestPhysAddr, 0, 0xffff_f000, 'a 4 KiB-aligned guest-physical address');
+    if (given.userspaceAddr !== undefined) integerIn(where, 'region.userspaceAddr', given.userspaceAddr, 0, 0xffff_f000, 'a 4 KiB-aligned host offset (from slotInfo)');
     this.physical.setRegion(region);
   }
 
@@ -266,11 +271,16 @@ export class Vm {
 
   /** Copies guest-physical bytes out. */
   readPhys(gpa: number, length: number): Uint8Array {
+    integerIn('readPhys', 'gpa', gpa, 0, 0xffff_ffff, 'a guest-physical address 0..0xffffffff');
+    integerIn('readPhys', 'length', length, 0, 0x1_0000_0000 - gpa, `a byte count 0..${shown(0x1_0000_0000 - gpa)} (the range ends at 4 GiB)`);
     return this.physical.readPhys(gpa, length);
   }
 
   /** Writes guest-physical bytes as a device would (decoded code dropped, dirty pages logged, LL links broken). */
   writePhys(gpa: number, bytes: Uint8Array): void {
+    integerIn('writePhys', 'gpa', gpa, 0, 0xffff_ffff, 'a guest-physical address 0..0xffffffff');
+    bytesArgument('writePhys', 'bytes', bytes);
+    integerIn('writePhys', 'bytes.length', bytes.length, 0, 0x1_0000_0000 - gpa, `at most ${shown(0x1_0000_0000 - gpa)} bytes (the range ends at 4 GiB)`);
     this.physical.writePhys(gpa, bytes);
   }
 
@@ -288,23 +298,24 @@ export class Vm {
    * access that crosses the end of the range is not the device's. Ranges may not overlap.
    */
   addMmioHandler(handler: MmioHandler): void {
-    if (handler === null || typeof handler !== 'object') throw new TypeError('addMmioHandler: handler must be an object { base, size, read, write }');
+    objectArgument('addMmioHandler', 'handler { base, size, read, write }', handler);
     const { base, size } = handler;
-    if (!Number.isInteger(base) || base < 0 || base > 0xffff_ffff) throw new RangeError(`addMmioHandler: base ${String(base)} must be a guest-physical address 0..0xffff_ffff`);
-    if (!Number.isInteger(size) || size < 1 || base + size > 0x1_0000_0000) throw new RangeError(`addMmioHandler: size ${String(size)} must be an integer >= 1 that ends at or below 4 GiB`);
+    integerIn('addMmioHandler', 'handler.base', base, 0, 0xffff_ffff, 'a guest-physical address 0..0xffffffff');
+    integerIn('addMmioHandler', 'handler.size', size, 1, 0x1_0000_0000 - base, `a byte count 1..${shown(0x1_0000_0000 - base)} (the range ends at 4 GiB)`);
     if (typeof handler.read !== 'function' || typeof handler.write !== 'function') throw new TypeError('addMmioHandler: handler.read and handler.write must be functions');
     this.physical.mmioBus.add(handler);
   }
 
   /** Takes a device off the bus; its addresses exit as `mmio` again. False when it was not on it. */
   removeMmioHandler(handler: MmioHandler): boolean {
+    objectArgument('removeMmioHandler', 'handler', handler);
     return this.physical.mmioBus.remove(handler);
   }
 
   /** KVM_CREATE_VCPU: VCPU `id` (0..7, once each); its EBase.CPUNum is `id`. */
   createVcpu(id: number): Vcpu {
-    if (!Number.isInteger(id) || id < 0 || id >= MAX_VCPUS) throw new RangeError(`createVcpu(${id}): VCPU ids are 0..${MAX_VCPUS - 1}`);
-    if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu(${id}): VCPU ${id} exists already`);
+    integerIn('createVcpu', 'id', id, 0, MAX_VCPUS - 1);
+    if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu: VCPU ${id} exists already`);
     const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
     cpu.refill = this.refill;
     const jit = this.code !== undefined ? new SystemJitEngine(cpu, this.code) : undefined;
@@ -316,19 +327,20 @@ export class Vm {
 
 /** Creates a VM (KVM_CREATE_VM). */
 export async function createVm(options: VmOptions = {}): Promise<Vm> {
+  objectArgument('createVm', 'options', options, true);
+  options ??= {};
   const engine = options.engine ?? 'interp';
-  if (engine !== 'interp' && engine !== 'jit') throw new RangeError(`createVm: unknown engine '${String(engine)}' (interp, jit)`);
-  const tlbEntries = options.tlbEntries ?? 32;
-  if (!Number.isInteger(tlbEntries) || tlbEntries < 16 || tlbEntries > 64) throw new RangeError(`createVm: tlbEntries ${tlbEntries} must be 16..64`);
-  if (options.countHz !== undefined && !(options.countHz > 0 && Number.isFinite(options.countHz))) {
-    throw new RangeError(`createVm: countHz ${options.countHz} must be a positive number`);
+  if (engine !== 'interp' && engine !== 'jit') {
+    const error = typeof engine === 'string' ? RangeError : TypeError;
+    throw new error(`createVm: options.engine must be 'interp' or 'jit', not ${shown(engine)}`);
   }
-  if (options.hotThreshold !== undefined && !(Number.isInteger(options.hotThreshold) && options.hotThreshold >= 1)) {
-    throw new RangeError(`createVm: hotThreshold ${options.hotThreshold} must be an integer >= 1`);
+  const tlbEntries = integerIn('createVm', 'options.tlbEntries', options.tlbEntries ?? 32, 16, 64);
+  if (options.countHz !== undefined) {
+    if (typeof options.countHz !== 'number') throw new TypeError(`createVm: options.countHz must be a positive number, not ${shown(options.countHz)}`);
+    if (!(options.countHz > 0 && Number.isFinite(options.countHz))) throw new RangeError(`createVm: options.countHz must be a positive number, not ${shown(options.countHz)}`);
   }
-  if (options.maxRegions !== undefined && !(Number.isInteger(options.maxRegions) && options.maxRegions >= 1)) {
-    throw new RangeError(`createVm: maxRegions ${options.maxRegions} must be an integer >= 1`);
-  }
+  if (options.hotThreshold !== undefined) integerIn('createVm', 'options.hotThreshold', options.hotThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
+  if (options.maxRegions !== undefined) integerIn('createVm', 'options.maxRegions', options.maxRegions, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (engine === 'jit') await SystemCodeCache.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());
 }

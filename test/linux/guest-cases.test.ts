@@ -51,6 +51,6 @@ describe('guest programs (test/guest/cases.json) against qemu-mipsel recordings'
       if (guestCase.checkStderr && fs.existsSync(expected(guestCase.name, 'stderr'))) {
         expect(result.stderr.toString('latin1')).toBe(fs.readFileSync(expected(guestCase.name, 'stderr'), 'latin1'));
       }
-    }, 60_000);
+    });
   }
 });

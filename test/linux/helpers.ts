@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { runProgram, type RunOptions, type RunResult } from '../../src/linux/process.js';
+import { CompiledCodeCache } from '../../codegen/shared-compiler.js';
 
 export const CODE_BASE = 0x40_0000;
 
@@ -58,6 +59,13 @@ export interface CapturedRun extends RunResult {
   stderr: Buffer;
 }
 
+/**
+ * Compiled code of every JIT run in this test file, kept by page content: the files run the same
+ * few programs many times (busybox 109 times), and compiling their hot pages again for each run
+ * was most of the suite's time. The first run of each page still compiles it.
+ */
+const codeCache = new CompiledCodeCache();
+
 /** Runs a program in-process with stdin from `stdin` and stdout/stderr captured. */
 export async function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stderr'> & { stdin?: string | Buffer }): Promise<CapturedRun> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-run-'));
@@ -69,7 +77,7 @@ export async function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' |
   try {
     const { stdin: _ignored, ...rest } = options;
     // Tests compile on the main thread: the same code compiles at the same point in every run.
-    const result = await runProgram({ compiler: 'inline', ...rest, stdin, stdout, stderr });
+    const result = await runProgram({ compiler: 'inline', codeCache, ...rest, stdin, stdout, stderr });
     return {
       ...result,
       stdout: fs.readFileSync(path.join(directory, 'stdout')),

@@ -26,12 +26,12 @@ describe('execve, posix_spawn and #! scripts (Linux semantics)', () => {
           'execve of a directory: -1 Permission denied\n',
       );
       expect(result.exitStatus).toBe(0);
-    }, 60_000);
+    });
 
     it(`posix_spawn starts the program (${engine})`, async () => {
       const result = await runCaptured({ engine, hotThreshold: JIT_TEST_THRESHOLD, path: proc, argv: [proc, 'spawn'], env: {}, cwd: root });
       expect(result.stdout.toString()).toBe('posix_spawn: Success\nexec target: [self] [via] [posix_spawn] EXEC_VAR=spawned\nspawned: exited 12\n');
-    }, 60_000);
+    });
   }
 
   it.skipIf(!fs.existsSync(busybox))('runs a #! script through its interpreter', async () => {
@@ -44,7 +44,7 @@ describe('execve, posix_spawn and #! scripts (Linux semantics)', () => {
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 
   it.skipIf(!fs.existsSync(busybox))('bounds a fork bomb with EAGAIN', async () => {
     // Each child forks once more and waits: the chain stops at the process cap, then unwinds.

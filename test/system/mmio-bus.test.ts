@@ -68,8 +68,8 @@ describe.each(ENGINES)('in-VM device bus (%s)', (engine) => {
     const device = { base: 0x1000_0000, size: 0x20, read: () => 7, write: () => {} };
     m.vm.addMmioHandler(device);
     expect(() => m.vm.addMmioHandler({ ...device, base: 0x1000_001f })).toThrow(/overlaps the device at 0x10000000/);
-    expect(() => m.vm.addMmioHandler({ ...device, base: -4 })).toThrow(/base -4 must be/);
-    expect(() => m.vm.addMmioHandler({ ...device, base: 0xffff_fff0 })).toThrow(/size 32/);
+    expect(() => m.vm.addMmioHandler({ ...device, base: -4 })).toThrow(/handler.base must be a guest-physical address 0..0xffffffff, not -4/);
+    expect(() => m.vm.addMmioHandler({ ...device, base: 0xffff_fff0 })).toThrow(/handler.size must be a byte count 1..16 \(the range ends at 4 GiB\), not 32/);
     m.load(0xbfc0_0000, bootTo(0x8000_1000));
     m.load(0x8000_1000, `
       lui $s0, 0xb000

@@ -1,0 +1,4 @@
+// Part 2 of 2 of the busybox cases against qemu-mipsel (test/linux/busybox-suite.ts).
+import { busyboxCases } from './busybox-suite.js';
+
+busyboxCases(1, 2);

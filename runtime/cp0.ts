@@ -331,8 +331,13 @@ export class Cp0 {
     this.rearmTimer();
   }
 
-  /** Recomputes when Count next reaches Compare (and tells the owner, whose run loop watches the deadline). */
-  private rearmTimer(): void {
+  /**
+   * Recomputes when Count next reaches Compare (and tells the owner, whose run loop watches the
+   * deadline). Under host time `count` must be the value the caller judged the timer by: taking
+   * a fresh one here let Count step over Compare between the two reads, and that event was lost
+   * until Count wrapped 43 s later (the kernel's tick stopped; `sleep 1` hung, `date` jumped).
+   */
+  private rearmTimer(count = this.count()): void {
     this.owner.interruptsChanged();
     if ((this.regs[Cp0Reg.Cause]! & CauseBit.DC) !== 0) {
       this.timerDeadline = Infinity;
@@ -343,7 +348,6 @@ export class Cp0 {
       // half the time to Compare has passed; never later than POLL_MAX instructions, never sooner
       // than POLL_MIN. Polling every few thousand instructions made compiled code leave Wasm
       // that often (5x slower on a kernel's delay loop); a poll that comes early only re-arms.
-      const count = this.count();
       const instructions = this.owner.instructions;
       const ticksPassed = (count - this.lastPolledCount) >>> 0;
       if (ticksPassed > 0 && instructions > this.lastPolledInstructions) {
@@ -358,7 +362,6 @@ export class Cp0 {
       return;
     }
     const now = this.owner.instructions;
-    const count = this.count();
     let ticks = (this.regs[Cp0Reg.Compare]! - count) >>> 0;
     if (ticks === 0) ticks = 0x1_0000_0000;
     // Count ticks on every second instruction since the epoch.
@@ -377,7 +380,7 @@ export class Cp0 {
       const passed = (count - this.lastPolledCount) >>> 0;
       const toCompare = (this.regs[Cp0Reg.Compare]! - this.lastPolledCount) >>> 0;
       const fired = toCompare !== 0 && toCompare <= passed;
-      this.rearmTimer();
+      this.rearmTimer(count);
       if (fired) this.timerInterrupt();
       return;
     }

@@ -85,6 +85,7 @@ export function shellInitrd(busyboxPath: string): Uint8Array {
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
+mount -t devtmpfs dev /dev
 echo "init: shell ready"
 exec setsid cttyhack sh
 `;
@@ -114,7 +115,8 @@ export async function typeCommands(
   const answers: string[] = [];
   for (const command of commands) {
     const start = output().length;
-    stdin.write(`${command}\n`);
+    // Enter on a terminal sends CR; the guest's tty turns it into a newline.
+    stdin.write(`${command}\r`);
     // The guest's tty echoes the line; the answer ends at the next prompt.
     const answered = (): boolean => {
       const echoed = output().indexOf(command, start);

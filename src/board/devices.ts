@@ -11,6 +11,16 @@ export interface BusDevice {
   write(offset: number, size: 1 | 2 | 4, value: number): void;
 }
 
+/** All ones in `size` bytes: what a read of nothing returns on a bus whose lines float high, and the mask of a `size`-byte value. */
+export const allOnes = (size: 1 | 2 | 4): number => (size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff);
+
+/** A load (`value` undefined, returns the data) or a store (returns 0) forwarded to `device`. */
+export function forward(device: BusDevice, offset: number, size: 1 | 2 | 4, value: number | undefined): number {
+  if (value === undefined) return device.read(offset, size);
+  device.write(offset, size, value);
+  return 0;
+}
+
 /** An interrupt output: the board wires it to a PIC input or a CPU interrupt line. */
 export type IrqLine = (asserted: boolean) => void;
 

@@ -257,8 +257,8 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   }
 
   override waitForInterrupt(): Status {
-    // Under host time the timer is polled every few thousand instructions; an idle loop runs
-    // fewer between WAITs, so look at Count now or the timer would never wake it.
+    // Under host time the timer is polled after a number of instructions; an idle loop runs
+    // few between WAITs, so look at Count now or the timer would never wake it.
     if (this.cp0.countHz !== undefined) this.cp0.checkTimer();
     if (this.cp0.interruptDeliverable) {
       this.attention = true;

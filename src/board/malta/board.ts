@@ -8,7 +8,7 @@
 import { createVm, type Vcpu, type Vm } from '../../vm/vm.js';
 import { MemFlag } from '../../../runtime/gpa.js';
 import { Reg } from '../../vm/registers.js';
-import type { BusDevice, GuestClock, TimedDevice } from '../devices.js';
+import { allOnes, forward, type BusDevice, type GuestClock, type TimedDevice } from '../devices.js';
 import { BOOT_ROM_BASE, BOOT_ROM_SIZE, BootConfigError, buildBootRom, buildProm, initrdAddress, parseKernel } from './boot.js';
 import { FPGA_BASE, FPGA_SIZE, FPGA_UART_OFFSET, FPGA_UART_SIZE, MaltaFpga } from './fpga.js';
 import { Gt64120, type GtWindows } from './gt64120.js';
@@ -174,12 +174,11 @@ export class MaltaBoard {
     });
 
     const fpga = this.fpga;
+    // The FPGA's window, with its UART's registers (8 bytes apart) at FPGA_UART_OFFSET.
+    const inUart = (offset: number): boolean => offset - FPGA_UART_OFFSET >>> 0 < FPGA_UART_SIZE;
     const fpgaDevice: BusDevice = {
-      read: (offset, size) => (offset >= FPGA_UART_OFFSET && offset < FPGA_UART_OFFSET + FPGA_UART_SIZE ? fpgaUart.read((offset - FPGA_UART_OFFSET) >>> 3, size) : fpga.read(offset, size)),
-      write: (offset, size, value) => {
-        if (offset >= FPGA_UART_OFFSET && offset < FPGA_UART_OFFSET + FPGA_UART_SIZE) fpgaUart.write((offset - FPGA_UART_OFFSET) >>> 3, size, value);
-        else fpga.write(offset, size, value);
-      },
+      read: (offset, size) => (inUart(offset) ? fpgaUart.read((offset - FPGA_UART_OFFSET) >>> 3, size) : fpga.read(offset, size)),
+      write: (offset, size, value) => (inUart(offset) ? fpgaUart.write((offset - FPGA_UART_OFFSET) >>> 3, size, value) : fpga.write(offset, size, value)),
     };
     vm.addMmioHandler({
       base: DECODE_BASE,
@@ -199,24 +198,12 @@ export class MaltaBoard {
     this.deviceAccesses++;
     const windows = this.windows;
     const registers = windows.registers;
-    if (physical - registers.base >>> 0 < registers.size) {
-      if (value === undefined) return this.gt.read(physical - registers.base, size);
-      this.gt.write(physical - registers.base, size, value);
-      return 0;
-    }
+    if (physical - registers.base >>> 0 < registers.size) return forward(this.gt, physical - registers.base, size, value);
     const io = windows.pciIo;
-    if (physical - io.base >>> 0 < io.size) {
-      if (value === undefined) return this.ports.read(physical - io.base, size);
-      this.ports.write(physical - io.base, size, value);
-      return 0;
-    }
-    if (physical - FPGA_BASE >>> 0 < FPGA_SIZE) {
-      if (value === undefined) return fpga.read(physical - FPGA_BASE, size);
-      fpga.write(physical - FPGA_BASE, size, value);
-      return 0;
-    }
+    if (physical - io.base >>> 0 < io.size) return forward(this.ports, physical - io.base, size, value);
+    if (physical - FPGA_BASE >>> 0 < FPGA_SIZE) return forward(fpga, physical - FPGA_BASE, size, value);
     this.unclaimedBus++;
-    return value === undefined ? (size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff) : 0;
+    return value === undefined ? allOnes(size) : 0;
   }
 
   /** Re-decodes a PCI function's I/O BARs after the kernel moved or enabled them. */
@@ -380,7 +367,7 @@ export class MaltaBoard {
           case 'mmio':
             // An address outside RAM, the flash and the board's decode: nothing answers.
             this.unclaimedBus++;
-            if (!exit.isWrite) this.vcpu.completeMmio(exit.size === 4 ? 0xffff_ffff : exit.size === 2 ? 0xffff : 0xff);
+            if (!exit.isWrite) this.vcpu.completeMmio(allOnes(exit.size));
             break;
           case 'debug':
             return { reason: 'stalled', message: this.diagnosis('the guest hit SDBBP (an exception before the kernel set up its vectors?)') };

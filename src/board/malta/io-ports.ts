@@ -2,7 +2,7 @@
 // the 16550s) and the I/O registers of PCI functions. A port no device decodes reads all ones
 // and ignores writes, as an ISA bus with nothing on it does.
 
-import type { BusDevice } from '../devices.js';
+import { allOnes, type BusDevice } from '../devices.js';
 
 /** I/O space is 64 KiB; ports above it (inside the 2 MiB window) decode to nothing. */
 export const IO_SPACE_SIZE = 0x1_0000;
@@ -43,7 +43,7 @@ export class IoPorts {
     const range = port < IO_SPACE_SIZE ? this.ranges[this.owner[port]! - 1] : undefined;
     if (range === undefined || port + size > range.base + range.size) {
       this.unclaimed++;
-      return size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff;
+      return allOnes(size);
     }
     return range.device.read(port - range.base, size);
   }

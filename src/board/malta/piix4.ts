@@ -5,7 +5,7 @@
 // with the soft-off type to PMCNTRL; port 0xcf9 (reset control) resets it. The ISA devices the
 // PIIX4 holds (i8259 pair, i8254, MC146818) are models of their own, placed by the board.
 
-import type { BusDevice, GuestClock } from '../devices.js';
+import { allOnes, type BusDevice, type GuestClock } from '../devices.js';
 import { PciFunction } from './pci.js';
 
 export const PIIX4_DEVICE = 10;
@@ -64,7 +64,7 @@ export class Piix4PowerManagement implements BusDevice {
   read(offset: number, size: 1 | 2 | 4): number {
     if (offset >= PmReg.Timer && offset < PmReg.Timer + 4) {
       const ticks = Math.floor((this.clock.nowNs() * PM_TIMER_HZ) / 1e9) & 0xff_ffff;
-      return (ticks >>> ((offset - PmReg.Timer) * 8)) & (size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff);
+      return (ticks >>> ((offset - PmReg.Timer) * 8)) & allOnes(size);
     }
     let value = 0;
     for (let i = 0; i < size; i++) value |= (this.registers[(offset + i) % PM_IO_SIZE]! << (i * 8)) >>> 0;

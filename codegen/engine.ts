@@ -8,7 +8,8 @@ import { EMPTY_JUMP_TAG, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/fl
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { layoutOf, type RegionLayout } from './region.js';
+import { INTERP_IMPORT, layoutOf, type RegionLayout } from './region.js';
+import { createBridge } from './bridge.js';
 import { RegionExit } from './translate.js';
 
 /**
@@ -63,6 +64,8 @@ export class JitEngine {
   private readonly hotThreshold: number;
   private readonly exitWords: Int32Array;
   private readonly imports: WebAssembly.Imports;
+  /** Calls the region in a table slot (codegen/bridge.ts). */
+  private readonly enter: (slot: number, pc: number, budget: number) => number;
   private readonly layout: RegionLayout;
   /** The shared function table compiled code tail-calls other pages' regions through. */
   private readonly table: WebAssembly.Table;
@@ -115,13 +118,12 @@ export class JitEngine {
     this.exitWords = cpu.r;
     this.layout = layoutOf(cpu.mem);
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
-    this.imports = {
-      env: {
-        mem: cpu.mem.memory,
-        regions: this.table,
-        interp: (id: number, word: number, pc: number, npc: number, delaySlot: number) => {
+    const bridge = createBridge(cpu.mem.memory, this.layout.memoryPages, this.layout.maximumPages, this.table, [
+      {
+        ...INTERP_IMPORT,
+        call: (id, word, pc, npc, delaySlot) => {
           const invalidations = this.cache.invalidations;
-          let status = cpu.executeHandler(id, word, pc, npc, delaySlot);
+          let status = cpu.executeHandler(id!, word!, pc!, npc!, delaySlot!);
           if (status === Status.Continue && this.cache.invalidations !== invalidations) {
             // The handler (SWL/SWR/SC/SWC1/SYNCI...) dropped compiled code, maybe the running
             // region's: leave it after this instruction, as after an exception redirect.
@@ -131,7 +133,9 @@ export class JitEngine {
           return status;
         },
       },
-    };
+    ]);
+    this.imports = bridge.imports;
+    this.enter = bridge.enter;
   }
 
   /** Nothing to load any more (the encoder is plain TypeScript); kept for callers that await it. */
@@ -173,7 +177,7 @@ export class JitEngine {
           this.publish(pc, region.slot);
           // The budget is an i32 inside Wasm.
           const budget = Math.min(left, MAX_BUDGET_PER_CALL);
-          const exit = region.run(pc, budget);
+          const exit = this.enter(region.slot, pc, budget);
           this.stats.regionCalls++;
           const executed = budget - this.exitWords[ExitWord.Budget]!;
           this.stats.compiledInstructions += executed;

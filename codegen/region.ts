@@ -13,7 +13,13 @@ import { WasmEncoder, type Expr } from './wasm-encoder.js';
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
 export const MAX_REGION_BLOCKS = 256;
 
-export const REGION_IMPORTS = [{ name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType }];
+/**
+ * What a region imports besides memory (from the bridge, codegen/bridge.ts): the interpreter's
+ * handler for one instruction, and `enter`, which tail-calls the region in a table slot.
+ */
+export const INTERP_IMPORT = { name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType };
+export const ENTER_IMPORT = { name: 'enter', params: ['i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType };
+export const REGION_IMPORTS = [INTERP_IMPORT, ENTER_IMPORT];
 /** System mode adds the soft-TLB refill handler (codegen/tlb-refill.ts). */
 const SYSTEM_REGION_IMPORTS = [
   ...REGION_IMPORTS,
@@ -29,7 +35,8 @@ function successors(block: Block): number[] {
   const branch = block.instructions[block.instructions.length - 2]!;
   const name = branch.row.name;
   // Call return points (pc + 8 after a JAL) are not followed: measured on cpubench and busybox
-  // gzip, compiling them up front made regions larger and later, and runs slower.
+  // gzip, compiling them up front made regions larger and later, and runs slower; on the Malta
+  // boot too (27 s vs 23 s, though fewer returns went through the run loop).
   if (name === 'j' || name === 'jal') return [jumpTarget(branch.pc, branch.word)];
   if (name.startsWith('jr') || name.startsWith('jalr')) return [];
   // A conditional branch: its target, and the instruction after its delay slot.
@@ -91,7 +98,7 @@ export function layoutOf(memory: FlatMemory): RegionLayout {
 export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const system = layout.access.kind !== 'flat';
-  const w = new WasmEncoder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : []);
+  const w = new WasmEncoder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], false);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));

@@ -322,7 +322,8 @@ export class Translator {
       w.set(Local.DelaySlot, w.const(0)),
       w.br(EXIT_LABEL),
     ];
-    const tailCall = () => w.block(null, [...this.spill(), w.returnCallIndirect(w.get(Local.Scratch), [w.get(Local.Pc), w.get(Local.Budget)], ['i32', 'i32'], 'i32')]);
+    // Through the bridge's `enter` (codegen/bridge.ts): only the bridge imports the table.
+    const tailCall = () => w.block(null, [...this.spill(), w.returnCall('enter', [w.get(Local.Scratch), w.get(Local.Pc), w.get(Local.Budget)])]);
     if (access.kind === 'flat') {
       // Local.Address: the PC's jump-cache entry; its tag never matches a PC that is not
       // word-aligned (such a PC takes an address error in the interpreter).

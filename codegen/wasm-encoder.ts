@@ -160,6 +160,8 @@ export class WasmEncoder {
     private readonly maximumPages: number,
     imports: readonly FunctionImport[],
     globals: readonly string[] = [],
+    /** Import the shared table `env.regions` (only the bridge does: codegen/bridge.ts). */
+    private readonly importsTable = true,
   ) {
     this.imports = imports;
     this.globals = globals;
@@ -523,6 +525,15 @@ export class WasmEncoder {
     this.code.uleb(target.index);
     return this.endCode(node);
   }
+  /** Tail-calls function `callee` (an import or a function of this module). */
+  returnCall(callee: string, operands: readonly Expr[]): Expr {
+    const target = this.functionIndex.get(callee);
+    if (target === undefined) throw new Error(`wasm-encoder: no function ${callee}`);
+    const node = this.withChildren(Kind.Op, T.Unreachable, operands);
+    this.code.byte(0x12);
+    this.code.uleb(target.index);
+    return this.endCode(node);
+  }
   /** Tail-calls the table's function at `slot` with (i32, ...) -> result. */
   returnCallIndirect(slot: Expr, operands: readonly Expr[], params: readonly ValueType[], result: ValueType): Expr {
     const node = this.withChildren(Kind.Op, T.Unreachable, [...operands, slot]);
@@ -634,17 +645,19 @@ export class WasmEncoder {
       else types.append([1, TYPE_CODE[result]]);
     }
     out.section(1, types);
-    // Imports: memory env.mem, table env.regions, the functions, the globals.
+    // Imports: memory env.mem, table env.regions (if imported), the functions, the globals.
     const imports = new Bytes();
-    imports.uleb(2 + this.imports.length + this.globals.length);
+    imports.uleb((this.importsTable ? 2 : 1) + this.imports.length + this.globals.length);
     imports.name('env');
     imports.name('mem');
     imports.append([0x02, 0x01]);
     imports.uleb(this.memoryPages);
     imports.uleb(this.maximumPages);
-    imports.name('env');
-    imports.name(REGION_TABLE);
-    imports.append([0x01, 0x70, 0x00, 0x00]);
+    if (this.importsTable) {
+      imports.name('env');
+      imports.name(REGION_TABLE);
+      imports.append([0x01, 0x70, 0x00, 0x00]);
+    }
     this.imports.forEach((entry, index) => {
       imports.name('env');
       imports.name(entry.name);

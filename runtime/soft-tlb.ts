@@ -60,6 +60,18 @@ export class SoftTlb {
     this.tags.fill(EMPTY);
   }
 
+  /**
+   * Drops the entries the guest TLB decided (an ASID change, ERL): those of kuseg, kseg2 and
+   * kseg3. kseg0 and kseg1 translate without the TLB and stay.
+   */
+  flushMapped(): void {
+    const tags = this.tags;
+    for (let entry = 0; entry < tags.length; entry++) {
+      const tag = tags[entry]!;
+      if (tag !== EMPTY && (tag >>> 30) !== 2) tags[entry] = EMPTY;
+    }
+  }
+
   /** Drops every entry (all modes, all accesses) for virtual addresses in [start, start + bytes). */
   flushVirtual(start: number, bytes: number): void {
     if (bytes >= SOFT_TLB_ENTRIES * 0x1000) {

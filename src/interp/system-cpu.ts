@@ -157,7 +157,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     const asid = cp0.asid;
     const erl = (status & StatusBit.ERL) !== 0;
     if (asid !== this.asid || erl !== this.erl) {
-      this.softTlb.flushAll();
+      this.softTlb.flushMapped();
       this.gva.flushMapped();
     }
     this.mode = mode;

@@ -12,6 +12,9 @@ import type { MmioHandler } from '../../runtime/mmio-bus.js';
 import { SystemCpu } from '../interp/system-cpu.js';
 import { SystemCodeCache, SystemJitEngine } from '../../codegen/system-engine.js';
 import { buildRefillModule, instantiateRefill, type RefillFunction } from '../../codegen/tlb-refill.js';
+import { InlineCompiler } from '../../codegen/compiler.js';
+import { SharedCompiler } from '../../codegen/shared-compiler.js';
+import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
 import { booleanArgument, bytesArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
 
@@ -37,6 +40,12 @@ export interface VmOptions {
   hotThreshold?: number;
   /** JIT: live compiled regions per VCPU at most (default 512; the oldest go first). */
   maxRegions?: number;
+  /**
+   * JIT: where regions compile. 'worker' (the default in Node): on a worker thread shared by the
+   * process's VMs, while the VCPU goes on in the interpreter; 'inline' (the default elsewhere, e.g.
+   * in a Web Worker that runs the whole VM): on the thread that runs the VCPU, before it goes on.
+   */
+  compiler?: 'worker' | 'inline';
   /** JTLB entries, 16..64 (default 32). */
   tlbEntries?: number;
   /** Count's rate in Hz from host time; omitted: Count ticks once per two retired instructions. */
@@ -52,6 +61,8 @@ export interface VcpuStats {
   /** Soft-TLB misses that needed TypeScript: the segment map and guest TLB walk. */
   refillsFromGuestTlb: number;
   compiledInstructions: number;
+  /** Calls from the run loop into compiled code (each returns to TypeScript once). */
+  regionCalls: number;
   /** Seconds the JIT spent building and instantiating modules (on the thread that runs the VCPU). */
   compileSeconds: number;
   blocksCompiled: number;
@@ -99,6 +110,7 @@ export class Vcpu {
       refillsFromGva: this.cpu.r[StateWord.RefillsInWasm]! >>> 0,
       refillsFromGuestTlb: this.cpu.r[StateWord.RefillsInHost]! >>> 0,
       compiledInstructions: jit?.compiledInstructions ?? 0,
+      regionCalls: jit?.regionCalls ?? 0,
       compileSeconds: jit?.compileSeconds ?? 0,
       blocksCompiled: jit?.blocksCompiled ?? 0,
       regionsCompiled: jit?.regionsCompiled ?? 0,
@@ -210,7 +222,8 @@ export class Vm {
       const host = this.physical.host;
       const { module } = buildRefillModule(host.pages, host.maximumPages, this.physical.hostPageFlagsOffset);
       this.refill = instantiateRefill(module, host.memory);
-      this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions });
+      const compiler = (options.compiler ?? defaultCompiler()) === 'worker' ? workerCompiler().client() : new InlineCompiler();
+      this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions, compiler });
     }
     this.tlbEntries = options.tlbEntries;
     this.countHz = options.countHz;
@@ -341,8 +354,24 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   }
   if (options.hotThreshold !== undefined) integerIn('createVm', 'options.hotThreshold', options.hotThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.maxRegions !== undefined) integerIn('createVm', 'options.maxRegions', options.maxRegions, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
+  if (options.compiler !== undefined && options.compiler !== 'worker' && options.compiler !== 'inline') {
+    const error = typeof options.compiler === 'string' ? RangeError : TypeError;
+    throw new error(`createVm: options.compiler must be 'worker' or 'inline', not ${shown(options.compiler)}`);
+  }
   if (engine === 'jit') await SystemCodeCache.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());
+}
+
+/** Node has worker threads for the compiler; a browser runs the whole VM in a Web Worker and compiles there. */
+function defaultCompiler(): 'worker' | 'inline' {
+  const scope = globalThis as { window?: unknown; importScripts?: unknown };
+  return scope.window === undefined && scope.importScripts === undefined ? 'worker' : 'inline';
+}
+
+/** The process's compiler thread for system-mode VMs, started at the first region it compiles. */
+let sharedWorkerCompiler: SharedCompiler | undefined;
+function workerCompiler(): SharedCompiler {
+  return (sharedWorkerCompiler ??= new SharedCompiler(new WorkerCompiler()));
 }
 
 async function hostCpuCount(): Promise<number> {

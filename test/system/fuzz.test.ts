@@ -74,7 +74,7 @@ const SETUP_STUB = [
 ].join('\n');
 
 async function machine(engine: 'interp' | 'jit'): Promise<{ vm: Vm; vcpu: Vcpu }> {
-  const vm = await createVm({ engine, tlbEntries: 16, hotThreshold: 1 });
+  const vm = await createVm({ engine, tlbEntries: 16, hotThreshold: 1, compiler: 'inline' });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x300_0000 });
   for (const vector of [0x8000_0000, 0x8000_0180]) vm.writePhys(vector & 0x1fff_ffff, new Uint8Array(assembleProgram(HANDLER, vector).buffer));

@@ -40,7 +40,7 @@ export function machineOf(vm: Vm, vcpu: Vcpu): Machine {
 
 export async function bootMachine(engine: EngineName, vcpus = 1): Promise<Machine & { vcpus: Vcpu[] }> {
   // Under the JIT, compile after two block entries so that short guests run compiled code.
-  const vm = await createVm({ engine, tlbEntries: 32, hotThreshold: engine === 'jit' ? 2 : undefined });
+  const vm = await createVm({ engine, tlbEntries: 32, hotThreshold: engine === 'jit' ? 2 : undefined, compiler: 'inline' });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: ROM_BASE, memorySize: ROM_SIZE });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: RAM_SIZE });
   const all: Vcpu[] = [];

@@ -15,7 +15,7 @@ const RAM_SIZE = 0x1_0000;
 
 describe.each(ENGINES)('slots whose host memory lies above 2 GiB (%s)', (engine) => {
   test('readPhys/writePhys across two slots, and a guest loop storing and loading near the top of its RAM', async () => {
-    const vm = await createVm({ engine, hotThreshold: engine === 'jit' ? 2 : undefined });
+    const vm = await createVm({ engine, hotThreshold: engine === 'jit' ? 2 : undefined, compiler: 'inline' });
     vm.setUserMemoryRegion({ slot: 0, flags: 0, guestPhysAddr: BIG_BASE, memorySize: BIG_SIZE });
     vm.setUserMemoryRegion({ slot: 1, flags: MemFlag.Readonly, guestPhysAddr: ROM_BASE, memorySize: ROM_SIZE });
     vm.setUserMemoryRegion({ slot: 2, flags: 0, guestPhysAddr: RAM_BASE, memorySize: RAM_SIZE });

@@ -114,7 +114,7 @@ describe('system-mode JIT', () => {
     const caller = [li32('$s1', 50), 'round:', li32('$t9', 0x8004_0000), 'li $s2, 8', 'call:', 'jalr $t9', 'nop', 'lui $t0, 0', 'ori $t0, $t0, 0x1000', 'addiu $s2, $s2, -1', 'bnez $s2, call', 'addu $t9, $t9, $t0', 'addiu $s1, $s1, -1', 'bnez $s1, round', 'nop', 'sdbbp'].join('\n');
     const results = [];
     for (const engine of ['interp', 'jit'] as const) {
-      const vm = await createVm({ engine, hotThreshold: 2, maxRegions: 3 });
+      const vm = await createVm({ engine, hotThreshold: 2, maxRegions: 3, compiler: 'inline' });
       vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
       vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x10_0000 });
       const m = machineOf(vm, vm.createVcpu(0));
@@ -148,5 +148,33 @@ describe('system-mode JIT', () => {
     expect(second.stats.compiledInstructions / second.stats.instructions).toBeGreaterThan(0.99);
     expect(second.getOneReg(Reg.gpr(18))).toBe(0);
     expect(first.getOneReg(Reg.gpr(17))).not.toBe(second.getOneReg(Reg.gpr(17)));
+  });
+
+  test("with the worker compiler (Node's default), the loop goes on interpreted and continues in compiled code once its region arrives", async () => {
+    const interp = await bootMachine('interp');
+    const vm = await createVm({ engine: 'jit', tlbEntries: 32, hotThreshold: 2, compiler: 'worker' });
+    vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
+    vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x100_0000 });
+    const jit = machineOf(vm, vm.createVcpu(0));
+    for (const m of [interp, jit]) {
+      m.load(0xbfc0_0000, bootTo(CODE));
+      m.load(CODE, checksumLoop(0x8020_0000, 2000));
+    }
+    expect(interp.vcpu.run({ maxInstructions: 1_000_000_000 }).reason).toBe('debug');
+    // The loop gets hot and its page goes to the worker; the VCPU goes on one instruction at a
+    // time (each run looks for finished regions) until the region is there, then to the end.
+    expect(jit.vcpu.run({ maxInstructions: 20_000 }).reason).toBe('intr');
+    expect(jit.vcpu.stats.regionsCompiled).toBe(0);
+    const deadline = performance.now() + 60_000;
+    while (jit.vcpu.stats.regionsCompiled === 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(jit.vcpu.run({ maxInstructions: 1 }).reason).toBe('intr');
+    }
+    expect(jit.vcpu.run({ maxInstructions: 1_000_000_000 }).reason).toBe('debug');
+    expect(jit.vcpu.stats.regionsCompiled).toBeGreaterThan(0);
+    expect(jit.vcpu.stats.compiledInstructions).toBeGreaterThan(0);
+    expect(jit.vcpu.stats.instructions).toBe(interp.vcpu.stats.instructions);
+    for (let n = 0; n < 32; n++) expect(jit.gpr(n), `r${n}`).toBe(interp.gpr(n));
+    expect(jit.vm.readPhys(0x0020_0000, 0x400)).toEqual(interp.vm.readPhys(0x0020_0000, 0x400));
   });
 });

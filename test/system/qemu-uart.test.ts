@@ -40,7 +40,7 @@ interface Outcome {
 }
 
 async function boot(engine: (typeof ENGINES)[number], rom: Uint8Array): Promise<Outcome> {
-  const vm = await createVm({ engine, tlbEntries: TLB_ENTRIES, hotThreshold: engine === 'jit' ? 2 : undefined });
+  const vm = await createVm({ engine, tlbEntries: TLB_ENTRIES, hotThreshold: engine === 'jit' ? 2 : undefined, compiler: 'inline' });
   const romSize = Math.ceil(rom.length / 0x1000) * 0x1000;
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: ROM_BASE, memorySize: romSize });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: RAM_SIZE });

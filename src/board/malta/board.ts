@@ -76,6 +76,9 @@ export interface MaltaStats {
   instructions: number;
   compiledInstructions: number;
   blocksCompiled: number;
+  regionsCompiled: number;
+  /** Calls from the run loop into compiled code. */
+  regionCalls: number;
   wallMs: number;
   idleMs: number;
   /** Seconds the JIT spent compiling. */
@@ -267,6 +270,8 @@ export class MaltaBoard {
       instructions: vcpu.instructions,
       compiledInstructions: vcpu.compiledInstructions,
       blocksCompiled: vcpu.blocksCompiled,
+      regionsCompiled: vcpu.regionsCompiled,
+      regionCalls: vcpu.regionCalls,
       wallMs: performance.now() - this.startMs,
       idleMs: this.idleMs,
       compileSeconds: vcpu.compileSeconds,

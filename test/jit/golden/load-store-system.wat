@@ -1,14 +1,15 @@
 (module
- (type $0 (func (param i32 i32) (result i32)))
- (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $1 (func (param i32 i32 i32) (result i32)))
  (type $2 (func (param i32 i32 i32 i32) (result i32)))
  (type $3 (func (param i32) (result i32)))
+ (type $4 (func (param i32 i32) (result i32)))
  (import "env" "mem" (memory $mimport$0 32 65536))
- (import "env" "regions" (table $timport$0 0 funcref))
  (import "env" "state" (global $gimport$0 (mut i32)))
  (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
- (import "env" "refill" (func $fimport$1 (param i32 i32 i32 i32) (result i32)))
- (import "env" "prepareStore" (func $fimport$2 (param i32) (result i32)))
+ (import "env" "enter" (func $fimport$1 (param i32 i32 i32) (result i32)))
+ (import "env" "refill" (func $fimport$2 (param i32 i32 i32 i32) (result i32)))
+ (import "env" "prepareStore" (func $fimport$3 (param i32) (result i32)))
  (export "run" (func $0))
  (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
@@ -227,7 +228,7 @@
           (then
            (i32.or
             (i32.eqz
-             (call $fimport$1
+             (call $fimport$2
               (local.get $7)
               (local.get $21)
               (i32.const 0)
@@ -363,7 +364,7 @@
           (then
            (i32.or
             (i32.eqz
-             (call $fimport$1
+             (call $fimport$2
               (local.get $7)
               (local.get $21)
               (i32.const 0)
@@ -500,7 +501,7 @@
            (if (result i32)
             (i32.or
              (i32.eqz
-              (call $fimport$1
+              (call $fimport$2
                (local.get $7)
                (local.get $21)
                (i32.const 0)
@@ -533,12 +534,12 @@
              (i32.or
               (i32.or
                (i32.eqz
-                (call $fimport$2
+                (call $fimport$3
                  (local.get $7)
                 )
                )
                (i32.eqz
-                (call $fimport$1
+                (call $fimport$2
                  (local.get $7)
                  (local.get $21)
                  (i32.const 0)
@@ -716,10 +717,10 @@
          (local.get $21)
          (local.get $17)
         )
-        (return_call_indirect (type $0)
+        (return_call $fimport$1
+         (local.get $8)
          (local.get $0)
          (local.get $1)
-         (local.get $8)
         )
        )
       )

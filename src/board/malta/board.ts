@@ -11,16 +11,44 @@ import { Reg } from '../../vm/registers.js';
 import { allOnes, forward, type BusDevice, type GuestClock, type TimedDevice } from '../devices.js';
 import { BOOT_ROM_BASE, BOOT_ROM_SIZE, BootConfigError, buildBootRom, buildProm, initrdAddress, parseKernel } from './boot.js';
 import { FPGA_BASE, FPGA_SIZE, FPGA_UART_OFFSET, FPGA_UART_SIZE, MaltaFpga } from './fpga.js';
-import { Gt64120, type GtWindows } from './gt64120.js';
+import { Gt64120, GT64120_PCI_FUNCTION, type GtWindows } from './gt64120.js';
 import { I8254 } from './i8254.js';
 import { I8259Pair } from './i8259.js';
 import { IDLE_REGISTERS, IoPorts } from './io-ports.js';
 import { Mc146818 } from './mc146818.js';
-import { PciBus, PciFunction } from './pci.js';
+import { PciBus, PciFunction, type PciFunctionSpec } from './pci.js';
+import { CirrusVga, VGA_PORT_BASE, VGA_PORT_COUNT } from './cirrus-vga.js';
 import { createPiix4Functions, Piix4PowerManagement, PIIX4_DEVICE, PM_IO_BASE, PM_IO_SIZE, ResetControl } from './piix4.js';
 import { Uart16550 } from './uart16550.js';
 
 export { BootConfigError };
+
+/** QEMU's Malta NIC: an AMD PCnet/PCI II 79C970A (configuration space only). */
+const PCNET_DEVICE = 11;
+const PCNET_PCI_FUNCTION: PciFunctionSpec = {
+  vendorId: 0x1022,
+  deviceId: 0x2000,
+  classCode: 0x02_0000,
+  revision: 0x10,
+  interruptPin: 1,
+  bars: [
+    { index: 0, kind: 'io', size: 32 },
+    { index: 1, kind: 'memory', size: 32 },
+  ],
+  romSize: 0x4_0000,
+};
+/** QEMU's Malta display: a Cirrus CL-GD5446 (registers in src/board/malta/cirrus-vga.ts). */
+const CIRRUS_DEVICE = 18;
+const CIRRUS_PCI_FUNCTION: PciFunctionSpec = {
+  vendorId: 0x1013,
+  deviceId: 0x00b8,
+  classCode: 0x03_0000,
+  bars: [
+    { index: 0, kind: 'memory', size: 0x200_0000, prefetchable: true },
+    { index: 1, kind: 'memory', size: 0x1000 },
+  ],
+  romSize: 0x1_0000,
+};
 
 /** Count's rate: the kernel measures it against the RTC and reports a 200 MHz CPU (Count runs at half the pipeline clock). */
 export const COUNT_HZ = 100_000_000;
@@ -101,6 +129,8 @@ export class MaltaBoard {
   readonly uart: Uart16550;
   readonly fpga: MaltaFpga;
   private readonly pic: I8259Pair;
+  /** The idle registers each PCI function's I/O BARs decode to now. */
+  private readonly barDevices = new Map<PciFunction, BusDevice[]>();
   private readonly gt: Gt64120;
   private readonly ports = new IoPorts();
   private readonly timedDevices: TimedDevice[] = [];
@@ -160,14 +190,19 @@ export class MaltaBoard {
     ports.add(PM_IO_BASE, PM_IO_SIZE, powerManagement);
     ports.add(0xcf9, 1, resetControl);
 
-    // PCI: the GT-64120 itself at device 0, the PIIX4 at device 10. I/O BARs the kernel assigns
-    // to the IDE and USB functions decode to idle registers.
+    // PCI, as QEMU's Malta: the GT-64120 itself at device 0, the PIIX4 at device 10, an AMD
+    // PCnet (its configuration space only: the Debian kernel has no built-in driver for it) at
+    // device 11, the Cirrus VGA at device 18 (its registers at the VGA ports). I/O BARs the
+    // kernel assigns decode to idle registers.
     const bus = new PciBus();
-    bus.add(0, 0, new PciFunction({ vendorId: 0x11ab, deviceId: 0x4620, classCode: 0x06_0000, revision: 0x10 }));
-    createPiix4Functions().forEach((fn, index) => {
-      bus.add(PIIX4_DEVICE, index, fn);
+    bus.add(0, 0, new PciFunction(GT64120_PCI_FUNCTION));
+    const functions: [number, number, PciFunction][] = createPiix4Functions().map((fn, index) => [PIIX4_DEVICE, index, fn]);
+    functions.push([PCNET_DEVICE, 0, new PciFunction(PCNET_PCI_FUNCTION)], [CIRRUS_DEVICE, 0, new PciFunction(CIRRUS_PCI_FUNCTION)]);
+    for (const [device, index, fn] of functions) {
+      bus.add(device, index, fn);
       if (fn.barSpecs.length > 0) fn.onWrite = () => this.placeBars(fn);
-    });
+    }
+    ports.add(VGA_PORT_BASE, VGA_PORT_COUNT, new CirrusVga());
     this.gt = new Gt64120({
       bus,
       interruptAcknowledge: () => pic.interruptAcknowledge(),
@@ -209,18 +244,25 @@ export class MaltaBoard {
     return value === undefined ? allOnes(size) : 0;
   }
 
-  /** Re-decodes a PCI function's I/O BARs after the kernel moved or enabled them. */
+  /**
+   * Re-decodes a PCI function's I/O BARs after the kernel moved or enabled them: each decodes to
+   * idle registers of its own (the function's registers are not modelled).
+   */
   private placeBars(fn: PciFunction): void {
-    this.ports.remove(IDLE_REGISTERS);
+    for (const device of this.barDevices.get(fn) ?? []) this.ports.remove(device);
+    const placed: BusDevice[] = [];
     for (const spec of fn.barSpecs) {
       const address = fn.barAddress(spec.index);
       if (spec.kind !== 'io' || address === undefined || address === 0) continue;
+      const device: BusDevice = { read: IDLE_REGISTERS.read, write: IDLE_REGISTERS.write };
       try {
-        this.ports.add(address, spec.size, IDLE_REGISTERS);
+        this.ports.add(address, spec.size, device);
+        placed.push(device);
       } catch {
         // A BAR placed over another device's ports: the other device keeps them.
       }
     }
+    this.barDevices.set(fn, placed);
   }
 
   /** Builds the board: checks and loads the kernel and initrd, writes the PROM and boot stub. */

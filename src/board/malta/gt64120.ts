@@ -10,7 +10,33 @@
 // offset into the I/O window (the remap register is kept but Linux sets it to 0 on Malta).
 
 import type { BusDevice } from '../devices.js';
-import type { PciBus } from './pci.js';
+import type { PciBus, PciFunctionSpec } from './pci.js';
+
+/** The little-endian bytes of `value` at `offset`, as a PciFunctionSpec's `initial` pairs. */
+const wordAt = (offset: number, value: number): [number, number][] => [0, 1, 2, 3].map((i) => [offset + i, (value >>> (i * 8)) & 0xff]);
+
+/**
+ * The GT-64120's own PCI function (device 0): a host bridge whose six BARs hold fixed values
+ * (the SCS/CS windows as the chip's PCI side sees them) that no write changes, as QEMU models
+ * them. Linux finds them impossible to size and says so ("BAR n: invalid; can't size").
+ */
+export const GT64120_PCI_FUNCTION: PciFunctionSpec = {
+  vendorId: 0x11ab,
+  deviceId: 0x4620,
+  classCode: 0x06_0000,
+  revision: 0x10,
+  interruptPin: 1,
+  initial: [
+    // Status: fast back-to-back capable, medium DEVSEL timing.
+    ...wordAt(0x04, 0x0280_0000),
+    ...wordAt(0x10, 0x0000_0008),
+    ...wordAt(0x14, 0x0100_0008),
+    ...wordAt(0x18, 0x1c00_0000),
+    ...wordAt(0x1c, 0x1f00_0000),
+    ...wordAt(0x20, 0x1400_0000),
+    ...wordAt(0x24, 0x1400_0001),
+  ],
+};
 
 /** Register offsets used by Linux and the boot stub. */
 export const GtReg = {

@@ -15,6 +15,7 @@ export const PciConfig = {
   ClassProgIf: 0x09,
   HeaderType: 0x0e,
   Bar0: 0x10,
+  ExpansionRom: 0x30,
   InterruptLine: 0x3c,
   InterruptPin: 0x3d,
 } as const;
@@ -24,6 +25,8 @@ export interface BarSpec {
   readonly index: number;
   readonly kind: 'io' | 'memory';
   readonly size: number;
+  /** Memory BARs: the prefetchable bit (read-only, 3). */
+  readonly prefetchable?: boolean;
 }
 
 export interface PciFunctionSpec {
@@ -36,6 +39,8 @@ export interface PciFunctionSpec {
   readonly headerType?: number;
   readonly interruptPin?: number;
   readonly bars?: readonly BarSpec[];
+  /** Size of the expansion ROM BAR (0x30) in bytes, a power of two of 2 KiB or more; none when absent. */
+  readonly romSize?: number;
   /** Device-specific registers' reset values: [offset, byte] pairs. */
   readonly initial?: readonly (readonly [number, number])[];
   /** Device-specific byte offsets (0x40..0xff) that are read-only. */
@@ -70,8 +75,13 @@ export class PciFunction {
     for (const bar of this.bars) {
       const at = PciConfig.Bar0 + bar.index * 4;
       const mask = ~(bar.size - 1);
-      view.setUint32(at, bar.kind === 'io' ? 1 : 0, true);
+      view.setUint32(at, bar.kind === 'io' ? 1 : bar.prefetchable === true ? 8 : 0, true);
       for (let i = 0; i < 4; i++) this.writable[at + i] = (mask >>> (i * 8)) & (i === 0 ? (bar.kind === 'io' ? 0xfc : 0xf0) : 0xff);
+    }
+    if (spec.romSize !== undefined) {
+      // Address bits above the size, and the enable bit 0.
+      const mask = (~(spec.romSize - 1) & ~0x7ff) | 1;
+      for (let i = 0; i < 4; i++) this.writable[PciConfig.ExpansionRom + i] = (mask >>> (i * 8)) & 0xff;
     }
     for (const [offset, value] of spec.initial ?? []) this.bytes[offset] = value;
   }

@@ -13,6 +13,7 @@ import { BOOT_ROM_BASE, BOOT_ROM_SIZE, BootConfigError, buildBootRom, buildProm,
 import { FPGA_BASE, FPGA_SIZE, FPGA_UART_OFFSET, FPGA_UART_SIZE, MaltaFpga } from './fpga.js';
 import { Gt64120, GT64120_PCI_FUNCTION, type GtWindows } from './gt64120.js';
 import { I8254 } from './i8254.js';
+import { I8042 } from './i8042.js';
 import { I8259Pair } from './i8259.js';
 import { IDLE_REGISTERS, IoPorts } from './io-ports.js';
 import { Mc146818 } from './mc146818.js';
@@ -185,6 +186,12 @@ export class MaltaBoard {
       },
     });
     ports.add(0x70, 2, rtc);
+    const keyboardController = new I8042(
+      (level) => pic.setIrq(1, level),
+      (level) => pic.setIrq(12, level),
+    );
+    ports.add(0x60, 1, keyboardController.data);
+    ports.add(0x64, 1, keyboardController.control);
     ports.add(0x3f8, 8, this.uart);
     ports.add(0x2f8, 8, secondUart);
     ports.add(PM_IO_BASE, PM_IO_SIZE, powerManagement);

@@ -1,11 +1,13 @@
-// The PCI configuration spaces the Malta board adds for Linux's PCI scan (the GT-64120's fixed
-// BARs, memory BARs with the prefetchable bit, expansion ROM BARs), and the Cirrus VGA register
-// file as cirrusfb reads it. Without a VM: the models alone.
+// Device models the Malta board adds for what Linux probes at boot, without a VM: the PCI
+// configuration spaces (the GT-64120's fixed BARs, memory BARs with the prefetchable bit,
+// expansion ROM BARs), the Cirrus VGA register file as cirrusfb reads it, and the i8042 keyboard
+// controller with its PS/2 keyboard and mouse as the i8042 and atkbd drivers drive them.
 
 import { describe, expect, it } from 'vitest';
 import { GT64120_PCI_FUNCTION } from '../../src/board/malta/gt64120.js';
 import { PciConfig, PciFunction } from '../../src/board/malta/pci.js';
 import { CirrusVga, VGA_PORT_BASE } from '../../src/board/malta/cirrus-vga.js';
+import { I8042 } from '../../src/board/malta/i8042.js';
 
 /** What Linux's BAR sizing reads back after writing all ones (then restores the old value). */
 function size(fn: PciFunction, offset: number): number {
@@ -107,5 +109,77 @@ describe('Cirrus CL-GD5446 registers', () => {
     expect(read(0x3c8)).toBe(6);
     out(0x3c7, 5);
     expect([read(0x3c9), read(0x3c9), read(0x3c9), read(0x3c9)]).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('i8042 keyboard controller with a PS/2 keyboard and mouse', () => {
+  const controller = () => {
+    const irqs = { keyboard: [] as boolean[], aux: [] as boolean[] };
+    const chip = new I8042(
+      (level) => irqs.keyboard.push(level),
+      (level) => irqs.aux.push(level),
+    );
+    return {
+      irqs,
+      status: () => chip.control.read(0, 1),
+      command: (byte: number) => chip.control.write(0, 1, byte),
+      data: () => chip.data.read(0, 1),
+      send: (byte: number) => chip.data.write(0, 1, byte),
+      /** Reads every queued byte. */
+      drain: () => {
+        const bytes: number[] = [];
+        while ((chip.control.read(0, 1) & 1) !== 0) bytes.push(chip.data.read(0, 1));
+        return bytes;
+      },
+    };
+  };
+
+  it('passes the self-test, reads and writes the command byte, and toggles AUX', () => {
+    const c = controller();
+    expect(c.status() & 0x01).toBe(0);
+    c.command(0xaa);
+    expect(c.drain()).toEqual([0x55]);
+    c.command(0x20);
+    const commandByte = c.drain()[0]!;
+    expect(commandByte & 0x03).toBe(0x03); // both interrupts enabled at reset
+    c.command(0xa7);
+    c.command(0x20);
+    expect(c.drain()[0]! & 0x20).toBe(0x20);
+    c.command(0xa8);
+    c.command(0x20);
+    expect(c.drain()[0]! & 0x20).toBe(0);
+    c.command(0x60);
+    c.send(0x44);
+    c.command(0x20);
+    expect(c.drain()).toEqual([0x44]);
+  });
+
+  it('loops a byte back through AUX with the AUX data bit and IRQ 12', () => {
+    const c = controller();
+    c.command(0xd3);
+    c.send(0xa5);
+    expect(c.status() & 0x21).toBe(0x21);
+    expect(c.irqs.aux.at(-1)).toBe(true);
+    expect(c.data()).toBe(0xa5);
+    expect(c.irqs.aux.at(-1)).toBe(false);
+  });
+
+  it('resets and identifies the keyboard (0xab83), one IRQ 1 edge per byte, and the mouse through 0xd4', () => {
+    const c = controller();
+    c.send(0xff);
+    expect(c.irqs.keyboard.at(-1)).toBe(true);
+    expect(c.data()).toBe(0xfa);
+    // The line dropped and rose again for the next byte.
+    expect(c.irqs.keyboard.slice(-2)).toEqual([false, true]);
+    expect(c.drain()).toEqual([0xaa]);
+    c.send(0xf2);
+    expect(c.drain()).toEqual([0xfa, 0xab, 0x83]);
+    c.send(0xed);
+    c.send(0x07);
+    expect(c.drain()).toEqual([0xfa, 0xfa]);
+    c.command(0xd4);
+    c.send(0xf2);
+    expect(c.status() & 0x20).toBe(0x20);
+    expect(c.drain()).toEqual([0xfa, 0x00]);
   });
 });

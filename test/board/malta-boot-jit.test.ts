@@ -6,17 +6,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootTest } from './malta-boot.js';
-import { bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, maltaGuest } from './malta-guest.js';
+import { BOOT_LOG_PATH, bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, kernelLog, maltaGuest } from './malta-guest.js';
 
 const guest = maltaGuest();
 
 describe('Malta board, JIT', () => {
   bootTest('jit', guest, 900_000);
 
-  it.skipIf(guest === undefined || !hasQemuSystem)('the recorded /init output is what qemu-system-mipsel prints today', () => {
+  it.skipIf(guest === undefined || !hasQemuSystem)('the recorded /init output and boot log are what qemu-system-mipsel prints today', () => {
     const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
     writeFileSync(initrdPath, guest!.initrd);
-    const expected = readFileSync(EXPECTED_PATH, 'utf8').trimEnd().split('\n');
-    expect(initLines(bootUnderQemu(guest!, initrdPath))).toEqual(expected);
+    const output = bootUnderQemu(guest!, initrdPath);
+    expect(initLines(output)).toEqual(readFileSync(EXPECTED_PATH, 'utf8').trimEnd().split('\n'));
+    expect(kernelLog(output)).toEqual(readFileSync(BOOT_LOG_PATH, 'utf8').trimEnd().split('\n'));
   }, 300_000);
 });

@@ -1,11 +1,22 @@
 // Boots the Malta test guest (malta-guest.ts) on mipsjit's Malta board under one engine and
-// checks that its /init prints exactly what it printed under qemu-system-mipsel. Shared by one
+// checks that its kernel log and /init print what they printed under qemu-system-mipsel. Shared by one
 // test file per engine, so the two boots run in parallel.
 
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { MaltaBoard } from '../../src/board/malta/board.js';
-import { EXPECTED_PATH, initLines, KERNEL_COMMAND_LINE, type MaltaGuest } from './malta-guest.js';
+import { BOOT_LOG_PATH, EXPECTED_PATH, initLines, kernelLog, KERNEL_COMMAND_LINE, type MaltaGuest } from './malta-guest.js';
+
+/**
+ * Where mipsjit's boot log still differs from QEMU's, each with its reason: [mipsjit's line,
+ * QEMU's line]. The test maps ours to QEMU's and then wants every line equal, so a new difference
+ * fails it, and so does one of these going away (then remove it here).
+ */
+const KNOWN_DIFFERENCES: readonly (readonly [string, string, string])[] = [
+  // FIR.F64 and FIR.L: QEMU's 24Kf has 64-bit FPRs (Status.FR=1) and the .L formats; mipsjit's
+  // FPU runs FR=0 only (issue 11, item 6).
+  ['FPU revision is: 00139300', 'FPU revision is: 00739300', 'no FR=1 FPU'],
+];
 
 export function bootTest(engine: 'interp' | 'jit', guest: MaltaGuest | undefined, timeoutMs: number): void {
   it.skipIf(guest === undefined)(
@@ -25,6 +36,10 @@ export function bootTest(engine: 'interp' | 'jit', guest: MaltaGuest | undefined
       expect(console).toContain('Run /init as init process');
       const expected = readFileSync(EXPECTED_PATH, 'utf8').trimEnd().split('\n');
       expect(initLines(console)).toEqual(expected);
+      // The kernel's log up to /init, line for line as under QEMU (kernelLog takes out what
+      // depends on the host's clock and speed).
+      const log = kernelLog(console).map((line) => KNOWN_DIFFERENCES.find(([ours]) => ours === line)?.[1] ?? line);
+      expect(log).toEqual(readFileSync(BOOT_LOG_PATH, 'utf8').trimEnd().split('\n'));
       const stats = board.stats;
       expect(stats.instructions).toBeGreaterThan(1e9);
       if (engine === 'jit') expect(stats.compiledInstructions / stats.instructions).toBeGreaterThan(0.9);

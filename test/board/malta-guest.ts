@@ -78,6 +78,44 @@ export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): string {
 }
 
 export const EXPECTED_PATH = path.join(root, 'test/board/expected/malta-init.txt');
+/** The kernel's boot log under qemu-system-mipsel, up to /init (kernelLog), recorded by record-malta.ts. */
+export const BOOT_LOG_PATH = path.join(root, 'test/board/expected/malta-boot-log.txt');
+
+/** Lines asynchronous kernel work prints wherever it finishes (initramfs unpacking, the keyboard probe). */
+const ASYNCHRONOUS = [/^Trying to unpack rootfs image as initramfs/, /^Freeing initrd memory/, /^input: AT Raw Set 2 keyboard/];
+
+/**
+ * Lines the kernel prints up to `Run /init as init process` (and asynchronous ones after), with what depends on the host's
+ * clock and speed taken out: timestamps; the CPU frequency, Count clock and BogoMIPS it
+ * measures; wall-clock dates (audit, RTC); lines that report a slow step ("... took N usecs").
+ * Lines of asynchronous work go last, sorted (their place depends on timing), with the input
+ * device's number (which probe took number 0 varies from boot to boot under QEMU too) as N.
+ */
+export function kernelLog(console: string): string[] {
+  const ordered: string[] = [];
+  const asynchronous: string[] = [];
+  let initRuns = false;
+  for (const raw of console.split('\n')) {
+    const line = raw.replace(/\r$/, '').replace(/^\[ *\d+\.\d+\] /, '');
+    if (/ took \d+ usecs$/.test(line)) continue;
+    if (ASYNCHRONOUS.some((pattern) => pattern.test(line))) {
+      asynchronous.push(line.replace(/\/input\/input\d+$/, '/input/inputN'));
+      continue;
+    }
+    if (initRuns) continue;
+    ordered.push(
+      line
+        .replace(/^CPU frequency .*/, 'CPU frequency (measured)')
+        .replace(/^(clocksource: MIPS: mask: 0xffffffff max_cycles: 0xffffffff, max_idle_ns:) \d+ ns$/, '$1 (measured)')
+        .replace(/^sched_clock: 32 bits at .*/, 'sched_clock: (measured)')
+        .replace(/^Calibrating delay loop\.\.\. .*/, 'Calibrating delay loop... (measured)')
+        .replace(/audit\(\d+\.\d+:(\d+)\)/, 'audit(TIME:$1)')
+        .replace(/^(rtc_cmos 70\.rtc: setting system clock to) .*/, '$1 (now)'),
+    );
+    if (line === 'Run /init as init process') initRuns = true;
+  }
+  return [...ordered, ...asynchronous.sort()];
+}
 
 /** An initramfs whose /init gives a shell on the console (as a person would boot to type into). */
 export function shellInitrd(busyboxPath: string): Uint8Array {

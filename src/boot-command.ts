@@ -126,7 +126,8 @@ export async function bootMain(argv: string[]): Promise<number> {
     memoryMiB: command.memoryMiB,
     engine: command.engine,
     kernelName: basename(command.kernel),
-    consoleOutput: (bytes) => process.stdout.write(bytes),
+    // Back-pressure: the guest waits while stdout (a slow pipe or terminal) has not taken its bytes.
+    consoleOutput: (bytes) => (process.stdout.write(bytes) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', resolve))),
   });
 
   const stdin = process.stdin;

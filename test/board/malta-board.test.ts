@@ -52,6 +52,44 @@ describe.each(['interp', 'jit'] as const)('Malta board (%s)', (engine) => {
     expect(output).toBe('hi');
   });
 
+  it('holds the guest while the host has not taken its console output (back-pressure)', async () => {
+    let board: MaltaBoard | undefined;
+    let received = 0;
+    let calls = 0;
+    const ranWhileHeld: number[] = [];
+    board = await MaltaBoard.create({
+      kernel: tinyKernel(`
+        lui $s0, 0x4
+      again:
+        ori $a0, $zero, 0x78
+        ${PUTC}
+        addiu $s0, $s0, -1
+        bnez $s0, again
+        nop
+        ${POWER_OFF}
+      spin:
+        b spin
+        nop
+      `),
+      engine,
+      consoleOutput: (bytes) => {
+        received += bytes.length;
+        calls++;
+        const at = board!.stats.instructions;
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            ranWhileHeld.push(board!.stats.instructions - at);
+            resolve();
+          }, 5),
+        );
+      },
+    });
+    expect(await board.run()).toEqual({ reason: 'poweroff' });
+    expect(received).toBe(0x4_0000);
+    expect(calls).toBeGreaterThan(0);
+    expect(ranWhileHeld.every((instructions) => instructions === 0)).toBe(true);
+  });
+
   it('passes YAMON-style argc/argv/envp and memsize as QEMU -kernel does', async () => {
     const initrd = new Uint8Array(0x1234).fill(7);
     // argv[1] (the command line), then envp[0]/[1] ("memsize", its value), each followed by a newline.

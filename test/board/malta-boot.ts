@@ -28,7 +28,9 @@ export function bootTest(engine: 'interp' | 'jit', guest: MaltaGuest | undefined
         initrd: guest!.initrd,
         append: KERNEL_COMMAND_LINE,
         engine,
-        consoleOutput: (bytes) => chunks.push(Buffer.from(bytes)),
+        consoleOutput: (bytes) => {
+          chunks.push(Buffer.from(bytes));
+        },
       });
       const stop = await board.run();
       const console = Buffer.concat(chunks).toString('latin1');

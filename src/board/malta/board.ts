@@ -90,8 +90,12 @@ export interface MaltaOptions {
   engine?: 'interp' | 'jit';
   /** argv[0] the kernel sees (QEMU passes the kernel's file name). */
   kernelName?: string;
-  /** Receives what the guest writes to the console UART (COM1, ttyS0). */
-  consoleOutput: (bytes: Uint8Array) => void;
+  /**
+   * Receives what the guest writes to the console UART (COM1, ttyS0). Returning a promise holds
+   * the guest until it settles: back-pressure from a slow pipe or terminal (e.g. resolve on the
+   * stream's 'drain' when write() returned false).
+   */
+  consoleOutput: (bytes: Uint8Array) => void | Promise<void>;
 }
 
 /** Why the board stopped. */
@@ -141,7 +145,7 @@ export class MaltaBoard {
   private stopReason: MaltaStop | undefined;
   private readonly pendingInput: number[] = [];
   private outputBuffer: number[] = [];
-  private readonly consoleOutput: (bytes: Uint8Array) => void;
+  private readonly consoleOutput: (bytes: Uint8Array) => void | Promise<void>;
   private wakeIdle: (() => void) | undefined;
   private idleMs = 0;
   private unclaimedBus = 0;
@@ -345,11 +349,12 @@ export class MaltaBoard {
     }
   }
 
-  private flushOutput(): void {
+  /** Hands the console's bytes to the host; a promise when the host wants the guest to wait. */
+  private flushOutput(): void | Promise<void> {
     if (this.outputBuffer.length === 0) return;
     const bytes = Uint8Array.from(this.outputBuffer);
     this.outputBuffer = [];
-    this.consoleOutput(bytes);
+    return this.consoleOutput(bytes);
   }
 
   private feedInput(): void {
@@ -411,7 +416,7 @@ export class MaltaBoard {
           case 'intr':
             break;
           case 'wait': {
-            this.flushOutput();
+            await this.flushOutput();
             await this.idle(nextEventNs);
             lastYield = performance.now();
             const stalled = this.checkProgress(lastYield);
@@ -432,13 +437,13 @@ export class MaltaBoard {
         if (now - lastYield >= EVENT_LOOP_MS) {
           const stalled = this.checkProgress(now);
           if (stalled !== undefined) return { reason: 'stalled', message: stalled };
-          this.flushOutput();
-          await yieldToHost();
+          const taken = this.flushOutput();
+          await (taken ?? yieldToHost());
           lastYield = performance.now();
         }
       }
     } finally {
-      this.flushOutput();
+      await this.flushOutput();
     }
   }
 

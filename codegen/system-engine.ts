@@ -315,7 +315,18 @@ export class SystemJitEngine {
       return;
     }
     const host = this.cpu.hostOfFetch(pc);
-    if (host < 0 || this.cache.isPending(page, host >>> PAGE_SHIFT, this.cpu.codeContext)) return;
+    if (host < 0) return;
+    if (this.cache.isPending(page, host >>> PAGE_SHIFT, this.cpu.codeContext)) {
+      // Its first region is on the way: let the interpreter run the page without stopping at each
+      // block for the next warmThreshold blocks (a hot loop waits for its region at the
+      // interpreter's speed, not at one trip through this loop per block: 1 M such trips in the
+      // Malta boot's first loop). Installing the region watches the page again.
+      if (region === undefined) {
+        watch.watched[page] = 0;
+        watch.heat[page] = 0;
+      }
+      return;
+    }
     const times = recompiles.get(page) ?? 0;
     if (region !== undefined && times >= MAX_RECOMPILES_PER_PAGE) return;
     recompiles.set(page, times + 1);

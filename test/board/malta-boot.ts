@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { MaltaBoard } from '../../src/board/malta/board.js';
-import { BOOT_LOG_PATH, EXPECTED_PATH, initLines, kernelLog, KERNEL_COMMAND_LINE, type MaltaGuest } from './malta-guest.js';
+import { BOOT_LOG_PATH, EXPECTED_PATH, initLines, kernelLog, KERNEL_COMMAND_LINE, logDifferences, type MaltaGuest } from './malta-guest.js';
 
 /**
  * Where mipsjit's boot log still differs from QEMU's, each with its reason: [mipsjit's line,
@@ -41,7 +41,8 @@ export function bootTest(engine: 'interp' | 'jit', guest: MaltaGuest | undefined
       // The kernel's log up to /init, line for line as under QEMU (kernelLog takes out what
       // depends on the host's clock and speed).
       const log = kernelLog(console).map((line) => KNOWN_DIFFERENCES.find(([ours]) => ours === line)?.[1] ?? line);
-      expect(log).toEqual(readFileSync(BOOT_LOG_PATH, 'utf8').trimEnd().split('\n'));
+      const recorded = readFileSync(BOOT_LOG_PATH, 'utf8').trimEnd().split('\n');
+      expect(log, logDifferences(log, recorded)).toEqual(recorded);
       const stats = board.stats;
       expect(stats.instructions).toBeGreaterThan(1e9);
       if (engine === 'jit') expect(stats.compiledInstructions / stats.instructions).toBeGreaterThan(0.9);

@@ -81,14 +81,23 @@ export const EXPECTED_PATH = path.join(root, 'test/board/expected/malta-init.txt
 /** The kernel's boot log under qemu-system-mipsel, up to /init (kernelLog), recorded by record-malta.ts. */
 export const BOOT_LOG_PATH = path.join(root, 'test/board/expected/malta-boot-log.txt');
 
+/** The lines where two logs differ, as `index: expected | actual` (for a readable failure). */
+export function logDifferences(actual: readonly string[], expected: readonly string[]): string {
+  const differences: string[] = [];
+  for (let index = 0; index < Math.max(actual.length, expected.length); index++) {
+    if (actual[index] !== expected[index]) differences.push(`${index}: ${JSON.stringify(expected[index])} | ${JSON.stringify(actual[index])}`);
+  }
+  return differences.slice(0, 20).join('\n');
+}
+
 /** Lines asynchronous kernel work prints wherever it finishes (initramfs unpacking, the keyboard probe). */
-const ASYNCHRONOUS = [/^Trying to unpack rootfs image as initramfs/, /^Freeing initrd memory/, /^input: AT Raw Set 2 keyboard/];
+const ASYNCHRONOUS = [/^Trying to unpack rootfs image as initramfs/, /^Freeing initrd memory/, /^input: AT Raw Set 2 keyboard/, /^random: crng init done/];
 
 /**
  * Lines the kernel prints up to `Run /init as init process` (and asynchronous ones after), with what depends on the host's
  * clock and speed taken out: timestamps; the CPU frequency, Count clock and BogoMIPS it
- * measures; wall-clock dates (audit, RTC); lines that report a slow step ("... took N usecs").
- * Lines of asynchronous work go last, sorted (their place depends on timing), with the input
+ * measures; wall-clock dates (audit, RTC); lines that report a slow step ("... took N usecs", a
+ * slow timer interrupt). Lines of asynchronous work (and the RNG's readiness) go last, sorted (their place depends on timing), with the input
  * device's number (which probe took number 0 varies from boot to boot under QEMU too) as N.
  */
 export function kernelLog(console: string): string[] {
@@ -97,7 +106,7 @@ export function kernelLog(console: string): string[] {
   let initRuns = false;
   for (const raw of console.split('\n')) {
     const line = raw.replace(/\r$/, '').replace(/^\[ *\d+\.\d+\] /, '');
-    if (/ took \d+ usecs$/.test(line)) continue;
+    if (/ took \d+ usecs$/.test(line) || /^hrtimer: interrupt took \d+ ns$/.test(line)) continue;
     if (ASYNCHRONOUS.some((pattern) => pattern.test(line))) {
       asynchronous.push(line.replace(/\/input\/input\d+$/, '/input/inputN'));
       continue;

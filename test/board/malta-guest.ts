@@ -90,8 +90,8 @@ export function logDifferences(actual: readonly string[], expected: readonly str
   return differences.slice(0, 20).join('\n');
 }
 
-/** Lines asynchronous kernel work prints wherever it finishes (initramfs unpacking, the keyboard probe). */
-const ASYNCHRONOUS = [/^Trying to unpack rootfs image as initramfs/, /^Freeing initrd memory/, /^input: AT Raw Set 2 keyboard/, /^random: crng init done/];
+/** Lines asynchronous kernel work prints wherever it finishes (initramfs unpacking, the keyboard probe, the audit thread). */
+const ASYNCHRONOUS = [/^Trying to unpack rootfs image as initramfs/, /^Freeing initrd memory/, /^input: AT Raw Set 2 keyboard/, /^random: crng init done/, /^audit: type=2000 /];
 
 /**
  * Lines the kernel prints up to `Run /init as init process` (and asynchronous ones after), with what depends on the host's
@@ -107,20 +107,16 @@ export function kernelLog(console: string): string[] {
   for (const raw of console.split('\n')) {
     const line = raw.replace(/\r$/, '').replace(/^\[ *\d+\.\d+\] /, '');
     if (/ took \d+ usecs$/.test(line) || /^hrtimer: interrupt took \d+ ns$/.test(line)) continue;
-    if (ASYNCHRONOUS.some((pattern) => pattern.test(line))) {
-      asynchronous.push(line.replace(/\/input\/input\d+$/, '/input/inputN'));
-      continue;
-    }
-    if (initRuns) continue;
-    ordered.push(
-      line
-        .replace(/^CPU frequency .*/, 'CPU frequency (measured)')
-        .replace(/^(clocksource: MIPS: mask: 0xffffffff max_cycles: 0xffffffff, max_idle_ns:) \d+ ns$/, '$1 (measured)')
-        .replace(/^sched_clock: 32 bits at .*/, 'sched_clock: (measured)')
-        .replace(/^Calibrating delay loop\.\.\. .*/, 'Calibrating delay loop... (measured)')
-        .replace(/audit\(\d+\.\d+:(\d+)\)/, 'audit(TIME:$1)')
-        .replace(/^(rtc_cmos 70\.rtc: setting system clock to) .*/, '$1 (now)'),
-    );
+    const normalized = line
+      .replace(/^CPU frequency .*/, 'CPU frequency (measured)')
+      .replace(/^(clocksource: MIPS: mask: 0xffffffff max_cycles: 0xffffffff, max_idle_ns:) \d+ ns$/, '$1 (measured)')
+      .replace(/^sched_clock: 32 bits at .*/, 'sched_clock: (measured)')
+      .replace(/^Calibrating delay loop\.\.\. .*/, 'Calibrating delay loop... (measured)')
+      .replace(/audit\(\d+\.\d+:(\d+)\)/, 'audit(TIME:$1)')
+      .replace(/^(rtc_cmos 70\.rtc: setting system clock to) .*/, '$1 (now)')
+      .replace(/\/input\/input\d+$/, '/input/inputN');
+    if (ASYNCHRONOUS.some((pattern) => pattern.test(line))) asynchronous.push(normalized);
+    else if (!initRuns) ordered.push(normalized);
     if (line === 'Run /init as init process') initRuns = true;
   }
   return [...ordered, ...asynchronous.sort()];

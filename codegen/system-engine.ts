@@ -63,6 +63,10 @@ export interface SystemJitStats {
   blocksCompiled: number;
   regionsCompiled: number;
   compileSeconds: number;
+  /** With profiling: time in compiled code, in the interpreter, and instantiating modules. */
+  compiledCodeSeconds: number;
+  interpreterSeconds: number;
+  instantiateSeconds: number;
   compiledInstructions: number;
   regionCalls: number;
 }
@@ -210,11 +214,22 @@ export class SystemJitEngine {
   /** Counts entries into the interpreter, to look for finished regions every POLL_EVERY. */
   private untilPoll = 0;
   private handlerExit: Exit | undefined;
-  readonly stats: SystemJitStats = { blocksCompiled: 0, regionsCompiled: 0, compileSeconds: 0, compiledInstructions: 0, regionCalls: 0 };
+  readonly stats: SystemJitStats = {
+    blocksCompiled: 0,
+    regionsCompiled: 0,
+    compileSeconds: 0,
+    compiledCodeSeconds: 0,
+    interpreterSeconds: 0,
+    instantiateSeconds: 0,
+    compiledInstructions: 0,
+    regionCalls: 0,
+  };
 
   constructor(
     readonly cpu: SystemCpu,
     private readonly cache: SystemCodeCache,
+    /** Time compiled code, the interpreter and instantiation (two clock reads each). */
+    private readonly profile = false,
   ) {
     this.stateWordBase = cpu.stateOffset >>> 2;
     this.exitWords = cpu.physical.host.i32;
@@ -264,7 +279,9 @@ export class SystemJitEngine {
           cache.state.value = cpu.stateOffset;
           cache.running = this;
           cpu.r[StateWord.CodeContext] = cpu.codeContext;
+          const started = this.profile ? performance.now() : 0;
           const exit = cache.enter(region.slot, pc, budget);
+          if (this.profile) this.stats.compiledCodeSeconds += (performance.now() - started) / 1000;
           this.stats.regionCalls++;
           let executed = budget - this.exitWords[this.stateWordBase + ExitWord.Budget]!;
           if (exit === RegionExit.Stop && !this.handlerRetired) executed--; // compiled code counted the instruction that did not retire
@@ -289,7 +306,9 @@ export class SystemJitEngine {
           this.countEntry(pc, region);
         }
       }
+      const started = this.profile ? performance.now() : 0;
       const exit = cpu.run(stopAt - cpu.instructions, cache.watch);
+      if (this.profile) this.stats.interpreterSeconds += (performance.now() - started) / 1000;
       if (exit !== undefined) return exit;
     }
   }
@@ -382,7 +401,9 @@ export class SystemJitEngine {
     const cache = this.cache;
     this.stats.compileSeconds += compiled.seconds;
     if (compiled.module === undefined || compiled.generation !== cache.generationOf(request.hostPage)) return;
+    const started = this.profile ? performance.now() : 0;
     const instance = new WebAssembly.Instance(compiled.module, cache.imports);
+    if (this.profile) this.stats.instantiateSeconds += (performance.now() - started) / 1000;
     cache.install({
       virtualPage: request.virtualPage,
       hostPage: request.hostPage,

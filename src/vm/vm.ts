@@ -46,6 +46,12 @@ export interface VmOptions {
    * in a Web Worker that runs the whole VM): on the thread that runs the VCPU, before it goes on.
    */
   compiler?: 'worker' | 'inline';
+  /**
+   * Measure where a VCPU's time goes (vcpu.stats: compiledCodeSeconds, interpreterSeconds,
+   * instantiateSeconds). Costs two clock reads per call into compiled code and per interpreter
+   * stretch (~2-3% of a Malta boot); off by default.
+   */
+  profile?: boolean;
   /** JTLB entries, 16..64 (default 32). */
   tlbEntries?: number;
   /** Count's rate in Hz from host time; omitted: Count ticks once per two retired instructions. */
@@ -63,8 +69,14 @@ export interface VcpuStats {
   compiledInstructions: number;
   /** Calls from the run loop into compiled code (each returns to TypeScript once). */
   regionCalls: number;
-  /** Seconds the JIT spent building and instantiating modules (on the thread that runs the VCPU). */
+  /** Seconds the JIT spent building modules (on the compiler's thread: a worker's time runs alongside). */
   compileSeconds: number;
+  /** With `profile`: seconds in compiled code (its device accesses and TLB refills included). */
+  compiledCodeSeconds: number;
+  /** With `profile`: seconds in the interpreter (the whole run under engine 'interp'). */
+  interpreterSeconds: number;
+  /** With `profile`: seconds instantiating compiled modules on the VCPU's thread. */
+  instantiateSeconds: number;
   blocksCompiled: number;
   regionsCompiled: number;
   /** Regions dropped (VM-wide: the VCPUs share compiled code) because their code was written, and because of the cap. */
@@ -83,8 +95,17 @@ export class Vcpu {
   private readonly jit: SystemJitEngine | undefined;
   private readonly code: SystemCodeCache | undefined;
 
+  /** Interpreter time under engine 'interp' with `profile`. */
+  private interpreterSeconds = 0;
+
   /** @internal Use vm.createVcpu. */
-  constructor(id: number, cpu: SystemCpu, jit: SystemJitEngine | undefined, code: SystemCodeCache | undefined) {
+  constructor(
+    id: number,
+    cpu: SystemCpu,
+    jit: SystemJitEngine | undefined,
+    code: SystemCodeCache | undefined,
+    private readonly profile = false,
+  ) {
     this.id = id;
     this.cpu = cpu;
     this.jit = jit;
@@ -95,7 +116,12 @@ export class Vcpu {
   run(options: RunOptions = {}): Exit {
     const given = objectArgument('run', 'options', options, true)?.maxInstructions;
     const max = given === undefined || given === Infinity ? Infinity : integerIn('run', 'options.maxInstructions', given, 0, Number.MAX_SAFE_INTEGER, 'an integer >= 0 (or Infinity)');
-    return this.jit !== undefined ? this.jit.run(max) : this.cpu.run(max);
+    if (this.jit !== undefined) return this.jit.run(max);
+    if (!this.profile) return this.cpu.run(max);
+    const start = performance.now();
+    const exit = this.cpu.run(max);
+    this.interpreterSeconds += (performance.now() - start) / 1000;
+    return exit;
   }
 
   /**
@@ -112,6 +138,9 @@ export class Vcpu {
       compiledInstructions: jit?.compiledInstructions ?? 0,
       regionCalls: jit?.regionCalls ?? 0,
       compileSeconds: jit?.compileSeconds ?? 0,
+      compiledCodeSeconds: jit?.compiledCodeSeconds ?? 0,
+      interpreterSeconds: (jit?.interpreterSeconds ?? 0) + this.interpreterSeconds,
+      instantiateSeconds: jit?.instantiateSeconds ?? 0,
       blocksCompiled: jit?.blocksCompiled ?? 0,
       regionsCompiled: jit?.regionsCompiled ?? 0,
       regionsInvalidated: this.code?.invalidations ?? 0,
@@ -209,6 +238,7 @@ export class Vm {
   readonly tlbEntries: number;
   private readonly countHz: number | undefined;
   private readonly hostCpus: number;
+  private readonly profile: boolean;
   private readonly physical = new PhysicalMemory();
   private readonly vcpus: (Vcpu | undefined)[] = new Array(MAX_VCPUS).fill(undefined);
   /** Under the JIT, the generated soft-TLB refill handler and the compiled code, shared by the VCPUs. */
@@ -228,6 +258,7 @@ export class Vm {
     this.tlbEntries = options.tlbEntries;
     this.countHz = options.countHz;
     this.hostCpus = hostCpus;
+    this.profile = options.profile === true;
   }
 
   /** KVM_CHECK_EXTENSION: 0 when unsupported, else the capability's value. */
@@ -331,8 +362,8 @@ export class Vm {
     if (this.vcpus[id] !== undefined) throw new RangeError(`createVcpu: VCPU ${id} exists already`);
     const cpu = new SystemCpu(this.physical, { id, tlbEntries: this.tlbEntries, countHz: this.countHz });
     cpu.refill = this.refill;
-    const jit = this.code !== undefined ? new SystemJitEngine(cpu, this.code) : undefined;
-    const vcpu = new Vcpu(id, cpu, jit, this.code);
+    const jit = this.code !== undefined ? new SystemJitEngine(cpu, this.code, this.profile) : undefined;
+    const vcpu = new Vcpu(id, cpu, jit, this.code, this.profile);
     this.vcpus[id] = vcpu;
     return vcpu;
   }
@@ -354,6 +385,7 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   }
   if (options.hotThreshold !== undefined) integerIn('createVm', 'options.hotThreshold', options.hotThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.maxRegions !== undefined) integerIn('createVm', 'options.maxRegions', options.maxRegions, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
+  if (options.profile !== undefined) booleanArgument('createVm', 'options.profile', options.profile);
   if (options.compiler !== undefined && options.compiler !== 'worker' && options.compiler !== 'inline') {
     const error = typeof options.compiler === 'string' ? RangeError : TypeError;
     throw new error(`createVm: options.compiler must be 'worker' or 'inline', not ${shown(options.compiler)}`);

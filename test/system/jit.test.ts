@@ -177,4 +177,25 @@ describe('system-mode JIT', () => {
     for (let n = 0; n < 32; n++) expect(jit.gpr(n), `r${n}`).toBe(interp.gpr(n));
     expect(jit.vm.readPhys(0x0020_0000, 0x400)).toEqual(interp.vm.readPhys(0x0020_0000, 0x400));
   });
+
+  test('with profile, the stats say how long the VCPU spent in compiled code and in the interpreter', async () => {
+    for (const profile of [true, false]) {
+      const vm = await createVm({ engine: 'jit', tlbEntries: 32, hotThreshold: 2, compiler: 'inline', profile });
+      vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
+      vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x100_0000 });
+      const m = machineOf(vm, vm.createVcpu(0));
+      m.load(0xbfc0_0000, bootTo(CODE));
+      m.load(CODE, loop(0x8020_0000));
+      expect(m.vcpu.run({ maxInstructions: 10_000_000 }).reason).toBe('debug');
+      const stats = m.vcpu.stats;
+      if (profile) {
+        expect(stats.compiledCodeSeconds).toBeGreaterThan(0);
+        expect(stats.interpreterSeconds).toBeGreaterThan(0);
+        expect(stats.instantiateSeconds).toBeGreaterThan(0);
+      } else {
+        expect([stats.compiledCodeSeconds, stats.interpreterSeconds, stats.instantiateSeconds]).toEqual([0, 0, 0]);
+      }
+    }
+    await expect(createVm({ engine: 'jit', profile: 'yes' as unknown as boolean })).rejects.toThrow(/options\.profile/);
+  });
 });

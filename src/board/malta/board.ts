@@ -88,6 +88,8 @@ export interface MaltaOptions {
   /** RAM in MiB, 16..256 (default 256). */
   memoryMiB?: number;
   engine?: 'interp' | 'jit';
+  /** Measure where the time goes (stats: compiled code, interpreter, devices, instantiating); costs a few percent. */
+  profile?: boolean;
   /** argv[0] the kernel sees (QEMU passes the kernel's file name). */
   kernelName?: string;
   /**
@@ -125,6 +127,14 @@ export interface MaltaStats {
   deviceAccesses: number;
   /** I/O port and bus accesses nothing decoded. */
   unclaimedAccesses: number;
+  /**
+   * With `profile`: seconds in compiled code and in the interpreter (device accesses and TLB
+   * refills included), of them in the board's devices, and instantiating compiled modules.
+   */
+  compiledCodeSeconds: number;
+  interpreterSeconds: number;
+  deviceSeconds: number;
+  instantiateSeconds: number;
   display: string;
 }
 
@@ -150,6 +160,7 @@ export class MaltaBoard {
   private idleMs = 0;
   private unclaimedBus = 0;
   private deviceAccesses = 0;
+  private deviceSeconds = 0;
   /** The last complete line the console printed (for a stall diagnosis). */
   private lastLine = '';
   private currentLine = '';
@@ -161,6 +172,7 @@ export class MaltaBoard {
     this.vm = vm;
     this.consoleOutput = options.consoleOutput;
     this.vcpu = vm.createVcpu(0);
+    const profile = options.profile === true;
     const startMs = this.startMs;
     this.clock = { nowNs: () => (performance.now() - startMs) * 1e6 };
     const clock = this.clock;
@@ -229,12 +241,19 @@ export class MaltaBoard {
       read: (offset, size) => (inUart(offset) ? fpgaUart.read((offset - FPGA_UART_OFFSET) >>> 3, size) : fpga.read(offset, size)),
       write: (offset, size, value) => (inUart(offset) ? fpgaUart.write((offset - FPGA_UART_OFFSET) >>> 3, size, value) : fpga.write(offset, size, value)),
     };
+    const decode = (physical: number, size: 1 | 2 | 4, value: number | undefined): number => {
+      if (!profile) return this.decode(physical, size, fpgaDevice, value);
+      const started = performance.now();
+      const result = this.decode(physical, size, fpgaDevice, value);
+      this.deviceSeconds += (performance.now() - started) / 1000;
+      return result;
+    };
     vm.addMmioHandler({
       base: DECODE_BASE,
       size: DECODE_END - DECODE_BASE,
-      read: (offset, size) => this.decode(DECODE_BASE + offset, size, fpgaDevice, undefined),
+      read: (offset, size) => decode(DECODE_BASE + offset, size, undefined),
       write: (offset, size, value) => {
-        this.decode(DECODE_BASE + offset, size, fpgaDevice, value);
+        decode(DECODE_BASE + offset, size, value);
       },
     });
   }
@@ -294,7 +313,7 @@ export class MaltaBoard {
     }
     const prom = buildProm({ kernelName: options.kernelName ?? 'vmlinux', commandLine: options.append ?? 'console=ttyS0', initrd, ramBytes });
 
-    const vm = await createVm({ engine: options.engine ?? 'jit', tlbEntries: 16, countHz: COUNT_HZ });
+    const vm = await createVm({ engine: options.engine ?? 'jit', tlbEntries: 16, countHz: COUNT_HZ, profile: options.profile === true });
     vm.setUserMemoryRegion({ slot: 0, flags: 0, guestPhysAddr: 0, memorySize: ramBytes });
     vm.setUserMemoryRegion({ slot: 1, flags: MemFlag.Readonly, guestPhysAddr: BOOT_ROM_BASE, memorySize: BOOT_ROM_SIZE });
     for (const segment of kernel.segments) vm.writePhys(segment.physical, segment.bytes);
@@ -333,6 +352,10 @@ export class MaltaBoard {
       exceptions: vcpu.exceptions,
       deviceAccesses: this.deviceAccesses,
       unclaimedAccesses: this.ports.unclaimed + this.unclaimedBus,
+      compiledCodeSeconds: vcpu.compiledCodeSeconds,
+      interpreterSeconds: vcpu.interpreterSeconds,
+      deviceSeconds: this.deviceSeconds,
+      instantiateSeconds: vcpu.instantiateSeconds,
       display: this.fpga.display,
     };
   }

@@ -168,7 +168,10 @@ export async function typeCommands(
     await waitFor(answered, `the answer to ${command}`);
     const text = output().slice(start);
     const afterEcho = text.slice(text.indexOf(command) + command.length);
-    answers.push(afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, ''));
+    const answer = afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, '');
+    // The kernel's messages share the console (a loaded host gets "hrtimer: interrupt took ..."):
+    // they are not the command's answer.
+    answers.push(answer.replace(/^\[ *\d+\.\d+\] .*\n/gm, ''));
   }
   return answers;
 }

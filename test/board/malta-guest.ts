@@ -94,11 +94,13 @@ export function logDifferences(actual: readonly string[], expected: readonly str
 const ASYNCHRONOUS = [/^Trying to unpack rootfs image as initramfs/, /^Freeing initrd memory/, /^input: AT Raw Set 2 keyboard/, /^random: crng init done/, /^audit: type=2000 /];
 
 /**
- * Lines the kernel prints up to `Run /init as init process` (and asynchronous ones after), with what depends on the host's
- * clock and speed taken out: timestamps; the CPU frequency, Count clock and BogoMIPS it
- * measures; wall-clock dates (audit, RTC); lines that report a slow step ("... took N usecs", a
- * slow timer interrupt). Lines of asynchronous work (and the RNG's readiness) go last, sorted (their place depends on timing), with the input
- * device's number (which probe took number 0 varies from boot to boot under QEMU too) as N.
+ * Lines the kernel prints up to `Run /init as init process` (and asynchronous ones after), with
+ * what depends on the host's clock and speed taken out: timestamps; the CPU frequency, Count
+ * clock and BogoMIPS it measures; wall-clock dates (audit, RTC); lines that report a slow step on
+ * a loaded host ("... took N usecs", "hrtimer: interrupt took N ns", "... hogged CPU for ...").
+ * Lines of asynchronous work (and the RNG's readiness) go last, sorted (their place depends on
+ * timing), with the input device's number (which probe took number 0 varies from boot to boot
+ * under QEMU too) as N.
  */
 export function kernelLog(console: string): string[] {
   const ordered: string[] = [];
@@ -106,7 +108,7 @@ export function kernelLog(console: string): string[] {
   let initRuns = false;
   for (const raw of console.split('\n')) {
     const line = raw.replace(/\r$/, '').replace(/^\[ *\d+\.\d+\] /, '');
-    if (/ took \d+ usecs$/.test(line) || /^hrtimer: interrupt took \d+ ns$/.test(line)) continue;
+    if (/ took \d+ (?:ns|us|usecs|ms)\b/.test(line) || / hogged CPU for /.test(line)) continue;
     const normalized = line
       .replace(/^CPU frequency .*/, 'CPU frequency (measured)')
       .replace(/^(clocksource: MIPS: mask: 0xffffffff max_cycles: 0xffffffff, max_idle_ns:) \d+ ns$/, '$1 (measured)')

@@ -1,17 +1,17 @@
 // The bridge between TypeScript and compiled regions: one small Wasm module per code cache.
 //
 // - Regions import the host functions they call (the interpreter's handlers, the store check)
-//   from the bridge's exports, which are Wasm functions that call the host. V8 compiles a
-//   Wasm-to-JS wrapper for each JS function a module imports, per module: ~1 ms per region
-//   instance (measured on the Malta boot, 920 instances: 1.0 s in `Instance`). Imported from
-//   another instance they are plain Wasm calls, and the one wrapper is compiled once.
+//   from the bridge's exports, which are Wasm functions that call the host: a region imports
+//   only Wasm functions, and the one Wasm-to-JS wrapper per host function is the bridge's.
+//   (What this alone saves was not measured apart from the table below.)
 // - Only the bridge imports the shared table of region functions. V8 keeps a copy of an imported
 //   table per importing instance: instantiating and `table.set` cost grew with the number of
 //   region instances (Malta boot: 1.7 ms per instance, 1.6 s in all). Regions jump to each other
 //   by tail-calling the bridge's `enter(slot, pc, budget)`, which tail-calls slot's `run`.
-// - The run loop calls every region through `enter` too. A JS call to many different exported functions stays on
-//   V8's generic JS-to-Wasm wrapper (each function tiers up on its own call count); one function
-//   called always gets the specialized wrapper (Malta boot: 1.5 s of generic wrapper for 1 M calls).
+// - The run loop calls every region through `enter` too. A JS call to many different exported
+//   functions stays on V8's generic JS-to-Wasm wrapper (each function tiers up on its own call
+//   count); one function called always gets the specialized wrapper (Malta boot: 1.5 s of
+//   generic wrapper for 1 M calls).
 
 import type { FunctionImport, ValueType } from './wasm.js';
 import { WasmEncoder } from './wasm-encoder.js';

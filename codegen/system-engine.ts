@@ -24,10 +24,9 @@ import { needsInterpreter } from './block.js';
 import { DEFAULT_MAX_REGIONS } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
 import { DEFAULT_HOT_THRESHOLD } from './engine.js';
-import type { RegionLayout } from './region.js';
+import { INTERP_IMPORT, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
-import { INTERP_IMPORT } from './region.js';
 import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
 import type { RefillFunction } from './tlb-refill.js';
 
@@ -156,10 +155,6 @@ export class SystemCodeCache {
 
   isPending(virtualPage: number, hostPage: number, context: number): boolean {
     return this.pending.some((request) => request.virtualPage === virtualPage && request.hostPage === hostPage && request.context === context);
-  }
-
-  close(): void {
-    this.compiler.close();
   }
 
   private dropHostPage(hostPage: number): void {

@@ -31,6 +31,13 @@ export function objectArgument(where: string, name: string, value: unknown, opti
   return value as Record<string, unknown>;
 }
 
+/** One of `choices` (strings): TypeError when not a string, RangeError for another string. */
+export function choiceArgument<T extends string>(where: string, name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  const error = typeof value === 'string' ? RangeError : TypeError;
+  throw new error(`${where}: ${name} must be ${choices.map((choice) => `'${choice}'`).join(' or ')}, not ${shown(value)}`);
+}
+
 export function booleanArgument(where: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${where}: ${name} must be true or false, not ${shown(value)}`);
   return value;

@@ -16,7 +16,7 @@ import { InlineCompiler } from '../../codegen/compiler.js';
 import { SharedCompiler } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
-import { booleanArgument, bytesArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
+import { booleanArgument, bytesArgument, choiceArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
 
 export { MemFlag, type MemoryRegion, type Exit, type MmioHandler };
 
@@ -373,11 +373,7 @@ export class Vm {
 export async function createVm(options: VmOptions = {}): Promise<Vm> {
   objectArgument('createVm', 'options', options, true);
   options ??= {};
-  const engine = options.engine ?? 'interp';
-  if (engine !== 'interp' && engine !== 'jit') {
-    const error = typeof engine === 'string' ? RangeError : TypeError;
-    throw new error(`createVm: options.engine must be 'interp' or 'jit', not ${shown(engine)}`);
-  }
+  const engine = choiceArgument('createVm', 'options.engine', options.engine ?? 'interp', ['interp', 'jit'] as const);
   const tlbEntries = integerIn('createVm', 'options.tlbEntries', options.tlbEntries ?? 32, 16, 64);
   if (options.countHz !== undefined) {
     if (typeof options.countHz !== 'number') throw new TypeError(`createVm: options.countHz must be a positive number, not ${shown(options.countHz)}`);
@@ -386,10 +382,7 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   if (options.hotThreshold !== undefined) integerIn('createVm', 'options.hotThreshold', options.hotThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.maxRegions !== undefined) integerIn('createVm', 'options.maxRegions', options.maxRegions, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.profile !== undefined) booleanArgument('createVm', 'options.profile', options.profile);
-  if (options.compiler !== undefined && options.compiler !== 'worker' && options.compiler !== 'inline') {
-    const error = typeof options.compiler === 'string' ? RangeError : TypeError;
-    throw new error(`createVm: options.compiler must be 'worker' or 'inline', not ${shown(options.compiler)}`);
-  }
+  if (options.compiler !== undefined) choiceArgument('createVm', 'options.compiler', options.compiler, ['worker', 'inline'] as const);
   if (engine === 'jit') await SystemCodeCache.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());
 }

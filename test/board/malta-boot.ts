@@ -2,12 +2,10 @@
 // checks that its kernel log and /init print what they printed under qemu-system-mipsel. Shared by one
 // test file per engine, so the two boots run in parallel.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { MaltaBoard } from '../../src/board/malta/board.js';
-import { BOOT_LOG_PATH, bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, kernelLog, KERNEL_COMMAND_LINE, logDifferences, type MaltaGuest } from './malta-guest.js';
+import { BOOT_LOG_PATH, bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, kernelLog, KERNEL_COMMAND_LINE, logDifferences, recordedLines, type MaltaGuest } from './malta-guest.js';
 
 /**
  * Where mipsjit's boot log still differs from QEMU's, each with its reason: [mipsjit's line,
@@ -38,19 +36,14 @@ export function bootTest(engine: 'interp' | 'jit', guest: MaltaGuest | undefined
       const console = Buffer.concat(chunks).toString('latin1');
       expect(stop, console.slice(-2000)).toEqual({ reason: 'poweroff' });
       expect(console).toContain('Run /init as init process');
-      const expected = readFileSync(EXPECTED_PATH, 'utf8').trimEnd().split('\n');
-      expect(initLines(console)).toEqual(expected);
+      expect(initLines(console)).toEqual(recordedLines(EXPECTED_PATH));
       // The kernel's log up to /init, line for line as under QEMU (kernelLog takes out what
       // depends on the host's clock and speed).
       // The recording is of one kernel build; another (Debian updated the package) is compared
       // with a live QEMU boot where there is one, else not at all (re-record: record-malta.ts).
       const log = kernelLog(console).map((line) => KNOWN_DIFFERENCES.find(([ours]) => ours === line)?.[1] ?? line);
-      let oracle = readFileSync(BOOT_LOG_PATH, 'utf8').trimEnd().split('\n');
-      if (log[0] !== oracle[0] && hasQemuSystem) {
-        const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
-        writeFileSync(initrdPath, guest!.initrd);
-        oracle = kernelLog(bootUnderQemu(guest!, initrdPath));
-      }
+      let oracle = recordedLines(BOOT_LOG_PATH);
+      if (log[0] !== oracle[0] && hasQemuSystem) oracle = kernelLog(bootUnderQemu(guest!));
       if (log[0] === oracle[0]) expect(log, logDifferences(log, oracle)).toEqual(oracle);
       else process.stderr.write(`malta-boot: kernel log not compared: recorded for "${oracle[0]}", booted "${log[0]}"\n`);
       const stats = board.stats;

@@ -4,7 +4,8 @@
 // kernel) and powering off. Lines the guest prints for the comparison start with "init: ".
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { busyboxRoot, cpioNewc } from '../../src/board/initramfs.js';
@@ -68,7 +69,9 @@ export function initLines(console: string): string[] {
 export const hasQemuSystem = spawnSync('qemu-system-mipsel', ['-version']).status === 0;
 
 /** Boots the guest under qemu-system-mipsel -M malta (the oracle) and returns its console. */
-export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): string {
+export function bootUnderQemu(guest: MaltaGuest): string {
+  const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
+  writeFileSync(initrdPath, guest.initrd);
   const result = spawnSync(
     'qemu-system-mipsel',
     ['-M', 'malta', '-cpu', '24Kf', '-m', '256', '-nographic', '-no-reboot', '-kernel', guest.kernel, '-initrd', initrdPath, '-append', KERNEL_COMMAND_LINE],
@@ -78,6 +81,8 @@ export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): string {
 }
 
 export const EXPECTED_PATH = path.join(root, 'test/board/expected/malta-init.txt');
+/** The lines of a recording in test/board/expected/. */
+export const recordedLines = (file: string): string[] => readFileSync(file, 'utf8').trimEnd().split('\n');
 /** The kernel's boot log under qemu-system-mipsel, up to /init (kernelLog), recorded by record-malta.ts. */
 export const BOOT_LOG_PATH = path.join(root, 'test/board/expected/malta-boot-log.txt');
 

@@ -4,17 +4,13 @@
 // installed):
 //   npx tsx test/board/record-malta.ts [--check]
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { BOOT_LOG_PATH, bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, kernelLog, maltaGuest } from './malta-guest.js';
 
 if (!hasQemuSystem) throw new Error('qemu-system-mipsel is not installed (apt-get install qemu-system-mips)');
 const guest = maltaGuest();
 if (guest === undefined) throw new Error('cannot fetch the kernel or busybox (test/board/malta-kernel.sh, test/guest/busybox.sh)');
-const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
-writeFileSync(initrdPath, guest.initrd);
-const output = bootUnderQemu(guest, initrdPath);
+const output = bootUnderQemu(guest);
 const lines = initLines(output);
 const log = `${kernelLog(output).join('\n')}\n`;
 if (lines.at(-1) !== 'init: done') throw new Error(`QEMU's boot did not reach the end of /init:\n${lines.join('\n')}`);

@@ -66,7 +66,8 @@ export class JitEngine {
   private readonly imports: WebAssembly.Imports;
   /** Calls the region in a table slot (codegen/bridge.ts). */
   private readonly enter: (slot: number, pc: number, budget: number) => number;
-  private readonly layout: RegionLayout;
+  /** The memory layout code is compiled for, with FR=0 and with FR=1 (prctl may switch them). */
+  private readonly layouts: readonly [RegionLayout, RegionLayout];
   /** The shared function table compiled code tail-calls other pages' regions through. */
   private readonly table: WebAssembly.Table;
   private readonly freeSlots: number[] = [];
@@ -116,9 +117,9 @@ export class JitEngine {
     this.onInvalidation = (page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
     cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
     this.exitWords = cpu.r;
-    this.layout = layoutOf(cpu.mem);
+    this.layouts = [layoutOf(cpu.mem, false), layoutOf(cpu.mem, true)];
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
-    const bridge = createBridge(cpu.mem.memory, this.layout.memoryPages, this.layout.maximumPages, this.table, [
+    const bridge = createBridge(cpu.mem.memory, this.layouts[0].memoryPages, this.layouts[0].maximumPages, this.table, [
       {
         ...INTERP_IMPORT,
         call: (id, word, pc, npc, delaySlot) => {
@@ -254,7 +255,7 @@ export class JitEngine {
       entries: [...entries],
       compiled,
       words: this.cpu.mem.i32.slice(first, first + 1024),
-      layout: this.layout,
+      layout: this.layouts[this.cpu.fpr64 ? 1 : 0],
       generation: this.generations.get(page) ?? 0,
     });
     if (result) {

@@ -83,14 +83,15 @@ export interface RegionLayout extends TargetLayout {
   readonly maximumPages: number;
 }
 
-/** The layout of Linux user mode (runtime/flat-memory.ts). */
-export function layoutOf(memory: FlatMemory): RegionLayout {
+/** The layout of Linux user mode (runtime/flat-memory.ts), for code run with Status.FR = `fpr64`. */
+export function layoutOf(memory: FlatMemory, fpr64 = false): RegionLayout {
   const pages = memory.memory.buffer.byteLength / 0x1_0000;
   return {
     memoryPages: pages,
     maximumPages: pages,
     stateBase: STATE_BASE,
     access: { kind: 'flat', permsBase: memory.permsBase, jumpCacheBase: memory.jumpCacheBase },
+    fpr64,
   };
 }
 

@@ -1,6 +1,6 @@
 // The JIT for system mode: the same tiering, regions and translator as Linux user mode, with
 // guest memory reached through the running VCPU's soft TLB. A region is compiled for one virtual
-// page, the host page it was fetched from and the code context it assumed (mode and Status.CU1);
+// page, the host page it was fetched from and the code context it assumed (mode, Status.FR and CU1);
 // it runs only while the PC's fetch translation still leads to that host page in that context.
 // Regions are shared by the VCPUs of a VM (SystemCodeCache): their code finds the running VCPU's
 // block through the imported global `state`, which the engine sets before each call. A store to
@@ -374,6 +374,7 @@ export class SystemJitEngine {
       stateBase: 'global',
       access: { kind: 'soft-tlb', ...cpu.softTlbTables, regionSlotsBase: this.cache.regionSlotsOffset, context: cpu.codeContext, hostPage },
       fpuUsable: cpu.fpuUsable,
+      fpr64: cpu.fpr64,
     };
     const first = (hostPage << PAGE_SHIFT) >>> 2;
     const cache = this.cache;

@@ -3,7 +3,7 @@
 // operands and result are comfortably normal; it then finds the inexact flag with error-free
 // transformations (TwoSum, Dekker's product). Any other case calls the interpreter's handler.
 
-import { fprByteOffset, StateWord } from '../runtime/state.js';
+import { doubleByteOffsets, fprByteOffset, StateWord } from '../runtime/state.js';
 import { fdOf, fsOf, ftOf } from '../src/interp/fields.js';
 import type { GuestInstruction } from './block.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
@@ -15,6 +15,8 @@ export interface FpuLocals {
   readonly result: number; // f64
   readonly error: number; // f64
   readonly fcsr: number; // i32
+  /** A double's bits on their way to two registers (FR=0). */
+  readonly bits: number; // i64
 }
 
 /** FCSR.RM, Enables and FS: any set bit sends the op to the interpreter. */
@@ -37,7 +39,7 @@ export const FPU_INLINE = new Set([
   ...['d', 's'].flatMap((fmt) => ['f', 'un', 'eq', 'ueq', 'olt', 'ult', 'ole', 'ule'].map((cond) => `c.${cond}.${fmt}`)),
 ]);
 
-/** The FPR numbers of an inlined row that hold doubles (they must be even with FR=0). */
+/** The FPR numbers of an inlined row that hold doubles (with FR=0 they must be even). */
 function doubleOperands(name: string, fd: number, fs: number, ft: number): number[] {
   if (name === 'cvt.d.s' || name === 'cvt.d.w') return [fd];
   if (name === 'cvt.s.d' || name === 'trunc.w.d') return [fs];
@@ -57,6 +59,8 @@ export class FpuTranslator {
     private readonly stateBase: number,
     /** The address state offsets are relative to (0, or the VCPU block of shared code). */
     private readonly statePointer: () => Expr,
+    /** Status.FR of the code: a double is one 64-bit FPR, else an even/odd pair of 32-bit ones. */
+    private readonly fpr64: boolean,
   ) {
     this.fcsrOffset = stateBase + StateWord.Fcsr * 4;
   }
@@ -76,13 +80,27 @@ export class FpuTranslator {
     const fd = fdOf(word);
     const fs = fsOf(word);
     const ft = ftOf(word);
-    // Doubles named by odd registers are a Reserved Instruction: the handler raises it.
-    if (doubleOperands(name, fd, fs, ft).some((register) => (register & 1) !== 0)) return undefined;
+    // With FR=0, doubles named by odd registers are a Reserved Instruction: the handler raises it.
+    if (!this.fpr64 && doubleOperands(name, fd, fs, ft).some((register) => (register & 1) !== 0)) return undefined;
     const L = this.locals;
     const m = w.m;
-    const loadD = (register: number) => m.f64.load(this.fprOffset(register), 8, this.statePointer());
+    const stateWord = (offset: number) => w.load(4, false, offset, this.statePointer());
+    const loadD = (register: number) => {
+      if (this.fpr64) return m.f64.load(this.fprOffset(register), 8, this.statePointer());
+      const { low, high } = doubleByteOffsets(register, false, this.stateBase);
+      return w.doubleFromBits(w.or64(w.extendU(stateWord(low)), w.shl64(w.extendU(stateWord(high)), 32)));
+    };
     const loadS = (register: number) => m.f32.load(this.fprOffset(register), 4, this.statePointer());
-    const storeD = (register: number, value: Expr) => m.f64.store(this.fprOffset(register), 8, this.statePointer(), value);
+    const storeD = (register: number, value: Expr) => {
+      if (this.fpr64) return m.f64.store(this.fprOffset(register), 8, this.statePointer(), value);
+      const { low, high } = doubleByteOffsets(register, false, this.stateBase);
+      const bits = () => w.get(L.bits, 'i64');
+      return w.block(null, [
+        w.set(L.bits, w.bitsOfDouble(value)),
+        w.store(4, low, this.statePointer(), w.low32(bits())),
+        w.store(4, high, this.statePointer(), w.high32(bits())),
+      ]);
+    };
     const storeS = (register: number, value: Expr) => m.f32.store(this.fprOffset(register), 4, this.statePointer(), value);
     const f64 = (local: number) => w.get(local, 'f64');
     const fcsr = () => w.get(L.fcsr);
@@ -97,9 +115,11 @@ export class FpuTranslator {
 
     const bitsOp = (op: (high: Expr) => Expr) => {
       if (name.endsWith('.d')) {
+        const to = doubleByteOffsets(fd, this.fpr64, this.stateBase);
+        const from = doubleByteOffsets(fs, this.fpr64, this.stateBase);
         return w.block(null, [
-          w.store(4, this.fprOffset(fd), this.statePointer(), w.load(4, false, this.fprOffset(fs), this.statePointer())),
-          w.store(4, this.fprOffset(fd + 1), this.statePointer(), op(w.load(4, false, this.fprOffset(fs + 1), this.statePointer()))),
+          w.store(4, to.low, this.statePointer(), stateWord(from.low)),
+          w.store(4, to.high, this.statePointer(), op(stateWord(from.high))),
         ]);
       }
       return w.store(4, this.fprOffset(fd), this.statePointer(), op(w.load(4, false, this.fprOffset(fs), this.statePointer())));

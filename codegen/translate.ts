@@ -5,7 +5,7 @@
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
-import { ExitWord, fprByteOffset, StateWord } from '../runtime/state.js';
+import { doubleByteOffsets, ExitWord, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
@@ -209,6 +209,8 @@ export interface TargetLayout {
   readonly access: GuestMemoryAccess;
   /** False when the code runs with Status.CU1 clear: FPU instructions are left to the interpreter. */
   readonly fpuUsable?: boolean;
+  /** Status.FR of the code: 64-bit FPRs (runtime/state.ts); false or absent: FR=0. */
+  readonly fpr64?: boolean;
 }
 
 /** Translates the blocks of one region. */
@@ -227,8 +229,8 @@ export class Translator {
     private readonly blockIndex: ReadonlyMap<number, number>,
   ) {
     this.stateBase = target.stateBase === 'global' ? 0 : target.stateBase;
-    const locals = { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr };
-    this.fpu = new FpuTranslator(w, locals, this.stateBase, () => this.statePointer());
+    const locals = { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr, bits: Local.Product };
+    this.fpu = new FpuTranslator(w, locals, this.stateBase, () => this.statePointer(), target.fpr64 === true);
   }
 
   /**
@@ -748,12 +750,32 @@ export class Translator {
       // SWC1 ft, offset(base)
       case 'swc1':
         return this.memoryAccess(instruction, context, 4, Perm.Write, () => w.store(4, 0, w.get(Local.Address), w.load(4, false, this.fprOffset(rtIndex), this.statePointer())));
-      // LDC1 ft, offset(base): the even/odd pair, low word first
-      case 'ldc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(this.fprOffset(rtIndex & ~1), this.statePointer(), w.load64(0, w.get(Local.Address))));
+      // LDC1 ft, offset(base): FR=1 the 64-bit FPR; FR=0 the even/odd pair, low word first
+      case 'ldc1': {
+        if (this.target.fpr64 === true) {
+          return this.memoryAccess(instruction, context, 8, Perm.Read, () => w.store64(this.fprOffset(rtIndex), this.statePointer(), w.load64(0, w.get(Local.Address))));
+        }
+        const { low, high } = doubleByteOffsets(rtIndex, false, this.stateBase);
+        return this.memoryAccess(instruction, context, 8, Perm.Read, () =>
+          w.block(null, [
+            w.store(4, low, this.statePointer(), w.load(4, false, 0, w.get(Local.Address))),
+            w.store(4, high, this.statePointer(), w.load(4, false, 4, w.get(Local.Address))),
+          ]),
+        );
+      }
       // SDC1 ft, offset(base)
-      case 'sdc1':
-        return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(this.fprOffset(rtIndex & ~1), this.statePointer())));
+      case 'sdc1': {
+        if (this.target.fpr64 === true) {
+          return this.memoryAccess(instruction, context, 8, Perm.Write, () => w.store64(0, w.get(Local.Address), w.load64(this.fprOffset(rtIndex), this.statePointer())));
+        }
+        const { low, high } = doubleByteOffsets(rtIndex, false, this.stateBase);
+        return this.memoryAccess(instruction, context, 8, Perm.Write, () =>
+          w.block(null, [
+            w.store(4, 0, w.get(Local.Address), w.load(4, false, low, this.statePointer())),
+            w.store(4, 4, w.get(Local.Address), w.load(4, false, high, this.statePointer())),
+          ]),
+        );
+      }
       // SYNC / PREF: nothing to do in a single-threaded memory model
       case 'sync':
       case 'pref':

@@ -424,6 +424,14 @@ export class WasmEncoder {
   low32(a: Expr): Expr {
     return this.op1(T.I32, 0xa7, a);
   }
+  /** f64.reinterpret_i64: the double whose bits are `a`. */
+  doubleFromBits(a: Expr): Expr {
+    return this.op1(T.F64, 0xbf, a);
+  }
+  /** i64.reinterpret_f64: the bits of the double `a`. */
+  bitsOfDouble(a: Expr): Expr {
+    return this.op1(T.I64, 0xbd, a);
+  }
   high32(a: Expr): Expr {
     return this.op1(T.I32, 0xa7, this.op2(T.I64, 0x88, a, this.const64(32n)));
   }

@@ -54,6 +54,8 @@ export const enum StatusBit {
   SR = 1 << 20,
   TS = 1 << 21,
   BEV = 1 << 22,
+  /** The FPU's registers are 64-bit (FIR.F64 says it can be set). */
+  FR = 1 << 26,
   CU0 = 1 << 28,
   CU1 = 1 << 29,
 }
@@ -104,9 +106,9 @@ export const CP0_REGISTERS: readonly RegisterSpec[] = [
   { name: 'Count', reg: Cp0Reg.Count, writable: -1 },
   { name: 'EntryHi', reg: Cp0Reg.EntryHi, writable: 0xffff_e0ff | 0 },
   { name: 'Compare', reg: Cp0Reg.Compare, writable: -1 },
-  // CU1, CU0, BEV, IM7..0, KSU, ERL, EXL, IE. TS, SR and NMI can only be written to 0, and this
-  // core never sets them; FR and RE stay 0 (the FPU is FR=0 only).
-  { name: 'Status', reg: Cp0Reg.Status, writable: 0x3040_ff1f },
+  // CU1, CU0, FR, BEV, IM7..0, KSU, ERL, EXL, IE. TS, SR and NMI can only be written to 0, and
+  // this core never sets them; RE stays 0.
+  { name: 'Status', reg: Cp0Reg.Status, writable: 0x3440_ff1f },
   { name: 'IntCtl', reg: Cp0Reg.IntCtl, writable: 0 },
   { name: 'SRSCtl', reg: Cp0Reg.SRSCtl, writable: 0 },
   { name: 'Cause', reg: Cp0Reg.Cause, writable: CauseBit.DC | CauseBit.IV | CauseBit.WP | CauseBit.SoftwareIP },
@@ -278,8 +280,9 @@ export class Cp0 {
       }
       case Cp0Reg.Status:
         regs[reg] = merged;
-        // The mode (KSU, EXL, ERL) and the coprocessor enables (CU0, CU1) decide what the CPU allows.
-        if (((old ^ merged) & (StatusBit.KSU | StatusBit.EXL | StatusBit.ERL | StatusBit.CU0 | StatusBit.CU1)) !== 0) this.owner.translationChanged();
+        // The mode (KSU, EXL, ERL), the coprocessor enables (CU0, CU1) and the FPU's register
+        // width (FR) decide what the CPU allows and how compiled code reads the FPRs.
+        if (((old ^ merged) & (StatusBit.KSU | StatusBit.EXL | StatusBit.ERL | StatusBit.CU0 | StatusBit.CU1 | StatusBit.FR)) !== 0) this.owner.translationChanged();
         this.owner.interruptsChanged();
         return;
       case Cp0Reg.EntryHi:

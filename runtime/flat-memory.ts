@@ -129,6 +129,11 @@ export class FlatMemory {
     return true;
   }
 
+  /** Drops the cached code of every page (the code was compiled for an FPU mode that changed). */
+  dropAllCode(): void {
+    for (let page = 0; page < this.perms.length; page++) if (this.perms[page]! & Perm.Code) this.dropCode(page);
+  }
+
   /** Drops cached code of a page (cacheflush, SYNCI): clears its Code bit and tells every listener. */
   dropCode(page: number): void {
     const perm = this.perms[page]!;

@@ -16,7 +16,12 @@ export const enum StateWord {
   Fcsr = 34,
   /** The FPU implementation register (FIR, $0). */
   Fir = 35,
-  /** FPRs 0..31 (32-bit each, FR=0: a double lives in an even/odd pair) start at word 64. */
+  /**
+   * FPRs 0..31 start at word 64, 64 bits each (words 64 + 2n and 65 + 2n: low, high), as the
+   * FPU's physical registers are with Status.FR=1. With FR=0 a single or word in FPR n is the low
+   * half of register n, and a double in the pair 2k, 2k+1 is the low halves of registers 2k and
+   * 2k+1 (QEMU's layout, so switching FR keeps what each mode can see).
+   */
   Fpr = 64,
   /** System mode: soft-TLB misses the generated Wasm refill handler served (from the GVA tables). */
   RefillsInWasm = 40,
@@ -28,30 +33,44 @@ export const enum StateWord {
   Cp0 = 256,
 }
 
-/** Byte offset of FPR 0; 8-byte aligned so a Float64Array can view even/odd pairs. */
+/** Byte offset of FPR 0; 8-byte aligned so a Float64Array can view the 64-bit registers. */
 export const FPR_BYTE_OFFSET = StateWord.Fpr * 4;
+/** Words of state block the FPRs take (32 registers of 64 bits). */
+export const FPR_WORDS = 64;
 
-/** Byte offset of FPR n in the memory (for compiled code) of the state block at `base`. */
-export const fprByteOffset = (register: number, base = STATE_BASE): number => base + FPR_BYTE_OFFSET + register * 4;
+/**
+ * Byte offset (in the memory compiled code sees, state block at `base`) of FPR n: its low word
+ * (a single, a word, the 32-bit register of FR=0), or with FR=1 the whole 64-bit register.
+ */
+export const fprByteOffset = (register: number, base = STATE_BASE): number => base + FPR_BYTE_OFFSET + register * 8;
+
+/**
+ * Byte offsets of the low and high words of the double (or long) that FPR `register` names: with
+ * FR=1 register n itself; with FR=0 the even/odd pair, the low halves of registers n & ~1 and n | 1.
+ */
+export function doubleByteOffsets(register: number, fpr64: boolean, base = STATE_BASE): { low: number; high: number } {
+  if (fpr64) return { low: fprByteOffset(register, base), high: fprByteOffset(register, base) + 4 };
+  return { low: fprByteOffset(register & ~1, base), high: fprByteOffset(register | 1, base) };
+}
 
 /** Typed views of one VCPU's state block. */
 export interface StateViews {
   /** GPRs, HI, LO, FCSR, FIR by StateWord index. */
   readonly words: Int32Array;
-  /** FPR n as raw bits (index n). */
+  /** FPR n's low word at index 2n, its high word at 2n + 1. */
   readonly fprBits: Int32Array;
-  /** FPR n as a single (index n). */
+  /** FPR n's low word as a single (index 2n). */
   readonly fprSingle: Float32Array;
-  /** Double in the pair starting at even FPR n (index n >> 1). */
+  /** FPR n as a double (index n): the FR=1 view. */
   readonly fprDouble: Float64Array;
 }
 
 export function stateViews(buffer: ArrayBuffer, base = STATE_BASE): StateViews {
   return {
     words: new Int32Array(buffer, base, STATE_SIZE / 4),
-    fprBits: new Int32Array(buffer, base + FPR_BYTE_OFFSET, 32),
-    fprSingle: new Float32Array(buffer, base + FPR_BYTE_OFFSET, 32),
-    fprDouble: new Float64Array(buffer, base + FPR_BYTE_OFFSET, 16),
+    fprBits: new Int32Array(buffer, base + FPR_BYTE_OFFSET, FPR_WORDS),
+    fprSingle: new Float32Array(buffer, base + FPR_BYTE_OFFSET, FPR_WORDS),
+    fprDouble: new Float64Array(buffer, base + FPR_BYTE_OFFSET, FPR_WORDS / 2),
   };
 }
 

@@ -46,6 +46,11 @@ export abstract class CpuBase {
   faultAddress = 0;
   /** Coprocessor 0, present only on the system-mode CPU; user mode has none (CP0 use is CpU). */
   cp0: Cp0 | undefined;
+  /**
+   * Status.FR: 64-bit FPRs, any register holds a double (FR=1); else 32-bit FPRs paired for
+   * doubles (FR=0). Linux user mode sets it per process, system mode from Status.
+   */
+  fpr64 = false;
 
   constructor(buffer: ArrayBuffer, stateBase: number, cp0: Cp0 | undefined) {
     this.bindState(buffer, stateBase);
@@ -61,6 +66,15 @@ export abstract class CpuBase {
     this.fprBits = views.fprBits;
     this.fprSingle = views.fprSingle;
     this.fprDouble = views.fprDouble;
+  }
+
+  /** Index in fprBits of the low word of the double (or long) that FPR `register` names. */
+  doubleLowIndex(register: number): number {
+    return this.fpr64 ? register * 2 : (register & ~1) * 2;
+  }
+  /** Index in fprBits of its high word (FR=0: the odd register of the pair). */
+  doubleHighIndex(register: number): number {
+    return this.fpr64 ? register * 2 + 1 : (register | 1) * 2;
   }
 
   get hi(): number {

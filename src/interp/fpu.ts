@@ -1,14 +1,15 @@
 // The FPU (COP1): arithmetic, conversions, compares, moves, FCSR access and the BC1 branches, with
-// the semantics of QEMU 7.2's MIPS 24Kf in FR=0 mode with legacy (pre-2008) NaNs:
+// the semantics of QEMU 7.2's MIPS 24Kf (FR=0 or FR=1, see cpu.fpr64) with legacy (pre-2008) NaNs:
 // - every NaN result is the default NaN (single 0x7fbfffff, double 0x7ff7ffff_ffffffff); a NaN
 //   whose most significant fraction bit is SET is signalling and makes an operation Invalid;
 // - each arithmetic instruction overwrites FCSR.Cause; when a cause bit is enabled it raises FPE
 //   with the destination and the Flags unchanged, otherwise Flags accumulate;
 // - ABS/NEG/MOV are bit operations (no flags, Cause untouched); MADD-family instructions are
 //   unfused (multiply, round, add, round); RECIP is 1/x and RSQRT is 1/sqrt(x), each rounded;
-// - a .d operand with an odd register number raises Reserved Instruction, and so does every
-//   .l-format instruction (QEMU requires FR=1 for them);
-// - conversions to integers that overflow or see a NaN give 0x7fffffff and raise Invalid only.
+// - with FR=0 a .d operand with an odd register number raises Reserved Instruction, and so does
+//   every .l-format instruction (they need FR=1, as in QEMU);
+// - conversions to integers that overflow or see a NaN give 0x7fffffff (.l: 0x7fffffff_ffffffff)
+//   and raise Invalid only.
 // The rounding itself lives in softfloat.ts.
 
 import { ExcCode, Status } from '../../runtime/exceptions.js';
@@ -78,7 +79,7 @@ function commit(cpu: CpuBase): boolean {
 const trap = (cpu: CpuBase) => cpu.raise(ExcCode.FPE, 0);
 const reserved = (cpu: CpuBase) => cpu.raise(ExcCode.RI, 0);
 
-// ---- register access (FR=0) ----
+// ---- register access (runtime/state.ts: FPR n's low word is fprBits[2n], its high word 2n + 1) ----
 const S_DEFAULT_NAN = 0x7fbf_ffff;
 const D_DEFAULT_NAN_HI = 0x7ff7_ffff;
 const D_DEFAULT_NAN_LO = -1;
@@ -88,34 +89,56 @@ const isNanD = (hi: number, lo: number) => (hi & 0x7ff0_0000) === 0x7ff0_0000 &&
 
 /** An operand: its value (NaN for any NaN) and whether it is a signalling NaN. */
 let snan = false;
+/** A double's two words meet here when FR=0 splits them over two registers. */
+const pairBits = new Int32Array(2);
+const pairDouble = new Float64Array(pairBits.buffer);
+
 function readS(cpu: CpuBase, reg: number): number {
-  const bits = cpu.fprBits[reg]!;
+  const bits = cpu.fprBits[reg * 2]!;
   if (isNanS(bits)) {
     snan ||= (bits & 0x40_0000) !== 0;
     return NaN;
   }
-  return cpu.fprSingle[reg]!;
+  return cpu.fprSingle[reg * 2]!;
 }
 function readD(cpu: CpuBase, reg: number): number {
-  const lo = cpu.fprBits[reg]!;
-  const hi = cpu.fprBits[reg + 1]!;
+  const lo = cpu.fprBits[cpu.doubleLowIndex(reg)]!;
+  const hi = cpu.fprBits[cpu.doubleHighIndex(reg)]!;
   if (isNanD(hi, lo)) {
     snan ||= (hi & 0x8_0000) !== 0;
     return NaN;
   }
-  return cpu.fprDouble[reg >> 1]!;
+  if (cpu.fpr64) return cpu.fprDouble[reg]!;
+  pairBits[0] = lo;
+  pairBits[1] = hi;
+  return pairDouble[0]!;
 }
+/** Writes a single to FPR n's low word; the high word keeps its value (as QEMU does). */
 function writeS(cpu: CpuBase, reg: number, value: number, negateNan = false): void {
-  if (value !== value) cpu.fprBits[reg] = negateNan ? S_DEFAULT_NAN | 0x8000_0000 : S_DEFAULT_NAN;
-  else cpu.fprSingle[reg] = value;
+  if (value !== value) cpu.fprBits[reg * 2] = negateNan ? S_DEFAULT_NAN | 0x8000_0000 : S_DEFAULT_NAN;
+  else cpu.fprSingle[reg * 2] = value;
 }
 function writeD(cpu: CpuBase, reg: number, value: number, negateNan = false): void {
   if (value !== value) {
-    cpu.fprBits[reg] = D_DEFAULT_NAN_LO;
-    cpu.fprBits[reg + 1] = negateNan ? D_DEFAULT_NAN_HI | 0x8000_0000 : D_DEFAULT_NAN_HI;
+    writeDoubleBits(cpu, reg, D_DEFAULT_NAN_LO, negateNan ? D_DEFAULT_NAN_HI | 0x8000_0000 : D_DEFAULT_NAN_HI);
+  } else if (cpu.fpr64) {
+    cpu.fprDouble[reg] = value;
   } else {
-    cpu.fprDouble[reg >> 1] = value;
+    pairDouble[0] = value;
+    writeDoubleBits(cpu, reg, pairBits[0]!, pairBits[1]!);
   }
+}
+function writeDoubleBits(cpu: CpuBase, reg: number, lo: number, hi: number): void {
+  cpu.fprBits[cpu.doubleLowIndex(reg)] = lo;
+  cpu.fprBits[cpu.doubleHighIndex(reg)] = hi;
+}
+/** The 64-bit integer (.L format) in FPR n (FR=1 only). */
+function readL(cpu: CpuBase, reg: number): bigint {
+  return BigInt.asIntN(64, (BigInt(cpu.fprBits[reg * 2 + 1]!) << 32n) | BigInt(cpu.fprBits[reg * 2]! >>> 0));
+}
+function writeL(cpu: CpuBase, reg: number, value: bigint): void {
+  cpu.fprBits[reg * 2] = Number(BigInt.asIntN(32, value));
+  cpu.fprBits[reg * 2 + 1] = Number(BigInt.asIntN(32, value >> 32n));
 }
 
 /** Starts an operation: clears the signalling-NaN note and sets up the rounding environment. */
@@ -135,11 +158,11 @@ interface Kind {
   readonly fmt: Fmt;
   readonly read: (cpu: CpuBase, reg: number) => number;
   readonly write: (cpu: CpuBase, reg: number, value: number, negateNan?: boolean) => void;
-  /** True when `regs` (or-ed register numbers) are not valid for this format (odd .d register). */
-  readonly bad: (regs: number) => boolean;
+  /** True when `regs` (or-ed register numbers) are not valid for this format (FR=0, odd .d register). */
+  readonly bad: (cpu: CpuBase, regs: number) => boolean;
 }
 const S: Kind = { fmt: SINGLE, read: readS, write: writeS, bad: () => false };
-const D: Kind = { fmt: DOUBLE, read: readD, write: writeD, bad: (regs) => (regs & 1) !== 0 };
+const D: Kind = { fmt: DOUBLE, read: readD, write: writeD, bad: (cpu, regs) => (regs & 1) !== 0 && !cpu.fpr64 };
 const KINDS = { s: S, d: D } as const;
 
 type Binary = (a: number, b: number, fmt: Fmt, e: FpEnv) => number;
@@ -148,7 +171,7 @@ function binary(k: Kind, op: Binary): Handler {
     const fd = fdOf(w);
     const fs = fsOf(w);
     const ft = ftOf(w);
-    if (k.bad(fd | fs | ft)) return reserved(cpu);
+    if (k.bad(cpu, fd | fs | ft)) return reserved(cpu);
     const e = start(cpu);
     const a = k.read(cpu, fs);
     const b = k.read(cpu, ft);
@@ -164,7 +187,7 @@ function unary(k: Kind, op: Unary): Handler {
   return (cpu, w) => {
     const fd = fdOf(w);
     const fs = fsOf(w);
-    if (k.bad(fd | fs)) return reserved(cpu);
+    if (k.bad(cpu, fd | fs)) return reserved(cpu);
     const e = start(cpu);
     const a = k.read(cpu, fs);
     const r = a !== a ? nanResult(e) : op(a, k.fmt, e);
@@ -187,7 +210,7 @@ function multiplyAdd(k: Kind, subtract: boolean, negate: boolean): Handler {
     const fs = fsOf(w);
     const ft = ftOf(w);
     const fr = frOf(w);
-    if (k.bad(fd | fs | ft | fr)) return reserved(cpu);
+    if (k.bad(cpu, fd | fs | ft | fr)) return reserved(cpu);
     const e = start(cpu);
     const a = k.read(cpu, fs);
     const b = k.read(cpu, ft);
@@ -213,7 +236,7 @@ function compare(k: Kind, cond: number): Handler {
   return (cpu, w) => {
     const fs = fsOf(w);
     const ft = ftOf(w);
-    if (k.bad(fs | ft)) return reserved(cpu);
+    if (k.bad(cpu, fs | ft)) return reserved(cpu);
     const e = start(cpu);
     const a = k.read(cpu, fs);
     const b = k.read(cpu, ft);
@@ -232,7 +255,7 @@ function toWord(k: Kind, rm: Rounding | undefined): Handler {
   return (cpu, w) => {
     const fd = fdOf(w);
     const fs = fsOf(w);
-    if (k.bad(fs)) return reserved(cpu);
+    if (k.bad(cpu, fs)) return reserved(cpu);
     const e = start(cpu);
     const a = k.read(cpu, fs);
     let result = 0x7fff_ffff;
@@ -243,36 +266,66 @@ function toWord(k: Kind, rm: Rounding | undefined): Handler {
       if (n !== undefined) result = Number(n);
     }
     if (!commit(cpu)) return trap(cpu);
-    cpu.fprBits[fd] = result;
+    cpu.fprBits[fd * 2] = result;
     return OK;
   };
 }
+
+/**
+ * CVT.L / ROUND.L / TRUNC.L / CEIL.L / FLOOR.L: as toWord, to a 64-bit integer in FPR fd (FR=1
+ * only: with FR=0 these are Reserved Instructions, as in QEMU).
+ */
+function toLong(k: Kind, rm: Rounding | undefined): Handler {
+  return (cpu, w) => {
+    const fd = fdOf(w);
+    const fs = fsOf(w);
+    if (!cpu.fpr64) return reserved(cpu);
+    const e = start(cpu);
+    const a = k.read(cpu, fs);
+    let result = LONG_OVERFLOW;
+    if (a !== a) {
+      e.flags |= FpFlag.Invalid;
+    } else {
+      result = toInteger(a, 64, rm ?? e.rm, e) ?? LONG_OVERFLOW;
+    }
+    if (!commit(cpu)) return trap(cpu);
+    writeL(cpu, fd, result);
+    return OK;
+  };
+}
+const LONG_OVERFLOW = 0x7fff_ffff_ffff_ffffn;
 
 /** MOV/ABS/NEG: bit operations on the sign, no exceptions. */
 function signOp(k: Kind, op: (sign: number) => number): Handler {
   return (cpu, w) => {
     const fd = fdOf(w);
     const fs = fsOf(w);
-    if (k.bad(fd | fs)) return reserved(cpu);
-    if (k === D) cpu.fprBits[fd] = cpu.fprBits[fs]!;
-    const high = k === D ? 1 : 0;
-    cpu.fprBits[fd + high] = op(cpu.fprBits[fs + high]!);
+    if (k.bad(cpu, fd | fs)) return reserved(cpu);
+    if (k === S) {
+      cpu.fprBits[fd * 2] = op(cpu.fprBits[fs * 2]!);
+    } else {
+      cpu.fprBits[cpu.doubleLowIndex(fd)] = cpu.fprBits[cpu.doubleLowIndex(fs)]!;
+      cpu.fprBits[cpu.doubleHighIndex(fd)] = op(cpu.fprBits[cpu.doubleHighIndex(fs)]!);
+    }
     return OK;
   };
 }
 
 /**
  * MOVF/MOVT/MOVZ/MOVN.fmt: copy fs to fd when `when` holds. QEMU does not check .d register
- * numbers here: an odd number names its even/odd pair.
+ * numbers here: with FR=0 an odd number names its even/odd pair.
  */
 function conditionalMove(k: Kind, when: (cpu: CpuBase, w: number) => boolean): Handler {
-  const pair = k === D ? ~1 : ~0;
   return (cpu, w) => {
-    const fd = fdOf(w) & pair;
-    const fs = fsOf(w) & pair;
+    const fd = fdOf(w);
+    const fs = fsOf(w);
     if (when(cpu, w)) {
-      cpu.fprBits[fd] = cpu.fprBits[fs]!;
-      if (k === D) cpu.fprBits[fd + 1] = cpu.fprBits[fs + 1]!;
+      if (k === S) {
+        cpu.fprBits[fd * 2] = cpu.fprBits[fs * 2]!;
+      } else {
+        cpu.fprBits[cpu.doubleLowIndex(fd)] = cpu.fprBits[cpu.doubleLowIndex(fs)]!;
+        cpu.fprBits[cpu.doubleHighIndex(fd)] = cpu.fprBits[cpu.doubleHighIndex(fs)]!;
+      }
     }
     return OK;
   };
@@ -281,7 +334,7 @@ function conditionalMove(k: Kind, when: (cpu: CpuBase, w: number) => boolean): H
 // The per-format rows, with their assembly forms (fmt = S or D):
 //   ADD/SUB/MUL/DIV.fmt fd, fs, ft          SQRT/RECIP/RSQRT/ABS/NEG/MOV.fmt fd, fs
 //   MOVF/MOVT.fmt fd, fs, cc                MOVZ/MOVN.fmt fd, fs, rt
-//   CVT/ROUND/TRUNC/CEIL/FLOOR.W.fmt fd, fs  (.L.fmt: Reserved Instruction with FR=0)
+//   CVT/ROUND/TRUNC/CEIL/FLOOR.W.fmt fd, fs  CVT/ROUND/TRUNC/CEIL/FLOOR.L.fmt fd, fs (FR=1)
 //   MADD/MSUB/NMADD/NMSUB.fmt fd, fr, fs, ft C.cond.fmt cc, fs, ft
 function formatHandlers(name: 's' | 'd'): Record<string, Handler> {
   const k = KINDS[name];
@@ -310,8 +363,11 @@ function formatHandlers(name: 's' | 'd'): Record<string, Handler> {
     [`nmadd.${name}`]: multiplyAdd(k, false, true),
     [`nmsub.${name}`]: multiplyAdd(k, true, true),
   };
-  // The 64-bit integer format needs FR=1 in QEMU (check_cp1_64bitmode); mipsjit models FR=0.
-  for (const op of ['cvt.l', 'round.l', 'trunc.l', 'ceil.l', 'floor.l']) handlers[`${op}.${name}`] = reserved;
+  handlers[`cvt.l.${name}`] = toLong(k, undefined);
+  handlers[`round.l.${name}`] = toLong(k, Rounding.Nearest);
+  handlers[`trunc.l.${name}`] = toLong(k, Rounding.Zero);
+  handlers[`ceil.l.${name}`] = toLong(k, Rounding.Up);
+  handlers[`floor.l.${name}`] = toLong(k, Rounding.Down);
   const conditions = ['f', 'un', 'eq', 'ueq', 'olt', 'ult', 'ole', 'ule', 'sf', 'ngle', 'seq', 'ngl', 'lt', 'nge', 'le', 'ngt'];
   conditions.forEach((cond, index) => {
     handlers[`c.${cond}.${name}`] = compare(k, index);
@@ -319,17 +375,20 @@ function formatHandlers(name: 's' | 'd'): Record<string, Handler> {
   return handlers;
 }
 
-/** CVT.fmt.fmt between S, D and W (sources read with `from`, results written with `to`). */
-function convert(from: 's' | 'd' | 'w', to: 's' | 'd'): Handler {
+/** CVT.fmt.fmt between S, D, W and L (sources read with `from`, results written with `to`). */
+function convert(from: 's' | 'd' | 'w' | 'l', to: 's' | 'd'): Handler {
   const target = KINDS[to];
   return (cpu, w) => {
     const fd = fdOf(w);
     const fs = fsOf(w);
-    if ((from === 'd' && (fs & 1) !== 0) || (to === 'd' && (fd & 1) !== 0)) return reserved(cpu);
+    if (from === 'l' && !cpu.fpr64) return reserved(cpu);
+    if (((from === 'd' && (fs & 1) !== 0) || (to === 'd' && (fd & 1) !== 0)) && !cpu.fpr64) return reserved(cpu);
     const e = start(cpu);
     let r: number;
     if (from === 'w') {
-      r = fromInteger(BigInt(cpu.fprBits[fs]!), target.fmt, e);
+      r = fromInteger(BigInt(cpu.fprBits[fs * 2]!), target.fmt, e);
+    } else if (from === 'l') {
+      r = fromInteger(readL(cpu, fs), target.fmt, e);
     } else {
       const a = KINDS[from].read(cpu, fs);
       r = a !== a ? nanResult(e) : round(a, target.fmt, e);
@@ -406,17 +465,18 @@ export const FPU_HANDLERS: Record<string, Handler> = {
   'cvt.s.w': convert('w', 's'),
   // CVT.D.W fd, fs
   'cvt.d.w': convert('w', 'd'),
-  // CVT.S.L fd, fs and CVT.D.L fd, fs: need FR=1
-  'cvt.s.l': reserved,
-  'cvt.d.l': reserved,
+  // CVT.S.L fd, fs (FR=1)
+  'cvt.s.l': convert('l', 's'),
+  // CVT.D.L fd, fs (FR=1)
+  'cvt.d.l': convert('l', 'd'),
   // MFC1 rt, fs
-  mfc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[fsOf(w)]!), OK),
-  // MTC1 rt, fs
-  mtc1: (cpu, w) => ((cpu.fprBits[fsOf(w)] = cpu.r[rtOf(w)]!), OK),
-  // MFHC1 rt, fs (FR=0: the odd register of the pair)
-  mfhc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[fsOf(w) | 1]!), OK),
+  mfc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[fsOf(w) * 2]!), OK),
+  // MTC1 rt, fs: the low word (FR=1: the high word keeps its value)
+  mtc1: (cpu, w) => ((cpu.fprBits[fsOf(w) * 2] = cpu.r[rtOf(w)]!), OK),
+  // MFHC1 rt, fs: the high word of FPR fs (FR=0: the odd register of the pair)
+  mfhc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[cpu.doubleHighIndex(fsOf(w))]!), OK),
   // MTHC1 rt, fs
-  mthc1: (cpu, w) => ((cpu.fprBits[fsOf(w) | 1] = cpu.r[rtOf(w)]!), OK),
+  mthc1: (cpu, w) => ((cpu.fprBits[cpu.doubleHighIndex(fsOf(w))] = cpu.r[rtOf(w)]!), OK),
   // CFC1 rt, fcr
   cfc1: (cpu, w) => ((cpu.r[rtOf(w)] = readControl(cpu, rdOf(w))), OK),
   // CTC1 rt, fcr: an enabled (or Unimplemented) cause bit in the new value traps at once

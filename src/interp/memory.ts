@@ -1,5 +1,6 @@
 // Loads and stores: byte/half/word, the unaligned LWL/LWR/SWL/SWR pairs (little-endian), LL/SC,
-// and the FPU's loads and stores (FR=0: a double is the even/odd FPR pair, low word first).
+// and the FPU's loads and stores (a double is FPR n with FR=1, the even/odd pair with FR=0; low
+// word first).
 
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import type { CpuBase } from './cpu-base.js';
@@ -32,9 +33,8 @@ function loadDouble(cpu: CpuBase, address: number, register: number): Status {
   const low = cpu.read32(address);
   const high = cpu.read32((address + 4) | 0);
   if (cpu.faultCode !== 0) return cpu.raiseFault();
-  const even = register & ~1;
-  cpu.fprBits[even] = low;
-  cpu.fprBits[even + 1] = high;
+  cpu.fprBits[cpu.doubleLowIndex(register)] = low;
+  cpu.fprBits[cpu.doubleHighIndex(register)] = high;
   return OK;
 }
 
@@ -42,17 +42,16 @@ function storeDouble(cpu: CpuBase, address: number, register: number): Status {
   if ((address & 7) !== 0) {
     return cpu.raise(ExcCode.AdES, address);
   }
-  const even = register & ~1;
   // Both words share one 4 KiB page (the address is 8-byte aligned), so the first store's
   // check covers the second: a fault leaves memory untouched.
-  if (!cpu.write32(address, cpu.fprBits[even]!)) return cpu.raiseFault();
-  return stored(cpu, cpu.write32((address + 4) | 0, cpu.fprBits[even + 1]!));
+  if (!cpu.write32(address, cpu.fprBits[cpu.doubleLowIndex(register)]!)) return cpu.raiseFault();
+  return stored(cpu, cpu.write32((address + 4) | 0, cpu.fprBits[cpu.doubleHighIndex(register)]!));
 }
 
 function loadSingle(cpu: CpuBase, address: number, register: number): Status {
   const value = cpu.read32(address);
   if (cpu.faultCode !== 0) return cpu.raiseFault();
-  cpu.fprBits[register] = value;
+  cpu.fprBits[register * 2] = value;
   return OK;
 }
 
@@ -139,7 +138,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
   // LWC1 ft, offset(base)
   lwc1: (cpu, w) => loadSingle(cpu, addressOf(cpu, w), rtOf(w)),
   // SWC1 ft, offset(base)
-  swc1: (cpu, w) => stored(cpu, cpu.write32(addressOf(cpu, w), cpu.fprBits[rtOf(w)]!)),
+  swc1: (cpu, w) => stored(cpu, cpu.write32(addressOf(cpu, w), cpu.fprBits[rtOf(w) * 2]!)),
   // LDC1 ft, offset(base)
   ldc1: (cpu, w) => loadDouble(cpu, addressOf(cpu, w), rtOf(w)),
   // SDC1 ft, offset(base)
@@ -151,7 +150,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
   // LUXC1 fd, index(base): the address's low three bits are ignored
   luxc1: (cpu, w) => loadDouble(cpu, indexedAddressOf(cpu, w) & ~7, saOf(w)),
   // SWXC1 fs, index(base)
-  swxc1: (cpu, w) => stored(cpu, cpu.write32(indexedAddressOf(cpu, w), cpu.fprBits[rdOf(w)]!)),
+  swxc1: (cpu, w) => stored(cpu, cpu.write32(indexedAddressOf(cpu, w), cpu.fprBits[rdOf(w) * 2]!)),
   // SDXC1 fs, index(base)
   sdxc1: (cpu, w) => storeDouble(cpu, indexedAddressOf(cpu, w), rdOf(w)),
   // SUXC1 fs, index(base): the address's low three bits are ignored

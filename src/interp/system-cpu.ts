@@ -122,9 +122,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.cp0 = new Cp0(host.buffer, stateOffset, this, { vcpuId: options.id, tlb: this.tlb, countHz: options.countHz });
     this.bindMemory();
     host.growListeners.push(() => this.bindMemory());
-    // FIR: W, D, S, processor id 0x93. Not F64 or L (user mode reports QEMU's FR=1-capable FIR):
-    // Status.FR is fixed at 0 here, so the FPU must not claim 64-bit registers.
-    this.r[StateWord.Fir] = 0x0013_9300;
     physical.users.push(this);
     physical.codeDropListeners.push((page) => {
       if (page === this.fetchHostPage) this.fetchHostPage = -1;
@@ -167,6 +164,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     this.writeBase = mode * ENTRIES_PER_MODE + Access.Write * SOFT_TLB_ENTRIES;
     this.fetchBase = mode * ENTRIES_PER_MODE + Access.Fetch * SOFT_TLB_ENTRIES;
     this.unusable = (mode !== 0 && (status & StatusBit.CU0) === 0 ? Needs.Cp0 : 0) | ((status & StatusBit.CU1) === 0 ? Needs.Fpu : 0);
+    this.fpr64 = (status & StatusBit.FR) !== 0;
     this.attention = true;
   }
 
@@ -746,9 +744,9 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return (this.unusable & Needs.Fpu) === 0;
   }
 
-  /** What compiled code depends on: the mode (0 kernel, 1 supervisor, 2 user) and Status.CU1. */
+  /** What compiled code depends on: the mode (0 kernel, 1 supervisor, 2 user), Status.FR and Status.CU1. */
   get codeContext(): number {
-    return this.mode * 2 + ((this.unusable & Needs.Fpu) === 0 ? 1 : 0);
+    return this.mode * 4 + (this.fpr64 ? 2 : 0) + ((this.unusable & Needs.Fpu) === 0 ? 1 : 0);
   }
 
   /** Byte offsets, from the VCPU block, of the current mode's soft-TLB tables; and the mode. */

@@ -4,6 +4,7 @@
 
 import { FlatMemory, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, PIE_BASE } from './layout.js';
+import { FpAbi } from './fp-mode.js';
 
 /** A file that is not a program we can run; `message` is one line for the user. */
 export class ElfError extends Error {
@@ -16,6 +17,8 @@ export const enum ProgramHeaderType {
   Interp = 3,
   Phdr = 6,
   Tls = 7,
+  /** .MIPS.abiflags (struct mips_elf_abiflags_v0, 24 bytes; fp_abi is byte 7). */
+  MipsAbiFlags = 0x7000_0003,
 }
 
 /** p_flags bits. */
@@ -30,6 +33,9 @@ const PROGRAM_HEADER_SIZE = 32;
 const EM_MIPS = 8;
 const ET_EXEC = 2;
 const ET_DYN = 3;
+/** e_flags: an old o32 program built for 64-bit FPRs (EF_MIPS_FP64; Linux: FP ABI "old 64"). */
+const EF_MIPS_FP64 = 0x200;
+const ABIFLAGS_SIZE = 24;
 /** e_flags: the ABI is n32 (EF_MIPS_ABI2). */
 const EF_MIPS_ABI2 = 0x20;
 /** e_flags: the architecture field and the values we cannot run. */
@@ -66,6 +72,8 @@ export interface ElfImage {
   programHeaders: ProgramHeader[];
   /** The PT_LOAD headers, in file order. */
   loads: ProgramHeader[];
+  /** The FP ABI (Val_GNU_MIPS_ABI_FP_*) of PT_MIPS_ABIFLAGS or EF_MIPS_FP64; undefined: none given. */
+  fpAbi: number | undefined;
 }
 
 /** Where a loaded program ended up; the numbers the initial stack's auxiliary vector needs. */
@@ -145,6 +153,12 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     interpreter = new TextDecoder('latin1').decode(name.subarray(0, end < 0 ? name.length : end));
     if (!interpreter.startsWith('/')) throw new ElfError(`PT_INTERP ${JSON.stringify(interpreter)} is not an absolute path`);
   }
+  let fpAbi = flags & EF_MIPS_FP64 ? FpAbi.Old64 : undefined;
+  const abiFlags = programHeaders.find((header) => header.type === ProgramHeaderType.MipsAbiFlags);
+  if (abiFlags) {
+    if (abiFlags.filesz < ABIFLAGS_SIZE || abiFlags.offset + ABIFLAGS_SIZE > bytes.length) throw new ElfError('truncated PT_MIPS_ABIFLAGS');
+    fpAbi = bytes[abiFlags.offset + 7]!;
+  }
   const loads = programHeaders.filter((header) => header.type === ProgramHeaderType.Load);
   if (loads.length === 0) throw new ElfError('no PT_LOAD segments');
   for (const load of loads) {
@@ -154,7 +168,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
       throw new ElfError(`segment at ${hex(load.vaddr)} is not congruent to its file offset modulo the page size`);
     }
   }
-  return { kind: type === ET_EXEC ? 'exec' : 'dyn', interpreter, entry, phoff, phnum, flags, programHeaders, loads };
+  return { kind: type === ET_EXEC ? 'exec' : 'dyn', interpreter, entry, phoff, phnum, flags, programHeaders, loads, fpAbi };
 }
 
 function permsOf(flags: number): number {

@@ -173,6 +173,7 @@ export const enum Errno {
   EOVERFLOW = 79,
   ENOTSOCK = 95,
   EOPNOTSUPP = 122,
+  ELIBBAD = 84,
   ENOTSUP = 122,
   EAFNOSUPPORT = 124,
   ETIMEDOUT = 145,

@@ -11,6 +11,7 @@ import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { Errno } from './errno.js';
 import { ElfError, loadElf, parseElf, ProgramHeaderType, type ElfImage } from './elf.js';
 import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';
+import { initialFpr64 } from './fp-mode.js';
 import { Mm, type EngineOptions } from './mm.js';
 import type { AddressSpace } from './address-space.js';
 import { TRAMPOLINE_WORDS } from './signal-frame.js';
@@ -218,7 +219,10 @@ export function execProgram(request: ExecRequest): ExecResult {
     interpreterImage = { image: loader, bytes: loaderBytes, path: loaderPath };
   }
 
+  const fpr64 = initialFpr64(image.fpAbi, interpreterImage?.image.fpAbi, interpreterImage !== undefined);
+  if (typeof fpr64 !== 'boolean') throw new ExecError(fpr64, `${hostPath}: no FPU mode suits its FP ABI and its loader's`);
   const mm = new Mm(request.engine);
+  mm.cpu.fpr64 = fpr64;
   const space = mm.space;
   let loaded;
   let loaderBase = 0;

@@ -10,12 +10,13 @@ import type { ExcCode, Status } from '../../runtime/exceptions.js';
 import { FlatMemory, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { AddressSpace } from './address-space.js';
 import { GUEST_MEMORY_SIZE } from './layout.js';
+import { FPR_WORDS, StateWord } from '../../runtime/state.js';
 
 /** A page of zeros, to find the pages fork need not copy. */
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
-/** The architectural state words saved per task: GPRs, HI, LO, FCSR, FIR (0..35) and FPRs (64..95). */
-const CONTEXT_WORDS = 96;
+/** The architectural state words saved per task: GPRs, HI, LO, FCSR, FIR (0..35) and FPRs (64..127). */
+const CONTEXT_WORDS = StateWord.Fpr + FPR_WORDS;
 
 /** A task's registers while another task of the same Mm is on its CPU. */
 export class CpuContext {
@@ -116,6 +117,7 @@ export class Mm implements CpuEnvironment {
   /** A copy for fork(): every mapped page with its permissions, the break and the mmap cursor. */
   fork(): Mm {
     const child = new Mm(this.engineOptions);
+    child.cpu.fpr64 = this.cpu.fpr64;
     const source = this.mem;
     const target = child.mem;
     const sourceBytes = source.u8;

@@ -13,7 +13,8 @@
 //
 // The handler is entered with a0 = signal, a1 = &rs_info, a2 = &rs_uc, sp = the frame, t9 = pc =
 // the handler and ra = the rt_sigreturn trampoline; rt_sigreturn restores every register from
-// rs_uc. With FR=0 (o32 FP32) the kernel stores each even/odd FPR pair in the even 64-bit slot.
+// rs_uc. With FR=1 sc_fpregs[n] is FPR n; with FR=0 the kernel stores each even/odd FPR pair in
+// the even 64-bit slot (and leaves the odd slots alone).
 
 import { Perm } from '../../runtime/flat-memory.js';
 import { SigactionFlag, SignalSet, type SignalInfo } from './signals.js';
@@ -94,9 +95,9 @@ export function buildSignalFrame(task: Task, info: SignalInfo, action: SignalAct
   };
   u64(mc + 8, cpu.pc);
   for (let index = 0; index < 32; index++) u64(mc + 16 + index * 8, index === 0 ? 0 : r[index]!);
-  for (let index = 0; index < 32; index += 2) {
-    view.setInt32(mc + 272 + index * 8, cpu.fprBits[index]!, true);
-    view.setInt32(mc + 272 + index * 8 + 4, cpu.fprBits[index + 1]!, true);
+  for (let index = 0; index < 32; index += cpu.fpr64 ? 1 : 2) {
+    view.setInt32(mc + 272 + index * 8, cpu.fprBits[cpu.doubleLowIndex(index)]!, true);
+    view.setInt32(mc + 272 + index * 8 + 4, cpu.fprBits[cpu.doubleHighIndex(index)]!, true);
   }
   view.setUint32(mc + 532, cpu.fcsr >>> 0, true);
   view.setUint32(mc + 540, 1, true); // sc_used_math: glibc's start-up already used the FPU
@@ -128,9 +129,9 @@ export function restoreSignalFrame(task: Task): boolean {
   const mc = frame + MCONTEXT_OFFSET;
   const pc = view.getUint32(mc + 8, true);
   for (let index = 1; index < 32; index++) r[index] = view.getInt32(mc + 16 + index * 8, true);
-  for (let index = 0; index < 32; index += 2) {
-    cpu.fprBits[index] = view.getInt32(mc + 272 + index * 8, true);
-    cpu.fprBits[index + 1] = view.getInt32(mc + 272 + index * 8 + 4, true);
+  for (let index = 0; index < 32; index += cpu.fpr64 ? 1 : 2) {
+    cpu.fprBits[cpu.doubleLowIndex(index)] = view.getInt32(mc + 272 + index * 8, true);
+    cpu.fprBits[cpu.doubleHighIndex(index)] = view.getInt32(mc + 272 + index * 8 + 4, true);
   }
   cpu.fcsr = view.getInt32(mc + 532, true);
   r[32] = view.getInt32(mc + 552, true);

@@ -23,6 +23,8 @@ import {
 import { BLOCKED } from './syscall-status.js';
 import type { SyscallArgs, Task } from './task.js';
 import { inSysroot } from './exec.js';
+import { getFpMode, setFpMode } from './fp-mode.js';
+import { StateWord } from '../../runtime/state.js';
 import { openSnapshot, procFileText } from './procfs.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
@@ -1012,6 +1014,18 @@ function sysinfo(k: Task, address: number): number {
 // The table
 
 const ok: SyscallHandler = () => 0;
+
+const PR_SET_FP_MODE = 45;
+const PR_GET_FP_MODE = 46;
+
+/** prctl: the FPU mode calls; every other option succeeds and does nothing (as before). */
+function prctl(k: Task, option: number, value: number): number {
+  if (option === PR_GET_FP_MODE) return getFpMode(k.cpu);
+  if (option !== PR_SET_FP_MODE) return 0;
+  const others: Int32Array[] = [];
+  for (const thread of k.process.threads) if (thread !== k && thread.mm === k.mm) others.push(thread.context.words.subarray(StateWord.Fpr));
+  return setFpMode(k.cpu, value, others, () => k.mm.mem.dropAllCode());
+}
 const notImplemented: SyscallHandler = () => -Errno.ENOSYS;
 
 function unlinkAt(k: Task, dirfd: number, pathAddress: number, flags: number): number {
@@ -1245,7 +1259,7 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   set_robust_list: ok,
   get_robust_list: notImplemented,
   rseq: notImplemented,
-  prctl: ok,
+  prctl: (k, a) => prctl(k, a.get(0), a.u(1)),
   personality: () => 0,
   getuid: uid,
   geteuid: uid,

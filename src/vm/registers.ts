@@ -1,11 +1,14 @@
 // Register ids for vcpu.getOneReg / setOneReg, numbered as Linux KVM for MIPS numbers them (the low
 // 32 bits of KVM_REG_MIPS_*): GPRs 0..31, HI 32, LO 33, PC 34; CP0 (rd, sel) at 0x1_0000 + rd * 8
-// + sel; FPRs at 0x2_0000 + n; FPU control registers at 0x3_0000 + n (FIR 0, FCSR 31).
+// + sel; FPRs at 0x2_0000 + n (the low word: KVM's 32-bit FPR), and the high words of the 64-bit
+// FPRs (Status.FR=1) at 0x2_0040 + n (mipsjit's own: ids here are 32 bits, KVM tells FPR_32 from
+// FPR_64 by its size field); FPU control registers at 0x3_0000 + n (FIR 0, FCSR 31).
 
 import { CP0_REGISTERS, Cp0Reg, isCp0Register } from '../../runtime/cp0.js';
 
 const CP0_BASE = 0x1_0000;
 const FPR_BASE = 0x2_0000;
+const FPR_HIGH_BASE = 0x2_0040;
 const FCR_BASE = 0x3_0000;
 
 function gpr(n: number): number {
@@ -22,11 +25,16 @@ function fpr(n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 31) throw new RangeError(`Reg.fpr(${n}): FPRs are 0..31`);
   return FPR_BASE + n;
 }
+function fprHigh(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 31) throw new RangeError(`Reg.fprHigh(${n}): FPRs are 0..31`);
+  return FPR_HIGH_BASE + n;
+}
 
 export const Reg = {
   gpr,
   cp0,
   fpr,
+  fprHigh,
   HI: 32,
   LO: 33,
   PC: 34,
@@ -71,7 +79,7 @@ export type RegisterId =
   | { readonly kind: 'gpr'; readonly index: number }
   | { readonly kind: 'hi' | 'lo' | 'pc' | 'fir' | 'fcsr' }
   | { readonly kind: 'cp0'; readonly reg: number }
-  | { readonly kind: 'fpr'; readonly index: number };
+  | { readonly kind: 'fpr'; readonly index: number; readonly high: boolean };
 
 /** Decodes a register id; undefined when no register has it. */
 export function registerOf(id: number): RegisterId | undefined {
@@ -83,7 +91,8 @@ export function registerOf(id: number): RegisterId | undefined {
   if (id === Reg.FIR) return { kind: 'fir' };
   if (id === Reg.FCSR) return { kind: 'fcsr' };
   if (id >= CP0_BASE && id < CP0_BASE + 256 && isCp0Register(id - CP0_BASE)) return { kind: 'cp0', reg: id - CP0_BASE };
-  if (id >= FPR_BASE && id < FPR_BASE + 32) return { kind: 'fpr', index: id - FPR_BASE };
+  if (id >= FPR_BASE && id < FPR_BASE + 32) return { kind: 'fpr', index: id - FPR_BASE, high: false };
+  if (id >= FPR_HIGH_BASE && id < FPR_HIGH_BASE + 32) return { kind: 'fpr', index: id - FPR_HIGH_BASE, high: true };
   return undefined;
 }
 
@@ -98,6 +107,7 @@ export const REGISTER_IDS: readonly number[] = [
   Reg.PC,
   ...CP0_REGISTER_IDS,
   ...Array.from({ length: 32 }, (_, n) => FPR_BASE + n),
+  ...Array.from({ length: 32 }, (_, n) => FPR_HIGH_BASE + n),
   Reg.FIR,
   Reg.FCSR,
 ];

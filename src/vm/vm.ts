@@ -190,7 +190,7 @@ export class Vcpu {
       case 'fcsr':
         return cpu.r[StateWord.Fcsr]! >>> 0;
       case 'fpr':
-        return cpu.fprBits[register.index]! >>> 0;
+        return cpu.fprBits[register.index * 2 + (register.high ? 1 : 0)]! >>> 0;
       case 'cp0':
         return cpu.cp0.read(register.reg) >>> 0;
     }
@@ -222,7 +222,7 @@ export class Vcpu {
         cpu.fcsr = word;
         return;
       case 'fpr':
-        cpu.fprBits[register.index] = word;
+        cpu.fprBits[register.index * 2 + (register.high ? 1 : 0)] = word;
         return;
       case 'cp0':
         if (register.reg === Cp0Reg.UserLocal) cpu.userLocal = word;

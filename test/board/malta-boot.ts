@@ -12,11 +12,7 @@ import { BOOT_LOG_PATH, bootUnderQemu, EXPECTED_PATH, hasQemuSystem, initLines, 
  * QEMU's line]. The test maps ours to QEMU's and then wants every line equal, so a new difference
  * fails it, and so does one of these going away (then remove it here).
  */
-const KNOWN_DIFFERENCES: readonly (readonly [string, string, string])[] = [
-  // FIR.F64 and FIR.L: QEMU's 24Kf has 64-bit FPRs (Status.FR=1) and the .L formats; mipsjit's
-  // FPU runs FR=0 only (issue 11, item 6).
-  ['FPU revision is: 00139300', 'FPU revision is: 00739300', 'no FR=1 FPU'],
-];
+const KNOWN_DIFFERENCES: readonly (readonly [string, string, string])[] = [];
 
 export function bootTest(engine: 'interp' | 'jit', guest: MaltaGuest | undefined, timeoutMs: number): void {
   it.skipIf(guest === undefined)(

@@ -10,9 +10,13 @@ CFLAGS=(-O2 -static -s -Wall -Wno-format-truncation -Wno-stringop-truncation)
 mkdir -p "$here/bin"
 for src in "$here"/src/*.c; do
   name="$(basename "$src" .c)"
+  [ "$name" = t_fp64 ] && continue
   echo "CC $name"
   "$CC" "${CFLAGS[@]}" -o "$here/bin/$name" "$src" -lm
 done
+# Built for 64-bit FPRs (FP ABI "64"): Linux and qemu-mipsel run it with Status.FR=1.
+echo "CC t_fp64"
+"$CC" "${CFLAGS[@]}" -mfp64 -o "$here/bin/t_fp64" "$here/src/t_fp64.c"
 # Dynamically linked builds (PT_INTERP /lib/ld.so.1): run with -L /usr/mipsel-linux-gnu.
 for name in t_files; do
   echo "CC ${name}_dyn"

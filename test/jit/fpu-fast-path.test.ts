@@ -51,7 +51,11 @@ class Machine {
   /** Handler calls made from compiled code (the slow path). */
   handlerCalls = 0;
 
-  constructor(word: number, engine: 'interp' | 'jit') {
+  constructor(
+    word: number,
+    engine: 'interp' | 'jit',
+    private readonly fpr64: boolean,
+  ) {
     const memory = new FlatMemory(0x0100_0000);
     memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
     memory.u8.set(new Uint8Array(Uint32Array.from([word, 0x0000_000c]).buffer), CODE); // the op, syscall
@@ -71,9 +75,14 @@ class Machine {
     }
   }
 
-  run(fpr: Float64Array, fcsr: number) {
+  /** Runs the op on `fpr32`, the 32-bit registers of FR=0 (with FR=1: their pairs as 64-bit registers). */
+  run(fpr32: Int32Array, fcsr: number) {
     this.exceptions.length = 0;
-    this.cpu.fprDouble.set(fpr);
+    const bits = this.cpu.fprBits;
+    this.cpu.fpr64 = this.fpr64;
+    for (let n = 0; n < 32; n++) bits[n * 2] = fpr32[n]!;
+    // FR=1: register 2k holds the double FR=0 had in the pair 2k, 2k+1.
+    if (this.fpr64) for (let n = 0; n < 32; n += 2) bits[n * 2 + 1] = fpr32[n + 1]!;
     this.cpu.r[StateWord.Fcsr] = fcsr;
     this.cpu.setPc(CODE);
     if (this.jit) this.jit.run(10);
@@ -85,15 +94,15 @@ class Machine {
 describe('JIT FPU fast paths agree with the interpreter', () => {
   beforeAll(() => JitEngine.prepare());
 
-  for (const name of [...FPU_INLINE].sort()) {
-    it(name, () => {
+  for (const name of [...FPU_INLINE].sort()) for (const fpr64 of [false, true]) {
+    it(`${name} (FR=${fpr64 ? 1 : 0})`, () => {
       const random = makeRandom(name.length * 7919 + name.charCodeAt(0));
       const isCompare = name.startsWith('c.');
       const twoOperand = /^(sqrt|mov|abs|neg|cvt|trunc)\./.test(name);
       const text = isCompare ? `${name} $fcc2,$f2,$f4` : twoOperand ? `${name} $f0,$f2` : `${name} $f0,$f2,$f4`;
       const word = assemble(text);
-      const interpreter = new Machine(word, 'interp');
-      const compiled = new Machine(word, 'jit');
+      const interpreter = new Machine(word, 'interp', fpr64);
+      const compiled = new Machine(word, 'jit', fpr64);
       let fastSamples = 0;
       for (let sample = 0; sample < SAMPLES; sample++) {
         const [a, b] = operandsFor(sample, random);
@@ -109,9 +118,10 @@ describe('JIT FPU fast paths agree with the interpreter', () => {
         // Mostly the fast path's FCSR (nearest, nothing enabled); sometimes other modes/enables.
         const mode = sample % 5 === 4 ? Math.floor(random() * 4) | (Math.floor(random() * 2) << 7) : 0;
         const fcsr = mode | (sample % 3 === 0 ? 0x7c : 0);
-        const expected = interpreter.run(fpr, fcsr);
+        const registers = new Int32Array(fpr.buffer);
+        const expected = interpreter.run(registers, fcsr);
         const calls = compiled.handlerCalls;
-        const actual = compiled.run(fpr, fcsr);
+        const actual = compiled.run(registers, fcsr);
         if (compiled.handlerCalls === calls) fastSamples++;
         expect(actual, `${text} with ${a}, ${b}, fcsr ${fcsr.toString(16)}`).toEqual(expected);
       }

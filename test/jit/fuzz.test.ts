@@ -171,7 +171,10 @@ interface Case {
   readonly trampoline: boolean;
   /** GPRs 0..31, HI, LO, FCSR. */
   readonly initial: Int32Array;
+  /** The FPRs' words (runtime/state.ts layout: FPR n's low word at 2n, high word at 2n + 1). */
   readonly fpr: Int32Array;
+  /** Status.FR: odd batches run with 64-bit FPRs, even ones with FR=0. */
+  readonly fpr64: boolean;
   readonly scratch: Uint8Array;
 }
 
@@ -205,9 +208,10 @@ function makeCase(mode: Mode, index: number): Case {
     // Rounding mode, flags, enables (V Z O U I) and FS at random: FPU exceptions get raised.
     initial[StateWord.Fcsr] = random.below(4) | (random.below(32) << 2) | (random.below(32) << 7) | (random.below(2) << 23);
   }
-  const fpr = Int32Array.from({ length: 32 }, () => random.next() | 0);
+  const fpr = Int32Array.from({ length: 64 }, () => random.next() | 0);
   const scratch = new Uint8Array(Uint32Array.from({ length: PAGE_SIZE / 4 }, () => random.next()).buffer);
-  return { mode, index, slot, words, trampoline, initial, fpr, scratch };
+  const fpr64 = Math.floor(index / BATCH) % 2 === 1;
+  return { mode, index, slot, words, trampoline, initial, fpr, fpr64, scratch };
 }
 
 interface Outcome {
@@ -271,6 +275,7 @@ class Machine {
     cpu.r[BASE_REGISTER] = scratch + 0x800;
     cpu.r[StateWord.Fir] = this.fir;
     cpu.fprBits.set(c.fpr);
+    cpu.fpr64 = c.fpr64;
     cpu.llBit = false;
     cpu.llAddress = 0;
     cpu.userLocal = 0;
@@ -309,7 +314,7 @@ function describeCase(c: Case): string {
   const names = (i: number) => (i < 32 ? `r${i}` : ['hi', 'lo', 'fcsr'][i - 32]!);
   const state = initial.map((value, i) => `${names(i)}=${(value >>> 0).toString(16)}`).join(' ');
   const guard = `${(base + GUARD_INDEX * 4).toString(16)}: ${disassemble(GUARD_WORD)}`;
-  return `${entry}; initial ${state}\n${lines.join('\n')}\n(NOPs up to) ${guard}`;
+  return `${entry}; FR=${c.fpr64 ? 1 : 0}; initial ${state}\n${lines.join('\n')}\n(NOPs up to) ${guard}`;
 }
 
 /** Every field of the two outcomes; an empty list when they agree. */

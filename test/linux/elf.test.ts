@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { ElfError, loadElf, parseElf } from '../../src/linux/elf.js';
 import { makeElf } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Errno } from '../../src/linux/errno.js';
+import { FpAbi, initialFpr64 } from '../../src/linux/fp-mode.js';
 
 const code = new Uint8Array([0x0c, 0x00, 0x00, 0x00]); // syscall
 
@@ -89,5 +93,41 @@ describe('parseElf', () => {
     expect(mem.perms[0x402]! & Perm.Write).toBe(Perm.Write);
     expect(Array.from(mem.u8.subarray(0x40_2000, 0x40_2006))).toEqual([1, 2, 3, 4, 0, 0]);
     expect(loaded.brkStart).toBe(0x40_5000);
+  });
+});
+
+describe('the FPU mode of a new process (Linux arch/mips/kernel/elf.c)', () => {
+  const guestBinary = (name: string) => new Uint8Array(readFileSync(path.resolve(__dirname, '../guest/bin', name)));
+
+  it('reads the FP ABI from PT_MIPS_ABIFLAGS', () => {
+    expect(parseElf(guestBinary('t_fpu')).fpAbi).toBe(FpAbi.Xx);
+    expect(parseElf(guestBinary('t_fp64')).fpAbi).toBe(FpAbi.Fp64);
+    expect(parseElf(makeElf(code)).fpAbi).toBeUndefined();
+  });
+
+  it('rejects a truncated PT_MIPS_ABIFLAGS', () => {
+    const bytes = guestBinary('t_fpu');
+    const image = parseElf(bytes);
+    const index = image.programHeaders.findIndex((header) => header.type === 0x7000_0003);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(image.phoff + index * 32 + 16, 8, true); // p_filesz
+    expect(messageOf(bytes)).toBe('truncated PT_MIPS_ABIFLAGS');
+  });
+
+  it.each([
+    ['no abiflags', undefined, undefined, false, false],
+    ['FP32 (double)', FpAbi.Double, undefined, false, false],
+    ['FPXX', FpAbi.Xx, undefined, false, true],
+    ['FP64', FpAbi.Fp64, undefined, false, true],
+    ['soft float', FpAbi.Soft, undefined, false, false],
+    ['single float', FpAbi.Single, undefined, false, true],
+    ['FPXX with an FPXX loader', FpAbi.Xx, FpAbi.Xx, true, true],
+    ['FP64 with an FPXX loader', FpAbi.Fp64, FpAbi.Xx, true, true],
+    ['FP32 with an FPXX loader', FpAbi.Double, FpAbi.Xx, true, false],
+    ['FP64A with an FP32 loader (FRE: FR=1 here)', FpAbi.Fp64A, FpAbi.Double, true, true],
+    ['FP32 with an FP64 loader', FpAbi.Double, FpAbi.Fp64, true, Errno.ELIBBAD],
+    ['an FP ABI past FP64A', 9, undefined, false, Errno.ELIBBAD],
+  ] as const)('%s', (_, program, loader, hasLoader, expected) => {
+    expect(initialFpr64(program, loader, hasLoader)).toBe(expected);
   });
 });

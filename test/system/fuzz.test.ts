@@ -90,6 +90,8 @@ interface Case {
   dataPhysical: number;
   gprs: number[];
   fprs: number[];
+  /** The FPRs' high words (seen as such with Status.FR=1, set in half the cases). */
+  fprHighs: number[];
   hiLo: [number, number];
   status: number;
   compare: number;
@@ -128,12 +130,15 @@ function makeCase(index: number, user: boolean): Case {
   const status = (user ? 0x10 : 0) | (random.below(2) ? 1 << 29 : 0) | (timer ? 0x8001 : 0);
   const data = new Uint8Array(0x2000);
   for (let i = 0; i < data.length; i++) data[i] = random.next() & 0xff;
-  return {
+  const fuzzCase: Case = {
     user, words, pc, codePhysical, dataPhysical, gprs, status, tlb, data,
     fprs: Array.from({ length: 32 }, () => random.next()),
     hiLo: [random.next(), random.next()],
     compare: 200 + random.below(2000),
+    fprHighs: Array.from({ length: 32 }, () => random.next()),
   };
+  if (random.below(2) === 0) fuzzCase.status |= 1 << 26; // Status.FR: 64-bit FPRs
+  return fuzzCase;
 }
 
 function runCase(m: { vm: Vm; vcpu: Vcpu }, c: Case): { exit: Exit; state: Record<string, number>; data: number[] } {
@@ -149,6 +154,7 @@ function runCase(m: { vm: Vm; vcpu: Vcpu }, c: Case): { exit: Exit; state: Recor
   if (setup.reason !== 'debug') throw new Error(`setup stub: ${JSON.stringify(setup)}`);
   c.gprs.forEach((value, register) => register !== 0 && vcpu.setOneReg(Reg.gpr(register), value));
   c.fprs.forEach((value, register) => vcpu.setOneReg(Reg.fpr(register), value));
+  c.fprHighs.forEach((value, register) => vcpu.setOneReg(Reg.fprHigh(register), value));
   vcpu.setOneReg(Reg.HI, c.hiLo[0]);
   vcpu.setOneReg(Reg.LO, c.hiLo[1]);
   vcpu.setOneReg(Reg.FCSR, 0);
@@ -161,6 +167,7 @@ function runCase(m: { vm: Vm; vcpu: Vcpu }, c: Case): { exit: Exit; state: Recor
   const state: Record<string, number> = {};
   for (let n = 0; n < 32; n++) state[`r${n}`] = vcpu.getOneReg(Reg.gpr(n));
   for (let n = 0; n < 32; n++) state[`f${n}`] = vcpu.getOneReg(Reg.fpr(n));
+  for (let n = 0; n < 32; n++) state[`f${n}.high`] = vcpu.getOneReg(Reg.fprHigh(n));
   for (const id of [Reg.PC, Reg.HI, Reg.LO, Reg.FCSR, ...CP0_REGISTER_IDS]) state[`0x${id.toString(16)}`] = vcpu.getOneReg(id);
   return { exit, state, data: Array.from(vm.readPhys(c.dataPhysical, 0x2000)) };
 }

@@ -69,7 +69,9 @@ export class FpuRunner {
     const initial = new Int32Array(32);
     for (let i = 0; i < 32; i++) initial[i] = 0x1234_0000 + i;
     for (const [reg, bits] of c.inputs) initial[reg] = bits;
-    cpu.fprBits.set(initial);
+    // The recordings are of FR=0 (fpu-diff selects it): 32-bit register n is FPR n's low word.
+    cpu.fpr64 = false;
+    for (let i = 0; i < 32; i++) cpu.fprBits[i * 2] = initial[i]!;
     cpu.fcsr = 0;
     cpu.r[8] = c.fcsr;
     cpu.r[9] = c.t1;
@@ -84,7 +86,7 @@ export class FpuRunner {
     if (this.seen === ExcCode.RI) return 'SIGILL';
     if (this.seen !== ExcCode.Sys) return `exception ${this.seen}`;
     let out = `fcsr=${hex(cpu.fcsr)} t3=${hex(cpu.r[11]!)} t4=${hex(cpu.r[12]!)}`;
-    for (let i = 0; i < 32; i++) if (cpu.fprBits[i] !== initial[i]) out += ` f${i}=${hex(cpu.fprBits[i]!)}`;
+    for (let i = 0; i < 32; i++) if (cpu.fprBits[i * 2] !== initial[i]) out += ` f${i}=${hex(cpu.fprBits[i * 2]!)}`;
     return out;
   }
 }

@@ -128,10 +128,18 @@
           (br $block2)
          )
         )
-        (i64.store offset=264
-         (i32.const 0)
-         (i64.load
-          (local.get $7)
+        (block
+         (i32.store offset=272
+          (i32.const 0)
+          (i32.load
+           (local.get $7)
+          )
+         )
+         (i32.store offset=280
+          (i32.const 0)
+          (i32.load offset=4
+           (local.get $7)
+          )
          )
         )
        )
@@ -182,10 +190,18 @@
           (br $block2)
          )
         )
-        (i64.store offset=272
-         (i32.const 0)
-         (i64.load
-          (local.get $7)
+        (block
+         (i32.store offset=288
+          (i32.const 0)
+          (i32.load
+           (local.get $7)
+          )
+         )
+         (i32.store offset=296
+          (i32.const 0)
+          (i32.load offset=4
+           (local.get $7)
+          )
          )
         )
        )
@@ -263,10 +279,18 @@
           (br $block2)
          )
         )
-        (i64.store
-         (local.get $7)
-         (i64.load offset=256
-          (i32.const 0)
+        (block
+         (i32.store
+          (local.get $7)
+          (i32.load offset=256
+           (i32.const 0)
+          )
+         )
+         (i32.store offset=4
+          (local.get $7)
+          (i32.load offset=264
+           (i32.const 0)
+          )
          )
         )
        )

@@ -76,6 +76,15 @@ export class FlatMemory {
     this.i32 = new Int32Array(buffer);
     this.perms = new Uint8Array(buffer, this.permsBase, permsSize);
     this.jumpCache = new Int32Array(buffer, this.jumpCacheBase, JUMP_CACHE_ENTRIES * 2);
+    this.clearTables();
+  }
+
+  /**
+   * Every page without permissions and an empty jump cache, as when new (for reuse of the memory
+   * by another guest, whose owner has zeroed the guest bytes it used).
+   */
+  clearTables(): void {
+    this.perms.fill(0);
     for (let index = 0; index < JUMP_CACHE_ENTRIES; index++) this.jumpCache[index * 2] = EMPTY_JUMP_TAG;
   }
 

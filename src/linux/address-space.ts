@@ -42,6 +42,16 @@ export function protOfPerm(perm: number): number {
   return (perm & Perm.Read ? Prot.Read : 0) | (perm & Perm.Write ? Prot.Write : 0) | (perm & Perm.Exec ? Prot.Exec : 0);
 }
 
+/** Calls `visit(first, end)` for each run of consecutive indices whose flag is 1. */
+function forEachRun(flags: Uint8Array, visit: (first: number, end: number) => void): void {
+  for (let first = flags.indexOf(1); first >= 0; ) {
+    const stop = flags.indexOf(0, first);
+    const end = stop < 0 ? flags.length : stop;
+    visit(first, end);
+    first = flags.indexOf(1, end);
+  }
+}
+
 export class AddressSpace {
   readonly mem: FlatMemory;
   /** 1 for each page inside some mapping (even PROT_NONE). */
@@ -201,9 +211,14 @@ export class AddressSpace {
   }
 
   /** Calls `visit` with the index of every mapped page, in ascending order. */
-  forEachMappedPage(visit: (page: number) => void): void {
-    const mapped = this.mapped;
-    for (let page = mapped.indexOf(1); page >= 0; page = mapped.indexOf(1, page + 1)) visit(page);
+  /** Calls `visit(first, end)` for each run [first, end) of consecutive mapped pages. */
+  forEachMappedRun(visit: (first: number, end: number) => void): void {
+    forEachRun(this.mapped, visit);
+  }
+
+  /** The same for pages that have ever been mapped (they may hold data). */
+  forEachUsedRun(visit: (first: number, end: number) => void): void {
+    forEachRun(this.used, visit);
   }
 
   /** Takes over another space's mappings, break and mmap cursor (fork; the pages are copied by the caller). */

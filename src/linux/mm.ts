@@ -10,10 +10,34 @@ import type { ExcCode, Status } from '../../runtime/exceptions.js';
 import { FlatMemory, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { AddressSpace } from './address-space.js';
 import { GUEST_MEMORY_SIZE } from './layout.js';
-import { FPR_WORDS, StateWord } from '../../runtime/state.js';
+import { FPR_WORDS, STATE_BASE, STATE_SIZE, StateWord } from '../../runtime/state.js';
 
-/** A page of zeros, to find the pages fork need not copy. */
-const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+/** Guest memory is checked for data this many pages (64 KiB) at a time. */
+const STRETCH_PAGES = 16;
+const ZERO_STRETCH = new Uint8Array(STRETCH_PAGES * PAGE_SIZE);
+
+/**
+ * Calls `visit(start, end)` (byte offsets) for each stretch of pages [first, end), cut at 64 KiB
+ * boundaries, that holds a non-zero byte: untouched stretches (most of a stack) are skipped with one
+ * native compare each and without touching them, so they cost no host memory.
+ */
+function forEachStretchWithData(bytes: Uint8Array, first: number, end: number, visit: (start: number, end: number) => void): void {
+  for (let page = first; page < end; ) {
+    const stop = Math.min(end, (page + STRETCH_PAGES) & ~(STRETCH_PAGES - 1));
+    const start = page * PAGE_SIZE;
+    const length = (stop - page) * PAGE_SIZE;
+    if (Buffer.compare(bytes.subarray(start, start + length), ZERO_STRETCH.subarray(0, length)) !== 0) visit(start, start + length);
+    page = stop;
+  }
+}
+
+/**
+ * Guest memories of ended Mms, cleared, for the next Mm (a fork or an exec): creating a 2 GiB
+ * WebAssembly.Memory takes ~10 ms, and every dropped one makes V8 collect garbage (it counts as
+ * external memory); both were most of a fork's cost.
+ */
+const spareMemories: FlatMemory[] = [];
+const MAX_SPARE_MEMORIES = 2;
 
 /** The architectural state words saved per task: GPRs, HI, LO, FCSR, FIR (0..35) and FPRs (64..127). */
 const CONTEXT_WORDS = StateWord.Fpr + FPR_WORDS;
@@ -73,7 +97,7 @@ export class Mm implements CpuEnvironment {
   users = 0;
 
   constructor(readonly engineOptions: EngineOptions) {
-    this.mem = new FlatMemory(GUEST_MEMORY_SIZE);
+    this.mem = spareMemories.pop() ?? new FlatMemory(GUEST_MEMORY_SIZE);
     this.space = new AddressSpace(this.mem);
     this.cpu = new Cpu(this.mem, this);
     this.jit =
@@ -122,13 +146,10 @@ export class Mm implements CpuEnvironment {
     const target = child.mem;
     const sourceBytes = source.u8;
     const targetBytes = target.u8;
-    this.space.forEachMappedPage((page) => {
-      target.perms[page] = source.perms[page]! & ~Perm.Code;
-      // Untouched pages read as zero without costing host memory: copy only pages with data
-      // (a native compare with a zero page, then a native copy).
-      const first = page * PAGE_SIZE;
-      const bytes = sourceBytes.subarray(first, first + PAGE_SIZE);
-      if (Buffer.compare(bytes, ZERO_PAGE) !== 0) targetBytes.set(bytes, first);
+    this.space.forEachMappedRun((first, end) => {
+      target.perms.set(source.perms.subarray(first, end), first);
+      for (let page = first; page < end; page++) if (target.perms[page]! & Perm.Code) target.perms[page] = target.perms[page]! & ~Perm.Code;
+      forEachStretchWithData(sourceBytes, first, end, (start, stop) => targetBytes.set(sourceBytes.subarray(start, stop), start));
     });
     child.space.copyBookkeepingFrom(this.space);
     return child;
@@ -141,5 +162,14 @@ export class Mm implements CpuEnvironment {
 
   private release(): void {
     this.jit?.close();
+    // The memory goes back, as new, to the spares; its CPU (the last listener) goes with this Mm.
+    const mem = this.mem;
+    if (spareMemories.length >= MAX_SPARE_MEMORIES) return;
+    mem.codeInvalidationListeners.length = 0;
+    const bytes = mem.u8;
+    this.space.forEachUsedRun((first, end) => forEachStretchWithData(bytes, first, end, (start, stop) => bytes.fill(0, start, stop)));
+    bytes.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
+    mem.clearTables();
+    spareMemories.push(mem);
   }
 }

@@ -82,6 +82,15 @@ export function inSysroot(sysroot: string | undefined, guestPath: string): strin
 const HEAD_BYTES = 0x1000;
 
 /**
+ * Programs read lately (a shell script runs the same few again and again), by path, with what
+ * identifies the file's version: device, inode, size, times and its first bytes. Callers only
+ * read the bytes.
+ */
+const recentExecutables = new Map<string, { identity: string; head: Uint8Array; bytes: Uint8Array }>();
+const MAX_RECENT_EXECUTABLES = 8;
+const MAX_REMEMBERED_EXECUTABLE = 16 << 20;
+
+/**
  * Reads a program: refuses anything but a regular file (checked on the open file, before any
  * read), then reads only the bytes its headers ask for (a #! line, or the ELF header, program
  * headers, PT_LOAD and PT_INTERP contents), never the rest of a large file.
@@ -102,11 +111,19 @@ function readExecutable(hostPath: string): Uint8Array {
     if (stat.isDirectory()) throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
     if (!stat.isFile()) throw new ExecError(Errno.EACCES, `${hostPath}: not a regular file`);
     const head = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
+    const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+    const recent = recentExecutables.get(hostPath);
+    if (recent !== undefined && recent.identity === identity && Buffer.compare(recent.head, head) === 0) return recent.bytes;
     const wanted = Math.min(stat.size, bytesAskedFor(fd, head, stat.size));
     if (wanted <= head.length) return head;
     const bytes = new Uint8Array(wanted);
     bytes.set(head);
     bytes.set(readAt(fd, head.length, wanted - head.length), head.length);
+    if (wanted <= MAX_REMEMBERED_EXECUTABLE) {
+      recentExecutables.delete(hostPath);
+      recentExecutables.set(hostPath, { identity, head, bytes });
+      if (recentExecutables.size > MAX_RECENT_EXECUTABLES) recentExecutables.delete(recentExecutables.keys().next().value!);
+    }
     return bytes;
   } catch (error) {
     if (error instanceof ExecError) throw error;

@@ -40,8 +40,8 @@ export interface JitOptions {
 }
 
 /**
- * The per-page tables of closed engines, cleared, for the next engine: allocating the 5 MiB took
- * ~4 ms, a good part of a Linux process's fork or exec (each process has its engine).
+ * The per-page tables of closed engines, for the next engine (cleared then): allocating the 5 MiB
+ * took ~4 ms, a good part of a Linux process's fork or exec (each process has its engine).
  */
 const spareWatchTables: { watched: Uint8Array; heat: Uint32Array }[] = [];
 const MAX_SPARE_WATCH_TABLES = 2;
@@ -114,6 +114,8 @@ export class JitEngine {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
     const pages = 1 << (32 - PAGE_SHIFT);
     const spare = spareWatchTables.pop();
+    spare?.watched.fill(0);
+    spare?.heat.fill(0);
     this.watch = {
       watched: spare?.watched ?? new Uint8Array(pages),
       heat: spare?.heat ?? new Uint32Array(pages),
@@ -164,11 +166,8 @@ export class JitEngine {
     for (let index = 0; index < this.jumpCache.length; index += 2) this.jumpCache[index] = EMPTY_JUMP_TAG;
     const listeners = this.cpu.mem.codeInvalidationListeners;
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
-    if (spareWatchTables.length < MAX_SPARE_WATCH_TABLES) {
-      this.watch.watched.fill(0);
-      this.watch.heat.fill(0);
-      spareWatchTables.push({ watched: this.watch.watched, heat: this.watch.heat });
-    }
+    // Cleared when taken (a run that ends does not pay for it).
+    if (spareWatchTables.length < MAX_SPARE_WATCH_TABLES) spareWatchTables.push({ watched: this.watch.watched, heat: this.watch.heat });
   }
 
   /**

@@ -32,12 +32,23 @@ function forEachStretchWithData(bytes: Uint8Array, first: number, end: number, v
 }
 
 /**
- * Guest memories of ended Mms, cleared, for the next Mm (a fork or an exec): creating a 2 GiB
- * WebAssembly.Memory takes ~10 ms, and every dropped one makes V8 collect garbage (it counts as
- * external memory); both were most of a fork's cost.
+ * Guest memories of ended Mms, with the address spaces that say which pages they used, for the
+ * next Mm (a fork or an exec), which clears one before use (so a run that ends does not pay for
+ * it): creating a 2 GiB WebAssembly.Memory takes ~10 ms, and every dropped one makes V8 collect
+ * garbage (it counts as external memory); both were most of a fork's cost.
  */
-const spareMemories: FlatMemory[] = [];
+const spareMemories: AddressSpace[] = [];
 const MAX_SPARE_MEMORIES = 2;
+
+/** A spare memory made as new: zero where it held data, no permissions, an empty jump cache. */
+function cleared(space: AddressSpace): FlatMemory {
+  const mem = space.mem;
+  const bytes = mem.u8;
+  space.forEachUsedRun((first, end) => forEachStretchWithData(bytes, first, end, (start, stop) => bytes.fill(0, start, stop)));
+  bytes.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
+  mem.clearTables();
+  return mem;
+}
 
 /** The architectural state words saved per task: GPRs, HI, LO, FCSR, FIR (0..35) and FPRs (64..127). */
 const CONTEXT_WORDS = StateWord.Fpr + FPR_WORDS;
@@ -97,7 +108,8 @@ export class Mm implements CpuEnvironment {
   users = 0;
 
   constructor(readonly engineOptions: EngineOptions) {
-    this.mem = spareMemories.pop() ?? new FlatMemory(GUEST_MEMORY_SIZE);
+    const spare = spareMemories.pop();
+    this.mem = spare !== undefined ? cleared(spare) : new FlatMemory(GUEST_MEMORY_SIZE);
     this.space = new AddressSpace(this.mem);
     this.cpu = new Cpu(this.mem, this);
     this.jit =
@@ -162,14 +174,9 @@ export class Mm implements CpuEnvironment {
 
   private release(): void {
     this.jit?.close();
-    // The memory goes back, as new, to the spares; its CPU (the last listener) goes with this Mm.
-    const mem = this.mem;
+    // The memory goes to the spares; its CPU (the last listener) goes with this Mm.
     if (spareMemories.length >= MAX_SPARE_MEMORIES) return;
-    mem.codeInvalidationListeners.length = 0;
-    const bytes = mem.u8;
-    this.space.forEachUsedRun((first, end) => forEachStretchWithData(bytes, first, end, (start, stop) => bytes.fill(0, start, stop)));
-    bytes.fill(0, STATE_BASE, STATE_BASE + STATE_SIZE);
-    mem.clearTables();
-    spareMemories.push(mem);
+    this.mem.codeInvalidationListeners.length = 0;
+    spareMemories.push(this.space);
   }
 }

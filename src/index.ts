@@ -11,6 +11,6 @@ export { FlatMemory, Perm, PAGE_SIZE } from '../runtime/flat-memory.js';
 export { ExcCode, Status } from '../runtime/exceptions.js';
 export { createVm, Vm, Vcpu, Cap, MemFlag, MAX_VCPUS, type VmOptions, type RunOptions, type VcpuStats, type MemoryRegion, type Exit, type MmioHandler } from './vm/vm.js';
 export { Reg } from './vm/registers.js';
-export { runLinuxProgram, LoadError, MemoryFileSystem, type MemoryFileSystemOptions, type LinuxProgramOptions, type LinuxProgramResult, type RunProgress, type JitStats } from './run-linux.js';
+export { runLinuxProgram, GuestInput, LoadError, MemoryFileSystem, type MemoryFileSystemOptions, type LinuxProgramOptions, type LinuxProgramResult, type RunProgress, type JitStats } from './run-linux.js';
 export { MaltaBoard, BootConfigError, COUNT_HZ, MAX_RAM_MIB, type MaltaOptions, type MaltaStop, type MaltaStats } from './board/malta/board.js';
 export { cpioNewc, busyboxRoot, type InitramfsEntry } from './board/initramfs.js';

@@ -1,6 +1,6 @@
 // runLinuxProgram: the library's way to run a user-mode mipsel Linux program from its bytes, with
-// stdin given as bytes and stdout/stderr handed to callbacks (or collected), in Node and in a
-// browser Worker alike. The guest's stdio are in-process pipes the embedder feeds and drains. The
+// stdin given as bytes (or fed live through a GuestInput) and stdout/stderr handed to callbacks
+// (or collected), in Node and in a browser Worker alike. The guest's stdio are in-process pipes the embedder feeds and drains. The
 // guest's files: an in-memory file system (src/fs/memory-fs.ts) holding the program at /bin/NAME
 // and the files the embedder gives (always in browsers; in Node when `files` or `fileSystem` is
 // given), else the host's (Node), the program staged in a temporary host directory.
@@ -33,8 +33,11 @@ export interface LinuxProgramOptions {
   fileSystem?: MemoryFileSystem;
   /** The guest's environment (default: empty). */
   env?: Readonly<Record<string, string>>;
-  /** Everything the guest reads from stdin; it sees end-of-file after it (default: nothing). */
-  stdin?: Uint8Array | string;
+  /**
+   * Everything the guest reads from stdin, after which it sees end-of-file (default: nothing); or
+   * a GuestInput the embedder feeds while the program runs (a terminal's keys).
+   */
+  stdin?: Uint8Array | string | GuestInput;
   /** Receives stdout as the guest writes it (default: collected into the result). */
   stdout?: (bytes: Uint8Array) => void;
   /** Receives stderr, and the emulator's own diagnostics in the browser (default: collected). */
@@ -47,6 +50,42 @@ export interface LinuxProgramOptions {
   compiler?: 'worker' | 'inline';
   /** Live counters while the guest runs. */
   progress?: { intervalMs: number; report: (snapshot: RunProgress) => void };
+}
+
+/**
+ * A guest's stdin that the embedder feeds while the program runs: `write` gives the guest bytes
+ * (its reads wait for them), `end` gives it end-of-file once they are read. Writes before the run
+ * starts are kept for it; one GuestInput serves one run.
+ */
+export class GuestInput {
+  private pipe: PipeBuffer | undefined;
+  private readonly early: Uint8Array[] = [];
+  private ended = false;
+
+  /** Gives the guest `data` (a string is sent as UTF-8); ignored after end(). */
+  write(data: Uint8Array | string): void {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new TypeError('GuestInput.write: data must be a string or a Uint8Array');
+    if (this.ended || data.length === 0) return;
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : Uint8Array.from(data);
+    if (this.pipe !== undefined) this.pipe.chunks.push(bytes);
+    else this.early.push(bytes);
+  }
+
+  /** No more input: the guest reads end-of-file after what it was given. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.pipe !== undefined) this.pipe.writers--;
+  }
+
+  /** Becomes the write end of a run's stdin pipe (runLinuxProgram calls it). */
+  connect(pipe: PipeBuffer): void {
+    if (this.pipe !== undefined) throw new Error('runLinuxProgram: a GuestInput serves one run');
+    this.pipe = pipe;
+    pipe.fedByHost = true;
+    pipe.chunks.push(...this.early.splice(0));
+    if (!this.ended) pipe.writers++;
+  }
 }
 
 export interface LinuxProgramResult extends RunResult {
@@ -106,7 +145,9 @@ function check(options: LinuxProgramOptions): void {
   }
   if (options.files !== undefined && (typeof options.files !== 'object' || options.files === null)) throw new TypeError('runLinuxProgram: files must be an object of path: contents');
   if (options.fileSystem !== undefined && !(options.fileSystem instanceof MemoryFileSystem)) throw new TypeError('runLinuxProgram: fileSystem must be a MemoryFileSystem');
-  if (options.stdin !== undefined && typeof options.stdin !== 'string' && !(options.stdin instanceof Uint8Array)) throw new TypeError('runLinuxProgram: stdin must be a string or a Uint8Array');
+  if (options.stdin !== undefined && typeof options.stdin !== 'string' && !(options.stdin instanceof Uint8Array) && !(options.stdin instanceof GuestInput)) {
+    throw new TypeError('runLinuxProgram: stdin must be a string, a Uint8Array or a GuestInput');
+  }
   for (const stream of ['stdout', 'stderr'] as const) {
     if (options[stream] !== undefined && typeof options[stream] !== 'function') throw new TypeError(`runLinuxProgram: ${stream} must be a function`);
   }
@@ -132,8 +173,12 @@ export async function runLinuxProgram(options: LinuxProgramOptions): Promise<Lin
   const stdoutSink = options.stdout ?? out.sink;
   const stderrSink = options.stderr ?? err.sink;
   const stdinPipe = new PipeBuffer();
-  const input = typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin;
-  if (input !== undefined && input.length > 0) stdinPipe.chunks.push(Uint8Array.from(input));
+  if (options.stdin instanceof GuestInput) {
+    options.stdin.connect(stdinPipe);
+  } else {
+    const input = typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin;
+    if (input !== undefined && input.length > 0) stdinPipe.chunks.push(Uint8Array.from(input));
+  }
   const fds = new FdTable();
   fds.install(0, new PipeEnd(stdinPipe, false, 0), false);
   fds.install(1, new PipeEnd(new OutputPipe(stdoutSink), true, 0), false);

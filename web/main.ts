@@ -222,10 +222,11 @@ async function boot(engine: Engine): Promise<void> {
   await finished;
 }
 
-// Keys typed at the terminal go to a booted guest's console.
+// Keys typed at the terminal go to a booted guest's console, or to a program's stdin when the
+// stdin box is empty (the worker's LineEditor echoes them and hands the program whole lines).
 const encoder = new TextEncoder();
 terminal.onData((data) => {
-  if (state === 'running' && current !== undefined && mode() === 'linux') worker.postMessage({ type: 'input', bytes: encoder.encode(data) });
+  if (state === 'running' && current !== undefined) worker.postMessage({ type: 'input', bytes: encoder.encode(data) });
 });
 
 const start = (engine: Engine): Promise<void> => (mode() === 'linux' ? boot(engine) : run(engine));
@@ -243,7 +244,8 @@ async function run(engine: Engine): Promise<void> {
   terminal.write(`\x1b[1m$ ${[program.name, ...args].join(' ')}    (${engine === 'jit' ? 'JIT' : 'interpreter'})\x1b[0m\r\n`);
   setState('running');
   const finished = new Promise<void>((resolve) => (current = { engine, last: NO_COUNTERS, resolve }));
-  const request: RunRequest = { type: 'run', program: program.bytes.slice(), name: program.name, args, stdin: element<HTMLTextAreaElement>('stdin').value, engine };
+  const stdin = element<HTMLTextAreaElement>('stdin').value;
+  const request: RunRequest = { type: 'run', program: program.bytes.slice(), name: program.name, args, stdin: stdin === '' ? undefined : stdin, engine };
   worker.postMessage(request, [request.program.buffer]);
   await finished;
 }

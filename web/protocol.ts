@@ -8,7 +8,8 @@ export interface RunRequest {
   program: Uint8Array;
   name: string;
   args: string[];
-  stdin: string;
+  /** The guest's whole stdin; undefined: it reads what is typed at the terminal (LineEditor). */
+  stdin: string | undefined;
   engine: Engine;
 }
 
@@ -21,7 +22,7 @@ export interface BootRequest {
   engine: Engine;
 }
 
-/** Page to worker: keys typed at the terminal, for the booted guest's console. */
+/** Page to worker: keys typed at the terminal, for the booted guest's console or a program's stdin. */
 export interface InputRequest {
   type: 'input';
   bytes: Uint8Array;

@@ -3,9 +3,10 @@
 // Malta board (its console fed by the terminal's keys), streaming output and live counters to the
 // page. Bundled by web/build.mjs with the browser stand-ins.
 
-import { runLinuxProgram, LoadError, type RunProgress } from '../src/index.js';
+import { GuestInput, runLinuxProgram, LoadError, type RunProgress } from '../src/index.js';
 import { MaltaBoard, BootConfigError } from '../src/board/malta/board.js';
 import { loadWasmBuilder } from '../codegen/wasm.js';
+import { LineEditor } from './line-editor.js';
 import { PROGRESS_MS, type BootRequest, type Counters, type RunRequest, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 const scope = self as unknown as {
@@ -20,12 +21,30 @@ const fromRun = (progress: RunProgress): Counters => ({
   compiledInstructions: progress.jit?.compiledInstructions ?? 0,
 });
 
+/** While a program reads the terminal: its input, through the line editor. */
+let typing: LineEditor | undefined;
+
 async function run(request: RunRequest): Promise<void> {
+  let stdin: string | GuestInput | undefined = request.stdin;
+  if (stdin === undefined) {
+    const input = new GuestInput();
+    const echo = (text: string) => scope.postMessage({ type: 'output', bytes: new TextEncoder().encode(text) });
+    typing = new LineEditor(echo, (text) => input.write(text), () => input.end());
+    stdin = input;
+  }
+  try {
+    await runWith(request, stdin);
+  } finally {
+    typing = undefined;
+  }
+}
+
+async function runWith(request: RunRequest, stdin: string | GuestInput): Promise<void> {
   const result = await runLinuxProgram({
     program: request.program,
     name: request.name,
     args: request.args,
-    stdin: request.stdin,
+    stdin,
     env: { HOME: '/', PATH: '/bin', TERM: 'xterm' },
     engine: request.engine,
     stdout: (bytes) => scope.postMessage({ type: 'output', bytes }),
@@ -63,7 +82,8 @@ async function boot(request: BootRequest): Promise<void> {
 scope.onmessage = async (event) => {
   const request = event.data;
   if (request.type === 'input') {
-    board?.input(request.bytes);
+    if (board !== undefined) board.input(request.bytes);
+    else typing?.feed(new TextDecoder().decode(request.bytes));
     return;
   }
   try {

@@ -189,6 +189,11 @@ export class PipeBuffer {
   chunks: Uint8Array[] = [];
   readers = 0;
   writers = 0;
+  /**
+   * One of the writers is the embedder (a live stdin, runLinuxProgram's GuestInput): a guest
+   * waiting to read waits on the host, not on another guest process.
+   */
+  fedByHost = false;
   readonly ino: number;
   private static nextIno = 0x7000;
   constructor() {

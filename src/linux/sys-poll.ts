@@ -58,6 +58,7 @@ function waitsOnHost(k: Task, fds: Iterable<number>): boolean {
   for (const fd of fds) {
     const file = fileOf(k, fd);
     if (file?.kind === 'host' && file.mayBlock) return true;
+    if (file?.kind === 'pipe' && file.pipe.fedByHost) return true;
   }
   return false;
 }

@@ -178,8 +178,11 @@ const WOULD_BLOCK = BLOCKED;
 const PIPE_CAPACITY = 65536;
 const PIPE_BUF = 4096;
 
-/** Runs `attempt` now; if it would block, makes the call wait and retries it until it can finish. */
-export function blocking(k: Task, attempt: () => number): number {
+/**
+ * Runs `attempt` now; if it would block, makes the call wait and retries it until it can finish.
+ * `file` (when the call is on one descriptor) says whether the wait is on the host's embedder.
+ */
+export function blocking(k: Task, attempt: () => number, file?: OpenFile): number {
   const first = attempt();
   if (first !== WOULD_BLOCK) return first;
   return k.block({
@@ -188,6 +191,7 @@ export function blocking(k: Task, attempt: () => number): number {
       return result === WOULD_BLOCK ? undefined : result;
     },
     restartable: true,
+    waitsOnHost: file?.kind === 'pipe' && file.pipe.fedByHost,
   });
 }
 
@@ -1408,7 +1412,7 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   // ---- files: data ----
   read: (k, a) => {
     const file = fileOf(k, a.get(0));
-    return file ? blocking(k, () => readFile(k, file, a.u(1), a.u(2), undefined)) : -Errno.EBADF;
+    return file ? blocking(k, () => readFile(k, file, a.u(1), a.u(2), undefined), file) : -Errno.EBADF;
   },
   write: (k, a) => {
     const file = fileOf(k, a.get(0));
@@ -1427,7 +1431,7 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
     if (a.get(5) < 0) return -Errno.EINVAL;
     return writeFile(k, file, a.u(1), a.u(2), a.u64(4));
   },
-  readv: (k, a) => blocking(k, () => vectorIo(k, a, false, undefined)),
+  readv: (k, a) => blocking(k, () => vectorIo(k, a, false, undefined), fileOf(k, a.get(0))),
   writev: (k, a) => blocking(k, () => vectorIo(k, a, true, undefined)),
   preadv: (k, a) => vectorIo(k, a, false, a.u64(3)),
   pwritev: (k, a) => vectorIo(k, a, true, a.u64(3)),

@@ -118,6 +118,28 @@ describe.skipIf(!hasChromium)('the demo page in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  test('with the stdin box empty, the program reads what is typed at the terminal, line by line, until Ctrl-D', async () => {
+    const testCase = (JSON.parse(readFileSync(path.join(root, 'test/guest/cases.json'), 'utf8')) as { name: string; stdin?: string }[]).find((entry) => entry.name === 'libc-stdin')!;
+    const output = readFileSync(path.join(root, 'test/guest/expected/libc-stdin.stdout'), 'utf8');
+    await page.fill('#args', 'stdin');
+    await page.fill('#stdin', '');
+    await page.check('input[name=engine][value=interp]');
+    await page.click('#run');
+    await page.waitForFunction(() => (window as unknown as DemoWindow).mipsjitDemo.state() === 'running');
+    await page.click('#terminal');
+    // A mistake mended with Backspace, the case's lines (its last has no newline: Ctrl-D sends it
+    // as it is, as a tty does), then Ctrl-D on the empty line for end-of-file.
+    await page.keyboard.type('x');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(testCase.stdin!);
+    await page.keyboard.press('Control+D');
+    await page.keyboard.press('Control+D');
+    await page.waitForFunction(() => ['exited', 'failed'].includes((window as unknown as DemoWindow).mipsjitDemo.state()), null, { timeout: 120_000 });
+    // The terminal shows the echo of what was typed, then the program's output.
+    expect(await terminalText()).toContain(`$ t_libc stdin    (interpreter)\n${asTerminalShows(testCase.stdin! + output)}\n\n[exit status 0: `);
+    expect(problems).toEqual([]);
+  });
+
   test("in the page the guest has only its in-memory files: the host's are out of reach, its /tmp works", async () => {
     const program = readFileSync(path.join(root, 'test/guest/bin/t_sys')).toString('base64');
     await page.evaluate((base64) => {
@@ -145,7 +167,7 @@ describe.skipIf(!hasChromium)('the demo page in Chromium', () => {
     const terminal = await page.locator('#terminal').screenshot();
     expect(terminal.length).toBeGreaterThan(5_000); // text on black, not an empty box
     const text = await terminalText();
-    expect(text.match(/\[exit status 0: /g)?.length).toBe(4);
+    expect(text.match(/\[exit status 0: /g)?.length).toBe(5); // hello twice, t_libc twice, t_sys
     expect(problems).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 
 import { HostMemory } from './host-memory.js';
 import { GpaMap, MemFlag, type MemoryRegion } from './gpa.js';
-import { PAGE_SHIFT } from './flat-memory.js';
+import { PAGE_SHIFT, PAGE_SIZE } from './flat-memory.js';
 import type { SoftTlb } from './soft-tlb.js';
 import type { GvaTables } from './gva.js';
 import type { Slot } from './gpa.js';
@@ -21,6 +21,11 @@ export const enum HostPageFlag {
 }
 /** One flag byte for every host page of a 4 GiB memory. */
 const HOST_PAGE_FLAGS_BYTES = 1 << 20;
+/**
+ * Past this many pages dirtied since the last log, taking the log drops every soft-TLB write
+ * entry instead of those of each page (a scan of the write entries per page).
+ */
+const FLUSH_ALL_WRITES_AFTER = 8;
 
 /** A VCPU as the shared memory sees it: its soft TLB, GVA tables and LL link. */
 export interface MemoryUser {
@@ -97,23 +102,42 @@ export class PhysicalMemory {
     this.gpa.setRegion(region);
     if (old !== undefined) for (let offset = 0; offset < old.memorySize; offset += 0x1000) this.setFlag((old.userspaceAddr + offset) >>> PAGE_SHIFT, HostPageFlag.LogClean, false);
     const after = this.gpa.slot(region.slot);
-    if (after !== undefined && (after.flags & MemFlag.LogDirtyPages) !== 0) this.markClean(after, false);
+    if (after !== undefined && (after.flags & MemFlag.LogDirtyPages) !== 0) this.markClean(after);
   }
 
-  /** Marks the slot's clean pages LogClean (and with `reset`, clears its dirty log first). */
-  private markClean(slot: Slot, reset: boolean): void {
-    if (reset) slot.dirty.fill(0);
+  /** Marks the slot's clean pages LogClean (logging starts). */
+  private markClean(slot: Slot): void {
     for (let offset = 0; offset < slot.memorySize; offset += 0x1000) {
       if (!this.gpa.isDirty(slot, slot.guestPhysAddr + offset)) this.setFlag((slot.userspaceAddr + offset) >>> PAGE_SHIFT, HostPageFlag.LogClean, true);
     }
   }
 
-  /** KVM_GET_DIRTY_LOG: the slot's bitmap (1 bit per page, LSB first), then every page clean and write-protected again. */
+  /**
+   * KVM_GET_DIRTY_LOG: the slot's bitmap (1 bit per page, LSB first), then every page clean and
+   * write-protected again. Only the pages that were dirty change (the others are still clean and
+   * protected), so the cost follows their number, not the slot's size: their LogClean flags, and
+   * the soft-TLB write entries that lead to them (all write entries when there are many).
+   */
   takeDirtyLog(slot: Slot): Uint8Array {
-    const bitmap = new Uint8Array(Math.ceil(slot.memorySize / 0x1000 / 8));
-    bitmap.set(new Uint8Array(slot.dirty.buffer, slot.dirty.byteOffset, slot.dirty.byteLength).subarray(0, bitmap.length));
-    this.markClean(slot, true);
-    for (const user of this.users) user.softTlb.flushWrites();
+    const words = slot.dirty;
+    const bitmap = new Uint8Array(Math.ceil(slot.memorySize / PAGE_SIZE / 8));
+    bitmap.set(new Uint8Array(words.buffer, words.byteOffset, words.byteLength).subarray(0, bitmap.length));
+    const firstHostPage = slot.userspaceAddr >>> PAGE_SHIFT;
+    const dirtied: number[] = [];
+    for (let index = 0; index < words.length; index++) {
+      let bits = words[index]!;
+      if (bits === 0) continue;
+      words[index] = 0;
+      for (; bits !== 0; bits &= bits - 1) {
+        const hostPage = firstHostPage + index * 32 + (31 - Math.clz32(bits & -bits));
+        this.setFlag(hostPage, HostPageFlag.LogClean, true);
+        dirtied.push(hostPage);
+      }
+    }
+    for (const user of this.users) {
+      if (dirtied.length > FLUSH_ALL_WRITES_AFTER) user.softTlb.flushWrites();
+      else for (const hostPage of dirtied) user.softTlb.flushHostPageWrites(hostPage);
+    }
     return bitmap;
   }
 

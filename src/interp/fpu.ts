@@ -271,6 +271,9 @@ function toWord(k: Kind, rm: Rounding | undefined): Handler {
   };
 }
 
+/** What a conversion to a 64-bit integer gives on overflow or NaN. */
+const LONG_OVERFLOW = 0x7fff_ffff_ffff_ffffn;
+
 /**
  * CVT.L / ROUND.L / TRUNC.L / CEIL.L / FLOOR.L: as toWord, to a 64-bit integer in FPR fd (FR=1
  * only: with FR=0 these are Reserved Instructions, as in QEMU).
@@ -293,7 +296,6 @@ function toLong(k: Kind, rm: Rounding | undefined): Handler {
     return OK;
   };
 }
-const LONG_OVERFLOW = 0x7fff_ffff_ffff_ffffn;
 
 /** MOV/ABS/NEG: bit operations on the sign, no exceptions. */
 function signOp(k: Kind, op: (sign: number) => number): Handler {

@@ -163,7 +163,7 @@ export class JitEngine {
   close(): void {
     this.compiler.close();
     this.cache.close();
-    for (let index = 0; index < this.jumpCache.length; index += 2) this.jumpCache[index] = EMPTY_JUMP_TAG;
+    this.jumpCache.fill(EMPTY_JUMP_TAG); // every entry empty (their slots are not read)
     const listeners = this.cpu.mem.codeInvalidationListeners;
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
     // Cleared when taken (a run that ends does not pay for it).

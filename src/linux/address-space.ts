@@ -210,7 +210,6 @@ export class AddressSpace {
     return found;
   }
 
-  /** Calls `visit` with the index of every mapped page, in ascending order. */
   /** Calls `visit(first, end)` for each run [first, end) of consecutive mapped pages. */
   forEachMappedRun(visit: (first: number, end: number) => void): void {
     forEachRun(this.mapped, visit);
@@ -219,6 +218,18 @@ export class AddressSpace {
   /** The same for pages that have ever been mapped (they may hold data). */
   forEachUsedRun(visit: (first: number, end: number) => void): void {
     forEachRun(this.used, visit);
+  }
+
+  /** Forgets every mapping, as a new space (for reuse by another process, after its memory is cleared). */
+  reset(): this {
+    this.mapped.fill(0);
+    this.used.fill(0);
+    this.prots.fill(0);
+    this.brkStart = 0;
+    this.brk = 0;
+    this.mmapCursor = MMAP_TOP;
+    this.named = [];
+    return this;
   }
 
   /** Takes over another space's mappings, break and mmap cursor (fork; the pages are copied by the caller). */

@@ -108,9 +108,10 @@ export class Mm implements CpuEnvironment {
   users = 0;
 
   constructor(readonly engineOptions: EngineOptions) {
+    // A spare comes with its address space (its page tables are 1.5 MiB to allocate, too).
     const spare = spareMemories.pop();
     this.mem = spare !== undefined ? cleared(spare) : new FlatMemory(GUEST_MEMORY_SIZE);
-    this.space = new AddressSpace(this.mem);
+    this.space = spare !== undefined ? spare.reset() : new AddressSpace(this.mem);
     this.cpu = new Cpu(this.mem, this);
     this.jit =
       engineOptions.engine === 'jit'

@@ -9,5 +9,9 @@ export default defineConfig({
     // Generous: on a loaded 2-core CI machine a guest-heavy test runs several times slower.
     testTimeout: 240_000,
     pool: 'forks',
+    // Both cores: vitest's default is one worker fewer than the cores, one on a 2-core machine,
+    // which then sat idle for much of the run while a guest-heavy file ran on the other.
+    maxWorkers: 2,
+    minWorkers: 1,
   },
 });

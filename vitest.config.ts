@@ -1,5 +1,6 @@
 // Vitest configuration: unit, differential and guest-program tests under test/.
 import { defineConfig } from 'vitest/config';
+import LongFilesFirstSequencer from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,6 @@ export default defineConfig({
     // which then sat idle for much of the run while a guest-heavy file ran on the other.
     maxWorkers: 2,
     minWorkers: 1,
+    sequence: { sequencer: LongFilesFirstSequencer },
   },
 });

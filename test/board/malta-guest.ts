@@ -183,7 +183,14 @@ export function kernelLog(console: string): string[] {
   return [...ordered, ...asynchronous.sort()];
 }
 
-/** Types `commands` one by one at a shell prompt on `stdin`, returning what each printed (prompt and echo removed). */
+/**
+ * A kernel message on the console ("[   38.880178] hrtimer: interrupt took 12431170 ns", which a
+ * loaded host gets): the kernel prints it wherever the console is, at the start of a line or in
+ * the middle of a typed command's echo or of the prompt.
+ */
+const KERNEL_MESSAGE = /\[ *\d+\.\d+\] [^\n]*\n/g;
+
+/** Types `commands` one by one at a shell prompt on `stdin`, returning what each printed (prompt, echo and kernel messages removed). */
 export async function typeCommands(
   stdin: NodeJS.WritableStream,
   output: () => string,
@@ -192,6 +199,8 @@ export async function typeCommands(
   timeoutMs = 120_000,
   bootTimeoutMs = 600_000,
 ): Promise<string[]> {
+  /** The console from offset `start` on, without the kernel's messages. */
+  const shellText = (start: number): string => output().slice(start).replace(KERNEL_MESSAGE, '');
   const waitFor = async (predicate: () => boolean, what: string, limitMs = timeoutMs): Promise<void> => {
     const deadline = Date.now() + limitMs;
     while (!predicate()) {
@@ -199,7 +208,7 @@ export async function typeCommands(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  await waitFor(() => output().includes(prompt), 'the first prompt', bootTimeoutMs);
+  await waitFor(() => shellText(0).includes(prompt), 'the first prompt', bootTimeoutMs);
   const answers: string[] = [];
   for (const command of commands) {
     const start = output().length;
@@ -207,16 +216,14 @@ export async function typeCommands(
     stdin.write(`${command}\r`);
     // The guest's tty echoes the line; the answer ends at the next prompt.
     const answered = (): boolean => {
-      const echoed = output().indexOf(command, start);
-      return echoed >= 0 && output().indexOf(prompt, echoed + command.length) >= 0;
+      const text = shellText(start);
+      const echoed = text.indexOf(command);
+      return echoed >= 0 && text.indexOf(prompt, echoed + command.length) >= 0;
     };
     await waitFor(answered, `the answer to ${command}`);
-    const text = output().slice(start);
+    const text = shellText(start);
     const afterEcho = text.slice(text.indexOf(command) + command.length);
-    const answer = afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, '');
-    // The kernel's messages share the console (a loaded host gets "hrtimer: interrupt took ..."):
-    // they are not the command's answer.
-    answers.push(answer.replace(/^\[ *\d+\.\d+\] .*\n/gm, ''));
+    answers.push(afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, ''));
   }
   return answers;
 }

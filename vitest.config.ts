@@ -1,5 +1,6 @@
 // Vitest configuration: unit, differential and guest-program tests under test/.
 import { defineConfig } from 'vitest/config';
+import LongFilesFirstSequencer from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,10 @@ export default defineConfig({
     // Generous: on a loaded 2-core CI machine a guest-heavy test runs several times slower.
     testTimeout: 240_000,
     pool: 'forks',
+    // Both cores: vitest's default is one worker fewer than the cores, one on a 2-core machine,
+    // which then sat idle for much of the run while a guest-heavy file ran on the other.
+    maxWorkers: 2,
+    minWorkers: 1,
+    sequence: { sequencer: LongFilesFirstSequencer },
   },
 });

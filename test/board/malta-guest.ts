@@ -1,9 +1,11 @@
 // The Linux guest the Malta boot tests run, under mipsjit and under qemu-system-mipsel alike:
 // Debian's 4kc-malta kernel (test/board/malta-kernel.sh) and an initramfs whose /init is busybox
 // sh running a few commands (pipelines and command substitutions: fork and exec under the guest
-// kernel) and powering off. Lines the guest prints for the comparison start with "init: ".
+// kernel) and then giving a shell on the console, into which consoleSession types commands (as a
+// person would) and then `poweroff -f`. Lines /init prints for the comparison start with "init: ".
+// One boot serves the boot-log comparison and the typed commands (each boot costs ~20 s).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,8 +41,9 @@ echo "init: memory: $(awk '/^MemTotal/ { print ($2 > 200000 ? "over 200 MB" : "s
 ls / | sort | while read name; do echo "init: root has $name"; done
 echo "init: sha256: $(echo mipsjit | sha256sum)"
 sh -c 'exit 3'; echo "init: child status $?"
+mount -t devtmpfs dev /dev
 echo "init: done"
-poweroff -f
+exec setsid cttyhack sh
 `;
 
 export interface MaltaGuest {
@@ -68,16 +71,67 @@ export function initLines(console: string): string[] {
 
 export const hasQemuSystem = spawnSync('qemu-system-mipsel', ['-version']).status === 0;
 
-/** Boots the guest under qemu-system-mipsel -M malta (the oracle) and returns its console. */
-export function bootUnderQemu(guest: MaltaGuest): string {
+/** Commands typed at the guest's shell prompt, in order (then `poweroff -f`). */
+export const COMMANDS = ['uname -m', 'echo $((6*7))', 'ls /', 'grep -E "^(system type|cpu model|processor)" /proc/cpuinfo', 'echo one two | wc -w'];
+
+/** One boot of the guest: its console, the answers to COMMANDS, and how the command ended. */
+export interface ConsoleSession {
+  console: string;
+  answers: string[];
+  status: number | null;
+  stderr: string;
+}
+
+/** Writes the guest's initramfs to a temporary file (for `-initrd` and `--initrd`); returns its path. */
+export function writeInitrd(guest: MaltaGuest): string {
   const initrdPath = path.join(mkdtempSync(path.join(tmpdir(), 'malta-')), 'initrd.gz');
   writeFileSync(initrdPath, guest.initrd);
-  const result = spawnSync(
-    'qemu-system-mipsel',
-    ['-M', 'malta', '-cpu', '24Kf', '-m', '256', '-nographic', '-no-reboot', '-kernel', guest.kernel, '-initrd', initrdPath, '-append', KERNEL_COMMAND_LINE],
-    { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return result.stdout;
+  return initrdPath;
+}
+
+/**
+ * Runs `command` (a machine whose serial console is its stdin and stdout, as pipes), waits for
+ * the shell prompt, types COMMANDS and `poweroff -f`, and returns the session once it exits.
+ */
+export async function consoleSession(command: string, args: readonly string[], bootTimeoutMs = 600_000): Promise<ConsoleSession> {
+  const child = spawn(command, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('latin1');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('latin1');
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
+  // Both pipes drained: the console's last bytes (the kernel's "reboot: Power down") are in `output`.
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  try {
+    const answers = await typeCommands(child.stdin, () => output, COMMANDS, '/ # ', 120_000, bootTimeoutMs);
+    child.stdin.write('poweroff -f\n');
+    const status = await exited;
+    await closed;
+    return { console: output, answers, status, stderr };
+  } finally {
+    child.kill();
+  }
+}
+
+/** Boots the guest under qemu-system-mipsel -M malta (the oracle) with the initramfs at `initrdPath`. */
+export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): Promise<ConsoleSession> {
+  return consoleSession('qemu-system-mipsel', ['-M', 'malta', '-cpu', '24Kf', '-m', '256', '-nographic', '-no-reboot', '-kernel', guest.kernel, '-initrd', initrdPath, '-append', KERNEL_COMMAND_LINE]);
+}
+
+/** Boots the guest through the real command line, `mipsjit boot` (dist/cli.js), with --stats. */
+export function bootUnderMipsjit(guest: MaltaGuest, initrdPath: string, engine: 'interp' | 'jit', bootTimeoutMs?: number): Promise<ConsoleSession> {
+  const cli = path.join(root, 'dist/cli.js');
+  return consoleSession(process.execPath, [cli, 'boot', '--kernel', guest.kernel, '--initrd', initrdPath, '--append', KERNEL_COMMAND_LINE, '--engine', engine, '--stats'], bootTimeoutMs);
+}
+
+/** What `mipsjit boot --stats` printed on stderr at the end: instructions run and the share in compiled code. */
+export function bootStats(stderr: string): { instructions: number; compiledShare: number } | undefined {
+  const match = /mipsjit: (\d+) instructions in .*?(?:, ([\d.]+)% of instructions in compiled code)?$/m.exec(stderr);
+  return match === null ? undefined : { instructions: Number(match[1]), compiledShare: match[2] === undefined ? 0 : Number(match[2]) / 100 };
 }
 
 export const EXPECTED_PATH = path.join(root, 'test/board/expected/malta-init.txt');
@@ -129,23 +183,14 @@ export function kernelLog(console: string): string[] {
   return [...ordered, ...asynchronous.sort()];
 }
 
-/** An initramfs whose /init gives a shell on the console (as a person would boot to type into). */
-export function shellInitrd(busyboxPath: string): Uint8Array {
-  const init = `#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t devtmpfs dev /dev
-echo "init: shell ready"
-exec setsid cttyhack sh
-`;
-  return initramfs(busyboxPath, init);
-}
+/**
+ * A kernel message on the console ("[   38.880178] hrtimer: interrupt took 12431170 ns", which a
+ * loaded host gets): the kernel prints it wherever the console is, at the start of a line or in
+ * the middle of a typed command's echo or of the prompt.
+ */
+const KERNEL_MESSAGE = /\[ *\d+\.\d+\] [^\n]*\n/g;
 
-export const busyboxPath = (): string | undefined => fetched('test/guest/busybox.sh');
-export const kernelPath = (): string | undefined => fetched('test/board/malta-kernel.sh');
-
-/** Types `commands` one by one at a shell prompt on `stdin`, returning what each printed (prompt and echo removed). */
+/** Types `commands` one by one at a shell prompt on `stdin`, returning what each printed (prompt, echo and kernel messages removed). */
 export async function typeCommands(
   stdin: NodeJS.WritableStream,
   output: () => string,
@@ -154,6 +199,8 @@ export async function typeCommands(
   timeoutMs = 120_000,
   bootTimeoutMs = 600_000,
 ): Promise<string[]> {
+  /** The console from offset `start` on, without the kernel's messages. */
+  const shellText = (start: number): string => output().slice(start).replace(KERNEL_MESSAGE, '');
   const waitFor = async (predicate: () => boolean, what: string, limitMs = timeoutMs): Promise<void> => {
     const deadline = Date.now() + limitMs;
     while (!predicate()) {
@@ -161,7 +208,7 @@ export async function typeCommands(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  await waitFor(() => output().includes(prompt), 'the first prompt', bootTimeoutMs);
+  await waitFor(() => shellText(0).includes(prompt), 'the first prompt', bootTimeoutMs);
   const answers: string[] = [];
   for (const command of commands) {
     const start = output().length;
@@ -169,16 +216,14 @@ export async function typeCommands(
     stdin.write(`${command}\r`);
     // The guest's tty echoes the line; the answer ends at the next prompt.
     const answered = (): boolean => {
-      const echoed = output().indexOf(command, start);
-      return echoed >= 0 && output().indexOf(prompt, echoed + command.length) >= 0;
+      const text = shellText(start);
+      const echoed = text.indexOf(command);
+      return echoed >= 0 && text.indexOf(prompt, echoed + command.length) >= 0;
     };
     await waitFor(answered, `the answer to ${command}`);
-    const text = output().slice(start);
+    const text = shellText(start);
     const afterEcho = text.slice(text.indexOf(command) + command.length);
-    const answer = afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, '');
-    // The kernel's messages share the console (a loaded host gets "hrtimer: interrupt took ..."):
-    // they are not the command's answer.
-    answers.push(answer.replace(/^\[ *\d+\.\d+\] .*\n/gm, ''));
+    answers.push(afterEcho.slice(0, afterEcho.indexOf(prompt)).replace(/\r/g, '').replace(/^\n/, ''));
   }
   return answers;
 }

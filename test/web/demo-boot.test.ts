@@ -4,7 +4,6 @@
 // machine. Skipped without /usr/bin/chromium or without the kernel and busybox in .cache/ (CI's
 // .ci/run fetches them; so does `npm run demo`). Long: a whole kernel boot.
 
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
@@ -21,7 +20,6 @@ interface DemoWindow {
 }
 
 test.skipIf(!hasChromium || !hasLinux)("boot Linux: the guest's shell answers a command typed in the terminal", async () => {
-  execFileSync(process.execPath, [path.join(root, 'web/build.mjs')], { cwd: root });
   expect(existsSync(path.join(root, 'web/dist/linux/vmlinuz'))).toBe(true);
   let server: Server | undefined;
   const browser = await launchChromium();

@@ -42,7 +42,6 @@ describe.skipIf(!hasChromium)('the demo page in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(root, 'web/build.mjs')], { cwd: root });
     ({ server, url } = await startServer(0));
     const browser = await launchChromium();
     close = browser.close;

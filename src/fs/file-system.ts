@@ -62,6 +62,9 @@ let claims = 0;
 /** The host's file system (in the browser build: the default in-memory one). */
 export const hostFileSystem = (): FileSystem => host;
 
+/** The file system in force now (the host's, or the one a run claimed). */
+export const fileSystemInForce = (): FileSystem => current;
+
 /**
  * Puts `fileSystem` in force for a run until the returned release is called. Runs that share
  * a file system may overlap; a run that wants another one while some are active gets an Error.

@@ -82,11 +82,11 @@ export function inSysroot(sysroot: string | undefined, guestPath: string): strin
 const HEAD_BYTES = 0x1000;
 
 /**
- * Programs read lately (a shell script runs the same few again and again), by path, with what
- * identifies the file's version: device, inode, size, times and its first bytes. Callers only
- * read the bytes.
+ * Programs read lately (a shell script runs the same few again and again), per file system and
+ * path, with what identifies the file's version: device, inode, size, times and its first bytes.
+ * Callers only read the bytes.
  */
-const recentExecutables = new Map<string, { identity: string; head: Uint8Array; bytes: Uint8Array }>();
+const recentExecutables = new WeakMap<object, Map<string, { identity: string; head: Uint8Array; bytes: Uint8Array }>>();
 const MAX_RECENT_EXECUTABLES = 8;
 const MAX_REMEMBERED_EXECUTABLE = 16 << 20;
 
@@ -112,7 +112,10 @@ function readExecutable(hostPath: string): Uint8Array {
     if (!stat.isFile()) throw new ExecError(Errno.EACCES, `${hostPath}: not a regular file`);
     const head = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
     const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    const recent = recentExecutables.get(hostPath);
+    const fileSystem = fs.fileSystemInForce();
+    let recentHere = recentExecutables.get(fileSystem);
+    if (recentHere === undefined) recentExecutables.set(fileSystem, (recentHere = new Map()));
+    const recent = recentHere.get(hostPath);
     if (recent !== undefined && recent.identity === identity && Buffer.compare(recent.head, head) === 0) return recent.bytes;
     const wanted = Math.min(stat.size, bytesAskedFor(fd, head, stat.size));
     if (wanted <= head.length) return head;
@@ -120,9 +123,9 @@ function readExecutable(hostPath: string): Uint8Array {
     bytes.set(head);
     bytes.set(readAt(fd, head.length, wanted - head.length), head.length);
     if (wanted <= MAX_REMEMBERED_EXECUTABLE) {
-      recentExecutables.delete(hostPath);
-      recentExecutables.set(hostPath, { identity, head, bytes });
-      if (recentExecutables.size > MAX_RECENT_EXECUTABLES) recentExecutables.delete(recentExecutables.keys().next().value!);
+      recentHere.delete(hostPath);
+      recentHere.set(hostPath, { identity, head, bytes });
+      if (recentHere.size > MAX_RECENT_EXECUTABLES) recentHere.delete(recentHere.keys().next().value!);
     }
     return bytes;
   } catch (error) {

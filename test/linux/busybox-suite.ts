@@ -5,14 +5,14 @@
 // (busybox-1/2.test.ts) so that vitest's two workers share them: as one file they were the
 // suite's longest stretch (480 s of a loaded 2-core machine). Each case's qemu-mipsel run is a
 // child process that runs while mipsjit runs the case in-process under both engines.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { constants } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JitEngine } from '../../codegen/engine.js';
-import { ENGINES, JIT_BUSYBOX_THRESHOLD, runCaptured } from './helpers.js';
+import { ENGINES, findBusybox, JIT_BUSYBOX_THRESHOLD, runCaptured } from './helpers.js';
 
 interface BusyboxCase {
   name: string;
@@ -22,15 +22,6 @@ interface BusyboxCase {
 }
 
 const root = path.resolve(__dirname, '..', '..');
-
-function findBusybox(): string | undefined {
-  try {
-    const found = execFileSync('bash', [path.join(root, 'test/guest/busybox.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return fs.existsSync(found) ? found : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const hasQemu = spawnSync('qemu-mipsel', ['-version']).status === 0;
 const busybox = hasQemu ? findBusybox() : undefined;

@@ -1,23 +1,11 @@
 // A stdin fed while the guest runs (runLinuxProgram with a GuestInput, as a terminal feeds it):
 // Debian's busybox sh reads a command, answers it, waits for the next one (a wait on the embedder,
 // not a deadlock) and ends at end-of-file, under both engines. Skipped without the busybox download.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { GuestInput, runLinuxProgram } from '../../src/index.js';
+import { findBusybox } from './helpers.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function findBusybox(): string | undefined {
-  try {
-    const found = execFileSync('bash', [path.join(root, 'test/guest/busybox.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return existsSync(found) ? found : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const busybox = findBusybox();
 
 describe.skipIf(busybox === undefined)('GuestInput: stdin fed while the guest runs', () => {

@@ -1,5 +1,6 @@
 // Shared helpers for the Linux user-mode tests: a minimal ELF writer for assembled code, and
 // runProgram with the guest's stdio captured in temporary files.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +9,17 @@ import { runProgram, type RunOptions, type RunResult } from '../../src/linux/pro
 import { CompiledCodeCache } from '../../codegen/shared-compiler.js';
 
 export const CODE_BASE = 0x40_0000;
+
+/** Debian's static busybox for mipsel (test/guest/busybox.sh fetches it), or undefined when it cannot be had. */
+export function findBusybox(): string | undefined {
+  try {
+    const root = path.resolve(__dirname, '..', '..');
+    const found = execFileSync('bash', [path.join(root, 'test/guest/busybox.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return fs.existsSync(found) ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A static ELF32 LE MIPS executable with one R+X PT_LOAD holding `code` at CODE_BASE + 0x1000. */
 export function makeElf(code: Uint8Array, options: { data?: Uint8Array } = {}): Uint8Array {

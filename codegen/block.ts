@@ -37,6 +37,29 @@ export function needsInterpreter(row: CompiledRow | undefined, fpuUsable = true)
 }
 
 /**
+ * True when the blocks have an FPU instruction, or end before one (with CU1 clear): their code
+ * depends on Status.FR and CU1. Code without any is the same whatever those are.
+ */
+export function usesFpu(blocks: readonly Block[], readWord: (address: number) => number): boolean {
+  const isFpu = (row: CompiledRow | undefined) => row !== undefined && (ROWS[row.executes]!.flags & Flag.Fpu) !== 0;
+  for (const block of blocks) {
+    if (block.instructions.some((instruction) => isFpu(instruction.row))) return true;
+    const terminal = block.terminal;
+    if (terminal.kind === 'interpret') {
+      // The instruction stopped at, or the delay slot of the branch stopped at.
+      const id = decode(readWord(terminal.pc));
+      const row = id === RESERVED ? undefined : ROWS[id];
+      if (isFpu(row)) return true;
+      if (row !== undefined && (row.flags & Flag.DelaySlot) !== 0) {
+        const slotId = decode(readWord(terminal.pc + 4));
+        if (slotId !== RESERVED && isFpu(ROWS[slotId])) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Reads the block starting at `start`; `readWord` returns the guest word at an address;
  * `fpuUsable` false ends blocks before FPU instructions too.
  */

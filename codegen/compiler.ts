@@ -3,6 +3,7 @@
 // a worker-thread compiler (codegen/worker-compiler.ts, Node) does the same off the main thread.
 
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { usesFpu } from './block.js';
 import { buildRegion, discoverRegion, type RegionLayout } from './region.js';
 
 export interface RegionRequest {
@@ -25,6 +26,8 @@ export interface CompiledRegion {
   readonly page: number;
   readonly entries: readonly number[];
   readonly blockCount: number;
+  /** System mode: the code has no FPU instruction, so it runs whatever Status.FR and CU1 are. */
+  readonly fpuIndependent: boolean;
   /** Undefined when nothing could be compiled (no block, or the compiler failed). */
   readonly module: WebAssembly.Module | undefined;
   readonly generation: number;
@@ -51,12 +54,18 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
   const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled);
   if (blocks.length === 0) return failedRegion(request);
-  const code = buildRegion(blocks, request.layout);
+  // System mode: code without FPU instructions is shared by the code contexts that differ only in
+  // Status.FR and CU1 (Linux runs its kernel with CU1 set or clear, as the current task uses the FPU).
+  let layout = request.layout;
+  const fpuIndependent = layout.access.kind === 'soft-tlb' && !usesFpu(blocks, readWord);
+  if (fpuIndependent && layout.access.kind === 'soft-tlb') layout = { ...layout, access: { ...layout.access, fpuIndependent } };
+  const code = buildRegion(blocks, layout);
   const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
   return {
     page: request.page,
     entries: [...code.entries],
     blockCount: code.blockCount,
+    fpuIndependent,
     module,
     generation: request.generation,
     seconds: (performance.now() - start) / 1000,
@@ -64,7 +73,7 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
 }
 
 export function failedRegion(request: Pick<RegionRequest, 'page' | 'generation'>): CompiledRegion {
-  return { page: request.page, entries: [], blockCount: 0, module: undefined, generation: request.generation, seconds: 0 };
+  return { page: request.page, entries: [], blockCount: 0, fpuIndependent: false, module: undefined, generation: request.generation, seconds: 0 };
 }
 
 /** Compiles on the calling thread (the encoder, codegen/wasm-encoder.ts, needs no loading). */

@@ -1,7 +1,10 @@
 // The JIT for system mode: the same tiering, regions and translator as Linux user mode, with
 // guest memory reached through the running VCPU's soft TLB. A region is compiled for one virtual
-// page, the host page it was fetched from and the code context it assumed (mode, Status.FR and CU1);
-// it runs only while the PC's fetch translation still leads to that host page in that context.
+// page, the host page it was fetched from and the code context it assumed (mode, Status.FR and
+// CU1; code without FPU instructions only the mode); it runs only while the PC's fetch translation
+// still leads to that host page in that context. A page gets a region for its first hot entries
+// and a small added region for each later batch (as in user mode), and compiled code finds the
+// entries of other regions (a return point, a function pointer) through the VM's jump cache.
 // Regions are shared by the VCPUs of a VM (SystemCodeCache): their code finds the running VCPU's
 // block through the imported global `state`, which the engine sets before each call. A store to
 // a host page holding code (through any alias, by any VCPU, or by vm.writePhys) drops its
@@ -13,8 +16,8 @@
 // region arriving after a store changed its host page is thrown away.
 
 import { Status } from '../runtime/exceptions.js';
-import { ExitWord, StateWord } from '../runtime/state.js';
-import { PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { ExitWord, FPU_CONTEXT_BITS, StateWord } from '../runtime/state.js';
+import { EMPTY_JUMP_TAG, JUMP_CACHE_ENTRIES, jumpCacheOffset, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
 import type { PhysicalMemory } from '../runtime/physical-memory.js';
 import type { BlockEndWatch } from '../src/interp/cpu.js';
@@ -23,7 +26,6 @@ import { decode, RESERVED, ROWS } from '../src/isa/decode.js';
 import { needsInterpreter } from './block.js';
 import { DEFAULT_MAX_REGIONS } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { DEFAULT_HOT_THRESHOLD } from './engine.js';
 import { INTERP_IMPORT, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
@@ -31,8 +33,23 @@ import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
 import type { RefillFunction } from './tlb-refill.js';
 
 const WARM_PAGE_THRESHOLD = 500;
+/**
+ * Block entries before a block start compiles (user mode uses 200). Measured on the Malta boot
+ * to poweroff (wall seconds, two interleaved runs each, 2 cores): 200: 16.8/20.2, 500: 14.1/15.8,
+ * 1000: 12.2/15.2, 2000: 11.6/12.9/14.8/12.8, 4000: 14.2/12.6, 8000: 12.2/14.0. Compiling
+ * (the worker, V8's Liftoff and TurboFan threads, instantiating) costs more than interpreting
+ * lukewarm kernel code: at 200 the boot compiled 17,000 blocks and used 29-35 s of CPU, at 2000
+ * 4,100 blocks and 16-20 s.
+ */
+export const DEFAULT_SYSTEM_HOT_THRESHOLD = 2000;
 const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
-const MAX_RECOMPILES_PER_PAGE = 8;
+/**
+ * At most this many modules for one virtual page (the first, then one per later batch of hot
+ * entries). Before modules were added per batch, a page was rebuilt whole at most 8 times; on the
+ * Malta boot ~500,000 returns to one such page's later-hot call return points each went through
+ * the engine and the interpreter.
+ */
+const MAX_MODULES_PER_PAGE = 32;
 /** While regions are being compiled, look for finished ones every this many interpreter entries (a power of two). */
 const POLL_EVERY = 16;
 
@@ -41,12 +58,17 @@ interface PendingRegion {
   readonly virtualPage: number;
   readonly hostPage: number;
   readonly context: number;
+  /** The entries asked for. */
+  readonly entries: ReadonlySet<number>;
 }
 
 interface SystemRegion {
   readonly virtualPage: number;
   readonly hostPage: number;
+  /** The code context it runs in, after contextMask. */
   readonly context: number;
+  /** ~FPU_CONTEXT_BITS for code without FPU instructions (any Status.FR and CU1), else all bits. */
+  readonly contextMask: number;
   readonly entries: ReadonlySet<number>;
   readonly blockCount: number;
   readonly run: (pc: number, budget: number) => number;
@@ -81,7 +103,12 @@ export class SystemCodeCache {
   readonly imports: WebAssembly.Imports;
   /** Calls the region in a table slot (codegen/bridge.ts). */
   readonly enter: (slot: number, pc: number, budget: number) => number;
-  /** Regions by virtual page (one per host page and code context). */
+  /**
+   * Regions by virtual page, oldest first: per host page and code context, the first region
+   * compiled for it and then one small region per later batch of hot entries (a new entry adds
+   * code instead of rebuilding the page; the new region reaches the older ones' entries through
+   * the jump cache).
+   */
   private readonly regions = new Map<number, SystemRegion[]>();
   private readonly maxRegions: number;
   /** Every live region, oldest first (browsers cap live Wasm modules: the oldest go past the cap). */
@@ -93,7 +120,6 @@ export class SystemCodeCache {
   readonly watch: BlockEndWatch;
   /** Block-entry counts of the block starts of each virtual page (the engines' tiering). */
   readonly heat = new Map<number, Map<number, number>>();
-  readonly recompiles = new Map<number, number>();
   readonly hotThreshold: number;
   /**
    * Per virtual page, the function-table slot of a region for it (0: none), in host memory so
@@ -102,6 +128,15 @@ export class SystemCodeCache {
    */
   readonly regionSlotsOffset: number;
   private regionSlots!: Uint16Array;
+  /**
+   * The jump cache (as Linux user mode's, runtime/flat-memory.ts): JUMP_CACHE_ENTRIES [PC, slot]
+   * pairs in host memory, where compiled code looks up a PC it jumps to that its own region lacks
+   * (a return point, a function pointer, an entry of another region of the same page). An entry
+   * names a region that has the PC as an entry; that region's entry guard checks the translation
+   * and the code context, so a PC of another address space or mode reaches the engine instead.
+   */
+  readonly jumpCacheOffset: number;
+  private jumpCache!: Int32Array;
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
   private readonly freeSlots: number[] = [];
   private nextSlot = 1;
@@ -109,6 +144,13 @@ export class SystemCodeCache {
   readonly compiler: RegionCompiler;
   /** Requests sent to the compiler, in order (a compiler answers in order). */
   readonly pending: PendingRegion[] = [];
+  /**
+   * Entries a region was asked for but could not start at (a branch whose delay slot only the
+   * interpreter runs, an FPU instruction with CU1 clear), with the code context, host page and
+   * its generation asked for: they count no more. Without this, such a PC was asked for again
+   * every hotThreshold entries, each time compiling a module for the page.
+   */
+  readonly uncompilable = new Map<number, { readonly context: number; readonly hostPage: number; readonly generation: number }>();
   /** Per host page, how many times stores dropped its code: a region compiled before is stale. */
   private readonly generations = new Map<number, number>();
 
@@ -117,16 +159,19 @@ export class SystemCodeCache {
     refill: RefillFunction,
     options: { hotThreshold?: number; maxRegions?: number; compiler?: RegionCompiler } = {},
   ) {
-    this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
+    this.hotThreshold = options.hotThreshold ?? DEFAULT_SYSTEM_HOT_THRESHOLD;
     this.compiler = options.compiler ?? new InlineCompiler();
     this.maxRegions = options.maxRegions ?? DEFAULT_MAX_REGIONS;
     const pages = 1 << (32 - PAGE_SHIFT);
     this.watch = { watched: new Uint8Array(pages), heat: new Uint32Array(pages), warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold) };
     this.regionSlotsOffset = physical.host.allocate(REGION_SLOTS_BYTES);
+    this.jumpCacheOffset = physical.host.allocate(JUMP_CACHE_ENTRIES * 8);
     const bindSlots = () => {
       this.regionSlots = new Uint16Array(physical.host.buffer, this.regionSlotsOffset, REGION_SLOTS_BYTES / 2);
+      this.jumpCache = new Int32Array(physical.host.buffer, this.jumpCacheOffset, JUMP_CACHE_ENTRIES * 2);
     };
     bindSlots();
+    this.jumpCache.fill(EMPTY_JUMP_TAG);
     physical.host.growListeners.push(bindSlots);
     physical.codeDropListeners.push((hostPage) => this.dropHostPage(hostPage));
     const bridge = createBridge(
@@ -173,28 +218,55 @@ export class SystemCodeCache {
     else this.regions.set(region.virtualPage, kept);
     // Tail calls to the page now reach another region of it, or none.
     if (this.regionSlots[region.virtualPage] === region.slot) this.regionSlots[region.virtualPage] = kept.at(-1)?.slot ?? 0;
+    for (const entry of region.entries) {
+      const index = jumpCacheOffset(entry) >>> 2;
+      if (this.jumpCache[index] === entry && this.jumpCache[index + 1] === region.slot) this.jumpCache[index] = EMPTY_JUMP_TAG;
+    }
     this.table.set(region.slot, null);
     this.freeSlots.push(region.slot);
   }
 
-  /** The region for `pc` in `context` whose host page is `hostPage`, if any. */
+  /** The region that has `pc` as an entry in `context` with `hostPage`, if any (the newest). */
   find(pc: number, context: number, hostPage: number): SystemRegion | undefined {
     // Called once per trip through the engine's loop (millions in a Linux boot): a plain loop.
     const regions = this.regions.get(pc >>> PAGE_SHIFT);
     if (regions === undefined) return undefined;
-    for (const region of regions) if (region.context === context && region.hostPage === hostPage) return region;
+    for (let index = regions.length - 1; index >= 0; index--) {
+      const region = regions[index]!;
+      if ((context & region.contextMask) === region.context && region.hostPage === hostPage && region.entries.has(pc)) return region;
+    }
     return undefined;
   }
 
+  /** How many regions the virtual page has (in any context or host page). */
+  regionCount(virtualPage: number): number {
+    return this.regions.get(virtualPage)?.length ?? 0;
+  }
+
+  /** The entries of the regions of `virtualPage` for `context` and `hostPage`. */
+  entriesOf(virtualPage: number, context: number, hostPage: number): number[] {
+    const entries: number[] = [];
+    for (const region of this.regions.get(virtualPage) ?? []) {
+      if ((context & region.contextMask) === region.context && region.hostPage === hostPage) entries.push(...region.entries);
+    }
+    return entries;
+  }
+
+  /** Points `pc`'s jump-cache entry at `slot` (whose region has `pc` as an entry). */
+  publish(pc: number, slot: number): void {
+    const index = jumpCacheOffset(pc) >>> 2;
+    this.jumpCache[index + 1] = slot;
+    this.jumpCache[index] = pc;
+  }
+
   install(region: Omit<SystemRegion, 'slot'>): void {
-    const old = this.find(region.virtualPage << PAGE_SHIFT, region.context, region.hostPage);
-    if (old !== undefined) this.forget(old);
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(this.table.length);
     this.table.set(slot, region.run);
     const live: SystemRegion = { ...region, slot };
     this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), live]);
     this.regionSlots[region.virtualPage] = slot;
+    for (const entry of live.entries) this.publish(entry, slot);
     this.live.add(live);
     while (this.live.size > this.maxRegions) {
       this.forget(this.live.values().next().value as SystemRegion);
@@ -272,7 +344,9 @@ export class SystemJitEngine {
       if (!cpu.nextInDelaySlot && !cpu.needsAttention) {
         const pc = cpu.pc;
         const region = this.regionAt(pc);
-        if (region !== undefined && region.entries.has(pc)) {
+        if (region !== undefined) {
+          // Compiled code jumping here again finds it without the engine.
+          cache.publish(pc, region.slot);
           // Compiled code runs no further than the timer's next event.
           const budget = Math.max(1, Math.min(left, MAX_BUDGET_PER_CALL, cp0.timerDeadline - cpu.instructions));
           cache.state.value = cpu.stateOffset;
@@ -302,7 +376,7 @@ export class SystemJitEngine {
           if (exit === RegionExit.Leave && executed > 0) continue;
         } else {
           if (cache.pending.length > 0 && (++this.untilPoll & (POLL_EVERY - 1)) === 0) this.pollCompiler();
-          this.countEntry(pc, region);
+          this.countEntry(pc);
         }
       }
       const started = this.profile ? performance.now() : 0;
@@ -312,15 +386,20 @@ export class SystemJitEngine {
     }
   }
 
-  private countEntry(pc: number, region: SystemRegion | undefined): void {
-    const { watch, heat, recompiles, hotThreshold } = this.cache;
+  private countEntry(pc: number): void {
+    const { watch, heat, hotThreshold } = this.cache;
     const page = pc >>> PAGE_SHIFT;
-    // A page that has had all its recompiles counts nothing more (in a Linux boot, a million of
-    // these calls come from such pages, after exits for instructions only the interpreter runs).
-    if (region !== undefined && (recompiles.get(page) ?? 0) >= MAX_RECOMPILES_PER_PAGE) return;
+    const modules = this.cache.regionCount(page);
+    // A page that has all the modules it may have counts nothing more.
+    if (modules >= MAX_MODULES_PER_PAGE) return;
     // A region left for an instruction only the interpreter runs (SDBBP, ERET, MTC0...): that is
     // no block entry, and compiling for it would find nothing new.
-    if (region !== undefined && this.needsInterpreterAt(pc)) return;
+    if (modules > 0 && this.needsInterpreterAt(pc)) return;
+    const uncompilable = this.cache.uncompilable.get(pc);
+    if (uncompilable !== undefined && uncompilable.context === this.cpu.codeContext && uncompilable.generation === this.cache.generationOf(uncompilable.hostPage)) {
+      const host = this.cpu.hostOfFetch(pc);
+      if (host >>> PAGE_SHIFT === uncompilable.hostPage) return;
+    }
     if (watch.watched[page] === 0) {
       // Entries from compiled code (a call into another page) count toward warming the page too.
       if (++watch.heat[page]! < watch.warmThreshold) return;
@@ -342,19 +421,21 @@ export class SystemJitEngine {
       // block for the next warmThreshold blocks (a hot loop waits for its region at the
       // interpreter's speed, not at one trip through this loop per block: 1 M such trips in the
       // Malta boot's first loop). Installing the region watches the page again.
-      if (region === undefined) {
+      if (modules === 0) {
         watch.watched[page] = 0;
         watch.heat[page] = 0;
       }
       return;
     }
-    recompiles.set(page, (recompiles.get(page) ?? 0) + 1);
-    const entries = new Set<number>([pc, ...(region?.entries ?? [])]);
+    // Entries: this one and the page's other warm block starts. The page's regions keep theirs;
+    // the new region compiles only blocks they lack and reaches theirs through the jump cache.
+    const compiled = this.cache.entriesOf(page, this.cpu.codeContext, host >>> PAGE_SHIFT);
+    const entries = new Set<number>([pc]);
     for (const [other, otherCount] of counts) {
-      if (otherCount * 4 >= hotThreshold) entries.add(other);
+      if (otherCount * 4 >= hotThreshold && !compiled.includes(other)) entries.add(other);
     }
     for (const entry of entries) counts.delete(entry);
-    this.compile(page, entries);
+    this.compile(page, entries, compiled);
   }
 
   private needsInterpreterAt(pc: number): boolean {
@@ -364,7 +445,7 @@ export class SystemJitEngine {
     return id === RESERVED || needsInterpreter(ROWS[id], this.cpu.fpuUsable);
   }
 
-  private compile(virtualPage: number, entries: Set<number>): void {
+  private compile(virtualPage: number, entries: Set<number>, compiled: readonly number[]): void {
     const cpu = this.cpu;
     const host = cpu.hostOfFetch(virtualPage << PAGE_SHIFT);
     if (host < 0) return;
@@ -377,16 +458,23 @@ export class SystemJitEngine {
       memoryPages: memory.host.pages,
       maximumPages: memory.host.maximumPages,
       stateBase: 'global',
-      access: { kind: 'soft-tlb', ...cpu.softTlbTables, regionSlotsBase: this.cache.regionSlotsOffset, context: cpu.codeContext, hostPage },
+      access: {
+        kind: 'soft-tlb',
+        ...cpu.softTlbTables,
+        regionSlotsBase: this.cache.regionSlotsOffset,
+        jumpCacheBase: this.cache.jumpCacheOffset,
+        context: cpu.codeContext,
+        hostPage,
+      },
       fpuUsable: cpu.fpuUsable,
       fpr64: cpu.fpr64,
     };
     const first = (hostPage << PAGE_SHIFT) >>> 2;
     const cache = this.cache;
-    const pending: PendingRegion = { virtualPage, hostPage, context: cpu.codeContext };
-    const request = { page: virtualPage, entries: [...entries], words: memory.host.i32.slice(first, first + 1024), layout, generation: cache.generationOf(hostPage) };
-    const compiled = cache.compiler.submit(request);
-    if (compiled !== undefined) this.install(compiled, pending);
+    const pending: PendingRegion = { virtualPage, hostPage, context: cpu.codeContext, entries };
+    const request = { page: virtualPage, entries: [...entries], compiled, words: memory.host.i32.slice(first, first + 1024), layout, generation: cache.generationOf(hostPage) };
+    const region = cache.compiler.submit(request);
+    if (region !== undefined) this.install(region, pending);
     else cache.pending.push(pending);
   }
 
@@ -401,15 +489,21 @@ export class SystemJitEngine {
   private install(compiled: CompiledRegion, request: PendingRegion): void {
     const cache = this.cache;
     this.stats.compileSeconds += compiled.seconds;
-    if (compiled.module === undefined || compiled.generation !== cache.generationOf(request.hostPage)) return;
+    if (compiled.generation !== cache.generationOf(request.hostPage)) return;
+    const blockStarts = new Set(compiled.entries);
+    const why = { context: request.context, hostPage: request.hostPage, generation: compiled.generation };
+    for (const entry of request.entries) if (!blockStarts.has(entry)) cache.uncompilable.set(entry, why);
+    if (compiled.module === undefined) return;
     const started = this.profile ? performance.now() : 0;
     const instance = new WebAssembly.Instance(compiled.module, cache.imports);
     if (this.profile) this.stats.instantiateSeconds += (performance.now() - started) / 1000;
+    const contextMask = compiled.fpuIndependent ? ~FPU_CONTEXT_BITS : -1;
     cache.install({
       virtualPage: request.virtualPage,
       hostPage: request.hostPage,
-      context: request.context,
-      entries: new Set(compiled.entries),
+      context: request.context & contextMask,
+      contextMask,
+      entries: blockStarts,
       blockCount: compiled.blockCount,
       run: instance.exports.run as (pc: number, budget: number) => number,
     });

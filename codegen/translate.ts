@@ -5,7 +5,7 @@
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { Flag } from '../src/isa/table.js';
-import { doubleByteOffsets, ExitWord, fprByteOffset, StateWord } from '../runtime/state.js';
+import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
@@ -193,8 +193,12 @@ export type GuestMemoryAccess =
       readonly fetchAddends: number;
       /** The region-slot table (Uint16 per virtual page, absolute) of the VM's shared funcref table. */
       readonly regionSlotsBase: number;
+      /** The VM's jump cache (codegen/system-engine.ts SystemCodeCache): [PC, slot] pairs, absolute. */
+      readonly jumpCacheBase: number;
       /** What this region assumes: its code context (StateWord.CodeContext) and host page. */
       readonly context: number;
+      /** The region has no FPU code: only the mode of its code context matters (FPU_CONTEXT_BITS aside). */
+      readonly fpuIndependent?: boolean;
       readonly hostPage: number;
     };
 
@@ -309,11 +313,11 @@ export class Translator {
   }
 
   /**
-   * The PC in Local.Pc is not an entry of this region. User mode: if the jump cache names the
-   * region that has it as an entry (another page's, or another module of this page), tail-call
-   * it (registers written back first). System mode: if another page's region is installed,
-   * tail-call it (it may not have an entry there either, and then returns itself). Otherwise
-   * leave the function.
+   * The PC in Local.Pc is not an entry of this region. If the jump cache names the region that
+   * has it as an entry (another page's, or another module of this page), tail-call it (registers
+   * written back first). System mode, on a miss: if another page's region is installed, tail-call
+   * it (it may not have an entry there either, and then returns itself). Otherwise leave the
+   * function.
    */
   leave(): Expr {
     const w = this.w;
@@ -326,21 +330,20 @@ export class Translator {
     ];
     // Through the bridge's `enter` (codegen/bridge.ts): only the bridge imports the table.
     const tailCall = () => w.block(null, [...this.spill(), w.returnCall('enter', [w.get(Local.Scratch), w.get(Local.Pc), w.get(Local.Budget)])]);
-    if (access.kind === 'flat') {
-      // Local.Address: the PC's jump-cache entry; its tag never matches a PC that is not
-      // word-aligned (such a PC takes an address error in the interpreter).
-      return w.block(null, [
-        w.set(Local.Address, w.and(w.shl(w.get(Local.Pc), w.const(1)), w.const((JUMP_CACHE_ENTRIES - 1) << 3))),
-        w.if(
-          w.eq(w.load(4, false, access.jumpCacheBase, w.get(Local.Address)), w.get(Local.Pc)),
-          w.block(null, [w.set(Local.Scratch, w.load(4, false, access.jumpCacheBase + 4, w.get(Local.Address))), tailCall()]),
-        ),
-        ...exit,
-      ]);
-    }
-    // System mode: the region found here checks on entry that it fits the translation and context.
+    // Local.Address: the PC's jump-cache entry; its tag never matches a PC that is not
+    // word-aligned (such a PC takes an address error in the interpreter). In system mode the
+    // region found checks on entry that it fits the translation and the code context.
+    const jumpCache = w.block(null, [
+      w.set(Local.Address, w.and(w.shl(w.get(Local.Pc), w.const(1)), w.const((JUMP_CACHE_ENTRIES - 1) << 3))),
+      w.if(
+        w.eq(w.load(4, false, access.jumpCacheBase, w.get(Local.Address)), w.get(Local.Pc)),
+        w.block(null, [w.set(Local.Scratch, w.load(4, false, access.jumpCacheBase + 4, w.get(Local.Address))), tailCall()]),
+      ),
+    ]);
+    if (access.kind === 'flat') return w.block(null, [jumpCache, ...exit]);
     const slot = w.load(2, false, access.regionSlotsBase, w.shl(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(1)));
     return w.block(null, [
+      jumpCache,
       w.set(Local.Scratch, slot),
       w.if(
         // Another page, a region there, and a word-aligned PC (an unaligned one faults in the interpreter).
@@ -367,7 +370,9 @@ export class Translator {
     const entry = () => w.add(this.statePointer(), w.shl(w.and(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2)));
     const wrong = w.or(
       w.or(
-        w.ne(w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer()), w.const(access.context)),
+        access.fpuIndependent === true
+          ? w.ne(w.and(w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer()), w.const(~FPU_CONTEXT_BITS)), w.const(access.context & ~FPU_CONTEXT_BITS))
+          : w.ne(w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer()), w.const(access.context)),
         w.ne(w.load(4, false, access.fetchTags, entry()), w.and(w.get(Local.Pc), w.const(~0xffc))),
       ),
       w.ne(w.shrU(w.add(w.get(Local.Pc), w.load(4, false, access.fetchAddends, entry())), w.const(PAGE_SHIFT)), w.const(access.hostPage)),

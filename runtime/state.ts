@@ -7,6 +7,12 @@ export const STATE_BASE = 0;
 export const STATE_SIZE = 0x800;
 
 /** Word indices into the state block (Int32Array view at STATE_BASE). */
+/**
+ * The bits of a code context (StateWord.CodeContext) that only FPU instructions depend on:
+ * Status.FR (2) and Status.CU1 (1). Code without FPU instructions runs the same under all four.
+ */
+export const FPU_CONTEXT_BITS = 3;
+
 export const enum StateWord {
   /** GPRs 0..31 occupy words 0..31. */
   Gpr = 0,
@@ -27,7 +33,7 @@ export const enum StateWord {
   RefillsInWasm = 40,
   /** System mode: soft-TLB misses that went on to TypeScript (GVA-table misses: the guest TLB walk). */
   RefillsInHost = 41,
-  /** System mode: the code context (mode * 2 + CU1) the engine entered compiled code with. */
+  /** System mode: the code context (mode * 4 + Status.FR * 2 + CU1) the engine entered compiled code with. */
   CodeContext = 42,
   /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
   Cp0 = 256,

@@ -36,7 +36,7 @@ export const MAX_VCPUS = 8;
 export interface VmOptions {
   /** 'interp' runs the reference interpreter; 'jit' compiles hot code to WebAssembly. */
   engine?: 'interp' | 'jit';
-  /** JIT: block entries before a block's page is compiled (default 200). */
+  /** JIT: block entries before a block start is compiled (default 2000; codegen/system-engine.ts says why). */
   hotThreshold?: number;
   /** JIT: live compiled regions per VCPU at most (default 512; the oldest go first). */
   maxRegions?: number;

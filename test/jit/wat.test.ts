@@ -45,6 +45,7 @@ const SYSTEM_LAYOUT = {
     fetchAddends: VcpuBlock.softTlbAddends + 8 * SOFT_TLB_ENTRIES,
     mode: 0,
     regionSlotsBase: 0x0020_0000,
+    jumpCacheBase: 0x0018_0000,
     context: 0,
     hostPage: 0x401,
   },

@@ -198,4 +198,50 @@ describe('system-mode JIT', () => {
     }
     await expect(createVm({ engine: 'jit', profile: 'yes' as unknown as boolean })).rejects.toThrow(/options\.profile/);
   });
+
+  test('return points that get hot later add regions to their page, reached from Wasm through the jump cache', async () => {
+    // Twelve phases; phase k calls function k (on another page) 300 times, so the return point of
+    // its call gets hot only then: each phase adds a region to the caller's page (a page used to
+    // be rebuilt whole at most 8 times; phases after that went through the engine on every return).
+    const phase = (k: number) => [`li $s1, 300`, `loop${k}:`, `jal 0x${(0x8000_6000 + k * 16).toString(16)}`, 'nop', `addiu $s1, $s1, -1`, `bnez $s1, loop${k}`, 'nop'];
+    const functions = Array.from({ length: 12 }, (_, k) => [`addiu $v0, $v0, ${k + 1}`, 'jr $ra', 'nop', 'nop'].join('\n')).join('\n');
+    const [interp, jit] = await runBoth(
+      (m) => {
+        m.load(0xbfc0_0000, bootTo(CODE));
+        m.load(CODE, ['li $v0, 0', ...Array.from({ length: 12 }, (_, k) => phase(k)).flat(), 'sdbbp'].join('\n'));
+        m.load(0x8000_6000, functions);
+      },
+      (m) => expect(m.vcpu.run({ maxInstructions: 1_000_000 }).reason).toBe('debug'),
+    );
+    expect(jit.state).toEqual(interp.state);
+    expect(jit.m.gpr(2)).toBe(300 * 78);
+    expect(jit.stats.regionsCompiled).toBeGreaterThanOrEqual(12);
+    // 3,600 calls and returns: nearly all in compiled code (66% when the page's rebuilds ran out),
+    // and staying in Wasm.
+    expect(jit.stats.compiledInstructions / jit.stats.instructions, JSON.stringify(jit.stats)).toBeGreaterThan(0.95);
+    expect(jit.stats.regionCalls, JSON.stringify(jit.stats)).toBeLessThan(150);
+  });
+
+  test('code without FPU instructions compiled with Status.CU1 clear runs with it set, without compiling again', async () => {
+    const m = await bootMachine('jit');
+    m.load(0xbfc0_0000, bootTo(CODE));
+    // A caller (0x8000_4000) calls a function (0x8000_5000) ten times; it runs with CU1 clear,
+    // then (MTC0 sets CU1) again with CU1 set. Linux runs its kernel both ways, as the current
+    // task uses the FPU or not.
+    const status = (value: number) => [li32('$t0', value), 'mtc0 $t0, c0_status'];
+    m.load(CODE, [...status(0x0000_0000), 'jal 0x80004000', 'nop', 'sdbbp', ...status(0x2000_0000), 'jal 0x80004000', 'nop', 'sdbbp'].join('\n'));
+    m.load(0x8000_4000, ['move $s7, $ra', 'li $s1, 10', 'again:', 'jal 0x80005000', 'nop', 'addiu $s1, $s1, -1', 'bnez $s1, again', 'nop', 'jr $s7', 'nop'].join('\n'));
+    m.load(0x8000_5000, ['addiu $v0, $v0, 1', 'jr $ra', 'nop'].join('\n'));
+    const first = m.vcpu.run({ maxInstructions: 100_000 });
+    expect(first.reason).toBe('debug');
+    expect(m.gpr(2)).toBe(10);
+    const compiledWithCu1Clear = m.vcpu.stats.regionsCompiled;
+    expect(compiledWithCu1Clear).toBeGreaterThanOrEqual(2);
+    m.vcpu.setOneReg(Reg.PC, m.vcpu.getOneReg(Reg.PC) + 4);
+    const compiledBefore = m.vcpu.stats.compiledInstructions;
+    expect(m.vcpu.run({ maxInstructions: 100_000 }).reason).toBe('debug');
+    expect(m.gpr(2)).toBe(20);
+    expect(m.vcpu.stats.regionsCompiled).toBe(compiledWithCu1Clear);
+    expect(m.vcpu.stats.compiledInstructions - compiledBefore).toBeGreaterThan(40);
+  });
 });

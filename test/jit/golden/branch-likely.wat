@@ -394,41 +394,43 @@
       )
      )
      (block
-      (local.set $7
-       (i32.and
-        (i32.shl
-         (local.get $0)
-         (i32.const 1)
+      (block
+       (local.set $7
+        (i32.and
+         (i32.shl
+          (local.get $0)
+          (i32.const 1)
+         )
+         (i32.const 2097144)
         )
-        (i32.const 2097144)
        )
-      )
-      (if
-       (i32.eq
-        (i32.load offset=17825792
-         (local.get $7)
-        )
-        (local.get $0)
-       )
-       (then
-        (local.set $8
-         (i32.load offset=17825796
+       (if
+        (i32.eq
+         (i32.load offset=17825792
           (local.get $7)
          )
+         (local.get $0)
         )
-        (block
-         (i32.store offset=8
-          (i32.const 0)
-          (local.get $17)
+        (then
+         (local.set $8
+          (i32.load offset=17825796
+           (local.get $7)
+          )
          )
-         (i32.store offset=12
-          (i32.const 0)
-          (local.get $18)
-         )
-         (return_call $fimport$1
-          (local.get $8)
-          (local.get $0)
-          (local.get $1)
+         (block
+          (i32.store offset=8
+           (i32.const 0)
+           (local.get $17)
+          )
+          (i32.store offset=12
+           (i32.const 0)
+           (local.get $18)
+          )
+          (return_call $fimport$1
+           (local.get $8)
+           (local.get $0)
+           (local.get $1)
+          )
          )
         )
        )

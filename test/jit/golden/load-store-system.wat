@@ -671,6 +671,51 @@
       )
      )
      (block
+      (block
+       (local.set $7
+        (i32.and
+         (i32.shl
+          (local.get $0)
+          (i32.const 1)
+         )
+         (i32.const 2097144)
+        )
+       )
+       (if
+        (i32.eq
+         (i32.load offset=1572864
+          (local.get $7)
+         )
+         (local.get $0)
+        )
+        (then
+         (local.set $8
+          (i32.load offset=1572868
+           (local.get $7)
+          )
+         )
+         (block
+          (i32.store offset=8
+           (local.get $21)
+           (local.get $20)
+          )
+          (i32.store offset=32
+           (local.get $21)
+           (local.get $16)
+          )
+          (i32.store offset=36
+           (local.get $21)
+           (local.get $17)
+          )
+          (return_call $fimport$1
+           (local.get $8)
+           (local.get $0)
+           (local.get $1)
+          )
+         )
+        )
+       )
+      )
       (local.set $8
        (i32.load16_u offset=2097152
         (i32.shl

@@ -29,7 +29,6 @@ import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './comp
 import { INTERP_IMPORT, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
-import { isWasmBuilderReady, loadWasmBuilder } from './wasm.js';
 import type { RefillFunction } from './tlb-refill.js';
 
 const WARM_PAGE_THRESHOLD = 500;
@@ -189,9 +188,9 @@ export class SystemCodeCache {
     this.enter = bridge.enter;
   }
 
-  /** Loads binaryen (createVm does it before the first run). */
+  /** Nothing to load any more (regions and the refill handler are written by codegen/wasm-encoder.ts). */
   static prepare(): Promise<void> {
-    return loadWasmBuilder();
+    return Promise.resolve();
   }
 
   generationOf(hostPage: number): number {
@@ -410,10 +409,6 @@ export class SystemJitEngine {
     const count = (counts.get(pc) ?? 0) + 1;
     counts.set(pc, count);
     if (count < hotThreshold) return;
-    if (!isWasmBuilderReady()) {
-      void loadWasmBuilder();
-      return;
-    }
     const host = this.cpu.hostOfFetch(pc);
     if (host < 0) return;
     if (this.cache.isPending(page, host >>> PAGE_SHIFT, this.cpu.codeContext)) {

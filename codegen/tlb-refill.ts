@@ -1,5 +1,6 @@
 // The generated soft-TLB refill handler of system mode: one Wasm function per VM (its layout
-// constants baked in), built with Binaryen. On a soft-TLB miss it walks the VCPU's GVA table for
+// constants baked in), written by the JIT's own encoder (codegen/wasm-encoder.ts: no binaryen
+// to load before a VM can run, ~1 s in Node). On a soft-TLB miss it walks the VCPU's GVA table for
 // the mode and fills the soft-TLB entry (tag with TagFlag bits, addend) without leaving Wasm; it
 // returns 0 only on a GVA-table miss, and then TypeScript (SystemCpu) walks the guest TLB. It
 // never touches architectural state (guest TLB, Random, BadVAddr). Compiled regions import it;
@@ -11,7 +12,8 @@ import { GvaFlag } from '../runtime/gva.js';
 import { TagFlag } from '../runtime/soft-tlb.js';
 import { SOFT_TLB_ENTRIES, SOFT_TLB_TABLES_PER_MODE, StateWord, VcpuBlock } from '../runtime/state.js';
 import { Access } from '../runtime/soft-tlb.js';
-import { WasmModuleBuilder } from './wasm.js';
+import { wasmText } from './wasm.js';
+import { WasmEncoder } from './wasm-encoder.js';
 
 /** refill(address, vcpuBlock, mode, access): 1 when the soft-TLB entry was filled, 0 on a GVA miss. */
 export type RefillFunction = (address: number, vcpuBlock: number, mode: number, access: number) => number;
@@ -34,7 +36,7 @@ const enum Local {
  * `hostPageFlags`; with `withText`, also its text (for the golden snapshot test).
  */
 export function buildRefillModule(memoryPages: number, maximumPages: number, hostPageFlags: number, withText = false): { module: WebAssembly.Module; text?: string } {
-  const w = new WasmModuleBuilder(memoryPages, maximumPages, []);
+  const w = new WasmEncoder(memoryPages, maximumPages, [], [], false);
   try {
     const get = (local: number) => w.get(local);
     const MISS = 'miss';
@@ -77,9 +79,11 @@ export function buildRefillModule(memoryPages: number, maximumPages: number, hos
       w.return(w.const(0)),
     ]);
     w.addFunction('refill', ['i32', 'i32', 'i32', 'i32'], 'i32', ['i32', 'i32', 'i32', 'i32'], body);
-    const text = withText ? w.text() : undefined;
-    if (withText && !w.validate()) throw new Error('tlb-refill: invalid module');
-    return { module: new WebAssembly.Module(w.finish() as Uint8Array<ArrayBuffer>), text };
+    const bytes = w.finish();
+    w.dispose();
+    if (withText && !WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) throw new Error('tlb-refill: invalid module');
+    // The text (golden test) comes from binaryen reading the bytes back.
+    return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), text: withText ? wasmText(bytes) : undefined };
   } catch (error) {
     w.dispose();
     throw error;
@@ -88,7 +92,6 @@ export function buildRefillModule(memoryPages: number, maximumPages: number, hos
 
 /** Instantiates the refill handler on `memory`. */
 export function instantiateRefill(module: WebAssembly.Module, memory: WebAssembly.Memory): RefillFunction {
-  const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
-  const instance = new WebAssembly.Instance(module, { env: { mem: memory, regions: table } });
+  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
   return instance.exports.refill as RefillFunction;
 }

@@ -5,7 +5,6 @@
 
 import { GuestInput, runLinuxProgram, LoadError, type RunProgress } from '../src/index.js';
 import { MaltaBoard, BootConfigError } from '../src/board/malta/board.js';
-import { loadWasmBuilder } from '../codegen/wasm.js';
 import { LineEditor } from './line-editor.js';
 import { PROGRESS_MS, type BootRequest, type Counters, type RunRequest, type WorkerReply, type WorkerRequest } from './protocol.js';
 
@@ -95,6 +94,4 @@ scope.onmessage = async (event) => {
   }
 };
 
-// Binaryen (the JIT's compiler) loads now, so that the first JIT run is not also paying for it.
-void loadWasmBuilder();
 scope.postMessage({ type: 'ready' });

@@ -15,6 +15,8 @@ export interface RegionRequest {
    * (through the jump cache) instead of compiling them again. Empty for a whole-page module.
    */
   readonly compiled?: readonly number[];
+  /** System mode: the block starts of the page that have run (codegen/region.ts discoverRegion). */
+  readonly executed?: readonly number[];
   /** The page's 1024 instruction words when the request was made. */
   readonly words: Int32Array;
   readonly layout: RegionLayout;
@@ -52,7 +54,8 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   const start = performance.now();
   const base = request.page << PAGE_SHIFT;
   const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
-  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled);
+  const executed = request.executed === undefined ? undefined : new Set(request.executed);
+  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed);
   if (blocks.length === 0) return failedRegion(request);
   // System mode: code without FPU instructions is shared by the code contexts that differ only in
   // Status.FR and CU1 (Linux runs its kernel with CU1 set or clear, as the current task uses the FPU).

@@ -46,9 +46,18 @@ function successors(block: Block): number[] {
 /**
  * The blocks of a region: the entries and, breadth-first, the blocks they reach in the page,
  * except block starts in `compiled` (entries of the page's other modules, which the region
- * reaches through the jump cache instead of compiling them again).
+ * reaches through the jump cache instead of compiling them again). With `executed` (system mode:
+ * the block starts the interpreter has seen), a branch or jump target that never ran is left out
+ * too (the region leaves for it, and it gets a region of its own if it gets hot): on the Malta
+ * boot most blocks a hot entry reaches are error paths that never run.
  */
-export function discoverRegion(entries: Iterable<number>, readWord: (address: number) => number, fpuUsable = true, compiled: Iterable<number> = []): Block[] {
+export function discoverRegion(
+  entries: Iterable<number>,
+  readWord: (address: number) => number,
+  fpuUsable = true,
+  compiled: Iterable<number> = [],
+  executed?: ReadonlySet<number>,
+): Block[] {
   const blocks: Block[] = [];
   const seen = new Set<number>(compiled);
   for (const entry of entries) seen.delete(entry);
@@ -61,7 +70,8 @@ export function discoverRegion(entries: Iterable<number>, readWord: (address: nu
     const block = findBlock(start, readWord, fpuUsable);
     if (block.instructions.length === 0) continue;
     blocks.push(block);
-    queue.push(...successors(block));
+    if (executed === undefined || block.terminal.kind === 'fallthrough') queue.push(...successors(block));
+    else for (const next of successors(block)) if (executed.has(next)) queue.push(next);
   }
   return blocks;
 }

@@ -20,7 +20,7 @@ import { ExitWord, FPU_CONTEXT_BITS, StateWord } from '../runtime/state.js';
 import { EMPTY_JUMP_TAG, JUMP_CACHE_ENTRIES, jumpCacheOffset, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
 import type { PhysicalMemory } from '../runtime/physical-memory.js';
-import type { BlockEndWatch } from '../src/interp/cpu.js';
+import { ENTRY_COUNT_MASK, type BlockEndWatch } from '../src/interp/cpu.js';
 import type { SystemCpu } from '../src/interp/system-cpu.js';
 import { decode, RESERVED, ROWS } from '../src/isa/decode.js';
 import { needsInterpreter } from './block.js';
@@ -49,8 +49,6 @@ const MAX_BUDGET_PER_CALL = 0x3fff_ffff;
  * the engine and the interpreter.
  */
 const MAX_MODULES_PER_PAGE = 32;
-/** While regions are being compiled, look for finished ones every this many interpreter entries (a power of two). */
-const POLL_EVERY = 16;
 
 /** A region request on its way through the compiler, and what installing it needs. */
 interface PendingRegion {
@@ -115,10 +113,9 @@ export class SystemCodeCache {
   invalidations = 0;
   evictions = 0;
   // Tiering counters, shared so that the VCPUs warm common code together: per virtual page the
-  // interpreter's block-entry counts and watch flags, per block start the engine's counts.
-  readonly watch: BlockEndWatch;
-  /** Block-entry counts of the block starts of each virtual page (the engines' tiering). */
-  readonly heat = new Map<number, Map<number, number>>();
+  // interpreter's block-entry counts and watch flags, per block start (watch.entryCounts) the
+  // entries the interpreter and the engine counted.
+  readonly watch: BlockEndWatch & { readonly entryCounts: Uint32Array };
   readonly hotThreshold: number;
   /**
    * Per virtual page, the function-table slot of a region for it (0: none), in host memory so
@@ -162,12 +159,19 @@ export class SystemCodeCache {
     this.compiler = options.compiler ?? new InlineCompiler();
     this.maxRegions = options.maxRegions ?? DEFAULT_MAX_REGIONS;
     const pages = 1 << (32 - PAGE_SHIFT);
-    this.watch = { watched: new Uint8Array(pages), heat: new Uint32Array(pages), warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold) };
+    this.watch = {
+      watched: new Uint8Array(pages),
+      heat: new Uint32Array(pages),
+      warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold),
+      entryCounts: new Uint32Array(ENTRY_COUNT_MASK + 1),
+      hotThreshold: this.hotThreshold,
+    };
     this.regionSlotsOffset = physical.host.allocate(REGION_SLOTS_BYTES);
     this.jumpCacheOffset = physical.host.allocate(JUMP_CACHE_ENTRIES * 8);
     const bindSlots = () => {
       this.regionSlots = new Uint16Array(physical.host.buffer, this.regionSlotsOffset, REGION_SLOTS_BYTES / 2);
       this.jumpCache = new Int32Array(physical.host.buffer, this.jumpCacheOffset, JUMP_CACHE_ENTRIES * 2);
+      this.watch.jumpCache = this.jumpCache;
     };
     bindSlots();
     this.jumpCache.fill(EMPTY_JUMP_TAG);
@@ -281,8 +285,6 @@ export class SystemJitEngine {
   /** Set by the handler import: the handler retired its instruction (vs. raised or stopped). */
   private handlerRetired = false;
   private lastHandlerStatus: Status = Status.Continue;
-  /** Counts entries into the interpreter, to look for finished regions every POLL_EVERY. */
-  private untilPoll = 0;
   private handlerExit: Exit | undefined;
   readonly stats: SystemJitStats = {
     blocksCompiled: 0,
@@ -374,7 +376,7 @@ export class SystemJitEngine {
           cpu.nextInDelaySlot = this.exitWords[this.stateWordBase + ExitWord.DelaySlot] === 1;
           if (exit === RegionExit.Leave && executed > 0) continue;
         } else {
-          if (cache.pending.length > 0 && (++this.untilPoll & (POLL_EVERY - 1)) === 0) this.pollCompiler();
+          if (cache.pending.length > 0) this.pollCompiler();
           this.countEntry(pc);
         }
       }
@@ -385,37 +387,39 @@ export class SystemJitEngine {
     }
   }
 
+  /**
+   * A block start without compiled code, at a block end of the interpreter (which counted it, see
+   * BlockEndWatch.entryCounts) or where compiled code left: counts it, and compiles it with the
+   * page's other warm block starts once it is hot.
+   */
   private countEntry(pc: number): void {
-    const { watch, heat, hotThreshold } = this.cache;
+    const { watch, hotThreshold } = this.cache;
     const page = pc >>> PAGE_SHIFT;
-    const modules = this.cache.regionCount(page);
-    // A page that has all the modules it may have counts nothing more.
-    if (modules >= MAX_MODULES_PER_PAGE) return;
-    // A region left for an instruction only the interpreter runs (SDBBP, ERET, MTC0...): that is
-    // no block entry, and compiling for it would find nothing new.
-    if (modules > 0 && this.needsInterpreterAt(pc)) return;
-    const uncompilable = this.cache.uncompilable.get(pc);
-    if (uncompilable !== undefined && uncompilable.context === this.cpu.codeContext && uncompilable.generation === this.cache.generationOf(uncompilable.hostPage)) {
-      const host = this.cpu.hostOfFetch(pc);
-      if (host >>> PAGE_SHIFT === uncompilable.hostPage) return;
-    }
     if (watch.watched[page] === 0) {
       // Entries from compiled code (a call into another page) count toward warming the page too.
       if (++watch.heat[page]! < watch.warmThreshold) return;
       watch.watched[page] = 1;
     }
-    let counts = heat.get(page);
-    if (counts === undefined) heat.set(page, (counts = new Map()));
-    const count = (counts.get(pc) ?? 0) + 1;
-    counts.set(pc, count);
-    if (count < hotThreshold) return;
+    const counts = watch.entryCounts;
+    const index = (pc >>> 2) & ENTRY_COUNT_MASK;
+    if (++counts[index]! < hotThreshold) return;
+    // Whatever happens now, the block start counts afresh (the interpreter returns for it only
+    // every ENTRY_REPORT_EVERY entries until it is hot again).
+    counts[index] = 0;
+    const modules = this.cache.regionCount(page);
+    // A page that has all the modules it may have compiles nothing more.
+    if (modules >= MAX_MODULES_PER_PAGE) return;
+    // A region left for an instruction only the interpreter runs (SDBBP, ERET, MTC0...): that is
+    // no block entry, and compiling for it would find nothing new.
+    if (this.needsInterpreterAt(pc)) return;
     const host = this.cpu.hostOfFetch(pc);
     if (host < 0) return;
-    if (this.cache.isPending(page, host >>> PAGE_SHIFT, this.cpu.codeContext)) {
-      // Its first region is on the way: let the interpreter run the page without stopping at each
-      // block for the next warmThreshold blocks (a hot loop waits for its region at the
-      // interpreter's speed, not at one trip through this loop per block: 1 M such trips in the
-      // Malta boot's first loop). Installing the region watches the page again.
+    const hostPage = host >>> PAGE_SHIFT;
+    const uncompilable = this.cache.uncompilable.get(pc);
+    if (uncompilable !== undefined && uncompilable.context === this.cpu.codeContext && uncompilable.hostPage === hostPage && uncompilable.generation === this.cache.generationOf(hostPage)) return;
+    if (this.cache.isPending(page, hostPage, this.cpu.codeContext)) {
+      // Its first region is on the way: let the interpreter run the page without stopping at its
+      // block starts for the next warmThreshold blocks. Installing the region watches the page again.
       if (modules === 0) {
         watch.watched[page] = 0;
         watch.heat[page] = 0;
@@ -424,13 +428,21 @@ export class SystemJitEngine {
     }
     // Entries: this one and the page's other warm block starts. The page's regions keep theirs;
     // the new region compiles only blocks they lack and reaches theirs through the jump cache.
-    const compiled = this.cache.entriesOf(page, this.cpu.codeContext, host >>> PAGE_SHIFT);
+    const compiled = this.cache.entriesOf(page, this.cpu.codeContext, hostPage);
     const entries = new Set<number>([pc]);
-    for (const [other, otherCount] of counts) {
-      if (otherCount * 4 >= hotThreshold && !compiled.includes(other)) entries.add(other);
+    const executed: number[] = [];
+    for (let offset = 0; offset < 1 << PAGE_SHIFT; offset += 4) {
+      const other = ((page << PAGE_SHIFT) + offset) | 0; // a PC as the CPU holds it (an int32)
+      const otherIndex = (other >>> 2) & ENTRY_COUNT_MASK;
+      const count = counts[otherIndex]!;
+      if (count === 0) continue;
+      executed.push(other);
+      if (count * 4 >= hotThreshold && !compiled.includes(other)) {
+        entries.add(other);
+        counts[otherIndex] = 0;
+      }
     }
-    for (const entry of entries) counts.delete(entry);
-    this.compile(page, entries, compiled);
+    this.compile(page, entries, compiled, executed);
   }
 
   private needsInterpreterAt(pc: number): boolean {
@@ -440,7 +452,7 @@ export class SystemJitEngine {
     return id === RESERVED || needsInterpreter(ROWS[id], this.cpu.fpuUsable);
   }
 
-  private compile(virtualPage: number, entries: Set<number>, compiled: readonly number[]): void {
+  private compile(virtualPage: number, entries: Set<number>, compiled: readonly number[], executed: readonly number[]): void {
     const cpu = this.cpu;
     const host = cpu.hostOfFetch(virtualPage << PAGE_SHIFT);
     if (host < 0) return;
@@ -467,7 +479,7 @@ export class SystemJitEngine {
     const first = (hostPage << PAGE_SHIFT) >>> 2;
     const cache = this.cache;
     const pending: PendingRegion = { virtualPage, hostPage, context: cpu.codeContext, entries };
-    const request = { page: virtualPage, entries: [...entries], compiled, words: memory.host.i32.slice(first, first + 1024), layout, generation: cache.generationOf(hostPage) };
+    const request = { page: virtualPage, entries: [...entries], compiled, executed, words: memory.host.i32.slice(first, first + 1024), layout, generation: cache.generationOf(hostPage) };
     const region = cache.compiler.submit(request);
     if (region !== undefined) this.install(region, pending);
     else cache.pending.push(pending);

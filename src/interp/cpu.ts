@@ -28,7 +28,23 @@ export interface BlockEndWatch {
   readonly heat: Uint32Array;
   /** Return when a page's count reaches this (the JIT then starts watching it). */
   readonly warmThreshold: number;
+  /**
+   * System mode: block entries per block start in watched pages, counted by the interpreter
+   * itself (indexed by the PC's word bits, ENTRY_COUNT_MASK: lossy, as a heuristic may be). It
+   * returns at a block start only when the jump cache has compiled code for it, when its count
+   * reaches hotThreshold, or every ENTRY_REPORT_EVERY entries (so the engine can install what the
+   * compiler finished), not at every block start of a watched page.
+   */
+  readonly entryCounts?: Uint32Array;
+  readonly hotThreshold?: number;
+  /** The VM's jump cache (codegen/system-engine.ts), rebound when host memory grows. */
+  jumpCache?: Int32Array;
 }
+
+/** Entry counters of BlockEndWatch.entryCounts: one per word of a 1 MiB window of PCs. */
+export const ENTRY_COUNT_MASK = (1 << 18) - 1;
+/** The interpreter returns to the engine every this many entries of a block start (a power of two). */
+export const ENTRY_REPORT_EVERY = 64;
 
 const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
 

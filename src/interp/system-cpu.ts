@@ -16,9 +16,9 @@ import { HostPageFlag } from '../../runtime/physical-memory.js';
 import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.js';
 import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
-import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
+import { jumpCacheOffset, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
-import type { BlockEndWatch } from './cpu.js';
+import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, type BlockEndWatch } from './cpu.js';
 
 const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
 
@@ -676,8 +676,16 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
         if (this.pendingExit !== undefined) break;
         // After a delay slot the next instruction starts a block: the JIT may want it.
         if (blockEnds !== undefined && this.inDelaySlot) {
-          const page = this.pc >>> PAGE_SHIFT;
-          if (blockEnds.watched[page] !== 0 || ++blockEnds.heat[page]! >= blockEnds.warmThreshold) return undefined;
+          const next = this.pc;
+          const page = next >>> PAGE_SHIFT;
+          if (blockEnds.watched[page] !== 0) {
+            const counts = blockEnds.entryCounts;
+            if (counts === undefined) return undefined;
+            // Compiled code starts here (most likely: the engine checks): enter it.
+            if (blockEnds.jumpCache![jumpCacheOffset(next) >>> 2] === next) return undefined;
+            const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
+            if (count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0) return undefined;
+          } else if (++blockEnds.heat[page]! >= blockEnds.warmThreshold) return undefined;
         }
       } else if (status === Status.Stop) {
         // An MMIO read or SDBBP: the instruction did not retire and runs again on resume.

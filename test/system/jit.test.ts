@@ -225,23 +225,24 @@ describe('system-mode JIT', () => {
   test('code without FPU instructions compiled with Status.CU1 clear runs with it set, without compiling again', async () => {
     const m = await bootMachine('jit');
     m.load(0xbfc0_0000, bootTo(CODE));
-    // A caller (0x8000_4000) calls a function (0x8000_5000) ten times; it runs with CU1 clear,
-    // then (MTC0 sets CU1) again with CU1 set. Linux runs its kernel both ways, as the current
+    // A caller (0x8000_4000) calls a function (0x8000_5000) ten times; it runs three times with
+    // CU1 clear (all of it gets hot), then (MTC0 sets CU1) three times with CU1 set. Linux runs its kernel both ways, as the current
     // task uses the FPU or not.
     const status = (value: number) => [li32('$t0', value), 'mtc0 $t0, c0_status'];
-    m.load(CODE, [...status(0x0000_0000), 'jal 0x80004000', 'nop', 'sdbbp', ...status(0x2000_0000), 'jal 0x80004000', 'nop', 'sdbbp'].join('\n'));
+    const callThrice = ['jal 0x80004000', 'nop', 'jal 0x80004000', 'nop', 'jal 0x80004000', 'nop'];
+    m.load(CODE, [...status(0x0000_0000), ...callThrice, 'sdbbp', ...status(0x2000_0000), ...callThrice, 'sdbbp'].join('\n'));
     m.load(0x8000_4000, ['move $s7, $ra', 'li $s1, 10', 'again:', 'jal 0x80005000', 'nop', 'addiu $s1, $s1, -1', 'bnez $s1, again', 'nop', 'jr $s7', 'nop'].join('\n'));
     m.load(0x8000_5000, ['addiu $v0, $v0, 1', 'jr $ra', 'nop'].join('\n'));
     const first = m.vcpu.run({ maxInstructions: 100_000 });
     expect(first.reason).toBe('debug');
-    expect(m.gpr(2)).toBe(10);
+    expect(m.gpr(2)).toBe(30);
     const compiledWithCu1Clear = m.vcpu.stats.regionsCompiled;
     expect(compiledWithCu1Clear).toBeGreaterThanOrEqual(2);
     m.vcpu.setOneReg(Reg.PC, m.vcpu.getOneReg(Reg.PC) + 4);
     const compiledBefore = m.vcpu.stats.compiledInstructions;
     expect(m.vcpu.run({ maxInstructions: 100_000 }).reason).toBe('debug');
-    expect(m.gpr(2)).toBe(20);
+    expect(m.gpr(2)).toBe(60);
     expect(m.vcpu.stats.regionsCompiled).toBe(compiledWithCu1Clear);
-    expect(m.vcpu.stats.compiledInstructions - compiledBefore).toBeGreaterThan(40);
+    expect(m.vcpu.stats.compiledInstructions - compiledBefore).toBeGreaterThan(120);
   });
 });

@@ -29,9 +29,13 @@ export interface Block {
   readonly terminal: Terminal;
 }
 
-/** Instructions the compiled code never runs itself: it returns to the engine before them. */
+/**
+ * Instructions the compiled code never runs itself: it returns to the engine before them. Those
+ * the table marks RunsCompiled (CACHE, TLBP, DI) it runs through their handlers.
+ */
 export function needsInterpreter(row: CompiledRow | undefined, fpuUsable = true): boolean {
-  if (row === undefined || (row.flags & (Flag.Exits | Flag.Privileged | Flag.ChangesMode)) !== 0) return true;
+  if (row === undefined) return true;
+  if ((row.flags & (Flag.Exits | Flag.Privileged | Flag.ChangesMode)) !== 0 && (row.flags & Flag.RunsCompiled) === 0) return true;
   // Without Status.CU1 (system mode) every FPU instruction raises Coprocessor Unusable.
   return !fpuUsable && (ROWS[row.executes]!.flags & Flag.Fpu) !== 0;
 }

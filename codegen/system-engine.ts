@@ -157,6 +157,10 @@ export class SystemCodeCache {
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_SYSTEM_HOT_THRESHOLD;
     this.compiler = options.compiler ?? new InlineCompiler();
+    // A worker compiler starts its thread now, not at the first hot block: the Malta boot's first
+    // hot loop (the kernel's decompressor) ran ~40 M more instructions in the interpreter while
+    // the thread started.
+    this.compiler.prepare();
     this.maxRegions = options.maxRegions ?? DEFAULT_MAX_REGIONS;
     const pages = 1 << (32 - PAGE_SHIFT);
     this.watch = {
@@ -317,8 +321,9 @@ export class SystemJitEngine {
     let status = cpu.executeHandler(id, word, pc, npc, delaySlot);
     this.handlerRetired = status === Status.Continue;
     this.handlerExit = cpu.takePendingExit();
-    if (status === Status.Continue && (this.handlerExit !== undefined || this.cache.invalidations !== invalidations)) {
-      // Retired, but compiled code must stop: an exit (an MMIO store) or its code was dropped.
+    if (status === Status.Continue && (this.handlerExit !== undefined || this.cache.invalidations !== invalidations || cpu.mustLeaveCompiledCode(cpu.r[StateWord.CodeContext]!))) {
+      // Retired, but compiled code must stop: an exit (an MMIO store), its code was dropped, or
+      // an interrupt may be deliverable (a handler of a RunsCompiled row such as DI wrote Status).
       status = cpu.leaveAfterInstruction();
     }
     this.lastHandlerStatus = status;

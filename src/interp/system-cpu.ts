@@ -742,6 +742,14 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return exit;
   }
 
+  /**
+   * Compiled code must stop after the instruction a handler ran: an interrupt is deliverable, the
+   * host asked for an exit, or the code context changed.
+   */
+  mustLeaveCompiledCode(context: number): boolean {
+    return this.exitRequested || this.cp0.interruptDeliverable || this.codeContext !== context;
+  }
+
   /** Something may need the interpreter's attention before compiled code runs (an interrupt, an exit request). */
   get needsAttention(): boolean {
     return this.attention;

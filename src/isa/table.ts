@@ -37,6 +37,12 @@ export const enum Flag {
   Exits = 1 << 9,
   /** May take a conditional trap or overflow exception. */
   MayTrap = 1 << 10,
+  /**
+   * Privileged or mode-changing, yet compiled code may run it through its handler: it changes
+   * neither the code context (mode, FR, CU1) nor a translation nor the timer, and its handler
+   * checks the mode itself. Compiled code leaves after it when an interrupt became deliverable.
+   */
+  RunsCompiled = 1 << 11,
 }
 
 export interface TableRow {
@@ -72,6 +78,8 @@ const BL = B | Flag.Likely;
 const LD = Flag.Load;
 const ST = Flag.Store;
 const P = Flag.Privileged;
+/** Privileged, and compiled code may call its handler (Flag.RunsCompiled). */
+const PC = Flag.Privileged | Flag.RunsCompiled;
 const F = Flag.Fpu;
 
 // The 16 C.cond.fmt conditions in encoding order (cond field 0..15).
@@ -248,14 +256,16 @@ export const TABLE: readonly TableRow[] = [
   R('mtc0', '010000 00100 ttttt ddddd 00000000 nnn', 'rt, c0, sel?', P | Flag.ChangesMode | Flag.EndsBlock),
   R('rdpgpr', '010000 01010 ttttt ddddd 00000000000', 'rd, rt', P),
   A('di-zero', 'di', '010000 01011 00000 01100 00000 0 00 000', ''),
-  R('di', '010000 01011 ttttt 01100 00000 0 00 000', 'rt', P | Flag.ChangesMode | Flag.EndsBlock),
+  // DI and EI change only Status.IE, not the code context: compiled code runs them and leaves
+  // after EI when an interrupt became deliverable.
+  R('di', '010000 01011 ttttt 01100 00000 0 00 000', 'rt', PC | Flag.ChangesMode | Flag.EndsBlock),
   A('ei-zero', 'ei', '010000 01011 00000 01100 00000 1 00 000', ''),
-  R('ei', '010000 01011 ttttt 01100 00000 1 00 000', 'rt', P | Flag.ChangesMode | Flag.EndsBlock),
+  R('ei', '010000 01011 ttttt 01100 00000 1 00 000', 'rt', PC | Flag.ChangesMode | Flag.EndsBlock),
   R('wrpgpr', '010000 01110 ttttt ddddd 00000000000', 'rd, rt', P),
   R('tlbr', '010000 1 0000000000000000000 000001', '', P),
   R('tlbwi', '010000 1 0000000000000000000 000010', '', P | Flag.EndsBlock),
   R('tlbwr', '010000 1 0000000000000000000 000110', '', P | Flag.EndsBlock),
-  R('tlbp', '010000 1 0000000000000000000 001000', '', P),
+  R('tlbp', '010000 1 0000000000000000000 001000', '', PC),
   R('eret', '010000 1 0000000000000000000 011000', '', P | Flag.ChangesMode | Flag.EndsBlock | Flag.Exits),
   R('deret', '010000 1 0000000000000000000 011111', '', P | Flag.ChangesMode | Flag.EndsBlock | Flag.Exits),
   // WAIT's bits 24..6 are an implementation-dependent code (objdump: `wait 0x58180`).
@@ -323,7 +333,7 @@ export const TABLE: readonly TableRow[] = [
   R('swl', '101010 sssss ttttt iiiiiiiiiiiiiiii', 'rt, offset(rs)', LD | ST),
   R('sw', '101011 sssss ttttt iiiiiiiiiiiiiiii', 'rt, offset(rs)', ST),
   R('swr', '101110 sssss ttttt iiiiiiiiiiiiiiii', 'rt, offset(rs)', LD | ST),
-  R('cache', '101111 sssss hhhhh iiiiiiiiiiiiiiii', 'hint, offset(rs)', P),
+  R('cache', '101111 sssss hhhhh iiiiiiiiiiiiiiii', 'hint, offset(rs)', PC),
   R('ll', '110000 sssss ttttt iiiiiiiiiiiiiiii', 'rt, offset(rs)', LD),
   R('lwc1', '110001 sssss TTTTT iiiiiiiiiiiiiiii', 'ft, offset(rs)', F | LD),
   R('pref', '110011 sssss hhhhh iiiiiiiiiiiiiiii', 'hint, offset(rs)'),

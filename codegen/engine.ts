@@ -8,7 +8,7 @@ import { EMPTY_JUMP_TAG, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/fl
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { INTERP_IMPORT, layoutOf, type RegionLayout } from './region.js';
+import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { RegionExit } from './translate.js';
 
@@ -252,9 +252,14 @@ export class JitEngine {
     if (modules.length >= MAX_MODULES_PER_PAGE) return;
     // Entries: this one and the page's other warm blocks. The page's modules keep theirs; the new
     // module compiles only blocks they lack and reaches theirs through the jump cache.
+    // Only the block starts that have run (counted here) are compiled as branch targets: the
+    // region leaves for the others (codegen/region.ts discoverRegion).
     const entries = new Set<number>([pc]);
+    const executed: number[] = [];
     for (const [other, otherCount] of this.heat) {
-      if (other >>> PAGE_SHIFT === page && otherCount * 4 >= this.hotThreshold && this.cache.regionFor(other) === undefined) entries.add(other);
+      if (other >>> PAGE_SHIFT !== page) continue;
+      executed.push(other);
+      if (otherCount * 4 >= this.hotThreshold && this.cache.regionFor(other) === undefined) entries.add(other);
     }
     for (const entry of entries) this.heat.delete(entry);
     const compiled: number[] = [];
@@ -266,6 +271,7 @@ export class JitEngine {
       page,
       entries: [...entries],
       compiled,
+      ...(this.hotThreshold >= EXECUTED_FILTER_MIN_THRESHOLD ? { executed } : {}),
       words: this.cpu.mem.i32.slice(first, first + 1024),
       layout: this.layouts[this.cpu.fpr64 ? 1 : 0],
       generation: this.generations.get(page) ?? 0,

@@ -27,7 +27,7 @@ import { decode, RESERVED, ROWS } from '../src/isa/decode.js';
 import { needsInterpreter } from './block.js';
 import { DEFAULT_MAX_REGIONS } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { INTERP_IMPORT, type RegionLayout } from './region.js';
+import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
 import type { RefillFunction } from './tlb-refill.js';
@@ -485,7 +485,15 @@ export class SystemJitEngine {
     const first = (hostPage << PAGE_SHIFT) >>> 2;
     const cache = this.cache;
     const pending: PendingRegion = { virtualPage, hostPage, context: cpu.codeContext, entries };
-    const request = { page: virtualPage, entries: [...entries], compiled, executed, words: memory.host.i32.slice(first, first + 1024), layout, generation: cache.generationOf(hostPage) };
+    const request = {
+      page: virtualPage,
+      entries: [...entries],
+      compiled,
+      ...(this.cache.hotThreshold >= EXECUTED_FILTER_MIN_THRESHOLD ? { executed } : {}),
+      words: memory.host.i32.slice(first, first + 1024),
+      layout,
+      generation: cache.generationOf(hostPage),
+    };
     const region = cache.compiler.submit(request);
     if (region !== undefined) this.install(region, pending);
     else cache.pending.push(pending);

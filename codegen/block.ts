@@ -31,7 +31,7 @@ export interface Block {
 
 /**
  * Instructions the compiled code never runs itself: it returns to the engine before them. Those
- * the table marks RunsCompiled (CACHE, TLBP, DI) it runs through their handlers.
+ * the table marks RunsCompiled (CACHE, TLBP, DI, EI) it runs through their handlers.
  */
 export function needsInterpreter(row: CompiledRow | undefined, fpuUsable = true): boolean {
   if (row === undefined) return true;

@@ -55,10 +55,10 @@ export const EXECUTED_FILTER_MIN_THRESHOLD = 8;
 /**
  * The blocks of a region: the entries and, breadth-first, the blocks they reach in the page,
  * except block starts in `compiled` (entries of the page's other modules, which the region
- * reaches through the jump cache instead of compiling them again). With `executed` (system mode:
- * the block starts the interpreter has seen), a branch or jump target that never ran is left out
- * too (the region leaves for it, and it gets a region of its own if it gets hot): on the Malta
- * boot most blocks a hot entry reaches are error paths that never run.
+ * reaches through the jump cache instead of compiling them again). With `executed` (the block
+ * starts of the page that have run, as the engine counted them), a branch or jump target that
+ * never ran is left out too (the region leaves for it, and it gets a region of its own if it gets
+ * hot): on the Malta boot most blocks a hot entry reaches are error paths that never run.
  */
 export function discoverRegion(
   entries: Iterable<number>,

@@ -95,7 +95,9 @@ const INTR_EXIT: Exit = { reason: 'intr' };
 /** The compiled regions of one VM, shared by its VCPUs, and what their code imports. */
 export class SystemCodeCache {
   /** The running VCPU's block offset, read by compiled code. */
-  readonly state = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+  private readonly state = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+  /** What `state` holds (setting a WebAssembly.Global from JavaScript costs a call). */
+  private stateValue = 0;
   /** The engine whose VCPU runs compiled code now (the imports act on its CPU). */
   running: SystemJitEngine | undefined;
   readonly imports: WebAssembly.Imports;
@@ -136,6 +138,8 @@ export class SystemCodeCache {
   private jumpCache!: Int32Array;
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
   private readonly freeSlots: number[] = [];
+  /** Live regions by table slot (the engine's lookup goes through the jump cache first). */
+  private readonly bySlot: (SystemRegion | undefined)[] = [];
   private nextSlot = 1;
 
   readonly compiler: RegionCompiler;
@@ -231,12 +235,26 @@ export class SystemCodeCache {
       if (this.jumpCache[index] === entry && this.jumpCache[index + 1] === region.slot) this.jumpCache[index] = EMPTY_JUMP_TAG;
     }
     this.table.set(region.slot, null);
+    this.bySlot[region.slot] = undefined;
     this.freeSlots.push(region.slot);
+  }
+
+  /** Points compiled code at the VCPU block at `offset`. */
+  setState(offset: number): void {
+    if (this.stateValue === offset) return;
+    this.state.value = offset;
+    this.stateValue = offset;
   }
 
   /** The region that has `pc` as an entry in `context` with `hostPage`, if any (the newest). */
   find(pc: number, context: number, hostPage: number): SystemRegion | undefined {
-    // Called once per trip through the engine's loop (millions in a Linux boot): a plain loop.
+    // Called once per trip through the engine's loop (a million in a Linux boot): the jump cache
+    // names the region most of the time; else a plain loop over the page's regions.
+    const index = jumpCacheOffset(pc) >>> 2;
+    if (this.jumpCache[index] === pc) {
+      const region = this.bySlot[this.jumpCache[index + 1]!];
+      if (region !== undefined && (context & region.contextMask) === region.context && region.hostPage === hostPage && region.entries.has(pc)) return region;
+    }
     const regions = this.regions.get(pc >>> PAGE_SHIFT);
     if (regions === undefined) return undefined;
     for (let index = regions.length - 1; index >= 0; index--) {
@@ -272,6 +290,7 @@ export class SystemCodeCache {
     if (slot >= this.table.length) this.table.grow(this.table.length);
     this.table.set(slot, region.run);
     const live: SystemRegion = { ...region, slot };
+    this.bySlot[slot] = live;
     this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), live]);
     this.regionSlots[region.virtualPage] = slot;
     for (const entry of live.entries) this.publish(entry, slot);
@@ -356,7 +375,7 @@ export class SystemJitEngine {
           cache.publish(pc, region.slot);
           // Compiled code runs no further than the timer's next event.
           const budget = Math.max(1, Math.min(left, MAX_BUDGET_PER_CALL, cp0.timerDeadline - cpu.instructions));
-          cache.state.value = cpu.stateOffset;
+          cache.setState(cpu.stateOffset);
           cache.running = this;
           cpu.r[StateWord.CodeContext] = cpu.codeContext;
           const started = this.profile ? performance.now() : 0;

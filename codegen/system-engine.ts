@@ -201,11 +201,6 @@ export class SystemCodeCache {
     this.enter = bridge.enter;
   }
 
-  /** Nothing to load any more (regions and the refill handler are written by codegen/wasm-encoder.ts). */
-  static prepare(): Promise<void> {
-    return Promise.resolve();
-  }
-
   generationOf(hostPage: number): number {
     return this.generations.get(hostPage) ?? 0;
   }
@@ -434,11 +429,12 @@ export class SystemJitEngine {
     const modules = this.cache.regionCount(page);
     // A page that has all the modules it may have compiles nothing more.
     if (modules >= MAX_MODULES_PER_PAGE) return;
-    // A region left for an instruction only the interpreter runs (SDBBP, ERET, MTC0...): that is
-    // no block entry, and compiling for it would find nothing new.
-    if (this.needsInterpreterAt(pc)) return;
     const host = this.cpu.hostOfFetch(pc);
     if (host < 0) return;
+    // A region left for an instruction only the interpreter runs (SDBBP, ERET, MTC0...): that is
+    // no block entry, and compiling for it would find nothing new.
+    const id = decode(this.cpu.physical.host.i32[host >>> 2]!);
+    if (id === RESERVED || needsInterpreter(ROWS[id], this.cpu.fpuUsable)) return;
     const hostPage = host >>> PAGE_SHIFT;
     const uncompilable = this.cache.uncompilable.get(pc);
     if (uncompilable !== undefined && uncompilable.context === this.cpu.codeContext && uncompilable.hostPage === hostPage && uncompilable.generation === this.cache.generationOf(hostPage)) return;
@@ -467,21 +463,12 @@ export class SystemJitEngine {
         counts[otherIndex] = 0;
       }
     }
-    this.compile(page, entries, compiled, executed);
+    this.compile(page, hostPage, entries, compiled, executed);
   }
 
-  private needsInterpreterAt(pc: number): boolean {
-    const host = this.cpu.hostOfFetch(pc);
-    if (host < 0) return true;
-    const id = decode(this.cpu.physical.host.i32[host >>> 2]!);
-    return id === RESERVED || needsInterpreter(ROWS[id], this.cpu.fpuUsable);
-  }
-
-  private compile(virtualPage: number, entries: Set<number>, compiled: readonly number[], executed: readonly number[]): void {
+  /** Compiles `entries` of `virtualPage`, whose code the fetch translation finds at `hostPage`. */
+  private compile(virtualPage: number, hostPage: number, entries: Set<number>, compiled: readonly number[], executed: readonly number[]): void {
     const cpu = this.cpu;
-    const host = cpu.hostOfFetch(virtualPage << PAGE_SHIFT);
-    if (host < 0) return;
-    const hostPage = host >>> PAGE_SHIFT;
     const memory = cpu.physical;
     // Stores to the page now take the slow path, which drops the region (and makes a region on
     // its way through the compiler stale).

@@ -12,14 +12,10 @@ export type ValueType = 'i32' | 'i64' | 'f64' | 'none';
 let loaded: Binaryen | undefined;
 let loading: Promise<Binaryen> | undefined;
 
-/** Starts loading binaryen (once); resolves when `isWasmBuilderReady()` becomes true. */
+/** Starts loading binaryen (once); resolves when wasmText can be called. */
 export function loadWasmBuilder(): Promise<void> {
   loading ??= import('binaryen').then((module) => (loaded = module.default as Binaryen));
   return loading.then(() => undefined);
-}
-
-export function isWasmBuilderReady(): boolean {
-  return loaded !== undefined;
 }
 
 function binaryen(): Binaryen {

@@ -7,12 +7,6 @@ export const STATE_BASE = 0;
 export const STATE_SIZE = 0x800;
 
 /** Word indices into the state block (Int32Array view at STATE_BASE). */
-/**
- * The bits of a code context (StateWord.CodeContext) that only FPU instructions depend on:
- * Status.FR (2) and Status.CU1 (1). Code without FPU instructions runs the same under all four.
- */
-export const FPU_CONTEXT_BITS = 3;
-
 export const enum StateWord {
   /** GPRs 0..31 occupy words 0..31. */
   Gpr = 0,
@@ -38,6 +32,12 @@ export const enum StateWord {
   /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
   Cp0 = 256,
 }
+
+/**
+ * The bits of a code context (StateWord.CodeContext) that only FPU instructions depend on:
+ * Status.FR (2) and Status.CU1 (1). Code without FPU instructions runs the same under all four.
+ */
+export const FPU_CONTEXT_BITS = 3;
 
 /** Byte offset of FPR 0; 8-byte aligned so a Float64Array can view the 64-bit registers. */
 export const FPR_BYTE_OFFSET = StateWord.Fpr * 4;

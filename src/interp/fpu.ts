@@ -303,12 +303,8 @@ function signOp(k: Kind, op: (sign: number) => number): Handler {
     const fd = fdOf(w);
     const fs = fsOf(w);
     if (k.bad(cpu, fd | fs)) return reserved(cpu);
-    if (k === S) {
-      cpu.fprBits[fd * 2] = op(cpu.fprBits[fs * 2]!);
-    } else {
-      cpu.fprBits[cpu.doubleLowIndex(fd)] = cpu.fprBits[cpu.doubleLowIndex(fs)]!;
-      cpu.fprBits[cpu.doubleHighIndex(fd)] = op(cpu.fprBits[cpu.doubleHighIndex(fs)]!);
-    }
+    if (k === S) cpu.fprBits[fd * 2] = op(cpu.fprBits[fs * 2]!);
+    else writeDoubleBits(cpu, fd, cpu.fprBits[cpu.doubleLowIndex(fs)]!, op(cpu.fprBits[cpu.doubleHighIndex(fs)]!));
     return OK;
   };
 }
@@ -321,14 +317,9 @@ function conditionalMove(k: Kind, when: (cpu: CpuBase, w: number) => boolean): H
   return (cpu, w) => {
     const fd = fdOf(w);
     const fs = fsOf(w);
-    if (when(cpu, w)) {
-      if (k === S) {
-        cpu.fprBits[fd * 2] = cpu.fprBits[fs * 2]!;
-      } else {
-        cpu.fprBits[cpu.doubleLowIndex(fd)] = cpu.fprBits[cpu.doubleLowIndex(fs)]!;
-        cpu.fprBits[cpu.doubleHighIndex(fd)] = cpu.fprBits[cpu.doubleHighIndex(fs)]!;
-      }
-    }
+    if (!when(cpu, w)) return OK;
+    if (k === S) cpu.fprBits[fd * 2] = cpu.fprBits[fs * 2]!;
+    else writeDoubleBits(cpu, fd, cpu.fprBits[cpu.doubleLowIndex(fs)]!, cpu.fprBits[cpu.doubleHighIndex(fs)]!);
     return OK;
   };
 }
@@ -384,7 +375,7 @@ function convert(from: 's' | 'd' | 'w' | 'l', to: 's' | 'd'): Handler {
     const fd = fdOf(w);
     const fs = fsOf(w);
     if (from === 'l' && !cpu.fpr64) return reserved(cpu);
-    if (((from === 'd' && (fs & 1) !== 0) || (to === 'd' && (fd & 1) !== 0)) && !cpu.fpr64) return reserved(cpu);
+    if ((from === 'd' && D.bad(cpu, fs)) || (to === 'd' && D.bad(cpu, fd))) return reserved(cpu);
     const e = start(cpu);
     let r: number;
     if (from === 'w') {

@@ -161,7 +161,7 @@ export class Mm implements CpuEnvironment {
     const targetBytes = target.u8;
     this.space.forEachMappedRun((first, end) => {
       target.perms.set(source.perms.subarray(first, end), first);
-      for (let page = first; page < end; page++) if (target.perms[page]! & Perm.Code) target.perms[page] = target.perms[page]! & ~Perm.Code;
+      for (let page = first; page < end; page++) target.perms[page] = target.perms[page]! & ~Perm.Code;
       forEachStretchWithData(sourceBytes, first, end, (start, stop) => targetBytes.set(sourceBytes.subarray(start, stop), start));
     });
     child.space.copyBookkeepingFrom(this.space);

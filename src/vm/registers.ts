@@ -21,14 +21,13 @@ function cp0(rd: number, sel = 0): number {
   }
   return CP0_BASE + rd * 8 + sel;
 }
-function fpr(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 31) throw new RangeError(`Reg.fpr(${n}): FPRs are 0..31`);
-  return FPR_BASE + n;
+/** The id `base + n` of FPR n's word; `name` is the Reg function asked (for the error). */
+function fprId(name: string, base: number, n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 31) throw new RangeError(`Reg.${name}(${n}): FPRs are 0..31`);
+  return base + n;
 }
-function fprHigh(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 31) throw new RangeError(`Reg.fprHigh(${n}): FPRs are 0..31`);
-  return FPR_HIGH_BASE + n;
-}
+const fpr = (n: number): number => fprId('fpr', FPR_BASE, n);
+const fprHigh = (n: number): number => fprId('fprHigh', FPR_HIGH_BASE, n);
 
 export const Reg = {
   gpr,

@@ -383,7 +383,6 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   if (options.maxRegions !== undefined) integerIn('createVm', 'options.maxRegions', options.maxRegions, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.profile !== undefined) booleanArgument('createVm', 'options.profile', options.profile);
   if (options.compiler !== undefined) choiceArgument('createVm', 'options.compiler', options.compiler, ['worker', 'inline'] as const);
-  if (engine === 'jit') await SystemCodeCache.prepare();
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());
 }
 

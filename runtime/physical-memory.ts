@@ -35,6 +35,8 @@ export interface MemoryUser {
   linkedWord: number;
   /** Called when another agent's store broke the link. */
   breakLink(): void;
+  /** Called after the VM flushed the user's soft TLB and GVA tables (the memory map changed). */
+  translationsFlushed(): void;
 }
 
 export class PhysicalMemory {
@@ -68,6 +70,7 @@ export class PhysicalMemory {
       for (const user of this.users) {
         user.softTlb.flushAll();
         user.gva.flushAll();
+        user.translationsFlushed();
       }
     });
   }

@@ -124,7 +124,10 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     host.growListeners.push(() => this.bindMemory());
     physical.users.push(this);
     physical.codeDropListeners.push((page) => {
-      if (page === this.fetchHostPage) this.fetchHostPage = -1;
+      if (page === this.fetchHostPage) {
+        this.fetchHostPage = -1;
+        this.attention = true; // the run loop holds the page's decoded words
+      }
     });
     // Reset: execution starts at the boot vector.
     this.setPc(0xbfc0_0000 | 0);
@@ -175,6 +178,11 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   mappingReplaced(start: number, bytes: number): void {
     this.softTlb.flushVirtual(start, bytes);
     this.gva.flushRange(start, bytes);
+    this.attention = true; // the run loop holds the translation of the page it fetches from
+  }
+
+  translationsFlushed(): void {
+    this.attention = true;
   }
 
   // ---- MemoryUser ----
@@ -625,26 +633,38 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     let limit = Math.min(stopAt, cp0.timerDeadline);
     let fetchBase = this.fetchBase;
     let decoded = this.fetchDecoded;
+    // The virtual page the loop fetches from (-1: none) and host offset minus virtual address on
+    // it: straight-line code and loops within a page skip the soft-TLB lookup. Whatever could
+    // change that translation or the page's decoded words (a TLB write, a mode or ASID change, an
+    // exception, a store to the code, a new memory map) sets `attention`, which drops it.
+    let fetchPage = -1;
+    let fetchDelta = 0;
     for (;;) {
       if (this.attention) {
         if (this.serviceAttention()) break;
         limit = Math.min(stopAt, cp0.timerDeadline);
         fetchBase = this.fetchBase;
+        fetchPage = -1;
       }
       const pc = this.pc;
-      const entry = entryIndex(fetchBase, pc);
-      let host: number;
-      if (tags[entry] === (pc & ~0xffc)) host = (pc + addends[entry]!) >>> 0;
-      else {
-        host = this.fetchSlow(pc);
-        if (host < 0) {
-          if (this.pendingExit !== undefined) break;
-          continue;
+      // Unequal too for a PC that is not word aligned (its low bits stay in): fetchSlow raises AdEL.
+      if ((pc & ~0xffc) !== fetchPage) {
+        const entry = entryIndex(fetchBase, pc);
+        let host: number;
+        if (tags[entry] === (pc & ~0xffc)) host = (pc + addends[entry]!) >>> 0;
+        else {
+          host = this.fetchSlow(pc);
+          if (host < 0) {
+            if (this.pendingExit !== undefined) break;
+            continue;
+          }
         }
+        const hostPage = host >>> PAGE_SHIFT;
+        decoded = hostPage === this.fetchHostPage ? this.fetchDecoded : this.decodedWords(hostPage);
+        fetchPage = pc & ~0xfff;
+        fetchDelta = (host - pc) | 0;
       }
-      const hostPage = host >>> PAGE_SHIFT;
-      if (hostPage !== this.fetchHostPage) decoded = this.decodedWords(hostPage);
-      const wordIndex = host >>> 2;
+      const wordIndex = ((pc + fetchDelta) >>> 0) >>> 2;
       const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
       let index = slot - 1;
       const word = i32[wordIndex]!;

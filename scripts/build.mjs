@@ -26,6 +26,7 @@ export const BROWSER_ALIASES = {
   'node:tty': 'src/browser/node-tty.ts',
   'node:path': 'src/browser/node-path.ts',
   'node:worker_threads': 'src/browser/node-worker-threads.ts',
+  'node:v8': 'src/browser/node-v8.ts',
 };
 
 /** esbuild options for code that runs in a browser (also used by web/build.mjs). */

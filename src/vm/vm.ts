@@ -15,6 +15,7 @@ import { buildRefillModule, instantiateRefill, type RefillFunction } from '../..
 import { InlineCompiler } from '../../codegen/compiler.js';
 import { SharedCompiler } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
+import { optimizeOnlyHotWasm } from '../../codegen/v8-tiering.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
 import { booleanArgument, bytesArgument, choiceArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
 
@@ -253,6 +254,8 @@ export class Vm {
       const { module } = buildRefillModule(host.pages, host.maximumPages, this.physical.hostPageFlagsOffset);
       this.refill = instantiateRefill(module, host.memory);
       const compiler = (options.compiler ?? defaultCompiler()) === 'worker' ? workerCompiler().client() : new InlineCompiler();
+      // Kernel code is mostly lukewarm: V8 optimizing every region cost more than it saved.
+      optimizeOnlyHotWasm();
       this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions, compiler });
     }
     this.tlbEntries = options.tlbEntries;

@@ -58,6 +58,8 @@ export const EXIT_LABEL = 'exit';
 export const STATE_GLOBAL = 'state';
 /** The label whose end is where the region's `index`th block's code starts. */
 export const blockLabel = (index: number) => `b${index}`;
+/** The label of the Wasm loop around the `index`th block when it branches back to its own start. */
+const selfLoopLabel = (index: number) => `self${index}`;
 export const DISPATCH_LABEL = 'dispatch';
 
 // Rows translated inline. Everything else (and every row not listed) calls the interpreter.
@@ -222,6 +224,8 @@ export class Translator {
   private readonly fpu: FpuTranslator;
   private readonly stateBase: number;
   private currentBlock = 0;
+  /** The current block branches back to its own start: its code goes in a Wasm loop. */
+  private selfLoop = false;
 
   constructor(
     private readonly w: WasmEncoder,
@@ -396,18 +400,25 @@ export class Translator {
 
   /**
    * Continues at a known address: straight to the code of a later block of this region (a
-   * forward `br`), else through the dispatch loop (backward edges, and addresses it may leave for).
+   * forward `br`), back to the start of the current block (a loop of one block, such as most
+   * inner loops: a Wasm loop), else through the dispatch loop (other backward edges, and addresses
+   * it may leave for).
    */
   private goTo(address: number): Expr {
     const w = this.w;
     const index = this.blockIndex.get(address);
     if (index !== undefined && index > this.currentBlock) return w.br(blockLabel(index));
+    if (index === this.currentBlock) {
+      this.selfLoop = true;
+      return w.br(selfLoopLabel(index));
+    }
     return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(DISPATCH_LABEL)]);
   }
 
   /** The code of the region's `index`th block: budget check, instructions, and what follows. */
   block(block: Block, index: number): Expr {
     this.currentBlock = index;
+    this.selfLoop = false;
     const w = this.w;
     const instructions = block.instructions;
     const length = instructions.length;
@@ -433,7 +444,8 @@ export class Translator {
         body.push(this.goTo(next));
       }
     }
-    return w.block(null, body);
+    // Every path through the body ends in a branch, so the loop never falls through.
+    return this.selfLoop ? w.loop(selfLoopLabel(index), w.block(null, body)) : w.block(null, body);
   }
 
   // ---- branches ----

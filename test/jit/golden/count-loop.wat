@@ -46,7 +46,7 @@
     )
    )
    (block $block4
-    (loop $label
+    (loop $label1
      (block $block2
       (block $block3
        (block $block1
@@ -136,7 +136,7 @@
          )
         )
        )
-       (block
+       (loop $label
         (if
          (i32.lt_s
           (local.get $1)
@@ -198,9 +198,6 @@
          (if
           (local.get $5)
           (then
-           (local.set $0
-            (i32.const 4194308)
-           )
            (br $label)
           )
          )
@@ -256,7 +253,7 @@
           (i32.const 3)
          )
         )
-        (br $label)
+        (br $label1)
        )
       )
      )

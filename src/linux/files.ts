@@ -342,11 +342,18 @@ export class FdTable {
   }
 }
 
+/**
+ * The guest's status flags for an inherited host descriptor, without O_NONBLOCK: Node makes a
+ * pipe non-blocking once it builds `process.stdout` for it (a worker thread's output goes there),
+ * so the flag says what the host runtime did, not what the program was given. A guest that saw it
+ * took EAGAIN on a full pipe for an error (t_files spew: 64 KiB written, status 1); writes to the
+ * host wait instead (src/linux/syscalls.ts, isWouldBlock).
+ */
 function borrowedFlags(hostFd: number, guestFd: number): number {
   try {
     const info = fs.readFileSync(`/proc/self/fdinfo/${hostFd}`, 'latin1');
     const match = /^flags:\s*([0-7]+)/m.exec(info);
-    if (match) return guestFlagsFromGeneric(parseInt(match[1]!, 8));
+    if (match) return guestFlagsFromGeneric(parseInt(match[1]!, 8)) & ~OpenFlag.NonBlock;
   } catch {
     // no procfs: guess from the descriptor's role
   }

@@ -153,6 +153,15 @@ describe('mipsjit CLI', () => {
     }
   }, 120_000);
 
+  it.skipIf(!hasQemu)('a stdout pipe the host runtime made non-blocking still looks blocking to the guest', async () => {
+    // Node makes a pipe non-blocking once it builds process.stdout for it (an embedder touching
+    // it, or a worker thread's output); the guest must not see O_NONBLOCK and fail on EAGAIN.
+    const args = ['test/guest/bin/t_files', 'spew', String(1 << 20)];
+    const oracle = await drainSlowly('qemu-mipsel', args, 0);
+    const result = await drainSlowly(process.execPath, ['--import', 'data:text/javascript,process.stdout', path.join(root, 'dist/cli.js'), 'run', '--engine', 'interp', ...args], 300);
+    expect(result).toEqual(oracle);
+  }, 120_000);
+
   it.skipIf(!hasQemu)('poll and select on a piped stdin wait for the host writer (both engines, as qemu-mipsel)', async () => {
     const args = ['test/guest/bin/t_files', 'stdin'];
     const oracle = await feedAfterPrompt('qemu-mipsel', args);

@@ -4,8 +4,8 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileRegion, failedRegion, type RegionRequest } from './compiler.js';
 
-/** Stand-ins for a region's imports: memories by size, one global, functions that do nothing. */
-const stubMemories = new Map<string, WebAssembly.Memory>();
+/** Stand-ins for a region's imports: a memory of the size last asked for, a global, a function that does nothing. */
+let stubMemory: { readonly pages: number; readonly maximumPages: number; readonly memory: WebAssembly.Memory } | undefined;
 const stubGlobal = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
 const stubFunction = (): number => 0;
 
@@ -21,15 +21,12 @@ function compileCodeNow(module: WebAssembly.Module, request: RegionRequest): voi
   const imports: Record<string, WebAssembly.ImportValue> = {};
   for (const entry of WebAssembly.Module.imports(module)) {
     if (entry.kind === 'memory') {
+      // A VM's memory only grows: a stand-in of another size is not asked for again.
       const { memoryPages, maximumPages } = request.layout;
-      const key = `${memoryPages}/${maximumPages}`;
-      let memory = stubMemories.get(key);
-      if (memory === undefined) {
-        stubMemories.clear(); // a VM's memory grows: only its latest size is asked for again
-        memory = new WebAssembly.Memory({ initial: memoryPages, maximum: maximumPages });
-        stubMemories.set(key, memory);
+      if (stubMemory?.pages !== memoryPages || stubMemory.maximumPages !== maximumPages) {
+        stubMemory = { pages: memoryPages, maximumPages, memory: new WebAssembly.Memory({ initial: memoryPages, maximum: maximumPages }) };
       }
-      imports[entry.name] = memory;
+      imports[entry.name] = stubMemory.memory;
     } else {
       imports[entry.name] = entry.kind === 'global' ? stubGlobal : stubFunction;
     }

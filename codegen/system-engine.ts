@@ -92,6 +92,11 @@ export interface SystemJitStats {
 
 const INTR_EXIT: Exit = { reason: 'intr' };
 
+/** The region may run in code context `context` with its code fetched from host page `hostPage`. */
+function runsAt(region: SystemRegion, context: number, hostPage: number): boolean {
+  return (context & region.contextMask) === region.context && region.hostPage === hostPage;
+}
+
 /** The compiled regions of one VM, shared by its VCPUs, and what their code imports. */
 export class SystemCodeCache {
   /** The running VCPU's block offset, read by compiled code. */
@@ -248,13 +253,13 @@ export class SystemCodeCache {
     const index = jumpCacheOffset(pc) >>> 2;
     if (this.jumpCache[index] === pc) {
       const region = this.bySlot[this.jumpCache[index + 1]!];
-      if (region !== undefined && (context & region.contextMask) === region.context && region.hostPage === hostPage && region.entries.has(pc)) return region;
+      if (region !== undefined && runsAt(region, context, hostPage) && region.entries.has(pc)) return region;
     }
     const regions = this.regions.get(pc >>> PAGE_SHIFT);
     if (regions === undefined) return undefined;
     for (let index = regions.length - 1; index >= 0; index--) {
       const region = regions[index]!;
-      if ((context & region.contextMask) === region.context && region.hostPage === hostPage && region.entries.has(pc)) return region;
+      if (runsAt(region, context, hostPage) && region.entries.has(pc)) return region;
     }
     return undefined;
   }
@@ -268,7 +273,7 @@ export class SystemCodeCache {
   entriesOf(virtualPage: number, context: number, hostPage: number): number[] {
     const entries: number[] = [];
     for (const region of this.regions.get(virtualPage) ?? []) {
-      if ((context & region.contextMask) === region.context && region.hostPage === hostPage) entries.push(...region.entries);
+      if (runsAt(region, context, hostPage)) entries.push(...region.entries);
     }
     return entries;
   }
@@ -450,6 +455,7 @@ export class SystemJitEngine {
     // Entries: this one and the page's other warm block starts. The page's regions keep theirs;
     // the new region compiles only blocks they lack and reaches theirs through the jump cache.
     const compiled = this.cache.entriesOf(page, this.cpu.codeContext, hostPage);
+    const alreadyCompiled = new Set(compiled);
     const entries = new Set<number>([pc]);
     const executed: number[] = [];
     for (let offset = 0; offset < 1 << PAGE_SHIFT; offset += 4) {
@@ -458,7 +464,7 @@ export class SystemJitEngine {
       const count = counts[otherIndex]!;
       if (count === 0) continue;
       executed.push(other);
-      if (count * 4 >= hotThreshold && !compiled.includes(other)) {
+      if (count * 4 >= hotThreshold && !alreadyCompiled.has(other)) {
         entries.add(other);
         counts[otherIndex] = 0;
       }

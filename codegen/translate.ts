@@ -372,11 +372,12 @@ export class Translator {
     const access = this.target.access;
     if (access.kind === 'flat') return [];
     const entry = () => w.add(this.statePointer(), w.shl(w.and(w.shrU(w.get(Local.Pc), w.const(PAGE_SHIFT)), w.const(SOFT_TLB_ENTRIES - 1)), w.const(2)));
+    // Code without FPU instructions runs whatever Status.FR and CU1 are: it compares the mode only.
+    const context = w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer());
+    const contextMask = access.fpuIndependent === true ? ~FPU_CONTEXT_BITS : -1;
     const wrong = w.or(
       w.or(
-        access.fpuIndependent === true
-          ? w.ne(w.and(w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer()), w.const(~FPU_CONTEXT_BITS)), w.const(access.context & ~FPU_CONTEXT_BITS))
-          : w.ne(w.load(4, false, this.stateOffset(StateWord.CodeContext), this.statePointer()), w.const(access.context)),
+        w.ne(contextMask === -1 ? context : w.and(context, w.const(contextMask)), w.const(access.context & contextMask)),
         w.ne(w.load(4, false, access.fetchTags, entry()), w.and(w.get(Local.Pc), w.const(~0xffc))),
       ),
       w.ne(w.shrU(w.add(w.get(Local.Pc), w.load(4, false, access.fetchAddends, entry())), w.const(PAGE_SHIFT)), w.const(access.hostPage)),

@@ -48,11 +48,17 @@ export function hostOpenFlags(guestFlags: number): number {
   return flags;
 }
 
-/** Guest open flags for a host `flags:` value from /proc/self/fdinfo (x86/arm generic numbering). */
+/**
+ * Guest open flags for a host `flags:` value from /proc/self/fdinfo (x86/arm generic numbering),
+ * for an inherited descriptor. O_NONBLOCK is left out: Node makes a pipe non-blocking once it
+ * builds `process.stdout` for it (a worker thread's output goes there), so the flag says what the
+ * host runtime did, not what the program was given. A guest that saw it took EAGAIN on a full
+ * pipe for an error (t_files spew: 64 KiB written, status 1); writes to the host wait instead
+ * (src/linux/syscalls.ts, isWouldBlock).
+ */
 function guestFlagsFromGeneric(generic: number): number {
   let flags = generic & OpenFlag.AccessMode;
   if (generic & 0o2000) flags |= OpenFlag.Append;
-  if (generic & 0o4000) flags |= OpenFlag.NonBlock;
   if (generic & 0o100000) flags |= OpenFlag.LargeFile;
   return flags;
 }
@@ -342,18 +348,12 @@ export class FdTable {
   }
 }
 
-/**
- * The guest's status flags for an inherited host descriptor, without O_NONBLOCK: Node makes a
- * pipe non-blocking once it builds `process.stdout` for it (a worker thread's output goes there),
- * so the flag says what the host runtime did, not what the program was given. A guest that saw it
- * took EAGAIN on a full pipe for an error (t_files spew: 64 KiB written, status 1); writes to the
- * host wait instead (src/linux/syscalls.ts, isWouldBlock).
- */
+/** The guest's status flags for an inherited host descriptor. */
 function borrowedFlags(hostFd: number, guestFd: number): number {
   try {
     const info = fs.readFileSync(`/proc/self/fdinfo/${hostFd}`, 'latin1');
     const match = /^flags:\s*([0-7]+)/m.exec(info);
-    if (match) return guestFlagsFromGeneric(parseInt(match[1]!, 8)) & ~OpenFlag.NonBlock;
+    if (match) return guestFlagsFromGeneric(parseInt(match[1]!, 8));
   } catch {
     // no procfs: guess from the descriptor's role
   }

@@ -23,6 +23,7 @@ import {
   div,
   DOUBLE,
   FpFlag,
+  fromInt32,
   fromInteger,
   mul,
   round,
@@ -379,7 +380,7 @@ function convert(from: 's' | 'd' | 'w' | 'l', to: 's' | 'd'): Handler {
     const e = start(cpu);
     let r: number;
     if (from === 'w') {
-      r = fromInteger(BigInt(cpu.fprBits[fs * 2]!), target.fmt, e);
+      r = fromInt32(cpu.fprBits[fs * 2]!, target.fmt, e);
     } else if (from === 'l') {
       r = fromInteger(readL(cpu, fs), target.fmt, e);
     } else {

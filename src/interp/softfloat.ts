@@ -41,6 +41,7 @@ interface Format {
   readonly max: number;
 }
 export const SINGLE: Format = { p: 24, emin: -126, emax: 127, max: 3.4028234663852886e38 };
+const SAFE_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
 export const DOUBLE: Format = { p: 53, emin: -1022, emax: 1023, max: Number.MAX_VALUE };
 type Fmt = Format;
 
@@ -381,9 +382,23 @@ export function round(x: number, fmt: Fmt, env: FpEnv): number {
   return roundValue(x, fmt, env);
 }
 
+/**
+ * Converts an int32 to fmt (cvt.s.w, cvt.d.w) without a bigint when the result is exact, as it
+ * always is for a double: an exact conversion raises no flag (and an integer is never subnormal).
+ */
+export function fromInt32(n: number, fmt: Fmt, env: FpEnv): number {
+  if (fmt === DOUBLE || Math.fround(n) === n) return n;
+  return fromInteger(BigInt(n), fmt, env);
+}
+
 /** Converts an exact integer (a bigint) to fmt: cvt.s.w, cvt.d.l, ... */
 export function fromInteger(n: bigint, fmt: Fmt, env: FpEnv): number {
   if (n === 0n) return 0;
+  if (n >= -SAFE_INTEGER && n <= SAFE_INTEGER) {
+    // Below 2^53 a double holds it exactly; the rounding below is only for what does not fit.
+    const value = Number(n);
+    if (fmt === DOUBLE || Math.fround(value) === value) return value;
+  }
   const negative = n < 0n;
   return roundExact(negative, negative ? -n : n, 0, false, fmt, env);
 }

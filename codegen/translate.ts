@@ -13,6 +13,7 @@ import type { Block, GuestInstruction } from './block.js';
 import type { ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
+import { planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
 
 /** The Wasm type of each fixed local (registers after them are i32). */
 export function localType(local: number): ValueType {
@@ -111,6 +112,14 @@ function writtenWordsOf(instruction: GuestInstruction): number[] {
   // The destination is the row's first operand: rd for register forms, rt for immediate forms and loads.
   const destination = row.fields.rd && !['ext', 'ins'].includes(name) ? rdOf(word) : rtOf(word);
   return destination === 0 ? [] : [StateWord.Gpr + destination];
+}
+
+/** The GPRs an instruction's code may write: inline code its destination (and link), a handler any GPR its row names. */
+function gprsWrittenBy(instruction: GuestInstruction): number[] {
+  if (!isInline(instruction)) return registersOf(instruction);
+  return writtenWordsOf(instruction)
+    .filter((word) => word > StateWord.Gpr && word < StateWord.Gpr + 32)
+    .map((word) => word - StateWord.Gpr);
 }
 
 /** State words (GPRs, HI, LO) an instruction's handler may read or write. */
@@ -226,6 +235,10 @@ export class Translator {
   private currentBlock = 0;
   /** The current block branches back to its own start: its code goes in a Wasm loop. */
   private selfLoop = false;
+  /** Flat memory: the spans planned for the current block's first accesses (codegen/access-checks.ts). */
+  private accessSpans = new Map<number, AccessSpan>();
+  /** Flat memory: what the permission checks emitted so far in the block cover, by spanKey. */
+  private readonly checked = new Map<number, AccessSpan>();
 
   constructor(
     private readonly w: WasmEncoder,
@@ -420,6 +433,8 @@ export class Translator {
   block(block: Block, index: number): Expr {
     this.currentBlock = index;
     this.selfLoop = false;
+    this.checked.clear();
+    if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenBy);
     const w = this.w;
     const instructions = block.instructions;
     const length = instructions.length;
@@ -433,6 +448,7 @@ export class Translator {
       const instruction = instructions[index]!;
       const context: SlotContext = { unexecuted: length - index, npc: () => w.const(instruction.pc + 4), delaySlot: false };
       body.push(this.instruction(instruction, context));
+      this.forgetChecks(instruction);
     }
     const terminal = block.terminal;
     if (terminal.kind === 'branch') {
@@ -533,6 +549,7 @@ export class Translator {
     const targetExpr = () => (staticTarget !== undefined ? w.const(staticTarget) : w.get(Local.Target));
     const slotNpc = () =>
       condition && !likely ? w.select(w.get(Local.Taken), targetExpr(), w.const(slot.pc + 4)) : targetExpr();
+    this.forgetChecks(branch);
     out.push(this.instruction(slot, { unexecuted: 1, npc: slotNpc, delaySlot: true }));
     if (staticTarget === undefined) {
       out.push(w.set(Local.Pc, w.get(Local.Target)));
@@ -859,13 +876,37 @@ export class Translator {
         ),
       ]);
     }
-    const permission = w.load(1, false, layout.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));
-    const denied =
-      access === Perm.Read
+    const offset = simmOf(word);
+    const key = spanKey(rsOf(word), access === Perm.Write);
+    const misaligned = () => w.and(w.get(Local.Address), w.const(bytes - 1));
+    const covered = this.checked.get(key);
+    if (covered !== undefined && covered.low <= offset && offset + bytes - 1 <= covered.high) {
+      // An earlier check of this block covers the page; only the alignment is this access's own.
+      return w.block(null, bytes === 1 ? [address, perform()] : [address, w.if(misaligned(), toInterpreter), perform()]);
+    }
+    const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1 };
+    const denied = (delta: number) => {
+      const page = w.shrU(delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)), w.const(PAGE_SHIFT));
+      const permission = w.load(1, false, layout.permsBase, page);
+      return access === Perm.Read
         ? w.eqz(w.and(permission, w.const(Perm.Read)))
         : w.ne(w.and(permission, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
-    const bad = bytes === 1 ? denied : w.or(w.and(w.get(Local.Address), w.const(bytes - 1)), denied);
+    };
+    // Its own page, or the pages of the span's first and last byte (one or two pages).
+    const wide = span.low !== offset || span.high !== offset + bytes - 1;
+    const pages = wide ? w.or(denied(span.low - offset), denied(span.high - offset)) : denied(0);
+    this.checked.set(key, span);
+    const bad = bytes === 1 ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter), perform()]);
+  }
+
+  /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
+  private forgetChecks(instruction: GuestInstruction): void {
+    if (this.checked.size === 0) return;
+    for (const register of gprsWrittenBy(instruction)) {
+      this.checked.delete(spanKey(register, false));
+      this.checked.delete(spanKey(register, true));
+    }
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

@@ -94,15 +94,31 @@
            (local.get $7)
            (i32.const 7)
           )
-          (i32.eqz
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+          (i32.or
+           (i32.eqz
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
              )
+             (i32.const 1)
             )
-            (i32.const 1)
+           )
+           (i32.eqz
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (i32.add
+                (local.get $7)
+                (i32.const 15)
+               )
+               (i32.const 12)
+              )
+             )
+             (i32.const 1)
+            )
            )
           )
          )
@@ -151,22 +167,9 @@
          )
         )
         (if
-         (i32.or
-          (i32.and
-           (local.get $7)
-           (i32.const 7)
-          )
-          (i32.eqz
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-            )
-            (i32.const 1)
-           )
-          )
+         (i32.and
+          (local.get $7)
+          (i32.const 7)
          )
          (then
           (local.set $4

@@ -136,15 +136,31 @@
            (local.get $7)
            (i32.const 3)
           )
-          (i32.eqz
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+          (i32.or
+           (i32.eqz
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
              )
+             (i32.const 1)
             )
-            (i32.const 1)
+           )
+           (i32.eqz
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (i32.add
+                (local.get $7)
+                (i32.const 5)
+               )
+               (i32.const 12)
+              )
+             )
+             (i32.const 1)
+            )
            )
           )
          )
@@ -183,40 +199,6 @@
           (i32.const 5)
          )
         )
-        (if
-         (i32.eqz
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
-            )
-           )
-           (i32.const 1)
-          )
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194308)
-          )
-          (local.set $2
-           (i32.const 4194312)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 10)
-           )
-          )
-          (br $block2)
-         )
-        )
         (local.set $17
          (i32.load8_u
           (local.get $7)
@@ -231,22 +213,9 @@
          )
         )
         (if
-         (i32.or
-          (i32.and
-           (local.get $7)
-           (i32.const 1)
-          )
-          (i32.eqz
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-            )
-            (i32.const 1)
-           )
-          )
+         (i32.and
+          (local.get $7)
+          (i32.const 1)
          )
          (then
           (local.set $4
@@ -301,17 +270,34 @@
            (local.get $7)
            (i32.const 1)
           )
-          (i32.ne
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
+          (i32.or
+           (i32.ne
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
              )
+             (i32.const 10)
             )
-            (i32.const 10)
+            (i32.const 2)
            )
-           (i32.const 2)
+           (i32.ne
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (i32.add
+                (local.get $7)
+                (i32.const 9)
+               )
+               (i32.const 12)
+              )
+             )
+             (i32.const 10)
+            )
+            (i32.const 2)
+           )
           )
          )
          (then
@@ -348,41 +334,6 @@
           (i32.const 7)
          )
         )
-        (if
-         (i32.ne
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (local.get $7)
-             (i32.const 12)
-            )
-           )
-           (i32.const 10)
-          )
-          (i32.const 2)
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194328)
-          )
-          (local.set $2
-           (i32.const 4194332)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 5)
-           )
-          )
-          (br $block2)
-         )
-        )
         (i32.store8
          (local.get $7)
          (local.get $19)
@@ -396,23 +347,9 @@
          )
         )
         (if
-         (i32.or
-          (i32.and
-           (local.get $7)
-           (i32.const 3)
-          )
-          (i32.ne
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-            )
-            (i32.const 10)
-           )
-           (i32.const 2)
-          )
+         (i32.and
+          (local.get $7)
+          (i32.const 3)
          )
          (then
           (local.set $4

@@ -1,0 +1,125 @@
+// Shared page checks (codegen/access-checks.ts): accesses of a block through one unchanged base
+// register share one permission check that covers all their pages. Each case is a loop the JIT
+// compiles, whose last iteration faults at an access that a shared check must not have let
+// through; the fault's code, PC and bad address, the registers and the instruction count must be
+// the interpreter's (the accesses before the faulting one have run, the rest have not).
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Cpu } from '../../src/interp/cpu.js';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { ExcCode, Status } from '../../runtime/exceptions.js';
+import { JitEngine } from '../../codegen/engine.js';
+
+const CODE = 0x0040_0000;
+const DATA = 0x0050_0000; // one read/write page; the page after it is unmapped
+const READ_ONLY = 0x0060_0000;
+const UNMAPPED = 0x0070_0000;
+
+interface Case {
+  readonly name: string;
+  readonly source: string;
+  /** Words stored in the data page before the run: [offset, value]. */
+  readonly data?: readonly (readonly [number, number])[];
+  readonly fault: { readonly code: ExcCode; readonly badVAddr: number };
+}
+
+const CASES: readonly Case[] = [
+  {
+    // The group's check at `lw t0` covers 0(a0)..0x84(a0); once a0 + 0x80 leaves the page, the
+    // second load faults after the first has run and t1 has counted.
+    name: 'a later access of the group leaves the mapped page',
+    source: `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, 0x0e00
+    loop:
+      lw t0, 0(a0)
+      addiu t1, t1, 1
+      lw t2, 0x80(a0)
+      addu t3, t3, t0
+      addu t3, t3, t2
+      b loop
+      addiu a0, a0, 16`,
+    fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
+  },
+  {
+    // The load writes its own base: the next access through a0, at the same offset, needs a
+    // check of its own.
+    name: 'an access after its base register was loaded',
+    source: `
+      lui s0, ${DATA >>> 16}
+    loop:
+      move a0, s0
+      lw a0, 0(a0)
+      lw t0, 0(a0)
+      addiu t1, t1, 1
+      b loop
+      addiu s0, s0, 8`,
+    data: [
+      ...Array.from({ length: 40 }, (_, index) => [index * 8, DATA + 0x800] as const),
+      [40 * 8, UNMAPPED],
+    ],
+    fault: { code: ExcCode.TLBL, badVAddr: UNMAPPED },
+  },
+  {
+    // A load's check does not cover a store to the same address: the read-only page stops it.
+    name: 'a store after a load through the same base on a read-only page',
+    source: `
+      lui a0, ${DATA >>> 16}
+      lui a1, ${READ_ONLY >>> 16}
+      li t4, 30
+    loop:
+      addiu t4, t4, -1
+      bne t4, zero, write
+      move t5, a0
+      move t5, a1
+    write:
+      lw t0, 0(t5)
+      addiu t1, t1, 1
+      sw t1, 0(t5)
+      b loop
+      nop`,
+    fault: { code: ExcCode.TLBS, badVAddr: READ_ONLY },
+  },
+];
+
+function machine(testCase: Case): { cpu: Cpu; faults: { code: ExcCode; pc: number; badVAddr: number }[] } {
+  const memory = new FlatMemory(0x0100_0000);
+  memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
+  memory.u8.set(new Uint8Array(assembleProgram(testCase.source, CODE).buffer), CODE);
+  memory.protect(DATA, 0x1000, Perm.Read | Perm.Write);
+  memory.protect(READ_ONLY, 0x1000, Perm.Read);
+  for (const [offset, value] of testCase.data ?? []) memory.u8.set(new Uint8Array(new Uint32Array([value]).buffer), DATA + offset);
+  const faults: { code: ExcCode; pc: number; badVAddr: number }[] = [];
+  const cpu = new Cpu(memory, {
+    exception(self, code, badVAddr) {
+      faults.push({ code, pc: self.pc, badVAddr });
+      return Status.Stop;
+    },
+  });
+  cpu.setPc(CODE);
+  return { cpu, faults };
+}
+
+describe('JIT shared page checks', () => {
+  beforeAll(() => JitEngine.prepare());
+
+  for (const testCase of CASES) {
+    it(testCase.name, () => {
+      const interpreted = machine(testCase);
+      expect(interpreted.cpu.run(1_000_000)).toBe(Status.Stop);
+      const compiled = machine(testCase);
+      const jit = new JitEngine(compiled.cpu, { hotThreshold: 4 });
+      expect(jit.run(1_000_000)).toBe(Status.Stop);
+
+      expect(interpreted.faults).toHaveLength(1);
+      expect(interpreted.faults[0]).toMatchObject(testCase.fault);
+      expect(compiled.faults).toEqual(interpreted.faults);
+      expect(compiled.cpu.instructions).toBe(interpreted.cpu.instructions);
+      expect(Array.from(compiled.cpu.r.subarray(0, 34))).toEqual(Array.from(interpreted.cpu.r.subarray(0, 34)));
+      // The loop ran compiled: the fault came from compiled code's exit, not from a cold start.
+      expect(jit.stats.compiledInstructions / compiled.cpu.instructions).toBeGreaterThan(0.5);
+      jit.close();
+    });
+  }
+});

@@ -79,7 +79,7 @@ function startWorker(): StartedWorker {
       eval: true,
     });
   } else {
-    worker = new Worker(new URL('./compile-worker.js', import.meta.url), options);
+    worker = new Worker(new URL('./compile-worker.cjs', import.meta.url), options);
   }
   const started: StartedWorker = { worker, port: channel.port1, failures: [] };
   worker.on('error', (error: Error) => {

@@ -1,6 +1,7 @@
 // Builds dist/ with esbuild (and the type declarations with tsc):
 //   dist/cli.js             the Node command line (src/cli.ts carries the #! line)
-//   dist/compile-worker.js  the JIT's compiler thread in Node, started from dist/ by the two Node entries
+//   dist/compile-worker.cjs the JIT's compiler thread in Node, started from dist/ by the two Node entries
+//                           (CommonJS: a worker thread boots ~40 ms sooner than with an ES module here)
 //   dist/mipsjit.js         the ESM library for Node (exports "node" / "default")
 //   dist/browser/mipsjit.js the ESM library for browsers (exports "browser"): no Node built-ins;
 //                           node:fs is an in-memory file system and node:os/crypto/tty/path small
@@ -53,7 +54,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.chdir(root);
   rmSync('dist', { recursive: true, force: true });
   await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node' });
-  await build({ ...common, entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.js', platform: 'node' });
+  await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node' });
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
   if (!process.argv.includes('--no-types')) {

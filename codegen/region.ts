@@ -6,7 +6,7 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr } from './wasm-encoder.js';
 
@@ -143,7 +143,7 @@ export function buildRegion(blocks: readonly Block[], layout: RegionLayout, with
       ...translator.loadStatePointer(),
       ...translator.entryGuard(),
       ...translator.reload(),
-      w.block(EXIT_LABEL, [dispatch]),
+      w.block(EXIT_LABEL, [w.block(OUT_OF_BUDGET_LABEL, [dispatch]), ...translator.outOfBudgetExit()]),
       ...translator.spill(),
       w.store(4, state(ExitWord.Pc), translator.statePointer(), w.get(Local.Pc)),
       w.store(4, state(ExitWord.Npc), translator.statePointer(), w.get(Local.Npc)),

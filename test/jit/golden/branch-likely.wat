@@ -51,21 +51,78 @@
      (i32.const 0)
     )
    )
-   (block $block6
-    (loop $label
-     (block $block1
-      (block $block4
-       (block $block5
-        (block $block2
-         (block $block3
-          (block $block
-           (br_table $block $block1 $block2 $block3 $block1 $block4 $block5 $block1
-            (i32.shr_u
-             (i32.sub
-              (local.get $0)
-              (i32.const 4194304)
+   (block $block7
+    (block $block6
+     (loop $label
+      (block $block1
+       (block $block4
+        (block $block5
+         (block $block2
+          (block $block3
+           (block $block
+            (br_table $block $block1 $block2 $block3 $block1 $block4 $block5 $block1
+             (i32.shr_u
+              (i32.sub
+               (local.get $0)
+               (i32.const 4194304)
+              )
+              (i32.const 2)
              )
-             (i32.const 2)
+            )
+           )
+           (block
+            (if
+             (i32.lt_s
+              (local.get $1)
+              (i32.const 2)
+             )
+             (then
+              (local.set $0
+               (i32.const 4194304)
+              )
+              (br $block6)
+             )
+            )
+            (local.set $1
+             (i32.sub
+              (local.get $1)
+              (i32.const 2)
+             )
+            )
+            (block
+             (local.set $5
+              (i32.eq
+               (local.get $15)
+               (local.get $16)
+              )
+             )
+             (if
+              (i32.eqz
+               (local.get $5)
+              )
+              (then
+               (local.set $1
+                (i32.add
+                 (local.get $1)
+                 (i32.const 1)
+                )
+               )
+               (br $block2)
+              )
+             )
+             (local.set $17
+              (i32.add
+               (local.get $17)
+               (i32.const 1)
+              )
+             )
+             (if
+              (local.get $5)
+              (then
+               (br $block3)
+              )
+             )
+             (br $block2)
             )
            )
           )
@@ -76,23 +133,8 @@
              (i32.const 2)
             )
             (then
-             (local.set $4
-              (i32.const 0)
-             )
              (local.set $0
-              (i32.const 4194304)
-             )
-             (local.set $2
-              (i32.const 4194308)
-             )
-             (local.set $3
-              (i32.const 0)
-             )
-             (local.set $1
-              (i32.add
-               (local.get $1)
-               (i32.const 0)
-              )
+              (i32.const 4194316)
              )
              (br $block6)
             )
@@ -105,9 +147,9 @@
            )
            (block
             (local.set $5
-             (i32.eq
+             (i32.ge_s
               (local.get $15)
-              (local.get $16)
+              (i32.const 0)
              )
             )
             (if
@@ -121,22 +163,22 @@
                 (i32.const 1)
                )
               )
-              (br $block2)
+              (br $block4)
              )
             )
-            (local.set $17
-             (i32.add
-              (local.get $17)
-              (i32.const 1)
+            (local.set $18
+             (i32.shl
+              (local.get $15)
+              (i32.const 2)
              )
             )
             (if
              (local.get $5)
              (then
-              (br $block3)
+              (br $block5)
              )
             )
-            (br $block2)
+            (br $block4)
            )
           )
          )
@@ -144,26 +186,11 @@
           (if
            (i32.lt_s
             (local.get $1)
-            (i32.const 2)
+            (i32.const 3)
            )
            (then
-            (local.set $4
-             (i32.const 0)
-            )
             (local.set $0
-             (i32.const 4194316)
-            )
-            (local.set $2
-             (i32.const 4194320)
-            )
-            (local.set $3
-             (i32.const 0)
-            )
-            (local.set $1
-             (i32.add
-              (local.get $1)
-              (i32.const 0)
-             )
+             (i32.const 4194312)
             )
             (br $block6)
            )
@@ -171,6 +198,12 @@
           (local.set $1
            (i32.sub
             (local.get $1)
+            (i32.const 3)
+           )
+          )
+          (local.set $17
+           (i32.add
+            (local.get $17)
             (i32.const 2)
            )
           )
@@ -215,26 +248,11 @@
          (if
           (i32.lt_s
            (local.get $1)
-           (i32.const 3)
+           (i32.const 2)
           )
           (then
-           (local.set $4
-            (i32.const 0)
-           )
            (local.set $0
-            (i32.const 4194312)
-           )
-           (local.set $2
-            (i32.const 4194316)
-           )
-           (local.set $3
-            (i32.const 0)
-           )
-           (local.set $1
-            (i32.add
-             (local.get $1)
-             (i32.const 0)
-            )
+            (i32.const 4194328)
            )
            (br $block6)
           )
@@ -242,49 +260,24 @@
          (local.set $1
           (i32.sub
            (local.get $1)
-           (i32.const 3)
-          )
-         )
-         (local.set $17
-          (i32.add
-           (local.get $17)
            (i32.const 2)
           )
          )
          (block
-          (local.set $5
-           (i32.ge_s
-            (local.get $15)
-            (i32.const 0)
+          (local.set $6
+           (local.get $19)
+          )
+          (nop)
+          (local.set $0
+           (local.get $6)
+          )
+          (br_if $block1
+           (i32.and
+            (local.get $0)
+            (i32.const 3)
            )
           )
-          (if
-           (i32.eqz
-            (local.get $5)
-           )
-           (then
-            (local.set $1
-             (i32.add
-              (local.get $1)
-              (i32.const 1)
-             )
-            )
-            (br $block4)
-           )
-          )
-          (local.set $18
-           (i32.shl
-            (local.get $15)
-            (i32.const 2)
-           )
-          )
-          (if
-           (local.get $5)
-           (then
-            (br $block5)
-           )
-          )
-          (br $block4)
+          (br $label)
          )
         )
        )
@@ -292,26 +285,11 @@
         (if
          (i32.lt_s
           (local.get $1)
-          (i32.const 2)
+          (i32.const 3)
          )
          (then
-          (local.set $4
-           (i32.const 0)
-          )
           (local.set $0
-           (i32.const 4194328)
-          )
-          (local.set $2
-           (i32.const 4194332)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 0)
-           )
+           (i32.const 4194324)
           )
           (br $block6)
          )
@@ -319,9 +297,10 @@
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 2)
+          (i32.const 3)
          )
         )
+        (nop)
         (block
          (local.set $6
           (local.get $19)
@@ -341,114 +320,74 @@
        )
       )
       (block
-       (if
-        (i32.lt_s
-         (local.get $1)
-         (i32.const 3)
-        )
-        (then
-         (local.set $4
-          (i32.const 0)
-         )
-         (local.set $0
-          (i32.const 4194324)
-         )
-         (local.set $2
-          (i32.const 4194328)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 0)
-          )
-         )
-         (br $block6)
-        )
-       )
-       (local.set $1
-        (i32.sub
-         (local.get $1)
-         (i32.const 3)
-        )
-       )
-       (nop)
        (block
-        (local.set $6
-         (local.get $19)
-        )
-        (nop)
-        (local.set $0
-         (local.get $6)
-        )
-        (br_if $block1
+        (local.set $7
          (i32.and
-          (local.get $0)
-          (i32.const 3)
+          (i32.shl
+           (local.get $0)
+           (i32.const 1)
+          )
+          (i32.const 2097144)
          )
         )
-        (br $label)
-       )
-      )
-     )
-     (block
-      (block
-       (local.set $7
-        (i32.and
-         (i32.shl
-          (local.get $0)
-          (i32.const 1)
-         )
-         (i32.const 2097144)
-        )
-       )
-       (if
-        (i32.eq
-         (i32.load offset=17825792
-          (local.get $7)
-         )
-         (local.get $0)
-        )
-        (then
-         (local.set $8
-          (i32.load offset=17825796
+        (if
+         (i32.eq
+          (i32.load offset=17825792
            (local.get $7)
           )
+          (local.get $0)
          )
-         (block
-          (i32.store offset=8
-           (i32.const 0)
-           (local.get $17)
+         (then
+          (local.set $8
+           (i32.load offset=17825796
+            (local.get $7)
+           )
           )
-          (i32.store offset=12
-           (i32.const 0)
-           (local.get $18)
-          )
-          (return_call $fimport$1
-           (local.get $8)
-           (local.get $0)
-           (local.get $1)
+          (block
+           (i32.store offset=8
+            (i32.const 0)
+            (local.get $17)
+           )
+           (i32.store offset=12
+            (i32.const 0)
+            (local.get $18)
+           )
+           (return_call $fimport$1
+            (local.get $8)
+            (local.get $0)
+            (local.get $1)
+           )
           )
          )
         )
        )
-      )
-      (local.set $4
-       (i32.const 0)
-      )
-      (local.set $2
-       (i32.add
-        (local.get $0)
-        (i32.const 4)
+       (local.set $4
+        (i32.const 0)
        )
+       (local.set $2
+        (i32.add
+         (local.get $0)
+         (i32.const 4)
+        )
+       )
+       (local.set $3
+        (i32.const 0)
+       )
+       (br $block7)
       )
-      (local.set $3
-       (i32.const 0)
-      )
-      (br $block6)
      )
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
     )
    )
    (i32.store offset=8

@@ -45,46 +45,92 @@
      (i32.const 0)
     )
    )
-   (block $block4
-    (loop $label1
-     (block $block2
-      (block $block3
-       (block $block1
-        (block $block
-         (br_table $block $block1 $block2 $block2 $block2 $block3 $block2
-          (i32.shr_u
-           (i32.sub
-            (local.get $0)
-            (i32.const 4194304)
+   (block $block5
+    (block $block4
+     (loop $label1
+      (block $block2
+       (block $block3
+        (block $block1
+         (block $block
+          (br_table $block $block1 $block2 $block2 $block2 $block3 $block2
+           (i32.shr_u
+            (i32.sub
+             (local.get $0)
+             (i32.const 4194304)
+            )
+            (i32.const 2)
            )
-           (i32.const 2)
+          )
+         )
+         (block
+          (if
+           (i32.lt_s
+            (local.get $1)
+            (i32.const 5)
+           )
+           (then
+            (local.set $0
+             (i32.const 4194304)
+            )
+            (br $block4)
+           )
+          )
+          (local.set $1
+           (i32.sub
+            (local.get $1)
+            (i32.const 5)
+           )
+          )
+          (local.set $15
+           (i32.add
+            (i32.const 0)
+            (i32.const 0)
+           )
+          )
+          (local.set $15
+           (i32.add
+            (local.get $15)
+            (local.get $16)
+           )
+          )
+          (local.set $16
+           (i32.add
+            (local.get $16)
+            (i32.const -1)
+           )
+          )
+          (block
+           (local.set $5
+            (i32.ne
+             (local.get $16)
+             (i32.const 0)
+            )
+           )
+           (local.set $17
+            (i32.add
+             (local.get $17)
+             (i32.const 1)
+            )
+           )
+           (if
+            (local.get $5)
+            (then
+             (br $block1)
+            )
+           )
+           (br $block3)
           )
          )
         )
-        (block
+        (loop $label
          (if
           (i32.lt_s
            (local.get $1)
-           (i32.const 5)
+           (i32.const 4)
           )
           (then
-           (local.set $4
-            (i32.const 0)
-           )
            (local.set $0
-            (i32.const 4194304)
-           )
-           (local.set $2
             (i32.const 4194308)
-           )
-           (local.set $3
-            (i32.const 0)
-           )
-           (local.set $1
-            (i32.add
-             (local.get $1)
-             (i32.const 0)
-            )
            )
            (br $block4)
           )
@@ -92,13 +138,7 @@
          (local.set $1
           (i32.sub
            (local.get $1)
-           (i32.const 5)
-          )
-         )
-         (local.set $15
-          (i32.add
-           (i32.const 0)
-           (i32.const 0)
+           (i32.const 4)
           )
          )
          (local.set $15
@@ -129,37 +169,22 @@
           (if
            (local.get $5)
            (then
-            (br $block1)
+            (br $label)
            )
           )
           (br $block3)
          )
         )
        )
-       (loop $label
+       (block
         (if
          (i32.lt_s
           (local.get $1)
-          (i32.const 4)
+          (i32.const 2)
          )
          (then
-          (local.set $4
-           (i32.const 0)
-          )
           (local.set $0
-           (i32.const 4194308)
-          )
-          (local.set $2
-           (i32.const 4194312)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 0)
-           )
+           (i32.const 4194324)
           )
           (br $block4)
          )
@@ -167,156 +192,100 @@
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 4)
-         )
-        )
-        (local.set $15
-         (i32.add
-          (local.get $15)
-          (local.get $16)
-         )
-        )
-        (local.set $16
-         (i32.add
-          (local.get $16)
-          (i32.const -1)
+          (i32.const 2)
          )
         )
         (block
-         (local.set $5
-          (i32.ne
-           (local.get $16)
-           (i32.const 0)
+         (local.set $6
+          (local.get $18)
+         )
+         (nop)
+         (local.set $0
+          (local.get $6)
+         )
+         (br_if $block2
+          (i32.and
+           (local.get $0)
+           (i32.const 3)
           )
          )
-         (local.set $17
-          (i32.add
-           (local.get $17)
+         (br $label1)
+        )
+       )
+      )
+      (block
+       (block
+        (local.set $7
+         (i32.and
+          (i32.shl
+           (local.get $0)
            (i32.const 1)
           )
-         )
-         (if
-          (local.get $5)
-          (then
-           (br $label)
-          )
-         )
-         (br $block3)
-        )
-       )
-      )
-      (block
-       (if
-        (i32.lt_s
-         (local.get $1)
-         (i32.const 2)
-        )
-        (then
-         (local.set $4
-          (i32.const 0)
-         )
-         (local.set $0
-          (i32.const 4194324)
-         )
-         (local.set $2
-          (i32.const 4194328)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 0)
-          )
-         )
-         (br $block4)
-        )
-       )
-       (local.set $1
-        (i32.sub
-         (local.get $1)
-         (i32.const 2)
-        )
-       )
-       (block
-        (local.set $6
-         (local.get $18)
-        )
-        (nop)
-        (local.set $0
-         (local.get $6)
-        )
-        (br_if $block2
-         (i32.and
-          (local.get $0)
-          (i32.const 3)
+          (i32.const 2097144)
          )
         )
-        (br $label1)
-       )
-      )
-     )
-     (block
-      (block
-       (local.set $7
-        (i32.and
-         (i32.shl
-          (local.get $0)
-          (i32.const 1)
-         )
-         (i32.const 2097144)
-        )
-       )
-       (if
-        (i32.eq
-         (i32.load offset=17825792
-          (local.get $7)
-         )
-         (local.get $0)
-        )
-        (then
-         (local.set $8
-          (i32.load offset=17825796
+        (if
+         (i32.eq
+          (i32.load offset=17825792
            (local.get $7)
           )
+          (local.get $0)
          )
-         (block
-          (i32.store offset=8
-           (i32.const 0)
-           (local.get $15)
+         (then
+          (local.set $8
+           (i32.load offset=17825796
+            (local.get $7)
+           )
           )
-          (i32.store offset=12
-           (i32.const 0)
-           (local.get $17)
-          )
-          (i32.store offset=16
-           (i32.const 0)
-           (local.get $16)
-          )
-          (return_call $fimport$1
-           (local.get $8)
-           (local.get $0)
-           (local.get $1)
+          (block
+           (i32.store offset=8
+            (i32.const 0)
+            (local.get $15)
+           )
+           (i32.store offset=12
+            (i32.const 0)
+            (local.get $17)
+           )
+           (i32.store offset=16
+            (i32.const 0)
+            (local.get $16)
+           )
+           (return_call $fimport$1
+            (local.get $8)
+            (local.get $0)
+            (local.get $1)
+           )
           )
          )
         )
        )
-      )
-      (local.set $4
-       (i32.const 0)
-      )
-      (local.set $2
-       (i32.add
-        (local.get $0)
-        (i32.const 4)
+       (local.set $4
+        (i32.const 0)
        )
+       (local.set $2
+        (i32.add
+         (local.get $0)
+         (i32.const 4)
+        )
+       )
+       (local.set $3
+        (i32.const 0)
+       )
+       (br $block5)
       )
-      (local.set $3
-       (i32.const 0)
-      )
-      (br $block4)
      )
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
     )
    )
    (i32.store offset=8

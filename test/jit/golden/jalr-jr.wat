@@ -39,149 +39,148 @@
      (i32.const 0)
     )
    )
-   (block $block2
-    (loop $label
-     (block $block1
-      (block $block
-       (br_table $block $block1
-        (i32.shr_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 2)
-        )
-       )
-      )
-      (block
-       (if
-        (i32.lt_s
-         (local.get $1)
-         (i32.const 4)
-        )
-        (then
-         (local.set $4
-          (i32.const 0)
-         )
-         (local.set $0
-          (i32.const 4194304)
-         )
-         (local.set $2
-          (i32.const 4194308)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 0)
+   (block $block3
+    (block $block2
+     (loop $label
+      (block $block1
+       (block $block
+        (br_table $block $block1
+         (i32.shr_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
           )
+          (i32.const 2)
          )
-         (br $block2)
-        )
-       )
-       (local.set $1
-        (i32.sub
-         (local.get $1)
-         (i32.const 4)
-        )
-       )
-       (local.set $15
-        (i32.const 4194304)
-       )
-       (local.set $15
-        (i32.or
-         (local.get $15)
-         (i32.const 256)
         )
        )
        (block
-        (local.set $6
-         (local.get $15)
-        )
-        (local.set $16
-         (i32.const 4194320)
-        )
-        (local.set $17
-         (i32.add
-          (local.get $17)
-          (i32.const 1)
+        (if
+         (i32.lt_s
+          (local.get $1)
+          (i32.const 4)
+         )
+         (then
+          (local.set $0
+           (i32.const 4194304)
+          )
+          (br $block2)
          )
         )
-        (local.set $0
-         (local.get $6)
-        )
-        (br_if $block1
-         (i32.and
-          (local.get $0)
-          (i32.const 3)
+        (local.set $1
+         (i32.sub
+          (local.get $1)
+          (i32.const 4)
          )
         )
-        (br $label)
+        (local.set $15
+         (i32.const 4194304)
+        )
+        (local.set $15
+         (i32.or
+          (local.get $15)
+          (i32.const 256)
+         )
+        )
+        (block
+         (local.set $6
+          (local.get $15)
+         )
+         (local.set $16
+          (i32.const 4194320)
+         )
+         (local.set $17
+          (i32.add
+           (local.get $17)
+           (i32.const 1)
+          )
+         )
+         (local.set $0
+          (local.get $6)
+         )
+         (br_if $block1
+          (i32.and
+           (local.get $0)
+           (i32.const 3)
+          )
+         )
+         (br $label)
+        )
        )
       )
-     )
-     (block
       (block
-       (local.set $7
-        (i32.and
-         (i32.shl
-          (local.get $0)
-          (i32.const 1)
+       (block
+        (local.set $7
+         (i32.and
+          (i32.shl
+           (local.get $0)
+           (i32.const 1)
+          )
+          (i32.const 2097144)
          )
-         (i32.const 2097144)
         )
-       )
-       (if
-        (i32.eq
-         (i32.load offset=17825792
-          (local.get $7)
-         )
-         (local.get $0)
-        )
-        (then
-         (local.set $8
-          (i32.load offset=17825796
+        (if
+         (i32.eq
+          (i32.load offset=17825792
            (local.get $7)
           )
+          (local.get $0)
          )
-         (block
-          (i32.store offset=16
-           (i32.const 0)
-           (local.get $17)
+         (then
+          (local.set $8
+           (i32.load offset=17825796
+            (local.get $7)
+           )
           )
-          (i32.store offset=100
-           (i32.const 0)
-           (local.get $15)
-          )
-          (i32.store offset=124
-           (i32.const 0)
-           (local.get $16)
-          )
-          (return_call $fimport$1
-           (local.get $8)
-           (local.get $0)
-           (local.get $1)
+          (block
+           (i32.store offset=16
+            (i32.const 0)
+            (local.get $17)
+           )
+           (i32.store offset=100
+            (i32.const 0)
+            (local.get $15)
+           )
+           (i32.store offset=124
+            (i32.const 0)
+            (local.get $16)
+           )
+           (return_call $fimport$1
+            (local.get $8)
+            (local.get $0)
+            (local.get $1)
+           )
           )
          )
         )
        )
-      )
-      (local.set $4
-       (i32.const 0)
-      )
-      (local.set $2
-       (i32.add
-        (local.get $0)
-        (i32.const 4)
+       (local.set $4
+        (i32.const 0)
        )
+       (local.set $2
+        (i32.add
+         (local.get $0)
+         (i32.const 4)
+        )
+       )
+       (local.set $3
+        (i32.const 0)
+       )
+       (br $block3)
       )
-      (local.set $3
-       (i32.const 0)
-      )
-      (br $block2)
      )
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
     )
    )
    (i32.store offset=16

@@ -75,451 +75,404 @@
      (i32.const 0)
     )
    )
-   (block $block2
-    (loop $label
-     (block $block1
-      (block $block
-       (br_table $block $block1
-        (i32.shr_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 2)
-        )
-       )
-      )
-      (block
-       (if
-        (i32.lt_s
-         (local.get $1)
-         (i32.const 11)
-        )
-        (then
-         (local.set $4
-          (i32.const 0)
-         )
-         (local.set $0
-          (i32.const 4194304)
-         )
-         (local.set $2
-          (i32.const 4194308)
-         )
-         (local.set $3
-          (i32.const 0)
-         )
-         (local.set $1
-          (i32.add
-           (local.get $1)
-           (i32.const 0)
+   (block $block4
+    (block $block2
+     (loop $label
+      (block $block1
+       (block $block
+        (br_table $block $block1
+         (i32.shr_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
           )
+          (i32.const 2)
          )
-         (br $block2)
-        )
-       )
-       (local.set $1
-        (i32.sub
-         (local.get $1)
-         (i32.const 11)
         )
        )
        (block
-        (local.set $7
-         (i32.add
-          (local.get $15)
-          (i32.const 0)
-         )
-        )
-        (if
-         (i32.or
-          (i32.and
-           (local.get $7)
-           (i32.const 3)
-          )
-          (i32.or
-           (i32.eqz
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (local.get $7)
-               (i32.const 12)
-              )
-             )
-             (i32.const 1)
-            )
+        (block $block3
+         (block
+          (if
+           (i32.lt_s
+            (local.get $1)
+            (i32.const 11)
            )
-           (i32.eqz
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (i32.add
-                (local.get $7)
-                (i32.const 5)
-               )
-               (i32.const 12)
-              )
-             )
-             (i32.const 1)
+           (then
+            (local.set $0
+             (i32.const 4194304)
             )
+            (br $block2)
            )
-          )
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194304)
-          )
-          (local.set $2
-           (i32.const 4194308)
-          )
-          (local.set $3
-           (i32.const 0)
           )
           (local.set $1
-           (i32.add
+           (i32.sub
             (local.get $1)
             (i32.const 11)
            )
           )
-          (br $block2)
-         )
-        )
-        (local.set $16
-         (i32.load
-          (local.get $7)
-         )
-        )
-       )
-       (block
-        (local.set $7
-         (i32.add
-          (local.get $15)
-          (i32.const 5)
-         )
-        )
-        (local.set $17
-         (i32.load8_u
-          (local.get $7)
-         )
-        )
-       )
-       (block
-        (local.set $7
-         (i32.add
-          (local.get $15)
-          (i32.const 2)
-         )
-        )
-        (if
-         (i32.and
-          (local.get $7)
-          (i32.const 1)
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194312)
-          )
-          (local.set $2
-           (i32.const 4194316)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 9)
-           )
-          )
-          (br $block2)
-         )
-        )
-        (local.set $18
-         (i32.load16_s
-          (local.get $7)
-         )
-        )
-       )
-       (local.set $19
-        (i32.add
-         (local.get $16)
-         (local.get $17)
-        )
-       )
-       (local.set $19
-        (i32.sub
-         (local.get $19)
-         (local.get $18)
-        )
-       )
-       (block
-        (local.set $7
-         (i32.add
-          (local.get $20)
-          (i32.const 2)
-         )
-        )
-        (if
-         (i32.or
-          (i32.and
-           (local.get $7)
-           (i32.const 1)
-          )
-          (i32.or
-           (i32.ne
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (local.get $7)
-               (i32.const 12)
-              )
-             )
-             (i32.const 10)
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $15)
+             (i32.const 0)
             )
-            (i32.const 2)
            )
-           (i32.ne
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (i32.add
-                (local.get $7)
-                (i32.const 9)
+           (if
+            (i32.or
+             (i32.and
+              (local.get $7)
+              (i32.const 3)
+             )
+             (i32.or
+              (i32.eqz
+               (i32.and
+                (i32.load8_u offset=16777216
+                 (i32.shr_u
+                  (local.get $7)
+                  (i32.const 12)
+                 )
+                )
+                (i32.const 1)
                )
-               (i32.const 12)
+              )
+              (i32.eqz
+               (i32.and
+                (i32.load8_u offset=16777216
+                 (i32.shr_u
+                  (i32.add
+                   (local.get $7)
+                   (i32.const 5)
+                  )
+                  (i32.const 12)
+                 )
+                )
+                (i32.const 1)
+               )
               )
              )
-             (i32.const 10)
             )
-            (i32.const 2)
+            (then
+             (local.set $0
+              (i32.const 4194304)
+             )
+             (br $block3)
+            )
            )
-          )
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194324)
-          )
-          (local.set $2
-           (i32.const 4194328)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 6)
-           )
-          )
-          (br $block2)
-         )
-        )
-        (i32.store16
-         (local.get $7)
-         (local.get $19)
-        )
-       )
-       (block
-        (local.set $7
-         (i32.add
-          (local.get $20)
-          (i32.const 7)
-         )
-        )
-        (i32.store8
-         (local.get $7)
-         (local.get $19)
-        )
-       )
-       (block
-        (local.set $7
-         (i32.add
-          (local.get $20)
-          (i32.const 8)
-         )
-        )
-        (if
-         (i32.and
-          (local.get $7)
-          (i32.const 3)
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194332)
-          )
-          (local.set $2
-           (i32.const 4194336)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 4)
-           )
-          )
-          (br $block2)
-         )
-        )
-        (i32.store
-         (local.get $7)
-         (local.get $19)
-        )
-       )
-       (block
-        (local.set $7
-         (i32.add
-          (local.get $20)
-          (i32.const -1)
-         )
-        )
-        (if
-         (i32.eqz
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
+           (local.set $16
+            (i32.load
              (local.get $7)
-             (i32.const 12)
             )
            )
-           (i32.const 1)
           )
-         )
-         (then
-          (local.set $4
-           (i32.const 1)
-          )
-          (local.set $0
-           (i32.const 4194336)
-          )
-          (local.set $2
-           (i32.const 4194340)
-          )
-          (local.set $3
-           (i32.const 0)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 3)
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $15)
+             (i32.const 5)
+            )
+           )
+           (local.set $17
+            (i32.load8_u
+             (local.get $7)
+            )
            )
           )
-          (br $block2)
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $15)
+             (i32.const 2)
+            )
+           )
+           (if
+            (i32.and
+             (local.get $7)
+             (i32.const 1)
+            )
+            (then
+             (local.set $0
+              (i32.const 4194312)
+             )
+             (br $block3)
+            )
+           )
+           (local.set $18
+            (i32.load16_s
+             (local.get $7)
+            )
+           )
+          )
+          (local.set $19
+           (i32.add
+            (local.get $16)
+            (local.get $17)
+           )
+          )
+          (local.set $19
+           (i32.sub
+            (local.get $19)
+            (local.get $18)
+           )
+          )
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $20)
+             (i32.const 2)
+            )
+           )
+           (if
+            (i32.or
+             (i32.and
+              (local.get $7)
+              (i32.const 1)
+             )
+             (i32.or
+              (i32.ne
+               (i32.and
+                (i32.load8_u offset=16777216
+                 (i32.shr_u
+                  (local.get $7)
+                  (i32.const 12)
+                 )
+                )
+                (i32.const 10)
+               )
+               (i32.const 2)
+              )
+              (i32.ne
+               (i32.and
+                (i32.load8_u offset=16777216
+                 (i32.shr_u
+                  (i32.add
+                   (local.get $7)
+                   (i32.const 9)
+                  )
+                  (i32.const 12)
+                 )
+                )
+                (i32.const 10)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+            (then
+             (local.set $0
+              (i32.const 4194324)
+             )
+             (br $block3)
+            )
+           )
+           (i32.store16
+            (local.get $7)
+            (local.get $19)
+           )
+          )
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $20)
+             (i32.const 7)
+            )
+           )
+           (i32.store8
+            (local.get $7)
+            (local.get $19)
+           )
+          )
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $20)
+             (i32.const 8)
+            )
+           )
+           (if
+            (i32.and
+             (local.get $7)
+             (i32.const 3)
+            )
+            (then
+             (local.set $0
+              (i32.const 4194332)
+             )
+             (br $block3)
+            )
+           )
+           (i32.store
+            (local.get $7)
+            (local.get $19)
+           )
+          )
+          (block
+           (local.set $7
+            (i32.add
+             (local.get $20)
+             (i32.const -1)
+            )
+           )
+           (if
+            (i32.eqz
+             (i32.and
+              (i32.load8_u offset=16777216
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+              )
+              (i32.const 1)
+             )
+            )
+            (then
+             (local.set $0
+              (i32.const 4194336)
+             )
+             (br $block3)
+            )
+           )
+           (local.set $21
+            (i32.load8_s
+             (local.get $7)
+            )
+           )
+          )
+          (block
+           (local.set $6
+            (local.get $22)
+           )
+           (local.set $23
+            (i32.add
+             (local.get $21)
+             (i32.const 0)
+            )
+           )
+           (local.set $0
+            (local.get $6)
+           )
+           (br_if $block1
+            (i32.and
+             (local.get $0)
+             (i32.const 3)
+            )
+           )
+           (br $label)
+          )
          )
         )
-        (local.set $21
-         (i32.load8_s
-          (local.get $7)
-         )
+        (local.set $4
+         (i32.const 1)
         )
-       )
-       (block
-        (local.set $6
-         (local.get $22)
-        )
-        (local.set $23
+        (local.set $2
          (i32.add
-          (local.get $21)
-          (i32.const 0)
-         )
-        )
-        (local.set $0
-         (local.get $6)
-        )
-        (br_if $block1
-         (i32.and
           (local.get $0)
-          (i32.const 3)
+          (i32.const 4)
          )
         )
-        (br $label)
+        (local.set $3
+         (i32.const 0)
+        )
+        (local.set $1
+         (i32.add
+          (local.get $1)
+          (i32.shr_u
+           (i32.sub
+            (i32.const 4194348)
+            (local.get $0)
+           )
+           (i32.const 2)
+          )
+         )
+        )
+        (br $block4)
        )
       )
-     )
-     (block
       (block
-       (local.set $7
-        (i32.and
-         (i32.shl
-          (local.get $0)
-          (i32.const 1)
+       (block
+        (local.set $7
+         (i32.and
+          (i32.shl
+           (local.get $0)
+           (i32.const 1)
+          )
+          (i32.const 2097144)
          )
-         (i32.const 2097144)
         )
-       )
-       (if
-        (i32.eq
-         (i32.load offset=17825792
-          (local.get $7)
-         )
-         (local.get $0)
-        )
-        (then
-         (local.set $8
-          (i32.load offset=17825796
+        (if
+         (i32.eq
+          (i32.load offset=17825792
            (local.get $7)
           )
+          (local.get $0)
          )
-         (block
-          (i32.store offset=8
-           (i32.const 0)
-           (local.get $23)
+         (then
+          (local.set $8
+           (i32.load offset=17825796
+            (local.get $7)
+           )
           )
-          (i32.store offset=32
-           (i32.const 0)
-           (local.get $16)
-          )
-          (i32.store offset=36
-           (i32.const 0)
-           (local.get $17)
-          )
-          (i32.store offset=40
-           (i32.const 0)
-           (local.get $18)
-          )
-          (i32.store offset=44
-           (i32.const 0)
-           (local.get $19)
-          )
-          (i32.store offset=48
-           (i32.const 0)
-           (local.get $21)
-          )
-          (return_call $fimport$1
-           (local.get $8)
-           (local.get $0)
-           (local.get $1)
+          (block
+           (i32.store offset=8
+            (i32.const 0)
+            (local.get $23)
+           )
+           (i32.store offset=32
+            (i32.const 0)
+            (local.get $16)
+           )
+           (i32.store offset=36
+            (i32.const 0)
+            (local.get $17)
+           )
+           (i32.store offset=40
+            (i32.const 0)
+            (local.get $18)
+           )
+           (i32.store offset=44
+            (i32.const 0)
+            (local.get $19)
+           )
+           (i32.store offset=48
+            (i32.const 0)
+            (local.get $21)
+           )
+           (return_call $fimport$1
+            (local.get $8)
+            (local.get $0)
+            (local.get $1)
+           )
           )
          )
         )
        )
-      )
-      (local.set $4
-       (i32.const 0)
-      )
-      (local.set $2
-       (i32.add
-        (local.get $0)
-        (i32.const 4)
+       (local.set $4
+        (i32.const 0)
        )
+       (local.set $2
+        (i32.add
+         (local.get $0)
+         (i32.const 4)
+        )
+       )
+       (local.set $3
+        (i32.const 0)
+       )
+       (br $block4)
       )
-      (local.set $3
-       (i32.const 0)
-      )
-      (br $block2)
      )
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
     )
    )
    (i32.store offset=8

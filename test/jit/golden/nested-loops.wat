@@ -1,0 +1,572 @@
+(module
+ (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $1 (func (param i32 i32 i32) (result i32)))
+ (type $2 (func (param i32 i32) (result i32)))
+ (import "env" "mem" (memory $mimport$0 304 304))
+ (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
+ (import "env" "enter" (func $fimport$1 (param i32 i32 i32) (result i32)))
+ (export "run" (func $0))
+ (func $0 (param $0 i32) (param $1 i32) (result i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i64)
+  (local $10 f64)
+  (local $11 f64)
+  (local $12 f64)
+  (local $13 f64)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (block
+   (local.set $16
+    (i32.load offset=32
+     (i32.const 0)
+    )
+   )
+   (local.set $19
+    (i32.load offset=64
+     (i32.const 0)
+    )
+   )
+   (local.set $15
+    (i32.load offset=68
+     (i32.const 0)
+    )
+   )
+   (local.set $17
+    (i32.load offset=72
+     (i32.const 0)
+    )
+   )
+   (local.set $18
+    (i32.load offset=76
+     (i32.const 0)
+    )
+   )
+   (local.set $20
+    (i32.load offset=124
+     (i32.const 0)
+    )
+   )
+   (block $block11
+    (block $block6
+     (loop $label2
+      (block $block1
+       (block $block2
+        (block $block
+         (br_table $block $block $block1 $block1 $block $block1 $block1 $block $block $block1 $block1 $block $block1 $block1 $block2 $block1
+          (i32.shr_u
+           (i32.sub
+            (local.get $0)
+            (i32.const 4194304)
+           )
+           (i32.const 2)
+          )
+         )
+        )
+        (loop $label1
+         (block $block5
+          (block $block4
+           (block $block3
+            (block
+             (br_if $block3
+              (i32.eq
+               (local.get $0)
+               (i32.const 4194304)
+              )
+             )
+             (br_table $block3 $block4 $block1 $block1 $block4 $block1 $block1 $block4 $block4 $block1 $block1 $block5 $block1
+              (i32.shr_u
+               (i32.sub
+                (local.get $0)
+                (i32.const 4194304)
+               )
+               (i32.const 2)
+              )
+             )
+            )
+           )
+           (block
+            (if
+             (i32.lt_s
+              (local.get $1)
+              (i32.const 4)
+             )
+             (then
+              (local.set $0
+               (i32.const 4194304)
+              )
+              (br $block6)
+             )
+            )
+            (local.set $1
+             (i32.sub
+              (local.get $1)
+              (i32.const 4)
+             )
+            )
+            (local.set $15
+             (i32.add
+              (i32.const 0)
+              (i32.const 20)
+             )
+            )
+            (local.set $16
+             (i32.and
+              (local.get $15)
+              (i32.const 1)
+             )
+            )
+            (block
+             (local.set $5
+              (i32.eq
+               (local.get $16)
+               (i32.const 0)
+              )
+             )
+             (nop)
+             (if
+              (local.get $5)
+              (then
+               (local.set $0
+                (i32.const 4194332)
+               )
+               (br $block4)
+              )
+             )
+             (block
+              (local.set $0
+               (i32.const 4194320)
+              )
+              (br $block4)
+             )
+            )
+           )
+          )
+          (loop $label
+           (block $block10
+            (block $block9
+             (block $block8
+              (block $block7
+               (block
+                (br_if $block7
+                 (i32.eq
+                  (local.get $0)
+                  (i32.const 4194308)
+                 )
+                )
+                (br_table $block7 $block1 $block1 $block8 $block1 $block1 $block9 $block10 $block1
+                 (i32.shr_u
+                  (i32.sub
+                   (local.get $0)
+                   (i32.const 4194308)
+                  )
+                  (i32.const 2)
+                 )
+                )
+               )
+              )
+              (block
+               (if
+                (i32.lt_s
+                 (local.get $1)
+                 (i32.const 3)
+                )
+                (then
+                 (local.set $0
+                  (i32.const 4194308)
+                 )
+                 (br $block6)
+                )
+               )
+               (local.set $1
+                (i32.sub
+                 (local.get $1)
+                 (i32.const 3)
+                )
+               )
+               (local.set $16
+                (i32.and
+                 (local.get $15)
+                 (i32.const 1)
+                )
+               )
+               (block
+                (local.set $5
+                 (i32.eq
+                  (local.get $16)
+                  (i32.const 0)
+                 )
+                )
+                (nop)
+                (if
+                 (local.get $5)
+                 (then
+                  (br $block9)
+                 )
+                )
+                (br $block8)
+               )
+              )
+             )
+             (block
+              (if
+               (i32.lt_s
+                (local.get $1)
+                (i32.const 3)
+               )
+               (then
+                (local.set $0
+                 (i32.const 4194320)
+                )
+                (br $block6)
+               )
+              )
+              (local.set $1
+               (i32.sub
+                (local.get $1)
+                (i32.const 3)
+               )
+              )
+              (local.set $17
+               (i32.add
+                (local.get $17)
+                (i32.const 3)
+               )
+              )
+              (block
+               (local.set $5
+                (i32.eq
+                 (i32.const 0)
+                 (i32.const 0)
+                )
+               )
+               (nop)
+               (if
+                (local.get $5)
+                (then
+                 (br $block10)
+                )
+               )
+               (br $block9)
+              )
+             )
+            )
+            (block
+             (if
+              (i32.lt_s
+               (local.get $1)
+               (i32.const 4)
+              )
+              (then
+               (local.set $0
+                (i32.const 4194332)
+               )
+               (br $block6)
+              )
+             )
+             (local.set $1
+              (i32.sub
+               (local.get $1)
+               (i32.const 4)
+              )
+             )
+             (local.set $18
+              (i32.add
+               (local.get $18)
+               (i32.const 1)
+              )
+             )
+             (local.set $15
+              (i32.add
+               (local.get $15)
+               (i32.const -1)
+              )
+             )
+             (block
+              (local.set $5
+               (i32.ne
+                (local.get $15)
+                (i32.const 0)
+               )
+              )
+              (nop)
+              (if
+               (local.get $5)
+               (then
+                (local.set $0
+                 (i32.const 4194308)
+                )
+                (br $label)
+               )
+              )
+              (br $block5)
+             )
+            )
+           )
+           (block
+            (if
+             (i32.lt_s
+              (local.get $1)
+              (i32.const 3)
+             )
+             (then
+              (local.set $0
+               (i32.const 4194336)
+              )
+              (br $block6)
+             )
+            )
+            (local.set $1
+             (i32.sub
+              (local.get $1)
+              (i32.const 3)
+             )
+            )
+            (local.set $15
+             (i32.add
+              (local.get $15)
+              (i32.const -1)
+             )
+            )
+            (block
+             (local.set $5
+              (i32.ne
+               (local.get $15)
+               (i32.const 0)
+              )
+             )
+             (nop)
+             (if
+              (local.get $5)
+              (then
+               (local.set $0
+                (i32.const 4194308)
+               )
+               (br $label)
+              )
+             )
+             (br $block5)
+            )
+           )
+          )
+         )
+         (block
+          (if
+           (i32.lt_s
+            (local.get $1)
+            (i32.const 3)
+           )
+           (then
+            (local.set $0
+             (i32.const 4194348)
+            )
+            (br $block6)
+           )
+          )
+          (local.set $1
+           (i32.sub
+            (local.get $1)
+            (i32.const 3)
+           )
+          )
+          (local.set $19
+           (i32.add
+            (local.get $19)
+            (i32.const -1)
+           )
+          )
+          (block
+           (local.set $5
+            (i32.ne
+             (local.get $19)
+             (i32.const 0)
+            )
+           )
+           (nop)
+           (if
+            (local.get $5)
+            (then
+             (local.set $0
+              (i32.const 4194304)
+             )
+             (br $label1)
+            )
+           )
+           (br $block2)
+          )
+         )
+        )
+       )
+       (block
+        (if
+         (i32.lt_s
+          (local.get $1)
+          (i32.const 2)
+         )
+         (then
+          (local.set $0
+           (i32.const 4194360)
+          )
+          (br $block6)
+         )
+        )
+        (local.set $1
+         (i32.sub
+          (local.get $1)
+          (i32.const 2)
+         )
+        )
+        (block
+         (local.set $6
+          (local.get $20)
+         )
+         (nop)
+         (local.set $0
+          (local.get $6)
+         )
+         (br_if $block1
+          (i32.and
+           (local.get $0)
+           (i32.const 3)
+          )
+         )
+         (br $label2)
+        )
+       )
+      )
+      (block
+       (block
+        (local.set $7
+         (i32.and
+          (i32.shl
+           (local.get $0)
+           (i32.const 1)
+          )
+          (i32.const 2097144)
+         )
+        )
+        (if
+         (i32.eq
+          (i32.load offset=17825792
+           (local.get $7)
+          )
+          (local.get $0)
+         )
+         (then
+          (local.set $8
+           (i32.load offset=17825796
+            (local.get $7)
+           )
+          )
+          (block
+           (i32.store offset=32
+            (i32.const 0)
+            (local.get $16)
+           )
+           (i32.store offset=64
+            (i32.const 0)
+            (local.get $19)
+           )
+           (i32.store offset=68
+            (i32.const 0)
+            (local.get $15)
+           )
+           (i32.store offset=72
+            (i32.const 0)
+            (local.get $17)
+           )
+           (i32.store offset=76
+            (i32.const 0)
+            (local.get $18)
+           )
+           (return_call $fimport$1
+            (local.get $8)
+            (local.get $0)
+            (local.get $1)
+           )
+          )
+         )
+        )
+       )
+       (local.set $4
+        (i32.const 0)
+       )
+       (local.set $2
+        (i32.add
+         (local.get $0)
+         (i32.const 4)
+        )
+       )
+       (local.set $3
+        (i32.const 0)
+       )
+       (br $block11)
+      )
+     )
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
+    )
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (local.get $16)
+   )
+   (i32.store offset=64
+    (i32.const 0)
+    (local.get $19)
+   )
+   (i32.store offset=68
+    (i32.const 0)
+    (local.get $15)
+   )
+   (i32.store offset=72
+    (i32.const 0)
+    (local.get $17)
+   )
+   (i32.store offset=76
+    (i32.const 0)
+    (local.get $18)
+   )
+   (i32.store offset=144
+    (i32.const 0)
+    (local.get $0)
+   )
+   (i32.store offset=148
+    (i32.const 0)
+    (local.get $2)
+   )
+   (i32.store offset=152
+    (i32.const 0)
+    (local.get $3)
+   )
+   (i32.store offset=156
+    (i32.const 0)
+    (local.get $1)
+   )
+   (return
+    (local.get $4)
+   )
+  )
+  (unreachable)
+ )
+)

@@ -6,10 +6,9 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, loopHeadLabel, loopLabel, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr } from './wasm-encoder.js';
-import { RegionLoops, type RegionLoop } from './loops.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
 export const MAX_REGION_BLOCKS = 256;
@@ -116,57 +115,28 @@ export function layoutOf(memory: FlatMemory, fpr64 = false): RegionLayout {
 }
 
 /** Builds the region module for `blocks` (all in one page). */
-export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
-  // In address order, as the guest's compiler laid them out: a loop's blocks are then usually
-  // contiguous, from its head to its back edge (codegen/loops.ts), and fall-throughs go forward.
-  const blocks = [...discovered].sort((a, b) => (a.start >>> 0) - (b.start >>> 0));
+export function buildRegion(blocks: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const system = layout.access.kind !== 'flat';
   const w = new WasmEncoder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], false);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
-    const loops = new RegionLoops(blocks.length, (index) => {
-      const targets: number[] = [];
-      for (const address of successors(blocks[index]!)) {
-        const target = blockIndex.get(address);
-        if (target !== undefined) targets.push(target);
-      }
-      return targets;
-    });
-    const translator = new Translator(w, registers, layout, page, blockIndex, loops);
+    const translator = new Translator(w, registers, layout, page, blockIndex);
 
-    // The blocks of one level (the region's, or a loop's), each unit after the end of its label:
-    // a block, or a loop of blocks. `enter` jumps to a unit's label (the dispatch of the level);
-    // the first unit's label holds only it. The top level ends in EXIT_LABEL_LEAVE.
-    const level = (first: number, last: number, loop: RegionLoop | undefined): Expr => {
-      const units: number[] = [];
-      for (let index = first; index <= last; ) {
-        units.push(index);
-        const inner = loops.loopAt(index);
-        index = (inner !== undefined && inner !== loop ? inner.tail : index) + 1;
-      }
-      const labelOf = (unit: number) => (loop !== undefined && unit === loop.head ? loopHeadLabel(unit) : blockLabel(unit));
-      // A switch over the words from the lowest to the highest block start of the level; anything else leaves.
-      const starts = blocks.slice(first, last + 1).map((block) => block.start);
-      const low = Math.min(...starts);
-      const high = Math.max(...starts);
-      const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
-      for (let index = first; index <= last; index++) labels[(blocks[index]!.start - low) >>> 2] = labelOf(loops.unitOf(index, loop));
-      const table = w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)));
-      // In a loop, its head (the back edges' target) goes first, without the table.
-      const enter = loop === undefined ? table : w.block(null, [w.br(labelOf(loop.head), w.eq(w.get(Local.Pc), w.const(blocks[loop.head]!.start))), table]);
-      let nest: Expr = w.block(labelOf(units[0]!), [enter]);
-      units.forEach((unit, position) => {
-        const inner = loops.loopAt(unit);
-        const code = inner !== undefined && inner !== loop ? w.loop(loopLabel(unit), level(unit, inner.tail, inner)) : translator.block(blocks[unit]!, unit);
-        const next = units[position + 1];
-        if (next !== undefined) nest = w.blockEndingInBranch(labelOf(next), nest, code);
-        else nest = loop === undefined ? w.blockEndingInBranch(EXIT_LABEL_LEAVE, nest, code) : w.block(null, [nest, code]);
-      });
-      return nest;
-    };
-    const nest = level(0, blocks.length - 1, undefined);
+    // Nested blocks: br_table jumps to the end of block i, where block i's code follows. The table
+    // spans the words from the lowest to the highest block start; anything else leaves.
+    const low = Math.min(...blocks.map((block) => block.start));
+    const high = Math.max(...blocks.map((block) => block.start));
+    const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
+    blocks.forEach((block, index) => {
+      labels[(block.start - low) >>> 2] = blockLabel(index);
+    });
+    let nest: Expr = w.block(blockLabel(0), [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)))]);
+    for (let index = 0; index < blocks.length; index++) {
+      const label = index + 1 < blocks.length ? blockLabel(index + 1) : EXIT_LABEL_LEAVE;
+      nest = w.blockEndingInBranch(label, nest, translator.block(blocks[index]!, index));
+    }
     const dispatch = w.loop(DISPATCH_LABEL, w.block(null, [nest, translator.leave()]));
     const state = (word: number) => translator.stateOffset(word);
     const body = w.block(null, [

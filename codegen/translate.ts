@@ -14,7 +14,6 @@ import type { ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
 import { planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
-import type { RegionLoops } from './loops.js';
 
 /** The Wasm type of each fixed local (registers after them are i32). */
 export function localType(local: number): ValueType {
@@ -65,10 +64,6 @@ const interpretLabel = (index: number) => `interpret${index}`;
 /** The label of the Wasm loop around the `index`th block when it branches back to its own start. */
 const selfLoopLabel = (index: number) => `self${index}`;
 export const DISPATCH_LABEL = 'dispatch';
-/** The label of the Wasm loop whose head is the `index`th block (codegen/loops.ts). */
-export const loopLabel = (index: number) => `loop${index}`;
-/** Inside that loop, the label whose end is where its head's code starts. */
-export const loopHeadLabel = (index: number) => `head${index}`;
 /** The label whose end is the region's exit for a block without budget (Translator.outOfBudgetExit). */
 export const OUT_OF_BUDGET_LABEL = 'budget';
 
@@ -261,8 +256,6 @@ export class Translator {
     private readonly page: number,
     /** Region block index by start address (block i's code follows the end of label `b{i}`). */
     private readonly blockIndex: ReadonlyMap<number, number>,
-    /** The region's structured loops (how goTo reaches a block). */
-    private readonly loops: RegionLoops,
   ) {
     this.stateBase = target.stateBase === 'global' ? 0 : target.stateBase;
     const locals = { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr, bits: Local.Product };
@@ -465,27 +458,18 @@ export class Translator {
   /**
    * Continues at a known address: straight to the code of a later block of this region (a
    * forward `br`), back to the start of the current block (a loop of one block, such as most
-   * inner loops: a Wasm loop), back through the Wasm loop that holds both blocks
-   * (codegen/loops.ts), else through the dispatch loop (other backward edges, and addresses it may
-   * leave for).
+   * inner loops: a Wasm loop), else through the dispatch loop (other backward edges, and addresses
+   * it may leave for).
    */
   private goTo(address: number): Expr {
     const w = this.w;
     const index = this.blockIndex.get(address);
-    const setPc = () => w.set(Local.Pc, w.const(address));
-    if (index === undefined) return w.block(null, [setPc(), w.br(DISPATCH_LABEL)]);
-    const route = this.loops.route(this.currentBlock, index);
-    switch (route.kind) {
-      case 'self':
-        this.selfLoop = true;
-        return w.br(selfLoopLabel(index));
-      case 'forward':
-        return route.setsPc ? w.block(null, [setPc(), w.br(blockLabel(route.unit))]) : w.br(blockLabel(route.unit));
-      case 'loop':
-        return w.block(null, [setPc(), w.br(loopLabel(route.head))]);
-      case 'dispatch':
-        return w.block(null, [setPc(), w.br(DISPATCH_LABEL)]);
+    if (index !== undefined && index > this.currentBlock) return w.br(blockLabel(index));
+    if (index === this.currentBlock) {
+      this.selfLoop = true;
+      return w.br(selfLoopLabel(index));
     }
+    return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(DISPATCH_LABEL)]);
   }
 
   /** The code of the region's `index`th block: budget check, instructions, and what follows. */

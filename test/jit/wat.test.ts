@@ -66,34 +66,6 @@ const PROGRAMS: readonly Program[] = [
       nop`,
   },
   {
-    // Nested loops of several blocks (codegen/loops.ts): the inner loop's back edge and the
-    // outer's are Wasm loops; the region's dispatch enters the inner loop through both loops'
-    // dispatch when the entry is its middle block.
-    name: 'nested-loops',
-    entries: ['outer', 'even'],
-    source: `
-    outer:
-      li s1,20
-    inner:
-      andi t0,s1,1
-      beq t0,zero,even
-      nop
-      addiu s2,s2,3
-      b next
-      nop
-    even:
-      addiu s3,s3,1
-    next:
-      addiu s1,s1,-1
-      bne s1,zero,inner
-      nop
-      addiu s0,s0,-1
-      bne s0,zero,outer
-      nop
-      jr ra
-      nop`,
-  },
-  {
     // Loads and stores of every width inline (permission and alignment checks).
     name: 'load-store',
     source: `

@@ -93,9 +93,9 @@ function startWorker(): StartedWorker {
 
 /**
  * Starts the compile worker now, for the next WorkerCompiler to take. A worker thread takes
- * ~80 ms to boot here; the CLI starts it before it loads the guest program, so it is ready
- * when the first page gets hot (cpubench 1: the run 0.545 -> 0.504 s, wall 0.78 -> 0.75 s, means of
- * five interleaved runs).
+ * ~55-70 ms to boot here (dist/compile-worker.cjs); the CLI starts it before it loads the guest
+ * program, so it is ready sooner when the first page gets hot (cpubench 1: the run 0.545 ->
+ * 0.504 s, wall 0.78 -> 0.75 s, means of five interleaved runs).
  */
 export function prestartCompileWorker(): void {
   spareWorker ??= startWorker();

@@ -41,9 +41,10 @@ interface Format {
   readonly max: number;
 }
 export const SINGLE: Format = { p: 24, emin: -126, emax: 127, max: 3.4028234663852886e38 };
-const SAFE_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
 export const DOUBLE: Format = { p: 53, emin: -1022, emax: 1023, max: Number.MAX_VALUE };
 type Fmt = Format;
+/** Integers up to this magnitude convert to a double exactly (fromInteger's fast path). */
+const SAFE_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);
 
 // ---- bit helpers ----
 

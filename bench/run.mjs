@@ -3,9 +3,12 @@
 // of several runs), guest MIPS and ratios. Guest instruction counts come from `mipsjit --stats`;
 // qemu's MIPS rate uses the same count (it runs the same program to the same output).
 //
-// Usage: node bench/run.mjs [--runs N] [--engines interp,jit] [workload-name...]
+// Engines: `interp`, `jit` (a first run: --no-code-cache) and `jit-cached` (runs after one untimed
+// run of the same program filled a fresh code cache, src/code-cache-file.ts).
+//
+// Usage: node bench/run.mjs [--runs N] [--engines interp,jit,jit-cached] [workload-name...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -53,7 +56,13 @@ function option(name, fallback) {
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
 const runs = Number(option('--runs', '3'));
-const engines = option('--engines', 'interp,jit').split(',');
+const engines = option('--engines', 'interp,jit,jit-cached').split(',');
+for (const engine of engines) {
+  if (!['interp', 'jit', 'jit-cached'].includes(engine)) {
+    console.error(`bench: unknown engine ${engine} (interp, jit, jit-cached)`);
+    process.exit(2);
+  }
+}
 const selected = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'));
 const qemu = spawnSync('qemu-mipsel', ['-version']).status === 0 ? 'qemu-mipsel' : undefined;
 
@@ -63,12 +72,12 @@ const median = (values) => {
 };
 
 /** Runs a command `runs` times; returns the median wall seconds, its stdout and stderr. */
-function time(command, args) {
+function time(command, args, env = process.env) {
   const seconds = [];
   let last;
   for (let run = 0; run < runs; run++) {
     const start = process.hrtime.bigint();
-    last = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    last = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env });
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
     if (last.error) throw last.error;
   }
@@ -91,7 +100,17 @@ for (const workload of WORKLOADS) {
   const row = { name: workload.name, engines: {} };
   let reference;
   for (const engine of engines) {
-    const result = time('node', [cli, 'run', '--engine', engine, '--stats', workload.program, ...workload.args]);
+    const command = [cli, 'run', '--engine', engine === 'interp' ? 'interp' : 'jit', '--stats', workload.program, ...workload.args];
+    let result;
+    if (engine === 'jit-cached') {
+      const cacheDirectory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-bench-cache-'));
+      const env = { ...process.env, MIPSJIT_CACHE_DIR: cacheDirectory };
+      spawnSync('node', command, { cwd: root, env, stdio: 'ignore' });
+      result = time('node', command, env);
+      rmSync(cacheDirectory, { recursive: true, force: true });
+    } else {
+      result = time('node', engine === 'jit' ? [...command.slice(0, 1), 'run', '--no-code-cache', ...command.slice(2)] : command);
+    }
     const stats = /mipsjit: (\d+) instructions in ([\d.]+) s/.exec(result.stderr);
     if (!stats) throw new Error(`${workload.name} (${engine}): no --stats line in stderr:\n${result.stderr}`);
     reference ??= result.stdout;
@@ -99,7 +118,7 @@ for (const workload of WORKLOADS) {
     row.instructions = Number(stats[1]);
     row.engines[engine] = { wall: result.seconds, inside: Number(stats[2]) };
     const jit = /jit: (\d+) blocks in (\d+) modules .*compile ([\d.]+) ms \((\d+) us\/block\), ([\d.]+)% of instructions.*?(?:\((\d+) per million instructions\))?$/m.exec(result.stderr);
-    if (jit) {
+    if (jit && engine === 'jit') {
       row.jit = { blocks: Number(jit[1]), compileMs: Number(jit[3]), perBlock: Number(jit[4]), compiledShare: Number(jit[5]), callsPerMillion: jit[6] };
     }
   }
@@ -120,6 +139,7 @@ for (const engine of engines) header.push(`${engine} s`, `${engine} MIPS`);
 if (qemu) header.push('qemu s', 'qemu MIPS');
 if (engines.includes('jit') && engines.includes('interp')) header.push('jit speed-up over interp');
 if (engines.includes('jit') && qemu) header.push('jit time / qemu time');
+if (engines.includes('jit-cached') && qemu) header.push('jit-cached time / qemu time');
 if (engines.includes('jit')) header.push('compiled share', 'engine calls into Wasm per M instr', 'blocks', 'compile ms (share of jit wall)', 'us/block');
 const lines = [header];
 for (const row of rows) {
@@ -132,6 +152,7 @@ for (const row of rows) {
   const jitWall = row.engines.jit?.wall;
   if (engines.includes('jit') && engines.includes('interp')) line.push(ratio(row.engines.interp.wall, jitWall));
   if (engines.includes('jit') && qemu) line.push(ratio(jitWall, row.qemu));
+  if (engines.includes('jit-cached') && qemu) line.push(ratio(row.engines['jit-cached'].wall, row.qemu));
   if (engines.includes('jit')) {
     const jit = row.jit;
     line.push(
@@ -147,6 +168,7 @@ for (const row of rows) {
 console.log(`mipsjit bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, median of ${runs} runs`);
 console.log('Wall seconds include process start-up; MIPS = guest instructions (counted by mipsjit) / wall seconds.');
 console.log('Compile time runs on a worker thread (the second core), beside the interpreter.');
+console.log('jit is a first run (--no-code-cache); jit-cached a run after one run of the same program filled the code cache. The compile columns are the first run\'s.');
 lines.splice(1, 0, header.map(() => '---'));
 for (const line of lines) console.log('| ' + line.join(' | ') + ' |');
 if (!qemu) console.log('(qemu-mipsel not installed: no reference column)');

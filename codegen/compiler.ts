@@ -35,6 +35,8 @@ export interface CompiledRegion {
   readonly generation: number;
   /** Time spent building and compiling (on whichever thread did it). */
   readonly seconds: number;
+  /** The module's bytes (kept by a persistent code cache, codegen/shared-compiler.ts StoredRegion). */
+  readonly bytes?: Uint8Array;
 }
 
 export interface RegionCompiler {
@@ -46,6 +48,11 @@ export interface RegionCompiler {
   submit(request: RegionRequest): CompiledRegion | undefined;
   /** Regions finished since the last call (never blocks). */
   poll(): CompiledRegion[];
+  /**
+   * Regions of `page` kept from an earlier run (a persistent code cache) whose code was compiled
+   * from the words the page holds now (`readPage`) for `layoutKey`, ready to install.
+   */
+  stored?(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[];
   close(): void;
 }
 
@@ -72,6 +79,7 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
     module,
     generation: request.generation,
     seconds: (performance.now() - start) / 1000,
+    bytes: code.bytes,
   };
 }
 

@@ -52,6 +52,8 @@ const POLL_INTERVAL = 64;
 export interface JitStats {
   blocksCompiled: number;
   regionsCompiled: number;
+  /** Of regionsCompiled: regions an earlier run compiled, taken from a persistent code cache. */
+  regionsRestored: number;
   compileSeconds: number;
   /** Guest instructions retired inside compiled code. */
   compiledInstructions: number;
@@ -75,6 +77,8 @@ export class JitEngine {
   private readonly enter: (slot: number, pc: number, budget: number) => number;
   /** The memory layout code is compiled for, with FR=0 and with FR=1 (prctl may switch them). */
   private readonly layouts: readonly [RegionLayout, RegionLayout];
+  /** The layouts as keys of stored regions (RegionCompiler.stored). */
+  private readonly layoutKeys: readonly [string, string];
   /** The shared function table compiled code tail-calls other pages' regions through. */
   private readonly table: WebAssembly.Table;
   private readonly freeSlots: number[] = [];
@@ -97,6 +101,7 @@ export class JitEngine {
   readonly stats: JitStats = {
     blocksCompiled: 0,
     regionsCompiled: 0,
+    regionsRestored: 0,
     compileSeconds: 0,
     compiledInstructions: 0,
     regionCalls: 0,
@@ -128,6 +133,7 @@ export class JitEngine {
     cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
     this.exitWords = cpu.r;
     this.layouts = [layoutOf(cpu.mem, false), layoutOf(cpu.mem, true)];
+    this.layoutKeys = [JSON.stringify(this.layouts[0]), JSON.stringify(this.layouts[1])];
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
     const bridge = createBridge(cpu.mem.memory, this.layouts[0].memoryPages, this.layouts[0].maximumPages, this.table, [
       {
@@ -240,6 +246,8 @@ export class JitEngine {
       // Entered from compiled code (a call from a compiled page): the interpreter did not count it.
       if (++this.watch.heat[page]! < this.watch.warmThreshold) return;
       this.watch.watched[page] = 1;
+      // A warm page whose code an earlier run compiled: install that code now.
+      if (this.installStored(page) && this.cache.regionFor(pc) !== undefined) return;
     }
     const count = (this.heat.get(pc) ?? 0) + 1;
     this.heat.set(pc, count);
@@ -280,6 +288,23 @@ export class JitEngine {
       this.install(result);
       this.compiledInline = true;
     } else this.pending.add(page);
+  }
+
+  /**
+   * Installs the regions of `page` a persistent code cache holds for the words the page has now
+   * (RegionCompiler.stored); true if there were any.
+   */
+  private installStored(page: number): boolean {
+    if (this.compiler.stored === undefined) return false;
+    const first = (page << PAGE_SHIFT) >>> 2;
+    const regions = this.compiler.stored(page, () => this.cpu.mem.i32.subarray(first, first + 1024), this.layoutKeys[this.cpu.fpr64 ? 1 : 0]);
+    if (regions.length === 0) return false;
+    // From now on a write to the page invalidates (and bumps its generation).
+    this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
+    const generation = this.generations.get(page) ?? 0;
+    for (const region of regions) this.install({ ...region, generation });
+    this.stats.regionsRestored += regions.length;
+    return true;
   }
 
   /** Points `pc`'s jump-cache entry at `slot`. */

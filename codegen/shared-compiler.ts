@@ -4,6 +4,9 @@
 // program reuses the parent's compiled code instead of compiling its hot pages again (a module
 // imports the memory and the function table, so one module instantiates in any process with the
 // same layout). A cache may outlive one run: runs of the same program then share their code.
+// Regions with their bytes also outlive the process (StoredRegion, saved by the CLI's
+// src/code-cache-file.ts): a later run installs a page's stored regions as soon as the page gets
+// warm, instead of interpreting it until it is hot and waiting for the compiler.
 
 import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
 
@@ -14,6 +17,22 @@ interface CachedModule {
   readonly words: Int32Array;
   readonly layoutKey: string;
   readonly region: CompiledRegion;
+}
+
+/**
+ * A compiled region as a persistent code cache keeps it: the code is a function of the page's
+ * words, the layout and the entries the page's other modules had (`compiled`), which a later run
+ * checks before it uses the bytes.
+ */
+export interface StoredRegion {
+  readonly page: number;
+  readonly words: Int32Array;
+  readonly layoutKey: string;
+  readonly compiled: readonly number[];
+  readonly entries: readonly number[];
+  readonly blockCount: number;
+  readonly fpuIndependent: boolean;
+  readonly bytes: Uint8Array;
 }
 
 /** FNV-1a over a page's words: a fast pre-check before comparing them all. */
@@ -29,16 +48,98 @@ function sameWords(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
+/** A module's key in CompiledCodeCache: page, hash of its words, and the entries compiled elsewhere. */
+function moduleKey(page: number, words: Int32Array, compiled: readonly number[]): string {
+  return `${page}:${hashWords(words)}:${[...compiled].sort().join(',')}`;
+}
+
+/** The `compiled` entries a moduleKey names. */
+function compiledOfKey(key: string): number[] {
+  const list = key.slice(key.lastIndexOf(':') + 1);
+  return list === '' ? [] : list.split(',').map(Number);
+}
+
 /** Compiled regions kept by page content and layout; a region serves any request whose entries it has. */
 export class CompiledCodeCache {
   private readonly modules = new Map<string, CachedModule>();
+  /** Regions of earlier runs not installed yet, by page (adopt). */
+  private readonly storedByPage = new Map<number, StoredRegion[]>();
   /** Regions served from the cache (statistics). */
   reused = 0;
+  /** Regions of earlier runs installed (statistics). */
+  restored = 0;
+
+  /** Takes the regions an earlier run stored (a page's are installed by `stored` when it gets warm). */
+  adopt(regions: Iterable<StoredRegion>): void {
+    for (const region of regions) {
+      const list = this.storedByPage.get(region.page);
+      if (list === undefined) this.storedByPage.set(region.page, [region]);
+      else list.push(region);
+    }
+  }
+
+  /**
+   * The stored regions of `page` compiled from the words it holds now, for `layoutKey`, as
+   * compiled regions (each module compiled once here, on the calling thread: ~1 ms for a region of
+   * 100 blocks, less than interpreting the page until it is hot and compiling it).
+   */
+  stored(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[] {
+    const candidates = this.storedByPage.get(page);
+    if (candidates === undefined) return [];
+    const words = readPage();
+    const regions: CompiledRegion[] = [];
+    for (const stored of candidates) {
+      if (stored.layoutKey !== layoutKey || !sameWords(stored.words, words)) continue;
+      let module: WebAssembly.Module;
+      const start = performance.now();
+      try {
+        module = new WebAssembly.Module(stored.bytes as Uint8Array<ArrayBuffer>);
+      } catch {
+        continue; // bytes that do not compile (a damaged cache) are skipped
+      }
+      const region: CompiledRegion = {
+        page,
+        entries: stored.entries,
+        blockCount: stored.blockCount,
+        fpuIndependent: stored.fpuIndependent,
+        module,
+        generation: 0,
+        seconds: (performance.now() - start) / 1000,
+        bytes: stored.bytes,
+      };
+      this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, region);
+      regions.push(region);
+      this.restored++;
+    }
+    this.storedByPage.delete(page);
+    return regions;
+  }
+
+  /** Every region with its bytes, this run's and the stored ones not used, for a persistent cache. */
+  storedRegions(): StoredRegion[] {
+    const regions: StoredRegion[] = [];
+    for (const [key, cached] of this.modules) {
+      const { region } = cached;
+      if (region.bytes === undefined) continue;
+      regions.push({
+        page: region.page,
+        words: cached.words,
+        layoutKey: cached.layoutKey,
+        compiled: compiledOfKey(key),
+        entries: region.entries,
+        blockCount: region.blockCount,
+        fpuIndependent: region.fpuIndependent,
+        bytes: region.bytes,
+      });
+    }
+    for (const list of this.storedByPage.values()) regions.push(...list);
+    return regions;
+  }
 
   /** The cached region for `request`, or undefined. Keys are computed once per request. */
   lookup(request: RegionRequest): { region: CompiledRegion | undefined; key: string; layoutKey: string } {
     const layoutKey = JSON.stringify(request.layout);
-    const key = `${request.page}:${hashWords(request.words)}:${[...(request.compiled ?? [])].sort().join(',')}`;
+    const key = moduleKey(request.page, request.words, request.compiled ?? []);
     const cached = this.modules.get(key);
     if (
       cached !== undefined &&
@@ -82,6 +183,15 @@ export class SharedCompiler {
   /** Regions served from the content cache (statistics). */
   get reused(): number {
     return this.cache.reused;
+  }
+
+  /** The content cache (to adopt stored regions and to save them after the run). */
+  get codeCache(): CompiledCodeCache {
+    return this.cache;
+  }
+
+  stored(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[] {
+    return this.cache.stored(page, readPage, layoutKey);
   }
 
   /** A handle for one engine. */
@@ -140,6 +250,9 @@ export class SharedCompilerClient implements RegionCompiler {
   }
   submit(request: RegionRequest): CompiledRegion | undefined {
     return this.shared.submit(this, request);
+  }
+  stored(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[] {
+    return this.shared.stored(page, readPage, layoutKey);
   }
   poll(): CompiledRegion[] {
     this.shared.pump();

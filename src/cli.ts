@@ -9,8 +9,11 @@ import { BootConfigError } from './board/malta/boot.js';
 import { prestartCompileWorker } from '../codegen/worker-compiler.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { CodeCacheFile, compilerVersion, defaultCacheDirectory } from './code-cache-file.js';
 
-const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
+const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--no-code-cache] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
        mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
 
 run: runs a MIPS32r2 little-endian (mipsel) Linux program, statically or dynamically linked.
@@ -21,6 +24,9 @@ options:
                           first, as qemu-mipsel -L does (also from QEMU_LD_PREFIX; dynamically
                           linked programs default to ${DEFAULT_SYSROOT}, Debian's libc6-mipsel-cross)
   --engine interp|jit     execution engine (default: jit: interpret, compile hot code to WebAssembly)
+  --no-code-cache         neither use nor keep compiled code of earlier runs (the JIT keeps a
+                          program's compiled code in $MIPSJIT_CACHE_DIR, else $XDG_CACHE_HOME/mipsjit,
+                          else ~/.cache/mipsjit, and installs it in later runs of the same program)
   --root DIR              confine the guest to DIR as chroot would (prog is a path inside DIR)
   --stats                 print instruction count, time and speed to stderr at exit
   --trace N               print the first N executed instructions to stderr
@@ -33,6 +39,8 @@ class UsageError extends Error {}
 
 interface RunCommand {
   engine: 'interp' | 'jit';
+  /** Use and keep compiled code across runs (src/code-cache-file.ts); --no-code-cache clears it. */
+  codeCache: boolean;
   stats: boolean;
   trace: number;
   maxInstructions: number | undefined;
@@ -53,6 +61,7 @@ function parseRun(argv: string[]): RunCommand {
   const fromEnvironment = process.env.QEMU_LD_PREFIX;
   const command: RunCommand = {
     engine: 'jit',
+    codeCache: true,
     stats: false,
     trace: 0,
     maxInstructions: undefined,
@@ -86,6 +95,9 @@ function parseRun(argv: string[]): RunCommand {
       }
       case '--stats':
         command.stats = true;
+        break;
+      case '--no-code-cache':
+        command.codeCache = false;
         break;
       case '--root': {
         const root = value();
@@ -126,6 +138,30 @@ function hostEnvironment(): Record<string, string> {
   return env;
 }
 
+/** Programs larger than this get no code cache (hashing them would cost more than it saves). */
+const MAX_CACHED_PROGRAM_BYTES = 256 << 20;
+
+/**
+ * The program's persistent code cache, or undefined when the program cannot be read (runProgram
+ * then reports that) or the compiler's version is unknown (running from the TypeScript sources).
+ */
+function openCodeCache(command: RunCommand): CodeCacheFile | undefined {
+  if (import.meta.url.endsWith('.ts')) return undefined;
+  const version = compilerVersion([new URL(import.meta.url), new URL('./compile-worker.cjs', import.meta.url)]);
+  if (version === undefined) return undefined;
+  const file = command.root !== undefined ? path.join(command.root, command.program) : command.program;
+  let program: Uint8Array;
+  try {
+    // Only a regular file of a plausible size (a device such as /dev/zero would never end).
+    const status = statSync(file);
+    if (!status.isFile() || status.size > MAX_CACHED_PROGRAM_BYTES) return undefined;
+    program = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  return new CodeCacheFile(defaultCacheDirectory(), program, version);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
@@ -144,8 +180,10 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--root ${command.root}: not a directory`);
     }
   }
+  const codeStore = command.engine === 'jit' && command.codeCache ? openCodeCache(command) : undefined;
   const result = await runProgram({
     ...(fileSystem !== undefined ? { fileSystem, cwd: '/' } : {}),
+    ...(codeStore !== undefined ? { codeStore } : {}),
     path: command.program,
     argv: [command.program, ...command.args],
     env: hostEnvironment(),
@@ -162,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
       const perBlock = jit.blocksCompiled > 0 ? (jit.compileSeconds * 1e6) / jit.blocksCompiled : 0;
       const share = result.instructions > 0 ? (100 * jit.compiledInstructions) / result.instructions : 0;
       process.stderr.write(
-        `mipsjit: jit: ${jit.blocksCompiled} blocks in ${jit.regionsCompiled} modules (${jit.liveRegions} live), ` +
+        `mipsjit: jit: ${jit.blocksCompiled} blocks in ${jit.regionsCompiled} modules (${jit.liveRegions} live, ${jit.regionsRestored} from the code cache), ` +
           `compile ${(jit.compileSeconds * 1000).toFixed(1)} ms (${perBlock.toFixed(0)} us/block), ` +
           `${share.toFixed(1)}% of instructions in compiled code, ` +
           `${jit.regionCalls} calls into compiled code (${result.instructions > 0 ? ((jit.regionCalls * 1e6) / result.instructions).toFixed(0) : 0} per million instructions)\n`,

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { JitStats } from '../../codegen/engine.js';
 import { InlineCompiler } from '../../codegen/compiler.js';
-import { SharedCompiler, type CompiledCodeCache } from '../../codegen/shared-compiler.js';
+import { SharedCompiler, type CompiledCodeCache, type StoredRegion } from '../../codegen/shared-compiler.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { claimFileSystem, type FileSystem } from '../fs/file-system.js';
 import { ExecError, execProgram } from './exec.js';
@@ -45,6 +45,17 @@ export interface RunOptions {
   sysroot?: string;
   /** JIT: keep compiled code here, to reuse it in later runs of the same program (default: this run only). */
   codeCache?: CompiledCodeCache;
+  /**
+   * JIT: a persistent store of compiled code (the CLI's src/code-cache-file.ts): its regions are
+   * installed as their pages get warm, and the run's regions are saved to it at the end.
+   */
+  codeStore?: CodeStore;
+}
+
+/** Where compiled regions outlive the process (RunOptions.codeStore). */
+export interface CodeStore {
+  load(): StoredRegion[];
+  save(regions: readonly StoredRegion[]): boolean;
 }
 
 /** Where Debian's libc6-mipsel-cross puts the loader and libraries; used for dynamic programs without -L. */
@@ -85,6 +96,8 @@ export class LoadError extends Error {
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const engineName = options.engine ?? 'jit';
   const shared = engineName === 'jit' ? new SharedCompiler(options.compiler === 'inline' ? new InlineCompiler() : new WorkerCompiler(), options.codeCache) : undefined;
+  const codeStore = shared ? options.codeStore : undefined;
+  if (codeStore && shared) shared.codeCache.adopt(codeStore.load());
   const engine = {
     engine: engineName,
     ...(options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}),
@@ -141,6 +154,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   let exit;
   try {
     exit = await scheduler.run();
+    if (codeStore && shared) codeStore.save(shared.codeCache.storedRegions());
   } finally {
     clearInterval(reporter);
     shared?.close();

@@ -110,11 +110,33 @@ describe('mipsjit CLI', () => {
     expect(result.status).toBe(0);
     const lines = result.stderr.trim().split('\n');
     expect(lines.at(-2)).toMatch(/^mipsjit: \d+ instructions in \d+\.\d{3} s, \d+\.\d MIPS \(jit\)$/);
-    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code, (\d+) calls into compiled code \(\d+ per million instructions\)$/.exec(lines.at(-1)!);
+    const jit = /^mipsjit: jit: (\d+) blocks in (\d+) modules \(\d+ live, \d+ from the code cache\), compile [\d.]+ ms \(\d+ us\/block\), ([\d.]+)% of instructions in compiled code, (\d+) calls into compiled code \(\d+ per million instructions\)$/.exec(lines.at(-1)!);
     expect(jit).not.toBeNull();
     expect(Number(jit![1])).toBeGreaterThan(0);
     expect(Number(jit![3])).toBeGreaterThan(10);
     expect(Number(jit![4])).toBeGreaterThan(0);
+  });
+
+  it('keeps compiled code for the next run of the same program, unless --no-code-cache', () => {
+    const cacheDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-cli-cache-'));
+    const env = { MIPSJIT_CACHE_DIR: cacheDirectory };
+    const restored = (stderr: string) => Number(/(\d+) from the code cache/.exec(stderr)?.[1]);
+    const args = ['run', '--stats', 'bench/guest/cpubench', '3', 'sieve'];
+    const first = cliWith(env, ...args);
+    expect(first.status).toBe(0);
+    expect(restored(first.stderr)).toBe(0);
+    const files = fs.readdirSync(cacheDirectory);
+    expect(files).toHaveLength(1);
+    const second = cliWith(env, ...args);
+    expect(second.stdout).toBe(first.stdout);
+    expect(restored(second.stderr)).toBeGreaterThan(0);
+    const file = path.join(cacheDirectory, files[0]!);
+    const written = fs.statSync(file).mtimeMs;
+    const without = cliWith(env, 'run', '--stats', '--no-code-cache', 'bench/guest/cpubench', '3', 'sieve');
+    expect(without.stdout).toBe(first.stdout);
+    expect(restored(without.stderr)).toBe(0);
+    expect(fs.statSync(file).mtimeMs).toBe(written);
+    fs.rmSync(cacheDirectory, { recursive: true, force: true });
   });
 
   it('--trace prints the first instructions with their disassembly', () => {

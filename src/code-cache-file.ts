@@ -1,0 +1,208 @@
+// The persistent code cache of `mipsjit run` (Node only): the compiled regions of one program,
+// kept in a file under the user's cache directory, so that a later run of the same program installs
+// a page's code as soon as the page gets warm (codegen/shared-compiler.ts StoredRegion) instead of
+// interpreting it until it is hot and waiting for the compiler. One file per program (named by a
+// hash of the executable's bytes and of the compiler's own code); a region is used only if the
+// page holds the words its code was compiled from, under the same memory layout.
+//
+// File layout (little-endian): "MJCC", u32 format, the compiler version (u32 length + UTF-8), u32
+// region count, then per region: u32 page, layout key (u32 length + UTF-8), u32 count + i32
+// `compiled` entries, u32 count + i32 entries, u32 blocks, u32 fpuIndependent, 1024 i32 page words,
+// u32 length + the module's bytes.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { StoredRegion } from '../codegen/shared-compiler.js';
+
+const MAGIC = 0x4343_4a4d; // "MJCC"
+const FORMAT = 1;
+const PAGE_WORDS = 1024;
+/** A program's file stops growing here (its regions of the latest runs come first). */
+const MAX_FILE_BYTES = 32 << 20;
+
+/** $MIPSJIT_CACHE_DIR, else $XDG_CACHE_HOME/mipsjit, else ~/.cache/mipsjit. */
+export function defaultCacheDirectory(): string {
+  const explicit = process.env.MIPSJIT_CACHE_DIR;
+  if (explicit !== undefined && explicit !== '') return explicit;
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg !== undefined && xdg !== '' ? xdg : path.join(homedir(), '.cache'), 'mipsjit');
+}
+
+/**
+ * The compiler's version: a hash of the built files that make and run compiled code (the worker's
+ * translator and the engine). Undefined when they cannot be read (running from the TypeScript
+ * sources): then nothing is cached, since a changed translator could not be told apart.
+ */
+export function compilerVersion(files: readonly URL[]): string | undefined {
+  try {
+    const hash = createHash('sha256');
+    for (const file of files) hash.update(readFileSync(file));
+    return hash.digest('hex').slice(0, 32);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A program's cache file: one per executable and compiler version. */
+export class CodeCacheFile {
+  readonly path: string;
+
+  constructor(
+    directory: string,
+    program: Uint8Array,
+    private readonly version: string,
+  ) {
+    const name = createHash('sha256').update(program).update(version).digest('hex').slice(0, 40);
+    this.path = path.join(directory, `${name}.regions`);
+  }
+
+  /** The stored regions, or none when the file is missing, from another compiler, or damaged. */
+  load(): StoredRegion[] {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(this.path);
+    } catch {
+      return [];
+    }
+    try {
+      return decode(bytes, this.version);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Writes `regions` (atomically: a reader sees the old file or the new one). False if it could not. */
+  save(regions: readonly StoredRegion[]): boolean {
+    try {
+      mkdirSync(path.dirname(this.path), { recursive: true });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      writeFileSync(temporary, encode(regions, this.version));
+      renameSync(temporary, this.path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+class Writer {
+  private bytes = new Uint8Array(1 << 16);
+  private view = new DataView(this.bytes.buffer);
+  length = 0;
+
+  private reserve(count: number): void {
+    if (this.length + count <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+  u32(value: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.length, value >>> 0, true);
+    this.length += 4;
+  }
+  words(values: ArrayLike<number>): void {
+    this.reserve(4 * values.length);
+    for (let index = 0; index < values.length; index++) this.view.setInt32(this.length + 4 * index, values[index]!, true);
+    this.length += 4 * values.length;
+  }
+  raw(values: Uint8Array): void {
+    this.reserve(values.length);
+    this.bytes.set(values, this.length);
+    this.length += values.length;
+  }
+  text(value: string): void {
+    const encoded = new TextEncoder().encode(value);
+    this.u32(encoded.length);
+    this.raw(encoded);
+  }
+  finish(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+class Reader {
+  private readonly view: DataView;
+  private at = 0;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  private take(count: number): number {
+    if (count < 0 || this.at + count > this.bytes.length) throw new Error('truncated code cache file');
+    const start = this.at;
+    this.at += count;
+    return start;
+  }
+  get done(): boolean {
+    return this.at === this.bytes.length;
+  }
+  u32(): number {
+    return this.view.getUint32(this.take(4), true);
+  }
+  words(count: number): Int32Array {
+    const start = this.take(4 * count);
+    const values = new Int32Array(count);
+    for (let index = 0; index < count; index++) values[index] = this.view.getInt32(start + 4 * index, true);
+    return values;
+  }
+  raw(count: number): Uint8Array {
+    const start = this.take(count);
+    return new Uint8Array(this.bytes.subarray(start, start + count)); // a copy, never a Buffer view
+  }
+  text(): string {
+    return new TextDecoder().decode(this.raw(this.u32()));
+  }
+}
+
+function encode(regions: readonly StoredRegion[], version: string): Uint8Array {
+  const out = new Writer();
+  out.u32(MAGIC);
+  out.u32(FORMAT);
+  out.text(version);
+  const kept = regions.filter((region) => region.words.length === PAGE_WORDS);
+  const countAt = out.length;
+  out.u32(0);
+  let count = 0;
+  for (const region of kept) {
+    if (out.length + region.bytes.length + 4 * PAGE_WORDS > MAX_FILE_BYTES) break;
+    out.u32(region.page);
+    out.text(region.layoutKey);
+    out.u32(region.compiled.length);
+    out.words(region.compiled);
+    out.u32(region.entries.length);
+    out.words(region.entries);
+    out.u32(region.blockCount);
+    out.u32(region.fpuIndependent ? 1 : 0);
+    out.words(region.words);
+    out.u32(region.bytes.length);
+    out.raw(region.bytes);
+    count++;
+  }
+  const bytes = out.finish();
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(countAt, count, true);
+  return bytes;
+}
+
+function decode(bytes: Uint8Array, version: string): StoredRegion[] {
+  const input = new Reader(bytes);
+  if (input.u32() !== MAGIC || input.u32() !== FORMAT || input.text() !== version) return [];
+  const count = input.u32();
+  const regions: StoredRegion[] = [];
+  for (let index = 0; index < count; index++) {
+    const page = input.u32();
+    const layoutKey = input.text();
+    const compiled = [...input.words(input.u32())];
+    const entries = [...input.words(input.u32())];
+    const blockCount = input.u32();
+    const fpuIndependent = input.u32() !== 0;
+    const words = input.words(PAGE_WORDS);
+    const moduleBytes = input.raw(input.u32());
+    regions.push({ page, layoutKey, compiled, entries, blockCount, fpuIndependent, words, bytes: moduleBytes });
+  }
+  if (!input.done) throw new Error('trailing bytes in code cache file');
+  return regions;
+}

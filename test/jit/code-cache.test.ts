@@ -1,0 +1,132 @@
+// The persistent code cache: a second run of a program installs the regions the first run compiled
+// (only where the page still holds the words they were compiled from), with the same results; the
+// cache file survives a round trip and is ignored when damaged or from another compiler.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CodeCacheFile } from '../../src/code-cache-file.js';
+import type { CodeStore } from '../../src/linux/process.js';
+import type { StoredRegion } from '../../codegen/shared-compiler.js';
+import { runCaptured } from '../linux/helpers.js';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** A store in memory that keeps what the last run saved. */
+class MemoryStore implements CodeStore {
+  regions: StoredRegion[] = [];
+  load(): StoredRegion[] {
+    return this.regions;
+  }
+  save(regions: readonly StoredRegion[]): boolean {
+    this.regions = [...regions];
+    return true;
+  }
+}
+
+async function run(program: string, args: string[], codeStore: CodeStore) {
+  const file = path.join(root, program);
+  // A fresh in-memory cache per run, so that only the store carries code from run to run.
+  const { CompiledCodeCache } = await import('../../codegen/shared-compiler.js');
+  return runCaptured({ path: file, argv: [file, ...args], env: {}, engine: 'jit', hotThreshold: 20, codeStore, codeCache: new CompiledCodeCache() });
+}
+
+describe('a second run takes its code from the store', () => {
+  for (const [program, args] of [
+    ['test/guest/bin/t_int', ['all']],
+    ['test/guest/bin/t_smc', ['patch']],
+    ['test/guest/bin/t_fpu', ['all']],
+  ] as const) {
+    it(`${path.basename(program)} ${args.join(' ')}`, async () => {
+      const store = new MemoryStore();
+      const first = await run(program, [...args], store);
+      expect(first.jit?.regionsRestored).toBe(0);
+      expect(store.regions.length).toBeGreaterThan(0);
+      const second = await run(program, [...args], store);
+      expect(second.jit?.regionsRestored).toBeGreaterThan(0);
+      expect(second.stdout.toString()).toBe(first.stdout.toString());
+      expect(second.exitStatus).toBe(first.exitStatus);
+      // Restored pages are not compiled again.
+      expect(second.jit!.regionsCompiled - second.jit!.regionsRestored).toBeLessThan(first.jit!.regionsCompiled);
+    });
+  }
+
+  it('skips a region whose page changed since it was compiled', async () => {
+    const program = 'test/guest/bin/t_int';
+    const store = new MemoryStore();
+    const first = await run(program, ['all'], store);
+    // The stored code claims other page contents: none of it may run.
+    store.regions = store.regions.map((region) => {
+      const words = region.words.slice();
+      words[0] = words[0]! ^ 1;
+      return { ...region, words };
+    });
+    const second = await run(program, ['all'], store);
+    expect(second.jit?.regionsRestored).toBe(0);
+    expect(second.stdout.toString()).toBe(first.stdout.toString());
+  });
+
+  it('skips a region compiled for another memory layout', async () => {
+    const program = 'test/guest/bin/t_int';
+    const store = new MemoryStore();
+    await run(program, ['all'], store);
+    // Code for the other Status.FR: FPR accesses would address the wrong words.
+    const otherFr = (key: string) => key.replace(/"fpr64":(true|false)/, (found) => (found.endsWith('true') ? '"fpr64":false' : '"fpr64":true'));
+    store.regions = store.regions.map((region) => ({ ...region, layoutKey: otherFr(region.layoutKey) }));
+    expect(store.regions.every((region) => region.layoutKey.includes('"fpr64"'))).toBe(true);
+    const second = await run(program, ['all'], store);
+    expect(second.jit?.regionsRestored).toBe(0);
+  });
+});
+
+describe('the cache file', () => {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-cache-'));
+  const program = new Uint8Array([1, 2, 3]);
+  const region: StoredRegion = {
+    page: 0x400,
+    words: Int32Array.from({ length: 1024 }, (_, index) => index * 0x0101_0101),
+    layoutKey: '{"stateBase":0}',
+    compiled: [0x40_0010, 0x40_0020],
+    entries: [0x40_0000, 0x40_0abc],
+    blockCount: 3,
+    fpuIndependent: false,
+    bytes: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+  };
+
+  it('reads back what it wrote', () => {
+    const file = new CodeCacheFile(directory, program, 'v1');
+    expect(file.load()).toEqual([]);
+    expect(file.save([region, { ...region, page: 0x401, fpuIndependent: true }])).toBe(true);
+    const loaded = file.load();
+    expect(loaded).toHaveLength(2);
+    expect(loaded[0]).toEqual(region);
+    expect(loaded[1]!.page).toBe(0x401);
+    expect(loaded[1]!.fpuIndependent).toBe(true);
+  });
+
+  it('is one file per program and compiler version', () => {
+    const file = new CodeCacheFile(directory, program, 'v1');
+    file.save([region]);
+    expect(new CodeCacheFile(directory, program, 'v2').load()).toEqual([]);
+    expect(new CodeCacheFile(directory, new Uint8Array([1, 2, 4]), 'v1').load()).toEqual([]);
+  });
+
+  it('ignores a damaged file', () => {
+    const file = new CodeCacheFile(directory, program, 'v1');
+    file.save([region]);
+    const bytes = fs.readFileSync(file.path);
+    fs.writeFileSync(file.path, bytes.subarray(0, bytes.length - 3));
+    expect(file.load()).toEqual([]);
+    fs.writeFileSync(file.path, Buffer.concat([bytes, Buffer.from([7])]));
+    expect(file.load()).toEqual([]);
+    fs.writeFileSync(file.path, 'not a cache');
+    expect(file.load()).toEqual([]);
+  });
+
+  it('reports a directory it cannot write', () => {
+    const blocked = path.join(directory, 'blocked');
+    fs.writeFileSync(blocked, 'a file where the directory should be');
+    expect(new CodeCacheFile(path.join(blocked, 'sub'), program, 'v1').save([region])).toBe(false);
+  });
+});

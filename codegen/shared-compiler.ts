@@ -68,6 +68,8 @@ export class CompiledCodeCache {
   reused = 0;
   /** Regions of earlier runs installed (statistics). */
   restored = 0;
+  /** Regions compiled here (not restored): a persistent store needs saving only if there are any. */
+  compiledHere = 0;
 
   /** Takes the regions an earlier run stored (a page's are installed by `stored` when it gets warm). */
   adopt(regions: Iterable<StoredRegion>): void {
@@ -107,7 +109,7 @@ export class CompiledCodeCache {
         seconds: (performance.now() - start) / 1000,
         bytes: stored.bytes,
       };
-      this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, region);
+      this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, region, false);
       regions.push(region);
       this.restored++;
     }
@@ -153,8 +155,10 @@ export class CompiledCodeCache {
     return { region: undefined, key, layoutKey };
   }
 
-  remember(key: string, words: Int32Array, layoutKey: string, region: CompiledRegion): void {
+  /** Keeps a region compiled for `words` (`compiledHere`: not one restored from a store). */
+  remember(key: string, words: Int32Array, layoutKey: string, region: CompiledRegion, compiledHere = true): void {
     if (region.module === undefined) return;
+    if (compiledHere) this.compiledHere++;
     this.modules.delete(key);
     this.modules.set(key, { words, layoutKey, region });
     if (this.modules.size > MAX_CACHED_MODULES) this.modules.delete(this.modules.keys().next().value as string);

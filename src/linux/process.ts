@@ -154,7 +154,8 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   let exit;
   try {
     exit = await scheduler.run();
-    if (codeStore && shared) codeStore.save(shared.codeCache.storedRegions());
+    // Nothing new compiled (every hot page came from the store): the file stays as it is.
+    if (codeStore && shared && shared.codeCache.compiledHere > 0) codeStore.save(shared.codeCache.storedRegions());
   } finally {
     clearInterval(reporter);
     shared?.close();

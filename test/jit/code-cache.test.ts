@@ -52,6 +52,22 @@ describe('a second run takes its code from the store', () => {
     });
   }
 
+  it('counts restored regions apart from compiled ones (a run that compiled nothing saves nothing)', async () => {
+    const store = new MemoryStore();
+    await run('test/guest/bin/t_int', ['all'], store);
+    const { CompiledCodeCache } = await import('../../codegen/shared-compiler.js');
+    const cache = new CompiledCodeCache();
+    cache.adopt(store.regions);
+    const region = store.regions[0]!;
+    const restored = cache.stored(region.page, () => region.words, region.layoutKey);
+    expect(restored.length).toBeGreaterThan(0);
+    expect(cache.restored).toBe(restored.length);
+    expect(cache.compiledHere).toBe(0);
+    // A page asks once: its stored regions are taken (or dropped) at the first ask.
+    expect(cache.stored(region.page, () => region.words, region.layoutKey)).toEqual([]);
+    expect(cache.storedRegions().length).toBe(store.regions.length);
+  });
+
   it('skips a region whose page changed since it was compiled', async () => {
     const program = 'test/guest/bin/t_int';
     const store = new MemoryStore();

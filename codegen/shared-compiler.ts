@@ -90,14 +90,19 @@ export class CompiledCodeCache {
     if (candidates === undefined) return [];
     const words = readPage();
     const regions: CompiledRegion[] = [];
+    // Regions for other contents stay (another program of the run, such as a parent, may have them).
+    const others: StoredRegion[] = [];
     for (const stored of candidates) {
-      if (stored.layoutKey !== layoutKey || !sameWords(stored.words, words)) continue;
+      if (stored.layoutKey !== layoutKey || !sameWords(stored.words, words)) {
+        others.push(stored);
+        continue;
+      }
       let module: WebAssembly.Module;
       const start = performance.now();
       try {
         module = new WebAssembly.Module(stored.bytes as Uint8Array<ArrayBuffer>);
       } catch {
-        continue; // bytes that do not compile (a damaged cache) are skipped
+        continue; // bytes that do not compile (a damaged cache) are dropped
       }
       const region: CompiledRegion = {
         page,
@@ -113,7 +118,8 @@ export class CompiledCodeCache {
       regions.push(region);
       this.restored++;
     }
-    this.storedByPage.delete(page);
+    if (others.length > 0) this.storedByPage.set(page, others);
+    else this.storedByPage.delete(page);
     return regions;
   }
 

@@ -11,7 +11,7 @@
 // u32 length + the module's bytes.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { StoredRegion } from '../codegen/shared-compiler.js';
@@ -21,6 +21,8 @@ const FORMAT = 1;
 const PAGE_WORDS = 1024;
 /** A program's file stops growing here (its regions of the latest runs come first). */
 const MAX_FILE_BYTES = 32 << 20;
+/** Past this many programs' files in the directory, saving one deletes the least recently written. */
+const MAX_FILES = 256;
 
 /** $MIPSJIT_CACHE_DIR, else $XDG_CACHE_HOME/mipsjit, else ~/.cache/mipsjit. */
 export function defaultCacheDirectory(): string {
@@ -75,14 +77,47 @@ export class CodeCacheFile {
 
   /** Writes `regions` (atomically: a reader sees the old file or the new one). False if it could not. */
   save(regions: readonly StoredRegion[]): boolean {
+    const temporary = `${this.path}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.${process.pid}.tmp`;
       writeFileSync(temporary, encode(regions, this.version));
       renameSync(temporary, this.path);
-      return true;
     } catch {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // never written
+      }
       return false;
+    }
+    try {
+      pruneOldest(path.dirname(this.path), MAX_FILES);
+    } catch {
+      // the directory could not be listed: the file was saved all the same
+    }
+    return true;
+  }
+}
+
+/** Deletes the least recently written cache files of `directory` beyond the newest `keep`. */
+export function pruneOldest(directory: string, keep: number): void {
+  const files = readdirSync(directory).filter((name) => name.endsWith('.regions'));
+  if (files.length <= keep) return;
+  // Another run may prune at the same time: a file gone already is no error.
+  const written = (file: string): number => {
+    try {
+      return statSync(file).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  const byAge = files.map((name) => ({ file: path.join(directory, name), written: written(path.join(directory, name)) }));
+  byAge.sort((a, b) => a.written - b.written);
+  for (const { file } of byAge.slice(0, byAge.length - keep)) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // gone already
     }
   }
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CodeCacheFile } from '../../src/code-cache-file.js';
+import { CodeCacheFile, pruneOldest } from '../../src/code-cache-file.js';
 import type { CodeStore } from '../../src/linux/process.js';
 import type { StoredRegion } from '../../codegen/shared-compiler.js';
 import { runCaptured } from '../linux/helpers.js';
@@ -63,9 +63,13 @@ describe('a second run takes its code from the store', () => {
     expect(restored.length).toBeGreaterThan(0);
     expect(cache.restored).toBe(restored.length);
     expect(cache.compiledHere).toBe(0);
-    // A page asks once: its stored regions are taken (or dropped) at the first ask.
+    // A stored region is taken once; one for other words stays for whoever has them.
     expect(cache.stored(region.page, () => region.words, region.layoutKey)).toEqual([]);
-    expect(cache.storedRegions().length).toBe(store.regions.length);
+    const other = { ...region, page: 0x7000, words: region.words.map((word) => ~word) };
+    cache.adopt([other]);
+    expect(cache.stored(0x7000, () => region.words, region.layoutKey)).toEqual([]);
+    expect(cache.stored(0x7000, () => other.words, region.layoutKey)).toHaveLength(1);
+    expect(cache.storedRegions().length).toBe(store.regions.length + 1);
   });
 
   it('skips a region whose page changed since it was compiled', async () => {
@@ -138,6 +142,18 @@ describe('the cache file', () => {
     expect(file.load()).toEqual([]);
     fs.writeFileSync(file.path, 'not a cache');
     expect(file.load()).toEqual([]);
+  });
+
+  it('keeps the most recently written programs\' files', () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-prune-'));
+    for (let index = 0; index < 5; index++) {
+      const file = path.join(own, `${index}.regions`);
+      fs.writeFileSync(file, '');
+      fs.utimesSync(file, 1000 + index, 1000 + index);
+    }
+    fs.writeFileSync(path.join(own, 'other.txt'), '');
+    pruneOldest(own, 3);
+    expect(fs.readdirSync(own).sort()).toEqual(['2.regions', '3.regions', '4.regions', 'other.txt']);
   });
 
   it('reports a directory it cannot write', () => {

@@ -1,5 +1,6 @@
 // Builds dist/ with esbuild (and the type declarations with tsc):
-//   dist/cli.js             the Node command line (src/cli.ts carries the #! line)
+//   dist/cli.js             the Node command line: src/cli-launch.ts (the #! line), which runs
+//   dist/cli-main.cjs       src/cli.ts as CommonJS through node:vm with V8's code cache
 //   dist/compile-worker.cjs the JIT's compiler thread in Node, started from dist/ by the two Node entries
 //                           (CommonJS: a worker thread boots ~40 ms sooner than with an ES module here)
 //   dist/mipsjit.js         the ESM library for Node (exports "node" / "default")
@@ -53,7 +54,17 @@ export function browserOptions() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.chdir(root);
   rmSync('dist', { recursive: true, force: true });
-  await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node' });
+  await build({ ...common, entryPoints: ['src/cli-launch.ts'], outfile: 'dist/cli.js', platform: 'node' });
+  // CommonJS (node:vm compiles scripts, not modules): import.meta.url becomes the bundle's own URL.
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli-main.cjs',
+    platform: 'node',
+    define: { 'import.meta.url': 'bundleUrl' },
+    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
   await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node' });
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });

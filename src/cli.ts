@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The mipsjit command line: `mipsjit run [options] prog [args...]` runs a static mipsel Linux program
 // like qemu-mipsel (stdio and environment pass through; the exit status is the guest's).
 // Bad input gives one line on stderr and exit status 2, never a stack trace.
@@ -210,30 +209,37 @@ async function main(argv: string[]): Promise<number> {
   return result.exitStatus;
 }
 
-let status: number;
-try {
-  status = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);
-    status = 2;
-  } else if (error instanceof BootUsageError) {
-    process.stderr.write(`mipsjit: ${error.message} (see mipsjit boot --help)\n`);
-    status = 2;
-  } else if (error instanceof LoadError || error instanceof BootConfigError) {
-    process.stderr.write(`mipsjit: ${error.message}\n`);
-    status = 2;
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mipsjit: internal error: ${message}\n`);
-    status = 70;
+/** Runs the command line and leaves the process with its exit status. */
+async function runCommandLine(): Promise<void> {
+  let status: number;
+  try {
+    status = await main(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);
+      status = 2;
+    } else if (error instanceof BootUsageError) {
+      process.stderr.write(`mipsjit: ${error.message} (see mipsjit boot --help)\n`);
+      status = 2;
+    } else if (error instanceof LoadError || error instanceof BootConfigError) {
+      process.stderr.write(`mipsjit: ${error.message}\n`);
+      status = 2;
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`mipsjit: internal error: ${message}\n`);
+      status = 70;
+    }
   }
+  process.exitCode = status;
+  // Leave at once instead of letting the event loop drain: Node would first wait for V8's
+  // background tier-up of the run's WebAssembly (TurboFan compiles of hot regions, queued on 2
+  // cores), which nothing needs any more: 1-2.7 s after a short JIT run here (callbench 3), ~0.5 s
+  // with this. Standard output and error are synchronous for files, pipes and terminals on Linux;
+  // a write still buffered (another platform) is flushed first.
+  await Promise.all([process.stdout, process.stderr].map((stream) => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : undefined)));
+  process.exit(status);
 }
-process.exitCode = status;
-// Leave at once instead of letting the event loop drain: Node would first wait for V8's
-// background tier-up of the run's WebAssembly (TurboFan compiles of hot regions, queued on 2
-// cores), which nothing needs any more: 1-2.7 s after a short JIT run here (callbench 3), ~0.5 s
-// with this. Standard output and error are synchronous for files, pipes and terminals on Linux;
-// a write still buffered (another platform) is flushed first.
-await Promise.all([process.stdout, process.stderr].map((stream) => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : undefined)));
-process.exit(status);
+
+// No top-level await: the build makes this file a CommonJS bundle that dist/cli.js (src/cli-launch.ts)
+// runs with V8's code cache.
+void runCommandLine();

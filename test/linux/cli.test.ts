@@ -117,7 +117,7 @@ describe('mipsjit CLI', () => {
     expect(Number(jit![4])).toBeGreaterThan(0);
   });
 
-  it('keeps compiled code for the next run of the same program, unless --no-code-cache', () => {
+  it('keeps compiled code (and V8\'s code cache of the CLI) for the next run of the same program, unless --no-code-cache', () => {
     const cacheDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-cli-cache-'));
     const env = { MIPSJIT_CACHE_DIR: cacheDirectory };
     const restored = (stderr: string) => Number(/(\d+) from the code cache/.exec(stderr)?.[1]);
@@ -125,8 +125,10 @@ describe('mipsjit CLI', () => {
     const first = cliWith(env, ...args);
     expect(first.status).toBe(0);
     expect(restored(first.stderr)).toBe(0);
-    const files = fs.readdirSync(cacheDirectory);
+    const files = fs.readdirSync(cacheDirectory).filter((name) => name.endsWith('.regions'));
     expect(files).toHaveLength(1);
+    // V8's code cache of the command line itself (src/cli-launch.ts) sits beside it.
+    expect(fs.readdirSync(cacheDirectory).filter((name) => /^cli-[0-9a-f]+\.v8$/.test(name))).toHaveLength(1);
     const second = cliWith(env, ...args);
     expect(second.stdout).toBe(first.stdout);
     expect(restored(second.stderr)).toBeGreaterThan(0);

@@ -3,12 +3,14 @@
 // of several runs), guest MIPS and ratios. Guest instruction counts come from `mipsjit --stats`;
 // qemu's MIPS rate uses the same count (it runs the same program to the same output).
 //
-// Engines: `interp`, `jit` (a first run: --no-code-cache) and `jit-cached` (runs after one untimed
-// run of the same program filled a fresh code cache, src/code-cache-file.ts).
+// Engines: `interp`, `jit` (a first run of the program: no compiled code of it kept, as for a program
+// never run before; V8's code cache of the command line itself warm, as after any earlier use of
+// mipsjit) and `jit-cached` (runs after one untimed run of the same program filled the code cache,
+// src/code-cache-file.ts).
 //
 // Usage: node bench/run.mjs [--runs N] [--engines interp,jit,jit-cached] [workload-name...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -71,11 +73,12 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-/** Runs a command `runs` times; returns the median wall seconds, its stdout and stderr. */
-function time(command, args, env = process.env) {
+/** Runs a command `runs` times (`before` ahead of each, untimed); returns the median wall seconds, its stdout and stderr. */
+function time(command, args, env = process.env, before = () => {}) {
   const seconds = [];
   let last;
   for (let run = 0; run < runs; run++) {
+    before();
     const start = process.hrtime.bigint();
     last = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env });
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
@@ -89,6 +92,16 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
+// The bench's own cache directory: V8's code cache of the command line stays warm in it (as after
+// any earlier use of mipsjit); the programs' compiled code is removed between workloads.
+const cacheDirectory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-bench-cache-'));
+const cacheEnv = { ...process.env, MIPSJIT_CACHE_DIR: cacheDirectory };
+process.on('exit', () => rmSync(cacheDirectory, { recursive: true, force: true }));
+const forgetPrograms = () => {
+  for (const name of readdirSync(cacheDirectory)) if (name.endsWith('.regions')) rmSync(path.join(cacheDirectory, name));
+};
+for (const engine of ['jit', 'interp']) spawnSync('node', [cli, 'run', '--engine', engine, 'bench/guest/hello-default'], { cwd: root, env: cacheEnv, stdio: 'ignore' });
+
 const rows = [];
 for (const workload of WORKLOADS) {
   if (selected.length > 0 && !selected.some((name) => workload.name.startsWith(name))) continue;
@@ -101,16 +114,10 @@ for (const workload of WORKLOADS) {
   let reference;
   for (const engine of engines) {
     const command = [cli, 'run', '--engine', engine === 'interp' ? 'interp' : 'jit', '--stats', workload.program, ...workload.args];
-    let result;
-    if (engine === 'jit-cached') {
-      const cacheDirectory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-bench-cache-'));
-      const env = { ...process.env, MIPSJIT_CACHE_DIR: cacheDirectory };
-      spawnSync('node', command, { cwd: root, env, stdio: 'ignore' });
-      result = time('node', command, env);
-      rmSync(cacheDirectory, { recursive: true, force: true });
-    } else {
-      result = time('node', engine === 'jit' ? [...command.slice(0, 1), 'run', '--no-code-cache', ...command.slice(2)] : command);
-    }
+    forgetPrograms();
+    // jit-cached: one untimed run fills the code cache; jit: each run without the program's code.
+    if (engine === 'jit-cached') spawnSync('node', command, { cwd: root, env: cacheEnv, stdio: 'ignore' });
+    const result = time('node', command, cacheEnv, engine === 'jit' ? forgetPrograms : undefined);
     const stats = /mipsjit: (\d+) instructions in ([\d.]+) s/.exec(result.stderr);
     if (!stats) throw new Error(`${workload.name} (${engine}): no --stats line in stderr:\n${result.stderr}`);
     reference ??= result.stdout;
@@ -168,7 +175,7 @@ for (const row of rows) {
 console.log(`mipsjit bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, median of ${runs} runs`);
 console.log('Wall seconds include process start-up; MIPS = guest instructions (counted by mipsjit) / wall seconds.');
 console.log('Compile time runs on a worker thread (the second core), beside the interpreter.');
-console.log('jit is a first run (--no-code-cache); jit-cached a run after one run of the same program filled the code cache. The compile columns are the first run\'s.');
+console.log('jit is a first run of the program (none of its compiled code kept; the CLI\'s own V8 code cache warm); jit-cached a run after one run of the same program filled the code cache. The compile columns are the first run\'s.');
 lines.splice(1, 0, header.map(() => '---'));
 for (const line of lines) console.log('| ' + line.join(' | ') + ' |');
 if (!qemu) console.log('(qemu-mipsel not installed: no reference column)');

@@ -17,11 +17,13 @@ const bundle = fileURLToPath(new URL('./cli-main.cjs', import.meta.url));
 const source = readFileSync(bundle, 'utf8');
 
 /**
- * The cache file for this bundle, or undefined with --no-code-cache. V8 accepts a cache whose
- * source has the same length, so the name carries a hash of the source itself.
+ * The cache file for this bundle, or undefined with --no-code-cache and for commands that run no
+ * guest (--help, usage errors: a cache written then would lack what runs compile). V8 accepts a
+ * cache whose source has the same length, so the name carries a hash of the source itself.
  */
 function cacheFile(): string | undefined {
-  if (process.argv.includes('--no-code-cache')) return undefined;
+  const command = process.argv[2];
+  if ((command !== 'run' && command !== 'boot') || process.argv.includes('--no-code-cache')) return undefined;
   const key = createHash('sha256').update(source).update(process.version).digest('hex').slice(0, 32);
   return path.join(defaultCacheDirectory(), `cli-${key}.v8`);
 }

@@ -16,6 +16,8 @@ const MAX_CACHED_MODULES = 4096;
 interface CachedModule {
   readonly words: Int32Array;
   readonly layoutKey: string;
+  /** The entries of the page's other modules when it was compiled (part of its key). */
+  readonly compiled: readonly number[];
   readonly region: CompiledRegion;
 }
 
@@ -51,12 +53,6 @@ function sameWords(a: Int32Array, b: Int32Array): boolean {
 /** A module's key in CompiledCodeCache: page, hash of its words, and the entries compiled elsewhere. */
 function moduleKey(page: number, words: Int32Array, compiled: readonly number[]): string {
   return `${page}:${hashWords(words)}:${[...compiled].sort().join(',')}`;
-}
-
-/** The `compiled` entries a moduleKey names. */
-function compiledOfKey(key: string): number[] {
-  const list = key.slice(key.lastIndexOf(':') + 1);
-  return list === '' ? [] : list.split(',').map(Number);
 }
 
 /** Compiled regions kept by page content and layout; a region serves any request whose entries it has. */
@@ -114,7 +110,7 @@ export class CompiledCodeCache {
         seconds: (performance.now() - start) / 1000,
         bytes: stored.bytes,
       };
-      this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, region, false);
+      this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, stored.compiled, region, false);
       regions.push(region);
       this.restored++;
     }
@@ -126,14 +122,14 @@ export class CompiledCodeCache {
   /** Every region with its bytes, this run's and the stored ones not used, for a persistent cache. */
   storedRegions(): StoredRegion[] {
     const regions: StoredRegion[] = [];
-    for (const [key, cached] of this.modules) {
+    for (const cached of this.modules.values()) {
       const { region } = cached;
       if (region.bytes === undefined) continue;
       regions.push({
         page: region.page,
         words: cached.words,
         layoutKey: cached.layoutKey,
-        compiled: compiledOfKey(key),
+        compiled: cached.compiled,
         entries: region.entries,
         blockCount: region.blockCount,
         fpuIndependent: region.fpuIndependent,
@@ -162,11 +158,11 @@ export class CompiledCodeCache {
   }
 
   /** Keeps a region compiled for `words` (`compiledHere`: not one restored from a store). */
-  remember(key: string, words: Int32Array, layoutKey: string, region: CompiledRegion, compiledHere = true): void {
+  remember(key: string, words: Int32Array, layoutKey: string, compiled: readonly number[], region: CompiledRegion, compiledHere = true): void {
     if (region.module === undefined) return;
     if (compiledHere) this.compiledHere++;
     this.modules.delete(key);
-    this.modules.set(key, { words, layoutKey, region });
+    this.modules.set(key, { words, layoutKey, compiled, region });
     if (this.modules.size > MAX_CACHED_MODULES) this.modules.delete(this.modules.keys().next().value as string);
   }
 
@@ -177,7 +173,7 @@ export class CompiledCodeCache {
 
 export class SharedCompiler {
   /** Clients in the order their requests went to an asynchronous compiler (it answers in order). */
-  private readonly waiting: { client: SharedCompilerClient; key: string; words: Int32Array; layoutKey: string }[] = [];
+  private readonly waiting: { client: SharedCompilerClient; key: string; words: Int32Array; layoutKey: string; compiled: readonly number[] }[] = [];
   private readonly cache: CompiledCodeCache;
   private readonly ownsCache: boolean;
 
@@ -220,12 +216,13 @@ export class SharedCompiler {
   submit(client: SharedCompilerClient, request: RegionRequest): CompiledRegion | undefined {
     const { region, key, layoutKey } = this.cache.lookup(request);
     if (region !== undefined) return region;
+    const compiledElsewhere = request.compiled ?? [];
     const compiled = this.compiler.submit(request);
     if (compiled !== undefined) {
-      this.cache.remember(key, request.words, layoutKey, compiled);
+      this.cache.remember(key, request.words, layoutKey, compiledElsewhere, compiled);
       return compiled;
     }
-    this.waiting.push({ client, key, words: request.words, layoutKey });
+    this.waiting.push({ client, key, words: request.words, layoutKey, compiled: compiledElsewhere });
     return undefined;
   }
 
@@ -234,7 +231,7 @@ export class SharedCompiler {
     for (const region of this.compiler.poll()) {
       const request = this.waiting.shift();
       if (request === undefined) continue;
-      this.cache.remember(request.key, request.words, request.layoutKey, region);
+      this.cache.remember(request.key, request.words, request.layoutKey, request.compiled, region);
       if (!request.client.closed) request.client.inbox.push(region);
     }
   }

@@ -1,15 +1,16 @@
 // The mipsjit command line: `mipsjit run [options] prog [args...]` runs a static mipsel Linux program
 // like qemu-mipsel (stdio and environment pass through; the exit status is the guest's).
-// Bad input gives one line on stderr and exit status 2, never a stack trace.
+// Bad input gives one line on stderr and exit status 2, never a stack trace. The build makes it
+// dist/cli-main.cjs, which dist/cli.js (src/cli-launch.ts) starts with V8's code cache.
 
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
 import { BootUsageError, bootMain } from './boot-command.js';
 import { BootConfigError } from './board/malta/boot.js';
 import { prestartCompileWorker } from '../codegen/worker-compiler.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { CodeCacheFile, compilerVersion, defaultCacheDirectory } from './code-cache-file.js';
 
 const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--no-code-cache] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]

@@ -131,20 +131,28 @@ function receive(reply: WorkerReply): void {
     case 'progress':
       sample(reply.counters, false);
       break;
-    case 'exit':
+    case 'exit': {
       sample(reply.counters, true);
       if (current) lastExit = { engine: current.engine, counters: reply.counters, exitStatus: reply.exitStatus };
       element('exit').textContent = reply.signal !== undefined ? `${reply.exitStatus} (signal ${reply.signal})` : String(reply.exitStatus);
-      terminal.write(`\r\n[${reply.reason !== undefined ? `${reply.reason}, ` : ''}exit status ${reply.exitStatus}: ${reply.counters.instructions.toLocaleString('en')} instructions in ${reply.counters.seconds.toFixed(2)} s]\r\n`);
-      setState('exited');
-      current?.resolve();
+      // xterm parses writes later: the state changes once the terminal holds the line (a reader
+      // of the terminal, such as test/web/demo.test.ts, then sees all of the run's output).
+      const finished = current;
+      terminal.write(`\r\n[${reply.reason !== undefined ? `${reply.reason}, ` : ''}exit status ${reply.exitStatus}: ${reply.counters.instructions.toLocaleString('en')} instructions in ${reply.counters.seconds.toFixed(2)} s]\r\n`, () => {
+        setState('exited');
+        finished?.resolve();
+      });
       break;
-    case 'error':
-      terminal.write(`\r\n[${reply.message}]\r\n`);
+    }
+    case 'error': {
       element('exit').textContent = 'error';
-      setState('failed');
-      current?.resolve();
+      const finished = current;
+      terminal.write(`\r\n[${reply.message}]\r\n`, () => {
+        setState('failed');
+        finished?.resolve();
+      });
       break;
+    }
   }
 }
 

@@ -12,22 +12,18 @@
 
 import { PAGE_SIZE } from '../runtime/flat-memory.js';
 import { rsOf, simmOf } from '../src/interp/fields.js';
+import { Flag } from '../src/isa/table.js';
 import type { GuestInstruction } from './block.js';
 
-/** Bytes and direction of the rows translated as plain memory accesses (base rs + offset). */
-const ACCESSES: ReadonlyMap<string, { readonly bytes: 1 | 2 | 4 | 8; readonly write: boolean }> = new Map([
-  ['lb', { bytes: 1, write: false }],
-  ['lbu', { bytes: 1, write: false }],
-  ['lh', { bytes: 2, write: false }],
-  ['lhu', { bytes: 2, write: false }],
-  ['lw', { bytes: 4, write: false }],
-  ['lwc1', { bytes: 4, write: false }],
-  ['ldc1', { bytes: 8, write: false }],
-  ['sb', { bytes: 1, write: true }],
-  ['sh', { bytes: 2, write: true }],
-  ['sw', { bytes: 4, write: true }],
-  ['swc1', { bytes: 4, write: true }],
-  ['sdc1', { bytes: 8, write: true }],
+/**
+ * Bytes of the rows translated as plain memory accesses (base rs + offset); their direction is the
+ * instruction table's Store flag.
+ */
+const ACCESS_BYTES: ReadonlyMap<string, 1 | 2 | 4 | 8> = new Map([
+  ['lb', 1], ['lbu', 1], ['sb', 1],
+  ['lh', 2], ['lhu', 2], ['sh', 2],
+  ['lw', 4], ['lwc1', 4], ['sw', 4], ['swc1', 4],
+  ['ldc1', 8], ['sdc1', 8],
 ] as const);
 
 /** Offsets from the base register, first and last byte, that one check covers. */
@@ -38,6 +34,12 @@ export interface AccessSpan {
 
 /** The key of a group: its base register and direction (a write check does not cover reads). */
 export const spanKey = (base: number, write: boolean): number => base * 2 + (write ? 1 : 0);
+
+/** Drops the groups (of either direction) based on `register`, which an instruction may write. */
+export function forgetGroupsOf(groups: Map<number, unknown>, register: number): void {
+  groups.delete(spanKey(register, false));
+  groups.delete(spanKey(register, true));
+}
 
 /**
  * For each access of `instructions` (one block, in execution order) that starts a group, the
@@ -50,27 +52,24 @@ export function planAccessSpans(instructions: readonly GuestInstruction[], write
   /** Open groups by key: the PC of their first access and the span so far. */
   const open = new Map<number, { first: number; low: number; high: number }>();
   for (const instruction of instructions) {
-    const access = ACCESSES.get(instruction.row.name);
-    if (access !== undefined) {
+    const bytes = ACCESS_BYTES.get(instruction.row.name);
+    if (bytes !== undefined) {
       const base = rsOf(instruction.word);
       const offset = simmOf(instruction.word);
-      const key = spanKey(base, access.write);
+      const key = spanKey(base, (instruction.row.flags & Flag.Store) !== 0);
       const group = open.get(key);
       const low = Math.min(group?.low ?? offset, offset);
-      const high = Math.max(group?.high ?? offset + access.bytes - 1, offset + access.bytes - 1);
+      const high = Math.max(group?.high ?? offset + bytes - 1, offset + bytes - 1);
       if (group !== undefined && high - low < PAGE_SIZE) {
         group.low = low;
         group.high = high;
         spans.set(group.first, { low, high });
       } else {
-        open.set(key, { first: instruction.pc, low: offset, high: offset + access.bytes - 1 });
-        spans.set(instruction.pc, { low: offset, high: offset + access.bytes - 1 });
+        open.set(key, { first: instruction.pc, low: offset, high: offset + bytes - 1 });
+        spans.set(instruction.pc, { low: offset, high: offset + bytes - 1 });
       }
     }
-    for (const register of writes(instruction)) {
-      open.delete(spanKey(register, false));
-      open.delete(spanKey(register, true));
-    }
+    for (const register of writes(instruction)) forgetGroupsOf(open, register);
   }
   return spans;
 }

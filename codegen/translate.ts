@@ -13,7 +13,7 @@ import type { Block, GuestInstruction } from './block.js';
 import type { ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
-import { planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
+import { forgetGroupsOf, planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
 
 /** The Wasm type of each fixed local (registers after them are i32). */
 export function localType(local: number): ValueType {
@@ -342,8 +342,13 @@ export class Translator {
    * the block), at the end of OUT_OF_BUDGET_LABEL: the engine continues there.
    */
   outOfBudgetExit(): Expr[] {
+    return this.exitAtLocalPc(RegionExit.Leave);
+  }
+
+  /** An exit's state for the instruction in Local.Pc (not a delay slot): the status, npc = pc + 4. */
+  private exitAtLocalPc(status: RegionExit): Expr[] {
     const w = this.w;
-    return [w.set(Local.Status, w.const(RegionExit.Leave)), w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))), w.set(Local.DelaySlot, w.const(0))];
+    return [w.set(Local.Status, w.const(status)), w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))), w.set(Local.DelaySlot, w.const(0))];
   }
 
   /**
@@ -364,9 +369,7 @@ export class Translator {
   private sharedInterpretExit(): Expr[] {
     const w = this.w;
     return [
-      w.set(Local.Status, w.const(RegionExit.Interpret)),
-      w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))),
-      w.set(Local.DelaySlot, w.const(0)),
+      ...this.exitAtLocalPc(RegionExit.Interpret),
       w.set(Local.Budget, w.add(w.get(Local.Budget), w.shrU(w.sub(w.const(this.blockEnd), w.get(Local.Pc)), w.const(2)))),
       w.br(EXIT_LABEL),
     ];
@@ -382,12 +385,7 @@ export class Translator {
   leave(): Expr {
     const w = this.w;
     const access = this.target.access;
-    const exit = [
-      w.set(Local.Status, w.const(RegionExit.Leave)),
-      w.set(Local.Npc, w.add(w.get(Local.Pc), w.const(4))),
-      w.set(Local.DelaySlot, w.const(0)),
-      w.br(EXIT_LABEL),
-    ];
+    const exit = [...this.exitAtLocalPc(RegionExit.Leave), w.br(EXIT_LABEL)];
     // Through the bridge's `enter` (codegen/bridge.ts): only the bridge imports the table.
     const tailCall = () => w.block(null, [...this.spill(), w.returnCall('enter', [w.get(Local.Scratch), w.get(Local.Pc), w.get(Local.Budget)])]);
     // Local.Address: the PC's jump-cache entry; its tag never matches a PC that is not
@@ -950,10 +948,7 @@ export class Translator {
   /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
   private forgetChecks(instruction: GuestInstruction): void {
     if (this.checked.size === 0) return;
-    for (const register of gprsWrittenBy(instruction)) {
-      this.checked.delete(spanKey(register, false));
-      this.checked.delete(spanKey(register, true));
-    }
+    for (const register of gprsWrittenBy(instruction)) forgetGroupsOf(this.checked, register);
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

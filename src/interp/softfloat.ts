@@ -388,8 +388,13 @@ export function round(x: number, fmt: Fmt, env: FpEnv): number {
  * always is for a double: an exact conversion raises no flag (and an integer is never subnormal).
  */
 export function fromInt32(n: number, fmt: Fmt, env: FpEnv): number {
-  if (fmt === DOUBLE || Math.fround(n) === n) return n;
+  if (holdsExactly(n, fmt)) return n;
   return fromInteger(BigInt(n), fmt, env);
+}
+
+/** An integer below 2^53 in magnitude is exactly `value` in fmt (a double always holds it). */
+function holdsExactly(value: number, fmt: Fmt): boolean {
+  return fmt === DOUBLE || Math.fround(value) === value;
 }
 
 /** Converts an exact integer (a bigint) to fmt: cvt.s.w, cvt.d.l, ... */
@@ -398,7 +403,7 @@ export function fromInteger(n: bigint, fmt: Fmt, env: FpEnv): number {
   if (n >= -SAFE_INTEGER && n <= SAFE_INTEGER) {
     // Below 2^53 a double holds it exactly; the rounding below is only for what does not fit.
     const value = Number(n);
-    if (fmt === DOUBLE || Math.fround(value) === value) return value;
+    if (holdsExactly(value, fmt)) return value;
   }
   const negative = n < 0n;
   return roundExact(negative, negative ? -n : n, 0, false, fmt, env);

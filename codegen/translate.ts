@@ -82,6 +82,16 @@ const INLINE = new Set([
 ]);
 
 
+/**
+ * An unsigned load from `base + index` where `base` is a table's place in memory. V8 (x64) puts a
+ * load's offset in the instruction only below 2 GiB; past it (user mode's permission table and
+ * jump cache sit just above the 2 GiB guest space) it spends a register and an add on the offset
+ * at every load, so the base is added to the index instead (the same address: no wrap below 4 GiB).
+ */
+function loadAt(w: WasmEncoder, bytes: 1 | 2 | 4, base: number, index: Expr): Expr {
+  return base < 0x8000_0000 ? w.load(bytes, false, base, index) : w.load(bytes, false, 0, w.add(index, w.const(base | 0)));
+}
+
 export function isInline(instruction: GuestInstruction): boolean {
   return INLINE.has(instruction.row.name);
 }
@@ -394,8 +404,8 @@ export class Translator {
     const jumpCache = w.block(null, [
       w.set(Local.Address, w.and(w.shl(w.get(Local.Pc), w.const(1)), w.const((JUMP_CACHE_ENTRIES - 1) << 3))),
       w.if(
-        w.eq(w.load(4, false, access.jumpCacheBase, w.get(Local.Address)), w.get(Local.Pc)),
-        w.block(null, [w.set(Local.Scratch, w.load(4, false, access.jumpCacheBase + 4, w.get(Local.Address))), tailCall()]),
+        w.eq(loadAt(w, 4, access.jumpCacheBase, w.get(Local.Address)), w.get(Local.Pc)),
+        w.block(null, [w.set(Local.Scratch, loadAt(w, 4, access.jumpCacheBase + 4, w.get(Local.Address))), tailCall()]),
       ),
     ]);
     if (access.kind === 'flat') return w.block(null, [jumpCache, ...exit]);
@@ -930,16 +940,22 @@ export class Translator {
       return w.block(null, bytes === 1 ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
     }
     const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1 };
-    const denied = (delta: number) => {
+    const permission = (delta: number) => {
       const page = w.shrU(delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)), w.const(PAGE_SHIFT));
-      const permission = w.load(1, false, layout.permsBase, page);
-      return access === Perm.Read
-        ? w.eqz(w.and(permission, w.const(Perm.Read)))
-        : w.ne(w.and(permission, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
+      return loadAt(w, 1, layout.permsBase, page);
     };
-    // Its own page, or the pages of the span's first and last byte (one or two pages).
+    const denied = (permissions: Expr) =>
+      access === Perm.Read ? w.eqz(w.and(permissions, w.const(Perm.Read))) : w.ne(w.and(permissions, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
+    // Its own page, or the pages of the span's first and last byte (one or two pages). A read
+    // tests two pages as one (Read in the AND of their permissions): one branch in V8's code.
     const wide = span.low !== offset || span.high !== offset + bytes - 1;
-    const pages = wide ? w.or(denied(span.low - offset), denied(span.high - offset)) : denied(0);
+    const low = span.low - offset;
+    const high = span.high - offset;
+    const pages = !wide
+      ? denied(permission(0))
+      : access === Perm.Read
+        ? denied(w.and(permission(low), permission(high)))
+        : w.or(denied(permission(low)), denied(permission(high)));
     this.checked.set(key, span);
     const bad = bytes === 1 ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);

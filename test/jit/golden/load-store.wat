@@ -124,8 +124,8 @@
               (local.get $7)
               (i32.const 3)
              )
-             (i32.or
-              (i32.eqz
+             (i32.eqz
+              (i32.and
                (i32.and
                 (i32.load8_u offset=16777216
                  (i32.shr_u
@@ -133,11 +133,6 @@
                   (i32.const 12)
                  )
                 )
-                (i32.const 1)
-               )
-              )
-              (i32.eqz
-               (i32.and
                 (i32.load8_u offset=16777216
                  (i32.shr_u
                   (i32.add
@@ -147,8 +142,8 @@
                   (i32.const 12)
                  )
                 )
-                (i32.const 1)
                )
+               (i32.const 1)
               )
              )
             )

@@ -56,6 +56,11 @@ export class RegionCache {
     return this.modules;
   }
 
+  /** The PCs that are entries of live regions. */
+  entries(): IterableIterator<number> {
+    return this.byEntry.keys();
+  }
+
   /** The region that has `pc` as an entry, if any. */
   regionFor(pc: number): LiveRegion | undefined {
     return this.byEntry.get(pc);

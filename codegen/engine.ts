@@ -4,7 +4,7 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
-import { EMPTY_JUMP_TAG, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { emptyJumpTag, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
@@ -168,8 +168,10 @@ export class JitEngine {
   /** Stops the compiler (a worker thread, if any) and detaches from the guest memory. */
   close(): void {
     this.compiler.close();
+    // Only live regions' entries can be in the jump cache (withdraw empties the others'):
+    // emptying those leaves it as new without touching its 2 MiB.
+    for (const entry of this.cache.entries()) this.forgetEntry(entry);
     this.cache.close();
-    this.jumpCache.fill(EMPTY_JUMP_TAG); // every entry empty (their slots are not read)
     const listeners = this.cpu.mem.codeInvalidationListeners;
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
     // Cleared when taken (a run that ends does not pay for it).
@@ -314,12 +316,15 @@ export class JitEngine {
     this.jumpCache[index] = pc;
   }
 
+  /** Empties `pc`'s jump-cache entry if it names `pc`. */
+  private forgetEntry(pc: number): void {
+    const index = jumpCacheOffset(pc) >>> 2;
+    if (this.jumpCache[index] === pc) this.jumpCache[index] = emptyJumpTag(index);
+  }
+
   /** Forgets a dropped region: its jump-cache entries, then its table slot. */
   private withdraw(region: LiveRegion): void {
-    for (const entry of region.entries) {
-      const index = jumpCacheOffset(entry) >>> 2;
-      if (this.jumpCache[index] === entry) this.jumpCache[index] = EMPTY_JUMP_TAG;
-    }
+    for (const entry of region.entries) this.forgetEntry(entry);
     this.table.set(region.slot, null);
     this.freeSlots.push(region.slot);
   }

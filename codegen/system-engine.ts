@@ -18,7 +18,7 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord, FPU_CONTEXT_BITS, StateWord } from '../runtime/state.js';
-import { EMPTY_JUMP_TAG, JUMP_CACHE_ENTRIES, jumpCacheOffset, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { clearJumpCache, emptyJumpTag, JUMP_CACHE_ENTRIES, jumpCacheOffset, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
 import type { PhysicalMemory } from '../runtime/physical-memory.js';
 import { ENTRY_COUNT_MASK, type BlockEndWatch } from '../src/interp/cpu.js';
@@ -188,7 +188,7 @@ export class SystemCodeCache {
       this.watch.jumpCache = this.jumpCache;
     };
     bindSlots();
-    this.jumpCache.fill(EMPTY_JUMP_TAG);
+    clearJumpCache(this.jumpCache);
     physical.host.growListeners.push(bindSlots);
     physical.codeDropListeners.push((hostPage) => this.dropHostPage(hostPage));
     const bridge = createBridge(
@@ -232,7 +232,7 @@ export class SystemCodeCache {
     if (this.regionSlots[region.virtualPage] === region.slot) this.regionSlots[region.virtualPage] = kept.at(-1)?.slot ?? 0;
     for (const entry of region.entries) {
       const index = jumpCacheOffset(entry) >>> 2;
-      if (this.jumpCache[index] === entry && this.jumpCache[index + 1] === region.slot) this.jumpCache[index] = EMPTY_JUMP_TAG;
+      if (this.jumpCache[index] === entry && this.jumpCache[index + 1] === region.slot) this.jumpCache[index] = emptyJumpTag(index);
     }
     this.table.set(region.slot, null);
     this.bySlot[region.slot] = undefined;

@@ -3,6 +3,8 @@
 // its own). The JIT must compute what the interpreter does, and once everything is compiled the
 // calls and returns must find their targets through the jump cache, not by returning to the engine.
 
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Cpu } from '../../src/interp/cpu.js';
 import { assembleProgram } from '../../src/isa/asm.js';
@@ -91,5 +93,19 @@ describe('JIT jump cache', () => {
     // Each round makes two or three register jumps; they must not go through the engine.
     expect(jit.stats.regionCalls).toBeLessThan(ROUNDS / 20);
     jit.close();
+  });
+
+  // Empty entries must not match: PC 0 and odd PCs look up entries whose empty tag they could
+  // have been (a tag of 1 once sent a jump to PC 1 round the same region forever).
+  const badTargets = [0, 1, 3, 0x10_0000, 0x0040_1002, 0x00f0_0000].map((target) => ({ target, hex: `0x${target.toString(16)}` }));
+  it.each(badTargets)('a register jump from compiled code to $hex faults as in the interpreter', ({ target }) => {
+    const fixture = fileURLToPath(new URL('./fixtures/jump-to-bad-target.mts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, TARGET: String(target) }, encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal, 'the run did not end (killed after 60 s)').toBeNull();
+    expect(child.status, child.stderr).toBe(0);
+    const result = JSON.parse(child.stdout) as { jit: unknown; interpreter: { exceptions: number[] }; compiledInstructions: number };
+    expect(result.interpreter.exceptions).toHaveLength(1);
+    expect(result.jit).toEqual(result.interpreter);
+    expect(result.compiledInstructions).toBeGreaterThan(10_000);
   });
 });

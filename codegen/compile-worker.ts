@@ -1,8 +1,8 @@
 // The body of the compiler worker thread (Node): answers each RegionRequest arriving on its port
 // with a CompiledRegion (a WebAssembly.Module crosses threads as is, sharing its machine code).
 
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { compileRegion, failedRegion, type RegionRequest } from './compiler.js';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { compileRegion, failedRegion, WORKER_READY, type RegionRequest } from './compiler.js';
 
 /** Stand-ins for a region's imports: a memory of the size last asked for, a global, a function that does nothing. */
 let stubMemory: { readonly pages: number; readonly maximumPages: number; readonly memory: WebAssembly.Memory } | undefined;
@@ -49,4 +49,5 @@ port.on('message', (request: RegionRequest) => {
     port.postMessage({ ...failedRegion(request), error: String(error) });
   }
 });
-parentPort?.postMessage('ready');
+// Requests posted before this line waited in the port; the engine compiles on its own thread until it sees this.
+port.postMessage(WORKER_READY);

@@ -39,6 +39,9 @@ export interface CompiledRegion {
   readonly bytes?: Uint8Array;
 }
 
+/** What a compile worker posts on its port once it takes requests (codegen/compile-worker.ts). */
+export const WORKER_READY = 'ready';
+
 export interface RegionCompiler {
   /** True once requests can be served. */
   readonly ready: boolean;

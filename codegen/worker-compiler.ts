@@ -4,12 +4,31 @@
 // Results are collected without blocking with receiveMessageOnPort.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
+import { compileRegion, WORKER_READY, type CompiledRegion, type RegionCompiler, type RegionRequest } from './compiler.js';
+
+export interface WorkerCompilerOptions {
+  /**
+   * Compile on the calling thread until the worker says it is ready. A worker took 80-180 ms to
+   * boot here beside a starting main thread; a program's first hot loop waited that long in the
+   * interpreter (cpubench 1 transpose: its first region asked for at 257 ms, installed at 351 ms,
+   * 2.9 M instructions interpreted meanwhile). Compiling it here stalls the guest ~10-15 ms (the
+   * encoder is cold too), after which it runs compiled. User mode; the Malta board keeps its
+   * worker's way (it compiles machine code on the worker, codegen/compile-worker.ts).
+   */
+  readonly inlineUntilReady?: boolean;
+}
 
 export class WorkerCompiler implements RegionCompiler {
   private started: StartedWorker | undefined;
   /** Requests sent and not yet answered. */
   private inFlight = 0;
+  /** Answers received and not yet handed out by poll(). */
+  private readonly finished: CompiledRegion[] = [];
+  private readonly inlineUntilReady: boolean;
+
+  constructor(options: WorkerCompilerOptions = {}) {
+    this.inlineUntilReady = options.inlineUntilReady ?? false;
+  }
 
   get ready(): boolean {
     return true; // requests queue in the worker until it has started
@@ -30,23 +49,38 @@ export class WorkerCompiler implements RegionCompiler {
     };
   }
 
-  submit(request: RegionRequest): undefined {
+  submit(request: RegionRequest): CompiledRegion | undefined {
     this.prepare();
+    const started = this.started!;
+    if (this.inlineUntilReady && !started.ready) {
+      this.receive();
+      if (!started.ready) return compileRegion(request);
+    }
     this.inFlight++;
-    this.started!.port.postMessage(request);
+    started.port.postMessage(request);
     return undefined;
   }
 
   poll(): CompiledRegion[] {
-    if (this.inFlight === 0 || !this.started) return [];
-    const done: CompiledRegion[] = [];
-    for (let message = receiveMessageOnPort(this.started.port); message !== undefined; message = receiveMessageOnPort(this.started.port)) {
+    if (this.inFlight === 0) return [];
+    this.receive();
+    return this.finished.splice(0, this.finished.length);
+  }
+
+  /** Takes what the worker has posted: its ready message, then answers. */
+  private receive(): void {
+    const started = this.started;
+    if (started === undefined) return;
+    for (let message = receiveMessageOnPort(started.port); message !== undefined; message = receiveMessageOnPort(started.port)) {
+      if (message.message === WORKER_READY) {
+        started.ready = true;
+        continue;
+      }
       this.inFlight--;
       const result = message.message as CompiledRegion & { error?: string };
-      if (result.error !== undefined) this.started.failures.push(result.error);
-      done.push(result);
+      if (result.error !== undefined) started.failures.push(result.error);
+      this.finished.push(result);
     }
-    return done;
   }
 
   close(): void {
@@ -59,6 +93,8 @@ export class WorkerCompiler implements RegionCompiler {
 interface StartedWorker {
   readonly worker: Worker;
   readonly port: MessagePort;
+  /** The worker has posted WORKER_READY on the port. */
+  ready: boolean;
   readonly failures: string[];
   onFailure?: () => void;
 }
@@ -81,7 +117,7 @@ function startWorker(): StartedWorker {
   } else {
     worker = new Worker(new URL('./compile-worker.cjs', import.meta.url), options);
   }
-  const started: StartedWorker = { worker, port: channel.port1, failures: [] };
+  const started: StartedWorker = { worker, port: channel.port1, ready: false, failures: [] };
   worker.on('error', (error: Error) => {
     started.failures.push(error.message);
     started.onFailure?.();

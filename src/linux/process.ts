@@ -95,7 +95,7 @@ export class LoadError extends Error {
  */
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const engineName = options.engine ?? 'jit';
-  const shared = engineName === 'jit' ? new SharedCompiler(options.compiler === 'inline' ? new InlineCompiler() : new WorkerCompiler(), options.codeCache) : undefined;
+  const shared = engineName === 'jit' ? new SharedCompiler(options.compiler === 'inline' ? new InlineCompiler() : new WorkerCompiler({ inlineUntilReady: true }), options.codeCache) : undefined;
   const codeStore = shared ? options.codeStore : undefined;
   if (codeStore && shared) shared.codeCache.adopt(codeStore.load());
   const engine = {

@@ -9,6 +9,8 @@ import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { Status } from '../../runtime/exceptions.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
+import { layoutOf } from '../../codegen/region.js';
+import type { CompiledRegion, RegionRequest } from '../../codegen/compiler.js';
 
 const CODE = 0x0040_0000;
 const DATA = 0x0010_0000;
@@ -62,5 +64,42 @@ describe('JIT with a worker-thread compiler', () => {
     expect(Array.from(cpu.r.subarray(0, 34))).toEqual(Array.from(reference.r.subarray(0, 34)));
     expect(cpu.pc).toBe(reference.pc);
     expect(cpu.mem.read(DATA, 16)).toEqual(reference.mem.read(DATA, 16));
+  }, 240_000);
+
+  it('with inlineUntilReady, compiles on the calling thread until the worker is ready, then on the worker', async () => {
+    const cpu = machine();
+    const page = CODE >>> 12;
+    const request: RegionRequest = {
+      page,
+      entries: [CODE + 12],
+      words: cpu.mem.i32.slice(page << 10, (page << 10) + 1024),
+      layout: layoutOf(cpu.mem, false),
+      generation: 0,
+    };
+    const compiler = new WorkerCompiler({ inlineUntilReady: true });
+    try {
+      // The worker starts with the first request: it cannot have said it is ready yet.
+      const inline = compiler.submit(request);
+      expect(inline?.module).toBeInstanceOf(WebAssembly.Module);
+      let queued: CompiledRegion | undefined = inline;
+      const deadline = Date.now() + 200_000;
+      while (queued !== undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        queued = compiler.submit(request);
+      }
+      expect(queued, 'the worker never took a request').toBeUndefined();
+      let answers: CompiledRegion[] = [];
+      while (answers.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        answers = compiler.poll();
+      }
+      expect(answers).toHaveLength(1);
+      expect(answers[0]!.module).toBeDefined();
+      expect(answers[0]!.entries).toEqual(inline!.entries);
+      expect(answers[0]!.blockCount).toBe(inline!.blockCount);
+      expect(compiler.failures).toEqual([]);
+    } finally {
+      compiler.close();
+    }
   }, 240_000);
 });

@@ -19,7 +19,7 @@ import { RegionExit } from './translate.js';
  * DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.07-0.15 ms per block
  * with the encoder (codegen/wasm-encoder.ts; binaryen took ~1 ms and ~1 s to load), what the
  * interpreter (~80 MIPS) spends running a 10-instruction block ~1000 times; a block entered 200
- * times is usually in a loop that runs far longer, and the compile runs on the worker thread.
+ * times is usually in a loop that runs far longer (user mode compiles on its own thread, system mode on a worker).
  */
 export const DEFAULT_HOT_THRESHOLD = 200;
 const WARM_PAGE_THRESHOLD = 500;

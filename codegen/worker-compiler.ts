@@ -1,6 +1,7 @@
 // A RegionCompiler that builds regions on a worker thread (Node worker_threads), so every compile
 // (~0.1 ms per block with codegen/wasm-encoder.ts) runs on another core while the main thread
-// keeps interpreting.
+// keeps interpreting. The Malta board's compiler (src/vm/vm.ts), where the worker also compiles the
+// machine code; user mode compiles on its own thread unless asked (src/linux/process.ts says why).
 // Results are collected without blocking with receiveMessageOnPort.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -41,8 +42,7 @@ export class WorkerCompiler implements RegionCompiler {
 
   prepare(): void {
     if (this.started) return;
-    this.started = spareWorker ?? startWorker();
-    spareWorker = undefined;
+    this.started = startWorker();
     // A worker that cannot start or dies leaves requests unanswered: compile nothing from then on.
     this.started.onFailure = () => {
       this.inFlight = 0;
@@ -99,9 +99,6 @@ interface StartedWorker {
   onFailure?: () => void;
 }
 
-/** A worker started before any WorkerCompiler asked for one (prestartCompileWorker). */
-let spareWorker: StartedWorker | undefined;
-
 function startWorker(): StartedWorker {
   const channel = new MessageChannel();
   const options = { workerData: { port: channel.port2 }, transferList: [channel.port2] };
@@ -125,14 +122,4 @@ function startWorker(): StartedWorker {
   worker.unref();
   channel.port1.unref();
   return started;
-}
-
-/**
- * Starts the compile worker now, for the next WorkerCompiler to take. A worker thread takes
- * ~55-70 ms to boot here (dist/compile-worker.cjs); the CLI starts it before it loads the guest
- * program, so it is ready sooner when the first page gets hot (cpubench 1: the run 0.545 ->
- * 0.504 s, wall 0.78 -> 0.75 s, means of five interleaved runs).
- */
-export function prestartCompileWorker(): void {
-  spareWorker ??= startWorker();
 }

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
 import { BootUsageError, bootMain } from './boot-command.js';
 import { BootConfigError } from './board/malta/boot.js';
-import { prestartCompileWorker } from '../codegen/worker-compiler.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { CodeCacheFile, compilerVersion, defaultCacheDirectory } from './code-cache-file.js';
@@ -171,7 +170,6 @@ async function main(argv: string[]): Promise<number> {
   if (verb === 'boot') return bootMain(rest);
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
-  if (command.engine === 'jit') prestartCompileWorker();
   let fileSystem: FileSystem | undefined;
   if (command.root !== undefined) {
     try {

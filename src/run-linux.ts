@@ -46,7 +46,7 @@ export interface LinuxProgramOptions {
   engine?: 'interp' | 'jit';
   /** Stop after this many guest instructions (exit status 124). */
   maxInstructions?: number;
-  /** Where the JIT compiles: 'worker' (Node default: a worker thread) or 'inline' (browser default: this thread, which must be a Web Worker for large modules). */
+  /** Where the JIT compiles: 'inline' (default: this thread, which in a browser should be a Web Worker) or 'worker' (Node only: a worker thread). */
   compiler?: 'worker' | 'inline';
   /** Live counters while the guest runs. */
   progress?: { intervalMs: number; report: (snapshot: RunProgress) => void };
@@ -189,7 +189,7 @@ export async function runLinuxProgram(options: LinuxProgramOptions): Promise<Lin
     argv: [name, ...(options.args ?? [])],
     env: { ...options.env },
     engine: options.engine ?? 'jit',
-    compiler: options.compiler ?? (isBrowser() ? 'inline' : 'worker'),
+    compiler: options.compiler ?? 'inline',
     fds,
     ...(options.maxInstructions !== undefined ? { maxInstructions: options.maxInstructions } : {}),
     ...(options.progress !== undefined ? { progress: options.progress } : {}),

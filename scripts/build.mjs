@@ -12,7 +12,8 @@
 // Usage: node scripts/build.mjs [--no-types]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,10 +52,12 @@ export function browserOptions() {
   };
 }
 
+/** Stands for the build id (src/build-id.ts) in dist/cli-main.cjs until the id is known. */
+const BUILD_ID_PLACEHOLDER = 'b'.repeat(32);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.chdir(root);
   rmSync('dist', { recursive: true, force: true });
-  await build({ ...common, entryPoints: ['src/cli-launch.ts'], outfile: 'dist/cli.js', platform: 'node' });
   // CommonJS (node:vm compiles scripts, not modules): import.meta.url becomes the bundle's own URL.
   await build({
     ...common,
@@ -62,10 +65,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli-main.cjs',
     platform: 'node',
-    define: { 'import.meta.url': 'bundleUrl' },
+    define: { 'import.meta.url': 'bundleUrl', __MIPSJIT_BUILD_ID__: JSON.stringify(BUILD_ID_PLACEHOLDER) },
     banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node' });
+  // The build id: a hash of both bundles (the main one with the placeholder), written over the
+  // placeholder (same length: the source map stays right) and into the launcher.
+  const main = readFileSync('dist/cli-main.cjs', 'utf8');
+  if (!main.includes(BUILD_ID_PLACEHOLDER)) throw new Error('dist/cli-main.cjs: no build id placeholder (src/build-id.ts)');
+  const buildId = createHash('sha256').update(main).update(readFileSync('dist/compile-worker.cjs')).digest('hex').slice(0, 32);
+  writeFileSync('dist/cli-main.cjs', main.replaceAll(BUILD_ID_PLACEHOLDER, buildId));
+  await build({ ...common, entryPoints: ['src/cli-launch.ts'], outfile: 'dist/cli.js', platform: 'node', define: { __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) } });
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
   if (!process.argv.includes('--no-types')) {

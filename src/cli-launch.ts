@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { BUILD_ID } from './build-id.js';
 import { defaultCacheDirectory } from './code-cache-file.js';
 
 const bundle = fileURLToPath(new URL('./cli-main.cjs', import.meta.url));
@@ -19,13 +20,14 @@ const source = readFileSync(bundle, 'utf8');
 /**
  * The cache file for this bundle, or undefined with --no-code-cache and for commands that run no
  * guest (--help, usage errors: a cache written then would lack what runs compile). V8 accepts a
- * cache whose source has the same length, so the name carries a hash of the source itself.
+ * cache whose source has the same length, so the name carries the build's hash of the source
+ * (or, in a build without one, a hash taken now) and Node's version.
  */
 function cacheFile(): string | undefined {
   const command = process.argv[2];
   if ((command !== 'run' && command !== 'boot') || process.argv.includes('--no-code-cache')) return undefined;
-  const key = createHash('sha256').update(source).update(process.version).digest('hex').slice(0, 32);
-  return path.join(defaultCacheDirectory(), `cli-${key}.v8`);
+  const key = BUILD_ID ?? createHash('sha256').update(source).digest('hex').slice(0, 32);
+  return path.join(defaultCacheDirectory(), `cli-${key}-${process.version}.v8`);
 }
 
 /** Writes V8's cache for `script` to `file` and deletes the caches of other builds. */

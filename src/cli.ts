@@ -10,6 +10,7 @@ import { BootUsageError, bootMain } from './boot-command.js';
 import { BootConfigError } from './board/malta/boot.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
+import { BUILD_ID } from './build-id.js';
 import { CodeCacheFile, compilerVersion, defaultCacheDirectory } from './code-cache-file.js';
 
 const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--no-code-cache] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
@@ -146,7 +147,7 @@ const MAX_CACHED_PROGRAM_BYTES = 256 << 20;
  */
 function openCodeCache(command: RunCommand): CodeCacheFile | undefined {
   if (import.meta.url.endsWith('.ts')) return undefined;
-  const version = compilerVersion([new URL(import.meta.url), new URL('./compile-worker.cjs', import.meta.url)]);
+  const version = BUILD_ID ?? compilerVersion([new URL(import.meta.url), new URL('./compile-worker.cjs', import.meta.url)]);
   if (version === undefined) return undefined;
   const file = command.root !== undefined ? path.join(command.root, command.program) : command.program;
   let program: Uint8Array;

@@ -128,7 +128,7 @@ describe('mipsjit CLI', () => {
     const files = fs.readdirSync(cacheDirectory).filter((name) => name.endsWith('.regions'));
     expect(files).toHaveLength(1);
     // V8's code cache of the command line itself (src/cli-launch.ts) sits beside it.
-    expect(fs.readdirSync(cacheDirectory).filter((name) => /^cli-[0-9a-f]+\.v8$/.test(name))).toHaveLength(1);
+    expect(fs.readdirSync(cacheDirectory).filter((name) => /^cli-[0-9a-f]+-v[0-9.]+\.v8$/.test(name))).toHaveLength(1);
     const second = cliWith(env, ...args);
     expect(second.stdout).toBe(first.stdout);
     expect(restored(second.stderr)).toBeGreaterThan(0);

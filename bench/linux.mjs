@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'dist/cli.js');
+const cli = path.join(root, 'dist/cli.cjs');
 const sysroot = '/usr/mipsel-linux-gnu';
 const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
 const debian = path.join(root, '.cache/debian/root');
@@ -67,7 +67,7 @@ function time(argv, pipeTo) {
 }
 
 if (!existsSync(cli)) {
-  console.error('bench: dist/cli.js is missing: run `npm run build` first');
+  console.error('bench: dist/cli.cjs is missing: run `npm run build` first');
   process.exit(2);
 }
 console.log(`mipsjit Linux user-mode bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, median of ${runs} runs, load average ${os.loadavg()[0].toFixed(1)}`);

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'dist/cli.js');
+const cli = path.join(root, 'dist/cli.cjs');
 
 /** A deterministic 8 MB text file for the busybox workloads (base64 of a seeded xorshift stream). */
 function benchInput() {
@@ -88,7 +88,7 @@ function time(command, args, env = process.env, before = () => {}) {
 }
 
 if (!existsSync(cli)) {
-  console.error('bench: dist/cli.js is missing: run `npm run build` first');
+  console.error('bench: dist/cli.cjs is missing: run `npm run build` first');
   process.exit(2);
 }
 

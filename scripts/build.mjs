@@ -1,5 +1,5 @@
 // Builds dist/ with esbuild (and the type declarations with tsc):
-//   dist/cli.js             the Node command line: src/cli-launch.ts (the #! line), which runs
+//   dist/cli.cjs            the Node command line: src/cli-launch.ts (the #! line), which runs
 //   dist/cli-main.cjs       src/cli.ts as CommonJS through node:vm with V8's code cache
 //   dist/compile-worker.cjs the JIT's compiler thread in Node, started from dist/ by the two Node entries
 //                           (CommonJS: a worker thread boots ~40 ms sooner than with an ES module here)
@@ -75,7 +75,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!main.includes(BUILD_ID_PLACEHOLDER)) throw new Error('dist/cli-main.cjs: no build id placeholder (src/build-id.ts)');
   const buildId = createHash('sha256').update(main).update(readFileSync('dist/compile-worker.cjs')).digest('hex').slice(0, 32);
   writeFileSync('dist/cli-main.cjs', main.replaceAll(BUILD_ID_PLACEHOLDER, buildId));
-  await build({ ...common, entryPoints: ['src/cli-launch.ts'], outfile: 'dist/cli.js', platform: 'node', define: { __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) } });
+  // CommonJS too: Node reached a CommonJS entry's first line ~10 ms sooner than an ES module's here.
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: ['src/cli-launch.ts'],
+    outfile: 'dist/cli.cjs',
+    platform: 'node',
+    define: { 'import.meta.url': 'launcherUrl', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
+    banner: { js: "const launcherUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
   if (!process.argv.includes('--no-types')) {

@@ -1,7 +1,7 @@
 // The mipsjit command line: `mipsjit run [options] prog [args...]` runs a static mipsel Linux program
 // like qemu-mipsel (stdio and environment pass through; the exit status is the guest's).
 // Bad input gives one line on stderr and exit status 2, never a stack trace. The build makes it
-// dist/cli-main.cjs, which dist/cli.js (src/cli-launch.ts) starts with V8's code cache.
+// dist/cli-main.cjs, which dist/cli.cjs (src/cli-launch.ts) starts with V8's code cache.
 
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -240,6 +240,6 @@ async function runCommandLine(): Promise<void> {
   process.exit(status);
 }
 
-// No top-level await: the build makes this file a CommonJS bundle that dist/cli.js (src/cli-launch.ts)
+// No top-level await: the build makes this file a CommonJS bundle that dist/cli.cjs (src/cli-launch.ts)
 // runs with V8's code cache.
 void runCommandLine();

@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 test('npm pack ships the built library, its types and the CLI, and no sources, tests or maps', () => {
-  for (const file of ['package.json', 'README.md', 'dist/mipsjit.js', 'dist/browser/mipsjit.js', 'dist/cli.js', 'dist/cli-main.cjs', 'dist/compile-worker.cjs', 'dist/types/src/index.d.ts']) {
+  for (const file of ['package.json', 'README.md', 'dist/mipsjit.js', 'dist/browser/mipsjit.js', 'dist/cli.cjs', 'dist/cli-main.cjs', 'dist/compile-worker.cjs', 'dist/types/src/index.d.ts']) {
     expect(packed).toContain(file);
   }
   expect(packed.filter((file) => !file.startsWith('dist/') && file !== 'package.json' && file !== 'README.md')).toEqual([]);
@@ -74,7 +74,7 @@ test("the README's examples type-check against the package and run in Node", () 
   const system = execFileSync(process.execPath, [path.join(project, 'out/system-mode.js')], { cwd: root, encoding: 'utf8' });
   expect(system).toBe('max VCPUs 8\nhi 42 400004\n');
   // The same program under qemu-mipsel would print the same; the CLI (the reference here) does.
-  const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', 'bench/guest/hello-default', 'one', 'two'], { cwd: root, encoding: 'utf8' });
+  const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', 'bench/guest/hello-default', 'one', 'two'], { cwd: root, encoding: 'utf8' });
   const user = execFileSync(process.execPath, [path.join(project, 'out/user-mode.js')], { cwd: root, encoding: 'utf8' });
   expect(user).toBe(`${cli}0 true\n`);
 }, 120_000);
@@ -114,7 +114,7 @@ onmessage = async (event) => {
   // What a user's esbuild build needs: binaryen's Node-only branch (import("node:module")) left out.
   await build({ entryPoints: [path.join(project, 'worker.js')], absWorkingDir: project, outdir: www, bundle: true, splitting: true, format: 'esm', platform: 'browser', external: ['node:module'], logLevel: 'silent' });
   copyFileSync(path.join(root, 'bench/guest/hello-default'), path.join(www, 'hello'));
-  const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', 'bench/guest/hello-default', 'one', 'two'], { cwd: root, encoding: 'utf8' });
+  const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', 'bench/guest/hello-default', 'one', 'two'], { cwd: root, encoding: 'utf8' });
   const { server, url } = await startServer(0, www);
   const browser = await launchChromium();
   try {

@@ -122,9 +122,9 @@ export function bootUnderQemu(guest: MaltaGuest, initrdPath: string): Promise<Co
   return consoleSession('qemu-system-mipsel', ['-M', 'malta', '-cpu', '24Kf', '-m', '256', '-nographic', '-no-reboot', '-kernel', guest.kernel, '-initrd', initrdPath, '-append', KERNEL_COMMAND_LINE]);
 }
 
-/** Boots the guest through the real command line, `mipsjit boot` (dist/cli.js), with --stats. */
+/** Boots the guest through the real command line, `mipsjit boot` (dist/cli.cjs), with --stats. */
 export function bootUnderMipsjit(guest: MaltaGuest, initrdPath: string, engine: 'interp' | 'jit', bootTimeoutMs?: number): Promise<ConsoleSession> {
-  const cli = path.join(root, 'dist/cli.js');
+  const cli = path.join(root, 'dist/cli.cjs');
   return consoleSession(process.execPath, [cli, 'boot', '--kernel', guest.kernel, '--initrd', initrdPath, '--append', KERNEL_COMMAND_LINE, '--engine', engine, '--stats'], bootTimeoutMs);
 }
 

@@ -15,7 +15,7 @@ function cli(...args: string[]) {
 }
 
 function cliWith(env: Record<string, string>, ...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [path.join(root, 'dist/cli.cjs'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -172,7 +172,7 @@ describe('mipsjit CLI', () => {
     const oracle = await drainSlowly('qemu-mipsel', args, 0);
     expect(oracle.length).toBe(6 << 20);
     for (const engine of ['interp', 'jit']) {
-      const result = await drainSlowly(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--engine', engine, ...args], 300);
+      const result = await drainSlowly(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', '--engine', engine, ...args], 300);
       expect(result, engine).toEqual(oracle);
     }
   }, 120_000);
@@ -182,7 +182,7 @@ describe('mipsjit CLI', () => {
     // it, or a worker thread's output); the guest must not see O_NONBLOCK and fail on EAGAIN.
     const args = ['test/guest/bin/t_files', 'spew', String(1 << 20)];
     const oracle = await drainSlowly('qemu-mipsel', args, 0);
-    const result = await drainSlowly(process.execPath, ['--import', 'data:text/javascript,process.stdout', path.join(root, 'dist/cli.js'), 'run', '--engine', 'interp', ...args], 300);
+    const result = await drainSlowly(process.execPath, ['--import', 'data:text/javascript,process.stdout', path.join(root, 'dist/cli.cjs'), 'run', '--engine', 'interp', ...args], 300);
     expect(result).toEqual(oracle);
   }, 120_000);
 
@@ -191,7 +191,7 @@ describe('mipsjit CLI', () => {
     const oracle = await feedAfterPrompt('qemu-mipsel', args);
     expect(oracle).toMatch(/^waiting: 0\ninput: 1 readable 1 got 'typed'\n/);
     for (const engine of ['interp', 'jit']) {
-      expect(await feedAfterPrompt(process.execPath, [path.join(root, 'dist/cli.js'), 'run', '--engine', engine, ...args]), engine).toBe(oracle);
+      expect(await feedAfterPrompt(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', '--engine', engine, ...args]), engine).toBe(oracle);
     }
   }, 120_000);
 

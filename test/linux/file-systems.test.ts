@@ -62,7 +62,7 @@ describe('in-memory file system', () => {
 
 describe('mipsjit run --root DIR', () => {
   let directory = '';
-  const cli = path.join(root, 'dist/cli.js');
+  const cli = path.join(root, 'dist/cli.cjs');
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'run', '--engine', 'interp', '--root', directory, ...args], { encoding: 'utf8' });
 
   beforeAll(() => {

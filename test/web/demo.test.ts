@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('the demo page in Chromium', () => {
   });
 
   test('the bundled program prints its output in the terminal under both engines, and the engine switch changes the counters', async () => {
-    const expected = asTerminalShows(execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', 'bench/guest/hello-default'], { cwd: root, encoding: 'utf8' }));
+    const expected = asTerminalShows(execFileSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', 'bench/guest/hello-default'], { cwd: root, encoding: 'utf8' }));
     await page.selectOption('#program', 'hello');
 
     await runWith('interp');

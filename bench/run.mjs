@@ -174,7 +174,7 @@ for (const row of rows) {
 }
 console.log(`mipsjit bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, median of ${runs} runs`);
 console.log('Wall seconds include process start-up; MIPS = guest instructions (counted by mipsjit) / wall seconds.');
-console.log('Compile time runs on a worker thread (the second core), beside the interpreter.');
+console.log('Compile time runs on the main thread (user mode compiles inline: src/linux/process.ts), between stretches of guest code.');
 console.log('jit is a first run of the program (none of its compiled code kept; the CLI\'s own V8 code cache warm); jit-cached a run after one run of the same program filled the code cache. The compile columns are the first run\'s.');
 lines.splice(1, 0, header.map(() => '---'));
 for (const line of lines) console.log('| ' + line.join(' | ') + ' |');

@@ -13,8 +13,8 @@ export interface WorkerCompilerOptions {
    * boot here beside a starting main thread; a program's first hot loop waited that long in the
    * interpreter (cpubench 1 transpose: its first region asked for at 257 ms, installed at 351 ms,
    * 2.9 M instructions interpreted meanwhile). Compiling it here stalls the guest ~10-15 ms (the
-   * encoder is cold too), after which it runs compiled. User mode; the Malta board keeps its
-   * worker's way (it compiles machine code on the worker, codegen/compile-worker.ts).
+   * encoder is cold too), after which it runs compiled. User mode's `compiler: 'worker'` sets it;
+   * the Malta board does not (its worker also compiles the machine code, codegen/compile-worker.ts).
    */
   readonly inlineUntilReady?: boolean;
 }
@@ -62,7 +62,7 @@ export class WorkerCompiler implements RegionCompiler {
   }
 
   poll(): CompiledRegion[] {
-    if (this.inFlight === 0) return [];
+    if (this.inFlight === 0 && this.finished.length === 0) return [];
     this.receive();
     return this.finished.splice(0, this.finished.length);
   }

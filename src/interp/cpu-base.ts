@@ -7,14 +7,14 @@ import { ROW_COUNT, ROWS } from '../isa/decode.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { stateViews, StateWord } from '../../runtime/state.js';
 import type { Cp0 } from '../../runtime/cp0.js';
-import { HANDLERS, type Handler } from './handlers.js';
+import { handlerNamed, type Handler } from './handlers.js';
 
 // The handler table: index = row id, plus a last entry for words that decode to no row.
 export const RESERVED_INDEX = ROW_COUNT;
 export const HANDLER_BY_ID: Handler[] = ROWS.map((row) => {
-  const handler = HANDLERS[row.name];
+  const handler = handlerNamed(row.name);
   if (!row.isAlias && !handler) throw new Error(`no interpreter handler for ${row.name}`);
-  return handler ?? HANDLERS[ROWS[row.executes]!.name]!;
+  return handler ?? handlerNamed(ROWS[row.executes]!.name)!;
 });
 HANDLER_BY_ID.push((cpu) => cpu.raise(ExcCode.RI, 0));
 

@@ -2,11 +2,9 @@
 // pages (visited twice) makes the cache evict; results still equal the interpreter's.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Cpu } from '../../src/interp/cpu.js';
-import { assembleProgram } from '../../src/isa/asm.js';
-import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { JitEngine } from '../../codegen/engine.js';
+import { flatMachine, type FlatMachine } from './flat-machine.js';
 
 const FIRST_PAGE = 0x0040_0000;
 const PAGES = 4;
@@ -31,22 +29,9 @@ function pageSource(page: number): string {
     nop`;
 }
 
-function machine(): { cpu: Cpu; exceptions: ExcCode[] } {
-  const memory = new FlatMemory(0x0100_0000);
-  for (let page = 0; page < PAGES; page++) {
-    const address = FIRST_PAGE + page * 0x1000;
-    memory.protect(address, 0x1000, Perm.Read | Perm.Exec);
-    memory.u8.set(new Uint8Array(assembleProgram(pageSource(page), address).buffer), address);
-  }
-  const exceptions: ExcCode[] = [];
-  const cpu = new Cpu(memory, {
-    exception(_cpu, code) {
-      exceptions.push(code);
-      return Status.Stop;
-    },
-  });
-  cpu.setPc(FIRST_PAGE);
-  return { cpu, exceptions };
+function machine(): FlatMachine {
+  const code = Array.from({ length: PAGES }, (_, page) => ({ address: FIRST_PAGE + page * 0x1000, source: pageSource(page) }));
+  return flatMachine(code, FIRST_PAGE);
 }
 
 describe('JIT module cap', () => {

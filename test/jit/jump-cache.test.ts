@@ -6,11 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Cpu } from '../../src/interp/cpu.js';
-import { assembleProgram } from '../../src/isa/asm.js';
-import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { Perm } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { JitEngine } from '../../codegen/engine.js';
+import { flatMachine, type FlatMachine } from './flat-machine.js';
 
 const MAIN = 0x0040_0000;
 const FUNCTIONS = [0x0040_1000, 0x0040_2000, 0x0040_3000];
@@ -52,25 +51,12 @@ function functionSource(index: number): string {
     addiu a0, a0, 7`;
 }
 
-function machine(): { cpu: Cpu; exceptions: ExcCode[] } {
-  const memory = new FlatMemory(0x0100_0000);
-  const load = (address: number, source: string) => {
-    memory.protect(address, 0x1000, Perm.Read | Perm.Exec);
-    memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);
-  };
-  load(MAIN, MAIN_SOURCE);
-  FUNCTIONS.forEach((address, index) => load(address, functionSource(index)));
-  memory.protect(TABLE, 0x1000, Perm.Read | Perm.Write);
-  FUNCTIONS.forEach((address, index) => memory.u8.set(new Uint8Array(new Uint32Array([address]).buffer), TABLE + index * 4));
-  const exceptions: ExcCode[] = [];
-  const cpu = new Cpu(memory, {
-    exception(_cpu, code) {
-      exceptions.push(code);
-      return Status.Stop;
-    },
+function machine(): FlatMachine {
+  const code = [{ address: MAIN, source: MAIN_SOURCE }, ...FUNCTIONS.map((address, index) => ({ address, source: functionSource(index) }))];
+  return flatMachine(code, MAIN, (memory) => {
+    memory.protect(TABLE, 0x1000, Perm.Read | Perm.Write);
+    FUNCTIONS.forEach((address, index) => memory.u8.set(new Uint8Array(new Uint32Array([address]).buffer), TABLE + index * 4));
   });
-  cpu.setPc(MAIN);
-  return { cpu, exceptions };
 }
 
 describe('JIT jump cache', () => {

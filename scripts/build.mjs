@@ -55,19 +55,27 @@ export function browserOptions() {
 /** Stands for the build id (src/build-id.ts) in dist/cli-main.cjs until the id is known. */
 const BUILD_ID_PLACEHOLDER = 'b'.repeat(32);
 
+/**
+ * Builds a CommonJS bundle for Node of `entry` with the build id `buildId`, in which
+ * import.meta.url is the bundle's own URL.
+ */
+function buildCommonJs(entry, outfile, buildId) {
+  return build({
+    ...common,
+    format: 'cjs',
+    entryPoints: [entry],
+    outfile,
+    platform: 'node',
+    define: { 'import.meta.url': 'bundleUrl', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
+    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.chdir(root);
   rmSync('dist', { recursive: true, force: true });
-  // CommonJS (node:vm compiles scripts, not modules): import.meta.url becomes the bundle's own URL.
-  await build({
-    ...common,
-    format: 'cjs',
-    entryPoints: ['src/cli.ts'],
-    outfile: 'dist/cli-main.cjs',
-    platform: 'node',
-    define: { 'import.meta.url': 'bundleUrl', __MIPSJIT_BUILD_ID__: JSON.stringify(BUILD_ID_PLACEHOLDER) },
-    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
+  // CommonJS: node:vm compiles scripts, not modules.
+  await buildCommonJs('src/cli.ts', 'dist/cli-main.cjs', BUILD_ID_PLACEHOLDER);
   await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node' });
   // The build id: a hash of both bundles (the main one with the placeholder), written over the
   // placeholder (same length: the source map stays right) and into the launcher.
@@ -76,15 +84,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const buildId = createHash('sha256').update(main).update(readFileSync('dist/compile-worker.cjs')).digest('hex').slice(0, 32);
   writeFileSync('dist/cli-main.cjs', main.replaceAll(BUILD_ID_PLACEHOLDER, buildId));
   // CommonJS too: Node reached a CommonJS entry's first line ~10 ms sooner than an ES module's here.
-  await build({
-    ...common,
-    format: 'cjs',
-    entryPoints: ['src/cli-launch.ts'],
-    outfile: 'dist/cli.cjs',
-    platform: 'node',
-    define: { 'import.meta.url': 'launcherUrl', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
-    banner: { js: "const launcherUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
+  await buildCommonJs('src/cli-launch.ts', 'dist/cli.cjs', buildId);
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
   if (!process.argv.includes('--no-types')) {

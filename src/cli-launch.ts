@@ -3,10 +3,9 @@
 // src/cli.ts) with V8's code cache, so that V8 neither parses nor compiles again the functions an
 // earlier run compiled: ~25 ms of a short run here (hello-default 0.28-0.30 -> 0.26-0.27 s wall,
 // six runs each). The cache file sits beside the compiled guest code (src/code-cache-file.ts),
-// named by a hash of the bundle and Node's version; --no-code-cache skips both caches.
+// named by the build id (src/build-id.ts) and Node's version; --no-code-cache skips both caches.
 // Built as CommonJS (an ES module entry started ~10 ms later here).
 
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,15 +19,14 @@ const source = readFileSync(bundle, 'utf8');
 
 /**
  * The cache file for this bundle, or undefined with --no-code-cache and for commands that run no
- * guest (--help, usage errors: a cache written then would lack what runs compile). V8 accepts a
- * cache whose source has the same length, so the name carries the build's hash of the source
- * (or, in a build without one, a hash taken now) and Node's version.
+ * guest (--help, usage errors: a cache written then would lack what runs compile), and in a build
+ * without a build id. V8 accepts a cache whose source has the same length, so the name carries the
+ * build id (a hash of the source) and Node's version.
  */
 function cacheFile(): string | undefined {
   const command = process.argv[2];
-  if ((command !== 'run' && command !== 'boot') || process.argv.includes('--no-code-cache')) return undefined;
-  const key = BUILD_ID ?? createHash('sha256').update(source).digest('hex').slice(0, 32);
-  return path.join(defaultCacheDirectory(), `cli-${key}-${process.version}.v8`);
+  if ((command !== 'run' && command !== 'boot') || process.argv.includes('--no-code-cache') || BUILD_ID === undefined) return undefined;
+  return path.join(defaultCacheDirectory(), `cli-${BUILD_ID}-${process.version}.v8`);
 }
 
 /** Writes V8's cache for `script` to `file` and deletes the caches of other builds. */

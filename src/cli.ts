@@ -11,7 +11,7 @@ import { BootConfigError } from './board/malta/boot.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { BUILD_ID } from './build-id.js';
-import { CodeCacheFile, compilerVersion, defaultCacheDirectory } from './code-cache-file.js';
+import { CodeCacheFile, defaultCacheDirectory } from './code-cache-file.js';
 
 const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--no-code-cache] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
        mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
@@ -143,11 +143,11 @@ const MAX_CACHED_PROGRAM_BYTES = 256 << 20;
 
 /**
  * The program's persistent code cache, or undefined when the program cannot be read (runProgram
- * then reports that) or the compiler's version is unknown (running from the TypeScript sources).
+ * then reports that) or the compiler's version is unknown (no build id: running from the
+ * TypeScript sources, where a changed translator could not be told apart).
  */
 function openCodeCache(command: RunCommand): CodeCacheFile | undefined {
-  if (import.meta.url.endsWith('.ts')) return undefined;
-  const version = BUILD_ID ?? compilerVersion([new URL(import.meta.url), new URL('./compile-worker.cjs', import.meta.url)]);
+  const version = BUILD_ID;
   if (version === undefined) return undefined;
   const file = command.root !== undefined ? path.join(command.root, command.program) : command.program;
   let program: Uint8Array;

@@ -32,21 +32,6 @@ export function defaultCacheDirectory(): string {
   return path.join(xdg !== undefined && xdg !== '' ? xdg : path.join(homedir(), '.cache'), 'mipsjit');
 }
 
-/**
- * The compiler's version: a hash of the built files that make and run compiled code (the worker's
- * translator and the engine). Undefined when they cannot be read (running from the TypeScript
- * sources): then nothing is cached, since a changed translator could not be told apart.
- */
-export function compilerVersion(files: readonly URL[]): string | undefined {
-  try {
-    const hash = createHash('sha256');
-    for (const file of files) hash.update(readFileSync(file));
-    return hash.digest('hex').slice(0, 32);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A program's cache file: one per executable and compiler version. */
 export class CodeCacheFile {
   readonly path: string;

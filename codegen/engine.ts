@@ -274,16 +274,14 @@ export class JitEngine {
     for (const entry of entries) this.heat.delete(entry);
     const compiled: number[] = [];
     for (const module of modules) compiled.push(...module.entries);
-    // From now on a write to the page invalidates (and bumps its generation).
-    this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
-    const first = (page << PAGE_SHIFT) >>> 2;
+    this.markCode(page);
     const result = this.compiler.submit({
       page,
       entries: [...entries],
       compiled,
       ...(this.hotThreshold >= EXECUTED_FILTER_MIN_THRESHOLD ? { executed } : {}),
-      words: this.cpu.mem.i32.slice(first, first + 1024),
-      layout: this.layouts[this.cpu.fpr64 ? 1 : 0],
+      words: this.pageWords(page).slice(),
+      layout: this.layouts[this.layoutIndex()],
       generation: this.generations.get(page) ?? 0,
     });
     if (result) {
@@ -298,15 +296,29 @@ export class JitEngine {
    */
   private installStored(page: number): boolean {
     if (this.compiler.stored === undefined) return false;
-    const first = (page << PAGE_SHIFT) >>> 2;
-    const regions = this.compiler.stored(page, () => this.cpu.mem.i32.subarray(first, first + 1024), this.layoutKeys[this.cpu.fpr64 ? 1 : 0]);
+    const regions = this.compiler.stored(page, () => this.pageWords(page), this.layoutKeys[this.layoutIndex()]);
     if (regions.length === 0) return false;
-    // From now on a write to the page invalidates (and bumps its generation).
-    this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
+    this.markCode(page);
     const generation = this.generations.get(page) ?? 0;
     for (const region of regions) this.install({ ...region, generation });
     this.stats.regionsRestored += regions.length;
     return true;
+  }
+
+  /** The guest page's 1024 instruction words (a view of guest memory). */
+  private pageWords(page: number): Int32Array {
+    const first = (page << PAGE_SHIFT) >>> 2;
+    return this.cpu.mem.i32.subarray(first, first + 1024);
+  }
+
+  /** Which of `layouts` code runs under now (Status.FR, set per process by prctl). */
+  private layoutIndex(): 0 | 1 {
+    return this.cpu.fpr64 ? 1 : 0;
+  }
+
+  /** From now on a write to the page invalidates its code (and bumps its generation). */
+  private markCode(page: number): void {
+    this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
   }
 
   /** Points `pc`'s jump-cache entry at `slot`. */

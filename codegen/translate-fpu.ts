@@ -112,6 +112,8 @@ export class FpuTranslator {
     const clearCause = () => w.store(4, this.fcsrOffset, this.statePointer(), w.and(fcsr(), w.const(~CAUSE_MASK)));
     const within = (local: number) =>
       w.and(m.f64.ge(m.f64.abs(f64(local)), m.f64.const(SAFE_LOW)), m.f64.le(m.f64.abs(f64(local)), m.f64.const(SAFE_HIGH)));
+    const isZero = (local: number) => m.f64.eq(f64(local), m.f64.const(0));
+    const zeroOrWithin = (local: number) => w.or(isZero(local), within(local));
 
     const bitsOp = (op: (high: Expr) => Expr) => {
       if (name.endsWith('.d')) {
@@ -236,7 +238,11 @@ export class FpuTranslator {
         case 'mul':
           compute = m.f64.mul(a(), b());
           inexact = m.f64.ne(this.productError(a, b, r), m.f64.const(0));
-          safe = w.and(within(L.result), w.and(within(L.a), within(L.b)));
+          // Also a zero times a safe operand (or zero): an exact, signed zero (with error terms 0).
+          safe = w.or(
+            w.and(within(L.result), w.and(within(L.a), within(L.b))),
+            w.and(w.or(isZero(L.a), isZero(L.b)), w.and(zeroOrWithin(L.a), zeroOrWithin(L.b))),
+          );
           break;
         case 'div':
           compute = m.f64.div(a(), b());

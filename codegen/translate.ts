@@ -79,6 +79,15 @@ const INLINE = new Set([
   'beql', 'bnel', 'blezl', 'bgtzl', 'bltzl', 'bgezl', 'bltzall', 'bgezall',
   'j', 'jal', 'jr', 'jr.hb', 'jalr', 'jalr.hb', 'bc1f', 'bc1t', 'bc1fl', 'bc1tl',
   'madd', 'maddu', 'msub', 'msubu', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'mfc1', 'mtc1',
+  'teq', 'tne', 'tge', 'tgeu', 'tlt', 'tltu', 'teqi', 'tnei', 'tgei', 'tgeiu', 'tlti', 'tltiu', 'rdhwr',
+]);
+
+
+/** The trap rows: the comparison that fires each (rs against rt, or the sign-extended immediate). */
+const TRAPS = new Map<string, readonly ['eq' | 'ne' | 'geS' | 'geU' | 'ltS' | 'ltU', boolean]>([
+  ['teq', ['eq', false]], ['tne', ['ne', false]], ['tge', ['geS', false]], ['tgeu', ['geU', false]],
+  ['tlt', ['ltS', false]], ['tltu', ['ltU', false]], ['teqi', ['eq', true]], ['tnei', ['ne', true]],
+  ['tgei', ['geS', true]], ['tgeiu', ['geU', true]], ['tlti', ['ltS', true]], ['tltiu', ['ltU', true]],
 ]);
 
 
@@ -111,7 +120,9 @@ const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'di
 /** Inline rows that write HI and LO. */
 const WRITES_HI_LO = new Set(['mthi', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
 /** Inline rows that write no GPR (besides the link register of branches, from the Link flag). */
-const WRITES_NO_GPR = new Set([...WRITES_HI_LO, 'mtc1', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'sync', 'pref']);
+const WRITES_NO_GPR = new Set([...WRITES_HI_LO, ...TRAPS.keys(), 'mtc1', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'sync', 'pref']);
+/** Inline rows whose rd field names no GPR (a bit-field bound, a hardware register): they write rt. */
+const RD_NOT_GPR = new Set(['ext', 'ins', 'rdhwr']);
 
 /** State words an inline instruction's code writes (the GPR it names first, the link register, HI/LO). */
 function writtenWordsOf(instruction: GuestInstruction): number[] {
@@ -124,7 +135,7 @@ function writtenWordsOf(instruction: GuestInstruction): number[] {
   }
   if ((row.flags & Flag.Store) !== 0 || WRITES_NO_GPR.has(name)) return [];
   // The destination is the row's first operand: rd for register forms, rt for immediate forms and loads.
-  const destination = row.fields.rd && !['ext', 'ins'].includes(name) ? rdOf(word) : rtOf(word);
+  const destination = row.fields.rd && !RD_NOT_GPR.has(name) ? rdOf(word) : rtOf(word);
   return destination === 0 ? [] : [StateWord.Gpr + destination];
 }
 
@@ -865,6 +876,31 @@ export class Translator {
             w.store(4, 4, w.get(Local.Address), w.load(4, false, high, this.statePointer())),
           ]),
         );
+      }
+      // TEQ/TNE/TGE/TGEU/TLT/TLTU rs, rt and TEQI/TNEI/TGEI/TGEIU/TLTI/TLTIU rs, imm: a trap that
+      // fires leaves before the instruction; the interpreter raises it.
+      case 'teq':
+      case 'tne':
+      case 'tge':
+      case 'tgeu':
+      case 'tlt':
+      case 'tltu':
+      case 'teqi':
+      case 'tnei':
+      case 'tgei':
+      case 'tgeiu':
+      case 'tlti':
+      case 'tltiu': {
+        const [compare, immediate] = TRAPS.get(instruction.row.name)!;
+        const fires = w[compare](rs(), immediate ? w.const(imm) : rt());
+        return w.if(fires, this.interpretBefore(instruction.pc, context));
+      }
+      // RDHWR rt, rd: user mode reads CPUNum, SYNCI_Step, CCRes and UserLocal inline; the cycle
+      // counter (it counts retired instructions) and system mode (HWREna decides) take the handler.
+      case 'rdhwr': {
+        const constant = ([0, 32, 0, 2] as const)[rd];
+        if (this.target.access.kind !== 'flat' || rd === 2 || (rd !== 29 && constant === undefined)) return this.callInterpreter(instruction, context);
+        return this.write(rtIndex, rd === 29 ? w.load(4, false, this.stateBase + StateWord.UserLocal * 4, this.statePointer()) : w.const(constant!));
       }
       // SYNC / PREF: nothing to do in a single-threaded memory model
       case 'sync':

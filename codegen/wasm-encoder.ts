@@ -369,6 +369,9 @@ export class WasmEncoder {
   geS(a: Expr, b: Expr): Expr {
     return this.op2(T.I32, 0x4e, a, b);
   }
+  geU(a: Expr, b: Expr): Expr {
+    return this.op2(T.I32, 0x4f, a, b);
+  }
   divS(a: Expr, b: Expr): Expr {
     return this.op2(T.I32, 0x6d, a, b);
   }

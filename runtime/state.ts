@@ -29,6 +29,8 @@ export const enum StateWord {
   RefillsInHost = 41,
   /** System mode: the code context (mode * 4 + Status.FR * 2 + CU1) the engine entered compiled code with. */
   CodeContext = 42,
+  /** The UserLocal register RDHWR $29 reads (Linux's thread pointer), where compiled code can read it. */
+  UserLocal = 43,
   /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
   Cp0 = 256,
 }

@@ -37,8 +37,13 @@ export abstract class CpuBase {
   /** LL/SC link: set by LL, cleared by SC, ERET and exceptions. */
   llBit = false;
   llAddress = 0;
-  /** The UserLocal register read by RDHWR $29 (Linux's thread pointer; CP0 4,2 in system mode). */
-  userLocal = 0;
+  /** The UserLocal register read by RDHWR $29 (Linux's thread pointer; CP0 4,2 in system mode), a state word. */
+  get userLocal(): number {
+    return this.r[StateWord.UserLocal]!;
+  }
+  set userLocal(value: number) {
+    this.r[StateWord.UserLocal] = value;
+  }
   /** Instructions retired since creation. */
   instructions = 0;
   /** A memory helper's pending fault (0: none) and its address. */

@@ -55,10 +55,10 @@
     (block $block6
      (loop $label
       (block $block1
-       (block $block4
-        (block $block5
-         (block $block2
-          (block $block3
+       (block $block5
+        (block $block4
+         (block $block3
+          (block $block2
            (block $block
             (br_table $block $block1 $block2 $block3 $block1 $block4 $block5 $block1
              (i32.shr_u
@@ -130,11 +130,11 @@
            (if
             (i32.lt_s
              (local.get $1)
-             (i32.const 2)
+             (i32.const 3)
             )
             (then
              (local.set $0
-              (i32.const 4194316)
+              (i32.const 4194312)
              )
              (br $block6)
             )
@@ -142,6 +142,12 @@
            (local.set $1
             (i32.sub
              (local.get $1)
+             (i32.const 3)
+            )
+           )
+           (local.set $17
+            (i32.add
+             (local.get $17)
              (i32.const 2)
             )
            )
@@ -186,11 +192,11 @@
           (if
            (i32.lt_s
             (local.get $1)
-            (i32.const 3)
+            (i32.const 2)
            )
            (then
             (local.set $0
-             (i32.const 4194312)
+             (i32.const 4194316)
             )
             (br $block6)
            )
@@ -198,12 +204,6 @@
           (local.set $1
            (i32.sub
             (local.get $1)
-            (i32.const 3)
-           )
-          )
-          (local.set $17
-           (i32.add
-            (local.get $17)
             (i32.const 2)
            )
           )
@@ -248,11 +248,11 @@
          (if
           (i32.lt_s
            (local.get $1)
-           (i32.const 2)
+           (i32.const 3)
           )
           (then
            (local.set $0
-            (i32.const 4194328)
+            (i32.const 4194324)
            )
            (br $block6)
           )
@@ -260,9 +260,10 @@
          (local.set $1
           (i32.sub
            (local.get $1)
-           (i32.const 2)
+           (i32.const 3)
           )
          )
+         (nop)
          (block
           (local.set $6
            (local.get $19)
@@ -285,11 +286,11 @@
         (if
          (i32.lt_s
           (local.get $1)
-          (i32.const 3)
+          (i32.const 2)
          )
          (then
           (local.set $0
-           (i32.const 4194324)
+           (i32.const 4194328)
           )
           (br $block6)
          )
@@ -297,10 +298,9 @@
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 3)
+          (i32.const 2)
          )
         )
-        (nop)
         (block
          (local.set $6
           (local.get $19)

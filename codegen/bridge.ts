@@ -14,7 +14,7 @@
 //   generic wrapper for 1 M calls).
 
 import type { FunctionImport, ValueType } from './wasm.js';
-import { WasmEncoder } from './wasm-encoder.js';
+import { WasmEncoder, type MemoryImport } from './wasm-encoder.js';
 
 export interface HostFunction extends FunctionImport {
   readonly call: (...args: number[]) => number;
@@ -29,16 +29,15 @@ export interface Bridge {
 
 const RUN_PARAMS: ValueType[] = ['i32', 'i32'];
 
-/** Builds the bridge for regions that share `memory` (of `memoryPages`, at most `maximumPages`) and `table`. */
+/** Builds the bridge for regions that share `memory` (imported as `shape` says) and `table`. */
 export function createBridge(
   memory: WebAssembly.Memory,
-  memoryPages: number,
-  maximumPages: number,
+  shape: MemoryImport,
   table: WebAssembly.Table,
   host: readonly HostFunction[],
   extra: Record<string, WebAssembly.ExportValue> = {},
 ): Bridge {
-  const w = new WasmEncoder(memoryPages, maximumPages, host);
+  const w = new WasmEncoder(shape, host);
   for (const entry of host) {
     const forward = w.call(entry.name, entry.params.map((_, index) => w.get(index)), entry.result);
     w.addFunction(entry.name, entry.params, entry.result, [], w.block(null, [w.return(forward)]));

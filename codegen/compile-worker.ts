@@ -5,7 +5,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { compileRegion, failedRegion, WORKER_READY, type RegionRequest } from './compiler.js';
 
 /** Stand-ins for a region's imports: a memory of the size last asked for, a global, a function that does nothing. */
-let stubMemory: { readonly pages: number; readonly maximumPages: number; readonly memory: WebAssembly.Memory } | undefined;
+let stubMemory: { readonly pages: number; readonly maximumPages: number; readonly shared: boolean; readonly memory: WebAssembly.Memory } | undefined;
 const stubGlobal = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
 const stubFunction = (): number => 0;
 
@@ -23,8 +23,9 @@ function compileCodeNow(module: WebAssembly.Module, request: RegionRequest): voi
     if (entry.kind === 'memory') {
       // A VM's memory only grows: a stand-in of another size is not asked for again.
       const { memoryPages, maximumPages } = request.layout;
-      if (stubMemory?.pages !== memoryPages || stubMemory.maximumPages !== maximumPages) {
-        stubMemory = { pages: memoryPages, maximumPages, memory: new WebAssembly.Memory({ initial: memoryPages, maximum: maximumPages }) };
+      const shared = request.layout.sharedMemory === true;
+      if (stubMemory?.pages !== memoryPages || stubMemory.maximumPages !== maximumPages || stubMemory.shared !== shared) {
+        stubMemory = { pages: memoryPages, maximumPages, shared, memory: new WebAssembly.Memory({ initial: memoryPages, maximum: maximumPages, shared }) };
       }
       imports[entry.name] = stubMemory.memory;
     } else {

@@ -8,7 +8,7 @@ import { emptyJumpTag, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/flat
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, type RegionLayout } from './region.js';
+import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { RegionExit } from './translate.js';
 
@@ -135,7 +135,7 @@ export class JitEngine {
     this.layouts = [layoutOf(cpu.mem, false), layoutOf(cpu.mem, true)];
     this.layoutKeys = [JSON.stringify(this.layouts[0]), JSON.stringify(this.layouts[1])];
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 64 });
-    const bridge = createBridge(cpu.mem.memory, this.layouts[0].memoryPages, this.layouts[0].maximumPages, this.table, [
+    const bridge = createBridge(cpu.mem.memory, memoryImportOf(this.layouts[0]), this.table, [
       {
         ...INTERP_IMPORT,
         call: (id, word, pc, npc, delaySlot) => {

@@ -7,7 +7,7 @@ import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
 import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type ValueType } from './wasm.js';
-import { WasmEncoder, type Expr } from './wasm-encoder.js';
+import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
 export const MAX_REGION_BLOCKS = 256;
@@ -129,6 +129,8 @@ export interface RegionLayout extends TargetLayout {
   /** Size of the shared WebAssembly.Memory in 64 KiB pages, now and at most. */
   readonly memoryPages: number;
   readonly maximumPages: number;
+  /** The memory is shared (SharedArrayBuffer-backed, runtime/flat-memory.ts): modules import it so. */
+  readonly sharedMemory?: boolean;
 }
 
 /** The layout of Linux user mode (runtime/flat-memory.ts), for code run with Status.FR = `fpr64`. */
@@ -137,10 +139,16 @@ export function layoutOf(memory: FlatMemory, fpr64 = false): RegionLayout {
   return {
     memoryPages: pages,
     maximumPages: pages,
+    sharedMemory: memory.shared,
     stateBase: STATE_BASE,
     access: { kind: 'flat', permsBase: memory.permsBase, jumpCacheBase: memory.jumpCacheBase },
     fpr64,
   };
+}
+
+/** The memory import of modules built for `layout`. */
+export function memoryImportOf(layout: RegionLayout): MemoryImport {
+  return { pages: layout.memoryPages, maximumPages: layout.maximumPages, shared: layout.sharedMemory === true };
 }
 
 /** Builds the region module for `blocks` (all in one page). */
@@ -150,7 +158,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   const blocks = [...discovered].sort((a, b) => a.start - b.start);
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const system = layout.access.kind !== 'flat';
-  const w = new WasmEncoder(layout.memoryPages, layout.maximumPages, system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], false);
+  const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], false);
   try {
     const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));

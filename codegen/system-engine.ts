@@ -193,8 +193,7 @@ export class SystemCodeCache {
     physical.codeDropListeners.push((hostPage) => this.dropHostPage(hostPage));
     const bridge = createBridge(
       physical.host.memory,
-      physical.host.pages,
-      physical.host.maximumPages,
+      { pages: physical.host.pages, maximumPages: physical.host.maximumPages },
       this.table,
       [
         { ...INTERP_IMPORT, call: (id, word, pc, npc, delaySlot) => this.running!.callHandler(id!, word!, pc!, npc!, delaySlot!) },

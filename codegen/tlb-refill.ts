@@ -36,7 +36,7 @@ const enum Local {
  * `hostPageFlags`; with `withText`, also its text (for the golden snapshot test).
  */
 export function buildRefillModule(memoryPages: number, maximumPages: number, hostPageFlags: number, withText = false): { module: WebAssembly.Module; text?: string } {
-  const w = new WasmEncoder(memoryPages, maximumPages, [], [], false);
+  const w = new WasmEncoder({ pages: memoryPages, maximumPages }, [], [], false);
   try {
     const get = (local: number) => w.get(local);
     const MISS = 'miss';

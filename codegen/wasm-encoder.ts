@@ -127,6 +127,13 @@ const f64View = new Uint8Array(f64Bytes.buffer);
 /** Log2 of an access's natural alignment, by its size in bytes. */
 const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
 
+/** The memory a module imports: its size in 64 KiB pages now and at most, and whether it is shared. */
+export interface MemoryImport {
+  readonly pages: number;
+  readonly maximumPages: number;
+  readonly shared?: boolean;
+}
+
 export class WasmEncoder {
   // Nodes as parallel typed arrays (no object per node): kind, type, and per kind
   //   Op: [a, b) its opcode and immediates in `code`; Block/Loop: a = label id (-1: none);
@@ -156,8 +163,8 @@ export class WasmEncoder {
   readonly m: FloatOperations;
 
   constructor(
-    private readonly memoryPages: number,
-    private readonly maximumPages: number,
+    /** The memory the module imports as `env.mem`. */
+    private readonly importedMemory: MemoryImport,
     imports: readonly FunctionImport[],
     globals: readonly string[] = [],
     /** Import the shared table `env.regions` (only the bridge does: codegen/bridge.ts). */
@@ -661,9 +668,10 @@ export class WasmEncoder {
     imports.uleb((this.importsTable ? 2 : 1) + this.imports.length + this.globals.length);
     imports.name('env');
     imports.name('mem');
-    imports.append([0x02, 0x01]);
-    imports.uleb(this.memoryPages);
-    imports.uleb(this.maximumPages);
+    // Limits with a maximum (0x01), shared (0x03: a SharedArrayBuffer-backed memory).
+    imports.append([0x02, this.importedMemory.shared === true ? 0x03 : 0x01]);
+    imports.uleb(this.importedMemory.pages);
+    imports.uleb(this.importedMemory.maximumPages);
     if (this.importsTable) {
       imports.name('env');
       imports.name(REGION_TABLE);

@@ -42,8 +42,24 @@ export function clearJumpCache(jumpCache: Int32Array): void {
   jumpCache[0] = emptyJumpTag(0);
 }
 
+/**
+ * Whether a FlatMemory is shared (SharedArrayBuffer-backed) unless told: in Node, yes. V8 counts a
+ * plain memory's 2 GiB reservation as external memory and runs a full mark-compact for it (10-12
+ * ms of each process start, measured with --trace-gc); a shared one it does not. Browsers only
+ * allow shared memory in cross-origin isolated pages, and some of their APIs (TextDecoder) refuse
+ * views of it, so there it stays plain.
+ */
+const SHARED_BY_DEFAULT = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+export interface FlatMemoryOptions {
+  /** Back the memory with a SharedArrayBuffer (default: in Node). Compiled code imports it shared. */
+  readonly shared?: boolean;
+}
+
 export class FlatMemory {
   readonly memory: WebAssembly.Memory;
+  /** The memory is SharedArrayBuffer-backed (FlatMemoryOptions.shared). */
+  readonly shared: boolean;
   readonly size: number;
   readonly u8: Uint8Array;
   readonly i8: Int8Array;
@@ -67,7 +83,7 @@ export class FlatMemory {
   readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
   /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 4 MiB: the tables follow it). */
-  constructor(size: number) {
+  constructor(size: number, options: FlatMemoryOptions = {}) {
     if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffc0_0000) {
       throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB below 4 GiB`);
     }
@@ -79,7 +95,8 @@ export class FlatMemory {
     this.jumpCacheBase = size + permsSize;
     const jumpCacheSize = JUMP_CACHE_ENTRIES * 8;
     const pages = (size + permsSize + jumpCacheSize + WASM_PAGE - 1) / WASM_PAGE;
-    this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages) });
+    this.shared = options.shared ?? SHARED_BY_DEFAULT;
+    this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages), shared: this.shared });
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
     this.i8 = new Int8Array(buffer);

@@ -3,7 +3,7 @@
 
 import { Cpu } from '../../src/interp/cpu.js';
 import { assembleProgram } from '../../src/isa/asm.js';
-import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { FlatMemory, Perm, type FlatMemoryOptions } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 
 export interface FlatMachine {
@@ -15,8 +15,13 @@ export interface FlatMachine {
  * A 16 MiB machine whose pages at each `code` address hold that source (readable, executable),
  * set up further by `setUp` (data pages), with the PC at `start`.
  */
-export function flatMachine(code: readonly { readonly address: number; readonly source: string }[], start: number, setUp?: (memory: FlatMemory) => void): FlatMachine {
-  const memory = new FlatMemory(0x0100_0000);
+export function flatMachine(
+  code: readonly { readonly address: number; readonly source: string }[],
+  start: number,
+  setUp?: (memory: FlatMemory) => void,
+  memoryOptions?: FlatMemoryOptions,
+): FlatMachine {
+  const memory = new FlatMemory(0x0100_0000, memoryOptions);
   for (const { address, source } of code) {
     memory.protect(address, 0x1000, Perm.Read | Perm.Exec);
     memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);

@@ -2,7 +2,7 @@
  (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
  (type $1 (func (param i32 i32 i32) (result i32)))
  (type $2 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mimport$0 304 304))
+ (import "env" "mem" (memory $mimport$0 304 304 shared))
  (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
  (import "env" "enter" (func $fimport$1 (param i32 i32 i32) (result i32)))
  (export "run" (func $0))

@@ -477,8 +477,8 @@ export class Translator {
   /**
    * Continues at a known address: straight to the code of a later block of this region (a
    * forward `br`), back to the start of the current block (a loop of one block, such as most
-   * inner loops: a Wasm loop), through the dispatch loop to an earlier block, else (not a block
-   * of this region) straight to the region's leave (the dispatch would only send it there).
+   * inner loops: a Wasm loop), else through the dispatch loop (other backward edges, and addresses
+   * it may leave for).
    */
   private goTo(address: number): Expr {
     const w = this.w;
@@ -488,7 +488,7 @@ export class Translator {
       this.selfLoop = true;
       return w.br(selfLoopLabel(index));
     }
-    return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(index === undefined ? EXIT_LABEL_LEAVE : DISPATCH_LABEL)]);
+    return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(DISPATCH_LABEL)]);
   }
 
   /** The code of the region's `index`th block: budget check, instructions, and what follows. */

@@ -28,6 +28,11 @@ export interface Block {
   readonly start: number;
   readonly instructions: readonly GuestInstruction[];
   readonly terminal: Terminal;
+  /**
+   * A region's copy of a block another module of the page has (codegen/region.ts closeLoops):
+   * reached from the region's own blocks, but not an entry of it.
+   */
+  readonly copy?: true;
 }
 
 /**

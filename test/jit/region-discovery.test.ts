@@ -1,10 +1,11 @@
 // Which blocks a region compiles (codegen/region.ts discoverRegion): a later module of a page
 // skips the blocks its earlier modules compiled, except those on a loop through its own blocks,
-// so that no loop runs across two modules.
+// which it compiles again as copies (no entries of it), so that no loop runs across two modules.
 
 import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
-import { discoverRegion } from '../../codegen/region.js';
+import { buildRegion, discoverRegion, layoutOf } from '../../codegen/region.js';
+import { FlatMemory } from '../../runtime/flat-memory.js';
 
 const CODE = 0x0040_0000;
 
@@ -48,6 +49,14 @@ describe('region discovery', () => {
     // The body became an entry of its own after the head and tail were compiled: the new module
     // takes the whole loop, not the block after it (reached, but with no way back).
     expect(startsOf([HEAD, TAIL, AFTER, FUNCTION], [BODY])).toEqual([HEAD, BODY, TAIL]);
+  });
+
+  it('makes the copies no entries of the region', () => {
+    const blocks = discoverRegion([BODY], read, true, [HEAD, TAIL, AFTER, FUNCTION]);
+    expect(blocks.filter((block) => block.copy).map((block) => block.start).sort()).toEqual([HEAD, TAIL]);
+    const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)));
+    expect([...code.entries]).toEqual([BODY]);
+    expect(code.blockCount).toBe(3);
   });
 
   it('leaves out compiled blocks on no loop through the new ones', () => {

@@ -157,7 +157,8 @@ export function memoryImportOf(layout: RegionLayout): MemoryImport {
 /** Builds the region module for `blocks` (all in one page). */
 export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
   // In address order most of a function's branches go forward: a Wasm `br` to a later block,
-  // not a trip through the dispatch (busybox gzip: 132 M trips in discovery order, 79 M so).
+  // not a trip through the dispatch (busybox gzip, loops closed: 132 M trips in discovery order,
+  // 79 M in address order).
   const blocks = [...discovered].sort((a, b) => a.start - b.start);
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const system = layout.access.kind !== 'flat';

@@ -67,6 +67,13 @@ export const DISPATCH_LABEL = 'dispatch';
 /** The label whose end is the region's exit for a block without budget (Translator.outOfBudgetExit). */
 export const OUT_OF_BUDGET_LABEL = 'budget';
 
+/** The trap rows: the comparison that fires each (rs against rt, or the sign-extended immediate). */
+const TRAPS = new Map<string, readonly ['eq' | 'ne' | 'geS' | 'geU' | 'ltS' | 'ltU', boolean]>([
+  ['teq', ['eq', false]], ['tne', ['ne', false]], ['tge', ['geS', false]], ['tgeu', ['geU', false]],
+  ['tlt', ['ltS', false]], ['tltu', ['ltU', false]], ['teqi', ['eq', true]], ['tnei', ['ne', true]],
+  ['tgei', ['geS', true]], ['tgeiu', ['geU', true]], ['tlti', ['ltS', true]], ['tltiu', ['ltU', true]],
+]);
+
 // Rows translated inline. Everything else (and every row not listed) calls the interpreter.
 const INLINE = new Set([
   'sll', 'srl', 'sra', 'sllv', 'srlv', 'srav', 'rotr', 'rotrv', 'movz', 'movn',
@@ -79,15 +86,7 @@ const INLINE = new Set([
   'beql', 'bnel', 'blezl', 'bgtzl', 'bltzl', 'bgezl', 'bltzall', 'bgezall',
   'j', 'jal', 'jr', 'jr.hb', 'jalr', 'jalr.hb', 'bc1f', 'bc1t', 'bc1fl', 'bc1tl',
   'madd', 'maddu', 'msub', 'msubu', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'mfc1', 'mtc1',
-  'teq', 'tne', 'tge', 'tgeu', 'tlt', 'tltu', 'teqi', 'tnei', 'tgei', 'tgeiu', 'tlti', 'tltiu', 'rdhwr',
-]);
-
-
-/** The trap rows: the comparison that fires each (rs against rt, or the sign-extended immediate). */
-const TRAPS = new Map<string, readonly ['eq' | 'ne' | 'geS' | 'geU' | 'ltS' | 'ltU', boolean]>([
-  ['teq', ['eq', false]], ['tne', ['ne', false]], ['tge', ['geS', false]], ['tgeu', ['geU', false]],
-  ['tlt', ['ltS', false]], ['tltu', ['ltU', false]], ['teqi', ['eq', true]], ['tnei', ['ne', true]],
-  ['tgei', ['geS', true]], ['tgeiu', ['geU', true]], ['tlti', ['ltS', true]], ['tltiu', ['ltU', true]],
+  ...TRAPS.keys(), 'rdhwr',
 ]);
 
 
@@ -111,7 +110,7 @@ export function registersOf(instruction: GuestInstruction): number[] {
   const registers: number[] = [];
   if (row.fields.rs) registers.push(rsOf(word));
   if (row.fields.rt) registers.push(rtOf(word));
-  if (row.fields.rd) registers.push(rdOf(word));
+  if (row.fields.rd && !RD_NOT_GPR.has(row.name)) registers.push(rdOf(word));
   if (row.flags & Flag.Link) registers.push(31);
   return registers.filter((register) => register !== 0);
 }

@@ -4,7 +4,7 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
-import { emptyJumpTag, jumpCacheOffset, Perm, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
@@ -195,7 +195,7 @@ export class JitEngine {
         const region = this.cache.regionFor(pc);
         if (region !== undefined) {
           // Compiled code jumping here again finds it without the host (unless the entry was taken by another PC).
-          this.publish(pc, region.slot);
+          publishJump(this.jumpCache, pc, region.slot);
           // The budget is an i32 inside Wasm.
           const budget = Math.min(left, MAX_BUDGET_PER_CALL);
           const exit = this.enter(region.slot, pc, budget);
@@ -321,16 +321,9 @@ export class JitEngine {
     this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
   }
 
-  /** Points `pc`'s jump-cache entry at `slot`. */
-  private publish(pc: number, slot: number): void {
-    const index = jumpCacheOffset(pc) >>> 2;
-    this.jumpCache[index + 1] = slot;
-    this.jumpCache[index] = pc;
-  }
-
   /** Empties `pc`'s jump-cache entry if it names `pc`. */
   private forgetEntry(pc: number): void {
-    const index = jumpCacheOffset(pc) >>> 2;
+    const index = jumpCacheIndex(pc);
     if (this.jumpCache[index] === pc) this.jumpCache[index] = emptyJumpTag(index);
   }
 
@@ -354,7 +347,7 @@ export class JitEngine {
     this.table.set(slot, run);
     const region: LiveRegion = { page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run, slot };
     this.cache.install(region);
-    for (const entry of region.entries) if (this.cache.regionFor(entry) === region) this.publish(entry, slot);
+    for (const entry of region.entries) if (this.cache.regionFor(entry) === region) publishJump(this.jumpCache, entry, slot);
     this.stats.blocksCompiled += compiled.blockCount;
     this.stats.regionsCompiled++;
     this.stats.liveRegions = this.cache.size;

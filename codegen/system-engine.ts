@@ -18,7 +18,7 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord, FPU_CONTEXT_BITS, StateWord } from '../runtime/state.js';
-import { clearJumpCache, emptyJumpTag, JUMP_CACHE_ENTRIES, jumpCacheOffset, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { clearJumpCache, emptyJumpTag, JUMP_CACHE_ENTRIES, jumpCacheIndex, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
 import type { Exit } from '../runtime/exits.js';
 import type { PhysicalMemory } from '../runtime/physical-memory.js';
 import { ENTRY_COUNT_MASK, type BlockEndWatch } from '../src/interp/cpu.js';
@@ -230,7 +230,7 @@ export class SystemCodeCache {
     // Tail calls to the page now reach another region of it, or none.
     if (this.regionSlots[region.virtualPage] === region.slot) this.regionSlots[region.virtualPage] = kept.at(-1)?.slot ?? 0;
     for (const entry of region.entries) {
-      const index = jumpCacheOffset(entry) >>> 2;
+      const index = jumpCacheIndex(entry);
       if (this.jumpCache[index] === entry && this.jumpCache[index + 1] === region.slot) this.jumpCache[index] = emptyJumpTag(index);
     }
     this.table.set(region.slot, null);
@@ -249,7 +249,7 @@ export class SystemCodeCache {
   find(pc: number, context: number, hostPage: number): SystemRegion | undefined {
     // Called once per trip through the engine's loop (a million in a Linux boot): the jump cache
     // names the region most of the time; else a plain loop over the page's regions.
-    const index = jumpCacheOffset(pc) >>> 2;
+    const index = jumpCacheIndex(pc);
     if (this.jumpCache[index] === pc) {
       const region = this.bySlot[this.jumpCache[index + 1]!];
       if (region !== undefined && runsAt(region, context, hostPage) && region.entries.has(pc)) return region;
@@ -279,9 +279,7 @@ export class SystemCodeCache {
 
   /** Points `pc`'s jump-cache entry at `slot` (whose region has `pc` as an entry). */
   publish(pc: number, slot: number): void {
-    const index = jumpCacheOffset(pc) >>> 2;
-    this.jumpCache[index + 1] = slot;
-    this.jumpCache[index] = pc;
+    publishJump(this.jumpCache, pc, slot);
   }
 
   install(region: Omit<SystemRegion, 'slot'>): void {

@@ -25,8 +25,16 @@ const WASM_PAGE = 0x1_0000;
  * one return to the host, which refills the entry.
  */
 export const JUMP_CACHE_ENTRIES = 1 << 18;
-/** Byte offset of `pc`'s entry from the jump cache's base: ((pc >> 2) mod entries) * 8. */
-export const jumpCacheOffset = (pc: number): number => (pc << 1) & ((JUMP_CACHE_ENTRIES - 1) << 3);
+/** The index of `pc`'s entry's tag word in the jump cache (Int32Array): ((pc >> 2) mod entries) * 2; its slot follows. */
+export const jumpCacheIndex = (pc: number): number => ((pc >>> 2) & (JUMP_CACHE_ENTRIES - 1)) << 1;
+
+/** Points `pc`'s jump-cache entry at table slot `slot` (slot first: compiled code reads the tag first). */
+export function publishJump(jumpCache: Int32Array, pc: number, slot: number): void {
+  const index = jumpCacheIndex(pc);
+  jumpCache[index + 1] = slot;
+  jumpCache[index] = pc;
+}
+
 /**
  * The tag of an empty jump-cache entry whose tag is word `index` of the cache: a value no PC that
  * looks the entry up can have, so compiled code never takes it for a hit. A PC picks its entry by

@@ -16,7 +16,7 @@ import { HostPageFlag } from '../../runtime/physical-memory.js';
 import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.js';
 import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
-import { jumpCacheOffset, PAGE_SHIFT } from '../../runtime/flat-memory.js';
+import { jumpCacheIndex, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
 import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, type BlockEndWatch } from './cpu.js';
 
@@ -702,7 +702,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
             const counts = blockEnds.entryCounts;
             if (counts === undefined) return undefined;
             // Compiled code starts here (most likely: the engine checks): enter it.
-            if (blockEnds.jumpCache![jumpCacheOffset(next) >>> 2] === next) return undefined;
+            if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) return undefined;
             const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
             if (count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0) return undefined;
           } else if (++blockEnds.heat[page]! >= blockEnds.warmThreshold) return undefined;

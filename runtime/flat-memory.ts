@@ -20,6 +20,15 @@ export const enum Perm {
 const WASM_PAGE = 0x1_0000;
 
 /**
+ * Zero bytes after the permission table, never written. Compiled code looks up a 2- or 4-byte
+ * access's permission at index rotr(address, log2(bytes)) >>> (12 - log2(bytes)): the page number
+ * of an aligned address, and for a misaligned one an index whose misaligned low bits land above
+ * the 2^20 page numbers, here, where no permission is granted. One lookup tests both the page
+ * and the alignment (codegen/translate.ts memoryAccess).
+ */
+export const PERMISSION_TAIL_BYTES = 3 << (32 - PAGE_SHIFT);
+
+/**
  * Entries of the JIT's jump cache (FlatMemory.jumpCache): 2 MiB of [PC, slot] pairs. Guest code
  * rarely spans more than 1 MiB, so two compiled entries seldom share an index; a conflict costs
  * one return to the host, which refills the entry.
@@ -90,19 +99,20 @@ export class FlatMemory {
   /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
   readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
-  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 4 MiB: the tables follow it). */
+  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 6 MiB: the tables follow it). */
   constructor(size: number, options: FlatMemoryOptions = {}) {
-    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffc0_0000) {
+    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffa0_0000) {
       throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB below 4 GiB`);
     }
     this.size = size;
     // Untouched pages cost no host memory: the OS commits them on first write.
     this.permsBase = size;
-    // One byte for every page of the 32-bit space, so any address indexes it (pages past `size` stay 0).
+    // One byte for every page of the 32-bit space, so any address indexes it (pages past `size` stay
+    // 0), then PERMISSION_TAIL_BYTES of zeros (misaligned accesses look there).
     const permsSize = 1 << (32 - PAGE_SHIFT);
-    this.jumpCacheBase = size + permsSize;
+    this.jumpCacheBase = size + permsSize + PERMISSION_TAIL_BYTES;
     const jumpCacheSize = JUMP_CACHE_ENTRIES * 8;
-    const pages = (size + permsSize + jumpCacheSize + WASM_PAGE - 1) / WASM_PAGE;
+    const pages = (this.jumpCacheBase + jumpCacheSize + WASM_PAGE - 1) / WASM_PAGE;
     this.shared = options.shared ?? SHARED_BY_DEFAULT;
     this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages), shared: this.shared });
     const buffer = this.memory.buffer;

@@ -81,7 +81,51 @@ const CASES: readonly Case[] = [
       nop`,
     fault: { code: ExcCode.TLBS, badVAddr: READ_ONLY },
   },
+  // A 2- or 4-byte access's alignment is tested by its page lookup (a misaligned address indexes
+  // the permission table's zero tail): the last trip's base is off by `skew`.
+  ...([
+    ['lw t0, 4(t5)', 2, ExcCode.AdEL, 4],
+    ['lh t0, 6(t5)', 1, ExcCode.AdEL, 6],
+    ['sw t1, 8(t5)', 1, ExcCode.AdES, 8],
+    ['sh t1, 2(t5)', 3, ExcCode.AdES, 2],
+  ] as const).map(([access, skew, code, offset]): Case => ({
+    name: `a misaligned ${access.slice(0, 2)} (base off by ${skew})`,
+    source: misalignedLoop(skew, [access]),
+    fault: { code, badVAddr: DATA + 0x100 + skew + offset },
+  })),
+  {
+    // A group whose check folds the alignment test: two loads, the first at the span's start.
+    name: 'a misaligned group of loads',
+    source: misalignedLoop(2, ['lw t0, 4(t5)', 'lw t2, 12(t5)']),
+    fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x100 + 2 + 4 },
+  },
+  {
+    // The group's first access is a byte load (no alignment to fold): the word load after it,
+    // covered by the group's check, tests its own alignment.
+    name: 'a misaligned load covered by a byte load\'s check',
+    source: misalignedLoop(2, ['lbu t0, 1(t5)', 'lw t2, 4(t5)']),
+    fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x100 + 2 + 4 },
+  },
 ];
+
+/** A loop of 30 trips through `accesses` at base t5 = DATA + 0x100, on its last trip + `skew`. */
+function misalignedLoop(skew: number, accesses: readonly string[]): string {
+  return `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, 0x100
+      addiu a1, a0, ${skew}
+      li t4, 30
+    loop:
+      addiu t4, t4, -1
+      bne t4, zero, access
+      move t5, a0
+      move t5, a1
+    access:
+      addiu t1, t1, 1
+      ${accesses.join('\n      ')}
+      b loop
+      nop`;
+}
 
 function machine(testCase: Case): { cpu: Cpu; faults: { code: ExcCode; pc: number; badVAddr: number }[] } {
   const memory = new FlatMemory(0x0100_0000);

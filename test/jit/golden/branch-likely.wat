@@ -2,7 +2,7 @@
  (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
  (type $1 (func (param i32 i32 i32) (result i32)))
  (type $2 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mimport$0 304 304 shared))
+ (import "env" "mem" (memory $mimport$0 352 352 shared))
  (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
  (import "env" "enter" (func $fimport$1 (param i32 i32 i32) (result i32)))
  (export "run" (func $0))
@@ -332,14 +332,14 @@
         )
         (if
          (i32.eq
-          (i32.load offset=17825792
+          (i32.load offset=20971520
            (local.get $7)
           )
           (local.get $0)
          )
          (then
           (local.set $8
-           (i32.load offset=17825796
+           (i32.load offset=20971524
             (local.get $7)
            )
           )

@@ -2,7 +2,7 @@
  (type $0 (func (param i32 i32 i32 i32 i32) (result i32)))
  (type $1 (func (param i32 i32 i32) (result i32)))
  (type $2 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mimport$0 304 304 shared))
+ (import "env" "mem" (memory $mimport$0 352 352 shared))
  (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
  (import "env" "enter" (func $fimport$1 (param i32 i32 i32) (result i32)))
  (export "run" (func $0))
@@ -119,32 +119,29 @@
             )
            )
            (if
-            (i32.or
+            (i32.eqz
              (i32.and
-              (local.get $7)
-              (i32.const 3)
-             )
-             (i32.eqz
               (i32.and
-               (i32.and
-                (i32.load8_u offset=16777216
-                 (i32.shr_u
+               (i32.load8_u offset=16777216
+                (i32.shr_u
+                 (i32.rotr
                   (local.get $7)
-                  (i32.const 12)
+                  (i32.const 2)
                  )
-                )
-                (i32.load8_u offset=16777216
-                 (i32.shr_u
-                  (i32.add
-                   (local.get $7)
-                   (i32.const 5)
-                  )
-                  (i32.const 12)
-                 )
+                 (i32.const 10)
                 )
                )
-               (i32.const 1)
+               (i32.load8_u offset=16777216
+                (i32.shr_u
+                 (i32.add
+                  (local.get $7)
+                  (i32.const 5)
+                 )
+                 (i32.const 12)
+                )
+               )
               )
+              (i32.const 1)
              )
             )
             (then
@@ -219,38 +216,35 @@
            )
            (if
             (i32.or
-             (i32.and
-              (local.get $7)
-              (i32.const 1)
-             )
-             (i32.or
-              (i32.ne
-               (i32.and
-                (i32.load8_u offset=16777216
-                 (i32.shr_u
+             (i32.ne
+              (i32.and
+               (i32.load8_u offset=16777216
+                (i32.shr_u
+                 (i32.rotr
                   (local.get $7)
-                  (i32.const 12)
+                  (i32.const 1)
                  )
+                 (i32.const 11)
                 )
-                (i32.const 10)
                )
-               (i32.const 2)
+               (i32.const 10)
               )
-              (i32.ne
-               (i32.and
-                (i32.load8_u offset=16777216
-                 (i32.shr_u
-                  (i32.add
-                   (local.get $7)
-                   (i32.const 9)
-                  )
-                  (i32.const 12)
+              (i32.const 2)
+             )
+             (i32.ne
+              (i32.and
+               (i32.load8_u offset=16777216
+                (i32.shr_u
+                 (i32.add
+                  (local.get $7)
+                  (i32.const 9)
                  )
+                 (i32.const 12)
                 )
-                (i32.const 10)
                )
-               (i32.const 2)
+               (i32.const 10)
               )
+              (i32.const 2)
              )
             )
             (then
@@ -396,14 +390,14 @@
         )
         (if
          (i32.eq
-          (i32.load offset=17825792
+          (i32.load offset=20971520
            (local.get $7)
           )
           (local.get $0)
          )
          (then
           (local.set $8
-           (i32.load offset=17825796
+           (i32.load offset=20971524
             (local.get $7)
            )
           )

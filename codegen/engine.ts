@@ -8,7 +8,7 @@ import { emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../
 import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, memoryImportOf, type RegionLayout } from './region.js';
+import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { RegionExit } from './translate.js';
 
@@ -182,9 +182,12 @@ export class JitEngine {
    * Runs up to `maxInstructions` guest instructions; returns Status.Stop if the guest stopped.
    * With `returnAfterCompile`, also returns (Status.Continue, at a block start) right after a
    * region compiled on this thread, so that a caller on an event loop can let it turn: a run
-   * that compiles much code is otherwise one long synchronous stretch.
+   * that compiles much code is otherwise one long synchronous stretch. With `mayOvershoot` (a
+   * time slice, not a limit), compiled code may run up to MAX_OVERSHOOT - 1 instructions more;
+   * without it, compiled code gets the budget less MAX_OVERSHOOT and the interpreter runs the
+   * rest exactly (cpu.instructions says how many ran).
    */
-  run(maxInstructions: number, returnAfterCompile = false): Status {
+  run(maxInstructions: number, returnAfterCompile = false, mayOvershoot = false): Status {
     const cpu = this.cpu;
     let left = maxInstructions;
     this.compiledInline = false;
@@ -193,11 +196,11 @@ export class JitEngine {
       if (!cpu.nextInDelaySlot) {
         const pc = cpu.pc;
         const region = this.cache.regionFor(pc);
-        if (region !== undefined) {
+        // The budget is an i32 inside Wasm.
+        const budget = Math.min(mayOvershoot ? left : left - MAX_OVERSHOOT, MAX_BUDGET_PER_CALL);
+        if (region !== undefined && budget > 0) {
           // Compiled code jumping here again finds it without the host (unless the entry was taken by another PC).
           publishJump(this.jumpCache, pc, region.slot);
-          // The budget is an i32 inside Wasm.
-          const budget = Math.min(left, MAX_BUDGET_PER_CALL);
           const exit = this.enter(region.slot, pc, budget);
           this.stats.regionCalls++;
           const executed = budget - this.exitWords[ExitWord.Budget]!;
@@ -216,7 +219,7 @@ export class JitEngine {
           else this.stats.exitsInterpret++;
           if (exit === RegionExit.Leave && executed > 0) continue;
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
-        } else {
+        } else if (region === undefined) {
           this.countEntry(pc);
           if (this.compiledInline && returnAfterCompile) return Status.Continue;
         }

@@ -385,6 +385,16 @@ export class Translator {
     return this.w.block(null, [this.w.set(Local.Pc, this.w.const(pc)), this.w.br(interpretLabel(this.currentBlock))]);
   }
 
+  /**
+   * User mode, at the top of the dispatch loop: out of budget, return before the block at
+   * Local.Pc. Blocks reached by forward branches then run without checks of their own
+   * (codegen/region.ts budgetChecks bounds how far past the budget that goes).
+   */
+  dispatchBudgetCheck(): Expr {
+    const w = this.w;
+    return w.if(w.ltS(w.get(Local.Budget), w.const(1)), w.br(OUT_OF_BUDGET_LABEL));
+  }
+
   /** The shared exit of `interpretBefore`. */
   private sharedInterpretExit(): Expr[] {
     const w = this.w;
@@ -490,8 +500,11 @@ export class Translator {
     return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(DISPATCH_LABEL)]);
   }
 
-  /** The code of the region's `index`th block: budget check, instructions, and what follows. */
-  block(block: Block, index: number): Expr {
+  /**
+   * The code of the region's `index`th block: budget check (if `budgetCheck`, or if the block
+   * loops to itself), instructions, and what follows.
+   */
+  block(block: Block, index: number, budgetCheck: boolean): Expr {
     this.currentBlock = index;
     this.selfLoop = false;
     this.sharedExit = false;
@@ -501,11 +514,7 @@ export class Translator {
     const w = this.w;
     const instructions = block.instructions;
     const length = instructions.length;
-    const body: Expr[] = [
-      // Out of budget: return before the block so the engine can serve timers and the host.
-      w.if(w.ltS(w.get(Local.Budget), w.const(length)), w.block(null, [w.set(Local.Pc, w.const(block.start)), w.br(OUT_OF_BUDGET_LABEL)])),
-      w.set(Local.Budget, w.sub(w.get(Local.Budget), w.const(length))),
-    ];
+    const body: Expr[] = [w.set(Local.Budget, w.sub(w.get(Local.Budget), w.const(length)))];
     const straight = block.terminal.kind === 'branch' ? length - 2 : length;
     for (let index = 0; index < straight; index++) {
       const instruction = instructions[index]!;
@@ -523,6 +532,10 @@ export class Translator {
       } else {
         body.push(this.goTo(next));
       }
+    }
+    if (budgetCheck || this.selfLoop) {
+      // Out of budget: return before the block so the engine can serve timers and the host.
+      body.unshift(w.if(w.ltS(w.get(Local.Budget), w.const(length)), w.block(null, [w.set(Local.Pc, w.const(block.start)), w.br(OUT_OF_BUDGET_LABEL)])));
     }
     // Every path through the body ends in a branch, so the loop never falls through, nor does
     // the block before the shared exit.

@@ -146,9 +146,10 @@ export class Mm implements CpuEnvironment {
   }
 
   /** Runs up to `instructions` guest instructions of the loaded task. */
-  run(instructions: number): Status {
+  /** Runs up to `instructions` (a few more under the JIT with `mayOvershoot`: JitEngine.run). */
+  run(instructions: number, mayOvershoot = false): Status {
     // Returns early after a same-thread compile: the scheduler then lets the event loop turn.
-    return this.jit ? this.jit.run(instructions, true) : this.cpu.run(instructions);
+    return this.jit ? this.jit.run(instructions, true, mayOvershoot) : this.cpu.run(instructions);
   }
 
   /** A copy for fork(): every mapped page with its permissions, the break and the mmap cursor. */

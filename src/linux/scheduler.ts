@@ -6,6 +6,7 @@
 // ends when the first process ends; what is left of its descendants is ended with it.
 
 import { Perm } from '../../runtime/flat-memory.js';
+import { MAX_OVERSHOOT } from '../../codegen/region.js';
 import { disassemble } from '../isa/disasm.js';
 import { Errno } from './errno.js';
 import type { FdTable } from './files.js';
@@ -444,14 +445,19 @@ export class Scheduler {
     }
     const runnable = this.tasks.length > 1 ? SHARED_SLICE : LONE_SLICE;
     const waitingForCompiler = mm.jit?.waitingForCompiler ?? false;
-    let slice = Math.min(waitingForCompiler ? WAITING_SLICE : runnable, this.options.maxInstructions - this.instructions);
+    const allowed = this.options.maxInstructions - this.instructions;
+    let slice = Math.min(waitingForCompiler ? WAITING_SLICE : runnable, allowed);
     const before = cpu.instructions;
     if (this.traceLeft > 0) {
       this.trace(task);
       this.traceLeft--;
       slice = 1;
       cpu.run(1);
-    } else mm.run(slice);
+    } else {
+      // A slice is a share of time: compiled code may run a little past it (MAX_OVERSHOOT), but
+      // not past the run's instruction limit.
+      mm.run(slice, slice + MAX_OVERSHOOT <= allowed);
+    }
     this.instructions += cpu.instructions - before;
     return mm.jit?.waitingForCompiler ?? false;
   }

@@ -52,15 +52,24 @@
     )
    )
    (block $block7
-    (block $block6
+    (block $block
      (loop $label
-      (block $block1
-       (block $block5
-        (block $block4
-         (block $block3
-          (block $block2
-           (block $block
-            (br_table $block $block1 $block2 $block3 $block1 $block4 $block5 $block1
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 1)
+       )
+       (then
+        (br $block)
+       )
+      )
+      (block $block2
+       (block $block6
+        (block $block5
+         (block $block4
+          (block $block3
+           (block $block1
+            (br_table $block1 $block2 $block3 $block4 $block2 $block5 $block6 $block2
              (i32.shr_u
               (i32.sub
                (local.get $0)
@@ -71,18 +80,6 @@
             )
            )
            (block
-            (if
-             (i32.lt_s
-              (local.get $1)
-              (i32.const 2)
-             )
-             (then
-              (local.set $0
-               (i32.const 4194304)
-              )
-              (br $block6)
-             )
-            )
             (local.set $1
              (i32.sub
               (local.get $1)
@@ -107,7 +104,7 @@
                  (i32.const 1)
                 )
                )
-               (br $block2)
+               (br $block3)
               )
              )
              (local.set $17
@@ -119,26 +116,14 @@
              (if
               (local.get $5)
               (then
-               (br $block3)
+               (br $block4)
               )
              )
-             (br $block2)
+             (br $block3)
             )
            )
           )
           (block
-           (if
-            (i32.lt_s
-             (local.get $1)
-             (i32.const 3)
-            )
-            (then
-             (local.set $0
-              (i32.const 4194312)
-             )
-             (br $block6)
-            )
-           )
            (local.set $1
             (i32.sub
              (local.get $1)
@@ -169,7 +154,7 @@
                 (i32.const 1)
                )
               )
-              (br $block4)
+              (br $block5)
              )
             )
             (local.set $18
@@ -181,26 +166,14 @@
             (if
              (local.get $5)
              (then
-              (br $block5)
+              (br $block6)
              )
             )
-            (br $block4)
+            (br $block5)
            )
           )
          )
          (block
-          (if
-           (i32.lt_s
-            (local.get $1)
-            (i32.const 2)
-           )
-           (then
-            (local.set $0
-             (i32.const 4194316)
-            )
-            (br $block6)
-           )
-          )
           (local.set $1
            (i32.sub
             (local.get $1)
@@ -225,7 +198,7 @@
                (i32.const 1)
               )
              )
-             (br $block4)
+             (br $block5)
             )
            )
            (local.set $18
@@ -237,26 +210,14 @@
            (if
             (local.get $5)
             (then
-             (br $block5)
+             (br $block6)
             )
            )
-           (br $block4)
+           (br $block5)
           )
          )
         )
         (block
-         (if
-          (i32.lt_s
-           (local.get $1)
-           (i32.const 3)
-          )
-          (then
-           (local.set $0
-            (i32.const 4194324)
-           )
-           (br $block6)
-          )
-         )
          (local.set $1
           (i32.sub
            (local.get $1)
@@ -272,7 +233,7 @@
           (local.set $0
            (local.get $6)
           )
-          (br_if $block1
+          (br_if $block2
            (i32.and
             (local.get $0)
             (i32.const 3)
@@ -283,18 +244,6 @@
         )
        )
        (block
-        (if
-         (i32.lt_s
-          (local.get $1)
-          (i32.const 2)
-         )
-         (then
-          (local.set $0
-           (i32.const 4194328)
-          )
-          (br $block6)
-         )
-        )
         (local.set $1
          (i32.sub
           (local.get $1)
@@ -309,7 +258,7 @@
          (local.set $0
           (local.get $6)
          )
-         (br_if $block1
+         (br_if $block2
           (i32.and
            (local.get $0)
            (i32.const 3)

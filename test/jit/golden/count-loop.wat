@@ -46,13 +46,22 @@
     )
    )
    (block $block5
-    (block $block4
+    (block $block
      (loop $label1
-      (block $block2
-       (block $block3
-        (block $block1
-         (block $block
-          (br_table $block $block1 $block2 $block2 $block2 $block3 $block2
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 1)
+       )
+       (then
+        (br $block)
+       )
+      )
+      (block $block3
+       (block $block4
+        (block $block2
+         (block $block1
+          (br_table $block1 $block2 $block3 $block3 $block3 $block4 $block3
            (i32.shr_u
             (i32.sub
              (local.get $0)
@@ -63,18 +72,6 @@
           )
          )
          (block
-          (if
-           (i32.lt_s
-            (local.get $1)
-            (i32.const 5)
-           )
-           (then
-            (local.set $0
-             (i32.const 4194304)
-            )
-            (br $block4)
-           )
-          )
           (local.set $1
            (i32.sub
             (local.get $1)
@@ -115,10 +112,10 @@
            (if
             (local.get $5)
             (then
-             (br $block1)
+             (br $block2)
             )
            )
-           (br $block3)
+           (br $block4)
           )
          )
         )
@@ -132,7 +129,7 @@
            (local.set $0
             (i32.const 4194308)
            )
-           (br $block4)
+           (br $block)
           )
          )
          (local.set $1
@@ -172,23 +169,11 @@
             (br $label)
            )
           )
-          (br $block3)
+          (br $block4)
          )
         )
        )
        (block
-        (if
-         (i32.lt_s
-          (local.get $1)
-          (i32.const 2)
-         )
-         (then
-          (local.set $0
-           (i32.const 4194324)
-          )
-          (br $block4)
-         )
-        )
         (local.set $1
          (i32.sub
           (local.get $1)
@@ -203,7 +188,7 @@
          (local.set $0
           (local.get $6)
          )
-         (br_if $block2
+         (br_if $block3
           (i32.and
            (local.get $0)
            (i32.const 3)

@@ -76,11 +76,20 @@
     )
    )
    (block $block4
-    (block $block2
+    (block $block
      (loop $label
-      (block $block1
-       (block $block
-        (br_table $block $block1
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 1)
+       )
+       (then
+        (br $block)
+       )
+      )
+      (block $block2
+       (block $block1
+        (br_table $block1 $block2
          (i32.shr_u
           (i32.sub
            (local.get $0)
@@ -93,18 +102,6 @@
        (block
         (block $block3
          (block
-          (if
-           (i32.lt_s
-            (local.get $1)
-            (i32.const 11)
-           )
-           (then
-            (local.set $0
-             (i32.const 4194304)
-            )
-            (br $block2)
-           )
-          )
           (local.set $1
            (i32.sub
             (local.get $1)
@@ -340,7 +337,7 @@
            (local.set $0
             (local.get $6)
            )
-           (br_if $block1
+           (br_if $block2
             (i32.and
              (local.get $0)
              (i32.const 3)

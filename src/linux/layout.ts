@@ -5,14 +5,22 @@
 //   end of image ..             brk heap, growing up
 //   .. MMAP_TOP                 mmap area, allocated top-down below MMAP_TOP
 //   STACK_TOP - STACK_SIZE ..   the main stack (8 MiB, RLIMIT_STACK), growing down from STACK_TOP
+//   STACK_TOP                   the signal trampoline page
+//   0x7fa0_0000 .. 0x8000_0000  never mapped: the JIT's tables (permissions, jump cache) live
+//                               here in the WebAssembly memory
 //   0x8000_0000                 end of the user address space (kseg0 on real hardware)
 
-/** Size of the guest's WebAssembly memory: the whole 2 GiB MIPS user segment (lazily committed). */
-export const GUEST_MEMORY_SIZE = 0x8000_0000;
+/**
+ * The guest address space in the WebAssembly memory (lazily committed): the 2 GiB MIPS user
+ * segment but its top 6 MiB, where FlatMemory puts its tables. Below 2 GiB, a table's base is
+ * an access's constant offset, which V8 folds into the address; past 2 GiB compiled code added
+ * it to the index (a constant load and an add per permission check).
+ */
+export const GUEST_MEMORY_SIZE = 0x7fa0_0000;
 /** Lowest address mmap hands out or accepts with MAP_FIXED (Linux's mmap_min_addr). */
 export const MMAP_MIN_ADDRESS = 0x1_0000;
-/** One past the highest stack address, as on a 32-bit MIPS Linux without randomization. */
-export const STACK_TOP = 0x7fff_f000;
+/** One past the highest stack address (a 32-bit MIPS Linux without randomization: 0x7fff_f000). */
+export const STACK_TOP = GUEST_MEMORY_SIZE - 0x1000;
 /** Size of the main stack mapping (the default RLIMIT_STACK). */
 export const STACK_SIZE = 8 << 20;
 /** mmap allocates top-down below this address, leaving a gap under the stack. */

@@ -670,9 +670,10 @@ export class Translator {
       // SRA rd, rt, sa
       case 'sra':
         return this.write(rd, w.shrS(rt(), w.const(sa)));
-      // ROTR rd, rt, sa
+      // ROTR rd, rt, sa: as two shifts, which TurboFan matches into one rotate (Liftoff, V8's
+      // first tier, calls C for i32.rotr, spilling every register)
       case 'rotr':
-        return this.write(rd, w.rotr(rt(), w.const(sa)));
+        return this.write(rd, sa === 0 ? rt() : w.or(w.shrU(rt(), w.const(sa)), w.shl(rt(), w.const(32 - sa))));
       // SLLV rd, rt, rs
       case 'sllv':
         return this.write(rd, w.shl(rt(), rs()));
@@ -682,9 +683,9 @@ export class Translator {
       // SRAV rd, rt, rs
       case 'srav':
         return this.write(rd, w.shrS(rt(), rs()));
-      // ROTRV rd, rt, rs
+      // ROTRV rd, rt, rs: two shifts as for ROTR (Wasm takes shift counts modulo 32)
       case 'rotrv':
-        return this.write(rd, w.rotr(rt(), rs()));
+        return this.write(rd, w.or(w.shrU(rt(), rs()), w.shl(rt(), w.sub(w.const(32), rs()))));
       // MOVZ rd, rs, rt
       case 'movz':
         return this.write(rd, w.select(w.eqz(rt()), rs(), this.read(rd)));
@@ -988,17 +989,17 @@ export class Translator {
       return w.block(null, bytes === 1 ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
     }
     const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1 };
-    // A 2- or 4-byte access tests its alignment in the page lookup: the address rotated right by
-    // log2(bytes), then shifted to a page number, indexes the permission table's zero tail when
-    // misaligned (runtime/flat-memory.ts PERMISSION_TAIL_BYTES). That saves V8's code a setcc,
-    // an AND and an OR per check. An 8-byte access tests its alignment apart (its tail would be 7 MiB).
-    const alignmentShift = bytes === 2 ? 1 : bytes === 4 ? 2 : 0;
+    // A 2- or 4-byte access tests its alignment in the page lookup: its page number with the
+    // address's misaligned low bits above the 2^20 page numbers indexes the permission table's
+    // zero tail when misaligned (runtime/flat-memory.ts PERMISSION_TAIL_BYTES). That saves V8's
+    // code a setcc and a branch per check. (Not as a rotate: Liftoff, V8's first tier, calls C
+    // for i32.rotr.) An 8-byte access tests its alignment apart (its tail would be 7 MiB).
+    const alignmentMask = bytes === 2 || bytes === 4 ? bytes - 1 : 0;
     const permission = (delta: number, withAlignment: boolean) => {
-      const at = delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta));
-      const page = withAlignment
-        ? w.shrU(w.rotr(at, w.const(alignmentShift)), w.const(PAGE_SHIFT - alignmentShift))
-        : w.shrU(at, w.const(PAGE_SHIFT));
-      return loadAt(w, 1, layout.permsBase, page);
+      const at = () => (delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)));
+      const page = w.shrU(at(), w.const(PAGE_SHIFT));
+      const index = withAlignment ? w.or(page, w.shl(w.and(at(), w.const(alignmentMask)), w.const(32 - PAGE_SHIFT))) : page;
+      return loadAt(w, 1, layout.permsBase, index);
     };
     const denied = (permissions: Expr) =>
       access === Perm.Read ? w.eqz(w.and(permissions, w.const(Perm.Read))) : w.ne(w.and(permissions, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
@@ -1008,7 +1009,7 @@ export class Translator {
     const low = span.low - offset;
     const high = span.high - offset;
     // The span's first byte is as aligned as the access when it lies a multiple of `bytes` away.
-    const withAlignment = alignmentShift !== 0 && low % bytes === 0;
+    const withAlignment = alignmentMask !== 0 && low % bytes === 0;
     const pages = !wide
       ? denied(permission(0, withAlignment))
       : access === Perm.Read

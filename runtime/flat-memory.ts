@@ -21,10 +21,10 @@ const WASM_PAGE = 0x1_0000;
 
 /**
  * Zero bytes after the permission table, never written. Compiled code looks up a 2- or 4-byte
- * access's permission at index rotr(address, log2(bytes)) >>> (12 - log2(bytes)): the page number
- * of an aligned address, and for a misaligned one an index whose misaligned low bits land above
- * the 2^20 page numbers, here, where no permission is granted. One lookup tests both the page
- * and the alignment (codegen/translate.ts memoryAccess).
+ * access's permission at index (address >>> 12) | ((address & (bytes - 1)) << 20): the page
+ * number of an aligned address, and for a misaligned one an index past the 2^20 page numbers,
+ * here, where no permission is granted. One lookup tests both the page and the alignment
+ * (codegen/translate.ts memoryAccess).
  */
 export const PERMISSION_TAIL_BYTES = 3 << (32 - PAGE_SHIFT);
 

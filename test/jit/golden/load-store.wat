@@ -120,12 +120,18 @@
              (i32.and
               (i32.and
                (i32.load8_u offset=16777216
-                (i32.shr_u
-                 (i32.rotr
+                (i32.or
+                 (i32.shr_u
                   (local.get $7)
-                  (i32.const 2)
+                  (i32.const 12)
                  )
-                 (i32.const 10)
+                 (i32.shl
+                  (i32.and
+                   (local.get $7)
+                   (i32.const 3)
+                  )
+                  (i32.const 20)
+                 )
                 )
                )
                (i32.load8_u offset=16777216
@@ -216,12 +222,18 @@
              (i32.ne
               (i32.and
                (i32.load8_u offset=16777216
-                (i32.shr_u
-                 (i32.rotr
+                (i32.or
+                 (i32.shr_u
                   (local.get $7)
-                  (i32.const 1)
+                  (i32.const 12)
                  )
-                 (i32.const 11)
+                 (i32.shl
+                  (i32.and
+                   (local.get $7)
+                   (i32.const 1)
+                  )
+                  (i32.const 20)
+                 )
                 )
                )
                (i32.const 10)

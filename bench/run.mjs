@@ -36,6 +36,7 @@ function benchInput() {
 }
 
 const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
+const coremark = path.join(root, '.cache/coremark/coremark');
 const WORKLOADS = [
   { name: 'cpubench 4 (all kernels)', program: 'bench/guest/cpubench', args: ['4'] },
   { name: 'cpubench 10 hash', program: 'bench/guest/cpubench', args: ['10', 'hash'] },
@@ -51,6 +52,17 @@ const WORKLOADS = [
   // Programs the JIT was never tuned on (need test/guest/busybox.sh to have fetched busybox).
   { name: 'busybox gzip -c 8MB', program: busybox, args: ['gzip', '-c', 'INPUT'], optional: true },
   { name: 'busybox sha256sum 8MB', program: busybox, args: ['sha256sum', 'INPUT'], optional: true },
+  // EEMBC's CoreMark, never used for tuning (bench/guest/coremark.sh fetches and builds it):
+  // 4,000 iterations (~1.2 G instructions) and a short run of 700 (~0.2 G). Its timing lines
+  // differ from run to run; the CRCs it prints are compared.
+  ...[4000, 700].map((iterations) => ({
+    name: `CoreMark ${iterations} iterations${iterations < 1000 ? ' (short run)' : ''}`,
+    program: coremark,
+    args: ['0x0', '0x0', '0x66', String(iterations)],
+    optional: true,
+    fetch: 'bench/guest/coremark.sh',
+    comparable: (stdout) => stdout.split('\n').filter((line) => !/ticks|Total time|Iterations\/Sec|Must execute|CoreMark 1\.0|Errors detected|Correct operation/.test(line)).join('\n'),
+  })),
 ];
 
 function option(name, fallback) {
@@ -106,7 +118,7 @@ const rows = [];
 for (const workload of WORKLOADS) {
   if (selected.length > 0 && !selected.some((name) => workload.name.startsWith(name))) continue;
   if (workload.optional && !existsSync(workload.program)) {
-    console.error(`bench: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh)`);
+    console.error(`bench: skipping ${workload.name} (${workload.program} is missing: run ${workload.fetch ?? 'test/guest/busybox.sh'})`);
     continue;
   }
   workload.args = workload.args.map((arg) => (arg === 'INPUT' ? benchInput() : arg));
@@ -120,8 +132,9 @@ for (const workload of WORKLOADS) {
     const result = time('node', command, cacheEnv, engine === 'jit' ? forgetPrograms : undefined);
     const stats = /mipsjit: (\d+) instructions in ([\d.]+) s/.exec(result.stderr);
     if (!stats) throw new Error(`${workload.name} (${engine}): no --stats line in stderr:\n${result.stderr}`);
-    reference ??= result.stdout;
-    if (result.stdout !== reference) throw new Error(`${workload.name}: ${engine} printed different output`);
+    const output = workload.comparable?.(result.stdout) ?? result.stdout;
+    reference ??= output;
+    if (output !== reference) throw new Error(`${workload.name}: ${engine} printed different output`);
     row.instructions = Number(stats[1]);
     row.engines[engine] = { wall: result.seconds, inside: Number(stats[2]) };
     const jit = /jit: (\d+) blocks in (\d+) modules .*compile ([\d.]+) ms \((\d+) us\/block\), ([\d.]+)% of instructions.*?(?:\((\d+) per million instructions\))?$/m.exec(result.stderr);
@@ -131,7 +144,7 @@ for (const workload of WORKLOADS) {
   }
   if (qemu) {
     const result = time(qemu, [workload.program, ...workload.args]);
-    if (reference !== undefined && result.stdout !== reference) {
+    if (reference !== undefined && (workload.comparable?.(result.stdout) ?? result.stdout) !== reference) {
       throw new Error(`${workload.name}: qemu-mipsel printed different output`);
     }
     row.qemu = result.seconds;

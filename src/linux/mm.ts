@@ -145,8 +145,10 @@ export class Mm implements CpuEnvironment {
     if (--this.users === 0) this.release();
   }
 
-  /** Runs up to `instructions` guest instructions of the loaded task. */
-  /** Runs up to `instructions` (a few more under the JIT with `mayOvershoot`: JitEngine.run). */
+  /**
+   * Runs up to `instructions` guest instructions of the loaded task (under the JIT with
+   * `mayOvershoot`, up to MAX_OVERSHOOT - 1 more: JitEngine.run).
+   */
   run(instructions: number, mayOvershoot = false): Status {
     // Returns early after a same-thread compile: the scheduler then lets the event loop turn.
     return this.jit ? this.jit.run(instructions, true, mayOvershoot) : this.cpu.run(instructions);

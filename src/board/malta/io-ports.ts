@@ -6,6 +6,8 @@ import { allOnes, type BusDevice } from '../devices.js';
 
 /** I/O space is 64 KiB; ports above it (inside the 2 MiB window) decode to nothing. */
 export const IO_SPACE_SIZE = 0x1_0000;
+/** Ranges decoded at once (each port names its range's slot in a byte). */
+const MAX_RANGES = 255;
 
 interface PortRange {
   readonly base: number;
@@ -20,23 +22,31 @@ export class IoPorts {
   /** Reads and writes that found no device (for the board's statistics). */
   unclaimed = 0;
 
-  /** Decodes [base, base + size) to `device` (offsets from `base`). Throws on overlap. */
+  /**
+   * Decodes [base, base + size) to `device` (offsets from `base`). Throws on overlap, and past
+   * MAX_RANGES ranges at once. A removed range's slot is reused: a kernel that moves PCI BARs
+   * again and again (each move is a remove and an add) never runs out.
+   */
   add(base: number, size: number, device: BusDevice): void {
     for (let port = base; port < base + size; port++) {
       if (this.owner[port] !== 0) throw new RangeError(`I/O port 0x${port.toString(16)} is decoded twice`);
     }
-    this.ranges.push({ base, size, device });
-    this.owner.fill(this.ranges.length, base, base + size);
+    let index = this.ranges.findIndex((range) => range.device === NOTHING);
+    if (index < 0) {
+      if (this.ranges.length === MAX_RANGES) throw new RangeError(`more than ${MAX_RANGES} I/O port ranges`);
+      index = this.ranges.push({ base, size, device }) - 1;
+    } else this.ranges[index] = { base, size, device };
+    this.owner.fill(index + 1, base, base + size);
   }
 
-  /** Stops decoding the range `device` was added with. */
+  /** Stops decoding the ranges `device` was added with. */
   remove(device: BusDevice): void {
-    const index = this.ranges.findIndex((range) => range.device === device);
-    if (index < 0) return;
-    const range = this.ranges[index]!;
-    this.owner.fill(0, range.base, range.base + range.size);
-    // Keep indexes stable: the slot stays, pointing at nothing.
-    this.ranges[index] = { base: 0, size: 0, device: NOTHING };
+    this.ranges.forEach((range, index) => {
+      if (range.device !== device) return;
+      this.owner.fill(0, range.base, range.base + range.size);
+      // Other slots keep their indexes: this one stays, pointing at nothing, until reused.
+      this.ranges[index] = { base: 0, size: 0, device: NOTHING };
+    });
   }
 
   read(port: number, size: 1 | 2 | 4): number {

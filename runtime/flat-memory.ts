@@ -34,6 +34,14 @@ export const PERMISSION_TAIL_BYTES = 3 << (32 - PAGE_SHIFT);
  * one return to the host, which refills the entry.
  */
 export const JUMP_CACHE_ENTRIES = 1 << 18;
+
+/** One permission byte for every page of the 32-bit space, so any address indexes it (pages past the guest space stay 0). */
+const PERMISSION_TABLE_BYTES = 1 << (32 - PAGE_SHIFT);
+/**
+ * What a FlatMemory holds after its guest space: the permission table, its zero tail, the jump
+ * cache (6 MiB, a multiple of 64 KiB).
+ */
+export const TABLE_BYTES = PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES + JUMP_CACHE_ENTRIES * 8;
 /** The index of `pc`'s entry's tag word in the jump cache (Int32Array): ((pc >> 2) mod entries) * 2; its slot follows. */
 export const jumpCacheIndex = (pc: number): number => ((pc >>> 2) & (JUMP_CACHE_ENTRIES - 1)) << 1;
 
@@ -99,20 +107,16 @@ export class FlatMemory {
   /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
   readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
-  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - 6 MiB: the tables follow it). */
+  /** `size` is the guest address-space size in bytes (a multiple of 64 KiB, at most 4 GiB - TABLE_BYTES: the tables follow it). */
   constructor(size: number, options: FlatMemoryOptions = {}) {
-    if (size % WASM_PAGE !== 0 || size <= 0 || size > 0xffa0_0000) {
-      throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB below 4 GiB`);
+    if (size % WASM_PAGE !== 0 || size <= 0 || size > 2 ** 32 - TABLE_BYTES) {
+      throw new RangeError(`guest address space of ${size} bytes: must be a positive multiple of 64 KiB, at most 4 GiB - ${TABLE_BYTES >>> 20} MiB`);
     }
     this.size = size;
     // Untouched pages cost no host memory: the OS commits them on first write.
     this.permsBase = size;
-    // One byte for every page of the 32-bit space, so any address indexes it (pages past `size` stay
-    // 0), then PERMISSION_TAIL_BYTES of zeros (misaligned accesses look there).
-    const permsSize = 1 << (32 - PAGE_SHIFT);
-    this.jumpCacheBase = size + permsSize + PERMISSION_TAIL_BYTES;
-    const jumpCacheSize = JUMP_CACHE_ENTRIES * 8;
-    const pages = (this.jumpCacheBase + jumpCacheSize + WASM_PAGE - 1) / WASM_PAGE;
+    this.jumpCacheBase = size + PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES;
+    const pages = (size + TABLE_BYTES) / WASM_PAGE;
     this.shared = options.shared ?? SHARED_BY_DEFAULT;
     this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages), shared: this.shared });
     const buffer = this.memory.buffer;
@@ -121,7 +125,7 @@ export class FlatMemory {
     this.u16 = new Uint16Array(buffer);
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
-    this.perms = new Uint8Array(buffer, this.permsBase, permsSize);
+    this.perms = new Uint8Array(buffer, this.permsBase, PERMISSION_TABLE_BYTES);
     this.jumpCache = new Int32Array(buffer, this.jumpCacheBase, JUMP_CACHE_ENTRIES * 2);
     // The memory is zeroed: an empty cache once its first entry is (emptyJumpTag).
     this.jumpCache[0] = emptyJumpTag(0);

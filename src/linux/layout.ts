@@ -7,8 +7,10 @@
 //   STACK_TOP - STACK_SIZE ..   the main stack (8 MiB, RLIMIT_STACK), growing down from STACK_TOP
 //   STACK_TOP                   the signal trampoline page
 //   0x7fa0_0000 .. 0x8000_0000  never mapped: the JIT's tables (permissions, jump cache) live
-//                               here in the WebAssembly memory
+//                               here in the WebAssembly memory (FlatMemory's TABLE_BYTES)
 //   0x8000_0000                 end of the user address space (kseg0 on real hardware)
+
+import { TABLE_BYTES } from '../../runtime/flat-memory.js';
 
 /**
  * The guest address space in the WebAssembly memory (lazily committed): the 2 GiB MIPS user
@@ -16,7 +18,7 @@
  * an access's constant offset, which V8 folds into the address; past 2 GiB compiled code added
  * it to the index (a constant load and an add per permission check).
  */
-export const GUEST_MEMORY_SIZE = 0x7fa0_0000;
+export const GUEST_MEMORY_SIZE = 0x8000_0000 - TABLE_BYTES;
 /** Lowest address mmap hands out or accepts with MAP_FIXED (Linux's mmap_min_addr). */
 export const MMAP_MIN_ADDRESS = 0x1_0000;
 /** One past the highest stack address (a 32-bit MIPS Linux without randomization: 0x7fff_f000). */

@@ -34,7 +34,7 @@ import {
   type FpEnv,
 } from './softfloat.js';
 
-const OK = Status.Continue;
+
 
 // ---- instruction fields ----
 const frOf = (w: number) => (w >>> 21) & 31; // COP1X
@@ -179,7 +179,7 @@ function binary(k: Kind, op: Binary): Handler {
     const r = a !== a || b !== b ? nanResult(e) : op(a, b, k.fmt, e);
     if (!commit(cpu)) return trap(cpu);
     k.write(cpu, fd, r);
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -194,7 +194,7 @@ function unary(k: Kind, op: Unary): Handler {
     const r = a !== a ? nanResult(e) : op(a, k.fmt, e);
     if (!commit(cpu)) return trap(cpu);
     k.write(cpu, fd, r);
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -228,7 +228,7 @@ function multiplyAdd(k: Kind, subtract: boolean, negate: boolean): Handler {
     else r = add(product, subtract ? -c : c, k.fmt, e);
     if (!commit(cpu)) return trap(cpu);
     k.write(cpu, fd, negate ? -r : r, negate);
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -247,7 +247,7 @@ function compare(k: Kind, cond: number): Handler {
     if (!commit(cpu)) return trap(cpu);
     const bit = fccBit(cmpCcOf(w));
     cpu.fcsr = result ? cpu.fcsr | bit : cpu.fcsr & ~bit;
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -268,7 +268,7 @@ function toWord(k: Kind, rm: Rounding | undefined): Handler {
     }
     if (!commit(cpu)) return trap(cpu);
     cpu.fprBits[fd * 2] = result;
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -294,7 +294,7 @@ function toLong(k: Kind, rm: Rounding | undefined): Handler {
     }
     if (!commit(cpu)) return trap(cpu);
     writeL(cpu, fd, result);
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -306,7 +306,7 @@ function signOp(k: Kind, op: (sign: number) => number): Handler {
     if (k.bad(cpu, fd | fs)) return reserved(cpu);
     if (k === S) cpu.fprBits[fd * 2] = op(cpu.fprBits[fs * 2]!);
     else writeDoubleBits(cpu, fd, cpu.fprBits[cpu.doubleLowIndex(fs)]!, op(cpu.fprBits[cpu.doubleHighIndex(fs)]!));
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -318,10 +318,10 @@ function conditionalMove(k: Kind, when: (cpu: CpuBase, w: number) => boolean): H
   return (cpu, w) => {
     const fd = fdOf(w);
     const fs = fsOf(w);
-    if (!when(cpu, w)) return OK;
+    if (!when(cpu, w)) return Status.Continue;
     if (k === S) cpu.fprBits[fd * 2] = cpu.fprBits[fs * 2]!;
     else writeDoubleBits(cpu, fd, cpu.fprBits[cpu.doubleLowIndex(fs)]!, cpu.fprBits[cpu.doubleHighIndex(fs)]!);
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -389,7 +389,7 @@ function convert(from: 's' | 'd' | 'w' | 'l', to: 's' | 'd'): Handler {
     }
     if (!commit(cpu)) return trap(cpu);
     target.write(cpu, fd, r);
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -444,7 +444,7 @@ function bc1(likely: boolean, onTrue: boolean): Handler {
     const taken = fcc(cpu, ccOf(w)) === onTrue;
     if (likely) cpu.branchLikely(taken, branchTarget(cpu.pc, w));
     else cpu.branch(taken, branchTarget(cpu.pc, w));
-    return OK;
+    return Status.Continue;
   };
 }
 
@@ -464,21 +464,21 @@ export const FPU_HANDLERS: Record<string, Handler> = {
   // CVT.D.L fd, fs (FR=1)
   'cvt.d.l': convert('l', 'd'),
   // MFC1 rt, fs
-  mfc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[fsOf(w) * 2]!), OK),
+  mfc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[fsOf(w) * 2]!), Status.Continue),
   // MTC1 rt, fs: the low word (FR=1: the high word keeps its value)
-  mtc1: (cpu, w) => ((cpu.fprBits[fsOf(w) * 2] = cpu.r[rtOf(w)]!), OK),
+  mtc1: (cpu, w) => ((cpu.fprBits[fsOf(w) * 2] = cpu.r[rtOf(w)]!), Status.Continue),
   // MFHC1 rt, fs: the high word of FPR fs (FR=0: the odd register of the pair)
-  mfhc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[cpu.doubleHighIndex(fsOf(w))]!), OK),
+  mfhc1: (cpu, w) => ((cpu.r[rtOf(w)] = cpu.fprBits[cpu.doubleHighIndex(fsOf(w))]!), Status.Continue),
   // MTHC1 rt, fs
-  mthc1: (cpu, w) => ((cpu.fprBits[cpu.doubleHighIndex(fsOf(w))] = cpu.r[rtOf(w)]!), OK),
+  mthc1: (cpu, w) => ((cpu.fprBits[cpu.doubleHighIndex(fsOf(w))] = cpu.r[rtOf(w)]!), Status.Continue),
   // CFC1 rt, fcr
-  cfc1: (cpu, w) => ((cpu.r[rtOf(w)] = readControl(cpu, rdOf(w))), OK),
+  cfc1: (cpu, w) => ((cpu.r[rtOf(w)] = readControl(cpu, rdOf(w))), Status.Continue),
   // CTC1 rt, fcr: an enabled (or Unimplemented) cause bit in the new value traps at once
   ctc1: (cpu, w) => {
-    if (!writeControl(cpu, rdOf(w), cpu.r[rtOf(w)]!)) return OK;
+    if (!writeControl(cpu, rdOf(w), cpu.r[rtOf(w)]!)) return Status.Continue;
     const fcsr = cpu.fcsr;
     if ((((fcsr >>> ENABLES_SHIFT) & 0x1f) | 0x20) & (fcsr >>> CAUSE_SHIFT) & 0x3f) return trap(cpu);
-    return OK;
+    return Status.Continue;
   },
   // BC1F cc, offset
   bc1f: bc1(false, false),
@@ -491,11 +491,11 @@ export const FPU_HANDLERS: Record<string, Handler> = {
   // MOVF rd, rs, cc
   movf: (cpu, w) => {
     if (!fcc(cpu, ccOf(w))) cpu.r[rdOf(w)] = cpu.r[(w >>> 21) & 31]!;
-    return OK;
+    return Status.Continue;
   },
   // MOVT rd, rs, cc
   movt: (cpu, w) => {
     if (fcc(cpu, ccOf(w))) cpu.r[rdOf(w)] = cpu.r[(w >>> 21) & 31]!;
-    return OK;
+    return Status.Continue;
   },
 };

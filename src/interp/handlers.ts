@@ -1,5 +1,7 @@
 // The interpreter's dispatch: instruction-table row name -> handler. Each handler is the meaning
 // of one instruction; the JIT calls these for instructions it does not translate itself.
+// Handlers return `Status.Continue` itself, not a module constant holding it: the enum member
+// compiles to the literal 0, which V8 sees through in a handler it inlined into the run loop.
 
 import type { Status } from '../../runtime/exceptions.js';
 import type { CpuBase } from './cpu-base.js';

@@ -7,7 +7,7 @@ import type { CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
-const OK = Status.Continue;
+
 const addressOf = (cpu: CpuBase, word: number) => (cpu.r[rsOf(word)]! + simmOf(word)) | 0;
 /** Address of an indexed FPU access: base (rs) + index (rt). */
 const indexedAddressOf = (cpu: CpuBase, word: number) => (cpu.r[rsOf(word)]! + cpu.r[rtOf(word)]!) | 0;
@@ -15,10 +15,10 @@ const indexedAddressOf = (cpu: CpuBase, word: number) => (cpu.r[rsOf(word)]! + c
 function load(cpu: CpuBase, word: number, value: number): Status {
   if (cpu.faultCode !== 0) return cpu.raiseFault();
   cpu.r[rtOf(word)] = value;
-  return OK;
+  return Status.Continue;
 }
 
-const stored = (cpu: CpuBase, ok: boolean): Status => (ok ? OK : cpu.raiseFault());
+const stored = (cpu: CpuBase, ok: boolean): Status => (ok ? Status.Continue : cpu.raiseFault());
 
 /** SWL/SWR read the word they merge into: a TLB fault of that read is a store fault (TLBS). */
 function storeFault(cpu: CpuBase): Status {
@@ -35,7 +35,7 @@ function loadDouble(cpu: CpuBase, address: number, register: number): Status {
   if (cpu.faultCode !== 0) return cpu.raiseFault();
   cpu.fprBits[cpu.doubleLowIndex(register)] = low;
   cpu.fprBits[cpu.doubleHighIndex(register)] = high;
-  return OK;
+  return Status.Continue;
 }
 
 function storeDouble(cpu: CpuBase, address: number, register: number): Status {
@@ -52,7 +52,7 @@ function loadSingle(cpu: CpuBase, address: number, register: number): Status {
   const value = cpu.read32(address);
   if (cpu.faultCode !== 0) return cpu.raiseFault();
   cpu.fprBits[register * 2] = value;
-  return OK;
+  return Status.Continue;
 }
 
 export const MEMORY_HANDLERS: Record<string, Handler> = {
@@ -75,7 +75,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
     const rt = rtOf(w);
     const keep = shift === 0 ? 0 : (1 << shift) - 1;
     cpu.r[rt] = (memory << shift) | (cpu.r[rt]! & keep);
-    return OK;
+    return Status.Continue;
   },
   // LWR rt, offset(base): the bytes from the address to the aligned word's end, into rt's bottom
   lwr: (cpu, w) => {
@@ -86,7 +86,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
     const rt = rtOf(w);
     const keep = shift === 0 ? 0 : ~(-1 >>> shift);
     cpu.r[rt] = (memory >>> shift) | (cpu.r[rt]! & keep);
-    return OK;
+    return Status.Continue;
   },
   // SB rt, offset(base)
   sb: (cpu, w) => stored(cpu, cpu.write8(addressOf(cpu, w), cpu.r[rtOf(w)]!)),
@@ -119,7 +119,7 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
     if (cpu.faultCode !== 0) return cpu.raiseFault();
     cpu.r[rtOf(w)] = value;
     cpu.link(address);
-    return OK;
+    return Status.Continue;
   },
   // SC rt, offset(base): stores and sets rt = 1 only while the LL link holds for this address.
   // As QEMU: an SC to another address than the LL's fails without breaking the link.
@@ -128,12 +128,12 @@ export const MEMORY_HANDLERS: Record<string, Handler> = {
     const rt = rtOf(w);
     if (!cpu.llBit || address !== cpu.llAddress) {
       cpu.r[rt] = 0;
-      return OK;
+      return Status.Continue;
     }
     if (!cpu.write32(address, cpu.r[rt]!)) return cpu.raiseFault();
     cpu.clearLink();
     cpu.r[rt] = 1;
-    return OK;
+    return Status.Continue;
   },
   // LWC1 ft, offset(base)
   lwc1: (cpu, w) => loadSingle(cpu, addressOf(cpu, w), rtOf(w)),

@@ -9,8 +9,8 @@ import type { CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf, simmOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
-const OK = Status.Continue;
-const nothing: Handler = () => OK;
+
+const nothing: Handler = () => Status.Continue;
 
 /** CP0 when the current mode may use it (kernel mode, or Status.CU0); undefined otherwise. */
 function usableCp0(cpu: CpuBase): Cp0 | undefined {
@@ -46,72 +46,72 @@ export const SYSTEM_HANDLERS: Record<string, Handler> = {
   // SYNCI offset(base): instruction-cache sync; drop predecoded code of the page
   synci: (cpu, w) => {
     cpu.invalidateCode((cpu.r[rsOf(w)]! + simmOf(w)) | 0);
-    return OK;
+    return Status.Continue;
   },
   // RDHWR rt, rd
   rdhwr: (cpu, w) => {
     const value = cpu.hardwareRegister(rdOf(w));
     if (value === undefined) return cpu.raise(ExcCode.RI, 0);
     cpu.r[rtOf(w)] = value;
-    return OK;
+    return Status.Continue;
   },
   // CACHE op, offset(base): caches are not modelled (stores already drop decoded code)
-  cache: privileged(() => OK),
+  cache: privileged(() => Status.Continue),
   // MFC0 rt, rd, sel
   mfc0: privileged((cpu, cp0, w) => {
     cpu.r[rtOf(w)] = cp0.read(cp0RegisterOf(w));
-    return OK;
+    return Status.Continue;
   }),
   // MTC0 rt, rd, sel
   mtc0: privileged((cpu, cp0, w) => {
     const register = cp0RegisterOf(w);
     if (register === Cp0Reg.UserLocal) cpu.userLocal = cpu.r[rtOf(w)]!;
     cp0.write(register, cpu.r[rtOf(w)]!);
-    return OK;
+    return Status.Continue;
   }),
   // RDPGPR rd, rt: one shadow set (SRSCtl.HSS = 0), so the current GPRs
   rdpgpr: privileged((cpu, _cp0, w) => {
     cpu.r[rdOf(w)] = cpu.r[rtOf(w)]!;
-    return OK;
+    return Status.Continue;
   }),
   // WRPGPR rd, rt
   wrpgpr: privileged((cpu, _cp0, w) => {
     cpu.r[rdOf(w)] = cpu.r[rtOf(w)]!;
-    return OK;
+    return Status.Continue;
   }),
   // DI rt
   di: privileged((cpu, cp0, w) => {
     const status = cp0.status;
     cpu.r[rtOf(w)] = status;
     cp0.write(Cp0Reg.Status, status & ~StatusBit.IE);
-    return OK;
+    return Status.Continue;
   }),
   // EI rt
   ei: privileged((cpu, cp0, w) => {
     const status = cp0.status;
     cpu.r[rtOf(w)] = status;
     cp0.write(Cp0Reg.Status, status | StatusBit.IE);
-    return OK;
+    return Status.Continue;
   }),
   // TLBR
   tlbr: privileged((_cpu, cp0) => {
     cp0.readEntry();
-    return OK;
+    return Status.Continue;
   }),
   // TLBWI
   tlbwi: privileged((_cpu, cp0) => {
     cp0.writeEntry(false);
-    return OK;
+    return Status.Continue;
   }),
   // TLBWR
   tlbwr: privileged((_cpu, cp0) => {
     cp0.writeEntry(true);
-    return OK;
+    return Status.Continue;
   }),
   // TLBP
   tlbp: privileged((_cpu, cp0) => {
     cp0.probe();
-    return OK;
+    return Status.Continue;
   }),
   // ERET
   eret: privileged((cpu, cp0) => {
@@ -119,7 +119,7 @@ export const SYSTEM_HANDLERS: Record<string, Handler> = {
     cpu.clearLink();
     cpu.npc = target;
     cpu.nnpc = (target + 4) | 0;
-    return OK;
+    return Status.Continue;
   }),
   // DERET: outside debug mode (which this core never enters) a reserved instruction
   deret: privileged((cpu) => cpu.raise(ExcCode.RI, 0)),

@@ -1,9 +1,13 @@
 // The instruction table drives the interpreter: every executable row has exactly one handler, in
 // one of the classes' groups (src/interp/handlers.ts looks a name up in the groups in turn, so a
 // name in two groups would silently take the first), and no handler names a row that is not there.
+// The user-mode run loop's switch calls the handler its case names.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HANDLER_GROUPS } from '../../src/interp/handlers.js';
+import { HANDLER_BY_ID, RESERVED_INDEX } from '../../src/interp/cpu-base.js';
+import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS, SWITCHED_ROWS } from '../../src/interp/dispatch.js';
+import { HANDLER_GROUPS, handlerNamed } from '../../src/interp/handlers.js';
 import { ROWS } from '../../src/isa/decode.js';
 
 describe('interpreter handler groups', () => {
@@ -15,5 +19,25 @@ describe('interpreter handler groups', () => {
     expect(executable.filter((name) => !groupsOf.has(name))).toEqual([]);
     const names = new Set(ROWS.map((row) => row.name));
     expect([...groupsOf.keys()].filter((name) => !names.has(name))).toEqual([]);
+  });
+});
+
+describe('the user-mode run loop switch (src/interp/dispatch.ts)', () => {
+  it('has case i call the handler of SWITCHED_ROWS[i], for every switched row and no other', () => {
+    const source = readFileSync(new URL('../../src/interp/cpu.ts', import.meta.url), 'utf8');
+    const cases = [...source.matchAll(/case (\d+): status = switched\[(\d+)\]!\(this, word\); break; \/\/ (\S+)/g)];
+    expect(cases.map((match) => [Number(match[1]), Number(match[2]), match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, i, name]));
+    expect(new Set(SWITCHED_ROWS).size).toBe(SWITCHED_ROWS.length);
+    SWITCHED_ROWS.forEach((name, i) => expect(SWITCHED_HANDLERS[i]).toBe(handlerNamed(name)));
+  });
+
+  it('gives every row the code of the handler that executes it', () => {
+    ROWS.forEach((row, id) => {
+      const code = DISPATCH_CODE[id]!;
+      expect(HANDLER_BY_CODE[code]).toBe(HANDLER_BY_ID[id]);
+      const switchedAt = SWITCHED_ROWS.indexOf(ROWS[row.executes]!.name);
+      expect(code).toBe(switchedAt >= 0 ? switchedAt : SWITCHED_ROWS.length + id);
+    });
+    expect(HANDLER_BY_CODE[DISPATCH_CODE[RESERVED_INDEX]!]).toBe(HANDLER_BY_ID[RESERVED_INDEX]);
   });
 });

@@ -1,0 +1,42 @@
+// The user-mode interpreter's dispatch codes. Its run loop (src/interp/cpu.ts) switches on them:
+// a case of its own for each of the most executed rows, calling that row's handler from a call
+// site of its own, which V8 inlines, as it cannot a call through an array of handlers (one call
+// site that sees every handler). Rows without a case go through the array. The switch stays in
+// the loop: as a function of its own, V8 inlined neither it nor the handlers into the loop.
+
+import { ROWS } from '../isa/decode.js';
+import { HANDLER_BY_ID } from './cpu-base.js';
+import { handlerNamed, type Handler } from './handlers.js';
+
+/**
+ * The rows with a case of their own, most executed first (dynamic counts over CoreMark, busybox
+ * gzip, callbench and cpubench, interpreted; 59 rows cover 88% of their instructions). Case i of
+ * Cpu.run's switch calls the handler of row i.
+ */
+export const SWITCHED_ROWS: readonly string[] = [
+  'addiu', 'addu', 'sll', 'beq', 'bne', 'sw', 'or', 'lw', 'lbu', 'andi', 'xor', 'srl',
+  'sltu', 'sltiu', 'mul', 'jr', 'lh', 'slt', 'lhu', 'sb', 'lui', 'subu', 'rotr', 'sh',
+  'mflo', 'bgezal', 'ext', 'madd', 'ori', 'mfhi', 'multu', 'ldc1', 'movn', 'mult', 'jalr', 'sllv',
+  'mul.d', 'movz', 'seh', 'sdc1', 'and', 'add.d', 'blez', 'xori', 'teq', 'divu', 'bgtz', 'lb',
+  'bltz', 'srlv', 'clz', 'rdhwr', 'slti', 'nor', 'bgez', 'sra', 'seb', 'j', 'jal',
+];
+
+/** The handlers of SWITCHED_ROWS, in case order. */
+export const SWITCHED_HANDLERS: readonly Handler[] = SWITCHED_ROWS.map((name) => {
+  const handler = handlerNamed(name);
+  if (handler === undefined) throw new Error(`dispatch: no handler for ${name}`);
+  return handler;
+});
+
+/** The handler of each dispatch code: the switched rows, then every row by id (and RI last). */
+export const HANDLER_BY_CODE: readonly Handler[] = [...SWITCHED_HANDLERS, ...HANDLER_BY_ID];
+
+/**
+ * A row id's dispatch code (HANDLER_BY_ID's last index, RESERVED_INDEX, included): its position
+ * in SWITCHED_ROWS when it has a case, else SWITCHED_ROWS.length + id. Aliases share their row's.
+ */
+export const DISPATCH_CODE: Uint16Array = Uint16Array.from(HANDLER_BY_ID, (_, id) => {
+  const row = ROWS[id];
+  const at = row === undefined ? -1 : SWITCHED_ROWS.indexOf(ROWS[row.executes]!.name);
+  return at >= 0 ? at : SWITCHED_ROWS.length + id;
+});

@@ -1,7 +1,7 @@
 // The instruction table drives the interpreter: every executable row has exactly one handler, in
 // one of the classes' groups (src/interp/handlers.ts looks a name up in the groups in turn, so a
 // name in two groups would silently take the first), and no handler names a row that is not there.
-// The user-mode run loop's switch calls the handler its case names.
+// Each run loop's switch calls the handler its case names.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -22,16 +22,19 @@ describe('interpreter handler groups', () => {
   });
 });
 
-describe('the user-mode run loop switch (src/interp/dispatch.ts)', () => {
-  it('has case i call the handler of SWITCHED_ROWS[i], for every switched row and no other', () => {
-    const source = readFileSync(new URL('../../src/interp/cpu.ts', import.meta.url), 'utf8');
+describe('the run loops\' switches (src/interp/dispatch.ts)', () => {
+  it.each(['cpu.ts', 'system-cpu.ts'])('%s: case i calls the handler of SWITCHED_ROWS[i], for every switched row and no other', (file) => {
+    const source = readFileSync(new URL(`../../src/interp/${file}`, import.meta.url), 'utf8');
     const cases = [...source.matchAll(/case (\d+): status = switched\[(\d+)\]!\(this, word\); break; \/\/ (\S+)/g)];
     expect(cases.map((match) => [Number(match[1]), Number(match[2]), match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, i, name]));
+  });
+
+  it('switch distinct rows, each to its handler', () => {
     expect(new Set(SWITCHED_ROWS).size).toBe(SWITCHED_ROWS.length);
     SWITCHED_ROWS.forEach((name, i) => expect(SWITCHED_HANDLERS[i]).toBe(handlerNamed(name)));
   });
 
-  it('gives every row the code of the handler that executes it', () => {
+  it('give every row the code of the handler that executes it', () => {
     ROWS.forEach((row, id) => {
       const code = DISPATCH_CODE[id]!;
       expect(HANDLER_BY_CODE[code]).toBe(HANDLER_BY_ID[id]);

@@ -48,8 +48,12 @@ const BLOCK_TYPE_CODE = [0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x40];
 
 /** A growable byte buffer. */
 class Bytes {
-  data = new Uint8Array(1 << 12);
+  data: Uint8Array;
   length = 0;
+
+  constructor(capacity = 1 << 12) {
+    this.data = new Uint8Array(capacity);
+  }
 
   reserve(extra: number): void {
     if (this.length + extra <= this.data.length) return;
@@ -92,6 +96,12 @@ class Bytes {
   }
   copy(source: Uint8Array, start: number, end: number): void {
     this.reserve(end - start);
+    // Most spans are an instruction's few bytes; a body or a section is copied in one go.
+    if (end - start > 64) {
+      this.data.set(source.subarray(start, end), this.length);
+      this.length += end - start;
+      return;
+    }
     for (let index = start; index < end; index++) this.data[this.length++] = source[index]!;
   }
   name(text: string): void {
@@ -134,22 +144,59 @@ export interface MemoryImport {
   readonly shared?: boolean;
 }
 
+/**
+ * The node arrays and code buffers of a disposed encoder, taken by the next one: a region's
+ * encoder allocated ~10 typed arrays of 1-16 KiB, ~80 us while the compiler is cold JavaScript
+ * (callbench 3 builds 56 modules in its first half second). One thread builds one module at a time.
+ */
+interface Scratch {
+  kinds: Uint8Array;
+  nodeTypes: Uint8Array;
+  a: Int32Array;
+  b: Int32Array;
+  childStart: Int32Array;
+  childCount: Int32Array;
+  childList: Int32Array;
+  labelList: Int32Array;
+  code: Bytes;
+  body: Bytes;
+}
+let spareScratch: Scratch | undefined;
+
+function newScratch(): Scratch {
+  const nodes = 1 << 10;
+  return {
+    kinds: new Uint8Array(nodes),
+    nodeTypes: new Uint8Array(nodes),
+    a: new Int32Array(nodes),
+    b: new Int32Array(nodes),
+    childStart: new Int32Array(nodes),
+    childCount: new Int32Array(nodes),
+    childList: new Int32Array(1 << 12),
+    labelList: new Int32Array(1 << 8),
+    code: new Bytes(),
+    body: new Bytes(),
+  };
+}
+
 export class WasmEncoder {
   // Nodes as parallel typed arrays (no object per node): kind, type, and per kind
   //   Op: [a, b) its opcode and immediates in `code`; Block/Loop: a = label id (-1: none);
   //   Br/Switch: a = start of its label ids in `labelList`, b = their count;
   //   children: [childStart, childStart + childCount) in `childList`.
-  private kinds = new Uint8Array(1 << 10);
-  private nodeTypes = new Uint8Array(1 << 10);
-  private a = new Int32Array(1 << 10);
-  private b = new Int32Array(1 << 10);
-  private childStart = new Int32Array(1 << 10);
-  private childCount = new Int32Array(1 << 10);
+  private kinds: Uint8Array;
+  private nodeTypes: Uint8Array;
+  private a: Int32Array;
+  private b: Int32Array;
+  private childStart: Int32Array;
+  private childCount: Int32Array;
   private count = 0;
-  private readonly code = new Bytes();
-  private childList = new Int32Array(1 << 12);
+  private readonly code: Bytes;
+  /** Where finish() writes a function body before its size is known. */
+  private readonly body: Bytes;
+  private childList: Int32Array;
   private childLength = 0;
-  private labelList = new Int32Array(1 << 8);
+  private labelList: Int32Array;
   private labelLength = 0;
   private readonly labelIds = new Map<string, number>();
   /** Function-type keys (params:result) in type-section order. */
@@ -159,8 +206,8 @@ export class WasmEncoder {
   private readonly imports: readonly FunctionImport[];
   private readonly functions: { name: string; type: number; locals: readonly ValueType[]; body: Expr; result: ValueType }[] = [];
 
-  /** Float, conversion and typed-block operations in binaryen's shape (used by translate-fpu.ts). */
-  readonly m: FloatOperations;
+  private floatOperations: FloatOperations | undefined;
+  private disposed = false;
 
   constructor(
     /** The memory the module imports as `env.mem`. */
@@ -173,9 +220,30 @@ export class WasmEncoder {
     this.imports = imports;
     this.globals = globals;
     imports.forEach((entry, index) => this.functionIndex.set(entry.name, { index, result: entry.result }));
+    const scratch = spareScratch ?? newScratch();
+    spareScratch = undefined;
+    this.kinds = scratch.kinds;
+    this.nodeTypes = scratch.nodeTypes;
+    this.a = scratch.a;
+    this.b = scratch.b;
+    this.childStart = scratch.childStart;
+    this.childCount = scratch.childCount;
+    this.childList = scratch.childList;
+    this.labelList = scratch.labelList;
+    this.code = scratch.code;
+    this.code.length = 0;
+    this.body = scratch.body;
+  }
+
+  /** Float, conversion and typed-block operations in binaryen's shape (used by translate-fpu.ts). */
+  get m(): FloatOperations {
+    return (this.floatOperations ??= this.floatBuilders());
+  }
+
+  private floatBuilders(): FloatOperations {
     const unary = (type: T, opcode: number) => (a: Expr) => this.op1(type, opcode, a);
     const binary = (type: T, opcode: number) => (a: Expr, b: Expr) => this.op2(type, opcode, a, b);
-    this.m = {
+    return {
       block: (label, children, type) => this.typedBlock(label, children, T_OF[TYPE_ID[type ?? 1] ?? 'none']),
       f32: {
         demote: unary(T.F32, 0xb6),
@@ -647,11 +715,11 @@ export class WasmEncoder {
 
   /** Emits the module's binary. */
   finish(): Uint8Array {
-    const out = new Bytes();
+    const out = new Bytes(this.code.length + 2048);
     out.append([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     const functionTypes = this.imports.map((entry) => this.typeIndex(entry.params, entry.result));
     // Types (after every typeIndex call above and in the builders).
-    const types = new Bytes();
+    const types = new Bytes(256);
     types.uleb(this.types.length);
     for (const key of this.types) {
       const [params, result] = key.split(':') as [string, ValueType];
@@ -664,7 +732,7 @@ export class WasmEncoder {
     }
     out.section(1, types);
     // Imports: memory env.mem, table env.regions (if imported), the functions, the globals.
-    const imports = new Bytes();
+    const imports = new Bytes(256);
     imports.uleb((this.importsTable ? 2 : 1) + this.imports.length + this.globals.length);
     imports.name('env');
     imports.name('mem');
@@ -689,11 +757,11 @@ export class WasmEncoder {
       imports.append([0x03, 0x7f, 0x01]);
     }
     out.section(2, imports);
-    const functions = new Bytes();
+    const functions = new Bytes(256);
     functions.uleb(this.functions.length);
     for (const entry of this.functions) functions.uleb(entry.type);
     out.section(3, functions);
-    const exports = new Bytes();
+    const exports = new Bytes(256);
     exports.uleb(this.functions.length);
     this.functions.forEach((entry, index) => {
       exports.name(entry.name);
@@ -701,10 +769,11 @@ export class WasmEncoder {
       exports.uleb(this.imports.length + index);
     });
     out.section(7, exports);
-    const code = new Bytes();
+    const code = new Bytes(this.code.length + 1024);
     code.uleb(this.functions.length);
     for (const entry of this.functions) {
-      const body = new Bytes();
+      const body = this.body;
+      body.length = 0;
       body.reserve(this.code.length + 1024);
       // Locals in runs of one type.
       const runs: [ValueType, number][] = [];
@@ -729,11 +798,25 @@ export class WasmEncoder {
     return out.data.slice(0, out.length);
   }
 
-  /** Forgets the nodes (the encoder holds no outside resources; this only frees memory early). */
+  /** Forgets the nodes and hands the encoder's arrays to the next encoder; it must not be used after. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.count = 0;
     this.childLength = 0;
     this.labelLength = 0;
+    spareScratch = {
+      kinds: this.kinds,
+      nodeTypes: this.nodeTypes,
+      a: this.a,
+      b: this.b,
+      childStart: this.childStart,
+      childCount: this.childCount,
+      childList: this.childList,
+      labelList: this.labelList,
+      code: this.code,
+      body: this.body,
+    };
   }
 }
 

@@ -16,8 +16,9 @@ import { BUILD_ID } from './build-id.js';
 import { defaultCacheDirectory } from './code-cache-file.js';
 
 // V8 inlines callees into an optimized function up to 920 bytes of bytecode in all. The user-mode
-// interpreter's run loop calls ~60 handlers from cases of its switch (src/interp/cpu.ts), which
-// take more: CoreMark interpreted at 114 MIPS, 129 with this (five runs each). Set before anything
+// interpreter's loop (--engine interp) calls ~60 handlers from cases of its switch
+// (src/interp/cpu.ts), which take more: CoreMark interpreted at 114 MIPS, 129 with this (five runs
+// each); JIT runs were no different with it. Set before anything
 // is compiled, and before the code cache below is checked (V8 keys it by the flags).
 setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
 

@@ -65,6 +65,8 @@ export class Cpu extends CpuBase {
   // The page the run loop fetches from, and its predecoded words; -1 forces a lookup.
   private fetchPage = -1;
   private fetchDecoded: Uint16Array = new Uint16Array(1 << (PAGE_SHIFT - 2));
+  // What the environment answered the last instruction fetch fault.
+  private fetchFaultStatus: Status = Status.Continue;
 
   constructor(mem: FlatMemory, environment: CpuEnvironment) {
     super(mem.memory.buffer, STATE_BASE, undefined);
@@ -196,8 +198,34 @@ export class Cpu extends CpuBase {
    * it also counts block entries per page and returns at a block start (after a delay slot) in
    * a page the JIT watches or that just got warm. Returns Status.Stop when the environment
    * stopped the run, or Status.Continue otherwise; the state is at an instruction boundary.
+   *
+   * Two loops, one meaning: alone (`--engine interp`), the loop switches on the dispatch code so
+   * that V8 inlines the most executed handlers; as the JIT's first tier it calls every handler
+   * through the array. The switched loop is a large function for V8 to optimize (~40 ms on the
+   * compiler thread), again after each deoptimization at a case it had not seen run: under the
+   * JIT, where it runs for a fraction of a percent of instructions, that cost the compiled code
+   * the second core (cpubench 1 first runs 0.362 -> 0.455 s guest, hello 0.084 -> 0.090).
    */
   run(maxInstructions: number, blockEnds?: BlockEndWatch): Status {
+    return blockEnds === undefined ? this.runSwitched(maxInstructions) : this.runFirstTier(maxInstructions, blockEnds);
+  }
+
+  /** The predecoded words of the page holding `pc`, now the fetch page; undefined after a fetch fault (raised: fetchFaultStatus). */
+  private enterFetchPage(pc: number): Uint16Array | undefined {
+    const found = (pc & 3) === 0 ? this.decodedPage(pc >>> PAGE_SHIFT) : undefined;
+    if (found === undefined) {
+      this.fetchPage = -1;
+      // An instruction fetch fault: EPC/BD describe the instruction that could not be fetched.
+      this.inDelaySlot = this.nextInDelaySlot;
+      this.fetchFaultStatus = this.raise((pc & 3) !== 0 ? ExcCode.AdEL : ExcCode.TLBL, pc);
+      return undefined;
+    }
+    this.fetchPage = pc >>> PAGE_SHIFT;
+    this.fetchDecoded = found;
+    return found;
+  }
+
+  private runSwitched(maxInstructions: number): Status {
     const r = this.r;
     const words = this.mem.i32;
     const handlers = HANDLER_BY_CODE;
@@ -208,18 +236,13 @@ export class Cpu extends CpuBase {
     while (executed < maxInstructions) {
       const pc = this.pc;
       if (pc >>> PAGE_SHIFT !== this.fetchPage || (pc & 3) !== 0) {
-        const page = pc >>> PAGE_SHIFT;
-        const found = (pc & 3) === 0 ? this.decodedPage(page) : undefined;
+        const found = this.enterFetchPage(pc);
         if (found === undefined) {
-          this.fetchPage = -1;
-          // An instruction fetch fault: EPC/BD describe the instruction that could not be fetched.
-          this.inDelaySlot = this.nextInDelaySlot;
-          status = this.raise((pc & 3) !== 0 ? ExcCode.AdEL : ExcCode.TLBL, pc);
+          status = this.fetchFaultStatus;
           if (status === Status.Stop) break;
           continue;
         }
-        this.fetchPage = page;
-        this.fetchDecoded = decoded = found;
+        decoded = found;
       }
       const slot = decoded[(pc >>> 2) & WORD_INDEX_MASK]!;
       const code = slot === 0 ? this.fetch(decoded, pc) : slot - 1;
@@ -296,8 +319,49 @@ export class Cpu extends CpuBase {
       if (status === Status.Continue) {
         this.pc = this.npc;
         this.npc = this.nnpc;
+      } else if (status === Status.Stop) {
+        break;
+      } else {
+        // Redirected: an exception vector was set; the faulting instruction did not retire.
+        executed--;
+        status = Status.Continue;
+      }
+    }
+    this.instructions += executed;
+    return status;
+  }
+
+  private runFirstTier(maxInstructions: number, blockEnds: BlockEndWatch): Status {
+    const r = this.r;
+    const words = this.mem.i32;
+    const handlers = HANDLER_BY_CODE;
+    let executed = 0;
+    let status: Status = Status.Continue;
+    let decoded = this.fetchDecoded;
+    while (executed < maxInstructions) {
+      const pc = this.pc;
+      if (pc >>> PAGE_SHIFT !== this.fetchPage || (pc & 3) !== 0) {
+        const found = this.enterFetchPage(pc);
+        if (found === undefined) {
+          status = this.fetchFaultStatus;
+          if (status === Status.Stop) break;
+          continue;
+        }
+        decoded = found;
+      }
+      const slot = decoded[(pc >>> 2) & WORD_INDEX_MASK]!;
+      const code = slot === 0 ? this.fetch(decoded, pc) : slot - 1;
+      this.inDelaySlot = this.nextInDelaySlot;
+      this.nextInDelaySlot = false;
+      this.nnpc = (this.npc + 4) | 0;
+      status = handlers[code]!(this, words[pc >>> 2]!);
+      r[0] = 0;
+      executed++;
+      if (status === Status.Continue) {
+        this.pc = this.npc;
+        this.npc = this.nnpc;
         // After a delay slot the next instruction starts a block: the JIT may want it.
-        if (blockEnds !== undefined && this.inDelaySlot) {
+        if (this.inDelaySlot) {
           const page = this.pc >>> PAGE_SHIFT;
           if (blockEnds.watched[page] !== 0 || ++blockEnds.heat[page]! >= blockEnds.warmThreshold) break;
         }

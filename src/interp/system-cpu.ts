@@ -17,8 +17,7 @@ import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.j
 import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { jumpCacheIndex, PAGE_SHIFT } from '../../runtime/flat-memory.js';
-import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
-import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
+import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
 import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, type BlockEndWatch } from './cpu.js';
 
 const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
@@ -28,12 +27,11 @@ const enum Needs {
   Cp0 = 1,
   Fpu = 2,
 }
-/** What each dispatch code (src/interp/dispatch.ts) needs. */
 const NEEDS: Uint8Array = (() => {
-  const needs = new Uint8Array(HANDLER_BY_CODE.length);
+  const needs = new Uint8Array(ROWS.length + 1);
   for (const row of ROWS) {
     const flags = ROWS[row.executes]!.flags;
-    needs[DISPATCH_CODE[row.id]!] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
+    needs[row.id] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
   }
   return needs;
 })();
@@ -622,8 +620,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   run(maxInstructions?: number): Exit;
   run(maxInstructions = Infinity, blockEnds?: BlockEndWatch): Exit | undefined {
     this.resume();
-    const handlers = HANDLER_BY_CODE;
-    const switched = SWITCHED_HANDLERS;
+    const handlers = HANDLER_BY_ID;
     const r = this.r;
     const i32 = this.i32;
     const tags = this.tags;
@@ -669,86 +666,23 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       }
       const wordIndex = ((pc + fetchDelta) >>> 0) >>> 2;
       const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
-      let code = slot - 1;
+      let index = slot - 1;
       const word = i32[wordIndex]!;
       if (slot === 0) {
         const id = decode(word);
-        code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
-        decoded[wordIndex & (WORDS_PER_PAGE - 1)] = code + 1;
+        index = id === RESERVED ? RESERVED_INDEX : id;
+        decoded[wordIndex & (WORDS_PER_PAGE - 1)] = index + 1;
       }
       this.inDelaySlot = this.nextInDelaySlot;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
       let status: Status;
-      const needs = NEEDS[code]!;
+      const needs = NEEDS[index]!;
       if (needs !== 0 && (needs & this.unusable) !== 0) {
         this.unusableCoprocessor = (needs & this.unusable & Needs.Cp0) !== 0 ? 0 : 1;
         status = this.raise(ExcCode.CpU, 0);
       } else {
-        // Cases that V8 inlines, as in Cpu.run (the Malta boot's first 250 M instructions
-        // interpreted: 63 -> 74-80 MIPS with the CLI's inlining budget).
-        switch (code) {
-          case 0: status = switched[0]!(this, word); break; // addiu
-          case 1: status = switched[1]!(this, word); break; // addu
-          case 2: status = switched[2]!(this, word); break; // sll
-          case 3: status = switched[3]!(this, word); break; // beq
-          case 4: status = switched[4]!(this, word); break; // bne
-          case 5: status = switched[5]!(this, word); break; // sw
-          case 6: status = switched[6]!(this, word); break; // or
-          case 7: status = switched[7]!(this, word); break; // lw
-          case 8: status = switched[8]!(this, word); break; // lbu
-          case 9: status = switched[9]!(this, word); break; // andi
-          case 10: status = switched[10]!(this, word); break; // xor
-          case 11: status = switched[11]!(this, word); break; // srl
-          case 12: status = switched[12]!(this, word); break; // sltu
-          case 13: status = switched[13]!(this, word); break; // sltiu
-          case 14: status = switched[14]!(this, word); break; // mul
-          case 15: status = switched[15]!(this, word); break; // jr
-          case 16: status = switched[16]!(this, word); break; // lh
-          case 17: status = switched[17]!(this, word); break; // slt
-          case 18: status = switched[18]!(this, word); break; // lhu
-          case 19: status = switched[19]!(this, word); break; // sb
-          case 20: status = switched[20]!(this, word); break; // lui
-          case 21: status = switched[21]!(this, word); break; // subu
-          case 22: status = switched[22]!(this, word); break; // rotr
-          case 23: status = switched[23]!(this, word); break; // sh
-          case 24: status = switched[24]!(this, word); break; // mflo
-          case 25: status = switched[25]!(this, word); break; // bgezal
-          case 26: status = switched[26]!(this, word); break; // ext
-          case 27: status = switched[27]!(this, word); break; // madd
-          case 28: status = switched[28]!(this, word); break; // ori
-          case 29: status = switched[29]!(this, word); break; // mfhi
-          case 30: status = switched[30]!(this, word); break; // multu
-          case 31: status = switched[31]!(this, word); break; // ldc1
-          case 32: status = switched[32]!(this, word); break; // movn
-          case 33: status = switched[33]!(this, word); break; // mult
-          case 34: status = switched[34]!(this, word); break; // jalr
-          case 35: status = switched[35]!(this, word); break; // sllv
-          case 36: status = switched[36]!(this, word); break; // mul.d
-          case 37: status = switched[37]!(this, word); break; // movz
-          case 38: status = switched[38]!(this, word); break; // seh
-          case 39: status = switched[39]!(this, word); break; // sdc1
-          case 40: status = switched[40]!(this, word); break; // and
-          case 41: status = switched[41]!(this, word); break; // add.d
-          case 42: status = switched[42]!(this, word); break; // blez
-          case 43: status = switched[43]!(this, word); break; // xori
-          case 44: status = switched[44]!(this, word); break; // teq
-          case 45: status = switched[45]!(this, word); break; // divu
-          case 46: status = switched[46]!(this, word); break; // bgtz
-          case 47: status = switched[47]!(this, word); break; // lb
-          case 48: status = switched[48]!(this, word); break; // bltz
-          case 49: status = switched[49]!(this, word); break; // srlv
-          case 50: status = switched[50]!(this, word); break; // clz
-          case 51: status = switched[51]!(this, word); break; // rdhwr
-          case 52: status = switched[52]!(this, word); break; // slti
-          case 53: status = switched[53]!(this, word); break; // nor
-          case 54: status = switched[54]!(this, word); break; // bgez
-          case 55: status = switched[55]!(this, word); break; // sra
-          case 56: status = switched[56]!(this, word); break; // seb
-          case 57: status = switched[57]!(this, word); break; // j
-          case 58: status = switched[58]!(this, word); break; // jal
-          default: status = handlers[code]!(this, word);
-        }
+        status = handlers[index]!(this, word);
       }
       r[0] = 0;
       if (status === Status.Continue) {

@@ -47,6 +47,13 @@ export const ENTRY_COUNT_MASK = (1 << 18) - 1;
 /** The interpreter returns to the engine every this many entries of a block start (a power of two). */
 export const ENTRY_REPORT_EVERY = 64;
 
+/**
+ * Instructions a CPU runs through the handler array before its loop alone switches (Cpu.run): a
+ * short program does not wait for V8 to optimize the switched loop (hello-default interpreted,
+ * 10 M instructions: 53 -> 43 MIPS when it switched from the start).
+ */
+const SWITCHED_AFTER = 20_000_000;
+
 const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
 
 /** The Linux user-mode CPU: guest virtual addresses index one flat memory with page permissions. */
@@ -65,6 +72,8 @@ export class Cpu extends CpuBase {
   // The page the run loop fetches from, and its predecoded words; -1 forces a lookup.
   private fetchPage = -1;
   private fetchDecoded: Uint16Array = new Uint16Array(1 << (PAGE_SHIFT - 2));
+  /** Instructions run through the handler array before the loop alone switches (SWITCHED_AFTER; tests set 0). */
+  switchedAfter = SWITCHED_AFTER;
   // What the environment answered the last instruction fetch fault.
   private fetchFaultStatus: Status = Status.Continue;
 
@@ -199,15 +208,16 @@ export class Cpu extends CpuBase {
    * a page the JIT watches or that just got warm. Returns Status.Stop when the environment
    * stopped the run, or Status.Continue otherwise; the state is at an instruction boundary.
    *
-   * Two loops, one meaning: alone (`--engine interp`), the loop switches on the dispatch code so
-   * that V8 inlines the most executed handlers; as the JIT's first tier it calls every handler
-   * through the array. The switched loop is a large function for V8 to optimize (~40 ms on the
+   * Two loops, one meaning: alone (`--engine interp`), past its first `switchedAfter`
+   * instructions, the loop switches on the dispatch code so that V8 inlines the most executed
+   * handlers; before, and as the JIT's first tier, it calls every handler through the array. The switched loop is a large function for V8 to optimize (~40 ms on the
    * compiler thread), again after each deoptimization at a case it had not seen run: under the
    * JIT, where it runs for a fraction of a percent of instructions, that cost the compiled code
    * the second core (cpubench 1 first runs 0.362 -> 0.455 s guest, hello 0.084 -> 0.090).
    */
   run(maxInstructions: number, blockEnds?: BlockEndWatch): Status {
-    return blockEnds === undefined ? this.runSwitched(maxInstructions) : this.runFirstTier(maxInstructions, blockEnds);
+    if (blockEnds !== undefined || this.instructions < this.switchedAfter) return this.runThroughArray(maxInstructions, blockEnds);
+    return this.runSwitched(maxInstructions);
   }
 
   /** The predecoded words of the page holding `pc`, now the fetch page; undefined after a fetch fault (raised: fetchFaultStatus). */
@@ -331,7 +341,7 @@ export class Cpu extends CpuBase {
     return status;
   }
 
-  private runFirstTier(maxInstructions: number, blockEnds: BlockEndWatch): Status {
+  private runThroughArray(maxInstructions: number, blockEnds: BlockEndWatch | undefined): Status {
     const r = this.r;
     const words = this.mem.i32;
     const handlers = HANDLER_BY_CODE;
@@ -361,7 +371,7 @@ export class Cpu extends CpuBase {
         this.pc = this.npc;
         this.npc = this.nnpc;
         // After a delay slot the next instruction starts a block: the JIT may want it.
-        if (this.inDelaySlot) {
+        if (blockEnds !== undefined && this.inDelaySlot) {
           const page = this.pc >>> PAGE_SHIFT;
           if (blockEnds.watched[page] !== 0 || ++blockEnds.heat[page]! >= blockEnds.warmThreshold) break;
         }

@@ -64,8 +64,21 @@ export function assembleCase(testCase: InterpCase): Uint32Array {
   return assembleProgram(testCase.code, CODE);
 }
 
-/** Runs a case on the interpreter; it ends at its first exception or at a SYSCALL appended to it. */
+/**
+ * Runs a case on the interpreter; it ends at its first exception or at a SYSCALL appended to it.
+ * Both run loops run it (the switched one and the one through the handler array, Cpu.run) and
+ * must agree.
+ */
 export function runOnInterpreter(testCase: InterpCase): RunResult {
+  const switched = runOnLoop(testCase, 0);
+  const throughArray = runOnLoop(testCase, Infinity);
+  if (JSON.stringify(switched) !== JSON.stringify(throughArray)) {
+    throw new Error(`${testCase.name}: the switched loop ended in ${JSON.stringify(switched)}, the array loop in ${JSON.stringify(throughArray)}`);
+  }
+  return switched;
+}
+
+function runOnLoop(testCase: InterpCase, switchedAfter: number): RunResult {
   const words = assembleCase(testCase);
   const mem = new FlatMemory(0x80_0000);
   mem.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
@@ -80,6 +93,7 @@ export function runOnInterpreter(testCase: InterpCase): RunResult {
       return Status.Stop;
     },
   });
+  cpu.switchedAfter = switchedAfter;
   for (const [name, value] of Object.entries(testCase.regs ?? {})) cpu.r[registerIndex(name)] = value;
   cpu.setPc(CODE);
   const status = cpu.run(10_000);

@@ -210,10 +210,11 @@ export class Cpu extends CpuBase {
    *
    * Two loops, one meaning: alone (`--engine interp`), past its first `switchedAfter`
    * instructions, the loop switches on the dispatch code so that V8 inlines the most executed
-   * handlers; before, and as the JIT's first tier, it calls every handler through the array. The switched loop is a large function for V8 to optimize (~40 ms on the
-   * compiler thread), again after each deoptimization at a case it had not seen run: under the
-   * JIT, where it runs for a fraction of a percent of instructions, that cost the compiled code
-   * the second core (cpubench 1 first runs 0.362 -> 0.455 s guest, hello 0.084 -> 0.090).
+   * handlers; before, and as the JIT's first tier, it calls every handler through the array.
+   * The switched loop is a large function for V8 to optimize (~40 ms on the compiler thread),
+   * again after each deoptimization at a case it had not seen run: under the JIT, where it runs
+   * a fraction of a percent of the instructions, that cost the compiled code the second core
+   * (cpubench 1 first runs 0.362 -> 0.455 s guest, hello 0.084 -> 0.090).
    */
   run(maxInstructions: number, blockEnds?: BlockEndWatch): Status {
     if (blockEnds !== undefined || this.instructions < this.switchedAfter) return this.runThroughArray(maxInstructions, blockEnds);

@@ -286,7 +286,16 @@ export class SystemCodeCache {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(this.table.length);
     this.table.set(slot, region.run);
-    const live: SystemRegion = { ...region, slot };
+    const live: SystemRegion = {
+      virtualPage: region.virtualPage,
+      hostPage: region.hostPage,
+      context: region.context,
+      contextMask: region.contextMask,
+      entries: region.entries,
+      blockCount: region.blockCount,
+      run: region.run,
+      slot,
+    };
     this.bySlot[slot] = live;
     this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), live]);
     this.regionSlots[region.virtualPage] = slot;

@@ -282,23 +282,19 @@ export class SystemCodeCache {
     publishJump(this.jumpCache, pc, slot);
   }
 
-  install(region: Omit<SystemRegion, 'slot'>): void {
+  /**
+   * Gives `live` (whose slot is not set yet) a table slot and makes it findable. It is kept as it
+   * comes, not copied: `{ ...region, slot }` gave each region a hidden class of its own (317 in a
+   * Malta boot), and the engine's loop deoptimized at every new one ("wrong map" at runsAt).
+   */
+  install(live: SystemRegion): void {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(this.table.length);
-    this.table.set(slot, region.run);
-    const live: SystemRegion = {
-      virtualPage: region.virtualPage,
-      hostPage: region.hostPage,
-      context: region.context,
-      contextMask: region.contextMask,
-      entries: region.entries,
-      blockCount: region.blockCount,
-      run: region.run,
-      slot,
-    };
+    this.table.set(slot, live.run);
+    live.slot = slot;
     this.bySlot[slot] = live;
-    this.regions.set(region.virtualPage, [...(this.regions.get(region.virtualPage) ?? []), live]);
-    this.regionSlots[region.virtualPage] = slot;
+    this.regions.set(live.virtualPage, [...(this.regions.get(live.virtualPage) ?? []), live]);
+    this.regionSlots[live.virtualPage] = slot;
     for (const entry of live.entries) this.publish(entry, slot);
     this.live.add(live);
     while (this.live.size > this.maxRegions) {
@@ -545,6 +541,7 @@ export class SystemJitEngine {
       entries: blockStarts,
       blockCount: compiled.blockCount,
       run: instance.exports.run as (pc: number, budget: number) => number,
+      slot: -1,
     });
     cache.watch.watched[request.virtualPage] = 1;
     this.stats.blocksCompiled += compiled.blockCount;

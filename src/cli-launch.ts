@@ -18,8 +18,8 @@ import { defaultCacheDirectory } from './code-cache-file.js';
 // V8 inlines callees into an optimized function up to 920 bytes of bytecode in all. The user-mode
 // interpreter's loop (--engine interp) calls ~60 handlers from cases of its switch
 // (src/interp/cpu.ts), which take more: CoreMark interpreted at 114 MIPS, 129 with this (five runs
-// each); JIT runs were no different with it. Set before anything
-// is compiled, and before the code cache below is checked (V8 keys it by the flags).
+// each); JIT runs were no different with it. Set before anything is compiled, and before the code
+// cache below is checked (V8 keys it by the flags).
 setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
 
 const bundle = fileURLToPath(new URL('./cli-main.cjs', import.meta.url));

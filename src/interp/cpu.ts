@@ -52,7 +52,7 @@ export const ENTRY_REPORT_EVERY = 64;
  * short program does not wait for V8 to optimize the switched loop (hello-default interpreted,
  * 10 M instructions: 53 -> 43 MIPS when it switched from the start).
  */
-const SWITCHED_AFTER = 20_000_000;
+export const SWITCHED_AFTER = 20_000_000;
 
 const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
 

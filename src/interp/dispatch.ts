@@ -1,11 +1,11 @@
-// The user-mode interpreter's dispatch codes. Running alone (`--engine interp`), Cpu.run's loop
-// (src/interp/cpu.ts) switches on them: a case of its own for each of the most executed rows,
-// calling that row's handler from a call site of its own, which V8 inlines, as it cannot a call
-// through an array of handlers (one call site that sees every handler). Rows without a case, and
-// every row under the JIT (Cpu.run says why), go through the array. The switch is written out in
-// the loop: as a function of its own (1.1 KB of bytecode) V8 inlined neither it nor the handlers
-// into the loop, which then ran slower than through the array. System mode keeps the array: its
-// loop runs under the JIT, where the switch cost more than it saved.
+// The interpreters' dispatch codes. Running alone, both run loops (Cpu.run in src/interp/cpu.ts,
+// SystemCpu.run in src/interp/system-cpu.ts) switch on them: a case of its own for each of the
+// most executed rows, calling that row's handler from a call site of its own, which V8 inlines, as
+// it cannot a call through an array of handlers (one call site that sees every handler). Rows
+// without a case, and every row under the JIT (Cpu.run says why), go through the array. The switch
+// is written out in each loop: as a function of its own (1.1 KB of bytecode) V8 inlined neither it
+// nor the handlers into the loop, which then ran slower than through the array.
+// test/interp/handlers.test.ts checks both switches against SWITCHED_ROWS.
 
 import { ROWS } from '../isa/decode.js';
 import { HANDLER_BY_ID } from './cpu-base.js';
@@ -14,7 +14,7 @@ import { handlerNamed, type Handler } from './handlers.js';
 /**
  * The rows with a case of their own, most executed first (dynamic counts over CoreMark, busybox
  * gzip, callbench and cpubench, interpreted; 59 rows cover 88% of their instructions). Case i of
- * Cpu.run's switch calls the handler of row i.
+ * each run loop's switch calls the handler of row i.
  */
 export const SWITCHED_ROWS: readonly string[] = [
   'addiu', 'addu', 'sll', 'beq', 'bne', 'sw', 'or', 'lw', 'lbu', 'andi', 'xor', 'srl',

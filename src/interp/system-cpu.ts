@@ -17,8 +17,9 @@ import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.j
 import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { jumpCacheIndex, PAGE_SHIFT } from '../../runtime/flat-memory.js';
-import { CpuBase, HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
-import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, type BlockEndWatch } from './cpu.js';
+import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
+import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
+import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';
 
 const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
 
@@ -27,11 +28,12 @@ const enum Needs {
   Cp0 = 1,
   Fpu = 2,
 }
+/** What each dispatch code (src/interp/dispatch.ts) needs. */
 const NEEDS: Uint8Array = (() => {
-  const needs = new Uint8Array(ROWS.length + 1);
+  const needs = new Uint8Array(HANDLER_BY_CODE.length);
   for (const row of ROWS) {
     const flags = ROWS[row.executes]!.flags;
-    needs[row.id] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
+    needs[DISPATCH_CODE[row.id]!] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
   }
   return needs;
 })();
@@ -108,6 +110,15 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   // The host page the run loop fetches from and its decoded words.
   private fetchHostPage = -1;
   private fetchDecoded: Uint16Array = new Uint16Array(WORDS_PER_PAGE);
+  // The virtual page the run loop fetches from (-1: none; a whole page, 0x...000) and host offset
+  // minus virtual address on it: straight-line code and loops within a page skip the soft-TLB
+  // lookup. Whatever could change that translation or the page's decoded words (a TLB write, a
+  // mode or ASID change, an exception, a store to the code, a new memory map) sets `attention`,
+  // and the loop then drops it.
+  private fetchPage = -1;
+  private fetchDelta = 0;
+  /** Instructions run through the handler array before the loop alone switches (Cpu.run; tests set 0). */
+  switchedAfter = SWITCHED_AFTER;
 
   constructor(physical: PhysicalMemory, options: SystemCpuOptions) {
     const host = physical.host;
@@ -615,83 +626,111 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
    * `intr` exit. The state is at an instruction boundary when it returns. With `blockEnds` (the
    * JIT's view of virtual pages) it also counts block entries (after each delay slot) and returns
    * undefined at a block start in a page the JIT watches or that just got warm.
+   *
+   * Two loops, one meaning, as in Cpu.run: alone (engine 'interp'), past its first
+   * `switchedAfter` instructions, the loop switches on the dispatch code so that V8 inlines the
+   * most executed handlers; before, and under the JIT, it calls every handler through the array
+   * (the switched loop costs V8 ~40 ms of its compiler thread at each re-optimization, which
+   * under the JIT takes the second core from compiled code).
    */
   run(maxInstructions: number, blockEnds: BlockEndWatch): Exit | undefined;
   run(maxInstructions?: number): Exit;
   run(maxInstructions = Infinity, blockEnds?: BlockEndWatch): Exit | undefined {
     this.resume();
-    const handlers = HANDLER_BY_ID;
-    const r = this.r;
-    const i32 = this.i32;
-    const tags = this.tags;
-    const addends = this.addends;
-    const cp0 = this.cp0;
     const stopAt = this.instructions + maxInstructions;
     if (this.instructions >= stopAt) return INTR_EXIT;
-    // The next instruction count that needs a look (the budget's end or the timer's deadline),
-    // and the fetch table of the mode: both change only where `attention` is set.
-    let limit = Math.min(stopAt, cp0.timerDeadline);
-    let fetchBase = this.fetchBase;
-    let decoded = this.fetchDecoded;
-    // The virtual page the loop fetches from (-1: none) and host offset minus virtual address on
-    // it: straight-line code and loops within a page skip the soft-TLB lookup. Whatever could
-    // change that translation or the page's decoded words (a TLB write, a mode or ASID change, an
-    // exception, a store to the code, a new memory map) sets `attention`, which drops it.
-    let fetchPage = -1;
-    let fetchDelta = 0;
+    if (blockEnds !== undefined) return this.runThroughArray(stopAt, blockEnds, Infinity);
+    if (this.instructions < this.switchedAfter) {
+      // Undefined: it reached switchedAfter with no exit to report.
+      const exit = this.runThroughArray(stopAt, undefined, this.switchedAfter);
+      if (exit !== undefined) return exit;
+    }
+    return this.runSwitched(stopAt);
+  }
+
+  /**
+   * The fetch page's host page is `pc`'s no longer (or not yet): translates `pc`, raising a fetch
+   * exception or setting the pending exit if it cannot. Returns false then, else true with
+   * fetchPage, fetchDelta and fetchDecoded describing `pc`'s page.
+   */
+  private enterFetchPage(pc: number): boolean {
+    const entry = entryIndex(this.fetchBase, pc);
+    let host: number;
+    if (this.tags[entry] === (pc & ~0xffc)) host = (pc + this.addends[entry]!) >>> 0;
+    else {
+      host = this.fetchSlow(pc);
+      if (host < 0) return false;
+    }
+    const hostPage = host >>> PAGE_SHIFT;
+    if (hostPage !== this.fetchHostPage) this.decodedWords(hostPage);
+    this.fetchPage = pc & ~0xfff;
+    this.fetchDelta = (host - pc) | 0;
+    return true;
+  }
+
+  /**
+   * Instructions the run loop may retire before its next look (the budget's end at `stopAt`, the
+   * timer's deadline, the switch to the other loop at `switchAt`), as a small integer: the loop
+   * counts it down instead of comparing `instructions`, which outgrows a Smi, with a double.
+   */
+  private instructionsToLook(stopAt: number, switchAt: number): number {
+    const ahead = Math.min(stopAt, this.cp0.timerDeadline, switchAt) - this.instructions;
+    return ahead < 0x4000_0000 ? ahead : 0x4000_0000;
+  }
+
+  /**
+   * The loop's count of instructions to its next look ran out: checks the timer, sets the `intr`
+   * exit at `stopAt`, and returns the next count.
+   */
+  private look(stopAt: number, switchAt: number): number {
+    const cp0 = this.cp0;
+    if (this.instructions >= cp0.timerDeadline) cp0.checkTimer();
+    if (this.instructions >= stopAt && this.pendingExit === undefined) this.pendingExit = INTR_EXIT;
+    return this.instructionsToLook(stopAt, switchAt);
+  }
+
+  /** A CpU exception for an instruction that `needs` what the mode does not allow. */
+  private raiseUnusable(needs: number): Status {
+    this.unusableCoprocessor = (needs & this.unusable & Needs.Cp0) !== 0 ? 0 : 1;
+    return this.raise(ExcCode.CpU, 0);
+  }
+
+  private runThroughArray(stopAt: number, blockEnds: BlockEndWatch | undefined, switchAt: number): Exit | undefined {
+    const handlers = HANDLER_BY_CODE;
+    const r = this.r;
+    const i32 = this.i32;
+    // The timer's deadline changes only where `attention` is set.
+    let toLook = this.instructionsToLook(stopAt, switchAt);
     for (;;) {
       if (this.attention) {
         if (this.serviceAttention()) break;
-        limit = Math.min(stopAt, cp0.timerDeadline);
-        fetchBase = this.fetchBase;
-        fetchPage = -1;
+        toLook = this.instructionsToLook(stopAt, switchAt);
+        this.fetchPage = -1;
       }
       const pc = this.pc;
       // Unequal too for a PC that is not word aligned (its low bits stay in): fetchSlow raises AdEL.
-      if ((pc & ~0xffc) !== fetchPage) {
-        const entry = entryIndex(fetchBase, pc);
-        let host: number;
-        if (tags[entry] === (pc & ~0xffc)) host = (pc + addends[entry]!) >>> 0;
-        else {
-          host = this.fetchSlow(pc);
-          if (host < 0) {
-            if (this.pendingExit !== undefined) break;
-            continue;
-          }
-        }
-        const hostPage = host >>> PAGE_SHIFT;
-        decoded = hostPage === this.fetchHostPage ? this.fetchDecoded : this.decodedWords(hostPage);
-        fetchPage = pc & ~0xfff;
-        fetchDelta = (host - pc) | 0;
+      if ((pc & ~0xffc) !== this.fetchPage && !this.enterFetchPage(pc)) {
+        if (this.pendingExit !== undefined) break;
+        continue;
       }
-      const wordIndex = ((pc + fetchDelta) >>> 0) >>> 2;
+      const wordIndex = (pc + this.fetchDelta) >>> 2;
+      const decoded = this.fetchDecoded;
       const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
-      let index = slot - 1;
+      const code = slot === 0 ? this.decodeAt(decoded, wordIndex) : slot - 1;
       const word = i32[wordIndex]!;
-      if (slot === 0) {
-        const id = decode(word);
-        index = id === RESERVED ? RESERVED_INDEX : id;
-        decoded[wordIndex & (WORDS_PER_PAGE - 1)] = index + 1;
-      }
       this.inDelaySlot = this.nextInDelaySlot;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
-      let status: Status;
-      const needs = NEEDS[index]!;
-      if (needs !== 0 && (needs & this.unusable) !== 0) {
-        this.unusableCoprocessor = (needs & this.unusable & Needs.Cp0) !== 0 ? 0 : 1;
-        status = this.raise(ExcCode.CpU, 0);
-      } else {
-        status = handlers[index]!(this, word);
-      }
+      const needs = NEEDS[code]!;
+      const status = needs !== 0 && (needs & this.unusable) !== 0 ? this.raiseUnusable(needs) : handlers[code]!(this, word);
       r[0] = 0;
       if (status === Status.Continue) {
         this.pc = this.npc;
         this.npc = this.nnpc;
-        if (++this.instructions >= limit) {
-          if (this.instructions >= cp0.timerDeadline) cp0.checkTimer();
-          if (this.instructions >= stopAt && this.pendingExit === undefined) this.pendingExit = INTR_EXIT;
-          limit = Math.min(stopAt, cp0.timerDeadline);
+        this.instructions++;
+        if (--toLook <= 0) {
+          toLook = this.look(stopAt, switchAt);
+          if (this.pendingExit === undefined && this.instructions >= switchAt) return undefined;
         }
         if (this.pendingExit !== undefined) break;
         // After a delay slot the next instruction starts a block: the JIT may want it.
@@ -715,6 +754,123 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       // Redirected: an exception vector is set; the instruction did not retire.
     }
     return this.pendingExit ?? INTR_EXIT;
+  }
+
+  private runSwitched(stopAt: number): Exit {
+    const handlers = HANDLER_BY_CODE;
+    const switched = SWITCHED_HANDLERS;
+    const r = this.r;
+    const i32 = this.i32;
+    let toLook = this.instructionsToLook(stopAt, Infinity);
+    for (;;) {
+      if (this.attention) {
+        if (this.serviceAttention()) break;
+        toLook = this.instructionsToLook(stopAt, Infinity);
+        this.fetchPage = -1;
+      }
+      const pc = this.pc;
+      if ((pc & ~0xffc) !== this.fetchPage && !this.enterFetchPage(pc)) {
+        if (this.pendingExit !== undefined) break;
+        continue;
+      }
+      const wordIndex = (pc + this.fetchDelta) >>> 2;
+      const decoded = this.fetchDecoded;
+      const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
+      const code = slot === 0 ? this.decodeAt(decoded, wordIndex) : slot - 1;
+      const word = i32[wordIndex]!;
+      this.inDelaySlot = this.nextInDelaySlot;
+      this.nextInDelaySlot = false;
+      this.nnpc = (this.npc + 4) | 0;
+      const needs = NEEDS[code]!;
+      let status: Status;
+      if (needs !== 0 && (needs & this.unusable) !== 0) status = this.raiseUnusable(needs);
+      else {
+        // The most executed rows each have a call site of their own, which V8 inlines (the
+        // Malta boot's first 250 M instructions: 63 -> 74-80 MIPS).
+        switch (code) {
+            case 0: status = switched[0]!(this, word); break; // addiu
+            case 1: status = switched[1]!(this, word); break; // addu
+            case 2: status = switched[2]!(this, word); break; // sll
+            case 3: status = switched[3]!(this, word); break; // beq
+            case 4: status = switched[4]!(this, word); break; // bne
+            case 5: status = switched[5]!(this, word); break; // sw
+            case 6: status = switched[6]!(this, word); break; // or
+            case 7: status = switched[7]!(this, word); break; // lw
+            case 8: status = switched[8]!(this, word); break; // lbu
+            case 9: status = switched[9]!(this, word); break; // andi
+            case 10: status = switched[10]!(this, word); break; // xor
+            case 11: status = switched[11]!(this, word); break; // srl
+            case 12: status = switched[12]!(this, word); break; // sltu
+            case 13: status = switched[13]!(this, word); break; // sltiu
+            case 14: status = switched[14]!(this, word); break; // mul
+            case 15: status = switched[15]!(this, word); break; // jr
+            case 16: status = switched[16]!(this, word); break; // lh
+            case 17: status = switched[17]!(this, word); break; // slt
+            case 18: status = switched[18]!(this, word); break; // lhu
+            case 19: status = switched[19]!(this, word); break; // sb
+            case 20: status = switched[20]!(this, word); break; // lui
+            case 21: status = switched[21]!(this, word); break; // subu
+            case 22: status = switched[22]!(this, word); break; // rotr
+            case 23: status = switched[23]!(this, word); break; // sh
+            case 24: status = switched[24]!(this, word); break; // mflo
+            case 25: status = switched[25]!(this, word); break; // bgezal
+            case 26: status = switched[26]!(this, word); break; // ext
+            case 27: status = switched[27]!(this, word); break; // madd
+            case 28: status = switched[28]!(this, word); break; // ori
+            case 29: status = switched[29]!(this, word); break; // mfhi
+            case 30: status = switched[30]!(this, word); break; // multu
+            case 31: status = switched[31]!(this, word); break; // ldc1
+            case 32: status = switched[32]!(this, word); break; // movn
+            case 33: status = switched[33]!(this, word); break; // mult
+            case 34: status = switched[34]!(this, word); break; // jalr
+            case 35: status = switched[35]!(this, word); break; // sllv
+            case 36: status = switched[36]!(this, word); break; // mul.d
+            case 37: status = switched[37]!(this, word); break; // movz
+            case 38: status = switched[38]!(this, word); break; // seh
+            case 39: status = switched[39]!(this, word); break; // sdc1
+            case 40: status = switched[40]!(this, word); break; // and
+            case 41: status = switched[41]!(this, word); break; // add.d
+            case 42: status = switched[42]!(this, word); break; // blez
+            case 43: status = switched[43]!(this, word); break; // xori
+            case 44: status = switched[44]!(this, word); break; // teq
+            case 45: status = switched[45]!(this, word); break; // divu
+            case 46: status = switched[46]!(this, word); break; // bgtz
+            case 47: status = switched[47]!(this, word); break; // lb
+            case 48: status = switched[48]!(this, word); break; // bltz
+            case 49: status = switched[49]!(this, word); break; // srlv
+            case 50: status = switched[50]!(this, word); break; // clz
+            case 51: status = switched[51]!(this, word); break; // rdhwr
+            case 52: status = switched[52]!(this, word); break; // slti
+            case 53: status = switched[53]!(this, word); break; // nor
+            case 54: status = switched[54]!(this, word); break; // bgez
+            case 55: status = switched[55]!(this, word); break; // sra
+            case 56: status = switched[56]!(this, word); break; // seb
+            case 57: status = switched[57]!(this, word); break; // j
+            case 58: status = switched[58]!(this, word); break; // jal
+          default: status = handlers[code]!(this, word);
+        }
+      }
+      r[0] = 0;
+      if (status === Status.Continue) {
+        this.pc = this.npc;
+        this.npc = this.nnpc;
+        this.instructions++;
+        if (--toLook <= 0) toLook = this.look(stopAt, Infinity);
+        if (this.pendingExit !== undefined) break;
+      } else if (status === Status.Stop) {
+        this.nextInDelaySlot = this.inDelaySlot;
+        break;
+      }
+    }
+    return this.pendingExit ?? INTR_EXIT;
+  }
+
+  /** Decodes the word at host word index `wordIndex` into `decoded`, its page's words; returns its dispatch code. */
+  private decodeAt(decoded: Uint16Array, wordIndex: number): number {
+    const id = decode(this.i32[wordIndex]!);
+    const code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
+    decoded[wordIndex & (WORDS_PER_PAGE - 1)] = code + 1;
+    return code;
   }
 
   /** Called as a run starts: after a WAIT exit, guest time passes to the timer's event. */

@@ -1,7 +1,7 @@
 // The instruction table drives the interpreter: every executable row has exactly one handler, in
 // one of the classes' groups (src/interp/handlers.ts looks a name up in the groups in turn, so a
 // name in two groups would silently take the first), and no handler names a row that is not there.
-// The user-mode run loop's switch calls the handler its case names.
+// Each run loop's switch (user and system mode) calls the handler its case names.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -22,8 +22,8 @@ describe('interpreter handler groups', () => {
   });
 });
 
-describe('the user-mode run loop\'s switch (src/interp/dispatch.ts)', () => {
-  it.each(['cpu.ts'])('%s: case i calls the handler of SWITCHED_ROWS[i], for every switched row and no other', (file) => {
+describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
+  it.each(['cpu.ts', 'system-cpu.ts'])('%s: case i calls the handler of SWITCHED_ROWS[i], for every switched row and no other', (file) => {
     const source = readFileSync(new URL(`../../src/interp/${file}`, import.meta.url), 'utf8');
     const cases = [...source.matchAll(/case (\d+): status = switched\[(\d+)\]!\(this, word\); break; \/\/ (\S+)/g)];
     expect(cases.map((match) => [Number(match[1]), Number(match[2]), match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, i, name]));

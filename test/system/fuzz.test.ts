@@ -1,8 +1,9 @@
-// Seeded differential fuzzing of the system-mode JIT against the interpreter: random sequences
-// from every table row (ALU, branches and delay slots, loads and stores through kseg0 and through
-// TLB-mapped pages that may be invalid or clean, SYSCALL, traps, reserved words, CP0 and TLB
-// instructions, the FPU) run in kernel and in user mode under both engines, with an exception
-// handler that skips the faulting instruction and sometimes a timer interrupt. After the same
+// Seeded differential fuzzing of the system-mode JIT, and of the interpreter's switched loop, against
+// the interpreter through its handler array: random sequences from every table row (ALU, branches
+// and delay slots, loads and stores through kseg0 and through TLB-mapped pages that may be invalid
+// or clean, SYSCALL, traps, reserved words, CP0 and TLB instructions, the FPU) run in kernel and in
+// user mode on all three, with an exception handler that skips the faulting instruction and
+// sometimes a timer interrupt. After the same
 // budget, the exit, all GPRs, HI/LO, PC, FPRs, FCSR, every CP0 register (Count included) and the
 // data pages must be equal.
 //
@@ -15,6 +16,7 @@ import { Flag } from '../../src/isa/table.js';
 import { disassemble } from '../../src/isa/disasm.js';
 import { CP0_REGISTER_IDS } from '../../src/vm/registers.js';
 import { Random } from '../random.js';
+import type { SystemCpu } from '../../src/interp/system-cpu.js';
 
 const CASES = Number(process.env.MIPSJIT_SYSTEM_FUZZ_CASES ?? 300);
 const SEED = Number(process.env.MIPSJIT_FUZZ_SEED ?? 0x5eed);
@@ -73,13 +75,16 @@ const SETUP_STUB = [
   'mtc0 $t3, c0_entryhi', 'sdbbp',
 ].join('\n');
 
-async function machine(engine: 'interp' | 'jit'): Promise<{ vm: Vm; vcpu: Vcpu }> {
-  const vm = await createVm({ engine, tlbEntries: 16, hotThreshold: 1, compiler: 'inline' });
+/** A machine for the cases; 'switched' is the interpreter's switched loop from the first instruction (SystemCpu.run). */
+async function machine(engine: 'interp' | 'switched' | 'jit'): Promise<{ vm: Vm; vcpu: Vcpu }> {
+  const vm = await createVm({ engine: engine === 'jit' ? 'jit' : 'interp', tlbEntries: 16, hotThreshold: 1, compiler: 'inline' });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x300_0000 });
   for (const vector of [0x8000_0000, 0x8000_0180]) vm.writePhys(vector & 0x1fff_ffff, new Uint8Array(assembleProgram(HANDLER, vector).buffer));
   vm.writePhys(SETUP & 0x1fff_ffff, new Uint8Array(assembleProgram(SETUP_STUB, SETUP).buffer));
-  return { vm, vcpu: vm.createVcpu(0) };
+  const vcpu = vm.createVcpu(0);
+  if (engine === 'switched') (vcpu as unknown as { cpu: SystemCpu }).cpu.switchedAfter = 0;
+  return { vm, vcpu };
 }
 
 interface Case {
@@ -172,21 +177,24 @@ function runCase(m: { vm: Vm; vcpu: Vcpu }, c: Case): { exit: Exit; state: Recor
   return { exit, state, data: Array.from(vm.readPhys(c.dataPhysical, 0x2000)) };
 }
 
-describe('system-mode differential fuzzing: JIT vs interpreter', () => {
+describe('system-mode differential fuzzing: JIT and the interpreter\'s switched loop vs the interpreter', () => {
   test.each([
     { mode: 'kernel', user: false },
     { mode: 'user', user: true },
   ])(`${CASES} $mode-mode cases`, async ({ user }) => {
     const interp = await machine('interp');
     const jit = await machine('jit');
+    const switched = await machine('switched');
     for (let index = 0; index < CASES; index++) {
       const c = makeCase(index, user);
       const expected = runCase(interp, c);
-      const got = runCase(jit, c);
-      if (JSON.stringify(got) !== JSON.stringify(expected)) {
-        const listing = c.words.map((word, i) => `  ${((c.pc + i * 4) >>> 0).toString(16)}: ${word.toString(16).padStart(8, '0')}  ${disassemble(word, c.pc + i * 4)}`).join('\n');
-        expect({ exit: got.exit, state: got.state }, `case ${index} (${user ? 'user' : 'kernel'}):\n${listing}`).toEqual({ exit: expected.exit, state: expected.state });
-        expect(got.data, `case ${index}: data pages`).toEqual(expected.data);
+      for (const [name, other] of [['jit', jit], ['switched', switched]] as const) {
+        const got = runCase(other, c);
+        if (JSON.stringify(got) !== JSON.stringify(expected)) {
+          const listing = c.words.map((word, i) => `  ${((c.pc + i * 4) >>> 0).toString(16)}: ${word.toString(16).padStart(8, '0')}  ${disassemble(word, c.pc + i * 4)}`).join('\n');
+          expect({ exit: got.exit, state: got.state }, `${name}, case ${index} (${user ? 'user' : 'kernel'}):\n${listing}`).toEqual({ exit: expected.exit, state: expected.state });
+          expect(got.data, `${name}, case ${index}: data pages`).toEqual(expected.data);
+        }
       }
     }
     expect(jit.vcpu.stats.compiledInstructions).toBeGreaterThan(0);

@@ -21,8 +21,10 @@ export interface WorkerCompilerOptions {
 
 export class WorkerCompiler implements RegionCompiler {
   private started: StartedWorker | undefined;
-  /** Requests sent and not yet answered. */
-  private inFlight = 0;
+  /** Requests sent and not yet answered, oldest first (the worker answers in order). */
+  private readonly inFlight: RegionRequest[] = [];
+  /** The worker could not start or died: regions compile on this thread from then on. */
+  private failed = false;
   /** Answers received and not yet handed out by poll(). */
   private readonly finished: CompiledRegion[] = [];
   private readonly inlineUntilReady: boolean;
@@ -35,34 +37,39 @@ export class WorkerCompiler implements RegionCompiler {
     return true; // requests queue in the worker until it has started
   }
 
-  /** Failures reported by the worker (kept for diagnostics). */
-  get failures(): readonly string[] {
-    return this.started?.failures ?? [];
-  }
+  /** Failures reported by the worker, kept for diagnostics: its errors and the regions it could not compile. */
+  readonly failures: string[] = [];
 
   prepare(): void {
-    if (this.started) return;
-    this.started = startWorker();
-    // A worker that cannot start or dies leaves requests unanswered: compile nothing from then on.
-    this.started.onFailure = () => {
-      this.inFlight = 0;
+    if (this.started || this.failed) return;
+    const started = startWorker(this.failures);
+    this.started = started;
+    // A worker that cannot start (its file missing from a broken install) or dies would leave
+    // requests unanswered and the guest interpreted for good. Its unanswered requests compile
+    // here, in order, and so does every later one.
+    started.onFailure = () => {
+      this.receive();
+      this.failed = true;
+      this.close();
+      for (const request of this.inFlight.splice(0)) this.finished.push(compileRegion(request));
     };
   }
 
   submit(request: RegionRequest): CompiledRegion | undefined {
     this.prepare();
-    const started = this.started!;
+    const started = this.started;
+    if (started === undefined) return compileRegion(request);
     if (this.inlineUntilReady && !started.ready) {
       this.receive();
       if (!started.ready) return compileRegion(request);
     }
-    this.inFlight++;
+    this.inFlight.push(request);
     started.port.postMessage(request);
     return undefined;
   }
 
   poll(): CompiledRegion[] {
-    if (this.inFlight === 0 && this.finished.length === 0) return [];
+    if (this.inFlight.length === 0 && this.finished.length === 0) return [];
     this.receive();
     return this.finished.splice(0, this.finished.length);
   }
@@ -76,9 +83,9 @@ export class WorkerCompiler implements RegionCompiler {
         started.ready = true;
         continue;
       }
-      this.inFlight--;
+      this.inFlight.shift();
       const result = message.message as CompiledRegion & { error?: string };
-      if (result.error !== undefined) started.failures.push(result.error);
+      if (result.error !== undefined) this.failures.push(result.error);
       this.finished.push(result);
     }
   }
@@ -95,11 +102,10 @@ interface StartedWorker {
   readonly port: MessagePort;
   /** The worker has posted WORKER_READY on the port. */
   ready: boolean;
-  readonly failures: string[];
   onFailure?: () => void;
 }
 
-function startWorker(): StartedWorker {
+function startWorker(failures: string[]): StartedWorker {
   const channel = new MessageChannel();
   const options = { workerData: { port: channel.port2 }, transferList: [channel.port2] };
   let worker: Worker;
@@ -114,9 +120,9 @@ function startWorker(): StartedWorker {
   } else {
     worker = new Worker(new URL('./compile-worker.cjs', import.meta.url), options);
   }
-  const started: StartedWorker = { worker, port: channel.port1, ready: false, failures: [] };
+  const started: StartedWorker = { worker, port: channel.port1, ready: false };
   worker.on('error', (error: Error) => {
-    started.failures.push(error.message);
+    failures.push(error.message);
     started.onFailure?.();
   });
   worker.unref();

@@ -11,6 +11,7 @@ import { JitEngine } from '../../codegen/engine.js';
 import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { layoutOf } from '../../codegen/region.js';
 import type { CompiledRegion, RegionRequest } from '../../codegen/compiler.js';
+import type { Worker } from 'node:worker_threads';
 
 const CODE = 0x0040_0000;
 const DATA = 0x0010_0000;
@@ -102,4 +103,32 @@ describe('JIT with a worker-thread compiler', () => {
       compiler.close();
     }
   }, 240_000);
+
+  it('once the worker has failed, compiles its unanswered requests and every later one on the calling thread, in order', () => {
+    const cpu = machine();
+    const page = CODE >>> 12;
+    const request: RegionRequest = {
+      page,
+      entries: [CODE + 12],
+      words: cpu.mem.i32.slice(page << 10, (page << 10) + 1024),
+      layout: layoutOf(cpu.mem, false),
+      generation: 0,
+    };
+    const compiler = new WorkerCompiler();
+    try {
+      expect(compiler.submit(request)).toBeUndefined(); // queued for the worker, which is still starting
+      // What a worker whose file is missing, or that died, reports.
+      const worker = (compiler as unknown as { started: { worker: Worker } }).started.worker;
+      worker.emit('error', new Error('the compile worker died'));
+      const answers = compiler.poll();
+      expect(answers).toHaveLength(1);
+      expect(answers[0]!.module).toBeInstanceOf(WebAssembly.Module);
+      expect(answers[0]!.entries).toContain(CODE + 12);
+      expect(compiler.submit(request)?.module).toBeInstanceOf(WebAssembly.Module);
+      expect(compiler.poll()).toEqual([]);
+      expect(compiler.failures).toEqual(['the compile worker died']);
+    } finally {
+      compiler.close();
+    }
+  });
 });

@@ -199,6 +199,9 @@ export class WasmEncoder {
   private labelList: Int32Array;
   private labelLength = 0;
   private readonly labelIds = new Map<string, number>();
+  // While emitting (emit): the nesting depth, and each label's depth (-1: not enclosing).
+  private emitDepth = 0;
+  private labelDepth = new Int32Array(0);
   /** Function-type keys (params:result) in type-section order. */
   private readonly types: string[] = [];
   private readonly functionIndex = new Map<string, { index: number; result: ValueType }>();
@@ -656,50 +659,61 @@ export class WasmEncoder {
 
   // ---- emitting ----
 
-  /** Writes `expr` in post-order; `labels` holds the label ids of the enclosing blocks (-1: unnamed). */
-  private emit(out: Bytes, expr: Expr, labels: number[]): void {
+  /**
+   * Writes `expr` in post-order. `emitDepth` counts the enclosing blocks, loops and ifs, and
+   * `labelDepth` holds, per label id, the count at the innermost enclosing block with that label
+   * (-1: none), so that a branch finds its relative depth at once: a region's dispatch br_table
+   * names every block, each nested one deeper, and a search of the label stack for each of them
+   * took 11 ms of CoreMark 700's 94 ms of compiles.
+   */
+  private emit(out: Bytes, expr: Expr): void {
     const kind = this.kinds[expr]! as Kind;
     const first = this.childStart[expr]!;
     const end = first + this.childCount[expr]!;
     switch (kind) {
       case Kind.Op:
-        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!, labels);
+        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!);
         out.copy(this.code.data, this.a[expr]!, this.b[expr]!);
         return;
       case Kind.Block:
-      case Kind.Loop:
+      case Kind.Loop: {
         out.byte(kind === Kind.Block ? 0x02 : 0x03);
         out.byte(BLOCK_TYPE_CODE[this.nodeTypes[expr]!]!);
-        labels.push(this.a[expr]!);
-        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!, labels);
-        labels.pop();
+        const label = this.a[expr]!;
+        const outer = label < 0 ? -1 : this.labelDepth[label]!;
+        if (label >= 0) this.labelDepth[label] = this.emitDepth;
+        this.emitDepth++;
+        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!);
+        this.emitDepth--;
+        if (label >= 0) this.labelDepth[label] = outer;
         out.byte(0x0b);
         return;
+      }
       case Kind.If:
-        this.emit(out, this.childList[first]!, labels);
+        this.emit(out, this.childList[first]!);
         out.byte(0x04);
         out.byte(BLOCK_TYPE_CODE[this.nodeTypes[expr]!]!);
-        labels.push(-1);
-        this.emit(out, this.childList[first + 1]!, labels);
+        this.emitDepth++;
+        this.emit(out, this.childList[first + 1]!);
         if (end - first > 2) {
           out.byte(0x05);
-          this.emit(out, this.childList[first + 2]!, labels);
+          this.emit(out, this.childList[first + 2]!);
         }
-        labels.pop();
+        this.emitDepth--;
         out.byte(0x0b);
         return;
       case Kind.Br:
       case Kind.Switch: {
-        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!, labels);
+        for (let child = first; child < end; child++) this.emit(out, this.childList[child]!);
         const start = this.a[expr]!;
         const count = this.b[expr]!;
         if (kind === Kind.Br) {
           out.byte(end > first ? 0x0d : 0x0c);
-          out.uleb(this.depth(labels, this.labelList[start]!));
+          out.uleb(this.depth(this.labelList[start]!));
         } else {
           out.byte(0x0e);
           out.uleb(count - 1);
-          for (let index = 0; index < count; index++) out.uleb(this.depth(labels, this.labelList[start + index]!));
+          for (let index = 0; index < count; index++) out.uleb(this.depth(this.labelList[start + index]!));
         }
         return;
       }
@@ -707,10 +721,10 @@ export class WasmEncoder {
   }
 
   /** The relative depth of the innermost enclosing block labelled `label`. */
-  private depth(labels: readonly number[], label: number): number {
-    const at = labels.lastIndexOf(label);
+  private depth(label: number): number {
+    const at = this.labelDepth[label]!;
     if (at < 0) throw new Error(`wasm-encoder: branch to a label no enclosing block has (${[...this.labelIds].find(([, id]) => id === label)?.[0]})`);
-    return labels.length - 1 - at;
+    return this.emitDepth - 1 - at;
   }
 
   /** Emits the module's binary. */
@@ -771,6 +785,9 @@ export class WasmEncoder {
     out.section(7, exports);
     const code = new Bytes(this.code.length + 1024);
     code.uleb(this.functions.length);
+    if (this.labelDepth.length < this.labelIds.size) this.labelDepth = new Int32Array(this.labelIds.size);
+    this.labelDepth.fill(-1);
+    this.emitDepth = 0;
     for (const entry of this.functions) {
       const body = this.body;
       body.length = 0;
@@ -787,7 +804,7 @@ export class WasmEncoder {
         body.uleb(count);
         body.byte(TYPE_CODE[type]);
       }
-      this.emit(body, entry.body, []);
+      this.emit(body, entry.body);
       // The body block ends in a return; its value never falls off the end.
       if (entry.result !== 'none' && TYPES[this.typeOf(entry.body)] !== entry.result) body.byte(0x00);
       body.byte(0x0b);

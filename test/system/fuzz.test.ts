@@ -75,7 +75,10 @@ const SETUP_STUB = [
   'mtc0 $t3, c0_entryhi', 'sdbbp',
 ].join('\n');
 
-/** A machine for the cases; 'switched' is the interpreter's switched loop from the first instruction (SystemCpu.run). */
+/**
+ * A machine for the cases; 'switched' is the interpreter whose loop switches on dispatch codes
+ * (SystemCpu.run): from the first instruction of even cases, and partway through odd ones (switchAt).
+ */
 async function machine(engine: 'interp' | 'switched' | 'jit'): Promise<{ vm: Vm; vcpu: Vcpu }> {
   const vm = await createVm({ engine: engine === 'jit' ? 'jit' : 'interp', tlbEntries: 16, hotThreshold: 1, compiler: 'inline' });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
@@ -83,7 +86,7 @@ async function machine(engine: 'interp' | 'switched' | 'jit'): Promise<{ vm: Vm;
   for (const vector of [0x8000_0000, 0x8000_0180]) vm.writePhys(vector & 0x1fff_ffff, new Uint8Array(assembleProgram(HANDLER, vector).buffer));
   vm.writePhys(SETUP & 0x1fff_ffff, new Uint8Array(assembleProgram(SETUP_STUB, SETUP).buffer));
   const vcpu = vm.createVcpu(0);
-  if (engine === 'switched') (vcpu as unknown as { cpu: SystemCpu }).cpu.switchedAfter = 0;
+  if (engine === 'switched') cpuOf(vcpu).switchedAfter = 0;
   return { vm, vcpu };
 }
 
@@ -146,6 +149,14 @@ function makeCase(index: number, user: boolean): Case {
   return fuzzCase;
 }
 
+const cpuOf = (vcpu: Vcpu): SystemCpu => (vcpu as unknown as { cpu: SystemCpu }).cpu;
+
+/** Case `index` on the switched machine: even cases switch from the start, odd ones 1-200 instructions in (the setup stub runs ~50). */
+function switchAt(vcpu: Vcpu, index: number): void {
+  const cpu = cpuOf(vcpu);
+  cpu.switchedAfter = index % 2 === 0 ? 0 : cpu.instructions + 1 + (index % 200);
+}
+
 function runCase(m: { vm: Vm; vcpu: Vcpu }, c: Case): { exit: Exit; state: Record<string, number>; data: number[] } {
   const { vm, vcpu } = m;
   vm.writePhys(c.codePhysical, new Uint8Array(Uint32Array.from([...c.words, ...Array(8).fill(0), 0x7000_003f]).buffer)); // NOPs, then SDBBP
@@ -189,6 +200,7 @@ describe('system-mode differential fuzzing: JIT and the interpreter\'s switched 
       const c = makeCase(index, user);
       const expected = runCase(interp, c);
       for (const [name, other] of [['jit', jit], ['switched', switched]] as const) {
+        if (name === 'switched') switchAt(other.vcpu, index);
         const got = runCase(other, c);
         if (JSON.stringify(got) !== JSON.stringify(expected)) {
           const listing = c.words.map((word, i) => `  ${((c.pc + i * 4) >>> 0).toString(16)}: ${word.toString(16).padStart(8, '0')}  ${disassemble(word, c.pc + i * 4)}`).join('\n');

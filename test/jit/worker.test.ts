@@ -40,6 +40,18 @@ function machine(): Cpu {
   return cpu;
 }
 
+/** A request to compile the program's page from its loop's start. */
+function loopRequest(cpu: Cpu): RegionRequest {
+  const page = CODE >>> 12;
+  return {
+    page,
+    entries: [CODE + 12],
+    words: cpu.mem.i32.slice(page << 10, (page << 10) + 1024),
+    layout: layoutOf(cpu.mem, false),
+    generation: 0,
+  };
+}
+
 describe('JIT with a worker-thread compiler', () => {
   it('keeps interpreting until the worker delivers, then runs compiled code with the same results', async () => {
     const cpu = machine();
@@ -68,15 +80,7 @@ describe('JIT with a worker-thread compiler', () => {
   }, 240_000);
 
   it('with inlineUntilReady, compiles on the calling thread until the worker is ready, then on the worker', async () => {
-    const cpu = machine();
-    const page = CODE >>> 12;
-    const request: RegionRequest = {
-      page,
-      entries: [CODE + 12],
-      words: cpu.mem.i32.slice(page << 10, (page << 10) + 1024),
-      layout: layoutOf(cpu.mem, false),
-      generation: 0,
-    };
+    const request = loopRequest(machine());
     const compiler = new WorkerCompiler({ inlineUntilReady: true });
     try {
       // The worker starts with the first request: it cannot have said it is ready yet.
@@ -105,15 +109,7 @@ describe('JIT with a worker-thread compiler', () => {
   }, 240_000);
 
   it('once the worker has failed, compiles its unanswered requests and every later one on the calling thread, in order', () => {
-    const cpu = machine();
-    const page = CODE >>> 12;
-    const request: RegionRequest = {
-      page,
-      entries: [CODE + 12],
-      words: cpu.mem.i32.slice(page << 10, (page << 10) + 1024),
-      layout: layoutOf(cpu.mem, false),
-      generation: 0,
-    };
+    const request = loopRequest(machine());
     const compiler = new WorkerCompiler();
     try {
       expect(compiler.submit(request)).toBeUndefined(); // queued for the worker, which is still starting

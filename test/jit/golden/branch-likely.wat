@@ -22,32 +22,14 @@
   (local $14 i32)
   (local $15 i32)
   (local $16 i32)
-  (local $17 i32)
-  (local $18 i32)
-  (local $19 i32)
   (block
-   (local.set $17
+   (local.set $16
     (i32.load offset=8
-     (i32.const 0)
-    )
-   )
-   (local.set $18
-    (i32.load offset=12
      (i32.const 0)
     )
    )
    (local.set $15
     (i32.load offset=16
-     (i32.const 0)
-    )
-   )
-   (local.set $16
-    (i32.load offset=20
-     (i32.const 0)
-    )
-   )
-   (local.set $19
-    (i32.load offset=124
      (i32.const 0)
     )
    )
@@ -90,7 +72,9 @@
              (local.set $5
               (i32.eq
                (local.get $15)
-               (local.get $16)
+               (i32.load offset=20
+                (i32.const 0)
+               )
               )
              )
              (if
@@ -107,9 +91,9 @@
                (br $block3)
               )
              )
-             (local.set $17
+             (local.set $16
               (i32.add
-               (local.get $17)
+               (local.get $16)
                (i32.const 1)
               )
              )
@@ -130,9 +114,9 @@
              (i32.const 3)
             )
            )
-           (local.set $17
+           (local.set $16
             (i32.add
-             (local.get $17)
+             (local.get $16)
              (i32.const 2)
             )
            )
@@ -157,7 +141,8 @@
               (br $block5)
              )
             )
-            (local.set $18
+            (i32.store offset=12
+             (i32.const 0)
              (i32.shl
               (local.get $15)
               (i32.const 2)
@@ -201,7 +186,8 @@
              (br $block5)
             )
            )
-           (local.set $18
+           (i32.store offset=12
+            (i32.const 0)
             (i32.shl
              (local.get $15)
              (i32.const 2)
@@ -227,7 +213,9 @@
          (nop)
          (block
           (local.set $6
-           (local.get $19)
+           (i32.load offset=124
+            (i32.const 0)
+           )
           )
           (nop)
           (local.set $0
@@ -252,7 +240,9 @@
         )
         (block
          (local.set $6
-          (local.get $19)
+          (i32.load offset=124
+           (i32.const 0)
+          )
          )
          (nop)
          (local.set $0
@@ -295,11 +285,7 @@
           (block
            (i32.store offset=8
             (i32.const 0)
-            (local.get $17)
-           )
-           (i32.store offset=12
-            (i32.const 0)
-            (local.get $18)
+            (local.get $16)
            )
            (return_call $fimport$1
             (local.get $8)
@@ -341,11 +327,7 @@
    )
    (i32.store offset=8
     (i32.const 0)
-    (local.get $17)
-   )
-   (i32.store offset=12
-    (i32.const 0)
-    (local.get $18)
+    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

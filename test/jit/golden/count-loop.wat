@@ -23,7 +23,6 @@
   (local $15 i32)
   (local $16 i32)
   (local $17 i32)
-  (local $18 i32)
   (block
    (local.set $15
     (i32.load offset=8
@@ -37,11 +36,6 @@
    )
    (local.set $16
     (i32.load offset=16
-     (i32.const 0)
-    )
-   )
-   (local.set $18
-    (i32.load offset=124
      (i32.const 0)
     )
    )
@@ -182,7 +176,9 @@
         )
         (block
          (local.set $6
-          (local.get $18)
+          (i32.load offset=124
+           (i32.const 0)
+          )
          )
          (nop)
          (local.set $0

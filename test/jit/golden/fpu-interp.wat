@@ -21,15 +21,9 @@
   (local $13 f64)
   (local $14 i32)
   (local $15 i32)
-  (local $16 i32)
   (block
    (local.set $15
     (i32.load offset=16
-     (i32.const 0)
-    )
-   )
-   (local.set $16
-    (i32.load offset=124
      (i32.const 0)
     )
    )
@@ -240,7 +234,9 @@
           )
           (block
            (local.set $6
-            (local.get $16)
+            (i32.load offset=124
+             (i32.const 0)
+            )
            )
            (nop)
            (local.set $0

@@ -21,21 +21,9 @@
   (local $13 f64)
   (local $14 i32)
   (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
   (block
-   (local.set $17
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
    (local.set $15
     (i32.load offset=100
-     (i32.const 0)
-    )
-   )
-   (local.set $16
-    (i32.load offset=124
      (i32.const 0)
     )
    )
@@ -83,12 +71,16 @@
          (local.set $6
           (local.get $15)
          )
-         (local.set $16
+         (i32.store offset=124
+          (i32.const 0)
           (i32.const 4194320)
          )
-         (local.set $17
+         (i32.store offset=16
+          (i32.const 0)
           (i32.add
-           (local.get $17)
+           (i32.load offset=16
+            (i32.const 0)
+           )
            (i32.const 1)
           )
          )
@@ -130,17 +122,9 @@
            )
           )
           (block
-           (i32.store offset=16
-            (i32.const 0)
-            (local.get $17)
-           )
            (i32.store offset=100
             (i32.const 0)
             (local.get $15)
-           )
-           (i32.store offset=124
-            (i32.const 0)
-            (local.get $16)
            )
            (return_call $fimport$1
             (local.get $8)
@@ -180,17 +164,9 @@
      (i32.const 0)
     )
    )
-   (i32.store offset=16
-    (i32.const 0)
-    (local.get $17)
-   )
    (i32.store offset=100
     (i32.const 0)
     (local.get $15)
-   )
-   (i32.store offset=124
-    (i32.const 0)
-    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

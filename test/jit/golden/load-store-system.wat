@@ -26,14 +26,8 @@
   (local $13 f64)
   (local $14 i32)
   (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
-  (local $18 i32)
-  (local $19 i32)
-  (local $20 i32)
-  (local $21 i32)
   (block
-   (local.set $21
+   (local.set $15
     (global.get $gimport$0)
    )
    (if
@@ -41,14 +35,14 @@
      (i32.or
       (i32.ne
        (i32.load offset=168
-        (local.get $21)
+        (local.get $15)
        )
        (i32.const 0)
       )
       (i32.ne
        (i32.load offset=4096
         (i32.add
-         (local.get $21)
+         (local.get $15)
          (i32.shl
           (i32.and
            (i32.shr_u
@@ -73,7 +67,7 @@
         (local.get $0)
         (i32.load offset=13312
          (i32.add
-          (local.get $21)
+          (local.get $15)
           (i32.shl
            (i32.and
             (i32.shr_u
@@ -94,57 +88,27 @@
     )
     (then
      (i32.store offset=144
-      (local.get $21)
+      (local.get $15)
       (local.get $0)
      )
      (i32.store offset=148
-      (local.get $21)
+      (local.get $15)
       (i32.add
        (local.get $0)
        (i32.const 4)
       )
      )
      (i32.store offset=152
-      (local.get $21)
+      (local.get $15)
       (i32.const 0)
      )
      (i32.store offset=156
-      (local.get $21)
+      (local.get $15)
       (local.get $1)
      )
      (return
       (i32.const 0)
      )
-    )
-   )
-   (local.set $20
-    (i32.load offset=8
-     (local.get $21)
-    )
-   )
-   (local.set $15
-    (i32.load offset=16
-     (local.get $21)
-    )
-   )
-   (local.set $18
-    (i32.load offset=20
-     (local.get $21)
-    )
-   )
-   (local.set $16
-    (i32.load offset=32
-     (local.get $21)
-    )
-   )
-   (local.set $17
-    (i32.load offset=36
-     (local.get $21)
-    )
-   )
-   (local.set $19
-    (i32.load offset=124
-     (local.get $21)
     )
    )
    (block $block3
@@ -184,7 +148,9 @@
         (block
          (local.set $7
           (i32.add
-           (local.get $15)
+           (i32.load offset=16
+            (local.get $15)
+           )
            (i32.const 0)
           )
          )
@@ -193,7 +159,7 @@
            (i32.ne
             (i32.load offset=2048
              (i32.add
-              (local.get $21)
+              (local.get $15)
               (i32.shl
                (i32.and
                 (i32.shr_u
@@ -216,7 +182,7 @@
              (i32.eqz
               (call $fimport$2
                (local.get $7)
-               (local.get $21)
+               (local.get $15)
                (i32.const 0)
                (i32.const 0)
               )
@@ -224,7 +190,7 @@
              (i32.ne
               (i32.load offset=2048
                (i32.add
-                (local.get $21)
+                (local.get $15)
                 (i32.shl
                  (i32.and
                   (i32.shr_u
@@ -249,10 +215,6 @@
            )
           )
           (then
-           (i32.store offset=32
-            (local.get $21)
-            (local.get $16)
-           )
            (local.set $4
             (call $fimport$0
              (i32.const 243)
@@ -260,16 +222,6 @@
              (i32.const 4194304)
              (i32.const 4194308)
              (i32.const 0)
-            )
-           )
-           (local.set $15
-            (i32.load offset=16
-             (local.get $21)
-            )
-           )
-           (local.set $16
-            (i32.load offset=32
-             (local.get $21)
             )
            )
            (if
@@ -294,7 +246,7 @@
              (local.get $7)
              (i32.load offset=11264
               (i32.add
-               (local.get $21)
+               (local.get $15)
                (i32.shl
                 (i32.and
                  (i32.shr_u
@@ -309,7 +261,8 @@
              )
             )
            )
-           (local.set $16
+           (i32.store offset=32
+            (local.get $15)
             (i32.load
              (local.get $7)
             )
@@ -320,7 +273,9 @@
         (block
          (local.set $7
           (i32.add
-           (local.get $15)
+           (i32.load offset=16
+            (local.get $15)
+           )
            (i32.const 5)
           )
          )
@@ -329,7 +284,7 @@
            (i32.ne
             (i32.load offset=2048
              (i32.add
-              (local.get $21)
+              (local.get $15)
               (i32.shl
                (i32.and
                 (i32.shr_u
@@ -352,7 +307,7 @@
              (i32.eqz
               (call $fimport$2
                (local.get $7)
-               (local.get $21)
+               (local.get $15)
                (i32.const 0)
                (i32.const 0)
               )
@@ -360,7 +315,7 @@
              (i32.ne
               (i32.load offset=2048
                (i32.add
-                (local.get $21)
+                (local.get $15)
                 (i32.shl
                  (i32.and
                   (i32.shr_u
@@ -385,10 +340,6 @@
            )
           )
           (then
-           (i32.store offset=36
-            (local.get $21)
-            (local.get $17)
-           )
            (local.set $4
             (call $fimport$0
              (i32.const 244)
@@ -396,16 +347,6 @@
              (i32.const 4194308)
              (i32.const 4194312)
              (i32.const 0)
-            )
-           )
-           (local.set $15
-            (i32.load offset=16
-             (local.get $21)
-            )
-           )
-           (local.set $17
-            (i32.load offset=36
-             (local.get $21)
             )
            )
            (if
@@ -430,7 +371,7 @@
              (local.get $7)
              (i32.load offset=11264
               (i32.add
-               (local.get $21)
+               (local.get $15)
                (i32.shl
                 (i32.and
                  (i32.shr_u
@@ -445,7 +386,8 @@
              )
             )
            )
-           (local.set $17
+           (i32.store offset=36
+            (local.get $15)
             (i32.load8_u
              (local.get $7)
             )
@@ -456,7 +398,9 @@
         (block
          (local.set $7
           (i32.add
-           (local.get $18)
+           (i32.load offset=20
+            (local.get $15)
+           )
            (i32.const 2)
           )
          )
@@ -465,7 +409,7 @@
            (i32.ne
             (i32.load offset=3072
              (i32.add
-              (local.get $21)
+              (local.get $15)
               (i32.shl
                (i32.and
                 (i32.shr_u
@@ -489,7 +433,7 @@
               (i32.eqz
                (call $fimport$2
                 (local.get $7)
-                (local.get $21)
+                (local.get $15)
                 (i32.const 0)
                 (i32.const 1)
                )
@@ -497,7 +441,7 @@
               (i32.ne
                (i32.load offset=3072
                 (i32.add
-                 (local.get $21)
+                 (local.get $15)
                  (i32.shl
                   (i32.and
                    (i32.shr_u
@@ -527,7 +471,7 @@
                 (i32.eqz
                  (call $fimport$2
                   (local.get $7)
-                  (local.get $21)
+                  (local.get $15)
                   (i32.const 0)
                   (i32.const 1)
                  )
@@ -536,7 +480,7 @@
                (i32.ne
                 (i32.load offset=3072
                  (i32.add
-                  (local.get $21)
+                  (local.get $15)
                   (i32.shl
                    (i32.and
                     (i32.shr_u
@@ -566,10 +510,6 @@
            )
           )
           (then
-           (i32.store offset=32
-            (local.get $21)
-            (local.get $16)
-           )
            (local.set $4
             (call $fimport$0
              (i32.const 248)
@@ -577,16 +517,6 @@
              (i32.const 4194312)
              (i32.const 4194316)
              (i32.const 0)
-            )
-           )
-           (local.set $18
-            (i32.load offset=20
-             (local.get $21)
-            )
-           )
-           (local.set $16
-            (i32.load offset=32
-             (local.get $21)
             )
            )
            (if
@@ -611,7 +541,7 @@
              (local.get $7)
              (i32.load offset=12288
               (i32.add
-               (local.get $21)
+               (local.get $15)
                (i32.shl
                 (i32.and
                  (i32.shr_u
@@ -628,18 +558,25 @@
            )
            (i32.store16
             (local.get $7)
-            (local.get $16)
+            (i32.load offset=32
+             (local.get $15)
+            )
            )
           )
          )
         )
         (block
          (local.set $6
-          (local.get $19)
+          (i32.load offset=124
+           (local.get $15)
+          )
          )
-         (local.set $20
+         (i32.store offset=8
+          (local.get $15)
           (i32.add
-           (local.get $17)
+           (i32.load offset=36
+            (local.get $15)
+           )
            (i32.const 0)
           )
          )
@@ -681,18 +618,6 @@
            )
           )
           (block
-           (i32.store offset=8
-            (local.get $21)
-            (local.get $20)
-           )
-           (i32.store offset=32
-            (local.get $21)
-            (local.get $16)
-           )
-           (i32.store offset=36
-            (local.get $21)
-            (local.get $17)
-           )
            (return_call $fimport$1
             (local.get $8)
             (local.get $0)
@@ -736,18 +661,6 @@
          )
         )
         (then
-         (i32.store offset=8
-          (local.get $21)
-          (local.get $20)
-         )
-         (i32.store offset=32
-          (local.get $21)
-          (local.get $16)
-         )
-         (i32.store offset=36
-          (local.get $21)
-          (local.get $17)
-         )
          (return_call $fimport$1
           (local.get $8)
           (local.get $0)
@@ -784,32 +697,20 @@
      (i32.const 0)
     )
    )
-   (i32.store offset=8
-    (local.get $21)
-    (local.get $20)
-   )
-   (i32.store offset=32
-    (local.get $21)
-    (local.get $16)
-   )
-   (i32.store offset=36
-    (local.get $21)
-    (local.get $17)
-   )
    (i32.store offset=144
-    (local.get $21)
+    (local.get $15)
     (local.get $0)
    )
    (i32.store offset=148
-    (local.get $21)
+    (local.get $15)
     (local.get $2)
    )
    (i32.store offset=152
-    (local.get $21)
+    (local.get $15)
     (local.get $3)
    )
    (i32.store offset=156
-    (local.get $21)
+    (local.get $15)
     (local.get $1)
    )
    (return

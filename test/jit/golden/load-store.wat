@@ -23,55 +23,19 @@
   (local $15 i32)
   (local $16 i32)
   (local $17 i32)
-  (local $18 i32)
-  (local $19 i32)
-  (local $20 i32)
-  (local $21 i32)
-  (local $22 i32)
-  (local $23 i32)
   (block
-   (local.set $23
-    (i32.load offset=8
-     (i32.const 0)
-    )
-   )
    (local.set $15
     (i32.load offset=16
      (i32.const 0)
     )
    )
-   (local.set $20
+   (local.set $17
     (i32.load offset=20
      (i32.const 0)
     )
    )
    (local.set $16
-    (i32.load offset=32
-     (i32.const 0)
-    )
-   )
-   (local.set $17
-    (i32.load offset=36
-     (i32.const 0)
-    )
-   )
-   (local.set $18
-    (i32.load offset=40
-     (i32.const 0)
-    )
-   )
-   (local.set $19
     (i32.load offset=44
-     (i32.const 0)
-    )
-   )
-   (local.set $21
-    (i32.load offset=48
-     (i32.const 0)
-    )
-   )
-   (local.set $22
-    (i32.load offset=124
      (i32.const 0)
     )
    )
@@ -154,7 +118,8 @@
              (br $block3)
             )
            )
-           (local.set $16
+           (i32.store offset=32
+            (i32.const 0)
             (i32.load
              (local.get $7)
             )
@@ -167,7 +132,8 @@
              (i32.const 5)
             )
            )
-           (local.set $17
+           (i32.store offset=36
+            (i32.const 0)
             (i32.load8_u
              (local.get $7)
             )
@@ -192,28 +158,35 @@
              (br $block3)
             )
            )
-           (local.set $18
+           (i32.store offset=40
+            (i32.const 0)
             (i32.load16_s
              (local.get $7)
             )
            )
           )
-          (local.set $19
+          (local.set $16
            (i32.add
-            (local.get $16)
-            (local.get $17)
+            (i32.load offset=32
+             (i32.const 0)
+            )
+            (i32.load offset=36
+             (i32.const 0)
+            )
            )
           )
-          (local.set $19
+          (local.set $16
            (i32.sub
-            (local.get $19)
-            (local.get $18)
+            (local.get $16)
+            (i32.load offset=40
+             (i32.const 0)
+            )
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $20)
+             (local.get $17)
              (i32.const 2)
             )
            )
@@ -265,25 +238,25 @@
            )
            (i32.store16
             (local.get $7)
-            (local.get $19)
+            (local.get $16)
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $20)
+             (local.get $17)
              (i32.const 7)
             )
            )
            (i32.store8
             (local.get $7)
-            (local.get $19)
+            (local.get $16)
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $20)
+             (local.get $17)
              (i32.const 8)
             )
            )
@@ -301,13 +274,13 @@
            )
            (i32.store
             (local.get $7)
-            (local.get $19)
+            (local.get $16)
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $20)
+             (local.get $17)
              (i32.const -1)
             )
            )
@@ -330,7 +303,8 @@
              (br $block3)
             )
            )
-           (local.set $21
+           (i32.store offset=48
+            (i32.const 0)
             (i32.load8_s
              (local.get $7)
             )
@@ -338,11 +312,16 @@
           )
           (block
            (local.set $6
-            (local.get $22)
+            (i32.load offset=124
+             (i32.const 0)
+            )
            )
-           (local.set $23
+           (i32.store offset=8
+            (i32.const 0)
             (i32.add
-             (local.get $21)
+             (i32.load offset=48
+              (i32.const 0)
+             )
              (i32.const 0)
             )
            )
@@ -411,29 +390,9 @@
            )
           )
           (block
-           (i32.store offset=8
-            (i32.const 0)
-            (local.get $23)
-           )
-           (i32.store offset=32
-            (i32.const 0)
-            (local.get $16)
-           )
-           (i32.store offset=36
-            (i32.const 0)
-            (local.get $17)
-           )
-           (i32.store offset=40
-            (i32.const 0)
-            (local.get $18)
-           )
            (i32.store offset=44
             (i32.const 0)
-            (local.get $19)
-           )
-           (i32.store offset=48
-            (i32.const 0)
-            (local.get $21)
+            (local.get $16)
            )
            (return_call $fimport$1
             (local.get $8)
@@ -473,29 +432,9 @@
      (i32.const 0)
     )
    )
-   (i32.store offset=8
-    (i32.const 0)
-    (local.get $23)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (local.get $16)
-   )
-   (i32.store offset=36
-    (i32.const 0)
-    (local.get $17)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (local.get $18)
-   )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $19)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $21)
+    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

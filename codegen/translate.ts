@@ -108,11 +108,11 @@ export function isInline(instruction: GuestInstruction): boolean {
 export function registersOf(instruction: GuestInstruction): number[] {
   const { row, word } = instruction;
   const registers: number[] = [];
-  if (row.fields.rs) registers.push(rsOf(word));
-  if (row.fields.rt) registers.push(rtOf(word));
-  if (row.fields.rd && !RD_NOT_GPR.has(row.name)) registers.push(rdOf(word));
+  if (row.fields.rs && rsOf(word) !== 0) registers.push(rsOf(word));
+  if (row.fields.rt && rtOf(word) !== 0) registers.push(rtOf(word));
+  if (row.fields.rd && rdOf(word) !== 0 && !RD_NOT_GPR.has(row.name)) registers.push(rdOf(word));
   if (row.flags & Flag.Link) registers.push(31);
-  return registers.filter((register) => register !== 0);
+  return registers;
 }
 
 const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
@@ -187,17 +187,21 @@ export class RegisterLocals {
   readonly written = new Set<number>();
 
   constructor(instructions: Iterable<GuestInstruction>) {
-    let next: number = Local.FirstRegister;
-    const inline = [...instructions].filter(isInline);
     const uses = new Int32Array(32);
-    for (const instruction of inline) for (const register of registersOf(instruction)) uses[register]!++;
-    for (const instruction of inline) {
+    /** The GPRs in the order the region's inline code first names them. */
+    const named: number[] = [];
+    let hiLo = false;
+    for (const instruction of instructions) {
+      if (!isInline(instruction)) continue;
       for (const word of writtenWordsOf(instruction)) this.written.add(word);
-      for (const register of registersOf(instruction)) if (this.gpr[register] === 0 && uses[register]! >= MIN_USES_TO_CACHE) this.gpr[register] = next++;
-      if (HI_LO_ROWS.has(instruction.row.name) && this.hi === 0) {
-        this.hi = next++;
-        this.lo = next++;
-      }
+      for (const register of registersOf(instruction)) if (uses[register]!++ === 0) named.push(register);
+      if (HI_LO_ROWS.has(instruction.row.name)) hiLo = true;
+    }
+    let next: number = Local.FirstRegister;
+    for (const register of named) if (uses[register]! >= MIN_USES_TO_CACHE) this.gpr[register] = next++;
+    if (hiLo) {
+      this.hi = next++;
+      this.lo = next++;
     }
     this.count = next - Local.FirstRegister;
   }

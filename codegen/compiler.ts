@@ -22,6 +22,8 @@ export interface RegionRequest {
   readonly layout: RegionLayout;
   /** The engine's invalidation count for the page when the snapshot was taken. */
   readonly generation: number;
+  /** Tests: keep GPRs named this many times in locals (codegen/translate.ts MIN_USES_TO_CACHE by default). */
+  readonly minUsesToCache?: number;
 }
 
 export interface CompiledRegion {
@@ -72,7 +74,7 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   let layout = request.layout;
   const fpuIndependent = layout.access.kind === 'soft-tlb' && !usesFpu(blocks, readWord);
   if (fpuIndependent && layout.access.kind === 'soft-tlb') layout = { ...layout, access: { ...layout.access, fpuIndependent } };
-  const code = buildRegion(blocks, layout);
+  const code = buildRegion(blocks, layout, false, request.minUsesToCache);
   const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
   return {
     page: request.page,

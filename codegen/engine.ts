@@ -37,6 +37,8 @@ export interface JitOptions {
   readonly maxRegions?: number;
   /** Who builds regions: on this thread (the default) or, e.g., a WorkerCompiler. */
   readonly compiler?: RegionCompiler;
+  /** Tests: keep GPRs named this many times in locals (codegen/translate.ts MIN_USES_TO_CACHE by default). */
+  readonly minUsesToCache?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export class JitEngine {
   private readonly heat = new Map<number, number>();
   private readonly watch: BlockEndWatch;
   private readonly hotThreshold: number;
+  private readonly minUsesToCache: number | undefined;
   private readonly exitWords: Int32Array;
   private readonly imports: WebAssembly.Imports;
   /** Calls the region in a table slot (codegen/bridge.ts). */
@@ -117,6 +120,7 @@ export class JitEngine {
     options: JitOptions = {},
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_HOT_THRESHOLD;
+    this.minUsesToCache = options.minUsesToCache;
     const pages = 1 << (32 - PAGE_SHIFT);
     const spare = spareWatchTables.pop();
     spare?.watched.fill(0);
@@ -286,6 +290,7 @@ export class JitEngine {
       words: this.pageWords(page).slice(),
       layout: this.layouts[this.layoutIndex()],
       generation: this.generations.get(page) ?? 0,
+      ...(this.minUsesToCache !== undefined ? { minUsesToCache: this.minUsesToCache } : {}),
     });
     if (result) {
       this.install(result);

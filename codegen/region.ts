@@ -5,7 +5,7 @@
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, MIN_USES_TO_CACHE, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
@@ -189,8 +189,11 @@ export function memoryImportOf(layout: RegionLayout): MemoryImport {
   return { pages: layout.memoryPages, maximumPages: layout.maximumPages, shared: layout.sharedMemory === true };
 }
 
-/** Builds the region module for `blocks` (all in one page). */
-export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false): RegionCode {
+/**
+ * Builds the region module for `blocks` (all in one page). `minUsesToCache`: see
+ * MIN_USES_TO_CACHE (tests lower it so that short programs run with registers in locals too).
+ */
+export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false, minUsesToCache = MIN_USES_TO_CACHE): RegionCode {
   // In address order most of a function's branches go forward: a Wasm `br` to a later block,
   // not a trip through the dispatch (busybox gzip, loops closed: 132 M trips in discovery order,
   // 79 M in address order).
@@ -199,7 +202,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   const system = layout.access.kind !== 'flat';
   const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], false);
   try {
-    const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions));
+    const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions), minUsesToCache);
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
     const translator = new Translator(w, registers, layout, page, blockIndex);
 

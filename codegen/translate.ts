@@ -157,17 +157,24 @@ function stateWordsOf(instruction: GuestInstruction): Set<number> {
 }
 
 /**
- * A GPR gets a local only when the region's inline code names it this many times (an operand
- * named twice by one instruction counts twice); the others are read from and written to the
- * state block where they are used. Every entry into a region loads all its locals and every exit
- * stores those it wrote, so a register named once or twice costs more in a region that is
- * entered often (calls and returns between modules) than it saves; fewer locals also leave
- * V8's register allocator fewer values to keep. Measured against caching every register
- * (guest seconds, medians of eight interleaved first runs): callbench 3 0.329 -> 0.300 s,
- * callbench 10 0.550 -> 0.518, busybox gzip 1.851 -> 1.735, CoreMark and cpubench unchanged;
- * 5 was no better, 2 in between.
+ * A GPR gets a local only when the region's inline code names it at least this many times (an
+ * operand named twice by one instruction counts twice); the others are read from and written to
+ * the state block where they are used. Every entry into a region loads all its locals and every
+ * exit stores those it wrote, and V8 keeps only a dozen or so of them in machine registers (the
+ * rest go to stack slots, which cost as much as the state block): in busybox gzip's hottest
+ * region the prologue's 22 loads took a fifth of the function's samples (`perf`). So a register
+ * named a few times costs more in a region that is entered often (calls and returns between
+ * modules) than it saves. Guest seconds of first runs, medians of seven interleaved rounds,
+ * caching every register named at least 3 / 8 / 12 / 16 times (the commit before caching
+ * everything named at all: 3 was 0-9% faster than that):
+ * CoreMark 4000 0.594 / 0.562 / 0.536 / 0.527 s, CoreMark 700 0.210 / 0.188 / 0.189 / 0.206,
+ * callbench 10 0.513 / 0.488 / 0.462 / 0.472, callbench 3 0.294 / 0.280 / 0.267 / 0.268,
+ * gzip 1.706 / 1.610 / 1.564 / 1.475; cpubench 4, cpubench 1 and sha256sum within 3% of each
+ * other. Caching none hurt the tight loops: sha256sum 0.146 -> 0.204 s, cpubench 4 0.525 -> 0.622.
+ * Weighting uses inside loops (blocks on a cycle of the region) or keeping only the 8 or 10 most
+ * used did no better than the plain count.
  */
-export const MIN_USES_TO_CACHE = 3;
+export const MIN_USES_TO_CACHE = 12;
 
 /**
  * The register-to-local assignment of one region function: the GPRs its inline code names often
@@ -186,7 +193,7 @@ export class RegisterLocals {
    */
   readonly written = new Set<number>();
 
-  constructor(instructions: Iterable<GuestInstruction>) {
+  constructor(instructions: Iterable<GuestInstruction>, minUses = MIN_USES_TO_CACHE) {
     const uses = new Int32Array(32);
     /** The GPRs in the order the region's inline code first names them. */
     const named: number[] = [];
@@ -198,7 +205,7 @@ export class RegisterLocals {
       if (HI_LO_ROWS.has(instruction.row.name)) hiLo = true;
     }
     let next: number = Local.FirstRegister;
-    for (const register of named) if (uses[register]! >= MIN_USES_TO_CACHE) this.gpr[register] = next++;
+    for (const register of named) if (uses[register]! >= minUses) this.gpr[register] = next++;
     if (hiLo) {
       this.hi = next++;
       this.lo = next++;

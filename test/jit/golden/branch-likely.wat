@@ -20,19 +20,7 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (local $15 i32)
-  (local $16 i32)
   (block
-   (local.set $16
-    (i32.load offset=8
-     (i32.const 0)
-    )
-   )
-   (local.set $15
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
    (block $block7
     (block $block
      (loop $label
@@ -71,7 +59,9 @@
             (block
              (local.set $5
               (i32.eq
-               (local.get $15)
+               (i32.load offset=16
+                (i32.const 0)
+               )
                (i32.load offset=20
                 (i32.const 0)
                )
@@ -91,9 +81,12 @@
                (br $block3)
               )
              )
-             (local.set $16
+             (i32.store offset=8
+              (i32.const 0)
               (i32.add
-               (local.get $16)
+               (i32.load offset=8
+                (i32.const 0)
+               )
                (i32.const 1)
               )
              )
@@ -114,16 +107,21 @@
              (i32.const 3)
             )
            )
-           (local.set $16
+           (i32.store offset=8
+            (i32.const 0)
             (i32.add
-             (local.get $16)
+             (i32.load offset=8
+              (i32.const 0)
+             )
              (i32.const 2)
             )
            )
            (block
             (local.set $5
              (i32.ge_s
-              (local.get $15)
+              (i32.load offset=16
+               (i32.const 0)
+              )
               (i32.const 0)
              )
             )
@@ -144,7 +142,9 @@
             (i32.store offset=12
              (i32.const 0)
              (i32.shl
-              (local.get $15)
+              (i32.load offset=16
+               (i32.const 0)
+              )
               (i32.const 2)
              )
             )
@@ -168,7 +168,9 @@
           (block
            (local.set $5
             (i32.ge_s
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 0)
             )
            )
@@ -189,7 +191,9 @@
            (i32.store offset=12
             (i32.const 0)
             (i32.shl
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 2)
             )
            )
@@ -283,10 +287,6 @@
            )
           )
           (block
-           (i32.store offset=8
-            (i32.const 0)
-            (local.get $16)
-           )
            (return_call $fimport$1
             (local.get $8)
             (local.get $0)
@@ -324,10 +324,6 @@
     (local.set $3
      (i32.const 0)
     )
-   )
-   (i32.store offset=8
-    (i32.const 0)
-    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

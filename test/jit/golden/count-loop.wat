@@ -20,25 +20,7 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
   (block
-   (local.set $15
-    (i32.load offset=8
-     (i32.const 0)
-    )
-   )
-   (local.set $17
-    (i32.load offset=12
-     (i32.const 0)
-    )
-   )
-   (local.set $16
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
    (block $block5
     (block $block
      (loop $label1
@@ -72,34 +54,48 @@
             (i32.const 5)
            )
           )
-          (local.set $15
+          (i32.store offset=8
+           (i32.const 0)
            (i32.add
             (i32.const 0)
             (i32.const 0)
            )
           )
-          (local.set $15
+          (i32.store offset=8
+           (i32.const 0)
            (i32.add
-            (local.get $15)
-            (local.get $16)
+            (i32.load offset=8
+             (i32.const 0)
+            )
+            (i32.load offset=16
+             (i32.const 0)
+            )
            )
           )
-          (local.set $16
+          (i32.store offset=16
+           (i32.const 0)
            (i32.add
-            (local.get $16)
+            (i32.load offset=16
+             (i32.const 0)
+            )
             (i32.const -1)
            )
           )
           (block
            (local.set $5
             (i32.ne
-             (local.get $16)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 0)
             )
            )
-           (local.set $17
+           (i32.store offset=12
+            (i32.const 0)
             (i32.add
-             (local.get $17)
+             (i32.load offset=12
+              (i32.const 0)
+             )
              (i32.const 1)
             )
            )
@@ -132,28 +128,41 @@
            (i32.const 4)
           )
          )
-         (local.set $15
+         (i32.store offset=8
+          (i32.const 0)
           (i32.add
-           (local.get $15)
-           (local.get $16)
+           (i32.load offset=8
+            (i32.const 0)
+           )
+           (i32.load offset=16
+            (i32.const 0)
+           )
           )
          )
-         (local.set $16
+         (i32.store offset=16
+          (i32.const 0)
           (i32.add
-           (local.get $16)
+           (i32.load offset=16
+            (i32.const 0)
+           )
            (i32.const -1)
           )
          )
          (block
           (local.set $5
            (i32.ne
-            (local.get $16)
+            (i32.load offset=16
+             (i32.const 0)
+            )
             (i32.const 0)
            )
           )
-          (local.set $17
+          (i32.store offset=12
+           (i32.const 0)
            (i32.add
-            (local.get $17)
+            (i32.load offset=12
+             (i32.const 0)
+            )
             (i32.const 1)
            )
           )
@@ -219,18 +228,6 @@
            )
           )
           (block
-           (i32.store offset=8
-            (i32.const 0)
-            (local.get $15)
-           )
-           (i32.store offset=12
-            (i32.const 0)
-            (local.get $17)
-           )
-           (i32.store offset=16
-            (i32.const 0)
-            (local.get $16)
-           )
            (return_call $fimport$1
             (local.get $8)
             (local.get $0)
@@ -268,18 +265,6 @@
     (local.set $3
      (i32.const 0)
     )
-   )
-   (i32.store offset=8
-    (i32.const 0)
-    (local.get $15)
-   )
-   (i32.store offset=12
-    (i32.const 0)
-    (local.get $17)
-   )
-   (i32.store offset=16
-    (i32.const 0)
-    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

@@ -20,13 +20,7 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (local $15 i32)
   (block
-   (local.set $15
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
    (block $block4
     (block $block
      (loop $label
@@ -63,7 +57,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 0)
             )
            )
@@ -121,7 +117,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 8)
             )
            )
@@ -181,7 +179,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 16)
             )
            )
@@ -226,9 +226,12 @@
             )
            )
           )
-          (local.set $15
+          (i32.store offset=16
+           (i32.const 0)
            (i32.add
-            (local.get $15)
+            (i32.load offset=16
+             (i32.const 0)
+            )
             (i32.const 24)
            )
           )
@@ -304,10 +307,6 @@
            )
           )
           (block
-           (i32.store offset=16
-            (i32.const 0)
-            (local.get $15)
-           )
            (return_call $fimport$1
             (local.get $8)
             (local.get $0)
@@ -345,10 +344,6 @@
     (local.set $3
      (i32.const 0)
     )
-   )
-   (i32.store offset=16
-    (i32.const 0)
-    (local.get $15)
    )
    (i32.store offset=144
     (i32.const 0)

@@ -20,13 +20,7 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (local $15 i32)
   (block
-   (local.set $15
-    (i32.load offset=100
-     (i32.const 0)
-    )
-   )
    (block $block3
     (block $block
      (loop $label
@@ -58,18 +52,24 @@
           (i32.const 4)
          )
         )
-        (local.set $15
+        (i32.store offset=100
+         (i32.const 0)
          (i32.const 4194304)
         )
-        (local.set $15
+        (i32.store offset=100
+         (i32.const 0)
          (i32.or
-          (local.get $15)
+          (i32.load offset=100
+           (i32.const 0)
+          )
           (i32.const 256)
          )
         )
         (block
          (local.set $6
-          (local.get $15)
+          (i32.load offset=100
+           (i32.const 0)
+          )
          )
          (i32.store offset=124
           (i32.const 0)
@@ -122,10 +122,6 @@
            )
           )
           (block
-           (i32.store offset=100
-            (i32.const 0)
-            (local.get $15)
-           )
            (return_call $fimport$1
             (local.get $8)
             (local.get $0)
@@ -163,10 +159,6 @@
     (local.set $3
      (i32.const 0)
     )
-   )
-   (i32.store offset=100
-    (i32.const 0)
-    (local.get $15)
    )
    (i32.store offset=144
     (i32.const 0)

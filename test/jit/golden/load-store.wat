@@ -20,25 +20,7 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (local $15 i32)
-  (local $16 i32)
-  (local $17 i32)
   (block
-   (local.set $15
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
-   (local.set $17
-    (i32.load offset=20
-     (i32.const 0)
-    )
-   )
-   (local.set $16
-    (i32.load offset=44
-     (i32.const 0)
-    )
-   )
    (block $block4
     (block $block
      (loop $label
@@ -75,7 +57,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 0)
             )
            )
@@ -128,7 +112,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 5)
             )
            )
@@ -142,7 +128,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $15)
+             (i32.load offset=16
+              (i32.const 0)
+             )
              (i32.const 2)
             )
            )
@@ -165,7 +153,8 @@
             )
            )
           )
-          (local.set $16
+          (i32.store offset=44
+           (i32.const 0)
            (i32.add
             (i32.load offset=32
              (i32.const 0)
@@ -175,9 +164,12 @@
             )
            )
           )
-          (local.set $16
+          (i32.store offset=44
+           (i32.const 0)
            (i32.sub
-            (local.get $16)
+            (i32.load offset=44
+             (i32.const 0)
+            )
             (i32.load offset=40
              (i32.const 0)
             )
@@ -186,7 +178,9 @@
           (block
            (local.set $7
             (i32.add
-             (local.get $17)
+             (i32.load offset=20
+              (i32.const 0)
+             )
              (i32.const 2)
             )
            )
@@ -238,25 +232,33 @@
            )
            (i32.store16
             (local.get $7)
-            (local.get $16)
+            (i32.load offset=44
+             (i32.const 0)
+            )
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $17)
+             (i32.load offset=20
+              (i32.const 0)
+             )
              (i32.const 7)
             )
            )
            (i32.store8
             (local.get $7)
-            (local.get $16)
+            (i32.load offset=44
+             (i32.const 0)
+            )
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $17)
+             (i32.load offset=20
+              (i32.const 0)
+             )
              (i32.const 8)
             )
            )
@@ -274,13 +276,17 @@
            )
            (i32.store
             (local.get $7)
-            (local.get $16)
+            (i32.load offset=44
+             (i32.const 0)
+            )
            )
           )
           (block
            (local.set $7
             (i32.add
-             (local.get $17)
+             (i32.load offset=20
+              (i32.const 0)
+             )
              (i32.const -1)
             )
            )
@@ -390,10 +396,6 @@
            )
           )
           (block
-           (i32.store offset=44
-            (i32.const 0)
-            (local.get $16)
-           )
            (return_call $fimport$1
             (local.get $8)
             (local.get $0)
@@ -431,10 +433,6 @@
     (local.set $3
      (i32.const 0)
     )
-   )
-   (i32.store offset=44
-    (i32.const 0)
-    (local.get $16)
    )
    (i32.store offset=144
     (i32.const 0)

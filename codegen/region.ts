@@ -5,7 +5,7 @@
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, MIN_USES_TO_CACHE, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 

@@ -165,14 +165,15 @@ function stateWordsOf(instruction: GuestInstruction): Set<number> {
  * region the prologue's 22 loads took a fifth of the function's samples (`perf`). So a register
  * named a few times costs more in a region that is entered often (calls and returns between
  * modules) than it saves. Guest seconds of first runs, medians of seven interleaved rounds,
- * caching every register named at least 3 / 8 / 12 / 16 times (the commit before caching
- * everything named at all: 3 was 0-9% faster than that):
+ * caching the registers named at least 3 / 8 / 12 / 16 times (caching every register named at
+ * all, as before, was 0-9% slower than 3):
  * CoreMark 4000 0.594 / 0.562 / 0.536 / 0.527 s, CoreMark 700 0.210 / 0.188 / 0.189 / 0.206,
  * callbench 10 0.513 / 0.488 / 0.462 / 0.472, callbench 3 0.294 / 0.280 / 0.267 / 0.268,
  * gzip 1.706 / 1.610 / 1.564 / 1.475; cpubench 4, cpubench 1 and sha256sum within 3% of each
  * other. Caching none hurt the tight loops: sha256sum 0.146 -> 0.204 s, cpubench 4 0.525 -> 0.622.
  * Weighting uses inside loops (blocks on a cycle of the region) or keeping only the 8 or 10 most
- * used did no better than the plain count.
+ * used did no better than the plain count. On four busybox applets no bench runs (bzip2,
+ * sha512sum, md5sum, sort), 12 was 2-12% faster than 3 (bench/RESULTS.md).
  */
 export const MIN_USES_TO_CACHE = 12;
 

@@ -125,6 +125,8 @@ export class SystemCodeCache {
   // entries the interpreter and the engine counted.
   readonly watch: BlockEndWatch & { readonly entryCounts: Uint32Array };
   readonly hotThreshold: number;
+  /** Regions keep GPRs named this many times in locals (codegen/translate.ts MIN_USES_TO_CACHE by default). */
+  readonly minUsesToCache: number | undefined;
   /**
    * Per virtual page, the function-table slot of a region for it (0: none), in host memory so
    * compiled code can tail-call the region of the page it jumps to; that region checks on entry
@@ -163,9 +165,10 @@ export class SystemCodeCache {
   constructor(
     readonly physical: PhysicalMemory,
     refill: RefillFunction,
-    options: { hotThreshold?: number; maxRegions?: number; compiler?: RegionCompiler } = {},
+    options: { hotThreshold?: number; maxRegions?: number; minUsesToCache?: number; compiler?: RegionCompiler } = {},
   ) {
     this.hotThreshold = options.hotThreshold ?? DEFAULT_SYSTEM_HOT_THRESHOLD;
+    this.minUsesToCache = options.minUsesToCache;
     this.compiler = options.compiler ?? new InlineCompiler();
     // A worker compiler starts its thread now, not at the first hot block: the Malta boot's first
     // hot loop (the kernel's decompressor) ran 5.1 M instructions in the interpreter while the
@@ -507,6 +510,7 @@ export class SystemJitEngine {
       words: memory.host.i32.slice(first, first + 1024),
       layout,
       generation: cache.generationOf(hostPage),
+      ...(cache.minUsesToCache !== undefined ? { minUsesToCache: cache.minUsesToCache } : {}),
     };
     const region = cache.compiler.submit(request);
     if (region !== undefined) this.install(region, pending);

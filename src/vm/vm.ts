@@ -42,6 +42,12 @@ export interface VmOptions {
   /** JIT: live compiled regions per VCPU at most (default 512; the oldest go first). */
   maxRegions?: number;
   /**
+   * JIT: a guest register lives in a Wasm local of a region whose code names it this many times
+   * (default 12: codegen/translate.ts MIN_USES_TO_CACHE says why); the others are read and written
+   * in the VCPU's state where they are used. Lower values are for tests.
+   */
+  minUsesToCache?: number;
+  /**
    * JIT: where regions compile. 'worker' (the default in Node): on a worker thread shared by the
    * process's VMs, while the VCPU goes on in the interpreter; 'inline' (the default elsewhere, e.g.
    * in a Web Worker that runs the whole VM): on the thread that runs the VCPU, before it goes on.
@@ -256,7 +262,7 @@ export class Vm {
       const compiler = (options.compiler ?? defaultCompiler()) === 'worker' ? workerCompiler().client() : new InlineCompiler();
       // Kernel code is mostly lukewarm: V8 optimizing every region cost more than it saved.
       optimizeOnlyHotWasm();
-      this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions, compiler });
+      this.code = new SystemCodeCache(this.physical, this.refill, { hotThreshold: options.hotThreshold, maxRegions: options.maxRegions, minUsesToCache: options.minUsesToCache, compiler });
     }
     this.tlbEntries = options.tlbEntries;
     this.countHz = options.countHz;
@@ -384,6 +390,7 @@ export async function createVm(options: VmOptions = {}): Promise<Vm> {
   }
   if (options.hotThreshold !== undefined) integerIn('createVm', 'options.hotThreshold', options.hotThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.maxRegions !== undefined) integerIn('createVm', 'options.maxRegions', options.maxRegions, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
+  if (options.minUsesToCache !== undefined) integerIn('createVm', 'options.minUsesToCache', options.minUsesToCache, 1, Number.MAX_SAFE_INTEGER, 'an integer >= 1');
   if (options.profile !== undefined) booleanArgument('createVm', 'options.profile', options.profile);
   if (options.compiler !== undefined) choiceArgument('createVm', 'options.compiler', options.compiler, ['worker', 'inline'] as const);
   return new Vm({ ...options, tlbEntries }, await hostCpuCount());

@@ -87,5 +87,6 @@ describe('bad calls to the VM API', () => {
     await expect(createVm({ tlbEntries: 65 })).rejects.toThrow(/options\.tlbEntries must be an integer 16\.\.64, not 65/);
     await expect(createVm({ countHz: -1 })).rejects.toThrow(RangeError);
     await expect(createVm({ hotThreshold: 0.5 })).rejects.toThrow(/options\.hotThreshold must be an integer >= 1, not 0\.5/);
+    await expect(createVm({ minUsesToCache: 0 })).rejects.toThrow(/options\.minUsesToCache must be an integer >= 1, not 0/);
   });
 });

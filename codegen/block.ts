@@ -33,6 +33,13 @@ export interface Block {
    * reached from the region's own blocks, but not an entry of it.
    */
   readonly copy?: true;
+  /**
+   * The block ends in a branch in its page's last word, and its delay slot is the next page's
+   * first word as it was when the block was found: compiled code checks that the word is still
+   * there and its page executable before the branch (codegen/translate.ts), and otherwise leaves
+   * for the interpreter.
+   */
+  readonly slotInNextPage?: true;
 }
 
 /**
@@ -70,10 +77,12 @@ export function usesFpu(blocks: readonly Block[], readWord: (address: number) =>
 }
 
 /**
- * Reads the block starting at `start`; `readWord` returns the guest word at an address;
- * `fpuUsable` false ends blocks before FPU instructions too.
+ * Reads the block starting at `start`; `readWord` returns the guest word at an address of the
+ * page; `fpuUsable` false ends blocks before FPU instructions too. `nextPageWord` (user mode) is
+ * the next page's first word: a branch in the page's last word takes it as its delay slot
+ * (Block.slotInNextPage); without it the interpreter takes that branch.
  */
-export function findBlock(start: number, readWord: (address: number) => number, fpuUsable = true): Block {
+export function findBlock(start: number, readWord: (address: number) => number, fpuUsable = true, nextPageWord?: number): Block {
   const instructions: GuestInstruction[] = [];
   const pageEnd = (start | PAGE_MASK) + 1;
   let pc = start;
@@ -89,15 +98,17 @@ export function findBlock(start: number, readWord: (address: number) => number, 
     }
     if ((row.flags & Flag.DelaySlot) !== 0) {
       const slotPc = pc + 4;
-      const slotId = slotPc < pageEnd ? decode(readWord(slotPc)) : RESERVED;
+      const nextPage = slotPc === pageEnd;
+      const slotWord = !nextPage ? readWord(slotPc) : nextPageWord;
+      const slotId = slotWord !== undefined ? decode(slotWord) : RESERVED;
       const slotRow = slotId === RESERVED ? undefined : ROWS[slotId];
-      // A delay slot on the next page, or one that is itself a branch or needs the interpreter:
-      // let the interpreter take the branch.
-      if (slotRow === undefined || needsInterpreter(slotRow, fpuUsable) || (slotRow.flags & Flag.DelaySlot) !== 0) {
+      // A delay slot on a next page we do not know, or one that is itself a branch or needs the
+      // interpreter: let the interpreter take the branch.
+      if (slotWord === undefined || slotRow === undefined || needsInterpreter(slotRow, fpuUsable) || (slotRow.flags & Flag.DelaySlot) !== 0) {
         return { start, instructions, terminal: { kind: 'interpret', pc } };
       }
-      instructions.push({ pc, word, row }, { pc: slotPc, word: readWord(slotPc), row: slotRow });
-      return { start, instructions, terminal: { kind: 'branch' } };
+      instructions.push({ pc, word, row }, { pc: slotPc, word: slotWord, row: slotRow });
+      return { start, instructions, terminal: { kind: 'branch' }, ...(nextPage ? { slotInNextPage: true as const } : {}) };
     }
     instructions.push({ pc, word, row });
     pc += 4;

@@ -24,6 +24,11 @@ export interface RegionRequest {
   readonly generation: number;
   /** Tests: keep GPRs named this many times in locals (codegen/translate.ts MIN_USES_TO_CACHE by default). */
   readonly minUsesToCache?: number;
+  /**
+   * User mode: the next page's first word, so that a branch in the page's last word compiles
+   * with it as its delay slot (compiled code checks that it is still there: Block.slotInNextPage).
+   */
+  readonly nextPageWord?: number;
 }
 
 export interface CompiledRegion {
@@ -67,7 +72,8 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   const base = request.page << PAGE_SHIFT;
   const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
   const executed = request.executed === undefined ? undefined : new Set(request.executed);
-  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed);
+  const nextPageWord = request.layout.access.kind === 'flat' ? request.nextPageWord : undefined;
+  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed, nextPageWord);
   if (blocks.length === 0) return failedRegion(request);
   // System mode: code without FPU instructions is shared by the code contexts that differ only in
   // Status.FR and CU1 (Linux runs its kernel with CU1 set or clear, as the current task uses the FPU).

@@ -291,6 +291,7 @@ export class JitEngine {
       layout: this.layouts[this.layoutIndex()],
       generation: this.generations.get(page) ?? 0,
       ...(this.minUsesToCache !== undefined ? { minUsesToCache: this.minUsesToCache } : {}),
+      ...this.nextPageWordOf(page),
     });
     if (result) {
       this.install(result);
@@ -311,6 +312,18 @@ export class JitEngine {
     for (const region of regions) this.install({ ...region, generation });
     this.stats.regionsRestored += regions.length;
     return true;
+  }
+
+  /**
+   * The first word of the page after `page`, if guest memory has one: a branch in the page's last
+   * word compiles with it as its delay slot, behind a check at run time (Block.slotInNextPage).
+   * busybox sort printed each line through such a branch in vfprintf, returning to the engine
+   * after it 26,214 times in a run.
+   */
+  private nextPageWordOf(page: number): { nextPageWord?: number } {
+    const words = this.cpu.mem.i32;
+    const next = page + 1;
+    return next < words.length / 1024 ? { nextPageWord: words[next * 1024]! } : {};
   }
 
   /** The guest page's 1024 instruction words (a view of guest memory). */

@@ -51,6 +51,9 @@ export const EXECUTED_FILTER_MIN_THRESHOLD = 8;
  * other page of its deflate loop). The copies are no entries: made entries, the jump cache sent
  * their PCs to the newest module, which split callbench's switch loop (callbench 10 0.66 -> 0.72 s,
  * gzip 1.87 -> 1.92 s, medians of five interleaved).
+ *
+ * `nextPageWord` (user mode): the next page's first word, the delay slot of a branch in the
+ * page's last word (codegen/block.ts findBlock).
  */
 export function discoverRegion(
   entries: Iterable<number>,
@@ -58,6 +61,7 @@ export function discoverRegion(
   fpuUsable = true,
   compiled: Iterable<number> = [],
   executed?: ReadonlySet<number>,
+  nextPageWord?: number,
 ): Block[] {
   const blocks: Block[] = [];
   const compiledStarts = new Set<number>(compiled);
@@ -70,7 +74,7 @@ export function discoverRegion(
     const start = queue.shift()!;
     if (seen.has(start) || !inPage(start)) continue;
     seen.add(start);
-    const block = findBlock(start, readWord, fpuUsable);
+    const block = findBlock(start, readWord, fpuUsable, nextPageWord);
     if (block.instructions.length === 0) continue;
     blocks.push(block);
     if (executed === undefined || block.terminal.kind === 'fallthrough') queue.push(...successors(block));
@@ -78,7 +82,7 @@ export function discoverRegion(
   }
   if (compiledStarts.size > 0) {
     const mayAdd = (start: number) => inPage(start) && (compiledStarts.has(start) || executed === undefined || executed.has(start));
-    blocks.push(...closeLoops(blocks, (start) => findBlock(start, readWord, fpuUsable), mayAdd));
+    blocks.push(...closeLoops(blocks, (start) => findBlock(start, readWord, fpuUsable, nextPageWord), mayAdd));
   }
   return blocks;
 }

@@ -555,6 +555,7 @@ export class Translator {
     }
     const terminal = block.terminal;
     if (terminal.kind === 'branch') {
+      if (block.slotInNextPage === true) body.push(this.nextPageSlotCheck(instructions[length - 2]!, instructions[length - 1]!));
       body.push(this.branch(instructions[length - 2]!, instructions[length - 1]!));
     } else {
       const next = terminal.kind === 'fallthrough' ? terminal.next : terminal.pc;
@@ -1049,6 +1050,23 @@ export class Translator {
     this.checked.set(key, span);
     const bad = bytes === 1 || withAlignment ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
+  }
+
+  /**
+   * Flat memory: before a branch in a page's last word whose delay slot was compiled from the
+   * next page's first word (Block.slotInNextPage), leave for the interpreter unless that word is
+   * still the one compiled and its page executable. Stores to the next page do not drop this
+   * region (its Code bit is not set), so the check stands in for that.
+   */
+  private nextPageSlotCheck(branch: GuestInstruction, slot: GuestInstruction): Expr {
+    const w = this.w;
+    const access = this.target.access;
+    if (access.kind !== 'flat') throw new Error('a delay slot in the next page compiles only on flat memory');
+    const changed = w.or(
+      w.ne(w.load(4, false, 0, w.const(slot.pc)), w.const(slot.word)),
+      w.eqz(w.and(loadAt(w, 1, access.permsBase, w.const(slot.pc >>> PAGE_SHIFT)), w.const(Perm.Exec))),
+    );
+    return w.if(changed, this.interpretBefore(branch.pc, { unexecuted: 2, npc: () => w.const(branch.pc + 4), delaySlot: false }));
   }
 
   /** Flat memory: checks through a register `instruction` may write cover nothing after it. */

@@ -1,0 +1,94 @@
+// A branch in a page's last word, its delay slot the next page's first word (codegen/block.ts
+// findBlock, Block.slotInNextPage): the loop must run compiled, with the interpreter's results,
+// a new word in that slot (a store to the next page, which drops none of the first page's code)
+// must be the one that runs from then on, and a slot that is no longer executable faults.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { ExcCode, Status } from '../../runtime/exceptions.js';
+import { Perm } from '../../runtime/flat-memory.js';
+import { JitEngine } from '../../codegen/engine.js';
+import { flatMachine, type FlatMachine } from './flat-machine.js';
+
+const FIRST_PAGE = 0x0040_0000;
+const NEXT_PAGE = 0x0040_1000;
+const LOOP = NEXT_PAGE - 16;
+const ROUNDS = 30_000;
+
+/** Four words ending in the page's last word: BGTZ's delay slot is the next page's first word. */
+const LOOP_SOURCE = `
+  loop:
+    addu s1, s1, t0
+    xori s1, s1, 0x55
+    sll t1, t0, 1
+    bgtz t0, loop`;
+
+function machine(): FlatMachine {
+  // The first page falls through its zero words (NOPs) to the loop at its end.
+  const code = [
+    { address: FIRST_PAGE, source: `li t0, ${ROUNDS}\n li s1, 0` },
+    { address: NEXT_PAGE, source: 'addiu t0, t0, -1\n syscall' },
+  ];
+  return flatMachine(code, FIRST_PAGE, (memory) => memory.u8.set(new Uint8Array(assembleProgram(LOOP_SOURCE, LOOP).buffer), LOOP));
+}
+
+/** Writes `source` (one instruction) over the delay slot, as a guest store would. */
+function replaceSlot(target: FlatMachine, source: string): void {
+  target.cpu.mem.write(NEXT_PAGE, new Uint8Array(assembleProgram(source, NEXT_PAGE).buffer));
+}
+
+function expectSameState(compiled: FlatMachine, interpreted: FlatMachine): void {
+  expect(compiled.exceptions).toEqual(interpreted.exceptions);
+  expect(compiled.cpu.pc).toBe(interpreted.cpu.pc);
+  expect(compiled.cpu.instructions).toBe(interpreted.cpu.instructions);
+  expect(Array.from(compiled.cpu.r.subarray(0, 34))).toEqual(Array.from(interpreted.cpu.r.subarray(0, 34)));
+}
+
+describe('a branch in the last word of a page', () => {
+  beforeAll(() => JitEngine.prepare());
+
+  it('runs compiled with its delay slot from the next page', () => {
+    const compiled = machine();
+    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
+    expect(jit.run(10_000_000)).toBe(Status.Stop);
+    const interpreted = machine();
+    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+    expect(interpreted.exceptions).toEqual([ExcCode.Sys]);
+    expectSameState(compiled, interpreted);
+    // Before, the loop left compiled code at every trip: the interpreter took the branch.
+    expect(jit.stats.compiledInstructions / compiled.cpu.instructions).toBeGreaterThan(0.9);
+    expect(jit.stats.regionCalls).toBeLessThan(100);
+    jit.close();
+  });
+
+  it('runs a new delay slot written while the loop is compiled', () => {
+    const compiled = machine();
+    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
+    const interpreted = machine();
+    // Half the rounds, then a slot that counts down by 3 and adds to s2.
+    expect(jit.run(ROUNDS * 2)).toBe(Status.Continue);
+    expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
+    expectSameState(compiled, interpreted);
+    expect(jit.stats.compiledInstructions).toBeGreaterThan(ROUNDS);
+    for (const target of [compiled, interpreted]) replaceSlot(target, 'addiu t0, t0, -3');
+    expect(jit.run(10_000_000)).toBe(Status.Stop);
+    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+    expectSameState(compiled, interpreted);
+    jit.close();
+  });
+
+  it('faults as the interpreter does when the next page stops being executable', () => {
+    const compiled = machine();
+    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
+    const interpreted = machine();
+    expect(jit.run(ROUNDS * 2)).toBe(Status.Continue);
+    expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
+    for (const target of [compiled, interpreted]) target.cpu.mem.protect(NEXT_PAGE, 0x1000, Perm.Read);
+    expect(jit.run(10_000_000)).toBe(Status.Stop);
+    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+    expect(interpreted.exceptions).toHaveLength(1);
+    expect(interpreted.exceptions[0]).not.toBe(ExcCode.Sys);
+    expectSameState(compiled, interpreted);
+    jit.close();
+  });
+});

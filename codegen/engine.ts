@@ -321,9 +321,8 @@ export class JitEngine {
    * after it 26,214 times in a run.
    */
   private nextPageWordOf(page: number): { nextPageWord?: number } {
-    const words = this.cpu.mem.i32;
-    const next = page + 1;
-    return next < words.length / 1024 ? { nextPageWord: words[next * 1024]! } : {};
+    const word = this.pageWords(page + 1)[0];
+    return word !== undefined ? { nextPageWord: word } : {};
   }
 
   /** The guest page's 1024 instruction words (a view of guest memory). */

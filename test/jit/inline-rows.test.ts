@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JitEngine } from '../../codegen/engine.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { flatMachine } from './flat-machine.js';
+import { expectSameState } from './same-state.js';
 
 const CODE = 0x0040_0000;
 
@@ -101,10 +102,7 @@ describe('JIT inline traps and RDHWR', () => {
       expect(jit.run(100_000)).toBe(Status.Stop);
 
       expect(interpreted.exceptions).toEqual([testCase.exception]);
-      expect(compiled.exceptions).toEqual(interpreted.exceptions);
-      expect(compiled.cpu.pc).toBe(interpreted.cpu.pc);
-      expect(compiled.cpu.instructions).toBe(interpreted.cpu.instructions);
-      expect(Array.from(compiled.cpu.r.subarray(0, 34))).toEqual(Array.from(interpreted.cpu.r.subarray(0, 34)));
+      expectSameState(compiled, interpreted);
       // The loop ran compiled, and its traps and RDHWRs ran inline (BREAK is the one handler call).
       expect(jit.stats.compiledInstructions / compiled.cpu.instructions).toBeGreaterThan(0.5);
       expect(handlerCalls).toBeLessThanOrEqual(1);

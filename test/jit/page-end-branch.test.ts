@@ -9,6 +9,7 @@ import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
+import { expectSameState } from './same-state.js';
 
 const FIRST_PAGE = 0x0040_0000;
 const NEXT_PAGE = 0x0040_1000;
@@ -37,11 +38,24 @@ function replaceSlot(target: FlatMachine, source: string): void {
   target.cpu.mem.write(NEXT_PAGE, new Uint8Array(assembleProgram(source, NEXT_PAGE).buffer));
 }
 
-function expectSameState(compiled: FlatMachine, interpreted: FlatMachine): void {
-  expect(compiled.exceptions).toEqual(interpreted.exceptions);
-  expect(compiled.cpu.pc).toBe(interpreted.cpu.pc);
-  expect(compiled.cpu.instructions).toBe(interpreted.cpu.instructions);
-  expect(Array.from(compiled.cpu.r.subarray(0, 34))).toEqual(Array.from(interpreted.cpu.r.subarray(0, 34)));
+/**
+ * Runs the loop compiled and interpreted for half its rounds (by then it runs compiled), applies
+ * `change` to both machines, runs both to the end and checks they agree; returns the interpreted one.
+ */
+function runChangedMidway(change: (target: FlatMachine) => void): FlatMachine {
+  const compiled = machine();
+  const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
+  const interpreted = machine();
+  expect(jit.run(ROUNDS * 2)).toBe(Status.Continue);
+  expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
+  expectSameState(compiled, interpreted);
+  expect(jit.stats.compiledInstructions).toBeGreaterThan(ROUNDS);
+  for (const target of [compiled, interpreted]) change(target);
+  expect(jit.run(10_000_000)).toBe(Status.Stop);
+  expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+  expectSameState(compiled, interpreted);
+  jit.close();
+  return interpreted;
 }
 
 describe('a branch in the last word of a page', () => {
@@ -62,33 +76,14 @@ describe('a branch in the last word of a page', () => {
   });
 
   it('runs a new delay slot written while the loop is compiled', () => {
-    const compiled = machine();
-    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
-    const interpreted = machine();
-    // Half the rounds, then a slot that counts down by 3 and adds to s2.
-    expect(jit.run(ROUNDS * 2)).toBe(Status.Continue);
-    expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
-    expectSameState(compiled, interpreted);
-    expect(jit.stats.compiledInstructions).toBeGreaterThan(ROUNDS);
-    for (const target of [compiled, interpreted]) replaceSlot(target, 'addiu t0, t0, -3');
-    expect(jit.run(10_000_000)).toBe(Status.Stop);
-    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
-    expectSameState(compiled, interpreted);
-    jit.close();
+    // A slot that counts down by 3 instead of 1.
+    const interpreted = runChangedMidway((target) => replaceSlot(target, 'addiu t0, t0, -3'));
+    expect(interpreted.exceptions).toEqual([ExcCode.Sys]);
   });
 
   it('faults as the interpreter does when the next page stops being executable', () => {
-    const compiled = machine();
-    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
-    const interpreted = machine();
-    expect(jit.run(ROUNDS * 2)).toBe(Status.Continue);
-    expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
-    for (const target of [compiled, interpreted]) target.cpu.mem.protect(NEXT_PAGE, 0x1000, Perm.Read);
-    expect(jit.run(10_000_000)).toBe(Status.Stop);
-    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+    const interpreted = runChangedMidway((target) => target.cpu.mem.protect(NEXT_PAGE, 0x1000, Perm.Read));
     expect(interpreted.exceptions).toHaveLength(1);
     expect(interpreted.exceptions[0]).not.toBe(ExcCode.Sys);
-    expectSameState(compiled, interpreted);
-    jit.close();
   });
 });

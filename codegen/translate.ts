@@ -58,11 +58,20 @@ export const EXIT_LABEL = 'exit';
 /** The imported mutable global holding the running VCPU's block offset (shared system-mode code). */
 export const STATE_GLOBAL = 'state';
 /** The label whose end is where the region's `index`th block's code starts. */
-export const blockLabel = (index: number) => `b${index}`;
+export const blockLabel = (index: number) => cachedLabel(BLOCK_LABELS, 'b', index);
 /** The label whose end is the `index`th block's shared exit to the interpreter (Local.Pc: the instruction). */
-const interpretLabel = (index: number) => `interpret${index}`;
+const interpretLabel = (index: number) => cachedLabel(INTERPRET_LABELS, 'interpret', index);
 /** The label of the Wasm loop around the `index`th block when it branches back to its own start. */
-const selfLoopLabel = (index: number) => `self${index}`;
+const selfLoopLabel = (index: number) => cachedLabel(SELF_LOOP_LABELS, 'self', index);
+
+// Label strings are made once per index: the encoder keys labels by string, and a string built
+// anew for every branch is hashed anew at every lookup.
+const BLOCK_LABELS: string[] = [];
+const INTERPRET_LABELS: string[] = [];
+const SELF_LOOP_LABELS: string[] = [];
+function cachedLabel(labels: string[], prefix: string, index: number): string {
+  return (labels[index] ??= `${prefix}${index}`);
+}
 export const DISPATCH_LABEL = 'dispatch';
 /** The label whose end is the region's exit for a block without budget (Translator.outOfBudgetExit). */
 export const OUT_OF_BUDGET_LABEL = 'budget';
@@ -297,6 +306,12 @@ export class Translator {
   private accessSpans = new Map<number, AccessSpan>();
   /** Flat memory: what the permission checks emitted so far in the block cover, by spanKey. */
   private readonly checked = new Map<number, AccessSpan>();
+  /**
+   * Flat memory: base registers the block's checks so far proved aligned, and to how many bytes
+   * (an access of n bytes at an offset that is a multiple of n passed its alignment check, so the
+   * register itself is a multiple of n until an instruction writes it).
+   */
+  private readonly alignedBases = new Map<number, number>();
 
   constructor(
     private readonly w: WasmEncoder,
@@ -541,6 +556,7 @@ export class Translator {
     this.sharedExit = false;
     this.blockEnd = block.start + 4 * block.instructions.length;
     this.checked.clear();
+    this.alignedBases.clear();
     if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenBy);
     const w = this.w;
     const instructions = block.instructions;
@@ -1013,12 +1029,18 @@ export class Translator {
       ]);
     }
     const offset = simmOf(word);
-    const key = spanKey(rsOf(word), access === Perm.Write);
+    const base = rsOf(word);
+    const key = spanKey(base, access === Perm.Write);
     const misaligned = () => w.and(w.get(Local.Address), w.const(bytes - 1));
+    // The base is aligned to `bytes` and so is the offset: the address is (a prologue's saves
+    // at sp+16 .. sp+40 check sp once). Otherwise a check that passes here proves the base so.
+    const offsetAligned = offset % bytes === 0;
+    const aligned = bytes === 1 || (offsetAligned && (this.alignedBases.get(base) ?? 1) >= bytes);
+    if (!aligned && offsetAligned) this.alignedBases.set(base, bytes);
     const covered = this.checked.get(key);
     if (covered !== undefined && covered.low <= offset && offset + bytes - 1 <= covered.high) {
       // An earlier check of this block covers the page; only the alignment is this access's own.
-      return w.block(null, bytes === 1 ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
+      return w.block(null, aligned ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
     }
     const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1 };
     // A 2- or 4-byte access tests its alignment in the page lookup: its page number with the
@@ -1041,14 +1063,14 @@ export class Translator {
     const low = span.low - offset;
     const high = span.high - offset;
     // The span's first byte is as aligned as the access when it lies a multiple of `bytes` away.
-    const withAlignment = alignmentMask !== 0 && low % bytes === 0;
+    const withAlignment = !aligned && alignmentMask !== 0 && low % bytes === 0;
     const pages = !wide
       ? denied(permission(0, withAlignment))
       : access === Perm.Read
         ? denied(w.and(permission(low, withAlignment), permission(high, false)))
         : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
     this.checked.set(key, span);
-    const bad = bytes === 1 || withAlignment ? pages : w.or(misaligned(), pages);
+    const bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
   }
 
@@ -1071,8 +1093,11 @@ export class Translator {
 
   /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
   private forgetChecks(instruction: GuestInstruction): void {
-    if (this.checked.size === 0) return;
-    for (const register of gprsWrittenBy(instruction)) forgetGroupsOf(this.checked, register);
+    if (this.checked.size === 0 && this.alignedBases.size === 0) return;
+    for (const register of gprsWrittenBy(instruction)) {
+      forgetGroupsOf(this.checked, register);
+      this.alignedBases.delete(register);
+    }
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

@@ -46,6 +46,9 @@ const T_OF: Record<NodeType, T> = { none: T.None, i32: T.I32, i64: T.I64, f32: T
 /** The block type byte of a node type (an unreachable block is typed empty). */
 const BLOCK_TYPE_CODE = [0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x40];
 
+/** Import and export names, UTF-8 encoded once (every module names the same imports). */
+const ENCODED_NAMES = new Map<string, Uint8Array>();
+
 /** A growable byte buffer. */
 class Bytes {
   data: Uint8Array;
@@ -105,7 +108,11 @@ class Bytes {
     for (let index = start; index < end; index++) this.data[this.length++] = source[index]!;
   }
   name(text: string): void {
-    const bytes = new TextEncoder().encode(text);
+    let bytes = ENCODED_NAMES.get(text);
+    if (bytes === undefined) {
+      bytes = new TextEncoder().encode(text);
+      ENCODED_NAMES.set(text, bytes);
+    }
     this.uleb(bytes.length);
     this.append(bytes);
   }

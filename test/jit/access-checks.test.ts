@@ -106,6 +106,35 @@ const CASES: readonly Case[] = [
     source: misalignedLoop(2, ['lbu t0, 1(t5)', 'lw t2, 4(t5)']),
     fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x100 + 2 + 4 },
   },
+  // A checked access proves its base aligned to its size (its offset being a multiple of it), and
+  // later accesses through the base no larger than that skip their alignment test.
+  {
+    // A halfword's check proves 2-byte alignment, not the 4 bytes the word load needs.
+    name: 'a misaligned word load after a halfword load through the same base',
+    source: misalignedLoop(2, ['lh t0, 0(t5)', 'lw t2, 4(t5)']),
+    fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x100 + 2 + 4 },
+  },
+  {
+    // The base changes between the loads: the first load's proof no longer holds.
+    name: 'a misaligned load after its base register was changed',
+    source: `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, 0x100
+      li t4, 30
+    loop:
+      addiu t4, t4, -1
+      bne t4, zero, access
+      move t6, zero
+      li t6, 2
+    access:
+      addiu t1, t1, 1
+      lw t0, 0(a0)
+      addu a0, a0, t6
+      sw t1, 8(a0)
+      b loop
+      subu a0, a0, t6`,
+    fault: { code: ExcCode.AdES, badVAddr: DATA + 0x100 + 2 + 8 },
+  },
 ];
 
 /** A loop of 30 trips through `accesses` at base t5 = DATA + 0x100, on its last trip + `skew`. */

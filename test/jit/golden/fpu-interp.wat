@@ -123,18 +123,6 @@
              (i32.const 8)
             )
            )
-           (if
-            (i32.and
-             (local.get $7)
-             (i32.const 7)
-            )
-            (then
-             (local.set $0
-              (i32.const 4194308)
-             )
-             (br $block3)
-            )
-           )
            (block
             (i32.store offset=288
              (i32.const 0)
@@ -186,23 +174,17 @@
             )
            )
            (if
-            (i32.or
+            (i32.ne
              (i32.and
-              (local.get $7)
-              (i32.const 7)
-             )
-             (i32.ne
-              (i32.and
-               (i32.load8_u offset=16777216
-                (i32.shr_u
-                 (local.get $7)
-                 (i32.const 12)
-                )
+              (i32.load8_u offset=16777216
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
                )
-               (i32.const 10)
               )
-              (i32.const 2)
+              (i32.const 10)
              )
+             (i32.const 2)
             )
             (then
              (local.set $0

@@ -134,18 +134,6 @@
              (i32.const 2)
             )
            )
-           (if
-            (i32.and
-             (local.get $7)
-             (i32.const 1)
-            )
-            (then
-             (local.set $0
-              (i32.const 4194312)
-             )
-             (br $block3)
-            )
-           )
            (i32.store offset=40
             (i32.const 0)
             (i32.load16_s

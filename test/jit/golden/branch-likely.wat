@@ -20,330 +20,302 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (block
-   (block $block7
-    (block $block
-     (loop $label
-      (if
-       (i32.lt_s
-        (local.get $1)
-        (i32.const 1)
-       )
-       (then
-        (br $block)
-       )
+  (block $block7
+   (block $block
+    (loop $label
+     (if
+      (i32.lt_s
+       (local.get $1)
+       (i32.const 1)
       )
-      (block $block2
-       (block $block6
-        (block $block5
-         (block $block4
-          (block $block3
-           (block $block1
-            (br_table $block1 $block2 $block3 $block4 $block2 $block5 $block6 $block2
-             (i32.shr_u
-              (i32.sub
-               (local.get $0)
-               (i32.const 4194304)
-              )
-              (i32.const 2)
-             )
-            )
-           )
-           (block
-            (local.set $1
+      (then
+       (br $block)
+      )
+     )
+     (block $block2
+      (block $block6
+       (block $block5
+        (block $block4
+         (block $block3
+          (block $block1
+           (br_table $block1 $block2 $block3 $block4 $block2 $block5 $block6 $block2
+            (i32.shr_u
              (i32.sub
-              (local.get $1)
-              (i32.const 2)
-             )
-            )
-            (block
-             (local.set $5
-              (i32.eq
-               (i32.load offset=16
-                (i32.const 0)
-               )
-               (i32.load offset=20
-                (i32.const 0)
-               )
-              )
-             )
-             (if
-              (i32.eqz
-               (local.get $5)
-              )
-              (then
-               (local.set $1
-                (i32.add
-                 (local.get $1)
-                 (i32.const 1)
-                )
-               )
-               (br $block3)
-              )
-             )
-             (i32.store offset=8
-              (i32.const 0)
-              (i32.add
-               (i32.load offset=8
-                (i32.const 0)
-               )
-               (i32.const 1)
-              )
-             )
-             (if
-              (local.get $5)
-              (then
-               (br $block4)
-              )
-             )
-             (br $block3)
-            )
-           )
-          )
-          (block
-           (local.set $1
-            (i32.sub
-             (local.get $1)
-             (i32.const 3)
-            )
-           )
-           (i32.store offset=8
-            (i32.const 0)
-            (i32.add
-             (i32.load offset=8
-              (i32.const 0)
+              (local.get $0)
+              (i32.const 4194304)
              )
              (i32.const 2)
             )
            )
-           (block
-            (local.set $5
-             (i32.ge_s
-              (i32.load offset=16
-               (i32.const 0)
-              )
-              (i32.const 0)
-             )
-            )
-            (if
-             (i32.eqz
-              (local.get $5)
-             )
-             (then
-              (local.set $1
-               (i32.add
-                (local.get $1)
-                (i32.const 1)
-               )
-              )
-              (br $block5)
-             )
-            )
-            (i32.store offset=12
-             (i32.const 0)
-             (i32.shl
-              (i32.load offset=16
-               (i32.const 0)
-              )
-              (i32.const 2)
-             )
-            )
-            (if
-             (local.get $5)
-             (then
-              (br $block6)
-             )
-            )
-            (br $block5)
-           )
           )
-         )
-         (block
           (local.set $1
            (i32.sub
             (local.get $1)
             (i32.const 2)
            )
           )
-          (block
-           (local.set $5
-            (i32.ge_s
-             (i32.load offset=16
-              (i32.const 0)
-             )
+          (local.set $5
+           (i32.eq
+            (i32.load offset=16
+             (i32.const 0)
+            )
+            (i32.load offset=20
              (i32.const 0)
             )
            )
-           (if
-            (i32.eqz
-             (local.get $5)
-            )
-            (then
-             (local.set $1
-              (i32.add
-               (local.get $1)
-               (i32.const 1)
-              )
-             )
-             (br $block5)
-            )
-           )
-           (i32.store offset=12
-            (i32.const 0)
-            (i32.shl
-             (i32.load offset=16
-              (i32.const 0)
-             )
-             (i32.const 2)
-            )
-           )
-           (if
-            (local.get $5)
-            (then
-             (br $block6)
-            )
-           )
-           (br $block5)
           )
+          (if
+           (i32.eqz
+            (local.get $5)
+           )
+           (then
+            (local.set $1
+             (i32.add
+              (local.get $1)
+              (i32.const 1)
+             )
+            )
+            (br $block3)
+           )
+          )
+          (i32.store offset=8
+           (i32.const 0)
+           (i32.add
+            (i32.load offset=8
+             (i32.const 0)
+            )
+            (i32.const 1)
+           )
+          )
+          (if
+           (local.get $5)
+           (then
+            (br $block4)
+           )
+          )
+          (br $block3)
          )
-        )
-        (block
          (local.set $1
           (i32.sub
            (local.get $1)
            (i32.const 3)
           )
          )
-         (nop)
-         (block
-          (local.set $6
-           (i32.load offset=124
+         (i32.store offset=8
+          (i32.const 0)
+          (i32.add
+           (i32.load offset=8
             (i32.const 0)
            )
+           (i32.const 2)
           )
-          (nop)
-          (local.set $0
-           (local.get $6)
-          )
-          (br_if $block2
-           (i32.and
-            (local.get $0)
-            (i32.const 3)
-           )
-          )
-          (br $label)
          )
+         (local.set $5
+          (i32.ge_s
+           (i32.load offset=16
+            (i32.const 0)
+           )
+           (i32.const 0)
+          )
+         )
+         (if
+          (i32.eqz
+           (local.get $5)
+          )
+          (then
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 1)
+            )
+           )
+           (br $block5)
+          )
+         )
+         (i32.store offset=12
+          (i32.const 0)
+          (i32.shl
+           (i32.load offset=16
+            (i32.const 0)
+           )
+           (i32.const 2)
+          )
+         )
+         (if
+          (local.get $5)
+          (then
+           (br $block6)
+          )
+         )
+         (br $block5)
         )
-       )
-       (block
         (local.set $1
          (i32.sub
           (local.get $1)
           (i32.const 2)
          )
         )
-        (block
-         (local.set $6
-          (i32.load offset=124
+        (local.set $5
+         (i32.ge_s
+          (i32.load offset=16
            (i32.const 0)
           )
-         )
-         (nop)
-         (local.set $0
-          (local.get $6)
-         )
-         (br_if $block2
-          (i32.and
-           (local.get $0)
-           (i32.const 3)
-          )
-         )
-         (br $label)
-        )
-       )
-      )
-      (block
-       (block
-        (local.set $7
-         (i32.and
-          (i32.shl
-           (local.get $0)
-           (i32.const 1)
-          )
-          (i32.const 2097144)
+          (i32.const 0)
          )
         )
         (if
-         (i32.eq
-          (i32.load offset=20971520
-           (local.get $7)
-          )
-          (local.get $0)
+         (i32.eqz
+          (local.get $5)
          )
          (then
-          (local.set $8
-           (i32.load offset=20971524
-            (local.get $7)
-           )
-          )
-          (block
-           (return_call $fimport$1
-            (local.get $8)
-            (local.get $0)
+          (local.set $1
+           (i32.add
             (local.get $1)
+            (i32.const 1)
            )
           )
+          (br $block5)
          )
         )
+        (i32.store offset=12
+         (i32.const 0)
+         (i32.shl
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 2)
+         )
+        )
+        (if
+         (local.get $5)
+         (then
+          (br $block6)
+         )
+        )
+        (br $block5)
        )
-       (local.set $4
-        (i32.const 0)
-       )
-       (local.set $2
-        (i32.add
-         (local.get $0)
-         (i32.const 4)
+       (local.set $1
+        (i32.sub
+         (local.get $1)
+         (i32.const 3)
         )
        )
-       (local.set $3
+       (nop)
+       (local.set $6
+        (i32.load offset=124
+         (i32.const 0)
+        )
+       )
+       (nop)
+       (local.set $0
+        (local.get $6)
+       )
+       (br_if $block2
+        (i32.and
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+       (br $label)
+      )
+      (local.set $1
+       (i32.sub
+        (local.get $1)
+        (i32.const 2)
+       )
+      )
+      (local.set $6
+       (i32.load offset=124
         (i32.const 0)
        )
-       (br $block7)
+      )
+      (nop)
+      (local.set $0
+       (local.get $6)
+      )
+      (br_if $block2
+       (i32.and
+        (local.get $0)
+        (i32.const 3)
+       )
+      )
+      (br $label)
+     )
+     (local.set $7
+      (i32.and
+       (i32.shl
+        (local.get $0)
+        (i32.const 1)
+       )
+       (i32.const 2097144)
       )
      )
-    )
-    (local.set $4
-     (i32.const 0)
-    )
-    (local.set $2
-     (i32.add
-      (local.get $0)
-      (i32.const 4)
+     (if
+      (i32.eq
+       (i32.load offset=20971520
+        (local.get $7)
+       )
+       (local.get $0)
+      )
+      (then
+       (local.set $8
+        (i32.load offset=20971524
+         (local.get $7)
+        )
+       )
+       (return_call $fimport$1
+        (local.get $8)
+        (local.get $0)
+        (local.get $1)
+       )
+      )
      )
+     (local.set $4
+      (i32.const 0)
+     )
+     (local.set $2
+      (i32.add
+       (local.get $0)
+       (i32.const 4)
+      )
+     )
+     (local.set $3
+      (i32.const 0)
+     )
+     (br $block7)
     )
-    (local.set $3
-     (i32.const 0)
+   )
+   (local.set $4
+    (i32.const 0)
+   )
+   (local.set $2
+    (i32.add
+     (local.get $0)
+     (i32.const 4)
     )
    )
-   (i32.store offset=144
+   (local.set $3
     (i32.const 0)
-    (local.get $0)
    )
-   (i32.store offset=148
-    (i32.const 0)
-    (local.get $2)
-   )
-   (i32.store offset=152
-    (i32.const 0)
-    (local.get $3)
-   )
-   (i32.store offset=156
-    (i32.const 0)
-    (local.get $1)
-   )
-   (return
-    (local.get $4)
-   )
+  )
+  (i32.store offset=144
+   (i32.const 0)
+   (local.get $0)
+  )
+  (i32.store offset=148
+   (i32.const 0)
+   (local.get $2)
+  )
+  (i32.store offset=152
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=156
+   (i32.const 0)
+   (local.get $1)
+  )
+  (return
+   (local.get $4)
   )
   (unreachable)
  )

@@ -20,271 +20,253 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
-  (block
-   (block $block5
-    (block $block
-     (loop $label1
-      (if
-       (i32.lt_s
-        (local.get $1)
-        (i32.const 1)
-       )
-       (then
-        (br $block)
-       )
+  (block $block5
+   (block $block
+    (loop $label1
+     (if
+      (i32.lt_s
+       (local.get $1)
+       (i32.const 1)
       )
-      (block $block3
-       (block $block4
-        (block $block2
-         (block $block1
-          (br_table $block1 $block2 $block3 $block3 $block3 $block4 $block3
-           (i32.shr_u
-            (i32.sub
-             (local.get $0)
-             (i32.const 4194304)
-            )
-            (i32.const 2)
-           )
-          )
-         )
-         (block
-          (local.set $1
+      (then
+       (br $block)
+      )
+     )
+     (block $block3
+      (block $block4
+       (block $block2
+        (block $block1
+         (br_table $block1 $block2 $block3 $block3 $block3 $block4 $block3
+          (i32.shr_u
            (i32.sub
-            (local.get $1)
-            (i32.const 5)
+            (local.get $0)
+            (i32.const 4194304)
            )
-          )
-          (i32.store offset=8
-           (i32.const 0)
-           (i32.add
-            (i32.const 0)
-            (i32.const 0)
-           )
-          )
-          (i32.store offset=8
-           (i32.const 0)
-           (i32.add
-            (i32.load offset=8
-             (i32.const 0)
-            )
-            (i32.load offset=16
-             (i32.const 0)
-            )
-           )
-          )
-          (i32.store offset=16
-           (i32.const 0)
-           (i32.add
-            (i32.load offset=16
-             (i32.const 0)
-            )
-            (i32.const -1)
-           )
-          )
-          (block
-           (local.set $5
-            (i32.ne
-             (i32.load offset=16
-              (i32.const 0)
-             )
-             (i32.const 0)
-            )
-           )
-           (i32.store offset=12
-            (i32.const 0)
-            (i32.add
-             (i32.load offset=12
-              (i32.const 0)
-             )
-             (i32.const 1)
-            )
-           )
-           (if
-            (local.get $5)
-            (then
-             (br $block2)
-            )
-           )
-           (br $block4)
+           (i32.const 2)
           )
          )
         )
-        (loop $label
-         (if
-          (i32.lt_s
-           (local.get $1)
-           (i32.const 4)
-          )
-          (then
-           (local.set $0
-            (i32.const 4194308)
-           )
-           (br $block)
-          )
-         )
-         (local.set $1
-          (i32.sub
-           (local.get $1)
-           (i32.const 4)
-          )
-         )
-         (i32.store offset=8
-          (i32.const 0)
-          (i32.add
-           (i32.load offset=8
-            (i32.const 0)
-           )
-           (i32.load offset=16
-            (i32.const 0)
-           )
-          )
-         )
-         (i32.store offset=16
-          (i32.const 0)
-          (i32.add
-           (i32.load offset=16
-            (i32.const 0)
-           )
-           (i32.const -1)
-          )
-         )
-         (block
-          (local.set $5
-           (i32.ne
-            (i32.load offset=16
-             (i32.const 0)
-            )
-            (i32.const 0)
-           )
-          )
-          (i32.store offset=12
-           (i32.const 0)
-           (i32.add
-            (i32.load offset=12
-             (i32.const 0)
-            )
-            (i32.const 1)
-           )
-          )
-          (if
-           (local.get $5)
-           (then
-            (br $label)
-           )
-          )
-          (br $block4)
-         )
-        )
-       )
-       (block
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 2)
+          (i32.const 5)
          )
         )
-        (block
-         (local.set $6
-          (i32.load offset=124
+        (i32.store offset=8
+         (i32.const 0)
+         (i32.add
+          (i32.const 0)
+          (i32.const 0)
+         )
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (i32.add
+          (i32.load offset=8
+           (i32.const 0)
+          )
+          (i32.load offset=16
            (i32.const 0)
           )
          )
-         (nop)
-         (local.set $0
-          (local.get $6)
-         )
-         (br_if $block3
-          (i32.and
-           (local.get $0)
-           (i32.const 3)
-          )
-         )
-         (br $label1)
         )
-       )
-      )
-      (block
-       (block
-        (local.set $7
-         (i32.and
-          (i32.shl
-           (local.get $0)
-           (i32.const 1)
+        (i32.store offset=16
+         (i32.const 0)
+         (i32.add
+          (i32.load offset=16
+           (i32.const 0)
           )
-          (i32.const 2097144)
+          (i32.const -1)
+         )
+        )
+        (local.set $5
+         (i32.ne
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 0)
+         )
+        )
+        (i32.store offset=12
+         (i32.const 0)
+         (i32.add
+          (i32.load offset=12
+           (i32.const 0)
+          )
+          (i32.const 1)
          )
         )
         (if
-         (i32.eq
-          (i32.load offset=20971520
-           (local.get $7)
-          )
-          (local.get $0)
+         (local.get $5)
+         (then
+          (br $block2)
+         )
+        )
+        (br $block4)
+       )
+       (loop $label
+        (if
+         (i32.lt_s
+          (local.get $1)
+          (i32.const 4)
          )
          (then
-          (local.set $8
-           (i32.load offset=20971524
-            (local.get $7)
-           )
+          (local.set $0
+           (i32.const 4194308)
           )
-          (block
-           (return_call $fimport$1
-            (local.get $8)
-            (local.get $0)
-            (local.get $1)
-           )
+          (br $block)
+         )
+        )
+        (local.set $1
+         (i32.sub
+          (local.get $1)
+          (i32.const 4)
+         )
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (i32.add
+          (i32.load offset=8
+           (i32.const 0)
+          )
+          (i32.load offset=16
+           (i32.const 0)
           )
          )
         )
-       )
-       (local.set $4
-        (i32.const 0)
-       )
-       (local.set $2
-        (i32.add
-         (local.get $0)
-         (i32.const 4)
+        (i32.store offset=16
+         (i32.const 0)
+         (i32.add
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const -1)
+         )
         )
+        (local.set $5
+         (i32.ne
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 0)
+         )
+        )
+        (i32.store offset=12
+         (i32.const 0)
+         (i32.add
+          (i32.load offset=12
+           (i32.const 0)
+          )
+          (i32.const 1)
+         )
+        )
+        (if
+         (local.get $5)
+         (then
+          (br $label)
+         )
+        )
+        (br $block4)
        )
-       (local.set $3
+      )
+      (local.set $1
+       (i32.sub
+        (local.get $1)
+        (i32.const 2)
+       )
+      )
+      (local.set $6
+       (i32.load offset=124
         (i32.const 0)
        )
-       (br $block5)
+      )
+      (nop)
+      (local.set $0
+       (local.get $6)
+      )
+      (br_if $block3
+       (i32.and
+        (local.get $0)
+        (i32.const 3)
+       )
+      )
+      (br $label1)
+     )
+     (local.set $7
+      (i32.and
+       (i32.shl
+        (local.get $0)
+        (i32.const 1)
+       )
+       (i32.const 2097144)
       )
      )
-    )
-    (local.set $4
-     (i32.const 0)
-    )
-    (local.set $2
-     (i32.add
-      (local.get $0)
-      (i32.const 4)
+     (if
+      (i32.eq
+       (i32.load offset=20971520
+        (local.get $7)
+       )
+       (local.get $0)
+      )
+      (then
+       (local.set $8
+        (i32.load offset=20971524
+         (local.get $7)
+        )
+       )
+       (return_call $fimport$1
+        (local.get $8)
+        (local.get $0)
+        (local.get $1)
+       )
+      )
      )
+     (local.set $4
+      (i32.const 0)
+     )
+     (local.set $2
+      (i32.add
+       (local.get $0)
+       (i32.const 4)
+      )
+     )
+     (local.set $3
+      (i32.const 0)
+     )
+     (br $block5)
     )
-    (local.set $3
-     (i32.const 0)
+   )
+   (local.set $4
+    (i32.const 0)
+   )
+   (local.set $2
+    (i32.add
+     (local.get $0)
+     (i32.const 4)
     )
    )
-   (i32.store offset=144
+   (local.set $3
     (i32.const 0)
-    (local.get $0)
    )
-   (i32.store offset=148
-    (i32.const 0)
-    (local.get $2)
-   )
-   (i32.store offset=152
-    (i32.const 0)
-    (local.get $3)
-   )
-   (i32.store offset=156
-    (i32.const 0)
-    (local.get $1)
-   )
-   (return
-    (local.get $4)
-   )
+  )
+  (i32.store offset=144
+   (i32.const 0)
+   (local.get $0)
+  )
+  (i32.store offset=148
+   (i32.const 0)
+   (local.get $2)
+  )
+  (i32.store offset=152
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=156
+   (i32.const 0)
+   (local.get $1)
+  )
+  (return
+   (local.get $4)
   )
   (unreachable)
  )

@@ -45,9 +45,9 @@ export function forgetGroupsOf(groups: Map<number, unknown>, register: number): 
  * For each access of `instructions` (one block, in execution order) that starts a group, the
  * span its check should cover: its own bytes and those of the later accesses with the same base
  * register and direction, up to the first instruction that may write the base register, while
- * the span stays under a page. `writes` names the GPRs an instruction may write.
+ * the span stays under a page. `writes` gives the GPRs an instruction may write as a mask (bit r: GPR r).
  */
-export function planAccessSpans(instructions: readonly GuestInstruction[], writes: (instruction: GuestInstruction) => Iterable<number>): Map<number, AccessSpan> {
+export function planAccessSpans(instructions: readonly GuestInstruction[], writes: (instruction: GuestInstruction) => number): Map<number, AccessSpan> {
   const spans = new Map<number, AccessSpan>();
   /** Open groups by key: the PC of their first access and the span so far. */
   const open = new Map<number, { first: number; low: number; high: number }>();
@@ -69,7 +69,8 @@ export function planAccessSpans(instructions: readonly GuestInstruction[], write
         spans.set(instruction.pc, { low: offset, high: offset + bytes - 1 });
       }
     }
-    for (const register of writes(instruction)) forgetGroupsOf(open, register);
+    const written = writes(instruction);
+    for (let register = 1; register < 32 && written >>> register !== 0; register++) if ((written >>> register) & 1) forgetGroupsOf(open, register);
   }
   return spans;
 }

@@ -206,14 +206,14 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   const system = layout.access.kind !== 'flat';
   const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], false);
   try {
-    const registers = new RegisterLocals(blocks.flatMap((block) => block.instructions), minUsesToCache);
+    const registers = new RegisterLocals(blocks, minUsesToCache);
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
     const translator = new Translator(w, registers, layout, page, blockIndex);
 
     // Nested blocks: br_table jumps to the end of block i, where block i's code follows. The table
     // spans the words from the lowest to the highest block start; anything else leaves.
-    const low = Math.min(...blocks.map((block) => block.start));
-    const high = Math.max(...blocks.map((block) => block.start));
+    const low = blocks[0]!.start;
+    const high = blocks[blocks.length - 1]!.start;
     const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
     blocks.forEach((block, index) => {
       labels[(block.start - low) >>> 2] = blockLabel(index);

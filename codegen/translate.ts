@@ -4,6 +4,7 @@
 // are written back to the state block at every exit and around every handler call.
 
 import { branchTarget, jumpTarget } from '../src/isa/operands.js';
+import { ROWS } from '../src/isa/decode.js';
 import { Flag } from '../src/isa/table.js';
 import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
@@ -109,19 +110,25 @@ function loadAt(w: WasmEncoder, bytes: 1 | 2 | 4, base: number, index: Expr): Ex
   return base < 0x8000_0000 ? w.load(bytes, false, base, index) : w.load(bytes, false, 0, w.add(index, w.const(base | 0)));
 }
 
+/** INLINE by row id (the translator asks several times per instruction). */
+const INLINE_BY_ROW = Uint8Array.from(ROWS, (row) => (INLINE.has(row.name) ? 1 : 0));
+
 export function isInline(instruction: GuestInstruction): boolean {
-  return INLINE.has(instruction.row.name);
+  return INLINE_BY_ROW[instruction.row.id] === 1;
 }
 
-/** Registers an inline instruction may read or write (fields rs, rt, rd of its row). */
-export function registersOf(instruction: GuestInstruction): number[] {
+// The helpers below run for every instruction of every region while the translator is still cold
+// code (V8's interpreter runs it in a short program): they return numbers, not arrays or sets.
+
+/** The GPRs an instruction may read or write (fields rs, rt, rd of its row, the link register), as a mask (bit 0 never). */
+function registerMaskOf(instruction: GuestInstruction): number {
   const { row, word } = instruction;
-  const registers: number[] = [];
-  if (row.fields.rs && rsOf(word) !== 0) registers.push(rsOf(word));
-  if (row.fields.rt && rtOf(word) !== 0) registers.push(rtOf(word));
-  if (row.fields.rd && rdOf(word) !== 0 && !RD_NOT_GPR.has(row.name)) registers.push(rdOf(word));
-  if (row.flags & Flag.Link) registers.push(31);
-  return registers;
+  let mask = 0;
+  if (row.fields.rs) mask |= 1 << rsOf(word);
+  if (row.fields.rt) mask |= 1 << rtOf(word);
+  if (row.fields.rd && !RD_NOT_GPR.has(row.name)) mask |= 1 << rdOf(word);
+  if (row.flags & Flag.Link) mask |= 1 << 31;
+  return mask & ~1;
 }
 
 const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
@@ -132,32 +139,33 @@ const WRITES_NO_GPR = new Set([...WRITES_HI_LO, ...TRAPS.keys(), 'mtc1', 'lwc1',
 /** Inline rows whose rd field names no GPR (a bit-field bound, a hardware register): they write rt. */
 const RD_NOT_GPR = new Set(['ext', 'ins', 'rdhwr']);
 
-/** State words an inline instruction's code writes (the GPR it names first, the link register, HI/LO). */
-function writtenWordsOf(instruction: GuestInstruction): number[] {
+/**
+ * The GPR an inline instruction's code writes (the register it names first, or the link
+ * register), 0 for none; WRITES_HI_LO's rows write HI and LO instead.
+ */
+function writtenGprOf(instruction: GuestInstruction): number {
   const { row, word } = instruction;
   const name = row.name;
-  if (WRITES_HI_LO.has(name)) return [StateWord.Hi, StateWord.Lo];
   if ((row.flags & Flag.DelaySlot) !== 0) {
-    if ((row.flags & Flag.Link) === 0) return [];
-    return [StateWord.Gpr + (name.startsWith('jalr') ? rdOf(word) : 31)];
+    if ((row.flags & Flag.Link) === 0) return 0;
+    return name.startsWith('jalr') ? rdOf(word) : 31;
   }
-  if ((row.flags & Flag.Store) !== 0 || WRITES_NO_GPR.has(name)) return [];
+  if ((row.flags & Flag.Store) !== 0 || WRITES_NO_GPR.has(name)) return 0;
   // The destination is the row's first operand: rd for register forms, rt for immediate forms and loads.
-  const destination = row.fields.rd && !RD_NOT_GPR.has(name) ? rdOf(word) : rtOf(word);
-  return destination === 0 ? [] : [StateWord.Gpr + destination];
+  return row.fields.rd && !RD_NOT_GPR.has(name) ? rdOf(word) : rtOf(word);
 }
 
-/** The GPRs an instruction's code may write: inline code its destination (and link), a handler any GPR its row names. */
-function gprsWrittenBy(instruction: GuestInstruction): number[] {
-  if (!isInline(instruction)) return registersOf(instruction);
-  return writtenWordsOf(instruction)
-    .filter((word) => word > StateWord.Gpr && word < StateWord.Gpr + 32)
-    .map((word) => word - StateWord.Gpr);
+/** The GPRs an instruction's code may write, as a mask: inline code its destination (and link), a handler any GPR its row names. */
+export function gprsWrittenMask(instruction: GuestInstruction): number {
+  if (!isInline(instruction)) return registerMaskOf(instruction);
+  return (1 << writtenGprOf(instruction)) & ~1;
 }
 
 /** State words (GPRs, HI, LO) an instruction's handler may read or write. */
 function stateWordsOf(instruction: GuestInstruction): Set<number> {
-  const words = new Set<number>(registersOf(instruction).map((register) => StateWord.Gpr + register));
+  const words = new Set<number>();
+  const mask = registerMaskOf(instruction);
+  for (let register = 1; register < 32; register++) if ((mask >>> register) & 1) words.add(StateWord.Gpr + register);
   if (HI_LO_ROWS.has(instruction.row.name)) {
     words.add(StateWord.Hi);
     words.add(StateWord.Lo);
@@ -203,16 +211,35 @@ export class RegisterLocals {
    */
   readonly written = new Set<number>();
 
-  constructor(instructions: Iterable<GuestInstruction>, minUses = MIN_USES_TO_CACHE) {
+  constructor(blocks: readonly Block[], minUses = MIN_USES_TO_CACHE) {
     const uses = new Int32Array(32);
     /** The GPRs in the order the region's inline code first names them. */
     const named: number[] = [];
     let hiLo = false;
-    for (const instruction of instructions) {
-      if (!isInline(instruction)) continue;
-      for (const word of writtenWordsOf(instruction)) this.written.add(word);
-      for (const register of registersOf(instruction)) if (uses[register]!++ === 0) named.push(register);
-      if (HI_LO_ROWS.has(instruction.row.name)) hiLo = true;
+    const count = (register: number) => {
+      if (register !== 0 && uses[register]!++ === 0) named.push(register);
+    };
+    for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+      const instructions = blocks[blockIndex]!.instructions;
+      for (let index = 0; index < instructions.length; index++) {
+        const instruction = instructions[index]!;
+        if (!isInline(instruction)) continue;
+        const { row, word } = instruction;
+        const name = row.name;
+        if (WRITES_HI_LO.has(name)) {
+          this.written.add(StateWord.Hi);
+          this.written.add(StateWord.Lo);
+        } else {
+          const written = writtenGprOf(instruction);
+          if (written !== 0) this.written.add(StateWord.Gpr + written);
+        }
+        // Each operand counts (one named twice counts twice).
+        if (row.fields.rs) count(rsOf(word));
+        if (row.fields.rt) count(rtOf(word));
+        if (row.fields.rd && !RD_NOT_GPR.has(name)) count(rdOf(word));
+        if (row.flags & Flag.Link) count(31);
+        if (HI_LO_ROWS.has(name)) hiLo = true;
+      }
     }
     let next: number = Local.FirstRegister;
     for (const register of named) if (uses[register]! >= minUses) this.gpr[register] = next++;
@@ -557,7 +584,7 @@ export class Translator {
     this.blockEnd = block.start + 4 * block.instructions.length;
     this.checked.clear();
     this.alignedBases.clear();
-    if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenBy);
+    if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenMask);
     const w = this.w;
     const instructions = block.instructions;
     const length = instructions.length;
@@ -1094,7 +1121,9 @@ export class Translator {
   /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
   private forgetChecks(instruction: GuestInstruction): void {
     if (this.checked.size === 0 && this.alignedBases.size === 0) return;
-    for (const register of gprsWrittenBy(instruction)) {
+    const written = gprsWrittenMask(instruction);
+    for (let register = 1; register < 32 && written >>> register !== 0; register++) {
+      if (((written >>> register) & 1) === 0) continue;
       forgetGroupsOf(this.checked, register);
       this.alignedBases.delete(register);
     }

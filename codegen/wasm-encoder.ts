@@ -161,6 +161,7 @@ interface Scratch {
   nodeTypes: Uint8Array;
   a: Int32Array;
   b: Int32Array;
+  subtreeStart: Int32Array;
   childStart: Int32Array;
   childCount: Int32Array;
   childList: Int32Array;
@@ -177,6 +178,7 @@ function newScratch(): Scratch {
     nodeTypes: new Uint8Array(nodes),
     a: new Int32Array(nodes),
     b: new Int32Array(nodes),
+    subtreeStart: new Int32Array(nodes),
     childStart: new Int32Array(nodes),
     childCount: new Int32Array(nodes),
     childList: new Int32Array(1 << 12),
@@ -191,10 +193,14 @@ export class WasmEncoder {
   //   Op: [a, b) its opcode and immediates in `code`; Block/Loop: a = label id (-1: none);
   //   Br/Switch: a = start of its label ids in `labelList`, b = their count;
   //   children: [childStart, childStart + childCount) in `childList`.
+  // An Op node whose subtree is all Op nodes built in order (each child's code right after the
+  // previous child's, the node's own right after the last) has its whole code in `code` as
+  // [subtreeStart, b), and emit() copies it at once instead of visiting each node (-1: it has not).
   private kinds: Uint8Array;
   private nodeTypes: Uint8Array;
   private a: Int32Array;
   private b: Int32Array;
+  private subtreeStart: Int32Array;
   private childStart: Int32Array;
   private childCount: Int32Array;
   private count = 0;
@@ -236,6 +242,7 @@ export class WasmEncoder {
     this.nodeTypes = scratch.nodeTypes;
     this.a = scratch.a;
     this.b = scratch.b;
+    this.subtreeStart = scratch.subtreeStart;
     this.childStart = scratch.childStart;
     this.childCount = scratch.childCount;
     this.childList = scratch.childList;
@@ -325,6 +332,7 @@ export class WasmEncoder {
     };
     this.a = grow(this.a);
     this.b = grow(this.b);
+    this.subtreeStart = grow(this.subtreeStart);
     this.childStart = grow(this.childStart);
     this.childCount = grow(this.childCount);
   }
@@ -332,6 +340,18 @@ export class WasmEncoder {
   /** Ends an Op node's code (written to `code` since it began). */
   private endCode(node: Expr): Expr {
     this.b[node] = this.code.length;
+    // Walk the children from the last: each must end where the next one's code (or the node's own) starts.
+    let start = this.a[node]!;
+    const first = this.childStart[node]!;
+    for (let index = first + this.childCount[node]! - 1; index >= first; index--) {
+      const child = this.childList[index]!;
+      if (this.kinds[child] !== Kind.Op || this.b[child] !== start || this.subtreeStart[child]! < 0) {
+        start = -1;
+        break;
+      }
+      start = this.subtreeStart[child]!;
+    }
+    this.subtreeStart[node] = start;
     return node;
   }
 
@@ -678,10 +698,16 @@ export class WasmEncoder {
     const first = this.childStart[expr]!;
     const end = first + this.childCount[expr]!;
     switch (kind) {
-      case Kind.Op:
+      case Kind.Op: {
+        const subtreeStart = this.subtreeStart[expr]!;
+        if (subtreeStart >= 0) {
+          out.copy(this.code.data, subtreeStart, this.b[expr]!);
+          return;
+        }
         for (let child = first; child < end; child++) this.emit(out, this.childList[child]!);
         out.copy(this.code.data, this.a[expr]!, this.b[expr]!);
         return;
+      }
       case Kind.Block:
       case Kind.Loop: {
         const type = this.nodeTypes[expr]!;
@@ -841,6 +867,7 @@ export class WasmEncoder {
       nodeTypes: this.nodeTypes,
       a: this.a,
       b: this.b,
+      subtreeStart: this.subtreeStart,
       childStart: this.childStart,
       childCount: this.childCount,
       childList: this.childList,

@@ -8,7 +8,7 @@
 // mipsjit) and `jit-cached` (runs after one untimed run of the same program filled the code cache,
 // src/code-cache-file.ts).
 //
-// Usage: node bench/run.mjs [--runs N] [--engines interp,jit,jit-cached] [workload-name...]
+// Usage: node bench/run.mjs [--runs N] [--engines interp,jit,jit-cached] [--default-pool] [workload-name...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -91,7 +91,8 @@ for (const engine of engines) {
     process.exit(2);
   }
 }
-const selected = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'));
+// Options take a value, except --default-pool.
+const selected = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && (!all[i - 1]?.startsWith('--') || all[i - 1] === '--default-pool'));
 const qemu = spawnSync('qemu-mipsel', ['-version']).status === 0 ? 'qemu-mipsel' : undefined;
 
 const median = (values) => {
@@ -129,11 +130,20 @@ const cacheDirectory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-bench-cache-'
 const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...hostEnv } = process.env;
 if (extraCaCerts !== undefined) console.error(`bench: running node without NODE_EXTRA_CA_CERTS (${extraCaCerts}): its parsing is not mipsjit's start-up`);
 const cacheEnv = { ...hostEnv, MIPSJIT_CACHE_DIR: cacheDirectory };
+// Node gives V8 four background threads whatever the machine. On two cores they (TurboFan's
+// tier-up of hot regions and of the JIT's own JavaScript, and the GC) take time from the thread
+// that runs the guest: --v8-pool-size=0 lets V8 size the pool by the cores (one here). Measured on
+// this 2-core machine, five interleaved rounds of first runs (guest seconds, default -> 0):
+// callbench 3 0.256 -> 0.202, CoreMark 700 0.182 -> 0.158, callbench 10 0.462 -> 0.387,
+// CoreMark 4000 0.551 -> 0.506, cpubench 4 0.526 -> 0.497, gzip 1.492 -> 1.416. The README
+// recommends the flag; --default-pool times Node's default instead.
+const nodeFlags = process.argv.includes('--default-pool') ? [] : ['--v8-pool-size=0'];
+console.error(`bench: node ${nodeFlags.length === 0 ? 'with its default V8 thread pool' : nodeFlags.join(' ')} (see the README)`);
 process.on('exit', () => rmSync(cacheDirectory, { recursive: true, force: true }));
 const forgetPrograms = () => {
   for (const name of readdirSync(cacheDirectory)) if (name.endsWith('.regions')) rmSync(path.join(cacheDirectory, name));
 };
-for (const engine of ['jit', 'interp']) spawnSync('node', [cli, 'run', '--engine', engine, 'bench/guest/hello-default'], { cwd: root, env: cacheEnv, stdio: 'ignore' });
+for (const engine of ['jit', 'interp']) spawnSync('node', [...nodeFlags, cli, 'run', '--engine', engine, 'bench/guest/hello-default'], { cwd: root, env: cacheEnv, stdio: 'ignore' });
 
 const rows = [];
 for (const workload of WORKLOADS) {
@@ -146,7 +156,7 @@ for (const workload of WORKLOADS) {
   const row = { name: workload.name, engines: {} };
   let reference;
   for (const engine of engines) {
-    const command = [cli, 'run', '--engine', engine === 'interp' ? 'interp' : 'jit', '--stats', workload.program, ...workload.args];
+    const command = [...nodeFlags, cli, 'run', '--engine', engine === 'interp' ? 'interp' : 'jit', '--stats', workload.program, ...workload.args];
     forgetPrograms();
     // jit-cached: one untimed run fills the code cache; jit: each run without the program's code.
     if (engine === 'jit-cached') spawnSync('node', command, { cwd: root, env: cacheEnv, stdio: 'ignore' });

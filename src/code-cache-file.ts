@@ -107,6 +107,14 @@ export function pruneOldest(directory: string, keep: number): void {
   }
 }
 
+/**
+ * The file stores words little-endian. On a little-endian host (every one Node and browsers run
+ * on in practice) an Int32Array is copied as bytes: a run's regions hold a 1024-word snapshot of
+ * their page each, and writing those word by word through a DataView took ~3 ms of callbench 3's
+ * exit (56 regions) while that code was cold.
+ */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 class Writer {
   private bytes = new Uint8Array(1 << 16);
   private view = new DataView(this.bytes.buffer);
@@ -126,7 +134,8 @@ class Writer {
   }
   words(values: ArrayLike<number>): void {
     this.reserve(4 * values.length);
-    for (let index = 0; index < values.length; index++) this.view.setInt32(this.length + 4 * index, values[index]!, true);
+    if (LITTLE_ENDIAN_HOST && values instanceof Int32Array) this.bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.length);
+    else for (let index = 0; index < values.length; index++) this.view.setInt32(this.length + 4 * index, values[index]!, true);
     this.length += 4 * values.length;
   }
   raw(values: Uint8Array): void {
@@ -165,6 +174,8 @@ class Reader {
   }
   words(count: number): Int32Array {
     const start = this.take(4 * count);
+    // A copy of the bytes (never a view of the file's Buffer, whose offset may be unaligned).
+    if (LITTLE_ENDIAN_HOST) return new Int32Array(new Uint8Array(this.bytes.subarray(start, start + 4 * count)).buffer);
     const values = new Int32Array(count);
     for (let index = 0; index < count; index++) values[index] = this.view.getInt32(start + 4 * index, true);
     return values;

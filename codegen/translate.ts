@@ -156,7 +156,7 @@ function writtenGprOf(instruction: GuestInstruction): number {
 }
 
 /** The GPRs an instruction's code may write, as a mask: inline code its destination (and link), a handler any GPR its row names. */
-export function gprsWrittenMask(instruction: GuestInstruction): number {
+function gprsWrittenMask(instruction: GuestInstruction): number {
   if (!isInline(instruction)) return registerMaskOf(instruction);
   return (1 << writtenGprOf(instruction)) & ~1;
 }

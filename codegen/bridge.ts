@@ -4,10 +4,12 @@
 //   from the bridge's exports, which are Wasm functions that call the host: a region imports
 //   only Wasm functions, and the one Wasm-to-JS wrapper per host function is the bridge's.
 //   (What this alone saves was not measured apart from the table below.)
-// - Only the bridge imports the shared table of region functions. V8 keeps a copy of an imported
-//   table per importing instance: instantiating and `table.set` cost grew with the number of
-//   region instances (Malta boot: 1.7 ms per instance, 1.6 s in all). Regions jump to each other
-//   by tail-calling the bridge's `enter(slot, pc, budget)`, which tail-calls slot's `run`.
+// - In system mode only the bridge imports the shared table of region functions. V8 keeps a copy
+//   of an imported table per importing instance: instantiating and `table.set` cost grew with the
+//   number of region instances (Malta boot: 1.7 ms per instance, 1.6 s in all). System regions
+//   jump to each other by tail-calling the bridge's `enter(slot, pc, budget)`, which tail-calls
+//   slot's `run`. User-mode regions (at most DEFAULT_MAX_REGIONS live) import the table (the
+//   `extra` import `regions`) and tail-call each other directly (codegen/region.ts INTERP_IMPORT).
 // - The run loop calls every region through `enter` too. A JS call to many different exported
 //   functions stays on V8's generic JS-to-Wasm wrapper (each function tiers up on its own call
 //   count); one function called always gets the specialized wrapper (Malta boot: 1.5 s of

@@ -154,7 +154,7 @@ export class JitEngine {
           return status;
         },
       },
-    ]);
+    ], { regions: this.table });
     this.imports = bridge.imports;
     this.enter = bridge.enter;
   }

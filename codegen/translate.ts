@@ -489,8 +489,15 @@ export class Translator {
     const w = this.w;
     const access = this.target.access;
     const exit = [...this.exitAtLocalPc(RegionExit.Leave), w.br(EXIT_LABEL)];
-    // Through the bridge's `enter` (codegen/bridge.ts): only the bridge imports the table.
-    const tailCall = () => w.block(null, [...this.spill(), w.returnCall('enter', [w.get(Local.Scratch), w.get(Local.Pc), w.get(Local.Budget)])]);
+    // User mode: through the table of regions, which the region imports. System mode: through the
+    // bridge's `enter` (codegen/bridge.ts), the only importer of the table there.
+    const tailCall = () =>
+      w.block(null, [
+        ...this.spill(),
+        access.kind === 'flat'
+          ? w.returnCallIndirect(w.get(Local.Scratch), [w.get(Local.Pc), w.get(Local.Budget)], ['i32', 'i32'], 'i32')
+          : w.returnCall('enter', [w.get(Local.Scratch), w.get(Local.Pc), w.get(Local.Budget)]),
+      ]);
     // Local.Address: the PC's jump-cache entry; its tag never matches a PC that is not
     // word-aligned (such a PC takes an address error in the interpreter). In system mode the
     // region found checks on entry that it fits the translation and the code context.

@@ -174,11 +174,16 @@ describe('region modules match their golden .wat', () => {
       const text = code.text;
       expect(typeof text).toBe('string');
 
-      // It links: the shared memory, `interp` and `enter` (and in system mode `refill` and
-      // `prepareStore`) are all it needs.
+      // It links: the shared memory and `interp`, in user mode the table of regions, in system
+      // mode `enter`, `refill` and `prepareStore`, are all it needs.
       const mem = program.system ? new WebAssembly.Memory({ initial: SYSTEM_LAYOUT.memoryPages, maximum: SYSTEM_LAYOUT.maximumPages }) : memory.memory;
       const state = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
-      const imports: WebAssembly.Imports = { env: { mem, state, interp: (): number => 0, enter: (): number => 0, refill: (): number => 0, prepareStore: (): number => 0 } };
+      const host = { mem, interp: (): number => 0 };
+      const imports: WebAssembly.Imports = {
+        env: program.system
+          ? { ...host, state, enter: (): number => 0, refill: (): number => 0, prepareStore: (): number => 0 }
+          : { ...host, regions: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }) },
+      };
       const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), imports);
       expect(typeof instance.exports.run).toBe('function');
 

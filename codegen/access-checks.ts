@@ -35,10 +35,13 @@ export interface AccessSpan {
 /** The key of a group: its base register and direction (a write check does not cover reads). */
 export const spanKey = (base: number, write: boolean): number => base * 2 + (write ? 1 : 0);
 
-/** Drops the groups (of either direction) based on `register`, which an instruction may write. */
-export function forgetGroupsOf(groups: Map<number, unknown>, register: number): void {
-  groups.delete(spanKey(register, false));
-  groups.delete(spanKey(register, true));
+/** Drops the groups (of either direction) based on the GPRs in `written`, a mask (bit r: GPR r) of those an instruction may write. */
+export function forgetGroupsOf(groups: Map<number, unknown>, written: number): void {
+  for (let register = 1; register < 32 && written >>> register !== 0; register++) {
+    if (((written >>> register) & 1) === 0) continue;
+    groups.delete(spanKey(register, false));
+    groups.delete(spanKey(register, true));
+  }
 }
 
 /**
@@ -69,8 +72,7 @@ export function planAccessSpans(instructions: readonly GuestInstruction[], write
         spans.set(instruction.pc, { low: offset, high: offset + bytes - 1 });
       }
     }
-    const written = writes(instruction);
-    for (let register = 1; register < 32 && written >>> register !== 0; register++) if ((written >>> register) & 1) forgetGroupsOf(open, register);
+    forgetGroupsOf(open, writes(instruction));
   }
   return spans;
 }

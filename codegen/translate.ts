@@ -1129,11 +1129,8 @@ export class Translator {
   private forgetChecks(instruction: GuestInstruction): void {
     if (this.checked.size === 0 && this.alignedBases.size === 0) return;
     const written = gprsWrittenMask(instruction);
-    for (let register = 1; register < 32 && written >>> register !== 0; register++) {
-      if (((written >>> register) & 1) === 0) continue;
-      forgetGroupsOf(this.checked, register);
-      this.alignedBases.delete(register);
-    }
+    forgetGroupsOf(this.checked, written);
+    for (const register of this.alignedBases.keys()) if ((written >>> register) & 1) this.alignedBases.delete(register);
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

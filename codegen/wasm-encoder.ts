@@ -718,7 +718,7 @@ export class WasmEncoder {
           return;
         }
         out.byte(kind === Kind.Block ? 0x02 : 0x03);
-        out.byte(BLOCK_TYPE_CODE[this.nodeTypes[expr]!]!);
+        out.byte(BLOCK_TYPE_CODE[type]!);
         const label = this.a[expr]!;
         const outer = label < 0 ? -1 : this.labelDepth[label]!;
         if (label >= 0) this.labelDepth[label] = this.emitDepth;

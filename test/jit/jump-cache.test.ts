@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Perm } from '../../runtime/flat-memory.js';
-import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
-import { expectSameState } from './same-state.js';
+import { runBothToSyscall } from './same-state.js';
 
 const MAIN = 0x0040_0000;
 const FUNCTIONS = [0x0040_1000, 0x0040_2000, 0x0040_3000];
@@ -64,14 +63,7 @@ describe('JIT jump cache', () => {
   beforeAll(() => JitEngine.prepare());
 
   it('runs calls through function pointers and their returns in compiled code', () => {
-    const compiled = machine();
-    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
-    expect(jit.run(10_000_000)).toBe(Status.Stop);
-    const interpreted = machine();
-    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
-
-    expect(interpreted.exceptions).toEqual([ExcCode.Sys]);
-    expectSameState(compiled, interpreted);
+    const { compiled, jit } = runBothToSyscall(machine, { hotThreshold: 50 });
     expect(jit.stats.regionsCompiled).toBeGreaterThanOrEqual(4);
     expect(jit.stats.compiledInstructions / compiled.cpu.instructions).toBeGreaterThan(0.9);
     // Each round makes two or three register jumps; they must not go through the engine.

@@ -9,7 +9,7 @@ import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
-import { expectSameState } from './same-state.js';
+import { expectSameState, runBothToSyscall } from './same-state.js';
 
 const FIRST_PAGE = 0x0040_0000;
 const NEXT_PAGE = 0x0040_1000;
@@ -62,13 +62,7 @@ describe('a branch in the last word of a page', () => {
   beforeAll(() => JitEngine.prepare());
 
   it('runs compiled with its delay slot from the next page', () => {
-    const compiled = machine();
-    const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
-    expect(jit.run(10_000_000)).toBe(Status.Stop);
-    const interpreted = machine();
-    expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
-    expect(interpreted.exceptions).toEqual([ExcCode.Sys]);
-    expectSameState(compiled, interpreted);
+    const { compiled, jit } = runBothToSyscall(machine, { hotThreshold: 50 });
     // Before, the loop left compiled code at every trip: the interpreter took the branch.
     expect(jit.stats.compiledInstructions / compiled.cpu.instructions).toBeGreaterThan(0.9);
     expect(jit.stats.regionCalls).toBeLessThan(100);

@@ -10,17 +10,36 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFile
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { BUILD_ID } from './build-id.js';
 import { defaultCacheDirectory } from './code-cache-file.js';
 
+/** `mipsjit run` options that take a value (src/cli.ts parseRun), to find where the program starts. */
+const RUN_OPTIONS_WITH_VALUE = new Set(['--engine', '-L', '--root', '--trace', '--max-instructions']);
+
+/** Does this command line interpret (run --engine interp, or boot, whose kernel code is mostly interpreted)? */
+function interprets(argv: readonly string[]): boolean {
+  if (argv[0] === 'boot') return true;
+  if (argv[0] !== 'run') return false;
+  for (let index = 1; index < argv.length; index++) {
+    const argument = argv[index]!;
+    if (argument === '--' || !argument.startsWith('-') || argument === '-') return false;
+    if (argument === '--engine=interp' || (argument === '--engine' && argv[index + 1] === 'interp')) return true;
+    if (RUN_OPTIONS_WITH_VALUE.has(argument)) index++;
+  }
+  return false;
+}
+
 // V8 inlines callees into an optimized function up to 920 bytes of bytecode in all. The user-mode
 // interpreter's loop (--engine interp) calls ~60 handlers from cases of its switch
 // (src/interp/cpu.ts), which take more: CoreMark interpreted at 114 MIPS, 129 with this (five runs
-// each); JIT runs were no different with it. Set before anything is compiled, and before the code
-// cache below is checked (V8 keys it by the flags).
-setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
+// each). JIT runs were no different with it (first runs of callbench 3, CoreMark 700, cpubench 1,
+// sort, sha256sum: guest seconds the same), and loading node:v8 costs them ~4 ms of start-up
+// (busybox true 70 -> 66 ms wall), so only interpreting command lines set it. Set before anything
+// is compiled, and before the code cache below is checked (V8 keys it by the flags, so the two
+// kinds of command line keep a cache file each).
+const interpreting = interprets(process.argv.slice(2));
+if (interpreting) (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
 
 const bundle = fileURLToPath(new URL('./cli-main.cjs', import.meta.url));
 const source = readFileSync(bundle, 'utf8');
@@ -34,7 +53,12 @@ const source = readFileSync(bundle, 'utf8');
 function cacheFile(): string | undefined {
   const command = process.argv[2];
   if ((command !== 'run' && command !== 'boot') || process.argv.includes('--no-code-cache') || BUILD_ID === undefined) return undefined;
-  return path.join(defaultCacheDirectory(), `cli-${BUILD_ID}-${process.version}.v8`);
+  return path.join(defaultCacheDirectory(), `${cachePrefix()}${interpreting ? '-interp' : ''}.v8`);
+}
+
+/** The start of this build's cache file names (one file per V8 flag set). */
+function cachePrefix(): string {
+  return `cli-${BUILD_ID}-${process.version}`;
 }
 
 /** Writes V8's cache for `script` to `file` and deletes the caches of other builds. */
@@ -46,7 +70,7 @@ function saveCache(script: Script, file: string): void {
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, file);
     for (const name of readdirSync(directory)) {
-      if (name.startsWith('cli-') && name.endsWith('.v8') && name !== path.basename(file)) unlinkSync(path.join(directory, name));
+      if (name.startsWith('cli-') && name.endsWith('.v8') && !name.startsWith(cachePrefix())) unlinkSync(path.join(directory, name));
     }
   } catch {
     // A cache that cannot be written only costs the next run its head start.

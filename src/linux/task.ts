@@ -43,17 +43,23 @@ export interface ProcessExit {
   signal?: number;
 }
 
-/** Syscall handlers indexed by number - 4000. */
+/**
+ * Syscall handlers indexed by number - 4000. Built in one pass over the numbers (a name may have
+ * more than one number); a handler whose name has no number is a table error.
+ */
 const HANDLERS_BY_NUMBER: (SyscallHandler | undefined)[] = [];
-for (const [name, handler] of Object.entries(SYSCALL_HANDLERS)) {
-  let found = false;
+{
+  const numbered = new Set<string>();
   for (let index = 0; index < 500; index++) {
-    if (o32SyscallName(index + O32_SYSCALL_BASE) === name) {
-      HANDLERS_BY_NUMBER[index] = handler;
-      found = true;
-    }
+    const name = o32SyscallName(index + O32_SYSCALL_BASE);
+    const handler = name !== undefined && Object.hasOwn(SYSCALL_HANDLERS, name) ? SYSCALL_HANDLERS[name] : undefined;
+    if (name === undefined || handler === undefined) continue;
+    HANDLERS_BY_NUMBER[index] = handler;
+    numbered.add(name);
   }
-  if (!found) throw new Error(`syscall handler for unknown o32 syscall ${name}`);
+  for (const name of Object.keys(SYSCALL_HANDLERS)) {
+    if (!numbered.has(name)) throw new Error(`syscall handler for unknown o32 syscall ${name}`);
+  }
 }
 
 /** The eight o32 syscall arguments: a0..a3, then the stack words at sp+16..sp+28. */

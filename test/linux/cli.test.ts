@@ -138,6 +138,14 @@ describe('mipsjit CLI', () => {
     expect(without.stdout).toBe(first.stdout);
     expect(restored(without.stderr)).toBe(0);
     expect(fs.statSync(file).mtimeMs).toBe(written);
+    // An interpreting run sets a V8 flag, so its code cache of the CLI is a file of its own and
+    // the JIT's stays.
+    const interpreted = cliWith(env, 'run', '-L', '/nonexistent', '--engine', 'interp', 'bench/guest/cpubench', '3', 'sieve');
+    expect(interpreted.stdout).toBe(first.stdout);
+    expect(fs.readdirSync(cacheDirectory).filter((name) => /^cli-[0-9a-f]+-v[0-9.]+(-interp)?\.v8$/.test(name)).sort()).toEqual([
+      expect.stringMatching(/-interp\.v8$/),
+      expect.stringMatching(/\d\.v8$/),
+    ]);
     fs.rmSync(cacheDirectory, { recursive: true, force: true });
   });
 

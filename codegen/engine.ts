@@ -5,7 +5,7 @@
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
 import { emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
-import type { BlockEndWatch, Cpu } from '../src/interp/cpu.js';
+import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
 import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
@@ -15,8 +15,8 @@ import { RegionExit } from './translate.js';
 /**
  * Tiering, in two steps so cold code pays almost nothing: the interpreter counts block entries
  * per page (a typed-array increment after each delay slot); a page with WARM_PAGE_THRESHOLD of
- * them becomes watched, and the engine then counts entries per block start; a block entered
- * DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.07-0.15 ms per block
+ * them becomes watched, and the interpreter then counts entries per block start
+ * (BlockEndWatch.entryCounts); a block entered DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.07-0.15 ms per block
  * with the encoder (codegen/wasm-encoder.ts; binaryen took ~1 ms and ~1 s to load), what the
  * interpreter (~80 MIPS) spends running a 10-instruction block ~1000 times; a block entered 200
  * times is usually in a loop that runs far longer (user mode compiles on its own thread, system mode on a worker).
@@ -42,10 +42,10 @@ export interface JitOptions {
 }
 
 /**
- * The per-page tables of closed engines, for the next engine (cleared then): allocating the 5 MiB
+ * The per-page tables of closed engines, for the next engine (cleared then): allocating the 6 MiB
  * took ~4 ms, a good part of a Linux process's fork or exec (each process has its engine).
  */
-const spareWatchTables: { watched: Uint8Array; heat: Uint32Array }[] = [];
+const spareWatchTables: { watched: Uint8Array; heat: Uint32Array; entryCounts: Uint32Array }[] = [];
 const MAX_SPARE_WATCH_TABLES = 2;
 
 /** Engine loop iterations between polls of an asynchronous compiler. */
@@ -70,8 +70,7 @@ export interface JitStats {
 
 export class JitEngine {
   private readonly cache: RegionCache;
-  private readonly heat = new Map<number, number>();
-  private readonly watch: BlockEndWatch;
+  private readonly watch: BlockEndWatch & { readonly entryCounts: Uint32Array };
   private readonly hotThreshold: number;
   private readonly minUsesToCache: number | undefined;
   private readonly exitWords: Int32Array;
@@ -125,13 +124,21 @@ export class JitEngine {
     const spare = spareWatchTables.pop();
     spare?.watched.fill(0);
     spare?.heat.fill(0);
+    spare?.entryCounts.fill(0);
+    this.jumpCache = cpu.mem.jumpCache;
+    // The interpreter counts block entries of watched pages itself and returns only when one
+    // could run compiled code, gets hot, or every ENTRY_REPORT_EVERY entries. Returning at every
+    // block start for the engine to count took most of a short run's interpreting: callbench 3
+    // ran 393 k instructions in 65 k calls of the interpreter, CoreMark 700 149 k in 21 k.
     this.watch = {
       watched: spare?.watched ?? new Uint8Array(pages),
       heat: spare?.heat ?? new Uint32Array(pages),
       warmThreshold: Math.min(WARM_PAGE_THRESHOLD, this.hotThreshold),
+      entryCounts: spare?.entryCounts ?? new Uint32Array(ENTRY_COUNT_MASK + 1),
+      hotThreshold: this.hotThreshold,
+      jumpCache: this.jumpCache,
     };
     this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS, (region) => this.withdraw(region));
-    this.jumpCache = cpu.mem.jumpCache;
     this.compiler = options.compiler ?? new InlineCompiler();
     this.onInvalidation = (page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
     cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
@@ -179,7 +186,7 @@ export class JitEngine {
     const listeners = this.cpu.mem.codeInvalidationListeners;
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
     // Cleared when taken (a run that ends does not pay for it).
-    if (spareWatchTables.length < MAX_SPARE_WATCH_TABLES) spareWatchTables.push({ watched: this.watch.watched, heat: this.watch.heat });
+    if (spareWatchTables.length < MAX_SPARE_WATCH_TABLES) spareWatchTables.push({ watched: this.watch.watched, heat: this.watch.heat, entryCounts: this.watch.entryCounts });
   }
 
   /**
@@ -258,27 +265,37 @@ export class JitEngine {
       // A warm page whose code an earlier run compiled: install that code now.
       if (this.installStored(page) && this.cache.regionFor(pc) !== undefined) return;
     }
-    const count = (this.heat.get(pc) ?? 0) + 1;
-    this.heat.set(pc, count);
-    if (count < this.hotThreshold) return;
+    const counts = this.watch.entryCounts;
+    const index = (pc >>> 2) & ENTRY_COUNT_MASK;
+    if (++counts[index]! < this.hotThreshold) return;
     if (!this.compiler.ready) {
+      // The count stays: the interpreter returns at this block start until the compiler is ready.
       this.wantsCompiler = true;
       this.compiler.prepare();
       return;
     }
+    // Whatever happens now, the block start counts afresh.
+    counts[index] = 0;
     if (modules.length >= MAX_MODULES_PER_PAGE) return;
     // Entries: this one and the page's other warm blocks. The page's modules keep theirs; the new
     // module compiles only blocks they lack and reaches theirs through the jump cache.
     // Only the block starts that have run (counted here) are compiled as branch targets: the
     // region leaves for the others (codegen/region.ts discoverRegion).
+    // Counts are per word of a 1 MiB window of PCs (lossy: another page's block start may add to
+    // one), so a block start of another page can look executed or warm; that only compiles more.
     const entries = new Set<number>([pc]);
-    const executed: number[] = [];
-    for (const [other, otherCount] of this.heat) {
-      if (other >>> PAGE_SHIFT !== page) continue;
+    const executed: number[] = [pc];
+    for (let offset = 0; offset < 1 << PAGE_SHIFT; offset += 4) {
+      const other = ((page << PAGE_SHIFT) + offset) | 0; // a PC as the CPU holds it (an int32)
+      const otherIndex = (other >>> 2) & ENTRY_COUNT_MASK;
+      const count = counts[otherIndex]!;
+      if (count === 0 || other === pc) continue;
       executed.push(other);
-      if (otherCount * 4 >= this.hotThreshold && this.cache.regionFor(other) === undefined) entries.add(other);
+      if (count * 4 >= this.hotThreshold && this.cache.regionFor(other) === undefined) {
+        entries.add(other);
+        counts[otherIndex] = 0;
+      }
     }
-    for (const entry of entries) this.heat.delete(entry);
     const compiled: number[] = [];
     for (const module of modules) compiled.push(...module.entries);
     this.markCode(page);

@@ -4,7 +4,7 @@
 
 import { decode, RESERVED } from '../isa/decode.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
-import { FlatMemory, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
+import { FlatMemory, jumpCacheIndex, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { STATE_BASE } from '../../runtime/state.js';
 import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
 import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
@@ -30,15 +30,16 @@ export interface BlockEndWatch {
   /** Return when a page's count reaches this (the JIT then starts watching it). */
   readonly warmThreshold: number;
   /**
-   * System mode: block entries per block start in watched pages, counted by the interpreter
-   * itself (indexed by the PC's word bits, ENTRY_COUNT_MASK: lossy, as a heuristic may be). It
-   * returns at a block start only when the jump cache has compiled code for it, when its count
-   * reaches hotThreshold, or every ENTRY_REPORT_EVERY entries (so the engine can install what the
-   * compiler finished), not at every block start of a watched page.
+   * Block entries per block start in watched pages, counted by the interpreter itself (indexed
+   * by the PC's word bits, ENTRY_COUNT_MASK: lossy, as a heuristic may be). It returns at a block
+   * start only when the jump cache has compiled code for it, when its count reaches
+   * hotThreshold, or every ENTRY_REPORT_EVERY entries (so the engine can install what the
+   * compiler finished), not at every block start of a watched page. Without them (tests), it
+   * returns at every block start of a watched page.
    */
   readonly entryCounts?: Uint32Array;
   readonly hotThreshold?: number;
-  /** The VM's jump cache (codegen/system-engine.ts), rebound when host memory grows. */
+  /** The jump cache (FlatMemory.jumpCache; the VM's in system mode, rebound when host memory grows). */
   jumpCache?: Int32Array;
 }
 
@@ -373,8 +374,16 @@ export class Cpu extends CpuBase {
         this.npc = this.nnpc;
         // After a delay slot the next instruction starts a block: the JIT may want it.
         if (blockEnds !== undefined && this.inDelaySlot) {
-          const page = this.pc >>> PAGE_SHIFT;
-          if (blockEnds.watched[page] !== 0 || ++blockEnds.heat[page]! >= blockEnds.warmThreshold) break;
+          const next = this.pc;
+          const page = next >>> PAGE_SHIFT;
+          if (blockEnds.watched[page] !== 0) {
+            const counts = blockEnds.entryCounts;
+            if (counts === undefined) break;
+            // Compiled code starts here (most likely: the engine checks): enter it.
+            if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) break;
+            const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
+            if (count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0) break;
+          } else if (++blockEnds.heat[page]! >= blockEnds.warmThreshold) break;
         }
       } else if (status === Status.Stop) {
         break;

@@ -3,7 +3,10 @@
 // - Regions import the host functions they call (the interpreter's handlers, the store check)
 //   from the bridge's exports, which are Wasm functions that call the host: a region imports
 //   only Wasm functions, and the one Wasm-to-JS wrapper per host function is the bridge's.
-//   (What this alone saves was not measured apart from the table below.)
+//   (What this alone saves was not measured apart from the table below.) User-mode regions
+//   import no function at all: the engine puts the bridge's `interp` in the shared table
+//   (codegen/translate.ts INTERP_SLOT), since V8 compiles a wrapper per imported function for
+//   every module it compiles.
 // - In system mode only the bridge imports the shared table of region functions. V8 keeps a copy
 //   of an imported table per importing instance: instantiating and `table.set` cost grew with the
 //   number of region instances (Malta boot: 1.7 ms per instance, 1.6 s in all). System regions

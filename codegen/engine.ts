@@ -8,7 +8,7 @@ import { emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../
 import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
+import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { RegionExit } from './translate.js';
 
@@ -164,6 +164,8 @@ export class JitEngine {
     ], { regions: this.table });
     this.imports = bridge.imports;
     this.enter = bridge.enter;
+    // Regions call the interpreter's handler through the table (INTERP_SLOT), not an import.
+    this.table.set(INTERP_SLOT, (bridge.imports.env as Record<string, WebAssembly.ImportValue>)[INTERP_IMPORT.name] as WebAssembly.ExportValue);
   }
 
   /** Nothing to load any more (the encoder is plain TypeScript); kept for callers that await it. */

@@ -5,8 +5,8 @@
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
-import { wasmText, type ValueType } from './wasm.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page). */
@@ -23,9 +23,10 @@ export const MAX_REGION_BLOCKS = 256;
  * interleaved rounds: busybox gzip 1.487 -> 1.316 s, callbench 10 0.396 -> 0.360, CoreMark 4000
  * 0.523 -> 0.496, callbench 3 0.196 -> 0.187; cpubench, sha256sum and CoreMark 700 unchanged).
  */
-export const INTERP_IMPORT = { name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType };
+export { INTERP_IMPORT, INTERP_SLOT };
 export const ENTER_IMPORT = { name: 'enter', params: ['i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType };
-const USER_REGION_IMPORTS = [INTERP_IMPORT];
+/** A user-mode region imports no function: see INTERP_SLOT (codegen/translate.ts). */
+const USER_REGION_IMPORTS: readonly FunctionImport[] = [];
 /** System mode adds `enter` and the soft-TLB refill handler (codegen/tlb-refill.ts). */
 const SYSTEM_REGION_IMPORTS = [
   INTERP_IMPORT,

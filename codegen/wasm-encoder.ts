@@ -650,6 +650,14 @@ export class WasmEncoder {
     this.code.uleb(target.index);
     return this.endCode(node);
   }
+  /** Calls the table's function at `slot` with `params` -> result. */
+  callIndirect(slot: Expr, operands: readonly Expr[], params: readonly ValueType[], result: ValueType): Expr {
+    const node = this.withChildren(Kind.Op, T_OF[result], [...operands, slot]);
+    this.code.byte(0x11);
+    this.code.uleb(this.typeIndex(params, result));
+    this.code.byte(0); // the only table
+    return this.endCode(node);
+  }
   /** Tail-calls the table's function at `slot` with (i32, ...) -> result. */
   returnCallIndirect(slot: Expr, operands: readonly Expr[], params: readonly ValueType[], result: ValueType): Expr {
     const node = this.withChildren(Kind.Op, T.Unreachable, [...operands, slot]);

@@ -1,9 +1,7 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
- (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
  (import "env" "mem" (memory $mimport$0 352 352 shared))
  (import "env" "regions" (table $timport$0 0 funcref))
- (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
  (export "run" (func $0))
  (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)

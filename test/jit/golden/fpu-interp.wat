@@ -3,7 +3,6 @@
  (type $1 (func (param i32 i32 i32 i32 i32) (result i32)))
  (import "env" "mem" (memory $mimport$0 352 352 shared))
  (import "env" "regions" (table $timport$0 0 funcref))
- (import "env" "interp" (func $fimport$0 (param i32 i32 i32 i32 i32) (result i32)))
  (export "run" (func $0))
  (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
@@ -127,11 +126,12 @@
         )
        )
        (local.set $4
-        (call $fimport$0
+        (call_indirect (type $1)
          (i32.const 205)
          (i32.const 1287917601)
          (i32.const 4194312)
          (i32.const 4194316)
+         (i32.const 0)
          (i32.const 0)
         )
        )

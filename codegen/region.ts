@@ -5,7 +5,7 @@
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
@@ -252,6 +252,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
       localTypes.push(localType(local));
     }
     if (translator.stateLocal !== 0) localTypes.push('i32');
+    if (!system) for (let index = 0; index < FORWARD_TEMPORARIES; index++) localTypes.push('i32');
     w.addFunction('run', ['i32', 'i32'], 'i32', localTypes, body);
     const bytes = w.finish();
     w.dispose();

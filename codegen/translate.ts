@@ -30,6 +30,14 @@ export const INTERP_IMPORT: FunctionImport = { name: 'interp', params: ['i32', '
  */
 export const INTERP_SLOT = 0;
 
+/**
+ * Temporary locals (user mode, after the register locals) that keep a value a block writes to a
+ * GPR without a local of its own, so that later reads in the block do not load it back from the
+ * state block: V8 keeps such a load (the memory is shared) and it waits on the store just before
+ * it. busybox bzip2's hottest loop stored t6 and loaded it again in the next instruction.
+ */
+export const FORWARD_TEMPORARIES = 4;
+
 export function localType(local: number): ValueType {
   if (local === Local.Product) return 'i64';
   if (local >= Local.FloatA && local <= Local.FloatError) return 'f64';
@@ -352,6 +360,15 @@ export class Translator {
    * register itself is a multiple of n until an instruction writes it).
    */
   private readonly alignedBases = new Map<number, number>();
+  /**
+   * Flat memory: GPRs without a local of their own that the block wrote so far, and the
+   * temporary local (FORWARD_TEMPORARIES) holding the value written. Valid in the block's
+   * straight-line code: every conditional path in a user-mode block leaves it, so a write always
+   * ran before a later read. Cleared at each block start and at each call of a handler (which
+   * may write registers in the state block).
+   */
+  private readonly forwarded = new Map<number, number>();
+  private nextForward = 0;
 
   constructor(
     private readonly w: WasmEncoder,
@@ -399,13 +416,26 @@ export class Translator {
   private read(register: number): Expr {
     if (register === 0) return this.w.const(0);
     const local = this.registers.localOf(register);
-    return local !== 0 ? this.w.get(local) : this.w.load(4, false, this.stateOffset(register), this.statePointer());
+    if (local !== 0) return this.w.get(local);
+    const forwarded = this.forwarded.get(register);
+    if (forwarded !== undefined) return this.w.get(forwarded);
+    return this.w.load(4, false, this.stateOffset(register), this.statePointer());
   }
 
   private write(register: number, value: Expr): Expr {
     if (register === 0) return this.w.drop(value);
     const local = this.registers.localOf(register);
-    return local !== 0 ? this.w.set(local, value) : this.w.store(4, this.stateOffset(register), this.statePointer(), value);
+    if (local !== 0) return this.w.set(local, value);
+    if (this.target.access.kind !== 'flat') return this.w.store(4, this.stateOffset(register), this.statePointer(), value);
+    // The state block stays exact (every exit may leave here); later reads in the block take
+    // the value from a temporary local instead of reloading what was just stored.
+    let temporary = this.forwarded.get(register);
+    if (temporary === undefined) {
+      temporary = Local.FirstRegister + this.registers.count + (this.nextForward++ % FORWARD_TEMPORARIES);
+      for (const [other, taken] of this.forwarded) if (taken === temporary) this.forwarded.delete(other);
+      this.forwarded.set(register, temporary);
+    }
+    return this.w.store(4, this.stateOffset(register), this.statePointer(), this.w.tee(temporary, value));
   }
 
   /**
@@ -604,6 +634,7 @@ export class Translator {
     this.blockEnd = block.start + 4 * block.instructions.length;
     this.checked.clear();
     this.alignedBases.clear();
+    this.forwarded.clear();
     if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenMask);
     const w = this.w;
     const instructions = block.instructions;
@@ -1149,6 +1180,7 @@ export class Translator {
   /** Runs the instruction's interpreter handler on the state block. */
   private callInterpreter(instruction: GuestInstruction, context: SlotContext): Expr {
     const w = this.w;
+    this.forwarded.clear();
     const operands = [w.const(instruction.row.id), w.const(instruction.word), w.const(instruction.pc), context.npc(), w.const(context.delaySlot ? 1 : 0)];
     // User mode reaches the handler through the table (codegen/region.ts INTERP_SLOT).
     const call = this.target.access.kind === 'flat' ? w.callIndirect(w.const(INTERP_SLOT), operands, INTERP_IMPORT.params, 'i32') : w.call(INTERP_IMPORT.name, operands, 'i32');

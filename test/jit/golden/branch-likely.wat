@@ -17,6 +17,10 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
   (block $block7
    (block $block
     (loop $label
@@ -77,11 +81,13 @@
           )
           (i32.store offset=8
            (i32.const 0)
-           (i32.add
-            (i32.load offset=8
-             (i32.const 0)
+           (local.tee $15
+            (i32.add
+             (i32.load offset=8
+              (i32.const 0)
+             )
+             (i32.const 1)
             )
-            (i32.const 1)
            )
           )
           (if
@@ -100,11 +106,13 @@
          )
          (i32.store offset=8
           (i32.const 0)
-          (i32.add
-           (i32.load offset=8
-            (i32.const 0)
+          (local.tee $16
+           (i32.add
+            (i32.load offset=8
+             (i32.const 0)
+            )
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
          (local.set $5
@@ -131,11 +139,13 @@
          )
          (i32.store offset=12
           (i32.const 0)
-          (i32.shl
-           (i32.load offset=16
-            (i32.const 0)
+          (local.tee $17
+           (i32.shl
+            (i32.load offset=16
+             (i32.const 0)
+            )
+            (i32.const 2)
            )
-           (i32.const 2)
           )
          )
          (if
@@ -176,11 +186,13 @@
         )
         (i32.store offset=12
          (i32.const 0)
-         (i32.shl
-          (i32.load offset=16
-           (i32.const 0)
+         (local.tee $18
+          (i32.shl
+           (i32.load offset=16
+            (i32.const 0)
+           )
+           (i32.const 2)
           )
-          (i32.const 2)
          )
         )
         (if

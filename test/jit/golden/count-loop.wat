@@ -17,6 +17,10 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
   (block $block5
    (block $block
     (loop $label1
@@ -51,46 +55,50 @@
         )
         (i32.store offset=8
          (i32.const 0)
-         (i32.add
-          (i32.const 0)
-          (i32.const 0)
+         (local.tee $15
+          (i32.add
+           (i32.const 0)
+           (i32.const 0)
+          )
          )
         )
         (i32.store offset=8
          (i32.const 0)
-         (i32.add
-          (i32.load offset=8
-           (i32.const 0)
-          )
-          (i32.load offset=16
-           (i32.const 0)
+         (local.tee $15
+          (i32.add
+           (local.get $15)
+           (i32.load offset=16
+            (i32.const 0)
+           )
           )
          )
         )
         (i32.store offset=16
          (i32.const 0)
-         (i32.add
-          (i32.load offset=16
-           (i32.const 0)
+         (local.tee $16
+          (i32.add
+           (i32.load offset=16
+            (i32.const 0)
+           )
+           (i32.const -1)
           )
-          (i32.const -1)
          )
         )
         (local.set $5
          (i32.ne
-          (i32.load offset=16
-           (i32.const 0)
-          )
+          (local.get $16)
           (i32.const 0)
          )
         )
         (i32.store offset=12
          (i32.const 0)
-         (i32.add
-          (i32.load offset=12
-           (i32.const 0)
+         (local.tee $17
+          (i32.add
+           (i32.load offset=12
+            (i32.const 0)
+           )
+           (i32.const 1)
           )
-          (i32.const 1)
          )
         )
         (if
@@ -122,39 +130,43 @@
         )
         (i32.store offset=8
          (i32.const 0)
-         (i32.add
-          (i32.load offset=8
-           (i32.const 0)
-          )
-          (i32.load offset=16
-           (i32.const 0)
+         (local.tee $18
+          (i32.add
+           (i32.load offset=8
+            (i32.const 0)
+           )
+           (i32.load offset=16
+            (i32.const 0)
+           )
           )
          )
         )
         (i32.store offset=16
          (i32.const 0)
-         (i32.add
-          (i32.load offset=16
-           (i32.const 0)
+         (local.tee $15
+          (i32.add
+           (i32.load offset=16
+            (i32.const 0)
+           )
+           (i32.const -1)
           )
-          (i32.const -1)
          )
         )
         (local.set $5
          (i32.ne
-          (i32.load offset=16
-           (i32.const 0)
-          )
+          (local.get $15)
           (i32.const 0)
          )
         )
         (i32.store offset=12
          (i32.const 0)
-         (i32.add
-          (i32.load offset=12
-           (i32.const 0)
+         (local.tee $16
+          (i32.add
+           (i32.load offset=12
+            (i32.const 0)
+           )
+           (i32.const 1)
           )
-          (i32.const 1)
          )
         )
         (if

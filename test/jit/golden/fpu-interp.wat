@@ -18,6 +18,10 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
   (block $block4
    (block $block
     (loop $label
@@ -192,11 +196,13 @@
        )
        (i32.store offset=16
         (i32.const 0)
-        (i32.add
-         (i32.load offset=16
-          (i32.const 0)
+        (local.tee $15
+         (i32.add
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 24)
          )
-         (i32.const 24)
         )
        )
        (local.set $6

@@ -17,6 +17,10 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
   (block $block3
    (block $block
     (loop $label
@@ -49,33 +53,37 @@
       )
       (i32.store offset=100
        (i32.const 0)
-       (i32.const 4194304)
+       (local.tee $15
+        (i32.const 4194304)
+       )
       )
       (i32.store offset=100
        (i32.const 0)
-       (i32.or
-        (i32.load offset=100
-         (i32.const 0)
+       (local.tee $15
+        (i32.or
+         (local.get $15)
+         (i32.const 256)
         )
-        (i32.const 256)
        )
       )
       (local.set $6
-       (i32.load offset=100
-        (i32.const 0)
-       )
+       (local.get $15)
       )
       (i32.store offset=124
        (i32.const 0)
-       (i32.const 4194320)
+       (local.tee $16
+        (i32.const 4194320)
+       )
       )
       (i32.store offset=16
        (i32.const 0)
-       (i32.add
-        (i32.load offset=16
-         (i32.const 0)
+       (local.tee $17
+        (i32.add
+         (i32.load offset=16
+          (i32.const 0)
+         )
+         (i32.const 1)
         )
-        (i32.const 1)
        )
       )
       (local.set $0

@@ -17,6 +17,10 @@
   (local $12 f64)
   (local $13 f64)
   (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
   (block $block4
    (block $block
     (loop $label
@@ -97,8 +101,10 @@
        )
        (i32.store offset=32
         (i32.const 0)
-        (i32.load
-         (local.get $7)
+        (local.tee $15
+         (i32.load
+          (local.get $7)
+         )
         )
        )
        (local.set $7
@@ -111,8 +117,10 @@
        )
        (i32.store offset=36
         (i32.const 0)
-        (i32.load8_u
-         (local.get $7)
+        (local.tee $16
+         (i32.load8_u
+          (local.get $7)
+         )
         )
        )
        (local.set $7
@@ -125,29 +133,27 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (i32.load16_s
-         (local.get $7)
-        )
-       )
-       (i32.store offset=44
-        (i32.const 0)
-        (i32.add
-         (i32.load offset=32
-          (i32.const 0)
-         )
-         (i32.load offset=36
-          (i32.const 0)
+        (local.tee $17
+         (i32.load16_s
+          (local.get $7)
          )
         )
        )
        (i32.store offset=44
         (i32.const 0)
-        (i32.sub
-         (i32.load offset=44
-          (i32.const 0)
+        (local.tee $18
+         (i32.add
+          (local.get $15)
+          (local.get $16)
          )
-         (i32.load offset=40
-          (i32.const 0)
+        )
+       )
+       (i32.store offset=44
+        (i32.const 0)
+        (local.tee $18
+         (i32.sub
+          (local.get $18)
+          (local.get $17)
          )
         )
        )
@@ -207,9 +213,7 @@
        )
        (i32.store16
         (local.get $7)
-        (i32.load offset=44
-         (i32.const 0)
-        )
+        (local.get $18)
        )
        (local.set $7
         (i32.add
@@ -221,9 +225,7 @@
        )
        (i32.store8
         (local.get $7)
-        (i32.load offset=44
-         (i32.const 0)
-        )
+        (local.get $18)
        )
        (local.set $7
         (i32.add
@@ -247,9 +249,7 @@
        )
        (i32.store
         (local.get $7)
-        (i32.load offset=44
-         (i32.const 0)
-        )
+        (local.get $18)
        )
        (local.set $7
         (i32.add
@@ -280,8 +280,10 @@
        )
        (i32.store offset=48
         (i32.const 0)
-        (i32.load8_s
-         (local.get $7)
+        (local.tee $15
+         (i32.load8_s
+          (local.get $7)
+         )
         )
        )
        (local.set $6
@@ -291,11 +293,11 @@
        )
        (i32.store offset=8
         (i32.const 0)
-        (i32.add
-         (i32.load offset=48
+        (local.tee $16
+         (i32.add
+          (local.get $15)
           (i32.const 0)
          )
-         (i32.const 0)
         )
        )
        (local.set $0

@@ -5,7 +5,7 @@
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
@@ -204,9 +204,10 @@ export function memoryImportOf(layout: RegionLayout): MemoryImport {
 
 /**
  * Builds the region module for `blocks` (all in one page). `minUsesToCache`: see
- * MIN_USES_TO_CACHE (tests lower it so that short programs run with registers in locals too).
+ * MIN_USES_TO_CACHE and SYSTEM_MIN_USES_TO_CACHE, the defaults (tests lower it so that short
+ * programs run with registers in locals too).
  */
-export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false, minUsesToCache = MIN_USES_TO_CACHE): RegionCode {
+export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false, minUsesToCache?: number): RegionCode {
   // In address order most of a function's branches go forward: a Wasm `br` to a later block,
   // not a trip through the dispatch (busybox gzip, loops closed: 132 M trips in discovery order,
   // 79 M in address order).
@@ -215,7 +216,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   const system = layout.access.kind !== 'flat';
   const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : USER_REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], !system);
   try {
-    const registers = new RegisterLocals(blocks, minUsesToCache);
+    const registers = new RegisterLocals(blocks, minUsesToCache ?? (system ? SYSTEM_MIN_USES_TO_CACHE : MIN_USES_TO_CACHE));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
     const translator = new Translator(w, registers, layout, page, blockIndex);
 

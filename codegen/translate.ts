@@ -212,8 +212,17 @@ function stateWordsOf(instruction: GuestInstruction): Set<number> {
  * Weighting uses inside loops (blocks on a cycle of the region) or keeping only the 8 or 10 most
  * used did no better than the plain count. On four busybox applets no bench runs (bzip2,
  * sha512sum, md5sum, sort), 12 was 2-12% faster than 3 (bench/RESULTS.md).
+ * Once a block's writes of the other registers were forwarded to its later reads
+ * (FORWARD_TEMPORARIES), fewer cached registers paid again. 12 / 20 / 24, five interleaved rounds:
+ * CoreMark 4000 0.521 / 0.441 / 0.456 s (0.473-0.490 for 12 in other rounds), CoreMark 700
+ * 0.144 / 0.130 / 0.134, gzip 1.277 / 1.217 / 1.239, sort 0.269 / 0.259 / 0.263, callbench 10
+ * 0.344 / 0.334 / 0.341, callbench 3 0.177 / 0.173 / 0.174, sha256sum 0.121 / 0.117 / 0.117;
+ * bzip2 0.822 / 0.817 / 0.824 and cpubench 4 0.442 / 0.450 / 0.439 within noise. 8 was slower
+ * than 12 on all but bzip2; 32 and 48 no better than 20-24 (cpubench 4 0.506 / 0.515).
  */
-export const MIN_USES_TO_CACHE = 12;
+export const MIN_USES_TO_CACHE = 20;
+/** System mode forwards no writes (a handler may run in place of a load there) and keeps 12. */
+export const SYSTEM_MIN_USES_TO_CACHE = 12;
 
 /**
  * The register-to-local assignment of one region function: the GPRs its inline code names often

@@ -116,7 +116,7 @@ const INLINE = new Set([
   'beq', 'bne', 'blez', 'bgtz', 'bltz', 'bgez', 'bltzal', 'bgezal',
   'beql', 'bnel', 'blezl', 'bgtzl', 'bltzl', 'bgezl', 'bltzall', 'bgezall',
   'j', 'jal', 'jr', 'jr.hb', 'jalr', 'jalr.hb', 'bc1f', 'bc1t', 'bc1fl', 'bc1tl',
-  'madd', 'maddu', 'msub', 'msubu', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'mfc1', 'mtc1',
+  'madd', 'maddu', 'msub', 'msubu', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'mfc1', 'mtc1', 'mfhc1', 'mthc1',
   ...TRAPS.keys(), 'rdhwr',
 ]);
 
@@ -156,7 +156,7 @@ const HI_LO_ROWS = new Set(['mfhi', 'mthi', 'mflo', 'mtlo', 'mult', 'multu', 'di
 /** Inline rows that write HI and LO. */
 const WRITES_HI_LO = new Set(['mthi', 'mtlo', 'mult', 'multu', 'div', 'divu', 'madd', 'maddu', 'msub', 'msubu']);
 /** Inline rows that write no GPR (besides the link register of branches, from the Link flag). */
-const WRITES_NO_GPR = new Set([...WRITES_HI_LO, ...TRAPS.keys(), 'mtc1', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'sync', 'pref']);
+const WRITES_NO_GPR = new Set([...WRITES_HI_LO, ...TRAPS.keys(), 'mtc1', 'mthc1', 'lwc1', 'swc1', 'ldc1', 'sdc1', 'sync', 'pref']);
 /** Inline rows whose rd field names no GPR (a bit-field bound, a hardware register): they write rt. */
 const RD_NOT_GPR = new Set(['ext', 'ins', 'rdhwr']);
 
@@ -999,6 +999,12 @@ export class Translator {
       // MTC1 rt, fs
       case 'mtc1':
         return w.store(4, this.fprOffset(rd), this.statePointer(), rt());
+      // MFHC1 rt, fs: the high word of double fs (FR=0: of the even/odd pair), as the handler
+      case 'mfhc1':
+        return this.write(rtIndex, w.load(4, false, doubleByteOffsets(rd, this.target.fpr64 === true, this.stateBase).high, this.statePointer()));
+      // MTHC1 rt, fs
+      case 'mthc1':
+        return w.store(4, doubleByteOffsets(rd, this.target.fpr64 === true, this.stateBase).high, this.statePointer(), rt());
       // LWC1 ft, offset(base)
       case 'lwc1':
         return this.memoryAccess(instruction, context, 4, Perm.Read, () => w.store(4, this.fprOffset(rtIndex), this.statePointer(), w.load(4, false, 0, w.get(Local.Address))));

@@ -112,7 +112,7 @@ const INLINE = new Set([
   'addu', 'subu', 'and', 'or', 'xor', 'nor', 'slt', 'sltu',
   'addiu', 'slti', 'sltiu', 'andi', 'ori', 'xori', 'lui',
   'mul', 'clz', 'clo', 'seb', 'seh', 'wsbh', 'ext', 'ins',
-  'lb', 'lbu', 'lh', 'lhu', 'lw', 'sb', 'sh', 'sw', 'lwl', 'lwr', 'swl', 'swr', 'sync', 'pref',
+  'lb', 'lbu', 'lh', 'lhu', 'lw', 'sb', 'sh', 'sw', 'lwl', 'lwr', 'swl', 'swr', 'll', 'sc', 'sync', 'pref',
   'beq', 'bne', 'blez', 'bgtz', 'bltz', 'bgez', 'bltzal', 'bgezal',
   'beql', 'bnel', 'blezl', 'bgtzl', 'bltzl', 'bgezl', 'bltzall', 'bgezall',
   'j', 'jal', 'jr', 'jr.hb', 'jalr', 'jalr.hb', 'bc1f', 'bc1t', 'bc1fl', 'bc1tl',
@@ -171,6 +171,8 @@ function writtenGprOf(instruction: GuestInstruction): number {
     if ((row.flags & Flag.Link) === 0) return 0;
     return name.startsWith('jalr') ? rdOf(word) : 31;
   }
+  // SC stores and writes rt (whether it stored).
+  if (name === 'sc') return rtOf(word);
   if ((row.flags & Flag.Store) !== 0 || WRITES_NO_GPR.has(name)) return 0;
   // The destination is the row's first operand: rd for register forms, rt for immediate forms and loads.
   return row.fields.rd && !RD_NOT_GPR.has(name) ? rdOf(word) : rtOf(word);
@@ -971,6 +973,20 @@ export class Translator {
         return this.store(instruction, context, 2);
       case 'sw':
         return this.store(instruction, context, 4);
+      // LL rt, offset(base): a load that links its address (user mode; glibc's locks and atomics)
+      case 'll':
+        if (this.target.access.kind !== 'flat') return this.callInterpreter(instruction, context);
+        return this.memoryAccess(instruction, context, 4, Perm.Read, () =>
+          w.block(null, [
+            this.write(rtIndex, w.load(4, false, 0, w.get(Local.Address))),
+            w.store(4, this.stateOffset(StateWord.LlBit), this.statePointer(), w.const(1)),
+            w.store(4, this.stateOffset(StateWord.LlAddress), this.statePointer(), w.get(Local.Address)),
+          ]),
+        );
+      // SC rt, offset(base)
+      case 'sc':
+        if (this.target.access.kind !== 'flat') return this.callInterpreter(instruction, context);
+        return this.storeConditional(instruction, context);
       // LWL/LWR/SWL/SWR rt, offset(base): the unaligned pairs of memcpy and friends
       case 'lwl':
       case 'lwr':
@@ -1069,6 +1085,37 @@ export class Translator {
       default:
         throw new Error(`translate: ${instruction.row.name} is marked inline but has no translation`);
     }
+  }
+
+  /**
+   * SC (user mode): as the handler, it stores rt and sets rt = 1 only while the link holds for
+   * this address (the link's state words), else sets rt = 0 and touches no memory. The store's
+   * check (aligned, writable, no code) is its own and covers no later access: it runs only when
+   * the link holds. A failed check leaves for the interpreter, which faults.
+   */
+  private storeConditional(instruction: GuestInstruction, context: SlotContext): Expr {
+    const w = this.w;
+    const access = this.target.access;
+    if (access.kind !== 'flat') throw new Error('translate: SC is inline only on flat memory');
+    const { word } = instruction;
+    const rt = rtOf(word);
+    const word4 = (stateWord: number) => w.load(4, false, this.stateOffset(stateWord), this.statePointer());
+    const linked = w.and(w.ne(word4(StateWord.LlBit), w.const(0)), w.eq(word4(StateWord.LlAddress), w.get(Local.Address)));
+    const permissions = loadAt(w, 1, access.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));
+    const denied = w.or(w.and(w.get(Local.Address), w.const(3)), w.ne(w.and(permissions, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write)));
+    return w.block(null, [
+      w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
+      w.set(Local.Scratch, linked),
+      w.if(
+        w.get(Local.Scratch),
+        w.block(null, [
+          w.if(denied, this.interpretBefore(instruction.pc, context)),
+          w.store(4, 0, w.get(Local.Address), this.read(rt)),
+          w.store(4, this.stateOffset(StateWord.LlBit), this.statePointer(), w.const(0)),
+        ]),
+      ),
+      this.write(rt, w.get(Local.Scratch)),
+    ]);
   }
 
   /**

@@ -31,6 +31,10 @@ export const enum StateWord {
   CodeContext = 42,
   /** The UserLocal register RDHWR $29 reads (Linux's thread pointer), where compiled code can read it. */
   UserLocal = 43,
+  /** The LL/SC link (1: set), where compiled code can read and write it (user mode's LL and SC are inline). */
+  LlBit = 44,
+  /** The virtual address LL linked. */
+  LlAddress = 45,
   /** CP0 register (rd, sel) of the system-mode CPU is word Cp0 + rd * 8 + sel (256 words). */
   Cp0 = 256,
 }

@@ -34,9 +34,19 @@ export abstract class CpuBase {
   inDelaySlot = false;
   /** The instruction at npc will be in a delay slot (set by branches and jumps). */
   nextInDelaySlot = false;
-  /** LL/SC link: set by LL, cleared by SC, ERET and exceptions. */
-  llBit = false;
-  llAddress = 0;
+  /** LL/SC link: set by LL, cleared by SC, ERET and exceptions (state words, as compiled code uses it). */
+  get llBit(): boolean {
+    return this.r[StateWord.LlBit] !== 0;
+  }
+  set llBit(value: boolean) {
+    this.r[StateWord.LlBit] = value ? 1 : 0;
+  }
+  get llAddress(): number {
+    return this.r[StateWord.LlAddress]!;
+  }
+  set llAddress(value: number) {
+    this.r[StateWord.LlAddress] = value;
+  }
   /** The UserLocal register read by RDHWR $29 (Linux's thread pointer; CP0 4,2 in system mode), a state word. */
   get userLocal(): number {
     return this.r[StateWord.UserLocal]!;

@@ -16,10 +16,11 @@ import { RegionExit } from './translate.js';
  * Tiering, in two steps so cold code pays almost nothing: the interpreter counts block entries
  * per page (a typed-array increment after each delay slot); a page with WARM_PAGE_THRESHOLD of
  * them becomes watched, and the interpreter then counts entries per block start
- * (BlockEndWatch.entryCounts); a block entered DEFAULT_HOT_THRESHOLD times gets its page compiled. Compiling costs ~0.07-0.15 ms per block
- * with the encoder (codegen/wasm-encoder.ts; binaryen took ~1 ms and ~1 s to load), what the
- * interpreter (~80 MIPS) spends running a 10-instruction block ~1000 times; a block entered 200
- * times is usually in a loop that runs far longer (user mode compiles on its own thread, system mode on a worker).
+ * (BlockEndWatch.entryCounts); a block entered DEFAULT_HOT_THRESHOLD times gets its page
+ * compiled. Compiling costs ~0.07-0.15 ms per block with the encoder (codegen/wasm-encoder.ts;
+ * binaryen took ~1 ms and ~1 s to load), what the interpreter (~80 MIPS) spends running a
+ * 10-instruction block ~1000 times; a block entered 200 times is usually in a loop that runs far
+ * longer (user mode compiles on its own thread, system mode on a worker).
  */
 export const DEFAULT_HOT_THRESHOLD = 200;
 const WARM_PAGE_THRESHOLD = 500;

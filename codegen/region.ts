@@ -13,9 +13,10 @@ import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 export const MAX_REGION_BLOCKS = 256;
 
 /**
- * What a region imports besides memory (from the bridge, codegen/bridge.ts): the interpreter's
- * handler for one instruction. A user-mode region also imports the shared table of region
- * functions (`regions`) and tail-calls another region through it. A system-mode region does so
+ * What a region imports besides memory (from the bridge, codegen/bridge.ts). A user-mode region
+ * imports the shared table of region functions (`regions`), tail-calls another region through it
+ * and finds the interpreter's handler for one instruction in it (INTERP_SLOT); it imports no
+ * function. A system-mode region imports the handler and tail-calls another region
  * through the bridge's `enter` instead: V8 keeps a copy of an imported table per importing
  * instance, and a Malta boot's thousands of instances made each instantiation and `table.set`
  * cost ~1.7 ms; a user-mode run keeps at most DEFAULT_MAX_REGIONS (codegen/cache.ts), and the
@@ -24,6 +25,7 @@ export const MAX_REGION_BLOCKS = 256;
  * 0.523 -> 0.496, callbench 3 0.196 -> 0.187; cpubench, sha256sum and CoreMark 700 unchanged).
  */
 export { INTERP_IMPORT, INTERP_SLOT };
+/** System mode: the bridge's `enter(slot, pc, budget)`, which tail-calls the region in `slot`. */
 export const ENTER_IMPORT = { name: 'enter', params: ['i32', 'i32', 'i32'] as ValueType[], result: 'i32' as ValueType };
 /** A user-mode region imports no function: see INTERP_SLOT (codegen/translate.ts). */
 const USER_REGION_IMPORTS: readonly FunctionImport[] = [];

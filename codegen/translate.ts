@@ -16,8 +16,6 @@ import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
 import { forgetGroupsOf, planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
 
-/** The Wasm type of each fixed local (registers after them are i32). */
-
 /** The interpreter's handler for one instruction: (row id, word, PC, next PC, in a delay slot) -> Status. */
 export const INTERP_IMPORT: FunctionImport = { name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' };
 /**
@@ -38,6 +36,7 @@ export const INTERP_SLOT = 0;
  */
 export const FORWARD_TEMPORARIES = 4;
 
+/** The Wasm type of each fixed local (registers after them are i32). */
 export function localType(local: number): ValueType {
   if (local === Local.Product) return 'i64';
   if (local >= Local.FloatA && local <= Local.FloatError) return 'f64';

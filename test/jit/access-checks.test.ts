@@ -14,6 +14,7 @@ import { JitEngine } from '../../codegen/engine.js';
 const CODE = 0x0040_0000;
 const DATA = 0x0050_0000; // one read/write page; the page after it is unmapped
 const READ_ONLY = 0x0060_0000;
+const WRITE_ONLY = 0x0068_0000;
 const UNMAPPED = 0x0070_0000;
 
 interface Case {
@@ -80,6 +81,27 @@ const CASES: readonly Case[] = [
       b loop
       nop`,
     fault: { code: ExcCode.TLBS, badVAddr: READ_ONLY },
+  },
+  {
+    // A store's check does not cover a load through the same base: on a page that is writable
+    // but not readable, the load faults after the store has run.
+    name: 'a load after a store through the same base on a write-only page',
+    source: `
+      lui a0, ${DATA >>> 16}
+      lui a1, ${WRITE_ONLY >>> 16}
+      li t4, 30
+    loop:
+      addiu t4, t4, -1
+      bne t4, zero, access
+      move t5, a0
+      move t5, a1
+    access:
+      addiu t1, t1, 1
+      sw t1, 0(t5)
+      lw t0, 4(t5)
+      b loop
+      nop`,
+    fault: { code: ExcCode.TLBL, badVAddr: WRITE_ONLY + 4 },
   },
   // A 2- or 4-byte access's alignment is tested by its page lookup (a misaligned address indexes
   // the permission table's zero tail): the last trip's base is off by `skew`.
@@ -162,6 +184,7 @@ function machine(testCase: Case): { cpu: Cpu; faults: { code: ExcCode; pc: numbe
   memory.u8.set(new Uint8Array(assembleProgram(testCase.source, CODE).buffer), CODE);
   memory.protect(DATA, 0x1000, Perm.Read | Perm.Write);
   memory.protect(READ_ONLY, 0x1000, Perm.Read);
+  memory.protect(WRITE_ONLY, 0x1000, Perm.Write);
   for (const [offset, value] of testCase.data ?? []) memory.u8.set(new Uint8Array(new Uint32Array([value]).buffer), DATA + offset);
   const faults: { code: ExcCode; pc: number; badVAddr: number }[] = [];
   const cpu = new Cpu(memory, {

@@ -343,6 +343,21 @@ export class Cpu extends CpuBase {
     return status;
   }
 
+  /**
+   * Counts a block start `next` for the JIT (BlockEndWatch); true when the interpreter should
+   * return to the engine there.
+   */
+  private reportsBlockStart(blockEnds: BlockEndWatch, next: number): boolean {
+    const page = next >>> PAGE_SHIFT;
+    if (blockEnds.watched[page] === 0) return ++blockEnds.heat[page]! >= blockEnds.warmThreshold;
+    const counts = blockEnds.entryCounts;
+    if (counts === undefined) return true;
+    // Compiled code starts here (most likely: the engine checks): enter it.
+    if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) return true;
+    const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
+    return count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0;
+  }
+
   private runThroughArray(maxInstructions: number, blockEnds: BlockEndWatch | undefined): Status {
     const r = this.r;
     const words = this.mem.i32;
@@ -353,6 +368,10 @@ export class Cpu extends CpuBase {
     while (executed < maxInstructions) {
       const pc = this.pc;
       if (pc >>> PAGE_SHIFT !== this.fetchPage || (pc & 3) !== 0) {
+        // Code that runs on into the next page (no branch) starts a block there too: compiled
+        // code leaves a page at its end, and a long straight-line function (sha512's unrolled
+        // rounds span 15 pages) would otherwise run in here from one page to the end.
+        if (blockEnds !== undefined && executed > 0 && !this.inDelaySlot && !this.nextInDelaySlot && this.reportsBlockStart(blockEnds, pc)) break;
         const found = this.enterFetchPage(pc);
         if (found === undefined) {
           status = this.fetchFaultStatus;
@@ -373,18 +392,7 @@ export class Cpu extends CpuBase {
         this.pc = this.npc;
         this.npc = this.nnpc;
         // After a delay slot the next instruction starts a block: the JIT may want it.
-        if (blockEnds !== undefined && this.inDelaySlot) {
-          const next = this.pc;
-          const page = next >>> PAGE_SHIFT;
-          if (blockEnds.watched[page] !== 0) {
-            const counts = blockEnds.entryCounts;
-            if (counts === undefined) break;
-            // Compiled code starts here (most likely: the engine checks): enter it.
-            if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) break;
-            const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
-            if (count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0) break;
-          } else if (++blockEnds.heat[page]! >= blockEnds.warmThreshold) break;
-        }
+        if (blockEnds !== undefined && this.inDelaySlot && this.reportsBlockStart(blockEnds, this.pc)) break;
       } else if (status === Status.Stop) {
         break;
       } else {

@@ -1,11 +1,12 @@
 // The interpreter's side of tiering (src/interp/cpu.ts BlockEndWatch): in a watched page it counts
 // block entries itself and returns to the engine only at a block start that has compiled code
 // (the jump cache names it), that got hot, or every ENTRY_REPORT_EVERY entries; without entry
-// counts it returns at every block start of a watched page.
+// counts it returns at every block start of a watched page. Code that runs on into the next page
+// (no branch) starts a block there too.
 
 import { describe, expect, it } from 'vitest';
 import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, type BlockEndWatch } from '../../src/interp/cpu.js';
-import { PAGE_SHIFT, publishJump } from '../../runtime/flat-memory.js';
+import { PAGE_SHIFT, Perm, publishJump } from '../../runtime/flat-memory.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 
 const CODE = 0x0040_0000;
@@ -52,6 +53,27 @@ describe('interpreter block-end watch', () => {
   it('returns when a block start gets hot', () => {
     const machine = flatMachine([{ address: CODE, source: LOOP }], CODE);
     expect(runOnce(machine, watching(machine, true, 10))).toBe(3 * 10);
+  });
+
+  it('treats running on into the next page as a block start', () => {
+    // Four instructions at the end of the first page, then the loop goes on in the second.
+    const source = `${'nop\n'.repeat(1020)}
+    loop:
+      addiu s0, s0, 1
+      addiu s1, s1, 1
+      addiu s2, s2, 1
+      addiu s3, s3, 1
+      addiu s4, s4, 1
+      b loop
+      nop`;
+    const machine = flatMachine([{ address: CODE, source }], CODE + 0xff0, (memory) => memory.protect(CODE + 0x1000, 0x1000, Perm.Read | Perm.Exec));
+    const watch = watching(machine, true);
+    watch.watched[(CODE >>> PAGE_SHIFT) + 1] = 1;
+    publishJump(machine.cpu.mem.jumpCache, CODE + 0x1000, 1);
+    expect(runOnce(machine, watch)).toBe(4);
+    expect(machine.cpu.pc).toBe(CODE + 0x1000);
+    // The engine then runs that block start (here: the interpreter again) without stopping at once.
+    expect(runOnce(machine, watch)).toBeGreaterThan(4);
   });
 
   it('returns at a block start the jump cache has compiled code for', () => {

@@ -43,6 +43,22 @@ export interface BlockEndWatch {
   jumpCache?: Int32Array;
 }
 
+/**
+ * Counts a block start `next` for the JIT (BlockEndWatch); true when the interpreter should
+ * return to the engine there. Both CPUs' loops call it after a delay slot and where code runs on
+ * into the next page.
+ */
+export function reportsBlockStart(blockEnds: BlockEndWatch, next: number): boolean {
+  const page = next >>> PAGE_SHIFT;
+  if (blockEnds.watched[page] === 0) return ++blockEnds.heat[page]! >= blockEnds.warmThreshold;
+  const counts = blockEnds.entryCounts;
+  if (counts === undefined) return true;
+  // Compiled code starts here (most likely: the engine checks): enter it.
+  if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) return true;
+  const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
+  return count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0;
+}
+
 /** Entry counters of BlockEndWatch.entryCounts: one per word of a 1 MiB window of PCs. */
 export const ENTRY_COUNT_MASK = (1 << 18) - 1;
 /** The interpreter returns to the engine every this many entries of a block start (a power of two). */
@@ -343,21 +359,6 @@ export class Cpu extends CpuBase {
     return status;
   }
 
-  /**
-   * Counts a block start `next` for the JIT (BlockEndWatch); true when the interpreter should
-   * return to the engine there.
-   */
-  private reportsBlockStart(blockEnds: BlockEndWatch, next: number): boolean {
-    const page = next >>> PAGE_SHIFT;
-    if (blockEnds.watched[page] === 0) return ++blockEnds.heat[page]! >= blockEnds.warmThreshold;
-    const counts = blockEnds.entryCounts;
-    if (counts === undefined) return true;
-    // Compiled code starts here (most likely: the engine checks): enter it.
-    if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) return true;
-    const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
-    return count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0;
-  }
-
   private runThroughArray(maxInstructions: number, blockEnds: BlockEndWatch | undefined): Status {
     const r = this.r;
     const words = this.mem.i32;
@@ -371,7 +372,7 @@ export class Cpu extends CpuBase {
         // Code that runs on into the next page (no branch) starts a block there too: compiled
         // code leaves a page at its end, and a long straight-line function (sha512's unrolled
         // rounds span 15 pages) would otherwise run in here from one page to the end.
-        if (blockEnds !== undefined && executed > 0 && !this.inDelaySlot && !this.nextInDelaySlot && this.reportsBlockStart(blockEnds, pc)) break;
+        if (blockEnds !== undefined && executed > 0 && !this.inDelaySlot && !this.nextInDelaySlot && reportsBlockStart(blockEnds, pc)) break;
         const found = this.enterFetchPage(pc);
         if (found === undefined) {
           status = this.fetchFaultStatus;
@@ -392,7 +393,7 @@ export class Cpu extends CpuBase {
         this.pc = this.npc;
         this.npc = this.nnpc;
         // After a delay slot the next instruction starts a block: the JIT may want it.
-        if (blockEnds !== undefined && this.inDelaySlot && this.reportsBlockStart(blockEnds, this.pc)) break;
+        if (blockEnds !== undefined && this.inDelaySlot && reportsBlockStart(blockEnds, this.pc)) break;
       } else if (status === Status.Stop) {
         break;
       } else {

@@ -19,7 +19,7 @@ import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { jumpCacheIndex, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
 import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
-import { ENTRY_COUNT_MASK, ENTRY_REPORT_EVERY, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';
+import { reportsBlockStart, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';
 
 const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
 
@@ -739,18 +739,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
         }
         if (this.pendingExit !== undefined) break;
         // After a delay slot the next instruction starts a block: the JIT may want it.
-        if (blockEnds !== undefined && this.inDelaySlot) {
-          const next = this.pc;
-          const page = next >>> PAGE_SHIFT;
-          if (blockEnds.watched[page] !== 0) {
-            const counts = blockEnds.entryCounts;
-            if (counts === undefined) return undefined;
-            // Compiled code starts here (most likely: the engine checks): enter it.
-            if (blockEnds.jumpCache![jumpCacheIndex(next)] === next) return undefined;
-            const count = ++counts[(next >>> 2) & ENTRY_COUNT_MASK]!;
-            if (count >= blockEnds.hotThreshold! || (count & (ENTRY_REPORT_EVERY - 1)) === 0) return undefined;
-          } else if (++blockEnds.heat[page]! >= blockEnds.warmThreshold) return undefined;
-        }
+        if (blockEnds !== undefined && this.inDelaySlot && reportsBlockStart(blockEnds, this.pc)) return undefined;
       } else if (status === Status.Stop) {
         // An MMIO read or SDBBP: the instruction did not retire and runs again on resume.
         this.nextInDelaySlot = this.inDelaySlot;

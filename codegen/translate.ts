@@ -130,6 +130,16 @@ function loadAt(w: WasmEncoder, bytes: 1 | 2 | 4, base: number, index: Expr): Ex
   return base < 0x8000_0000 ? w.load(bytes, false, base, index) : w.load(bytes, false, 0, w.add(index, w.const(base | 0)));
 }
 
+/**
+ * Flat memory: does the page permission byte `permissions` deny an access that `needs` Read,
+ * Write, or both (SWL/SWR read the word they merge into)? A load may read a code page; anything
+ * that writes needs a page without code (a store to code runs in the interpreter, which drops it).
+ */
+function denies(w: WasmEncoder, permissions: Expr, needs: number): Expr {
+  if (needs === Perm.Read) return w.eqz(w.and(permissions, w.const(Perm.Read)));
+  return w.ne(w.and(permissions, w.const(needs | Perm.Code)), w.const(needs));
+}
+
 /** INLINE by row id (the translator asks several times per instruction). */
 const INLINE_BY_ROW = Uint8Array.from(ROWS, (row) => (INLINE.has(row.name) ? 1 : 0));
 
@@ -441,7 +451,8 @@ export class Translator {
     // the value from a temporary local instead of reloading what was just stored.
     let temporary = this.forwarded.get(register);
     if (temporary === undefined) {
-      temporary = Local.FirstRegister + this.registers.count + (this.nextForward++ % FORWARD_TEMPORARIES);
+      // The temporaries follow the register locals and the state pointer's local (region.ts).
+      temporary = Local.FirstRegister + this.registers.count + (this.stateLocal !== 0 ? 1 : 0) + (this.nextForward++ % FORWARD_TEMPORARIES);
       for (const [other, taken] of this.forwarded) if (taken === temporary) this.forwarded.delete(other);
       this.forwarded.set(register, temporary);
     }
@@ -1100,8 +1111,7 @@ export class Translator {
     const rt = rtOf(word);
     const word4 = (stateWord: number) => w.load(4, false, this.stateOffset(stateWord), this.statePointer());
     const linked = w.and(w.ne(word4(StateWord.LlBit), w.const(0)), w.eq(word4(StateWord.LlAddress), w.get(Local.Address)));
-    const permissions = loadAt(w, 1, access.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));
-    const denied = w.or(w.and(w.get(Local.Address), w.const(3)), w.ne(w.and(permissions, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write)));
+    const denied = w.or(w.and(w.get(Local.Address), w.const(3)), denies(w, loadAt(w, 1, access.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT))), Perm.Write));
     return w.block(null, [
       w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
       w.set(Local.Scratch, linked),
@@ -1135,9 +1145,7 @@ export class Translator {
     const address = w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word))));
     // The aligned word lies in the address's page.
     const permissions = loadAt(w, 1, access.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));
-    const denied = store
-      ? w.ne(w.and(permissions, w.const(Perm.Read | Perm.Write | Perm.Code)), w.const(Perm.Read | Perm.Write))
-      : w.eqz(w.and(permissions, w.const(Perm.Read)));
+    const denied = denies(w, permissions, store ? Perm.Read | Perm.Write : Perm.Read);
     // The bit shift of the merge: LWL/SWL 8 * (3 - address & 3), LWR/SWR 8 * (address & 3).
     const lowBits = w.and(w.get(Local.Address), w.const(3));
     const shift = w.set(Local.Scratch, w.shl(name === 'lwl' || name === 'swl' ? w.xor(lowBits, w.const(3)) : lowBits, w.const(3)));
@@ -1247,8 +1255,7 @@ export class Translator {
       const index = withAlignment ? w.or(page, w.shl(w.and(at(), w.const(alignmentMask)), w.const(32 - PAGE_SHIFT))) : page;
       return loadAt(w, 1, layout.permsBase, index);
     };
-    const denied = (permissions: Expr) =>
-      access === Perm.Read ? w.eqz(w.and(permissions, w.const(Perm.Read))) : w.ne(w.and(permissions, w.const(Perm.Write | Perm.Code)), w.const(Perm.Write));
+    const denied = (permissions: Expr) => denies(w, permissions, access);
     // Its own page, or the pages of the span's first and last byte (one or two pages). A read
     // tests two pages as one (Read in the AND of their permissions): one branch in V8's code.
     const wide = span.low !== offset || span.high !== offset + bytes - 1;

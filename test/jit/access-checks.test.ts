@@ -65,42 +65,14 @@ const CASES: readonly Case[] = [
   {
     // A load's check does not cover a store to the same address: the read-only page stops it.
     name: 'a store after a load through the same base on a read-only page',
-    source: `
-      lui a0, ${DATA >>> 16}
-      lui a1, ${READ_ONLY >>> 16}
-      li t4, 30
-    loop:
-      addiu t4, t4, -1
-      bne t4, zero, write
-      move t5, a0
-      move t5, a1
-    write:
-      lw t0, 0(t5)
-      addiu t1, t1, 1
-      sw t1, 0(t5)
-      b loop
-      nop`,
+    source: lastTripLoop(DATA, READ_ONLY, ['lw t0, 0(t5)', 'addiu t1, t1, 1', 'sw t1, 0(t5)']),
     fault: { code: ExcCode.TLBS, badVAddr: READ_ONLY },
   },
   {
     // A store's check does not cover a load through the same base: on a page that is writable
     // but not readable, the load faults after the store has run.
     name: 'a load after a store through the same base on a write-only page',
-    source: `
-      lui a0, ${DATA >>> 16}
-      lui a1, ${WRITE_ONLY >>> 16}
-      li t4, 30
-    loop:
-      addiu t4, t4, -1
-      bne t4, zero, access
-      move t5, a0
-      move t5, a1
-    access:
-      addiu t1, t1, 1
-      sw t1, 0(t5)
-      lw t0, 4(t5)
-      b loop
-      nop`,
+    source: lastTripLoop(DATA, WRITE_ONLY, ['addiu t1, t1, 1', 'sw t1, 0(t5)', 'lw t0, 4(t5)']),
     fault: { code: ExcCode.TLBL, badVAddr: WRITE_ONLY + 4 },
   },
   // A 2- or 4-byte access's alignment is tested by its page lookup (a misaligned address indexes
@@ -159,12 +131,13 @@ const CASES: readonly Case[] = [
   },
 ];
 
-/** A loop of 30 trips through `accesses` at base t5 = DATA + 0x100, on its last trip + `skew`. */
-function misalignedLoop(skew: number, accesses: readonly string[]): string {
+/** A loop of 30 trips through `body` with t5 = `base`, and t5 = `lastBase` on its last trip. */
+function lastTripLoop(base: number, lastBase: number, body: readonly string[]): string {
   return `
-      lui a0, ${DATA >>> 16}
-      addiu a0, a0, 0x100
-      addiu a1, a0, ${skew}
+      lui a0, ${base >>> 16}
+      ori a0, a0, ${base & 0xffff}
+      lui a1, ${lastBase >>> 16}
+      ori a1, a1, ${lastBase & 0xffff}
       li t4, 30
     loop:
       addiu t4, t4, -1
@@ -172,10 +145,14 @@ function misalignedLoop(skew: number, accesses: readonly string[]): string {
       move t5, a0
       move t5, a1
     access:
-      addiu t1, t1, 1
-      ${accesses.join('\n      ')}
+      ${body.join('\n      ')}
       b loop
       nop`;
+}
+
+/** A loop of 30 trips through `accesses` at base t5 = DATA + 0x100, on its last trip + `skew`. */
+function misalignedLoop(skew: number, accesses: readonly string[]): string {
+  return lastTripLoop(DATA + 0x100, DATA + 0x100 + skew, ['addiu t1, t1, 1', ...accesses]);
 }
 
 function machine(testCase: Case): { cpu: Cpu; faults: { code: ExcCode; pc: number; badVAddr: number }[] } {

@@ -22,25 +22,25 @@ function machine(source: string): () => FlatMachine {
     });
 }
 
-describe('LL/SC in compiled code', () => {
-  it('an SC clears the link, so a second SC without LL fails and stores nothing', () => {
-    const { compiled, jit } = runBothToSyscall(
-      machine(`
+/** 500 trips through `body` with s2 = DATA; then a0, a1 = the words at DATA and DATA + 4. */
+function countedLoop(body: readonly string[]): () => FlatMachine {
+  return machine(`
         lui s2, ${DATA >>> 16}
         li s0, 500
       loop:
-        ll t0, 0(s2)
-        addiu t0, t0, 1
-        sc t0, 0(s2)
-        addu v0, v0, t0
-        addiu t1, s0, 100
-        sc t1, 0(s2)
-        addu v1, v1, t1
+        ${body.join('\n        ')}
         addiu s0, s0, -1
         bne s0, zero, loop
         nop
         lw a0, 0(s2)
-        syscall`),
+        lw a1, 4(s2)
+        syscall`);
+}
+
+describe('LL/SC in compiled code', () => {
+  it('an SC clears the link, so a second SC without LL fails and stores nothing', () => {
+    const { compiled, jit } = runBothToSyscall(
+      countedLoop(['ll t0, 0(s2)', 'addiu t0, t0, 1', 'sc t0, 0(s2)', 'addu v0, v0, t0', 'addiu t1, s0, 100', 'sc t1, 0(s2)', 'addu v1, v1, t1']),
       { hotThreshold: 20 },
     );
     expect(compiled.cpu.r[2]).toBe(500); // every first SC stored
@@ -52,23 +52,7 @@ describe('LL/SC in compiled code', () => {
 
   it('an SC to another address fails and keeps the link for the linked one', () => {
     const { compiled, jit } = runBothToSyscall(
-      machine(`
-        lui s2, ${DATA >>> 16}
-        li s0, 500
-      loop:
-        ll t0, 0(s2)
-        move t2, t0
-        sc t2, 4(s2)
-        addu v1, v1, t2
-        addiu t0, t0, 3
-        sc t0, 0(s2)
-        addu v0, v0, t0
-        addiu s0, s0, -1
-        bne s0, zero, loop
-        nop
-        lw a0, 0(s2)
-        lw a1, 4(s2)
-        syscall`),
+      countedLoop(['ll t0, 0(s2)', 'move t2, t0', 'sc t2, 4(s2)', 'addu v1, v1, t2', 'addiu t0, t0, 3', 'sc t0, 0(s2)', 'addu v0, v0, t0']),
       { hotThreshold: 20 },
     );
     expect(compiled.cpu.r[2]).toBe(500);

@@ -5,6 +5,7 @@
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { usesFpu } from './block.js';
 import { buildRegion, discoverRegion, type RegionLayout } from './region.js';
+import { monotonicMs } from '../src/clock.js';
 
 export interface RegionRequest {
   readonly page: number;
@@ -68,7 +69,7 @@ export interface RegionCompiler {
 
 /** Builds and compiles one region (module undefined when no block of the entries compiles). */
 export function compileRegion(request: RegionRequest): CompiledRegion {
-  const start = performance.now();
+  const start = monotonicMs();
   const base = request.page << PAGE_SHIFT;
   const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
   const executed = request.executed === undefined ? undefined : new Set(request.executed);
@@ -89,7 +90,7 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
     fpuIndependent,
     module,
     generation: request.generation,
-    seconds: (performance.now() - start) / 1000,
+    seconds: (monotonicMs() - start) / 1000,
     bytes: code.bytes,
   };
 }

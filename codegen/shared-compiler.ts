@@ -9,6 +9,7 @@
 // warm, instead of interpreting it until it is hot and waiting for the compiler.
 
 import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
+import { monotonicMs } from '../src/clock.js';
 
 /** Modules kept by content; past this many the oldest are forgotten (they are small). */
 const MAX_CACHED_MODULES = 4096;
@@ -94,7 +95,7 @@ export class CompiledCodeCache {
         continue;
       }
       let module: WebAssembly.Module;
-      const start = performance.now();
+      const start = monotonicMs();
       try {
         module = new WebAssembly.Module(stored.bytes as Uint8Array<ArrayBuffer>);
       } catch {
@@ -107,7 +108,7 @@ export class CompiledCodeCache {
         fpuIndependent: stored.fpuIndependent,
         module,
         generation: 0,
-        seconds: (performance.now() - start) / 1000,
+        seconds: (monotonicMs() - start) / 1000,
         bytes: stored.bytes,
       };
       this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, stored.compiled, region, false);

@@ -31,6 +31,7 @@ import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, type RegionLayout } from 
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
 import type { RefillFunction } from './tlb-refill.js';
+import { monotonicMs } from '../src/clock.js';
 
 const WARM_PAGE_THRESHOLD = 500;
 /**
@@ -383,9 +384,9 @@ export class SystemJitEngine {
           cache.setState(cpu.stateOffset);
           cache.running = this;
           cpu.r[StateWord.CodeContext] = cpu.codeContext;
-          const started = this.profile ? performance.now() : 0;
+          const started = this.profile ? monotonicMs() : 0;
           const exit = cache.enter(region.slot, pc, budget);
-          if (this.profile) this.stats.compiledCodeSeconds += (performance.now() - started) / 1000;
+          if (this.profile) this.stats.compiledCodeSeconds += (monotonicMs() - started) / 1000;
           this.stats.regionCalls++;
           let executed = budget - this.exitWords[this.stateWordBase + ExitWord.Budget]!;
           if (exit === RegionExit.Stop && !this.handlerRetired) executed--; // compiled code counted the instruction that did not retire
@@ -410,9 +411,9 @@ export class SystemJitEngine {
           this.countEntry(pc);
         }
       }
-      const started = this.profile ? performance.now() : 0;
+      const started = this.profile ? monotonicMs() : 0;
       const exit = cpu.run(stopAt - cpu.instructions, cache.watch);
-      if (this.profile) this.stats.interpreterSeconds += (performance.now() - started) / 1000;
+      if (this.profile) this.stats.interpreterSeconds += (monotonicMs() - started) / 1000;
       if (exit !== undefined) return exit;
     }
   }
@@ -533,9 +534,9 @@ export class SystemJitEngine {
     const why = { context: request.context, hostPage: request.hostPage, generation: compiled.generation };
     for (const entry of request.entries) if (!blockStarts.has(entry)) cache.uncompilable.set(entry, why);
     if (compiled.module === undefined) return;
-    const started = this.profile ? performance.now() : 0;
+    const started = this.profile ? monotonicMs() : 0;
     const instance = new WebAssembly.Instance(compiled.module, cache.imports);
-    if (this.profile) this.stats.instantiateSeconds += (performance.now() - started) / 1000;
+    if (this.profile) this.stats.instantiateSeconds += (monotonicMs() - started) / 1000;
     const contextMask = compiled.fpuIndependent ? ~FPU_CONTEXT_BITS : -1;
     cache.install({
       virtualPage: request.virtualPage,

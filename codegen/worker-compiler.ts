@@ -4,7 +4,8 @@
 // machine code; user mode compiles on its own thread unless asked (src/linux/process.ts says why).
 // Results are collected without blocking with receiveMessageOnPort.
 
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { workerThreads } from '../src/node-builtins.js';
 import { compileRegion, WORKER_READY, type CompiledRegion, type RegionCompiler, type RegionRequest } from './compiler.js';
 
 export interface WorkerCompilerOptions {
@@ -78,6 +79,7 @@ export class WorkerCompiler implements RegionCompiler {
   private receive(): void {
     const started = this.started;
     if (started === undefined) return;
+    const { receiveMessageOnPort } = workerThreads();
     for (let message = receiveMessageOnPort(started.port); message !== undefined; message = receiveMessageOnPort(started.port)) {
       if (message.message === WORKER_READY) {
         started.ready = true;
@@ -106,6 +108,7 @@ interface StartedWorker {
 }
 
 function startWorker(failures: string[]): StartedWorker {
+  const { MessageChannel, Worker } = workerThreads();
   const channel = new MessageChannel();
   const options = { workerData: { port: channel.port2 }, transferList: [channel.port2] };
   let worker: Worker;

@@ -5,6 +5,7 @@
 
 import { StateWord } from './state.js';
 import { ENTRY_HI_ASID, ENTRY_LO_MASK, PAGE_MASK_MASK, type GuestTlb } from './tlb.js';
+import { monotonicMs } from '../src/clock.js';
 
 /** A CP0 register's index: rd * 8 + sel. */
 export const enum Cp0Reg {
@@ -170,7 +171,7 @@ export class Cp0 {
     this.owner = owner;
     this.tlb = options.tlb;
     this.countHz = options.countHz;
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? (() => monotonicMs());
     this.reset(options.vcpuId);
   }
 

@@ -5,7 +5,7 @@
 //                           (CommonJS: a worker thread boots ~40 ms sooner than with an ES module here)
 //   dist/mipsjit.js         the ESM library for Node (exports "node" / "default")
 //   dist/browser/mipsjit.js the ESM library for browsers (exports "browser"): no Node built-ins;
-//                           node:fs is an in-memory file system and node:os/crypto/tty/path small
+//                           node:fs is an in-memory file system and node:os/crypto/tty/path/module small
 //                           stand-ins (src/browser/), Buffer/process/setImmediate injected
 //   dist/types/             .d.ts files from tsc (exports "types")
 // binaryen (14 MB) stays a runtime dependency, imported lazily when code first gets hot.
@@ -30,6 +30,7 @@ export const BROWSER_ALIASES = {
   'node:path': 'src/browser/node-path.ts',
   'node:worker_threads': 'src/browser/node-worker-threads.ts',
   'node:v8': 'src/browser/node-v8.ts',
+  'node:module': 'src/browser/node-module.ts',
 };
 
 /** esbuild options for code that runs in a browser (also used by web/build.mjs). */

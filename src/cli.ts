@@ -3,7 +3,7 @@
 // Bad input gives one line on stderr and exit status 2, never a stack trace. The build makes it
 // dist/cli-main.cjs, which dist/cli.cjs (src/cli-launch.ts) starts with V8's code cache.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
 import { BootUsageError, bootMain } from './boot-command.js';
@@ -33,6 +33,29 @@ options:
   --max-instructions N    stop after N instructions (exit status ${INSTRUCTION_LIMIT_STATUS})
   -h, --help              show this help
 `;
+
+/**
+ * Standard output or error became a Node stream (the boot console writes through them, or a
+ * descriptor refused a synchronous write): runCommandLine lets it drain before leaving.
+ */
+let standardStreamsBuilt = false;
+
+/**
+ * Writes the command line's own text (usage, errors, --stats) to descriptor 1 or 2 synchronously,
+ * without building process.stdout or process.stderr: their stream classes (net for a pipe, tty
+ * for a terminal) took ~2-3 ms of every run to load. A descriptor that refuses (left
+ * non-blocking by the parent: EAGAIN) gets the rest through the stream.
+ */
+function writeText(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(fd, bytes, written);
+  } catch {
+    standardStreamsBuilt = true;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(written));
+  }
+}
 
 /** A usage error: reported as one line, exit status 2. */
 class UsageError extends Error {}
@@ -113,7 +136,7 @@ function parseRun(argv: string[]): RunCommand {
         break;
       case '-h':
       case '--help':
-        process.stdout.write(USAGE);
+        writeText(1, USAGE);
         process.exit(0);
         break;
       default:
@@ -165,10 +188,13 @@ function openCodeCache(command: RunCommand): CodeCacheFile | undefined {
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
-    (verb === undefined ? process.stderr : process.stdout).write(USAGE);
+    writeText(verb === undefined ? 2 : 1, USAGE);
     return verb === undefined ? 2 : 0;
   }
-  if (verb === 'boot') return bootMain(rest);
+  if (verb === 'boot') {
+    standardStreamsBuilt = true;
+    return bootMain(rest);
+  }
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
   let fileSystem: FileSystem | undefined;
@@ -193,12 +219,13 @@ async function main(argv: string[]): Promise<number> {
   });
   if (command.stats) {
     const mips = result.seconds > 0 ? result.instructions / result.seconds / 1e6 : 0;
-    process.stderr.write(`mipsjit: ${result.instructions} instructions in ${result.seconds.toFixed(3)} s, ${mips.toFixed(1)} MIPS (${command.engine})\n`);
+    writeText(2, `mipsjit: ${result.instructions} instructions in ${result.seconds.toFixed(3)} s, ${mips.toFixed(1)} MIPS (${command.engine})\n`);
     const jit = result.jit;
     if (jit) {
       const perBlock = jit.blocksCompiled > 0 ? (jit.compileSeconds * 1e6) / jit.blocksCompiled : 0;
       const share = result.instructions > 0 ? (100 * jit.compiledInstructions) / result.instructions : 0;
-      process.stderr.write(
+      writeText(
+        2,
         `mipsjit: jit: ${jit.blocksCompiled} blocks in ${jit.regionsCompiled} modules (${jit.liveRegions} live, ${jit.regionsRestored} from the code cache), ` +
           `compile ${(jit.compileSeconds * 1000).toFixed(1)} ms (${perBlock.toFixed(0)} us/block), ` +
           `${share.toFixed(1)}% of instructions in compiled code, ` +
@@ -216,17 +243,17 @@ async function runCommandLine(): Promise<void> {
     status = await main(process.argv.slice(2));
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`mipsjit: ${error.message} (see mipsjit --help)\n`);
+      writeText(2, `mipsjit: ${error.message} (see mipsjit --help)\n`);
       status = 2;
     } else if (error instanceof BootUsageError) {
-      process.stderr.write(`mipsjit: ${error.message} (see mipsjit boot --help)\n`);
+      writeText(2, `mipsjit: ${error.message} (see mipsjit boot --help)\n`);
       status = 2;
     } else if (error instanceof LoadError || error instanceof BootConfigError) {
-      process.stderr.write(`mipsjit: ${error.message}\n`);
+      writeText(2, `mipsjit: ${error.message}\n`);
       status = 2;
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`mipsjit: internal error: ${message}\n`);
+      writeText(2, `mipsjit: internal error: ${message}\n`);
       status = 70;
     }
   }
@@ -235,8 +262,8 @@ async function runCommandLine(): Promise<void> {
   // background tier-up of the run's WebAssembly (TurboFan compiles of hot regions, queued on 2
   // cores), which nothing needs any more: 1-2.7 s after a short JIT run here (callbench 3), ~0.5 s
   // with this. Standard output and error are synchronous for files, pipes and terminals on Linux;
-  // a write still buffered (another platform) is flushed first.
-  await Promise.all([process.stdout, process.stderr].map((stream) => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : undefined)));
+  // a write still buffered (another platform, the boot console) is flushed first.
+  if (standardStreamsBuilt) await Promise.all([process.stdout, process.stderr].map((stream) => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : undefined)));
   process.exit(status);
 }
 

@@ -27,8 +27,15 @@ await build({
   sourcemap: false, // binaryen's map alone is 33 MB
   logLevel: 'warning',
   ...browser,
-  // binaryen has a Node-only branch (`import("node:module")`) that a browser never takes.
-  plugins: [{ name: 'binaryen-node-branch', setup: (builder) => builder.onResolve({ filter: /^node:module$/ }, () => ({ path: 'node:module', external: true })) }, ...browser.plugins],
+  // binaryen has a Node-only branch (`import("node:module")`) that a browser never takes; the
+  // emulator's static import of node:module (src/node-builtins.ts) gets its stand-in.
+  plugins: [
+    {
+      name: 'binaryen-node-branch',
+      setup: (builder) => builder.onResolve({ filter: /^node:module$/ }, (args) => (args.kind === 'dynamic-import' ? { path: 'node:module', external: true } : undefined)),
+    },
+    ...browser.plugins,
+  ],
 });
 
 mkdirSync(path.join(out, 'programs'));

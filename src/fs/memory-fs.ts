@@ -5,6 +5,8 @@
 // src/linux/errno.ts turns into guest errnos. The embedder fills and reads it with writeFile,
 // readFile, mkdir and list.
 
+import { wallClockNs } from '../clock.js';
+
 type PathLike = string | Uint8Array | URL;
 
 interface NodeBase {
@@ -86,7 +88,7 @@ class FsError extends Error {
   }
 }
 
-const nowNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+const nowNs = wallClockNs;
 const components = (target: string): string[] => target.split('/').filter((part) => part !== '' && part !== '.');
 
 function pathString(target: PathLike): string {

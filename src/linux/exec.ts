@@ -6,8 +6,8 @@
 
 import * as fs from '../fs/file-system.js';
 import * as path from 'node:path';
-import { randomFillSync } from 'node:crypto';
 import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
+import { fillRandom } from '../node-builtins.js';
 import { Errno } from './errno.js';
 import { ElfError, loadElf, parseElf, ProgramHeaderType, type ElfImage } from './elf.js';
 import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';
@@ -272,7 +272,7 @@ export function execProgram(request: ExecRequest): ExecResult {
   TRAMPOLINE_WORDS.forEach((word, index) => (mm.mem.i32[(TRAMPOLINE_PAGE >>> 2) + index] = word));
   space.protect(TRAMPOLINE_PAGE, PAGE_SIZE, Perm.Read | Perm.Exec);
   const random = new Uint8Array(16);
-  randomFillSync(random);
+  fillRandom(random);
   const stack = buildInitialStack(mm.mem, {
     stackTop: STACK_TOP,
     argv,

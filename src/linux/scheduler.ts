@@ -16,6 +16,7 @@ import { TRAMPOLINE_PAGE } from './exec.js';
 import { o32SyscallName } from './syscall-names.js';
 import { GuestProcess, processExitOf, Task, waitStatusOf, type ProcessExit, writeDiagnostic } from './task.js';
 import type { EngineOptions } from './mm.js';
+import { monotonicMs } from '../clock.js';
 
 /** The most guest processes alive at once (fork then fails with EAGAIN, as RLIMIT_NPROC would). */
 export const MAX_PROCESSES = 256;
@@ -230,7 +231,7 @@ export class Scheduler {
     return task.block({
       poll: () => {
         if (waiter.woken) return 0;
-        if (deadline !== undefined && performance.now() >= deadline) {
+        if (deadline !== undefined && monotonicMs() >= deadline) {
           remove();
           return -Errno.ETIMEDOUT;
         }
@@ -356,16 +357,16 @@ export class Scheduler {
   /** Runs until the first process ends (or the instruction limit); returns how it ended. */
   async run(): Promise<ProcessExit> {
     const init = this.init!;
-    let lastYield = performance.now();
+    let lastYield = monotonicMs();
     try {
       while (!init.isZombie) {
         this.tasks = this.tasks.filter((task) => !task.exited);
-        const now = performance.now();
+        const now = monotonicMs();
         this.fireTimers(now);
         if (now - lastYield >= EVENT_LOOP_INTERVAL) {
           this.syncHostSignalListeners();
           await new Promise((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
+          lastYield = monotonicMs();
         }
         const picked = this.pickRunnable();
         if (picked === undefined) {
@@ -376,9 +377,9 @@ export class Scheduler {
             this.killAll();
             return { exitStatus: 1 };
           }
-          const wait = deadline === undefined ? IDLE_POLL : Math.max(0, Math.min(IDLE_POLL, deadline - performance.now()));
+          const wait = deadline === undefined ? IDLE_POLL : Math.max(0, Math.min(IDLE_POLL, deadline - monotonicMs()));
           await new Promise((resolve) => setTimeout(resolve, wait));
-          lastYield = performance.now();
+          lastYield = monotonicMs();
           continue;
         }
         if (this.instructions >= this.options.maxInstructions) {
@@ -389,7 +390,7 @@ export class Scheduler {
         const waiting = this.runSlice(picked.task, picked.result);
         if (waiting) {
           await new Promise((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
+          lastYield = monotonicMs();
         }
       }
     } finally {

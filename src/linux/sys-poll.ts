@@ -11,6 +11,7 @@ import { Errno } from './errno.js';
 import { MAX_FDS, OpenFlag, type OpenFile } from './files.js';
 import { fileOf, input, output, readTimespec, type SyscallHandler } from './syscalls.js';
 import type { Task } from './task.js';
+import { monotonicMs } from '../clock.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -48,9 +49,9 @@ function readiness(file: OpenFile, events: number): number {
   return (asksRead && file.readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT;
 }
 
-/** A timeout in ms from now as a performance.now() deadline; undefined waits forever. */
+/** A timeout in ms from now as a monotonicMs() deadline; undefined waits forever. */
 function deadlineAfter(milliseconds: number | undefined): number | undefined {
-  return milliseconds === undefined ? undefined : performance.now() + milliseconds;
+  return milliseconds === undefined ? undefined : monotonicMs() + milliseconds;
 }
 
 /** Does any of these descriptors wait on the host (a pipe or terminal only the host can make readable)? */
@@ -72,7 +73,7 @@ function waitFor(k: Task, scan: () => number, timeoutMs: number | undefined, onT
     poll: () => {
       const now = scan();
       if (now !== 0) return now;
-      if (deadline !== undefined && performance.now() >= deadline) return onTimeout();
+      if (deadline !== undefined && monotonicMs() >= deadline) return onTimeout();
       return undefined;
     },
     ...(deadline !== undefined ? { deadline } : {}),

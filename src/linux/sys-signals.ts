@@ -9,6 +9,7 @@ import { restoreSignalFrame, SS_DISABLE, SS_ONSTACK, onAltStack } from './signal
 import { clockNanoseconds, input, output, readTimespec, writeGuestBytes, type SyscallHandler } from './syscalls.js';
 import { NO_RETURN } from './syscall-status.js';
 import { decodeSigaction, encodeSigaction, SIGACTION_SIZE, type SyscallArgs, type Task } from './task.js';
+import { monotonicMs } from '../clock.js';
 
 function readSignalSet(k: Task, address: number): SignalSet | undefined {
   const view = input(k, address, SIGSET_BYTES);
@@ -122,7 +123,7 @@ function storeTimer(k: Task, address: number): boolean {
   const view = output(k, address, 16);
   if (!view) return false;
   const timer = k.process.realTimer;
-  const remaining = timer.deadline === 0 ? 0 : Math.max(1, timer.deadline - performance.now());
+  const remaining = timer.deadline === 0 ? 0 : Math.max(1, timer.deadline - monotonicMs());
   const put = (at: number, ms: number): void => {
     const microseconds = Math.round(ms * 1000);
     view.setInt32(at, Math.floor(microseconds / 1e6), true);
@@ -146,16 +147,16 @@ function setitimer(k: Task, a: SyscallArgs): number {
   const value = ms(8);
   const timer = k.process.realTimer;
   timer.interval = interval;
-  timer.deadline = value > 0 ? performance.now() + value : 0;
+  timer.deadline = value > 0 ? monotonicMs() + value : 0;
   return 0;
 }
 
-/** Sleeps until `deadline` (performance.now()), letting other tasks run; EINTR on a handled signal. */
+/** Sleeps until `deadline` (monotonicMs()), letting other tasks run; EINTR on a handled signal. */
 function sleepUntil(k: Task, deadline: number, remainingAddress: number, wide: boolean): number {
-  if (deadline <= performance.now()) return 0;
+  if (deadline <= monotonicMs()) return 0;
   return k.block({
     poll: () => {
-      if (performance.now() >= deadline) return 0;
+      if (monotonicMs() >= deadline) return 0;
       return undefined;
     },
     deadline,
@@ -164,7 +165,7 @@ function sleepUntil(k: Task, deadline: number, remainingAddress: number, wide: b
       if (remainingAddress === 0) return;
       const view = output(k, remainingAddress, wide ? 16 : 8);
       if (!view) return;
-      const left = Math.max(0, deadline - performance.now());
+      const left = Math.max(0, deadline - monotonicMs());
       const seconds = Math.floor(left / 1000);
       const nanoseconds = Math.floor((left - seconds * 1000) * 1e6);
       if (wide) {
@@ -185,7 +186,7 @@ function clockNanosleep(k: Task, clock: number, flags: number, requestAddress: n
   if (now === undefined) return -Errno.EINVAL;
   const TIMER_ABSTIME = 1;
   const duration = flags & TIMER_ABSTIME ? request - now : request;
-  return sleepUntil(k, performance.now() + Number(duration) / 1e6, flags & TIMER_ABSTIME ? 0 : remainingAddress, wide);
+  return sleepUntil(k, monotonicMs() + Number(duration) / 1e6, flags & TIMER_ABSTIME ? 0 : remainingAddress, wide);
 }
 
 function futex(k: Task, a: SyscallArgs, wide: boolean): number {
@@ -214,11 +215,11 @@ function futex(k: Task, a: SyscallArgs, wide: boolean): number {
       if (a.u(3) !== 0) {
         const timeout = readTimespec(k, a.u(3), wide);
         if (typeof timeout === 'number') return timeout;
-        if (operation === FUTEX_WAIT) deadline = performance.now() + Number(timeout) / 1e6;
+        if (operation === FUTEX_WAIT) deadline = monotonicMs() + Number(timeout) / 1e6;
         else {
           // Absolute, on CLOCK_MONOTONIC (or CLOCK_REALTIME with the flag).
           const now = clockNanoseconds(a.get(1) & FUTEX_CLOCK_REALTIME ? 0 : 1)!;
-          deadline = performance.now() + Number(timeout - now) / 1e6;
+          deadline = monotonicMs() + Number(timeout - now) / 1e6;
         }
       }
       return scheduler.futexWait(k, address, bitset, deadline);
@@ -287,10 +288,10 @@ export const SIGNAL_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   sigaltstack,
   alarm: (k, a) => {
     const timer = k.process.realTimer;
-    const left = timer.deadline === 0 ? 0 : Math.max(1, Math.round((timer.deadline - performance.now()) / 1000));
+    const left = timer.deadline === 0 ? 0 : Math.max(1, Math.round((timer.deadline - monotonicMs()) / 1000));
     const seconds = a.u(0);
     timer.interval = 0;
-    timer.deadline = seconds === 0 ? 0 : performance.now() + seconds * 1000;
+    timer.deadline = seconds === 0 ? 0 : monotonicMs() + seconds * 1000;
     return left;
   },
   setitimer,

@@ -4,9 +4,8 @@
 
 import * as fs from '../fs/file-system.js';
 import * as os from 'node:os';
-import { randomFillSync } from 'node:crypto';
-import { isatty } from 'node:tty';
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
+import { fillRandom, isTerminal } from '../node-builtins.js';
 import { permsForProt } from './address-space.js';
 import { Errno, errnoFromHostError } from './errno.js';
 import {
@@ -28,6 +27,7 @@ import { StateWord } from '../../runtime/state.js';
 import { openSnapshot, procFileText } from './procfs.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
+import { wallClockNs } from '../clock.js';
 
 export type SyscallHandler = (k: Task, a: SyscallArgs) => number;
 
@@ -727,7 +727,7 @@ function mremap(k: Task, oldAddress: number, oldLength: number, newLength: numbe
 // Time
 
 export function realtimeNanoseconds(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+  return wallClockNs();
 }
 
 export function clockNanoseconds(clock: number): bigint | undefined {
@@ -831,14 +831,14 @@ function ioctl(k: Task, a: SyscallArgs): number {
         } catch (error) {
           return -errnoFromHostError(error);
         }
-      } else if (!isatty(file.hostFd)) return -Errno.ENOTTY;
+      } else if (!isTerminal(file.hostFd)) return -Errno.ENOTTY;
       const view = output(k, argument, 4);
       if (!view) return -Errno.EFAULT;
       view.setInt32(0, available, true);
       return 0;
     }
   }
-  const tty = file.kind === 'host' && isatty(file.hostFd);
+  const tty = file.kind === 'host' && isTerminal(file.hostFd);
   if (!tty) return -Errno.ENOTTY;
   switch (request) {
     case TCGETS: {
@@ -1404,7 +1404,7 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
     const usable = accessiblePrefix(k, address, Math.min(length, 1 << 25), Perm.Write);
     if (length > 0 && usable === 0) return -Errno.EFAULT;
     const bytes = new Uint8Array(usable);
-    randomFillSync(bytes);
+    fillRandom(bytes);
     k.mem.write(address, bytes);
     return usable;
   },

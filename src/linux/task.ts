@@ -32,6 +32,7 @@ import { buildSignalFrame } from './signal-frame.js';
 import { o32SyscallName, O32_SYSCALL_BASE } from './syscall-names.js';
 import { SYSCALL_HANDLERS, type SyscallHandler } from './syscall-table.js';
 import { BLOCKED, NO_RETURN, type Blocker } from './syscall-status.js';
+import { monotonicMs } from '../clock.js';
 
 export { BLOCKED, NO_RETURN, type Blocker };
 
@@ -122,7 +123,7 @@ export class GuestProcess {
   /** A vfork parent waits until this process execs or exits. */
   vforkParent: Task | undefined;
   /** Instructions retired by the process's threads and its reaped children (times, getrusage). */
-  startedAt = performance.now();
+  startedAt = monotonicMs();
 
   constructor(
     readonly scheduler: Scheduler,

@@ -18,6 +18,7 @@ import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { optimizeOnlyHotWasm } from '../../codegen/v8-tiering.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
 import { booleanArgument, bytesArgument, choiceArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
+import { monotonicMs } from '../clock.js';
 
 export { MemFlag, type MemoryRegion, type Exit, type MmioHandler };
 
@@ -125,9 +126,9 @@ export class Vcpu {
     const max = given === undefined || given === Infinity ? Infinity : integerIn('run', 'options.maxInstructions', given, 0, Number.MAX_SAFE_INTEGER, 'an integer >= 0 (or Infinity)');
     if (this.jit !== undefined) return this.jit.run(max);
     if (!this.profile) return this.cpu.run(max);
-    const start = performance.now();
+    const start = monotonicMs();
     const exit = this.cpu.run(max);
-    this.interpreterSeconds += (performance.now() - start) / 1000;
+    this.interpreterSeconds += (monotonicMs() - start) / 1000;
     return exit;
   }
 

@@ -21,6 +21,7 @@ import { PciBus, PciFunction, type PciFunctionSpec } from './pci.js';
 import { CirrusVga, VGA_PORT_BASE, VGA_PORT_COUNT } from './cirrus-vga.js';
 import { createPiix4Functions, Piix4PowerManagement, PIIX4_DEVICE, PM_IO_BASE, PM_IO_SIZE, ResetControl } from './piix4.js';
 import { Uart16550 } from './uart16550.js';
+import { monotonicMs } from '../../clock.js';
 
 export { BootConfigError };
 
@@ -150,7 +151,7 @@ export class MaltaBoard {
   private readonly ports = new IoPorts();
   private readonly timedDevices: TimedDevice[] = [];
   private readonly clock: GuestClock;
-  private readonly startMs = performance.now();
+  private readonly startMs = monotonicMs();
   private windows!: GtWindows;
   private stopReason: MaltaStop | undefined;
   private readonly pendingInput: number[] = [];
@@ -174,7 +175,7 @@ export class MaltaBoard {
     this.vcpu = vm.createVcpu(0);
     const profile = options.profile === true;
     const startMs = this.startMs;
-    this.clock = { nowNs: () => (performance.now() - startMs) * 1e6 };
+    this.clock = { nowNs: () => (monotonicMs() - startMs) * 1e6 };
     const clock = this.clock;
 
     this.pic = new I8259Pair((asserted) => this.vcpu.interrupt(2, asserted));
@@ -243,9 +244,9 @@ export class MaltaBoard {
     };
     const decode = (physical: number, size: 1 | 2 | 4, value: number | undefined): number => {
       if (!profile) return this.decode(physical, size, fpgaDevice, value);
-      const started = performance.now();
+      const started = monotonicMs();
       const result = this.decode(physical, size, fpgaDevice, value);
-      this.deviceSeconds += (performance.now() - started) / 1000;
+      this.deviceSeconds += (monotonicMs() - started) / 1000;
       return result;
     };
     vm.addMmioHandler({
@@ -344,7 +345,7 @@ export class MaltaBoard {
       blocksCompiled: vcpu.blocksCompiled,
       regionsCompiled: vcpu.regionsCompiled,
       regionCalls: vcpu.regionCalls,
-      wallMs: performance.now() - this.startMs,
+      wallMs: monotonicMs() - this.startMs,
       idleMs: this.idleMs,
       compileSeconds: vcpu.compileSeconds,
       refillsFromGva: vcpu.refillsFromGva,
@@ -362,7 +363,7 @@ export class MaltaBoard {
 
   private transmit(byte: number): void {
     this.outputBuffer.push(byte);
-    this.lastOutputMs = performance.now();
+    this.lastOutputMs = monotonicMs();
     if (byte === 0x0a) {
       if (this.currentLine.includes('Kernel panic - not syncing')) this.panicked = true;
       this.lastLine = this.currentLine;
@@ -428,7 +429,7 @@ export class MaltaBoard {
 
   /** Runs the machine until it powers off, resets, stops making progress or the host stops it. */
   async run(): Promise<MaltaStop> {
-    let lastYield = performance.now();
+    let lastYield = monotonicMs();
     try {
       for (;;) {
         this.feedInput();
@@ -441,7 +442,7 @@ export class MaltaBoard {
           case 'wait': {
             await this.flushOutput();
             await this.idle(nextEventNs);
-            lastYield = performance.now();
+            lastYield = monotonicMs();
             const stalled = this.checkProgress(lastYield);
             if (stalled !== undefined) return { reason: 'stalled', message: stalled };
             continue;
@@ -456,13 +457,13 @@ export class MaltaBoard {
           case 'internal-error':
             return { reason: 'stalled', message: this.diagnosis(`internal error: ${exit.message}`) };
         }
-        const now = performance.now();
+        const now = monotonicMs();
         if (now - lastYield >= EVENT_LOOP_MS) {
           const stalled = this.checkProgress(now);
           if (stalled !== undefined) return { reason: 'stalled', message: stalled };
           const taken = this.flushOutput();
           await (taken ?? yieldToHost());
-          lastYield = performance.now();
+          lastYield = monotonicMs();
         }
       }
     } finally {
@@ -484,7 +485,7 @@ export class MaltaBoard {
     }
     sleepMs = Math.min(sleepMs, (nextEventNs - this.clock.nowNs()) / 1e6);
     if (sleepMs <= 0.05) return;
-    const started = performance.now();
+    const started = monotonicMs();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, sleepMs);
       function done(): void {
@@ -494,6 +495,6 @@ export class MaltaBoard {
       this.wakeIdle = done;
     });
     this.wakeIdle = undefined;
-    this.idleMs += performance.now() - started;
+    this.idleMs += monotonicMs() - started;
   }
 }

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -484,6 +486,30 @@ static void t_stdio(void) {
   fprintf(stderr, "err %d\n", 3);
 }
 
+/* Random bytes (getrandom, AT_RANDOM) and terminal checks: the host fills them from /dev/urandom
+ * (src/node-builtins.ts); only facts that hold for any random bytes are printed. */
+static int all_zero(const unsigned char *bytes, size_t length) {
+  for (size_t i = 0; i < length; i++)
+    if (bytes[i] != 0) return 0;
+  return 1;
+}
+
+static void t_random(void) {
+  unsigned char first[4096], second[4096];
+  ssize_t got = getrandom(first, sizeof first, 0);
+  printf("getrandom 4096: %zd\n", got);
+  got = getrandom(second, 16, 0);
+  printf("getrandom 16: %zd\n", got);
+  printf("differ: %d, zero: %d\n", memcmp(first, second, 16) != 0, all_zero(first, sizeof first));
+  const unsigned char *at_random = (const unsigned char *)getauxval(AT_RANDOM);
+  printf("AT_RANDOM present: %d, zero: %d\n", at_random != NULL, at_random != NULL && all_zero(at_random, 16));
+  int null_fd = open("/dev/null", O_WRONLY);
+  int file_fd = open("/proc/self/exe", O_RDONLY);
+  printf("isatty /dev/null: %d, executable: %d, stdout pipe: %d\n", isatty(null_fd), isatty(file_fd), isatty(1));
+  close(null_fd);
+  close(file_fd);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: t_sys <test>\n");
@@ -503,6 +529,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c, "mem")) t_mem();
   else if (!strcmp(c, "cat") && argc > 2) t_cat(argv[2]);
   else if (!strcmp(c, "stdio")) t_stdio();
+  else if (!strcmp(c, "random")) t_random();
   else {
     fprintf(stderr, "unknown test %s\n", c);
     return 2;

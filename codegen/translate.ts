@@ -245,6 +245,9 @@ export class RegisterLocals {
   hi = 0;
   lo = 0;
   readonly count: number;
+  /** The state words of the cached registers (GPRs in order, then HI and LO), and their locals. */
+  readonly cachedWords: readonly number[];
+  readonly cachedLocals: readonly number[];
   /**
    * State words whose locals inline code may write. Only these can differ from the state block,
    * so only these are written back at exits (a tail call to another region costs a store per
@@ -289,22 +292,24 @@ export class RegisterLocals {
       this.lo = next++;
     }
     this.count = next - Local.FirstRegister;
+    const words: number[] = [];
+    const locals: number[] = [];
+    for (let register = 1; register < 32; register++) {
+      const local = this.gpr[register]!;
+      if (local === 0) continue;
+      words.push(StateWord.Gpr + register);
+      locals.push(local);
+    }
+    if (hiLo) {
+      words.push(StateWord.Hi, StateWord.Lo);
+      locals.push(this.hi, this.lo);
+    }
+    this.cachedWords = words;
+    this.cachedLocals = locals;
   }
 
   localOf(register: number): number {
     return this.gpr[register]!;
-  }
-
-  /** [state word, local] for every cached register. */
-  *cached(): Generator<[number, number]> {
-    for (let register = 1; register < 32; register++) {
-      const local = this.gpr[register]!;
-      if (local !== 0) yield [StateWord.Gpr + register, local];
-    }
-    if (this.hi !== 0) {
-      yield [StateWord.Hi, this.hi];
-      yield [StateWord.Lo, this.lo];
-    }
   }
 }
 
@@ -381,13 +386,15 @@ export class Translator {
    */
   private readonly alignedBases = new Map<number, number>();
   /**
-   * Flat memory: GPRs without a local of their own that the block wrote so far, and the
-   * temporary local (FORWARD_TEMPORARIES) holding the value written. Valid in the block's
+   * Flat memory: per GPR without a local of its own that the block wrote so far, the temporary
+   * local (FORWARD_TEMPORARIES) holding the value written (0: none). Valid in the block's
    * straight-line code: every conditional path in a user-mode block leaves it, so a write always
    * ran before a later read. Cleared at each block start and at each call of a handler (which
    * may write registers in the state block).
    */
-  private readonly forwarded = new Map<number, number>();
+  private readonly forwarded = new Int32Array(32);
+  /** The GPR each temporary holds (0: none), so that reusing a temporary forgets its register. */
+  private readonly forwardedRegister = new Int32Array(FORWARD_TEMPORARIES);
   private nextForward = 0;
 
   constructor(
@@ -437,8 +444,8 @@ export class Translator {
     if (register === 0) return this.w.const(0);
     const local = this.registers.localOf(register);
     if (local !== 0) return this.w.get(local);
-    const forwarded = this.forwarded.get(register);
-    if (forwarded !== undefined) return this.w.get(forwarded);
+    const forwarded = this.forwarded[register]!;
+    if (forwarded !== 0) return this.w.get(forwarded);
     return this.w.load(4, false, this.stateOffset(register), this.statePointer());
   }
 
@@ -449,14 +456,22 @@ export class Translator {
     if (this.target.access.kind !== 'flat') return this.w.store(4, this.stateOffset(register), this.statePointer(), value);
     // The state block stays exact (every exit may leave here); later reads in the block take
     // the value from a temporary local instead of reloading what was just stored.
-    let temporary = this.forwarded.get(register);
-    if (temporary === undefined) {
+    let temporary = this.forwarded[register]!;
+    if (temporary === 0) {
+      const slot = this.nextForward++ % FORWARD_TEMPORARIES;
+      this.forwarded[this.forwardedRegister[slot]!] = 0;
+      this.forwardedRegister[slot] = register;
       // The temporaries follow the register locals and the state pointer's local (region.ts).
-      temporary = Local.FirstRegister + this.registers.count + (this.stateLocal !== 0 ? 1 : 0) + (this.nextForward++ % FORWARD_TEMPORARIES);
-      for (const [other, taken] of this.forwarded) if (taken === temporary) this.forwarded.delete(other);
-      this.forwarded.set(register, temporary);
+      temporary = Local.FirstRegister + this.registers.count + (this.stateLocal !== 0 ? 1 : 0) + slot;
+      this.forwarded[register] = temporary;
     }
     return this.w.store(4, this.stateOffset(register), this.statePointer(), this.w.tee(temporary, value));
+  }
+
+  /** Later reads take registers from the state block again (a block start, a handler call). */
+  private forgetForwarded(): void {
+    this.forwarded.fill(0);
+    this.forwardedRegister.fill(0);
   }
 
   /**
@@ -464,17 +479,26 @@ export class Translator {
    * no inline code of the region writes: their locals always equal the state block.
    */
   spill(only?: ReadonlySet<number>): Expr[] {
-    return [...this.registers.cached()]
-      .filter(([word]) => this.registers.written.has(word) && (only === undefined || only.has(word)))
-      .map(([word, local]) => this.w.store(4, this.stateOffset(word), this.statePointer(), this.w.get(local)));
+    const { cachedWords, cachedLocals, written } = this.registers;
+    const stores: Expr[] = [];
+    for (let index = 0; index < cachedWords.length; index++) {
+      const word = cachedWords[index]!;
+      if (written.has(word) && (only === undefined || only.has(word))) stores.push(this.w.store(4, this.stateOffset(word), this.statePointer(), this.w.get(cachedLocals[index]!)));
+    }
+    return stores;
   }
 
   /** Reloads cached registers from the state block (all of them, or those `only` lists). */
   reload(only?: ReadonlySet<number>): Expr[] {
-    return [...this.registers.cached()]
-      .filter(([word]) => only === undefined || only.has(word))
-      .map(([word, local]) => this.w.set(local, this.w.load(4, false, this.stateOffset(word), this.statePointer())));
+    const { cachedWords, cachedLocals } = this.registers;
+    const loads: Expr[] = [];
+    for (let index = 0; index < cachedWords.length; index++) {
+      const word = cachedWords[index]!;
+      if (only === undefined || only.has(word)) loads.push(this.w.set(cachedLocals[index]!, this.w.load(4, false, this.stateOffset(word), this.statePointer())));
+    }
+    return loads;
   }
+
 
   // ---- exits ----
 
@@ -655,7 +679,7 @@ export class Translator {
     this.blockEnd = block.start + 4 * block.instructions.length;
     this.checked.clear();
     this.alignedBases.clear();
-    this.forwarded.clear();
+    this.forgetForwarded();
     if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenMask);
     const w = this.w;
     const instructions = block.instructions;
@@ -1301,7 +1325,7 @@ export class Translator {
   /** Runs the instruction's interpreter handler on the state block. */
   private callInterpreter(instruction: GuestInstruction, context: SlotContext): Expr {
     const w = this.w;
-    this.forwarded.clear();
+    this.forgetForwarded();
     const operands = [w.const(instruction.row.id), w.const(instruction.word), w.const(instruction.pc), context.npc(), w.const(context.delaySlot ? 1 : 0)];
     // User mode reaches the handler through the table (codegen/region.ts INTERP_SLOT).
     const call = this.target.access.kind === 'flat' ? w.callIndirect(w.const(INTERP_SLOT), operands, INTERP_IMPORT.params, 'i32') : w.call(INTERP_IMPORT.name, operands, 'i32');

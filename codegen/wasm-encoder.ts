@@ -607,23 +607,40 @@ export class WasmEncoder {
     }
     return this.withChildren(Kind.If, type, otherwise === undefined ? [condition, then] : [condition, then, otherwise]);
   }
-  private branch(kind: Kind, type: T, labels: readonly string[], children: readonly Expr[]): Expr {
-    const node = this.withChildren(kind, type, children);
-    if (this.labelLength + labels.length > this.labelList.length) {
-      const list = new Int32Array(Math.max(this.labelList.length * 2, this.labelLength + labels.length));
+  /** Gives branch node `node` room for `count` label ids in `labelList`, from labelLength on. */
+  private reserveLabels(node: Expr, count: number): void {
+    if (this.labelLength + count > this.labelList.length) {
+      const list = new Int32Array(Math.max(this.labelList.length * 2, this.labelLength + count));
       list.set(this.labelList);
       this.labelList = list;
     }
     this.a[node] = this.labelLength;
-    this.b[node] = labels.length;
-    for (const label of labels) this.labelList[this.labelLength++] = this.labelId(label);
-    return node;
+    this.b[node] = count;
   }
   br(label: string, condition?: Expr): Expr {
-    return condition === undefined ? this.branch(Kind.Br, T.Unreachable, [label], []) : this.branch(Kind.Br, T.None, [label], [condition]);
+    const node = this.begin(Kind.Br, condition === undefined ? T.Unreachable : T.None, condition === undefined ? 0 : 1);
+    if (condition !== undefined) this.childList[this.childStart[node]!] = condition;
+    this.reserveLabels(node, 1);
+    this.labelList[this.labelLength++] = this.labelId(label);
+    return node;
   }
   switch(labels: readonly string[], defaultLabel: string, index: Expr): Expr {
-    return this.branch(Kind.Switch, T.Unreachable, [...labels, defaultLabel], [index]);
+    const node = this.begin(Kind.Switch, T.Unreachable, 1);
+    this.childList[this.childStart[node]!] = index;
+    this.reserveLabels(node, labels.length + 1);
+    // A region's table names mostly one label (where no block starts): look each new one up once.
+    let last: string | undefined;
+    let lastId = 0;
+    for (let index = 0; index < labels.length; index++) {
+      const label = labels[index]!;
+      if (label !== last) {
+        last = label;
+        lastId = this.labelId(label);
+      }
+      this.labelList[this.labelLength++] = lastId;
+    }
+    this.labelList[this.labelLength++] = this.labelId(defaultLabel);
+    return node;
   }
   globalGet(global: string): Expr {
     const index = this.globals.indexOf(global);
@@ -761,7 +778,16 @@ export class WasmEncoder {
         } else {
           out.byte(0x0e);
           out.uleb(count - 1);
-          for (let index = 0; index < count; index++) out.uleb(this.depth(this.labelList[start + index]!));
+          let last = -1;
+          let lastDepth = 0;
+          for (let index = 0; index < count; index++) {
+            const label = this.labelList[start + index]!;
+            if (label !== last) {
+              last = label;
+              lastDepth = this.depth(label);
+            }
+            out.uleb(lastDepth);
+          }
         }
         return;
       }

@@ -63,6 +63,10 @@ const BUILD_ID_PLACEHOLDER = 'b'.repeat(32);
 function buildCommonJs(entry, outfile, buildId) {
   return build({
     ...common,
+    // Node reads and decodes the whole bundle on every run before V8 takes its code cache: without
+    // its whitespace (663 -> 442 KB; names kept, and the source map) hello-default's first run took
+    // ~2.5 ms less (86 -> 83 ms wall, eleven interleaved runs).
+    minifyWhitespace: true,
     format: 'cjs',
     entryPoints: [entry],
     outfile,

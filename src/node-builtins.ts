@@ -3,7 +3,7 @@
 // net, the crypto bindings: ~60 of them), ~1.5-2 ms apiece and ~5 ms together of every `mipsjit
 // run` here (bench/RESULTS.md). A user-mode run needs none of them: the worker compiler and the
 // tiering flag are the Malta board's, random bytes come from /dev/urandom, and a terminal check
-// asks node:tty only about character devices (files and pipes are not terminals).
+// asks node:tty only about character devices other than /dev/null and its kin.
 // In the browser build, src/browser/node-module.ts stands in for node:module and hands out the
 // other stand-ins of src/browser/.
 
@@ -58,10 +58,18 @@ export function fillRandom(bytes: Uint8Array): void {
   crypto().randomFillSync(bytes);
 }
 
-/** True if host descriptor `fd` is a terminal. */
+/** Linux's major number of the memory devices (/dev/null, zero, full, random, urandom). */
+const LINUX_MEMORY_DEVICES = 1;
+
+/**
+ * True if host descriptor `fd` is a terminal. Only a character device can be one, and on Linux
+ * not a memory device: output sent to /dev/null (as for timing a run) does not load node:tty.
+ */
 export function isTerminal(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const status = fstatSync(fd);
+    if (!status.isCharacterDevice()) return false;
+    if (process.platform === 'linux' && ((status.rdev >>> 8) & 0xfff) === LINUX_MEMORY_DEVICES) return false;
   } catch {
     return false;
   }

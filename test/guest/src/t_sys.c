@@ -505,7 +505,7 @@ static void t_random(void) {
   printf("AT_RANDOM present: %d, zero: %d\n", at_random != NULL, at_random != NULL && all_zero(at_random, 16));
   int null_fd = open("/dev/null", O_WRONLY);
   int file_fd = open("/proc/self/exe", O_RDONLY);
-  printf("isatty /dev/null: %d, executable: %d, stdout pipe: %d\n", isatty(null_fd), isatty(file_fd), isatty(1));
+  printf("isatty /dev/null: %d, executable: %d, stdout: %d\n", isatty(null_fd), isatty(file_fd), isatty(1));
   close(null_fd);
   close(file_fd);
 }

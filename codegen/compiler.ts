@@ -5,7 +5,7 @@
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { usesFpu } from './block.js';
 import { buildRegion, discoverRegion, type RegionLayout } from './region.js';
-import { monotonicMs } from '../src/clock.js';
+import { monotonicMs } from '../src/host/clock.js';
 
 export interface RegionRequest {
   readonly page: number;

@@ -9,7 +9,7 @@
 // warm, instead of interpreting it until it is hot and waiting for the compiler.
 
 import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
-import { monotonicMs } from '../src/clock.js';
+import { monotonicMs } from '../src/host/clock.js';
 
 /** Modules kept by content; past this many the oldest are forgotten (they are small). */
 const MAX_CACHED_MODULES = 4096;

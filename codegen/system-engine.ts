@@ -31,7 +31,7 @@ import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, type RegionLayout } from 
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
 import type { RefillFunction } from './tlb-refill.js';
-import { monotonicMs } from '../src/clock.js';
+import { monotonicMs } from '../src/host/clock.js';
 
 const WARM_PAGE_THRESHOLD = 500;
 /**

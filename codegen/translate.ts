@@ -499,7 +499,6 @@ export class Translator {
     return loads;
   }
 
-
   // ---- exits ----
 
   /**

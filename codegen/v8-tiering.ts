@@ -12,7 +12,7 @@
 // and 12.4-12.6 s of CPU; 100,000,000 and 500,000,000 in between. User mode keeps the default:
 // short CPU-bound programs want TurboFan early (cpubench 4: 1.03 s default, 1.11-1.17 s).
 
-import { v8 } from '../src/node-builtins.js';
+import { v8 } from '../src/host/node-builtins.js';
 
 export const SYSTEM_WASM_TIERING_BUDGET = 2_000_000_000;
 

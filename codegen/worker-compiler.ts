@@ -5,7 +5,7 @@
 // Results are collected without blocking with receiveMessageOnPort.
 
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { workerThreads } from '../src/node-builtins.js';
+import { workerThreads } from '../src/host/node-builtins.js';
 import { compileRegion, WORKER_READY, type CompiledRegion, type RegionCompiler, type RegionRequest } from './compiler.js';
 
 export interface WorkerCompilerOptions {

@@ -5,7 +5,7 @@
 
 import { StateWord } from './state.js';
 import { ENTRY_HI_ASID, ENTRY_LO_MASK, PAGE_MASK_MASK, type GuestTlb } from './tlb.js';
-import { monotonicMs } from '../src/clock.js';
+import { monotonicMs } from '../src/host/clock.js';
 
 /** A CP0 register's index: rd * 8 + sel. */
 export const enum Cp0Reg {

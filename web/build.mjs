@@ -28,7 +28,7 @@ await build({
   logLevel: 'warning',
   ...browser,
   // binaryen has a Node-only branch (`import("node:module")`) that a browser never takes; the
-  // emulator's static import of node:module (src/node-builtins.ts) gets its stand-in.
+  // emulator's static import of node:module (src/host/node-builtins.ts) gets its stand-in.
   plugins: [
     {
       name: 'binaryen-node-branch',

@@ -1,5 +1,5 @@
 // The browser's stand-in for node:module (aliased by scripts/build.mjs): createRequire hands out
-// the stand-ins of the built-ins src/node-builtins.ts loads on first use.
+// the stand-ins of the built-ins src/host/node-builtins.ts loads on first use.
 
 import * as crypto from './node-crypto.js';
 import * as tty from './node-tty.js';

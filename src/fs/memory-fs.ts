@@ -5,7 +5,7 @@
 // src/linux/errno.ts turns into guest errnos. The embedder fills and reads it with writeFile,
 // readFile, mkdir and list.
 
-import { wallClockNs } from '../clock.js';
+import { wallClockNs } from '../host/clock.js';
 
 type PathLike = string | Uint8Array | URL;
 

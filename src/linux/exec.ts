@@ -7,7 +7,7 @@
 import * as fs from '../fs/file-system.js';
 import * as path from 'node:path';
 import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
-import { fillRandom } from '../node-builtins.js';
+import { fillRandom } from '../host/node-builtins.js';
 import { Errno } from './errno.js';
 import { ElfError, loadElf, parseElf, ProgramHeaderType, type ElfImage } from './elf.js';
 import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';

@@ -16,7 +16,7 @@ import { TRAMPOLINE_PAGE } from './exec.js';
 import { o32SyscallName } from './syscall-names.js';
 import { GuestProcess, processExitOf, Task, waitStatusOf, type ProcessExit, writeDiagnostic } from './task.js';
 import type { EngineOptions } from './mm.js';
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from '../host/clock.js';
 
 /** The most guest processes alive at once (fork then fails with EAGAIN, as RLIMIT_NPROC would). */
 export const MAX_PROCESSES = 256;

@@ -11,7 +11,7 @@ import { Errno } from './errno.js';
 import { MAX_FDS, OpenFlag, type OpenFile } from './files.js';
 import { fileOf, input, output, readTimespec, type SyscallHandler } from './syscalls.js';
 import type { Task } from './task.js';
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from '../host/clock.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;

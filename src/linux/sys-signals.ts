@@ -9,7 +9,7 @@ import { restoreSignalFrame, SS_DISABLE, SS_ONSTACK, onAltStack } from './signal
 import { clockNanoseconds, input, output, readTimespec, writeGuestBytes, type SyscallHandler } from './syscalls.js';
 import { NO_RETURN } from './syscall-status.js';
 import { decodeSigaction, encodeSigaction, SIGACTION_SIZE, type SyscallArgs, type Task } from './task.js';
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from '../host/clock.js';
 
 function readSignalSet(k: Task, address: number): SignalSet | undefined {
   const view = input(k, address, SIGSET_BYTES);

@@ -10,7 +10,7 @@ export const NO_RETURN = -0x1_0001;
 export interface Blocker {
   /** The call's result once it can complete, undefined while it must keep waiting. */
   poll(): number | undefined;
-  /** monotonicMs() (src/clock.ts) by which poll() will have a result (a timeout); the scheduler sleeps until then. */
+  /** monotonicMs() (src/host/clock.ts) by which poll() will have a result (a timeout); the scheduler sleeps until then. */
   deadline?: number;
   /** With SA_RESTART, an interrupting handler restarts the call (read, write, wait) instead of EINTR. */
   restartable: boolean;

@@ -5,7 +5,7 @@
 import * as fs from '../fs/file-system.js';
 import * as os from 'node:os';
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
-import { fillRandom, isTerminal } from '../node-builtins.js';
+import { fillRandom, isTerminal } from '../host/node-builtins.js';
 import { permsForProt } from './address-space.js';
 import { Errno, errnoFromHostError } from './errno.js';
 import {
@@ -27,7 +27,7 @@ import { StateWord } from '../../runtime/state.js';
 import { openSnapshot, procFileText } from './procfs.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
-import { wallClockNs } from '../clock.js';
+import { wallClockNs } from '../host/clock.js';
 
 export type SyscallHandler = (k: Task, a: SyscallArgs) => number;
 

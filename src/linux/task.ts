@@ -32,7 +32,7 @@ import { buildSignalFrame } from './signal-frame.js';
 import { o32SyscallName, O32_SYSCALL_BASE } from './syscall-names.js';
 import { SYSCALL_HANDLERS, type SyscallHandler } from './syscall-table.js';
 import { BLOCKED, NO_RETURN, type Blocker } from './syscall-status.js';
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from '../host/clock.js';
 
 export { BLOCKED, NO_RETURN, type Blocker };
 

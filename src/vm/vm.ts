@@ -18,7 +18,7 @@ import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { optimizeOnlyHotWasm } from '../../codegen/v8-tiering.js';
 import { registerOf, REGISTER_IDS } from './registers.js';
 import { booleanArgument, bytesArgument, choiceArgument, integerIn, objectArgument, shown, word as wordArgument } from './arguments.js';
-import { monotonicMs } from '../clock.js';
+import { monotonicMs } from '../host/clock.js';
 
 export { MemFlag, type MemoryRegion, type Exit, type MmioHandler };
 

@@ -149,7 +149,7 @@ describe('mipsjit CLI', () => {
     fs.rmSync(cacheDirectory, { recursive: true, force: true });
   });
 
-  it('a user-mode run loads no Node built-in it does not use (src/node-builtins.ts, src/clock.ts)', () => {
+  it('a user-mode run loads no Node built-in it does not use (src/host/node-builtins.ts, src/host/clock.ts)', () => {
     // A preloaded script lists the modules Node loaded after its own start-up. Output to a pipe
     // and to /dev/null (a terminal needs node:tty; test/guest sys-random checks random bytes and
     // terminals).

@@ -21,7 +21,7 @@ import { PciBus, PciFunction, type PciFunctionSpec } from './pci.js';
 import { CirrusVga, VGA_PORT_BASE, VGA_PORT_COUNT } from './cirrus-vga.js';
 import { createPiix4Functions, Piix4PowerManagement, PIIX4_DEVICE, PM_IO_BASE, PM_IO_SIZE, ResetControl } from './piix4.js';
 import { Uart16550 } from './uart16550.js';
-import { monotonicMs } from '../../clock.js';
+import { monotonicMs } from '../../host/clock.js';
 
 export { BootConfigError };
 

@@ -76,6 +76,22 @@ describe('interpreter block-end watch', () => {
     expect(runOnce(machine, watch)).toBeGreaterThan(4);
   });
 
+  it('returns at a run into the next page even where nothing is compiled or hot (the engine counts it)', () => {
+    const source = `${'nop\n'.repeat(1022)}
+    loop:
+      addiu s0, s0, 1
+      addiu s1, s1, 1
+      b loop
+      nop`;
+    const machine = flatMachine([{ address: CODE, source }], CODE + 0xff0, (memory) => memory.protect(CODE + 0x1000, 0x1000, Perm.Read | Perm.Exec));
+    // Neither page watched, no jump cache entry: the interpreter counts nothing there itself.
+    const watch = watching(machine, true);
+    watch.watched[CODE >>> PAGE_SHIFT] = 0;
+    expect(runOnce(machine, watch)).toBe(4);
+    expect(machine.cpu.pc).toBe(CODE + 0x1000);
+    expect(machine.cpu.instructions).toBe(4);
+  });
+
   it('returns at a block start the jump cache has compiled code for', () => {
     const machine = flatMachine([{ address: CODE, source: LOOP }], CODE);
     const watch = watching(machine, true);

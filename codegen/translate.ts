@@ -14,7 +14,7 @@ import type { Block, GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
-import { forgetGroupsOf, planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
+import { planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
 
 /** The interpreter's handler for one instruction: (row id, word, PC, next PC, in a delay slot) -> Status. */
 export const INTERP_IMPORT: FunctionImport = { name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' };
@@ -377,14 +377,24 @@ export class Translator {
   private sharedExit = false;
   /** Flat memory: the spans planned for the current block's first accesses (codegen/access-checks.ts). */
   private accessSpans = new Map<number, AccessSpan>();
-  /** Flat memory: what the permission checks emitted so far in the block cover, by spanKey. */
-  private readonly checked = new Map<number, AccessSpan>();
   /**
-   * Flat memory: base registers the block's checks so far proved aligned, and to how many bytes
-   * (an access of n bytes at an offset that is a multiple of n passed its alignment check, so the
-   * register itself is a multiple of n until an instruction writes it).
+   * Flat memory: what the permission checks emitted so far in the block cover, by spanKey: the
+   * offsets from the base register of the first and last byte, where coveredValid is 1. Typed
+   * arrays, not a Map of spans: the translator asks at every access and forgets at every
+   * instruction, first as unoptimized code, and TurboFan took ~9 ms of V8's one compiler thread
+   * to compile the Map version's forgetting (callbench 3's first run, `--trace-opt`).
    */
-  private readonly alignedBases = new Map<number, number>();
+  private readonly coveredLow = new Int32Array(64);
+  private readonly coveredHigh = new Int32Array(64);
+  private readonly coveredValid = new Uint8Array(64);
+  /**
+   * Flat memory: per base register, how many bytes the block's checks so far proved it aligned to
+   * (0: none; an access of n bytes at an offset that is a multiple of n passed its alignment
+   * check, so the register itself is a multiple of n until an instruction writes it).
+   */
+  private readonly alignedBytes = new Uint8Array(32);
+  /** The block has set coveredValid or alignedBytes since it started: there is something to forget. */
+  private checksInBlock = false;
   /**
    * Flat memory: per GPR without a local of its own that the block wrote so far, the temporary
    * local (FORWARD_TEMPORARIES) holding the value written (0: none). Valid in the block's
@@ -676,8 +686,11 @@ export class Translator {
     this.selfLoop = false;
     this.sharedExit = false;
     this.blockEnd = block.start + 4 * block.instructions.length;
-    this.checked.clear();
-    this.alignedBases.clear();
+    if (this.checksInBlock) {
+      this.coveredValid.fill(0);
+      this.alignedBytes.fill(0);
+      this.checksInBlock = false;
+    }
     this.forgetForwarded();
     if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenMask);
     const w = this.w;
@@ -1258,10 +1271,12 @@ export class Translator {
     // The base is aligned to `bytes` and so is the offset: the address is (a prologue's saves
     // at sp+16 .. sp+40 check sp once). Otherwise a check that passes here proves the base so.
     const offsetAligned = offset % bytes === 0;
-    const aligned = bytes === 1 || (offsetAligned && (this.alignedBases.get(base) ?? 1) >= bytes);
-    if (!aligned && offsetAligned) this.alignedBases.set(base, bytes);
-    const covered = this.checked.get(key);
-    if (covered !== undefined && covered.low <= offset && offset + bytes - 1 <= covered.high) {
+    const aligned = bytes === 1 || (offsetAligned && (this.alignedBytes[base] || 1) >= bytes);
+    if (!aligned && offsetAligned) {
+      this.alignedBytes[base] = bytes;
+      this.checksInBlock = true;
+    }
+    if (this.coveredValid[key] === 1 && this.coveredLow[key]! <= offset && offset + bytes - 1 <= this.coveredHigh[key]!) {
       // An earlier check of this block covers the page; only the alignment is this access's own.
       return w.block(null, aligned ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
     }
@@ -1291,7 +1306,10 @@ export class Translator {
       : access === Perm.Read
         ? denied(w.and(permission(low, withAlignment), permission(high, false)))
         : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
-    this.checked.set(key, span);
+    this.coveredValid[key] = 1;
+    this.coveredLow[key] = span.low;
+    this.coveredHigh[key] = span.high;
+    this.checksInBlock = true;
     const bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
   }
@@ -1315,10 +1333,14 @@ export class Translator {
 
   /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
   private forgetChecks(instruction: GuestInstruction): void {
-    if (this.checked.size === 0 && this.alignedBases.size === 0) return;
+    if (!this.checksInBlock) return;
     const written = gprsWrittenMask(instruction);
-    forgetGroupsOf(this.checked, written);
-    for (const register of this.alignedBases.keys()) if ((written >>> register) & 1) this.alignedBases.delete(register);
+    for (let register = 1; register < 32 && written >>> register !== 0; register++) {
+      if (((written >>> register) & 1) === 0) continue;
+      this.coveredValid[spanKey(register, false)] = 0;
+      this.coveredValid[spanKey(register, true)] = 0;
+      this.alignedBytes[register] = 0;
+    }
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

@@ -35,12 +35,59 @@ export interface AccessSpan {
 /** The key of a group: its base register and direction (a write check does not cover reads). */
 export const spanKey = (base: number, write: boolean): number => base * 2 + (write ? 1 : 0);
 
-/** Drops the groups (of either direction) based on the GPRs in `written`, a mask (bit r: GPR r) of those an instruction may write. */
-export function forgetGroupsOf(groups: Map<number, unknown>, written: number): void {
-  for (let register = 1; register < 32 && written >>> register !== 0; register++) {
-    if (((written >>> register) & 1) === 0) continue;
-    groups.delete(spanKey(register, false));
-    groups.delete(spanKey(register, true));
+/**
+ * Groups of one block by key (spanKey): the PC of a group's first access and the span so far,
+ * and per base register the alignment in bytes a check proved (0: none). planAccessSpans keeps
+ * its open groups here and the translator what the checks it emitted cover. Typed arrays, not
+ * Maps: both ask at every access and forget at every instruction, while V8 still runs them
+ * unoptimized, and TurboFan took ~9 ms of V8's one compiler thread to compile the translator's
+ * Map version of the forgetting (callbench 3's first run, `--trace-opt`).
+ */
+export class SpanGroups {
+  readonly first = new Int32Array(64);
+  readonly low = new Int32Array(64);
+  readonly high = new Int32Array(64);
+  readonly alignedBytes = new Uint8Array(32);
+  private readonly valid = new Uint8Array(64);
+  /** Something was set since the last clear: there is something to forget. */
+  private any = false;
+
+  get empty(): boolean {
+    return !this.any;
+  }
+
+  has(key: number): boolean {
+    return this.valid[key] === 1;
+  }
+
+  set(key: number, first: number, low: number, high: number): void {
+    this.valid[key] = 1;
+    this.first[key] = first;
+    this.low[key] = low;
+    this.high[key] = high;
+    this.any = true;
+  }
+
+  setAligned(base: number, bytes: number): void {
+    this.alignedBytes[base] = bytes;
+    this.any = true;
+  }
+
+  /** Drops the groups (of either direction) and the alignment of the GPRs in `written`, a mask (bit r: GPR r) of those an instruction may write. */
+  forget(written: number): void {
+    for (let register = 1; register < 32 && written >>> register !== 0; register++) {
+      if (((written >>> register) & 1) === 0) continue;
+      this.valid[spanKey(register, false)] = 0;
+      this.valid[spanKey(register, true)] = 0;
+      this.alignedBytes[register] = 0;
+    }
+  }
+
+  clear(): void {
+    if (!this.any) return;
+    this.valid.fill(0);
+    this.alignedBytes.fill(0);
+    this.any = false;
   }
 }
 
@@ -52,27 +99,26 @@ export function forgetGroupsOf(groups: Map<number, unknown>, written: number): v
  */
 export function planAccessSpans(instructions: readonly GuestInstruction[], writes: (instruction: GuestInstruction) => number): Map<number, AccessSpan> {
   const spans = new Map<number, AccessSpan>();
-  /** Open groups by key: the PC of their first access and the span so far. */
-  const open = new Map<number, { first: number; low: number; high: number }>();
+  const open = new SpanGroups();
   for (const instruction of instructions) {
     const bytes = ACCESS_BYTES.get(instruction.row.name);
     if (bytes !== undefined) {
       const base = rsOf(instruction.word);
       const offset = simmOf(instruction.word);
       const key = spanKey(base, (instruction.row.flags & Flag.Store) !== 0);
-      const group = open.get(key);
-      const low = Math.min(group?.low ?? offset, offset);
-      const high = Math.max(group?.high ?? offset + bytes - 1, offset + bytes - 1);
-      if (group !== undefined && high - low < PAGE_SIZE) {
-        group.low = low;
-        group.high = high;
-        spans.set(group.first, { low, high });
+      const grouped = open.has(key);
+      const low = grouped ? Math.min(open.low[key]!, offset) : offset;
+      const high = grouped ? Math.max(open.high[key]!, offset + bytes - 1) : offset + bytes - 1;
+      if (grouped && high - low < PAGE_SIZE) {
+        const first = open.first[key]!;
+        open.set(key, first, low, high);
+        spans.set(first, { low, high });
       } else {
-        open.set(key, { first: instruction.pc, low: offset, high: offset + bytes - 1 });
+        open.set(key, instruction.pc, offset, offset + bytes - 1);
         spans.set(instruction.pc, { low: offset, high: offset + bytes - 1 });
       }
     }
-    forgetGroupsOf(open, writes(instruction));
+    open.forget(writes(instruction));
   }
   return spans;
 }

@@ -8,7 +8,7 @@ import { emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../
 import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
+import { collectCountedStarts, EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { RegionExit } from './translate.js';
 
@@ -295,22 +295,11 @@ export class JitEngine {
     // Entries: this one and the page's other warm blocks. The page's modules keep theirs; the new
     // module compiles only blocks they lack and reaches theirs through the jump cache.
     // Only the block starts that have run (counted here) are compiled as branch targets: the
-    // region leaves for the others (codegen/region.ts discoverRegion).
-    // Counts are per word of a 1 MiB window of PCs (lossy: another page's block start may add to
-    // one), so a block start of another page can look executed or warm; that only compiles more.
+    // region leaves for the others (codegen/region.ts discoverRegion). This one's count is 0 now.
     const entries = new Set<number>([pc]);
     const executed: number[] = [pc];
-    for (let offset = 0; offset < 1 << PAGE_SHIFT; offset += 4) {
-      const other = ((page << PAGE_SHIFT) + offset) | 0; // a PC as the CPU holds it (an int32)
-      const otherIndex = (other >>> 2) & ENTRY_COUNT_MASK;
-      const count = counts[otherIndex]!;
-      if (count === 0 || other === pc) continue;
-      executed.push(other);
-      if (count * WARM_ENTRY_DIVISOR >= this.hotThreshold && this.cache.regionFor(other) === undefined) {
-        entries.add(other);
-        counts[otherIndex] = 0;
-      }
-    }
+    const warmCount = Math.ceil(this.hotThreshold / WARM_ENTRY_DIVISOR);
+    collectCountedStarts(counts, page, warmCount, (other) => this.cache.regionFor(other) !== undefined, entries, executed);
     const compiled: number[] = [];
     for (const module of modules) compiled.push(...module.entries);
     this.markCode(page);

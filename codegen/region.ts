@@ -3,6 +3,7 @@
 // the page) jumps between the blocks, so branches between blocks of the region stay in Wasm.
 
 import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
+import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
 import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
@@ -45,6 +46,28 @@ const SYSTEM_REGION_IMPORTS = [
  * 1.8-2.0 s -> 1.12 s, cpubench 4 1.62 s -> 1.26-1.30 s; smaller regions also tier up sooner.
  */
 export const EXECUTED_FILTER_MIN_THRESHOLD = 8;
+
+/**
+ * The block starts of `page` that have run, as the interpreter counted them
+ * (BlockEndWatch.entryCounts, indexed by ENTRY_COUNT_MASK), appended to `executed`; those entered
+ * at least `warmCount` times that `compiled` says no module has yet also go to `entries`, and
+ * count afresh. Counts are per word of a 1 MiB window of PCs (lossy: another page's block start
+ * may add to one), so a block start of another page can look executed or warm; that only
+ * compiles more.
+ */
+export function collectCountedStarts(counts: Uint32Array, page: number, warmCount: number, compiled: (pc: number) => boolean, entries: Set<number>, executed: number[]): void {
+  for (let offset = 0; offset < 1 << PAGE_SHIFT; offset += 4) {
+    const pc = ((page << PAGE_SHIFT) + offset) | 0; // a PC as the CPU holds it (an int32)
+    const index = (pc >>> 2) & ENTRY_COUNT_MASK;
+    const count = counts[index]!;
+    if (count === 0) continue;
+    executed.push(pc);
+    if (count >= warmCount && !compiled(pc)) {
+      entries.add(pc);
+      counts[index] = 0;
+    }
+  }
+}
 
 /**
  * The blocks of a region: the entries and, breadth-first, the blocks they reach in the page,

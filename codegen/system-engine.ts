@@ -27,7 +27,7 @@ import { decode, RESERVED, ROWS } from '../src/isa/decode.js';
 import { needsInterpreter } from './block.js';
 import { DEFAULT_MAX_REGIONS } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
-import { EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, type RegionLayout } from './region.js';
+import { collectCountedStarts, EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, type RegionLayout } from './region.js';
 import { RegionExit } from './translate.js';
 import { createBridge } from './bridge.js';
 import type { RefillFunction } from './tlb-refill.js';
@@ -464,17 +464,7 @@ export class SystemJitEngine {
     const alreadyCompiled = new Set(compiled);
     const entries = new Set<number>([pc]);
     const executed: number[] = [];
-    for (let offset = 0; offset < 1 << PAGE_SHIFT; offset += 4) {
-      const other = ((page << PAGE_SHIFT) + offset) | 0; // a PC as the CPU holds it (an int32)
-      const otherIndex = (other >>> 2) & ENTRY_COUNT_MASK;
-      const count = counts[otherIndex]!;
-      if (count === 0) continue;
-      executed.push(other);
-      if (count * 4 >= hotThreshold && !alreadyCompiled.has(other)) {
-        entries.add(other);
-        counts[otherIndex] = 0;
-      }
-    }
+    collectCountedStarts(counts, page, Math.ceil(hotThreshold / 4), (other) => alreadyCompiled.has(other), entries, executed);
     this.compile(page, hostPage, entries, compiled, executed);
   }
 

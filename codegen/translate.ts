@@ -14,7 +14,7 @@ import type { Block, GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
-import { planAccessSpans, spanKey, type AccessSpan } from './access-checks.js';
+import { planAccessSpans, spanKey, SpanGroups, type AccessSpan } from './access-checks.js';
 
 /** The interpreter's handler for one instruction: (row id, word, PC, next PC, in a delay slot) -> Status. */
 export const INTERP_IMPORT: FunctionImport = { name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' };
@@ -378,23 +378,12 @@ export class Translator {
   /** Flat memory: the spans planned for the current block's first accesses (codegen/access-checks.ts). */
   private accessSpans = new Map<number, AccessSpan>();
   /**
-   * Flat memory: what the permission checks emitted so far in the block cover, by spanKey: the
-   * offsets from the base register of the first and last byte, where coveredValid is 1. Typed
-   * arrays, not a Map of spans: the translator asks at every access and forgets at every
-   * instruction, first as unoptimized code, and TurboFan took ~9 ms of V8's one compiler thread
-   * to compile the Map version's forgetting (callbench 3's first run, `--trace-opt`).
+   * Flat memory: what the permission checks emitted so far in the block cover, by spanKey, and
+   * how many bytes they proved each base register aligned to (an access of n bytes at an offset
+   * that is a multiple of n passed its alignment check, so the register itself is a multiple of n
+   * until an instruction writes it).
    */
-  private readonly coveredLow = new Int32Array(64);
-  private readonly coveredHigh = new Int32Array(64);
-  private readonly coveredValid = new Uint8Array(64);
-  /**
-   * Flat memory: per base register, how many bytes the block's checks so far proved it aligned to
-   * (0: none; an access of n bytes at an offset that is a multiple of n passed its alignment
-   * check, so the register itself is a multiple of n until an instruction writes it).
-   */
-  private readonly alignedBytes = new Uint8Array(32);
-  /** The block has set coveredValid or alignedBytes since it started: there is something to forget. */
-  private checksInBlock = false;
+  private readonly covered = new SpanGroups();
   /**
    * Flat memory: per GPR without a local of its own that the block wrote so far, the temporary
    * local (FORWARD_TEMPORARIES) holding the value written (0: none). Valid in the block's
@@ -686,11 +675,7 @@ export class Translator {
     this.selfLoop = false;
     this.sharedExit = false;
     this.blockEnd = block.start + 4 * block.instructions.length;
-    if (this.checksInBlock) {
-      this.coveredValid.fill(0);
-      this.alignedBytes.fill(0);
-      this.checksInBlock = false;
-    }
+    this.covered.clear();
     this.forgetForwarded();
     if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenMask);
     const w = this.w;
@@ -1271,12 +1256,10 @@ export class Translator {
     // The base is aligned to `bytes` and so is the offset: the address is (a prologue's saves
     // at sp+16 .. sp+40 check sp once). Otherwise a check that passes here proves the base so.
     const offsetAligned = offset % bytes === 0;
-    const aligned = bytes === 1 || (offsetAligned && (this.alignedBytes[base] || 1) >= bytes);
-    if (!aligned && offsetAligned) {
-      this.alignedBytes[base] = bytes;
-      this.checksInBlock = true;
-    }
-    if (this.coveredValid[key] === 1 && this.coveredLow[key]! <= offset && offset + bytes - 1 <= this.coveredHigh[key]!) {
+    const covered = this.covered;
+    const aligned = bytes === 1 || (offsetAligned && (covered.alignedBytes[base] || 1) >= bytes);
+    if (!aligned && offsetAligned) covered.setAligned(base, bytes);
+    if (covered.has(key) && covered.low[key]! <= offset && offset + bytes - 1 <= covered.high[key]!) {
       // An earlier check of this block covers the page; only the alignment is this access's own.
       return w.block(null, aligned ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
     }
@@ -1306,10 +1289,7 @@ export class Translator {
       : access === Perm.Read
         ? denied(w.and(permission(low, withAlignment), permission(high, false)))
         : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
-    this.coveredValid[key] = 1;
-    this.coveredLow[key] = span.low;
-    this.coveredHigh[key] = span.high;
-    this.checksInBlock = true;
+    covered.set(key, instruction.pc, span.low, span.high);
     const bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
   }
@@ -1333,14 +1313,7 @@ export class Translator {
 
   /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
   private forgetChecks(instruction: GuestInstruction): void {
-    if (!this.checksInBlock) return;
-    const written = gprsWrittenMask(instruction);
-    for (let register = 1; register < 32 && written >>> register !== 0; register++) {
-      if (((written >>> register) & 1) === 0) continue;
-      this.coveredValid[spanKey(register, false)] = 0;
-      this.coveredValid[spanKey(register, true)] = 0;
-      this.alignedBytes[register] = 0;
-    }
+    if (!this.covered.empty) this.covered.forget(gprsWrittenMask(instruction));
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

@@ -45,8 +45,8 @@ export interface BlockEndWatch {
 
 /**
  * Counts a block start `next` for the JIT (BlockEndWatch); true when the interpreter should
- * return to the engine there. Both CPUs' loops call it after a delay slot and where code runs on
- * into the next page.
+ * return to the engine there. Both CPUs' loops call it after a delay slot (where code runs on into
+ * the next page, the user-mode loop returns and the engine counts).
  */
 export function reportsBlockStart(blockEnds: BlockEndWatch, next: number): boolean {
   const page = next >>> PAGE_SHIFT;

@@ -32,7 +32,6 @@ import { buildSignalFrame } from './signal-frame.js';
 import { o32SyscallName, O32_SYSCALL_BASE } from './syscall-names.js';
 import { SYSCALL_HANDLERS, type SyscallHandler } from './syscall-table.js';
 import { BLOCKED, NO_RETURN, type Blocker } from './syscall-status.js';
-import { monotonicMs } from '../host/clock.js';
 
 export { BLOCKED, NO_RETURN, type Blocker };
 
@@ -122,8 +121,6 @@ export class GuestProcess {
   readonly realTimer: IntervalTimer = { deadline: 0, interval: 0 };
   /** A vfork parent waits until this process execs or exits. */
   vforkParent: Task | undefined;
-  /** Instructions retired by the process's threads and its reaped children (times, getrusage). */
-  startedAt = monotonicMs();
 
   constructor(
     readonly scheduler: Scheduler,

@@ -55,8 +55,8 @@ describe('interpreter block-end watch', () => {
     expect(runOnce(machine, watching(machine, true, 10))).toBe(3 * 10);
   });
 
-  it('treats running on into the next page as a block start', () => {
-    // Four instructions at the end of the first page, then the loop goes on in the second.
+  /** Four instructions at the end of the first page, then the loop goes on in the second; the run starts at the first of them. */
+  function acrossPages(): FlatMachine {
     const source = `${'nop\n'.repeat(1020)}
     loop:
       addiu s0, s0, 1
@@ -66,7 +66,11 @@ describe('interpreter block-end watch', () => {
       addiu s4, s4, 1
       b loop
       nop`;
-    const machine = flatMachine([{ address: CODE, source }], CODE + 0xff0, (memory) => memory.protect(CODE + 0x1000, 0x1000, Perm.Read | Perm.Exec));
+    return flatMachine([{ address: CODE, source }], CODE + 0xff0, (memory) => memory.protect(CODE + 0x1000, 0x1000, Perm.Read | Perm.Exec));
+  }
+
+  it('treats running on into the next page as a block start', () => {
+    const machine = acrossPages();
     const watch = watching(machine, true);
     watch.watched[(CODE >>> PAGE_SHIFT) + 1] = 1;
     publishJump(machine.cpu.mem.jumpCache, CODE + 0x1000, 1);
@@ -77,13 +81,7 @@ describe('interpreter block-end watch', () => {
   });
 
   it('returns at a run into the next page even where nothing is compiled or hot (the engine counts it)', () => {
-    const source = `${'nop\n'.repeat(1022)}
-    loop:
-      addiu s0, s0, 1
-      addiu s1, s1, 1
-      b loop
-      nop`;
-    const machine = flatMachine([{ address: CODE, source }], CODE + 0xff0, (memory) => memory.protect(CODE + 0x1000, 0x1000, Perm.Read | Perm.Exec));
+    const machine = acrossPages();
     // Neither page watched, no jump cache entry: the interpreter counts nothing there itself.
     const watch = watching(machine, true);
     watch.watched[CODE >>> PAGE_SHIFT] = 0;

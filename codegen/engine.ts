@@ -4,13 +4,13 @@
 
 import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
-import { emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
+import { DISPATCH_TABLE_BYTES, DISPATCH_TABLES, emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
 import { collectCountedStarts, EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
-import { RegionExit } from './translate.js';
+import { DISPATCH_GLOBAL, RegionExit } from './translate.js';
 
 /**
  * Tiering, in two steps so cold code pays almost nothing: the interpreter counts block entries
@@ -151,7 +151,10 @@ export class JitEngine {
       hotThreshold: this.hotThreshold,
       jumpCache: this.jumpCache,
     };
-    this.cache = new RegionCache(cpu.mem, options.maxRegions ?? DEFAULT_MAX_REGIONS, (region) => this.withdraw(region));
+    // A page has at most a module per word (each adds an entry), so half the dispatch tables for
+    // the pages' modules leaves room for the page that overflows the limit (RegionCache.install).
+    const maxRegions = Math.min(options.maxRegions ?? DEFAULT_MAX_REGIONS, DISPATCH_TABLES / 2);
+    this.cache = new RegionCache(cpu.mem, maxRegions, (region) => this.withdraw(region));
     this.compiler = options.compiler ?? new InlineCompiler();
     this.onInvalidation = (page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
     cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
@@ -375,15 +378,26 @@ export class JitEngine {
     this.freeSlots.push(region.slot);
   }
 
+  /** The address of table slot `slot`'s dispatch table, as a region imports it (codegen/region.ts DISPATCH_GLOBAL). */
+  private dispatchTableOf(slot: number): WebAssembly.Global {
+    return new WebAssembly.Global({ value: 'i32', mutable: false }, this.cpu.mem.dispatchBase + slot * DISPATCH_TABLE_BYTES);
+  }
+
   /** Instantiates a compiled region unless its page changed since the snapshot. */
   private install(compiled: CompiledRegion): void {
     this.pending.delete(compiled.page);
     this.stats.compileSeconds += compiled.seconds;
     if (compiled.module === undefined || (this.generations.get(compiled.page) ?? 0) !== compiled.generation) return;
-    const instance = new WebAssembly.Instance(compiled.module, this.imports);
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    if (slot >= DISPATCH_TABLES) {
+      // No dispatch table left for the slot (more modules live than any run here has made): the
+      // page stays interpreted.
+      this.freeSlots.push(slot);
+      return;
+    }
+    const instance = new WebAssembly.Instance(compiled.module, { env: { ...this.imports.env, [DISPATCH_GLOBAL]: this.dispatchTableOf(slot) } });
     const run = instance.exports.run as (pc: number, budget: number) => number;
     this.watch.watched[compiled.page] = 1;
-    const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(Math.max(64, this.table.length));
     this.table.set(slot, run);
     const region: LiveRegion = { page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run, slot };

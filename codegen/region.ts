@@ -1,17 +1,18 @@
 // Many hot blocks of one guest page -> one Wasm module with one exported function
-// `run(pc, budget) -> RegionExit`. A dispatch loop (`loop` + `br_table` on the PC's word index in
-// the page) jumps between the blocks, so branches between blocks of the region stay in Wasm.
+// `run(pc, budget) -> RegionExit`. A dispatch loop (`loop` + `br_table` on the block's index in
+// user mode, on the PC's word index in system mode: dispatchToBlock) jumps between the blocks, so
+// branches between blocks of the region stay in Wasm.
 
-import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
+import { DISPATCH_TABLE_BYTES, NO_BLOCK, PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_GLOBAL, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
-/** At most this many blocks per region (entries plus the blocks they reach in the page). */
-export const MAX_REGION_BLOCKS = 256;
+/** At most this many blocks per region (entries plus the blocks they reach in the page; a dispatch table's byte holds an index, NO_BLOCK excepted). */
+export const MAX_REGION_BLOCKS = NO_BLOCK;
 
 /**
  * What a region imports besides memory (from the bridge, codegen/bridge.ts). A user-mode region
@@ -222,6 +223,47 @@ function budgetChecks(blocks: readonly Block[], blockIndex: ReadonlyMap<number, 
   return checked;
 }
 
+/**
+ * The dispatch: a branch to the block (of `blocks`, sorted by start) where the region continues,
+ * or to EXIT_LABEL_LEAVE when it has none there (it sits innermost in the nest of the blocks'
+ * labels).
+ *
+ * User mode takes a br_table on Local.BlockIndex: a back edge sets the index of its target, known
+ * when it is translated, and a register jump (and the function's entry) looks its PC up in the
+ * region's dispatch table in memory (Translator.blockIndexOfPc). System mode takes a br_table on
+ * the PC's word index, from the first block start to the last (its memory has no room for
+ * dispatch tables yet).
+ *
+ * TurboFan makes a basic block of every entry of a br_table, with moves for the cached registers
+ * at each, and CoreMark's regions span 230-990 words for 20-60 blocks: a 730-word table took 10.4
+ * ms of TurboFan. CoreMark 700's 14 modules took 50.5 ms in all, 37.2 with the block-indexed
+ * table; busybox gunzip's 17 took 69.6 and 53.9. V8 compiles them on its one background thread
+ * while the hot loops run Liftoff's code, which compiles a br_table as a binary search (ten
+ * compares deep for a thousand entries, six for fifty). Searches on the PC instead of tables (a
+ * binary search, or a hash of the word index with compares in each slot) made TurboFan's work as
+ * small, but CoreMark 4000 7-10% slower: it dispatches once every 15 instructions (14.5 M back
+ * edges and 1.5 M register jumps in CoreMark 700), and a search's branches mispredict.
+ */
+function dispatchToBlock(w: WasmEncoder, blocks: readonly Block[], system: boolean): Expr {
+  if (!system) return w.switch(blocks.map((_, index) => blockLabel(index)), EXIT_LABEL_LEAVE, w.get(Local.BlockIndex));
+  const low = blocks[0]!.start;
+  const high = blocks[blocks.length - 1]!.start;
+  const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
+  blocks.forEach((block, index) => {
+    labels[(block.start - low) >>> 2] = blockLabel(index);
+  });
+  return w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)));
+}
+
+/** A user-mode region's dispatch table: each block's index at its word of the page, NO_BLOCK elsewhere. */
+function dispatchTable(blocks: readonly Block[]): Uint8Array {
+  const table = new Uint8Array(DISPATCH_TABLE_BYTES).fill(NO_BLOCK);
+  blocks.forEach((block, index) => {
+    table[(block.start & PAGE_MASK) >>> 2] = index;
+  });
+  return table;
+}
+
 /** The memory import of modules built for `layout`. */
 export function memoryImportOf(layout: RegionLayout): MemoryImport {
   return { pages: layout.memoryPages, maximumPages: layout.maximumPages, shared: layout.sharedMemory === true };
@@ -239,21 +281,16 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   const blocks = [...discovered].sort((a, b) => a.start - b.start);
   const page = blocks[0]!.start >>> PAGE_SHIFT;
   const system = layout.access.kind !== 'flat';
-  const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : USER_REGION_IMPORTS, layout.stateBase === 'global' ? [STATE_GLOBAL] : [], !system);
+  const globals = [...(layout.stateBase === 'global' ? [{ name: STATE_GLOBAL, mutable: true }] : []), ...(system ? [] : [{ name: DISPATCH_GLOBAL, mutable: false }])];
+  const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : USER_REGION_IMPORTS, globals, !system);
   try {
     const registers = new RegisterLocals(blocks, minUsesToCache ?? (system ? SYSTEM_MIN_USES_TO_CACHE : MIN_USES_TO_CACHE));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
     const translator = new Translator(w, registers, layout, page, blockIndex);
 
-    // Nested blocks: br_table jumps to the end of block i, where block i's code follows. The table
-    // spans the words from the lowest to the highest block start; anything else leaves.
-    const low = blocks[0]!.start;
-    const high = blocks[blocks.length - 1]!.start;
-    const labels = new Array<string>(((high - low) >>> 2) + 1).fill(EXIT_LABEL_LEAVE);
-    blocks.forEach((block, index) => {
-      labels[(block.start - low) >>> 2] = blockLabel(index);
-    });
-    let nest: Expr = w.block(blockLabel(0), [w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)))]);
+    // Nested blocks: the dispatch branches to the end of block i, where block i's code follows.
+    let nest: Expr = w.block(blockLabel(0), [dispatchToBlock(w, blocks, system)]);
+    if (!system) w.setDataSegment(DISPATCH_GLOBAL, dispatchTable(blocks));
     const checked = system ? undefined : budgetChecks(blocks, blockIndex);
     for (let index = 0; index < blocks.length; index++) {
       const label = index + 1 < blocks.length ? blockLabel(index + 1) : EXIT_LABEL_LEAVE;
@@ -265,6 +302,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
       ...translator.loadStatePointer(),
       ...translator.entryGuard(),
       ...translator.reload(),
+      ...(system ? [] : [w.set(Local.BlockIndex, translator.blockIndexOfPc())]),
       w.block(EXIT_LABEL, [w.block(OUT_OF_BUDGET_LABEL, [dispatch]), ...translator.outOfBudgetExit()]),
       ...translator.spill(),
       w.store(4, state(ExitWord.Pc), translator.statePointer(), w.get(Local.Pc)),

@@ -8,7 +8,7 @@ import { ROWS } from '../src/isa/decode.js';
 import { Flag } from '../src/isa/table.js';
 import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
-import { JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import type { Block, GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
@@ -62,7 +62,9 @@ export const enum Local {
   FloatResult = 12, // f64
   FloatError = 13, // f64
   Fcsr = 14,
-  FirstRegister = 15,
+  /** User mode: the index (in address order) of the region's block the dispatch goes to next. */
+  BlockIndex = 15,
+  FirstRegister = 16,
 }
 
 /** What a region function returns. */
@@ -78,6 +80,8 @@ export const enum RegionExit {
 export const EXIT_LABEL = 'exit';
 /** The imported mutable global holding the running VCPU's block offset (shared system-mode code). */
 export const STATE_GLOBAL = 'state';
+/** User mode: the imported global with the address of the region's dispatch table (Translator.blockIndexOfPc). */
+export const DISPATCH_GLOBAL = 'dispatch';
 /** The label whose end is where the region's `index`th block's code starts. */
 export const blockLabel = (index: number) => cachedLabel(BLOCK_LABELS, 'b', index);
 /** The label whose end is the `index`th block's shared exit to the interpreter (Local.Pc: the instruction). */
@@ -663,7 +667,26 @@ export class Translator {
       this.selfLoop = true;
       return w.br(selfLoopLabel(index));
     }
+    if (this.target.access.kind === 'flat') {
+      // User mode dispatches on the block's index, known here; an address outside the region leaves.
+      if (index === undefined) return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(EXIT_LABEL_LEAVE)]);
+      return w.block(null, [w.set(Local.Pc, w.const(address)), w.set(Local.BlockIndex, w.const(index)), w.br(DISPATCH_LABEL)]);
+    }
     return w.block(null, [w.set(Local.Pc, w.const(address)), w.br(DISPATCH_LABEL)]);
+  }
+
+  /**
+   * User mode: the index of the region's block that starts at Local.Pc (a word address), or one
+   * that is no block's (NO_BLOCK, or blocks.length outside the page), from the region's dispatch
+   * table: a byte per word of the page, which the module's data segment writes where the global
+   * DISPATCH_GLOBAL points (codegen/region.ts dispatchTable).
+   */
+  blockIndexOfPc(): Expr {
+    const w = this.w;
+    const pageStart = this.page << PAGE_SHIFT;
+    const offset = () => w.sub(w.get(Local.Pc), w.const(pageStart));
+    const entry = w.load(1, false, 0, w.add(w.globalGet(DISPATCH_GLOBAL), w.and(w.shrU(offset(), w.const(2)), w.const(DISPATCH_TABLE_BYTES - 1))));
+    return w.select(w.ltU(offset(), w.const(PAGE_SIZE)), entry, w.const(this.blockIndex.size));
   }
 
   /**
@@ -801,6 +824,7 @@ export class Translator {
       out.push(w.set(Local.Pc, w.get(Local.Target)));
       // A register target that is not word-aligned takes an address error in the interpreter.
       out.push(w.br(EXIT_LABEL_LEAVE, w.and(w.get(Local.Pc), w.const(3))));
+      if (this.target.access.kind === 'flat') out.push(w.set(Local.BlockIndex, this.blockIndexOfPc()));
       out.push(w.br(DISPATCH_LABEL));
     } else if (condition) {
       out.push(w.if(w.get(Local.Taken), this.goTo(staticTarget)), this.goTo(fallthrough));

@@ -151,6 +151,12 @@ export interface MemoryImport {
   readonly shared?: boolean;
 }
 
+/** An imported i32 global `env.<name>`. */
+export interface GlobalImport {
+  readonly name: string;
+  readonly mutable: boolean;
+}
+
 /**
  * The node arrays and code buffers of a disposed encoder, taken by the next one: a region's
  * encoder allocated ~10 typed arrays of 1-16 KiB, ~80 us while the compiler is cold JavaScript
@@ -218,7 +224,9 @@ export class WasmEncoder {
   /** Function-type keys (params:result) in type-section order. */
   private readonly types: string[] = [];
   private readonly functionIndex = new Map<string, { index: number; result: ValueType }>();
-  private readonly globals: readonly string[];
+  private readonly globals: readonly GlobalImport[];
+  /** The active data segment: bytes written at instantiation where an imported global points. */
+  private dataSegment: { global: number; bytes: Uint8Array } | undefined;
   private readonly imports: readonly FunctionImport[];
   private readonly functions: { name: string; type: number; locals: readonly ValueType[]; body: Expr; result: ValueType }[] = [];
 
@@ -229,7 +237,7 @@ export class WasmEncoder {
     /** The memory the module imports as `env.mem`. */
     private readonly importedMemory: MemoryImport,
     imports: readonly FunctionImport[],
-    globals: readonly string[] = [],
+    globals: readonly GlobalImport[] = [],
     /** Import the shared table `env.regions` (only the bridge does: codegen/bridge.ts). */
     private readonly importsTable = true,
   ) {
@@ -642,9 +650,17 @@ export class WasmEncoder {
     this.labelList[this.labelLength++] = this.labelId(defaultLabel);
     return node;
   }
-  globalGet(global: string): Expr {
-    const index = this.globals.indexOf(global);
+  private globalIndex(global: string): number {
+    const index = this.globals.findIndex((entry) => entry.name === global);
     if (index < 0) throw new Error(`wasm-encoder: no imported global ${global}`);
+    return index;
+  }
+  /** Writes `bytes` at instantiation, at the address in imported i32 global `global` (one segment per module). */
+  setDataSegment(global: string, bytes: Uint8Array): void {
+    this.dataSegment = { global: this.globalIndex(global), bytes };
+  }
+  globalGet(global: string): Expr {
+    const index = this.globalIndex(global);
     const node = this.begin(Kind.Op, T.I32, 0);
     this.code.byte(0x23);
     this.code.uleb(index);
@@ -841,8 +857,8 @@ export class WasmEncoder {
     });
     for (const global of this.globals) {
       imports.name('env');
-      imports.name(global);
-      imports.append([0x03, 0x7f, 0x01]);
+      imports.name(global.name);
+      imports.append([0x03, 0x7f, global.mutable ? 0x01 : 0x00]);
     }
     out.section(2, imports);
     const functions = new Bytes(256);
@@ -886,6 +902,17 @@ export class WasmEncoder {
       code.copy(body.data, 0, body.length);
     }
     out.section(10, code);
+    if (this.dataSegment !== undefined) {
+      const { global, bytes } = this.dataSegment;
+      const data = new Bytes(bytes.length + 16);
+      // One active segment of memory 0 at (global.get global).
+      data.append([0x01, 0x00, 0x23]);
+      data.uleb(global);
+      data.byte(0x0b);
+      data.uleb(bytes.length);
+      data.copy(bytes, 0, bytes.length);
+      out.section(11, data);
+    }
     return out.data.slice(0, out.length);
   }
 

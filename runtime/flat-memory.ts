@@ -35,13 +35,23 @@ export const PERMISSION_TAIL_BYTES = 3 << (32 - PAGE_SHIFT);
  */
 export const JUMP_CACHE_ENTRIES = 1 << 18;
 
+/**
+ * Bytes of one compiled region's dispatch table: for each word of its page, the index of the
+ * region's block that starts there, or NO_BLOCK (codegen/region.ts dispatchToBlock). A region
+ * instantiates it from its own data segment into the table of its function-table slot.
+ */
+export const DISPATCH_TABLE_BYTES = PAGE_SIZE >>> 2;
+/** A dispatch table's byte for a word where no block of the region starts. */
+export const NO_BLOCK = 0xff;
+/** Dispatch tables (2 MiB): regions in table slots past this many are not installed (codegen/engine.ts). */
+export const DISPATCH_TABLES = 2048;
 /** One permission byte for every page of the 32-bit space, so any address indexes it (pages past the guest space stay 0). */
 const PERMISSION_TABLE_BYTES = 1 << (32 - PAGE_SHIFT);
 /**
  * What a FlatMemory holds after its guest space: the permission table, its zero tail, the jump
- * cache (6 MiB, a multiple of 64 KiB).
+ * cache, the dispatch tables (8 MiB, a multiple of 64 KiB).
  */
-export const TABLE_BYTES = PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES + JUMP_CACHE_ENTRIES * 8;
+export const TABLE_BYTES = PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES + JUMP_CACHE_ENTRIES * 8 + DISPATCH_TABLES * DISPATCH_TABLE_BYTES;
 /** The index of `pc`'s entry's tag word in the jump cache (Int32Array): ((pc >> 2) mod entries) * 2; its slot follows. */
 export const jumpCacheIndex = (pc: number): number => ((pc >>> 2) & (JUMP_CACHE_ENTRIES - 1)) << 1;
 
@@ -104,6 +114,8 @@ export class FlatMemory {
    */
   readonly jumpCache: Int32Array;
   readonly jumpCacheBase: number;
+  /** Where the dispatch table of function-table slot i starts: dispatchBase + i * DISPATCH_TABLE_BYTES. */
+  readonly dispatchBase: number;
   /** Called when a page loses its Code bit (a store hit it, or it was unmapped/reprotected). */
   readonly codeInvalidationListeners: ((page: number) => void)[] = [];
 
@@ -116,6 +128,7 @@ export class FlatMemory {
     // Untouched pages cost no host memory: the OS commits them on first write.
     this.permsBase = size;
     this.jumpCacheBase = size + PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES;
+    this.dispatchBase = this.jumpCacheBase + JUMP_CACHE_ENTRIES * 8;
     const pages = (size + TABLE_BYTES) / WASM_PAGE;
     this.shared = options.shared ?? SHARED_BY_DEFAULT;
     this.memory = new WebAssembly.Memory({ initial: Math.floor(pages), maximum: Math.floor(pages), shared: this.shared });

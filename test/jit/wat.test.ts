@@ -182,7 +182,7 @@ describe('region modules match their golden .wat', () => {
       const imports: WebAssembly.Imports = {
         env: program.system
           ? { ...host, state, enter: (): number => 0, refill: (): number => 0, prepareStore: (): number => 0 }
-          : { ...host, regions: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }) },
+          : { ...host, regions: new WebAssembly.Table({ element: 'anyfunc', initial: 1 }), dispatch: new WebAssembly.Global({ value: 'i32', mutable: false }, 0) },
       };
       const instance = new WebAssembly.Instance(new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>), imports);
       expect(typeof instance.exports.run).toBe('function');

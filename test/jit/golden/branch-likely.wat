@@ -1,7 +1,9 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mimport$0 352 352 shared))
+ (import "env" "mem" (memory $mimport$0 384 384 shared))
  (import "env" "regions" (table $timport$0 0 funcref))
+ (import "env" "dispatch" (global $gimport$0 i32))
+ (data $0 (global.get $gimport$0) "\00\ff\01\02\ff\03\04\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
  (export "run" (func $0))
  (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
@@ -21,6 +23,34 @@
   (local $16 i32)
   (local $17 i32)
   (local $18 i32)
+  (local $19 i32)
+  (local.set $15
+   (select
+    (i32.load8_u
+     (i32.add
+      (global.get $gimport$0)
+      (i32.and
+       (i32.shr_u
+        (i32.sub
+         (local.get $0)
+         (i32.const 4194304)
+        )
+        (i32.const 2)
+       )
+       (i32.const 1023)
+      )
+     )
+    )
+    (i32.const 5)
+    (i32.lt_u
+     (i32.sub
+      (local.get $0)
+      (i32.const 4194304)
+     )
+     (i32.const 4096)
+    )
+   )
+  )
   (block $block7
    (block $block
     (loop $label
@@ -33,20 +63,14 @@
        (br $block)
       )
      )
-     (block $block2
-      (block $block6
-       (block $block5
-        (block $block4
-         (block $block3
+     (block $block6
+      (block $block5
+       (block $block4
+        (block $block3
+         (block $block2
           (block $block1
-           (br_table $block1 $block2 $block3 $block4 $block2 $block5 $block6 $block2
-            (i32.shr_u
-             (i32.sub
-              (local.get $0)
-              (i32.const 4194304)
-             )
-             (i32.const 2)
-            )
+           (br_table $block1 $block2 $block3 $block4 $block5 $block6
+            (local.get $15)
            )
           )
           (local.set $1
@@ -76,12 +100,12 @@
               (i32.const 1)
              )
             )
-            (br $block3)
+            (br $block2)
            )
           )
           (i32.store offset=8
            (i32.const 0)
-           (local.tee $15
+           (local.tee $16
             (i32.add
              (i32.load offset=8
               (i32.const 0)
@@ -93,10 +117,10 @@
           (if
            (local.get $5)
            (then
-            (br $block4)
+            (br $block3)
            )
           )
-          (br $block3)
+          (br $block2)
          )
          (local.set $1
           (i32.sub
@@ -106,7 +130,7 @@
          )
          (i32.store offset=8
           (i32.const 0)
-          (local.tee $16
+          (local.tee $17
            (i32.add
             (i32.load offset=8
              (i32.const 0)
@@ -134,12 +158,12 @@
              (i32.const 1)
             )
            )
-           (br $block5)
+           (br $block4)
           )
          )
          (i32.store offset=12
           (i32.const 0)
-          (local.tee $17
+          (local.tee $18
            (i32.shl
             (i32.load offset=16
              (i32.const 0)
@@ -151,10 +175,10 @@
          (if
           (local.get $5)
           (then
-           (br $block6)
+           (br $block5)
           )
          )
-         (br $block5)
+         (br $block4)
         )
         (local.set $1
          (i32.sub
@@ -181,12 +205,12 @@
             (i32.const 1)
            )
           )
-          (br $block5)
+          (br $block4)
          )
         )
         (i32.store offset=12
          (i32.const 0)
-         (local.tee $18
+         (local.tee $19
           (i32.shl
            (i32.load offset=16
             (i32.const 0)
@@ -198,10 +222,10 @@
         (if
          (local.get $5)
          (then
-          (br $block6)
+          (br $block5)
          )
         )
-        (br $block5)
+        (br $block4)
        )
        (local.set $1
         (i32.sub
@@ -219,10 +243,37 @@
        (local.set $0
         (local.get $6)
        )
-       (br_if $block2
+       (br_if $block6
         (i32.and
          (local.get $0)
          (i32.const 3)
+        )
+       )
+       (local.set $15
+        (select
+         (i32.load8_u
+          (i32.add
+           (global.get $gimport$0)
+           (i32.and
+            (i32.shr_u
+             (i32.sub
+              (local.get $0)
+              (i32.const 4194304)
+             )
+             (i32.const 2)
+            )
+            (i32.const 1023)
+           )
+          )
+         )
+         (i32.const 5)
+         (i32.lt_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
+          )
+          (i32.const 4096)
+         )
         )
        )
        (br $label)
@@ -242,10 +293,37 @@
       (local.set $0
        (local.get $6)
       )
-      (br_if $block2
+      (br_if $block6
        (i32.and
         (local.get $0)
         (i32.const 3)
+       )
+      )
+      (local.set $15
+       (select
+        (i32.load8_u
+         (i32.add
+          (global.get $gimport$0)
+          (i32.and
+           (i32.shr_u
+            (i32.sub
+             (local.get $0)
+             (i32.const 4194304)
+            )
+            (i32.const 2)
+           )
+           (i32.const 1023)
+          )
+         )
+        )
+        (i32.const 5)
+        (i32.lt_u
+         (i32.sub
+          (local.get $0)
+          (i32.const 4194304)
+         )
+         (i32.const 4096)
+        )
        )
       )
       (br $label)

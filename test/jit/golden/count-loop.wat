@@ -1,7 +1,9 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mimport$0 352 352 shared))
+ (import "env" "mem" (memory $mimport$0 384 384 shared))
  (import "env" "regions" (table $timport$0 0 funcref))
+ (import "env" "dispatch" (global $gimport$0 i32))
+ (data $0 (global.get $gimport$0) "\00\01\ff\ff\ff\02\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
  (export "run" (func $0))
  (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
@@ -21,6 +23,34 @@
   (local $16 i32)
   (local $17 i32)
   (local $18 i32)
+  (local $19 i32)
+  (local.set $15
+   (select
+    (i32.load8_u
+     (i32.add
+      (global.get $gimport$0)
+      (i32.and
+       (i32.shr_u
+        (i32.sub
+         (local.get $0)
+         (i32.const 4194304)
+        )
+        (i32.const 2)
+       )
+       (i32.const 1023)
+      )
+     )
+    )
+    (i32.const 3)
+    (i32.lt_u
+     (i32.sub
+      (local.get $0)
+      (i32.const 4194304)
+     )
+     (i32.const 4096)
+    )
+   )
+  )
   (block $block5
    (block $block
     (loop $label1
@@ -33,18 +63,12 @@
        (br $block)
       )
      )
-     (block $block3
-      (block $block4
+     (block $block4
+      (block $block3
        (block $block2
         (block $block1
-         (br_table $block1 $block2 $block3 $block3 $block3 $block4 $block3
-          (i32.shr_u
-           (i32.sub
-            (local.get $0)
-            (i32.const 4194304)
-           )
-           (i32.const 2)
-          )
+         (br_table $block1 $block2 $block3 $block4
+          (local.get $15)
          )
         )
         (local.set $1
@@ -55,7 +79,7 @@
         )
         (i32.store offset=8
          (i32.const 0)
-         (local.tee $15
+         (local.tee $16
           (i32.add
            (i32.const 0)
            (i32.const 0)
@@ -64,9 +88,77 @@
         )
         (i32.store offset=8
          (i32.const 0)
-         (local.tee $15
+         (local.tee $16
           (i32.add
-           (local.get $15)
+           (local.get $16)
+           (i32.load offset=16
+            (i32.const 0)
+           )
+          )
+         )
+        )
+        (i32.store offset=16
+         (i32.const 0)
+         (local.tee $17
+          (i32.add
+           (i32.load offset=16
+            (i32.const 0)
+           )
+           (i32.const -1)
+          )
+         )
+        )
+        (local.set $5
+         (i32.ne
+          (local.get $17)
+          (i32.const 0)
+         )
+        )
+        (i32.store offset=12
+         (i32.const 0)
+         (local.tee $18
+          (i32.add
+           (i32.load offset=12
+            (i32.const 0)
+           )
+           (i32.const 1)
+          )
+         )
+        )
+        (if
+         (local.get $5)
+         (then
+          (br $block2)
+         )
+        )
+        (br $block3)
+       )
+       (loop $label
+        (if
+         (i32.lt_s
+          (local.get $1)
+          (i32.const 4)
+         )
+         (then
+          (local.set $0
+           (i32.const 4194308)
+          )
+          (br $block)
+         )
+        )
+        (local.set $1
+         (i32.sub
+          (local.get $1)
+          (i32.const 4)
+         )
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.tee $19
+          (i32.add
+           (i32.load offset=8
+            (i32.const 0)
+           )
            (i32.load offset=16
             (i32.const 0)
            )
@@ -104,78 +196,10 @@
         (if
          (local.get $5)
          (then
-          (br $block2)
-         )
-        )
-        (br $block4)
-       )
-       (loop $label
-        (if
-         (i32.lt_s
-          (local.get $1)
-          (i32.const 4)
-         )
-         (then
-          (local.set $0
-           (i32.const 4194308)
-          )
-          (br $block)
-         )
-        )
-        (local.set $1
-         (i32.sub
-          (local.get $1)
-          (i32.const 4)
-         )
-        )
-        (i32.store offset=8
-         (i32.const 0)
-         (local.tee $18
-          (i32.add
-           (i32.load offset=8
-            (i32.const 0)
-           )
-           (i32.load offset=16
-            (i32.const 0)
-           )
-          )
-         )
-        )
-        (i32.store offset=16
-         (i32.const 0)
-         (local.tee $15
-          (i32.add
-           (i32.load offset=16
-            (i32.const 0)
-           )
-           (i32.const -1)
-          )
-         )
-        )
-        (local.set $5
-         (i32.ne
-          (local.get $15)
-          (i32.const 0)
-         )
-        )
-        (i32.store offset=12
-         (i32.const 0)
-         (local.tee $16
-          (i32.add
-           (i32.load offset=12
-            (i32.const 0)
-           )
-           (i32.const 1)
-          )
-         )
-        )
-        (if
-         (local.get $5)
-         (then
           (br $label)
          )
         )
-        (br $block4)
+        (br $block3)
        )
       )
       (local.set $1
@@ -193,10 +217,37 @@
       (local.set $0
        (local.get $6)
       )
-      (br_if $block3
+      (br_if $block4
        (i32.and
         (local.get $0)
         (i32.const 3)
+       )
+      )
+      (local.set $15
+       (select
+        (i32.load8_u
+         (i32.add
+          (global.get $gimport$0)
+          (i32.and
+           (i32.shr_u
+            (i32.sub
+             (local.get $0)
+             (i32.const 4194304)
+            )
+            (i32.const 2)
+           )
+           (i32.const 1023)
+          )
+         )
+        )
+        (i32.const 3)
+        (i32.lt_u
+         (i32.sub
+          (local.get $0)
+          (i32.const 4194304)
+         )
+         (i32.const 4096)
+        )
        )
       )
       (br $label1)

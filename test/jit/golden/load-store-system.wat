@@ -26,7 +26,8 @@
   (local $13 f64)
   (local $14 i32)
   (local $15 i32)
-  (local.set $15
+  (local $16 i32)
+  (local.set $16
    (global.get $gimport$0)
   )
   (if
@@ -34,14 +35,14 @@
     (i32.or
      (i32.ne
       (i32.load offset=168
-       (local.get $15)
+       (local.get $16)
       )
       (i32.const 0)
      )
      (i32.ne
       (i32.load offset=4096
        (i32.add
-        (local.get $15)
+        (local.get $16)
         (i32.shl
          (i32.and
           (i32.shr_u
@@ -66,7 +67,7 @@
        (local.get $0)
        (i32.load offset=13312
         (i32.add
-         (local.get $15)
+         (local.get $16)
          (i32.shl
           (i32.and
            (i32.shr_u
@@ -87,22 +88,22 @@
    )
    (then
     (i32.store offset=144
-     (local.get $15)
+     (local.get $16)
      (local.get $0)
     )
     (i32.store offset=148
-     (local.get $15)
+     (local.get $16)
      (i32.add
       (local.get $0)
       (i32.const 4)
      )
     )
     (i32.store offset=152
-     (local.get $15)
+     (local.get $16)
      (i32.const 0)
     )
     (i32.store offset=156
-     (local.get $15)
+     (local.get $16)
      (local.get $1)
     )
     (return
@@ -146,7 +147,7 @@
       (local.set $7
        (i32.add
         (i32.load offset=16
-         (local.get $15)
+         (local.get $16)
         )
         (i32.const 0)
        )
@@ -156,7 +157,7 @@
         (i32.ne
          (i32.load offset=2048
           (i32.add
-           (local.get $15)
+           (local.get $16)
            (i32.shl
             (i32.and
              (i32.shr_u
@@ -179,7 +180,7 @@
           (i32.eqz
            (call $fimport$2
             (local.get $7)
-            (local.get $15)
+            (local.get $16)
             (i32.const 0)
             (i32.const 0)
            )
@@ -187,7 +188,7 @@
           (i32.ne
            (i32.load offset=2048
             (i32.add
-             (local.get $15)
+             (local.get $16)
              (i32.shl
               (i32.and
                (i32.shr_u
@@ -243,7 +244,7 @@
           (local.get $7)
           (i32.load offset=11264
            (i32.add
-            (local.get $15)
+            (local.get $16)
             (i32.shl
              (i32.and
               (i32.shr_u
@@ -259,7 +260,7 @@
          )
         )
         (i32.store offset=32
-         (local.get $15)
+         (local.get $16)
          (i32.load
           (local.get $7)
          )
@@ -269,7 +270,7 @@
       (local.set $7
        (i32.add
         (i32.load offset=16
-         (local.get $15)
+         (local.get $16)
         )
         (i32.const 5)
        )
@@ -279,7 +280,7 @@
         (i32.ne
          (i32.load offset=2048
           (i32.add
-           (local.get $15)
+           (local.get $16)
            (i32.shl
             (i32.and
              (i32.shr_u
@@ -302,7 +303,7 @@
           (i32.eqz
            (call $fimport$2
             (local.get $7)
-            (local.get $15)
+            (local.get $16)
             (i32.const 0)
             (i32.const 0)
            )
@@ -310,7 +311,7 @@
           (i32.ne
            (i32.load offset=2048
             (i32.add
-             (local.get $15)
+             (local.get $16)
              (i32.shl
               (i32.and
                (i32.shr_u
@@ -366,7 +367,7 @@
           (local.get $7)
           (i32.load offset=11264
            (i32.add
-            (local.get $15)
+            (local.get $16)
             (i32.shl
              (i32.and
               (i32.shr_u
@@ -382,7 +383,7 @@
          )
         )
         (i32.store offset=36
-         (local.get $15)
+         (local.get $16)
          (i32.load8_u
           (local.get $7)
          )
@@ -392,7 +393,7 @@
       (local.set $7
        (i32.add
         (i32.load offset=20
-         (local.get $15)
+         (local.get $16)
         )
         (i32.const 2)
        )
@@ -402,7 +403,7 @@
         (i32.ne
          (i32.load offset=3072
           (i32.add
-           (local.get $15)
+           (local.get $16)
            (i32.shl
             (i32.and
              (i32.shr_u
@@ -426,7 +427,7 @@
            (i32.eqz
             (call $fimport$2
              (local.get $7)
-             (local.get $15)
+             (local.get $16)
              (i32.const 0)
              (i32.const 1)
             )
@@ -434,7 +435,7 @@
            (i32.ne
             (i32.load offset=3072
              (i32.add
-              (local.get $15)
+              (local.get $16)
               (i32.shl
                (i32.and
                 (i32.shr_u
@@ -464,7 +465,7 @@
              (i32.eqz
               (call $fimport$2
                (local.get $7)
-               (local.get $15)
+               (local.get $16)
                (i32.const 0)
                (i32.const 1)
               )
@@ -473,7 +474,7 @@
             (i32.ne
              (i32.load offset=3072
               (i32.add
-               (local.get $15)
+               (local.get $16)
                (i32.shl
                 (i32.and
                  (i32.shr_u
@@ -534,7 +535,7 @@
           (local.get $7)
           (i32.load offset=12288
            (i32.add
-            (local.get $15)
+            (local.get $16)
             (i32.shl
              (i32.and
               (i32.shr_u
@@ -552,21 +553,21 @@
         (i32.store16
          (local.get $7)
          (i32.load offset=32
-          (local.get $15)
+          (local.get $16)
          )
         )
        )
       )
       (local.set $6
        (i32.load offset=124
-        (local.get $15)
+        (local.get $16)
        )
       )
       (i32.store offset=8
-       (local.get $15)
+       (local.get $16)
        (i32.add
         (i32.load offset=36
-         (local.get $15)
+         (local.get $16)
         )
         (i32.const 0)
        )
@@ -681,19 +682,19 @@
    )
   )
   (i32.store offset=144
-   (local.get $15)
+   (local.get $16)
    (local.get $0)
   )
   (i32.store offset=148
-   (local.get $15)
+   (local.get $16)
    (local.get $2)
   )
   (i32.store offset=152
-   (local.get $15)
+   (local.get $16)
    (local.get $3)
   )
   (i32.store offset=156
-   (local.get $15)
+   (local.get $16)
    (local.get $1)
   )
   (return

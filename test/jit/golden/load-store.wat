@@ -1,7 +1,9 @@
 (module
  (type $0 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mimport$0 352 352 shared))
+ (import "env" "mem" (memory $mimport$0 384 384 shared))
  (import "env" "regions" (table $timport$0 0 funcref))
+ (import "env" "dispatch" (global $gimport$0 i32))
+ (data $0 (global.get $gimport$0) "\00\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
  (export "run" (func $0))
  (func $0 (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
@@ -21,6 +23,34 @@
   (local $16 i32)
   (local $17 i32)
   (local $18 i32)
+  (local $19 i32)
+  (local.set $15
+   (select
+    (i32.load8_u
+     (i32.add
+      (global.get $gimport$0)
+      (i32.and
+       (i32.shr_u
+        (i32.sub
+         (local.get $0)
+         (i32.const 4194304)
+        )
+        (i32.const 2)
+       )
+       (i32.const 1023)
+      )
+     )
+    )
+    (i32.const 1)
+    (i32.lt_u
+     (i32.sub
+      (local.get $0)
+      (i32.const 4194304)
+     )
+     (i32.const 4096)
+    )
+   )
+  )
   (block $block4
    (block $block
     (loop $label
@@ -36,13 +66,7 @@
      (block $block2
       (block $block1
        (br_table $block1 $block2
-        (i32.shr_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 2)
-        )
+        (local.get $15)
        )
       )
       (block $block3
@@ -101,7 +125,7 @@
        )
        (i32.store offset=32
         (i32.const 0)
-        (local.tee $15
+        (local.tee $16
          (i32.load
           (local.get $7)
          )
@@ -117,7 +141,7 @@
        )
        (i32.store offset=36
         (i32.const 0)
-        (local.tee $16
+        (local.tee $17
          (i32.load8_u
           (local.get $7)
          )
@@ -133,7 +157,7 @@
        )
        (i32.store offset=40
         (i32.const 0)
-        (local.tee $17
+        (local.tee $18
          (i32.load16_s
           (local.get $7)
          )
@@ -141,19 +165,19 @@
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.tee $18
+        (local.tee $19
          (i32.add
-          (local.get $15)
           (local.get $16)
+          (local.get $17)
          )
         )
        )
        (i32.store offset=44
         (i32.const 0)
-        (local.tee $18
+        (local.tee $19
          (i32.sub
+          (local.get $19)
           (local.get $18)
-          (local.get $17)
          )
         )
        )
@@ -213,7 +237,7 @@
        )
        (i32.store16
         (local.get $7)
-        (local.get $18)
+        (local.get $19)
        )
        (local.set $7
         (i32.add
@@ -225,7 +249,7 @@
        )
        (i32.store8
         (local.get $7)
-        (local.get $18)
+        (local.get $19)
        )
        (local.set $7
         (i32.add
@@ -249,7 +273,7 @@
        )
        (i32.store
         (local.get $7)
-        (local.get $18)
+        (local.get $19)
        )
        (local.set $7
         (i32.add
@@ -280,7 +304,7 @@
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.tee $15
+        (local.tee $16
          (i32.load8_s
           (local.get $7)
          )
@@ -293,9 +317,9 @@
        )
        (i32.store offset=8
         (i32.const 0)
-        (local.tee $16
+        (local.tee $17
          (i32.add
-          (local.get $15)
+          (local.get $16)
           (i32.const 0)
          )
         )
@@ -307,6 +331,33 @@
         (i32.and
          (local.get $0)
          (i32.const 3)
+        )
+       )
+       (local.set $15
+        (select
+         (i32.load8_u
+          (i32.add
+           (global.get $gimport$0)
+           (i32.and
+            (i32.shr_u
+             (i32.sub
+              (local.get $0)
+              (i32.const 4194304)
+             )
+             (i32.const 2)
+            )
+            (i32.const 1023)
+           )
+          )
+         )
+         (i32.const 1)
+         (i32.lt_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
+          )
+          (i32.const 4096)
+         )
         )
        )
        (br $label)

@@ -3,7 +3,7 @@
 // user mode, on the PC's word index in system mode: dispatchToBlock) jumps between the blocks, so
 // branches between blocks of the region stay in Wasm.
 
-import { DISPATCH_TABLE_BYTES, NO_BLOCK, PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
+import { NO_BLOCK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
@@ -255,15 +255,6 @@ function dispatchToBlock(w: WasmEncoder, blocks: readonly Block[], system: boole
   return w.switch(labels, EXIT_LABEL_LEAVE, w.shrU(w.sub(w.get(Local.Pc), w.const(low)), w.const(2)));
 }
 
-/** A user-mode region's dispatch table: each block's index at its word of the page, NO_BLOCK elsewhere. */
-function dispatchTable(blocks: readonly Block[]): Uint8Array {
-  const table = new Uint8Array(DISPATCH_TABLE_BYTES).fill(NO_BLOCK);
-  blocks.forEach((block, index) => {
-    table[(block.start & PAGE_MASK) >>> 2] = index;
-  });
-  return table;
-}
-
 /** The memory import of modules built for `layout`. */
 export function memoryImportOf(layout: RegionLayout): MemoryImport {
   return { pages: layout.memoryPages, maximumPages: layout.maximumPages, shared: layout.sharedMemory === true };
@@ -290,7 +281,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
 
     // Nested blocks: the dispatch branches to the end of block i, where block i's code follows.
     let nest: Expr = w.block(blockLabel(0), [dispatchToBlock(w, blocks, system)]);
-    if (!system) w.setDataSegment(DISPATCH_GLOBAL, dispatchTable(blocks));
+    if (!system) w.setDataSegment(DISPATCH_GLOBAL, translator.dispatchTable());
     const checked = system ? undefined : budgetChecks(blocks, blockIndex);
     for (let index = 0; index < blocks.length; index++) {
       const label = index + 1 < blocks.length ? blockLabel(index + 1) : EXIT_LABEL_LEAVE;

@@ -8,7 +8,7 @@ import { ROWS } from '../src/isa/decode.js';
 import { Flag } from '../src/isa/table.js';
 import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
-import { DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, Perm, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from '../runtime/flat-memory.js';
+import { DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, NO_BLOCK, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import type { Block, GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
@@ -399,6 +399,9 @@ export class Translator {
   /** The GPR each temporary holds (0: none), so that reusing a temporary forgets its register. */
   private readonly forwardedRegister = new Int32Array(FORWARD_TEMPORARIES);
   private nextForward = 0;
+  /** The region's first block start, and the words from it to the last block start. */
+  private readonly firstStart: number;
+  private readonly dispatchWords: number;
 
   constructor(
     private readonly w: WasmEncoder,
@@ -409,6 +412,11 @@ export class Translator {
     /** Region block index by start address (block i's code follows the end of label `b{i}`). */
     private readonly blockIndex: ReadonlyMap<number, number>,
   ) {
+    // blockIndex is in address order.
+    let last = 0;
+    for (const start of blockIndex.keys()) last = start;
+    this.firstStart = blockIndex.keys().next().value ?? 0;
+    this.dispatchWords = ((last - this.firstStart) >>> 2) + 1;
     this.stateBase = target.stateBase === 'global' ? 0 : target.stateBase;
     const locals = { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr, bits: Local.Product };
     this.fpu = new FpuTranslator(w, locals, this.stateBase, () => this.statePointer(), target.fpr64 === true);
@@ -677,16 +685,26 @@ export class Translator {
 
   /**
    * User mode: the index of the region's block that starts at Local.Pc (a word address), or one
-   * that is no block's (NO_BLOCK, or blocks.length outside the page), from the region's dispatch
-   * table: a byte per word of the page, which the module's data segment writes where the global
-   * DISPATCH_GLOBAL points (codegen/region.ts dispatchTable).
+   * that is no block's (NO_BLOCK, or the block count outside the table), from the region's
+   * dispatch table (dispatchTable) where the global DISPATCH_GLOBAL points.
    */
   blockIndexOfPc(): Expr {
     const w = this.w;
-    const pageStart = this.page << PAGE_SHIFT;
-    const offset = () => w.sub(w.get(Local.Pc), w.const(pageStart));
+    const offset = () => w.sub(w.get(Local.Pc), w.const(this.firstStart));
+    // The index stays in the slot's table whatever the PC: select reads both of its values.
     const entry = w.load(1, false, 0, w.add(w.globalGet(DISPATCH_GLOBAL), w.and(w.shrU(offset(), w.const(2)), w.const(DISPATCH_TABLE_BYTES - 1))));
-    return w.select(w.ltU(offset(), w.const(PAGE_SIZE)), entry, w.const(this.blockIndex.size));
+    return w.select(w.ltU(offset(), w.const(this.dispatchWords * 4)), entry, w.const(this.blockIndex.size));
+  }
+
+  /**
+   * User mode: the region's dispatch table, which its data segment writes where DISPATCH_GLOBAL
+   * points (its function-table slot's table, runtime/flat-memory.ts): a byte for each word from
+   * the first block start to the last, the index of the block that starts there or NO_BLOCK.
+   */
+  dispatchTable(): Uint8Array {
+    const table = new Uint8Array(this.dispatchWords).fill(NO_BLOCK);
+    for (const [start, index] of this.blockIndex) table[(start - this.firstStart) >>> 2] = index;
+    return table;
   }
 
   /**

@@ -36,9 +36,10 @@ export const PERMISSION_TAIL_BYTES = 3 << (32 - PAGE_SHIFT);
 export const JUMP_CACHE_ENTRIES = 1 << 18;
 
 /**
- * Bytes of one compiled region's dispatch table: for each word of its page, the index of the
- * region's block that starts there, or NO_BLOCK (codegen/region.ts dispatchToBlock). A region
- * instantiates it from its own data segment into the table of its function-table slot.
+ * Bytes for one compiled region's dispatch table: for each word from its first block start to its
+ * last (at most a page's), the index of the region's block that starts there, or NO_BLOCK
+ * (codegen/translate.ts dispatchTable). A region instantiates it from its own data segment into
+ * the table of its function-table slot.
  */
 export const DISPATCH_TABLE_BYTES = PAGE_SIZE >>> 2;
 /** A dispatch table's byte for a word where no block of the region starts. */

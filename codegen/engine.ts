@@ -88,6 +88,8 @@ export class JitEngine {
   private readonly minUsesToCache: number | undefined;
   private readonly exitWords: Int32Array;
   private readonly imports: WebAssembly.Imports;
+  /** importsFor's, by table slot. */
+  private readonly slotImports: WebAssembly.Imports[] = [];
   /** Calls the region in a table slot (codegen/bridge.ts). */
   private readonly enter: (slot: number, pc: number, budget: number) => number;
   /** The memory layout code is compiled for, with FR=0 and with FR=1 (prctl may switch them). */
@@ -378,9 +380,18 @@ export class JitEngine {
     this.freeSlots.push(region.slot);
   }
 
-  /** The address of table slot `slot`'s dispatch table, as a region imports it (codegen/region.ts DISPATCH_GLOBAL). */
-  private dispatchTableOf(slot: number): WebAssembly.Global {
-    return new WebAssembly.Global({ value: 'i32', mutable: false }, this.cpu.mem.dispatchBase + slot * DISPATCH_TABLE_BYTES);
+  /**
+   * The imports of a region in table slot `slot`: the bridge's, and the address of the slot's
+   * dispatch table (codegen/translate.ts DISPATCH_GLOBAL). Made once per slot; slots are reused.
+   */
+  private importsFor(slot: number): WebAssembly.Imports {
+    let imports = this.slotImports[slot];
+    if (imports === undefined) {
+      const table = new WebAssembly.Global({ value: 'i32', mutable: false }, this.cpu.mem.dispatchBase + slot * DISPATCH_TABLE_BYTES);
+      imports = { env: { ...this.imports.env, [DISPATCH_GLOBAL]: table } };
+      this.slotImports[slot] = imports;
+    }
+    return imports;
   }
 
   /** Instantiates a compiled region unless its page changed since the snapshot. */
@@ -395,7 +406,7 @@ export class JitEngine {
       this.freeSlots.push(slot);
       return;
     }
-    const instance = new WebAssembly.Instance(compiled.module, { env: { ...this.imports.env, [DISPATCH_GLOBAL]: this.dispatchTableOf(slot) } });
+    const instance = new WebAssembly.Instance(compiled.module, this.importsFor(slot));
     const run = instance.exports.run as (pc: number, budget: number) => number;
     this.watch.watched[compiled.page] = 1;
     if (slot >= this.table.length) this.table.grow(Math.max(64, this.table.length));

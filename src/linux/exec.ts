@@ -95,7 +95,7 @@ const MAX_REMEMBERED_EXECUTABLE = 16 << 20;
  * read), then reads only the bytes its headers ask for (a #! line, or the ELF header, program
  * headers, PT_LOAD and PT_INTERP contents), never the rest of a large file.
  */
-function readExecutable(hostPath: string): Uint8Array {
+export function readExecutable(hostPath: string): Uint8Array {
   let fd: number;
   try {
     fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -121,7 +121,8 @@ function readExecutable(hostPath: string): Uint8Array {
     if (wanted <= head.length) return head;
     const bytes = new Uint8Array(wanted);
     bytes.set(head);
-    bytes.set(readAt(fd, head.length, wanted - head.length), head.length);
+    const end = readInto(fd, bytes, head.length);
+    if (end < wanted) return bytes.subarray(0, end);
     if (wanted <= MAX_REMEMBERED_EXECUTABLE) {
       recentHere.delete(hostPath);
       recentHere.set(hostPath, { identity, head, bytes });
@@ -146,6 +147,17 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
     done += count;
   }
   return bytes;
+}
+
+/** Fills `bytes` from `start` on with the file's bytes at the same offsets; returns where they end (the file may be shorter). */
+function readInto(fd: number, bytes: Uint8Array, start: number): number {
+  let done = start;
+  while (done < bytes.length) {
+    const count = fs.readSync(fd, bytes, done, bytes.length - done, done);
+    if (count === 0) break;
+    done += count;
+  }
+  return done;
 }
 
 /**

@@ -153,8 +153,9 @@ export class JitEngine {
       hotThreshold: this.hotThreshold,
       jumpCache: this.jumpCache,
     };
-    // A page has at most a module per word (each adds an entry), so half the dispatch tables for
-    // the pages' modules leaves room for the page that overflows the limit (RegionCache.install).
+    // Live modules exceed maxRegions by at most the other modules of the page just compiled
+    // (RegionCache.install never evicts that page; a page has at most MAX_MODULES_PER_PAGE), and
+    // INTERP_SLOT takes a slot: half the dispatch tables leaves room to spare.
     const maxRegions = Math.min(options.maxRegions ?? DEFAULT_MAX_REGIONS, DISPATCH_TABLES / 2);
     this.cache = new RegionCache(cpu.mem, maxRegions, (region) => this.withdraw(region));
     this.compiler = options.compiler ?? new InlineCompiler();

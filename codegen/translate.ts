@@ -1160,6 +1160,13 @@ export class Translator {
     }
   }
 
+  /** Flat memory: the permission byte of Local.Address's page. */
+  private addressPagePermissions(): Expr {
+    const access = this.target.access;
+    if (access.kind !== 'flat') throw new Error('translate: page permissions are flat memory\'s');
+    return loadAt(this.w, 1, access.permsBase, this.w.shrU(this.w.get(Local.Address), this.w.const(PAGE_SHIFT)));
+  }
+
   /**
    * SC (user mode): as the handler, it stores rt and sets rt = 1 only while the link holds for
    * this address (the link's state words), else sets rt = 0 and touches no memory. The store's
@@ -1174,7 +1181,7 @@ export class Translator {
     const rt = rtOf(word);
     const word4 = (stateWord: number) => w.load(4, false, this.stateOffset(stateWord), this.statePointer());
     const linked = w.and(w.ne(word4(StateWord.LlBit), w.const(0)), w.eq(word4(StateWord.LlAddress), w.get(Local.Address)));
-    const denied = w.or(w.and(w.get(Local.Address), w.const(3)), denies(w, loadAt(w, 1, access.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT))), Perm.Write));
+    const denied = w.or(w.and(w.get(Local.Address), w.const(3)), denies(w, this.addressPagePermissions(), Perm.Write));
     return w.block(null, [
       w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
       w.set(Local.Scratch, linked),
@@ -1207,8 +1214,7 @@ export class Translator {
     const rt = rtOf(word);
     const address = w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word))));
     // The aligned word lies in the address's page.
-    const permissions = loadAt(w, 1, access.permsBase, w.shrU(w.get(Local.Address), w.const(PAGE_SHIFT)));
-    const denied = denies(w, permissions, store ? Perm.Read | Perm.Write : Perm.Read);
+    const denied = denies(w, this.addressPagePermissions(), store ? Perm.Read | Perm.Write : Perm.Read);
     // The bit shift of the merge: LWL/SWL 8 * (3 - address & 3), LWR/SWR 8 * (address & 3).
     const lowBits = w.and(w.get(Local.Address), w.const(3));
     const shift = w.set(Local.Scratch, w.shl(name === 'lwl' || name === 'swl' ? w.xor(lowBits, w.const(3)) : lowBits, w.const(3)));

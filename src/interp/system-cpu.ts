@@ -16,7 +16,7 @@ import { HostPageFlag } from '../../runtime/physical-memory.js';
 import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.js';
 import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
-import { jumpCacheIndex, PAGE_SHIFT } from '../../runtime/flat-memory.js';
+import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
 import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
 import { reportsBlockStart, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';

@@ -121,7 +121,7 @@ export function readExecutable(hostPath: string): Uint8Array {
     if (wanted <= head.length) return head;
     const bytes = new Uint8Array(wanted);
     bytes.set(head);
-    const end = readInto(fd, bytes, head.length);
+    const end = readInto(fd, bytes, head.length, head.length);
     if (end < wanted) return bytes.subarray(0, end);
     if (wanted <= MAX_REMEMBERED_EXECUTABLE) {
       recentHere.delete(hostPath);
@@ -140,20 +140,17 @@ export function readExecutable(hostPath: string): Uint8Array {
 /** `length` bytes at `position` of `fd` (fewer at the end of the file). */
 function readAt(fd: number, position: number, length: number): Uint8Array {
   const bytes = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const count = fs.readSync(fd, bytes, done, length - done, position + done);
-    if (count === 0) return bytes.subarray(0, done);
-    done += count;
-  }
-  return bytes;
+  return bytes.subarray(0, readInto(fd, bytes, 0, position));
 }
 
-/** Fills `bytes` from `start` on with the file's bytes at the same offsets; returns where they end (the file may be shorter). */
-function readInto(fd: number, bytes: Uint8Array, start: number): number {
+/**
+ * Fills `bytes` from index `start` on with the file's bytes from `position` on; returns the index
+ * where they end (the file may be shorter).
+ */
+function readInto(fd: number, bytes: Uint8Array, start: number, position: number): number {
   let done = start;
   while (done < bytes.length) {
-    const count = fs.readSync(fd, bytes, done, bytes.length - done, done);
+    const count = fs.readSync(fd, bytes, done, bytes.length - done, position + done - start);
     if (count === 0) break;
     done += count;
   }

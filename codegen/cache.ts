@@ -2,13 +2,16 @@
 // modules: the first one compiled for it, then a small one per later batch of hot entries (a new
 // entry adds code instead of rebuilding the page). A write to a page that holds compiled code
 // (seen through the page's Code permission bit) drops all of its modules; a cap on live modules
-// evicts the page compiled longest ago.
+// evicts the page compiled longest ago. A region may also hold copies of code from the pages beside
+// its own (codegen/region.ts NeighbourCode): a write to one of those drops it too.
 
 import { Perm, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 
 /** A compiled region ready to run. */
 export interface LiveRegion {
   readonly page: number;
+  /** The other pages whose code it compiled (none for most): a write to one drops it. */
+  readonly dependencies: readonly number[];
   readonly entries: ReadonlySet<number>;
   readonly blockCount: number;
   /** Runs from `pc` (an entry) with an instruction budget; returns a RegionExit. */
@@ -25,6 +28,8 @@ export class RegionCache {
   private readonly pages = new Map<number, LiveRegion[]>();
   /** The module that runs each entry PC (the newest module that has it). */
   private readonly byEntry = new Map<number, LiveRegion>();
+  /** Regions by the pages in their `dependencies`. */
+  private readonly dependents = new Map<number, Set<LiveRegion>>();
   private modules = 0;
   evictions = 0;
   invalidations = 0;
@@ -48,6 +53,7 @@ export class RegionCache {
     listeners.splice(listeners.indexOf(this.onInvalidation), 1);
     this.pages.clear();
     this.byEntry.clear();
+    this.dependents.clear();
     this.modules = 0;
   }
 
@@ -78,7 +84,7 @@ export class RegionCache {
 
   /**
    * Installs a region beside the page's other modules (or, with `replace`, instead of them) and
-   * marks its page as holding code.
+   * marks its page, and those of its dependencies, as holding code.
    */
   install(region: LiveRegion, replace = false): void {
     if (replace) this.dropPage(region.page);
@@ -91,6 +97,15 @@ export class RegionCache {
     this.modules++;
     for (const entry of region.entries) this.byEntry.set(entry, region);
     this.memory.perms[region.page] = this.memory.perms[region.page]! | Perm.Code;
+    for (const page of region.dependencies) {
+      let users = this.dependents.get(page);
+      if (users === undefined) {
+        users = new Set();
+        this.dependents.set(page, users);
+      }
+      users.add(region);
+      this.memory.perms[page] = this.memory.perms[page]! | Perm.Code;
+    }
     while (this.modules > this.maxRegions && this.pages.size > 1) {
       const oldest = this.pages.keys().next().value as number;
       if (oldest === region.page) break;
@@ -99,15 +114,27 @@ export class RegionCache {
     }
   }
 
+  /** Drops the page's modules and the regions with copies of its code; false if there were none. */
   private dropPage(page: number): boolean {
-    const list = this.pages.get(page);
-    if (list === undefined) return false;
+    const list = this.pages.get(page) ?? [];
     this.pages.delete(page);
-    this.modules -= list.length;
-    for (const region of list) {
-      for (const entry of region.entries) if (this.byEntry.get(entry) === region) this.byEntry.delete(entry);
+    const users = [...(this.dependents.get(page) ?? [])];
+    this.dependents.delete(page);
+    for (const region of users) {
+      // Gone from its own page's list (a region never depends on its own page).
+      const own = this.pages.get(region.page);
+      if (own === undefined) continue;
+      const at = own.indexOf(region);
+      if (at >= 0) own.splice(at, 1);
+      if (own.length === 0) this.pages.delete(region.page);
     }
-    for (const region of list) this.onDrop(region);
-    return true;
+    const dropped = [...list, ...users];
+    this.modules -= dropped.length;
+    for (const region of dropped) {
+      for (const entry of region.entries) if (this.byEntry.get(entry) === region) this.byEntry.delete(entry);
+      for (const other of region.dependencies) this.dependents.get(other)?.delete(region);
+    }
+    for (const region of dropped) this.onDrop(region);
+    return dropped.length > 0;
   }
 }

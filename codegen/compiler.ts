@@ -4,7 +4,7 @@
 
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { usesFpu } from './block.js';
-import { buildRegion, discoverRegion, type RegionLayout } from './region.js';
+import { buildRegion, discoverRegion, type NeighbourCode, type RegionLayout } from './region.js';
 import { monotonicMs } from '../src/host/clock.js';
 
 export interface RegionRequest {
@@ -26,21 +26,46 @@ export interface RegionRequest {
   /** Tests: keep GPRs named this many times in locals (codegen/translate.ts MIN_USES_TO_CACHE by default). */
   readonly minUsesToCache?: number;
   /**
-   * User mode: the next page's first word, so that a branch in the page's last word compiles
-   * with it as its delay slot (compiled code checks that it is still there: Block.slotInNextPage).
+   * User mode: the first word after the code the request holds (the page's, or its neighbours'
+   * with them), so that a branch in the word before compiles with it as its delay slot (compiled
+   * code checks that it is still there: Block.slotInNextPage).
    */
   readonly nextPageWord?: number;
+  /**
+   * User mode: the executable pages just before and after the page, whose blocks the region may
+   * compile too (codegen/region.ts NeighbourCode), in address order.
+   */
+  readonly neighbours?: readonly NeighbourPage[];
+}
+
+/** A page beside a request's own: its words and the engine's invalidation count when they were read. */
+export interface NeighbourPage {
+  readonly page: number;
+  readonly words: Int32Array;
+  readonly generation: number;
+}
+
+/** A page other than its own whose code a region compiled, and its generation then (RegionRequest.neighbours). */
+export interface CodeDependency {
+  readonly page: number;
+  readonly generation: number;
 }
 
 export interface CompiledRegion {
   readonly page: number;
   readonly entries: readonly number[];
   readonly blockCount: number;
+  /** Its blocks' starts, copies too (the entries where a persistent cache does not keep them). */
+  readonly blockStarts?: readonly number[];
+  /** Of blockCount: copies of the neighbour pages' blocks (codegen/region.ts NeighbourCode). */
+  readonly neighbourBlocks?: number;
   /** System mode: the code has no FPU instruction, so it runs whatever Status.FR and CU1 are. */
   readonly fpuIndependent: boolean;
   /** Undefined when nothing could be compiled (no block, or the compiler failed). */
   readonly module: WebAssembly.Module | undefined;
   readonly generation: number;
+  /** User mode: the neighbour pages whose code it compiled; a write to one drops it (codegen/cache.ts). */
+  readonly dependencies?: readonly CodeDependency[];
   /** Time spent building and compiling (on whichever thread did it). */
   readonly seconds: number;
   /** The module's bytes (kept by a persistent code cache, codegen/shared-compiler.ts StoredRegion). */
@@ -63,35 +88,43 @@ export interface RegionCompiler {
    * Regions of `page` kept from an earlier run (a persistent code cache) whose code was compiled
    * from the words the page holds now (`readPage`) for `layoutKey`, ready to install.
    */
-  stored?(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[];
+  stored?(page: number, readPage: (page: number) => Int32Array | undefined, layoutKey: string): CompiledRegion[];
   close(): void;
 }
 
 /** Builds and compiles one region (module undefined when no block of the entries compiles). */
 export function compileRegion(request: RegionRequest): CompiledRegion {
   const start = monotonicMs();
-  const base = request.page << PAGE_SHIFT;
-  const readWord = (address: number) => request.words[((address - base) >>> 2) & 1023]!;
+  const flat = request.layout.access.kind === 'flat';
+  const neighbours = flat ? (request.neighbours ?? []) : [];
+  const wordsOf = new Map<number, Int32Array>([[request.page, request.words], ...neighbours.map((neighbour): [number, Int32Array] => [neighbour.page, neighbour.words])]);
+  const readWord = (address: number) => (wordsOf.get(address >>> PAGE_SHIFT) ?? request.words)[(address >>> 2) & 1023]!;
   const executed = request.executed === undefined ? undefined : new Set(request.executed);
-  const nextPageWord = request.layout.access.kind === 'flat' ? request.nextPageWord : undefined;
-  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed, nextPageWord);
+  const nextPageWord = flat ? request.nextPageWord : undefined;
+  const pages = [request.page, ...neighbours.map((neighbour) => neighbour.page)];
+  const code: NeighbourCode | undefined = neighbours.length === 0 ? undefined : { start: Math.min(...pages) * 2 ** PAGE_SHIFT, end: (Math.max(...pages) + 1) * 2 ** PAGE_SHIFT };
+  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed, nextPageWord, code);
   if (blocks.length === 0) return failedRegion(request);
   // System mode: code without FPU instructions is shared by the code contexts that differ only in
   // Status.FR and CU1 (Linux runs its kernel with CU1 set or clear, as the current task uses the FPU).
   let layout = request.layout;
   const fpuIndependent = layout.access.kind === 'soft-tlb' && !usesFpu(blocks, readWord);
   if (fpuIndependent && layout.access.kind === 'soft-tlb') layout = { ...layout, access: { ...layout.access, fpuIndependent } };
-  const code = buildRegion(blocks, layout, false, request.minUsesToCache);
-  const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
+  const region = buildRegion(blocks, layout, false, request.minUsesToCache);
+  const module = new WebAssembly.Module(region.bytes as Uint8Array<ArrayBuffer>);
+  const dependencies = neighbours.filter((neighbour) => region.neighbourPages.includes(neighbour.page)).map(({ page, generation }) => ({ page, generation }));
   return {
     page: request.page,
-    entries: [...code.entries],
-    blockCount: code.blockCount,
+    entries: [...region.entries],
+    blockCount: region.blockCount,
+    blockStarts: region.blockStarts,
+    neighbourBlocks: region.neighbourBlocks,
     fpuIndependent,
     module,
     generation: request.generation,
+    ...(dependencies.length > 0 ? { dependencies } : {}),
     seconds: (monotonicMs() - start) / 1000,
-    bytes: code.bytes,
+    bytes: region.bytes,
   };
 }
 

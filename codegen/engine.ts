@@ -7,7 +7,7 @@ import { ExitWord } from '../runtime/state.js';
 import { DISPATCH_TABLE_BYTES, DISPATCH_TABLES, emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
-import { InlineCompiler, type CompiledRegion, type RegionCompiler } from './compiler.js';
+import { InlineCompiler, type CompiledRegion, type NeighbourPage, type RegionCompiler } from './compiler.js';
 import { collectCountedStarts, EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { DISPATCH_GLOBAL, RegionExit } from './translate.js';
@@ -66,6 +66,8 @@ const POLL_INTERVAL = 64;
 
 export interface JitStats {
   blocksCompiled: number;
+  /** Of blocksCompiled: copies of code from the pages beside a region's own (codegen/region.ts NeighbourCode). */
+  neighbourBlocks: number;
   regionsCompiled: number;
   /** Of regionsCompiled: regions an earlier run compiled, taken from a persistent code cache. */
   regionsRestored: number;
@@ -106,6 +108,12 @@ export class JitEngine {
   private readonly onInvalidation: (page: number) => void;
   /** Invalidations seen per page: a compile result for an older snapshot is dropped. */
   private readonly generations = new Map<number, number>();
+  /**
+   * Block starts of compiled code, by page: they ran (codegen/region.ts discoverRegion compiles
+   * only blocks that ran), though the interpreter no longer counts them. A region of the page
+   * beside compiles copies of them (neighbourCode). Forgotten when the page's code is.
+   */
+  private readonly compiledStarts = new Map<number, Set<number>>();
   /** Pages with a compile request in flight. */
   private readonly pending = new Set<number>();
   private untilPoll = POLL_INTERVAL;
@@ -117,6 +125,7 @@ export class JitEngine {
   private compiledInline = false;
   readonly stats: JitStats = {
     blocksCompiled: 0,
+    neighbourBlocks: 0,
     regionsCompiled: 0,
     regionsRestored: 0,
     compileSeconds: 0,
@@ -159,7 +168,10 @@ export class JitEngine {
     const maxRegions = Math.min(options.maxRegions ?? DEFAULT_MAX_REGIONS, DISPATCH_TABLES / 2);
     this.cache = new RegionCache(cpu.mem, maxRegions, (region) => this.withdraw(region));
     this.compiler = options.compiler ?? new InlineCompiler();
-    this.onInvalidation = (page) => this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
+    this.onInvalidation = (page) => {
+      this.generations.set(page, (this.generations.get(page) ?? 0) + 1);
+      this.compiledStarts.delete(page);
+    };
     cpu.mem.codeInvalidationListeners.push(this.onInvalidation);
     this.exitWords = cpu.r;
     this.layouts = [layoutOf(cpu.mem, false), layoutOf(cpu.mem, true)];
@@ -308,6 +320,13 @@ export class JitEngine {
     collectCountedStarts(counts, page, warmCount, (other) => this.cache.regionFor(other) !== undefined, entries, executed);
     const compiled: number[] = [];
     for (const module of modules) compiled.push(...module.entries);
+    // The code beside the page that the region may copy, and which of its block starts have run.
+    const neighbours = this.neighbourCode(page);
+    for (const neighbour of neighbours) {
+      collectCountedStarts(counts, neighbour.page, Infinity, () => true, entries, executed);
+      executed.push(...(this.compiledStarts.get(neighbour.page) ?? []));
+    }
+    const after = neighbours.length > 0 && neighbours[neighbours.length - 1]!.page > page ? page + 1 : page;
     this.markCode(page);
     const result = this.compiler.submit({
       page,
@@ -318,7 +337,8 @@ export class JitEngine {
       layout: this.layouts[this.layoutIndex()],
       generation: this.generations.get(page) ?? 0,
       ...(this.minUsesToCache !== undefined ? { minUsesToCache: this.minUsesToCache } : {}),
-      ...this.nextPageWordOf(page),
+      ...this.nextPageWordOf(after),
+      ...(neighbours.length > 0 ? { neighbours } : {}),
     });
     if (result) {
       this.install(result);
@@ -332,11 +352,13 @@ export class JitEngine {
    */
   private installStored(page: number): boolean {
     if (this.compiler.stored === undefined) return false;
-    const regions = this.compiler.stored(page, () => this.pageWords(page), this.layoutKeys[this.layoutIndex()]);
+    const regions = this.compiler.stored(page, (other) => ((this.cpu.mem.perms[other]! & Perm.Exec) !== 0 ? this.pageWords(other) : undefined), this.layoutKeys[this.layoutIndex()]);
     if (regions.length === 0) return false;
     this.markCode(page);
     const generation = this.generations.get(page) ?? 0;
-    for (const region of regions) this.install({ ...region, generation });
+    // The words of the pages its copies came from were checked just now.
+    const current = (dependencies: CompiledRegion['dependencies']) => dependencies?.map(({ page: other }) => ({ page: other, generation: this.generations.get(other) ?? 0 }));
+    for (const region of regions) this.install({ ...region, generation, dependencies: current(region.dependencies) });
     this.stats.regionsRestored += regions.length;
     return true;
   }
@@ -350,6 +372,20 @@ export class JitEngine {
   private nextPageWordOf(page: number): { nextPageWord?: number } {
     const word = this.pageWords(page + 1)[0];
     return word !== undefined ? { nextPageWord: word } : {};
+  }
+
+  /**
+   * The executable pages just before and after `page`, snapshots of their words, for a region of
+   * `page` to compile blocks of (codegen/region.ts NeighbourCode).
+   */
+  private neighbourCode(page: number): NeighbourPage[] {
+    const neighbours: NeighbourPage[] = [];
+    for (const other of [page - 1, page + 1]) {
+      if (other < 0 || (this.cpu.mem.perms[other]! & Perm.Exec) === 0) continue;
+      const words = this.pageWords(other);
+      if (words.length === 1024) neighbours.push({ page: other, words: words.slice(), generation: this.generations.get(other) ?? 0 });
+    }
+    return neighbours;
   }
 
   /** The guest page's 1024 instruction words (a view of guest memory). */
@@ -400,6 +436,7 @@ export class JitEngine {
     this.pending.delete(compiled.page);
     this.stats.compileSeconds += compiled.seconds;
     if (compiled.module === undefined || (this.generations.get(compiled.page) ?? 0) !== compiled.generation) return;
+    if (compiled.dependencies?.some(({ page, generation }) => (this.generations.get(page) ?? 0) !== generation)) return;
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= DISPATCH_TABLES) {
       // No dispatch table left for the slot (more modules live than any run here has made): the
@@ -412,10 +449,21 @@ export class JitEngine {
     this.watch.watched[compiled.page] = 1;
     if (slot >= this.table.length) this.table.grow(Math.max(64, this.table.length));
     this.table.set(slot, run);
-    const region: LiveRegion = { page: compiled.page, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run, slot };
+    const dependencies = compiled.dependencies?.map(({ page }) => page) ?? [];
+    const region: LiveRegion = { page: compiled.page, dependencies, entries: new Set(compiled.entries), blockCount: compiled.blockCount, run, slot };
     this.cache.install(region);
     for (const entry of region.entries) if (this.cache.regionFor(entry) === region) publishJump(this.jumpCache, entry, slot);
+    for (const start of compiled.blockStarts ?? compiled.entries) {
+      const page = start >>> PAGE_SHIFT;
+      let starts = this.compiledStarts.get(page);
+      if (starts === undefined) {
+        starts = new Set();
+        this.compiledStarts.set(page, starts);
+      }
+      starts.add(start);
+    }
     this.stats.blocksCompiled += compiled.blockCount;
+    this.stats.neighbourBlocks += compiled.neighbourBlocks ?? 0;
     this.stats.regionsCompiled++;
     this.stats.liveRegions = this.cache.size;
     this.stats.evictions = this.cache.evictions;

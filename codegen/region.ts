@@ -3,16 +3,49 @@
 // user mode, on the PC's word index in system mode: dispatchToBlock) jumps between the blocks, so
 // branches between blocks of the region stay in Wasm.
 
-import { NO_BLOCK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
+import { DISPATCH_TABLE_BYTES, NO_BLOCK, PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { findBlock, successors, type Block } from './block.js';
+import { Flag } from '../src/isa/table.js';
 import { blockLabel, DISPATCH_GLOBAL, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
 /** At most this many blocks per region (entries plus the blocks they reach in the page; a dispatch table's byte holds an index, NO_BLOCK excepted). */
 export const MAX_REGION_BLOCKS = NO_BLOCK;
+
+/**
+ * User mode: a region's block starts lie less than this far apart (the words of a dispatch
+ * table). Its page's blocks count as the whole page, so blocks of the neighbouring pages may take
+ * the rest: up to a page before and after it, in all.
+ *
+ * Why neighbours: a region is a page's code, and control that passes to another region goes
+ * through the jump cache and a tail call, with the cached registers written back and reloaded.
+ * busybox gunzip's inflate loop calls a helper in the page before it: 4.1 M of its 4.2 M tail
+ * calls between regions (200 M instructions) went back and forth between those two pages.
+ */
+export const REGION_SPAN_BYTES = DISPATCH_TABLE_BYTES * 4;
+
+/**
+ * At most this many copies of neighbour blocks per region, and calls made from them are not
+ * followed: the copies are meant for a small function of the page beside that the page's loop
+ * calls. Without these limits CoreMark's two pages copied each other's functions (a region of
+ * 198 blocks, 557 blocks compiled against 365) and ran slower.
+ */
+const MAX_NEIGHBOUR_BLOCKS = 16;
+
+/**
+ * User mode: guest code beside a region's page that it may compile too, as copies (Block.copy:
+ * never entries, so the region is found only through its own page's PCs). The engine offers
+ * the executable pages before and after the page (codegen/compiler.ts RegionRequest.neighbours);
+ * a region that compiles any of their code is dropped with theirs (codegen/cache.ts).
+ */
+export interface NeighbourCode {
+  /** The first byte and the end of the code readWord reads: the page and its offered neighbours. */
+  readonly start: number;
+  readonly end: number;
+}
 
 /**
  * What a region imports besides memory (from the bridge, codegen/bridge.ts). A user-mode region
@@ -87,8 +120,11 @@ export function collectCountedStarts(counts: Uint32Array, page: number, warmCoun
  * their PCs to the newest module, which split callbench's switch loop (callbench 10 0.66 -> 0.72 s,
  * gzip 1.87 -> 1.92 s, medians of five interleaved).
  *
- * `nextPageWord` (user mode): the next page's first word, the delay slot of a branch in the
- * page's last word (codegen/block.ts findBlock).
+ * With `neighbours` (user mode), blocks of the code it covers beside the page are compiled too, as
+ * copies, while all block starts stay within REGION_SPAN_BYTES (NeighbourCode).
+ *
+ * `nextPageWord` (user mode): the first word after the code readWord reads (the page's, or the
+ * neighbours' with them), the delay slot of a branch in the word before (codegen/block.ts findBlock).
  */
 export function discoverRegion(
   entries: Iterable<number>,
@@ -97,6 +133,7 @@ export function discoverRegion(
   compiled: Iterable<number> = [],
   executed?: ReadonlySet<number>,
   nextPageWord?: number,
+  neighbours?: NeighbourCode,
 ): Block[] {
   const blocks: Block[] = [];
   const compiledStarts = new Set<number>(compiled);
@@ -104,20 +141,49 @@ export function discoverRegion(
   for (const entry of entries) seen.delete(entry);
   const queue = [...entries];
   const page = (queue[0] ?? 0) >>> PAGE_SHIFT;
-  const inPage = (start: number) => start >>> PAGE_SHIFT === page && (start & 3) === 0;
+  const pageStart = page << PAGE_SHIFT >>> 0;
+  const codeEnd = neighbours?.end ?? pageStart + (1 << PAGE_SHIFT);
+  // The lowest and highest block start so far, the page's counting as all of its words.
+  let low = pageStart;
+  let high = pageStart + (1 << PAGE_SHIFT) - 4;
+  let copies = 0;
+  const admits = (start: number): boolean => {
+    if ((start & 3) !== 0) return false;
+    if (start >>> PAGE_SHIFT === page) return true;
+    const at = start >>> 0;
+    if (neighbours === undefined || at < neighbours.start || at >= neighbours.end || copies >= MAX_NEIGHBOUR_BLOCKS) return false;
+    if (Math.max(high, at) - Math.min(low, at) >= REGION_SPAN_BYTES) return false;
+    low = Math.min(low, at);
+    high = Math.max(high, at);
+    copies++;
+    return true;
+  };
+  // The successors to follow: not the callee of a call in a neighbour's block.
+  const next = (block: Block): number[] => {
+    const all = successors(block);
+    if (block.start >>> PAGE_SHIFT === page || block.terminal.kind !== 'branch') return all;
+    const branch = block.instructions[block.instructions.length - 2]!;
+    return (branch.row.flags & Flag.Link) === 0 ? all : all.filter((start) => start === branch.pc + 8);
+  };
+  // A delay slot past the end of its block's page: the next page's first word, read here when that page is in the code.
+  const blockAt = (start: number): Block => {
+    const pageEnd = ((start | PAGE_MASK) >>> 0) + 1;
+    const block = findBlock(start, readWord, fpuUsable, pageEnd < codeEnd ? readWord(pageEnd) : nextPageWord);
+    return start >>> PAGE_SHIFT === page ? block : { ...block, copy: true };
+  };
   while (queue.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
     const start = queue.shift()!;
-    if (seen.has(start) || !inPage(start)) continue;
+    if (seen.has(start) || !admits(start)) continue;
     seen.add(start);
-    const block = findBlock(start, readWord, fpuUsable, nextPageWord);
+    const block = blockAt(start);
     if (block.instructions.length === 0) continue;
     blocks.push(block);
-    if (executed === undefined || block.terminal.kind === 'fallthrough') queue.push(...successors(block));
-    else for (const next of successors(block)) if (executed.has(next)) queue.push(next);
+    if (executed === undefined || block.terminal.kind === 'fallthrough') queue.push(...next(block));
+    else for (const start of next(block)) if (executed.has(start)) queue.push(start);
   }
   if (compiledStarts.size > 0) {
-    const mayAdd = (start: number) => inPage(start) && (compiledStarts.has(start) || executed === undefined || executed.has(start));
-    blocks.push(...closeLoops(blocks, (start) => findBlock(start, readWord, fpuUsable, nextPageWord), mayAdd));
+    const mayAdd = (start: number) => (compiledStarts.has(start) || executed === undefined || executed.has(start)) && admits(start);
+    blocks.push(...closeLoops(blocks, blockAt, mayAdd));
   }
   return blocks;
 }
@@ -158,9 +224,15 @@ function closeLoops(blocks: readonly Block[], blockAt: (start: number) => Block,
 
 export interface RegionCode {
   readonly page: number;
+  /** The other pages whose code it compiled (user mode: NeighbourCode), in address order. */
+  readonly neighbourPages: readonly number[];
   /** Entry PCs (block starts) of the region: its blocks but the copies (Block.copy). */
   readonly entries: ReadonlySet<number>;
   readonly blockCount: number;
+  /** Every block's start, copies too. */
+  readonly blockStarts: readonly number[];
+  /** Of blockCount: blocks of the neighbour pages (neighbourPages). */
+  readonly neighbourBlocks: number;
   readonly instructionCount: number;
   readonly bytes: Uint8Array;
   readonly text?: string;
@@ -261,7 +333,8 @@ export function memoryImportOf(layout: RegionLayout): MemoryImport {
 }
 
 /**
- * Builds the region module for `blocks` (all in one page). `minUsesToCache`: see
+ * Builds the region module for `blocks` (those of one page, and in user mode copies of its
+ * neighbours' blocks: NeighbourCode). `minUsesToCache`: see
  * MIN_USES_TO_CACHE and SYSTEM_MIN_USES_TO_CACHE, the defaults (tests lower it so that short
  * programs run with registers in locals too).
  */
@@ -269,8 +342,10 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   // In address order most of a function's branches go forward: a Wasm `br` to a later block,
   // not a trip through the dispatch (busybox gzip, loops closed: 132 M trips in discovery order,
   // 79 M in address order).
-  const blocks = [...discovered].sort((a, b) => a.start - b.start);
-  const page = blocks[0]!.start >>> PAGE_SHIFT;
+  const blocks = [...discovered].sort((a, b) => (a.start >>> 0) - (b.start >>> 0));
+  // The region's own page: its entries' (a neighbour's blocks are copies).
+  const page = (blocks.find((block) => block.copy !== true) ?? blocks[0]!).start >>> PAGE_SHIFT;
+  const neighbourPages = [...new Set(blocks.map((block) => block.start >>> PAGE_SHIFT))].filter((other) => other !== page);
   const system = layout.access.kind !== 'flat';
   const globals = [...(layout.stateBase === 'global' ? [{ name: STATE_GLOBAL, mutable: true }] : []), ...(system ? [] : [{ name: DISPATCH_GLOBAL, mutable: false }])];
   const w = new WasmEncoder(memoryImportOf(layout), system ? SYSTEM_REGION_IMPORTS : USER_REGION_IMPORTS, globals, !system);
@@ -316,8 +391,11 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
     const text = withText ? wasmText(bytes) : undefined;
     return {
       page,
+      neighbourPages,
       entries: new Set(blocks.filter((block) => block.copy !== true).map((block) => block.start)),
       blockCount: blocks.length,
+      blockStarts: blocks.map((block) => block.start),
+      neighbourBlocks: blocks.filter((block) => block.start >>> PAGE_SHIFT !== page).length,
       instructionCount: blocks.reduce((sum, block) => sum + block.instructions.length, 0),
       bytes,
       text,

@@ -8,14 +8,22 @@
 // src/code-cache-file.ts): a later run installs a page's stored regions as soon as the page gets
 // warm, instead of interpreting it until it is hot and waiting for the compiler.
 
-import type { CompiledRegion, RegionCompiler, RegionRequest } from './compiler.js';
+import type { CompiledRegion, NeighbourPage, RegionCompiler, RegionRequest } from './compiler.js';
 import { monotonicMs } from '../src/host/clock.js';
 
 /** Modules kept by content; past this many the oldest are forgotten (they are small). */
 const MAX_CACHED_MODULES = 4096;
 
+/** A page's words a region was compiled from, beside its own page's (RegionRequest.neighbours). */
+interface PageWords {
+  readonly page: number;
+  readonly words: Int32Array;
+}
+
 interface CachedModule {
   readonly words: Int32Array;
+  /** The neighbour pages the request offered (part of its key). */
+  readonly neighbours: readonly PageWords[];
   readonly layoutKey: string;
   /** The entries of the page's other modules when it was compiled (part of its key). */
   readonly compiled: readonly number[];
@@ -30,6 +38,8 @@ interface CachedModule {
 export interface StoredRegion {
   readonly page: number;
   readonly words: Int32Array;
+  /** The neighbour pages whose code it compiled (CompiledRegion.dependencies), with their words then. */
+  readonly neighbours: readonly PageWords[];
   readonly layoutKey: string;
   readonly compiled: readonly number[];
   readonly entries: readonly number[];
@@ -45,15 +55,34 @@ function hashWords(words: Int32Array): number {
   return hash >>> 0;
 }
 
+/** A request's neighbour pages as words (RegionRequest.neighbours). */
+function neighboursOf(request: RegionRequest): PageWords[] {
+  return (request.neighbours ?? []).map(({ page, words }: NeighbourPage) => ({ page, words }));
+}
+
 function sameWords(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
   return true;
 }
 
-/** A module's key in CompiledCodeCache: page, hash of its words, and the entries compiled elsewhere. */
-function moduleKey(page: number, words: Int32Array, compiled: readonly number[]): string {
-  return `${page}:${hashWords(words)}:${[...compiled].sort().join(',')}`;
+/** A module's key in CompiledCodeCache: page, hash of its words and its neighbours', and the entries compiled elsewhere. */
+function moduleKey(page: number, words: Int32Array, neighbours: readonly PageWords[], compiled: readonly number[]): string {
+  return `${page}:${hashWords(words)}:${neighbours.map((neighbour) => `${neighbour.page}=${hashWords(neighbour.words)}`).join(',')}:${[...compiled].sort().join(',')}`;
+}
+
+/** The words of the pages of `neighbours` (a request's or a stored region's) are those the pages hold (`readPage`). */
+function sameNeighbours(neighbours: readonly PageWords[], readPage: (page: number) => Int32Array | undefined): boolean {
+  return neighbours.every((neighbour) => {
+    const words = readPage(neighbour.page);
+    return words !== undefined && sameWords(neighbour.words, words);
+  });
+}
+
+/** The pages of `neighbours` whose code `region` compiled. */
+function usedNeighbours(region: CompiledRegion, neighbours: readonly PageWords[]): PageWords[] {
+  const used = region.dependencies ?? [];
+  return neighbours.filter((neighbour) => used.some((dependency) => dependency.page === neighbour.page));
 }
 
 /** Compiled regions kept by page content and layout; a region serves any request whose entries it has. */
@@ -78,19 +107,21 @@ export class CompiledCodeCache {
   }
 
   /**
-   * The stored regions of `page` compiled from the words it holds now, for `layoutKey`, as
-   * compiled regions (each module compiled once here, on the calling thread: ~1 ms for a region of
-   * 100 blocks, less than interpreting the page until it is hot and compiling it).
+   * The stored regions of `page` compiled from the words it holds now (and its neighbours, for
+   * their copies), for `layoutKey`, as compiled regions (each module compiled once here, on the
+   * calling thread: ~1 ms for a region of 100 blocks, less than interpreting the page until it is
+   * hot and compiling it). `readPage` gives an executable page's words (undefined for another).
    */
-  stored(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[] {
+  stored(page: number, readPage: (page: number) => Int32Array | undefined, layoutKey: string): CompiledRegion[] {
     const candidates = this.storedByPage.get(page);
     if (candidates === undefined) return [];
-    const words = readPage();
+    const words = readPage(page);
+    if (words === undefined) return [];
     const regions: CompiledRegion[] = [];
     // Regions for other contents stay (another program of the run, such as a parent, may have them).
     const others: StoredRegion[] = [];
     for (const stored of candidates) {
-      if (stored.layoutKey !== layoutKey || !sameWords(stored.words, words)) {
+      if (stored.layoutKey !== layoutKey || !sameWords(stored.words, words) || !sameNeighbours(stored.neighbours, readPage)) {
         others.push(stored);
         continue;
       }
@@ -108,10 +139,11 @@ export class CompiledCodeCache {
         fpuIndependent: stored.fpuIndependent,
         module,
         generation: 0,
+        ...(stored.neighbours.length > 0 ? { dependencies: stored.neighbours.map((neighbour) => ({ page: neighbour.page, generation: 0 })) } : {}),
         seconds: (monotonicMs() - start) / 1000,
         bytes: stored.bytes,
       };
-      this.remember(moduleKey(page, words, stored.compiled), stored.words, layoutKey, stored.compiled, region, false);
+      this.remember(moduleKey(page, words, stored.neighbours, stored.compiled), stored.words, stored.neighbours, layoutKey, stored.compiled, region, false);
       regions.push(region);
       this.restored++;
     }
@@ -129,6 +161,7 @@ export class CompiledCodeCache {
       regions.push({
         page: region.page,
         words: cached.words,
+        neighbours: usedNeighbours(region, cached.neighbours),
         layoutKey: cached.layoutKey,
         compiled: cached.compiled,
         entries: region.entries,
@@ -144,12 +177,15 @@ export class CompiledCodeCache {
   /** The cached region for `request`, or undefined. Keys are computed once per request. */
   lookup(request: RegionRequest): { region: CompiledRegion | undefined; key: string; layoutKey: string } {
     const layoutKey = JSON.stringify(request.layout);
-    const key = moduleKey(request.page, request.words, request.compiled ?? []);
+    const neighbours = neighboursOf(request);
+    const key = moduleKey(request.page, request.words, neighbours, request.compiled ?? []);
     const cached = this.modules.get(key);
     if (
       cached !== undefined &&
       cached.layoutKey === layoutKey &&
       sameWords(cached.words, request.words) &&
+      cached.neighbours.length === neighbours.length &&
+      sameNeighbours(cached.neighbours, (page) => neighbours.find((neighbour) => neighbour.page === page)?.words) &&
       request.entries.every((entry) => cached.region.entries.includes(entry) || !cached.region.module)
     ) {
       this.reused++;
@@ -158,12 +194,12 @@ export class CompiledCodeCache {
     return { region: undefined, key, layoutKey };
   }
 
-  /** Keeps a region compiled for `words` (`compiledHere`: not one restored from a store). */
-  remember(key: string, words: Int32Array, layoutKey: string, compiled: readonly number[], region: CompiledRegion, compiledHere = true): void {
+  /** Keeps a region compiled for `words` and `neighbours` (`compiledHere`: not one restored from a store). */
+  remember(key: string, words: Int32Array, neighbours: readonly PageWords[], layoutKey: string, compiled: readonly number[], region: CompiledRegion, compiledHere = true): void {
     if (region.module === undefined) return;
     if (compiledHere) this.compiledHere++;
     this.modules.delete(key);
-    this.modules.set(key, { words, layoutKey, compiled, region });
+    this.modules.set(key, { words, neighbours, layoutKey, compiled, region });
     if (this.modules.size > MAX_CACHED_MODULES) this.modules.delete(this.modules.keys().next().value as string);
   }
 
@@ -174,7 +210,7 @@ export class CompiledCodeCache {
 
 export class SharedCompiler {
   /** Clients in the order their requests went to an asynchronous compiler (it answers in order). */
-  private readonly waiting: { client: SharedCompilerClient; key: string; words: Int32Array; layoutKey: string; compiled: readonly number[] }[] = [];
+  private readonly waiting: { client: SharedCompilerClient; key: string; words: Int32Array; neighbours: readonly PageWords[]; layoutKey: string; compiled: readonly number[] }[] = [];
   private readonly cache: CompiledCodeCache;
   private readonly ownsCache: boolean;
 
@@ -197,7 +233,7 @@ export class SharedCompiler {
     return this.cache;
   }
 
-  stored(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[] {
+  stored(page: number, readPage: (page: number) => Int32Array | undefined, layoutKey: string): CompiledRegion[] {
     return this.cache.stored(page, readPage, layoutKey);
   }
 
@@ -219,11 +255,12 @@ export class SharedCompiler {
     if (region !== undefined) return region;
     const compiledElsewhere = request.compiled ?? [];
     const compiled = this.compiler.submit(request);
+    const neighbours = neighboursOf(request);
     if (compiled !== undefined) {
-      this.cache.remember(key, request.words, layoutKey, compiledElsewhere, compiled);
+      this.cache.remember(key, request.words, neighbours, layoutKey, compiledElsewhere, compiled);
       return compiled;
     }
-    this.waiting.push({ client, key, words: request.words, layoutKey, compiled: compiledElsewhere });
+    this.waiting.push({ client, key, words: request.words, neighbours, layoutKey, compiled: compiledElsewhere });
     return undefined;
   }
 
@@ -232,7 +269,7 @@ export class SharedCompiler {
     for (const region of this.compiler.poll()) {
       const request = this.waiting.shift();
       if (request === undefined) continue;
-      this.cache.remember(request.key, request.words, request.layoutKey, request.compiled, region);
+      this.cache.remember(request.key, request.words, request.neighbours, request.layoutKey, request.compiled, region);
       if (!request.client.closed) request.client.inbox.push(region);
     }
   }
@@ -259,7 +296,7 @@ export class SharedCompilerClient implements RegionCompiler {
   submit(request: RegionRequest): CompiledRegion | undefined {
     return this.shared.submit(this, request);
   }
-  stored(page: number, readPage: () => Int32Array, layoutKey: string): CompiledRegion[] {
+  stored(page: number, readPage: (page: number) => Int32Array | undefined, layoutKey: string): CompiledRegion[] {
     return this.shared.stored(page, readPage, layoutKey);
   }
   poll(): CompiledRegion[] {

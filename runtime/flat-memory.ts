@@ -37,14 +37,15 @@ export const JUMP_CACHE_ENTRIES = 1 << 18;
 
 /**
  * Bytes for one compiled region's dispatch table: for each word from its first block start to its
- * last (at most a page's), the index of the region's block that starts there, or NO_BLOCK
- * (codegen/translate.ts dispatchTable). A region instantiates it from its own data segment into
- * the table of its function-table slot.
+ * last, the index of the region's block that starts there, or NO_BLOCK (codegen/translate.ts
+ * dispatchTable). A region instantiates it from its own data segment into the table of its
+ * function-table slot. Two pages' words: a region's blocks lie in its page and, in user mode, in
+ * the neighbouring pages' code within two pages of each other (codegen/region.ts REGION_SPAN_BYTES).
  */
-export const DISPATCH_TABLE_BYTES = PAGE_SIZE >>> 2;
+export const DISPATCH_TABLE_BYTES = (2 * PAGE_SIZE) >>> 2;
 /** A dispatch table's byte for a word where no block of the region starts. */
 export const NO_BLOCK = 0xff;
-/** Dispatch tables (2 MiB): regions in table slots past this many are not installed (codegen/engine.ts). */
+/** Dispatch tables (4 MiB): regions in table slots past this many are not installed (codegen/engine.ts). */
 export const DISPATCH_TABLES = 2048;
 /** One permission byte for every page of the 32-bit space, so any address indexes it (pages past the guest space stay 0). */
 const PERMISSION_TABLE_BYTES = 1 << (32 - PAGE_SHIFT);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { StoredRegion } from '../codegen/shared-compiler.js';
 
 const MAGIC = 0x4343_4a4d; // "MJCC"
-const FORMAT = 1;
+const FORMAT = 2;
 const PAGE_WORDS = 1024;
 /** A program's file stops growing here (its regions of the latest runs come first). */
 const MAX_FILE_BYTES = 32 << 20;
@@ -220,12 +220,12 @@ function encode(regions: readonly StoredRegion[], version: string): Uint8Array {
   out.u32(MAGIC);
   out.u32(FORMAT);
   out.text(version);
-  const kept = regions.filter((region) => region.words.length === PAGE_WORDS);
+  const kept = regions.filter((region) => region.words.length === PAGE_WORDS && region.neighbours.every((neighbour) => neighbour.words.length === PAGE_WORDS));
   const countAt = out.length;
   out.u32(0);
   let count = 0;
   for (const region of kept) {
-    if (out.length + region.bytes.length + 4 * PAGE_WORDS > MAX_FILE_BYTES) break;
+    if (out.length + region.bytes.length + 4 * PAGE_WORDS * (1 + region.neighbours.length) > MAX_FILE_BYTES) break;
     out.u32(region.page);
     out.text(region.layoutKey);
     out.u32(region.compiled.length);
@@ -235,6 +235,11 @@ function encode(regions: readonly StoredRegion[], version: string): Uint8Array {
     out.u32(region.blockCount);
     out.u32(region.fpuIndependent ? 1 : 0);
     out.words(region.words);
+    out.u32(region.neighbours.length);
+    for (const neighbour of region.neighbours) {
+      out.u32(neighbour.page);
+      out.words(neighbour.words);
+    }
     out.u32(region.bytes.length);
     out.raw(region.bytes);
     count++;
@@ -257,8 +262,9 @@ function decode(bytes: Uint8Array, version: string): StoredRegion[] {
     const blockCount = input.u32();
     const fpuIndependent = input.u32() !== 0;
     const words = input.words(PAGE_WORDS);
+    const neighbours = Array.from({ length: input.u32() }, () => ({ page: input.u32(), words: input.words(PAGE_WORDS) }));
     const moduleBytes = input.raw(input.u32());
-    regions.push({ page, layoutKey, compiled, entries, blockCount, fpuIndependent, words, bytes: moduleBytes });
+    regions.push({ page, layoutKey, compiled, entries, blockCount, fpuIndependent, words, neighbours, bytes: moduleBytes });
   }
   if (!input.done) throw new Error('trailing bytes in code cache file');
   return regions;

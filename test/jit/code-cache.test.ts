@@ -72,6 +72,34 @@ describe('a second run takes its code from the store', () => {
     expect(cache.storedRegions().length).toBe(store.regions.length + 1);
   });
 
+  it('restores a region with copies of a neighbour page\'s code only while that page holds the same words', async () => {
+    const { CompiledCodeCache } = await import('../../codegen/shared-compiler.js');
+    const words = Int32Array.from({ length: 1024 }, (_, index) => index);
+    const neighbourWords = Int32Array.from({ length: 1024 }, (_, index) => ~index);
+    const stored: StoredRegion = {
+      page: 0x401,
+      words,
+      neighbours: [{ page: 0x400, words: neighbourWords }],
+      layoutKey: 'layout',
+      compiled: [],
+      entries: [0x40_1000],
+      blockCount: 2,
+      fpuIndependent: false,
+      bytes: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), // an empty module
+    };
+    const readPages = (neighbour: Int32Array | undefined) => (page: number) => (page === 0x401 ? words : page === 0x400 ? neighbour : undefined);
+    const cache = new CompiledCodeCache();
+    cache.adopt([stored]);
+    // The neighbour changed, or is no longer executable (no words): the region stays stored.
+    expect(cache.stored(0x401, readPages(neighbourWords.map((word) => word ^ 1)), 'layout')).toEqual([]);
+    expect(cache.stored(0x401, readPages(undefined), 'layout')).toEqual([]);
+    const restored = cache.stored(0x401, readPages(neighbourWords), 'layout');
+    expect(restored).toHaveLength(1);
+    expect(restored[0]!.dependencies?.map((dependency) => dependency.page)).toEqual([0x400]);
+    // Saved again with its neighbour's words.
+    expect(cache.storedRegions()[0]!.neighbours).toEqual(stored.neighbours);
+  });
+
   it('skips a region whose page changed since it was compiled', async () => {
     const program = 'test/guest/bin/t_int';
     const store = new MemoryStore();
@@ -106,6 +134,7 @@ describe('the cache file', () => {
   const region: StoredRegion = {
     page: 0x400,
     words: Int32Array.from({ length: 1024 }, (_, index) => index * 0x0101_0101),
+    neighbours: [{ page: 0x3ff, words: Int32Array.from({ length: 1024 }, (_, index) => ~index) }],
     layoutKey: '{"stateBase":0}',
     compiled: [0x40_0010, 0x40_0020],
     entries: [0x40_0000, 0x40_0abc],
@@ -117,12 +146,13 @@ describe('the cache file', () => {
   it('reads back what it wrote', () => {
     const file = new CodeCacheFile(directory, program, 'v1');
     expect(file.load()).toEqual([]);
-    expect(file.save([region, { ...region, page: 0x401, fpuIndependent: true }])).toBe(true);
+    expect(file.save([region, { ...region, page: 0x401, fpuIndependent: true, neighbours: [] }])).toBe(true);
     const loaded = file.load();
     expect(loaded).toHaveLength(2);
     expect(loaded[0]).toEqual(region);
     expect(loaded[1]!.page).toBe(0x401);
     expect(loaded[1]!.fpuIndependent).toBe(true);
+    expect(loaded[1]!.neighbours).toEqual([]);
   });
 
   it('is one file per program and compiler version', () => {

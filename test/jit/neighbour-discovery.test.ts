@@ -1,0 +1,97 @@
+// Which blocks of the pages beside its own a user-mode region compiles (codegen/region.ts
+// discoverRegion with NeighbourCode): a function there that the page's code calls, as copies
+// (never entries), within REGION_SPAN_BYTES of the page's words, without the functions it calls
+// in turn, and none without neighbours.
+
+import { describe, expect, it } from 'vitest';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { buildRegion, discoverRegion, layoutOf, REGION_SPAN_BYTES, type NeighbourCode } from '../../codegen/region.js';
+import { FlatMemory } from '../../runtime/flat-memory.js';
+
+const BEFORE = 0x0040_0000;
+const PAGE = 0x0040_1000;
+const AFTER = 0x0040_2000;
+
+// The page's loop calls `helper`, near the end of the page before; the helper calls `far`, at
+// the start of that page, on one of its paths.
+const HELPER = PAGE - 0x40;
+const hex = (address: number) => `0x${address.toString(16)}`;
+const FAR = BEFORE;
+const HELPER_SOURCE = `
+    addu v0, v0, a0
+    bne a0, zero, done
+    nop
+    jal ${hex(FAR)}
+    nop
+  done:
+    jr ra
+    xori v0, v0, 0x33`;
+const LOOP_SOURCE = `
+  loop:
+    jal ${hex(HELPER)}
+    nop
+    addiu t0, t0, -1
+    bgtz t0, loop
+    nop
+    syscall`;
+
+const memory = new Map<number, number>();
+function place(address: number, source: string): void {
+  assembleProgram(source, address).forEach((word, index) => memory.set(address + 4 * index, word));
+}
+place(FAR, 'jr ra\n nop');
+place(HELPER, HELPER_SOURCE);
+place(PAGE, LOOP_SOURCE);
+// Zero words (NOPs) elsewhere.
+const read = (address: number) => memory.get(address) ?? 0;
+
+const RETURN_POINT = PAGE + 8;
+const BESIDE: NeighbourCode = { start: BEFORE, end: AFTER + 0x1000 };
+
+const starts = (blocks: readonly { start: number }[]) => blocks.map((block) => block.start).sort((a, b) => a - b);
+
+describe('a region and the code beside its page', () => {
+  it('compiles the function the page calls in the page before, as copies', () => {
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], undefined, undefined, BESIDE);
+    const copies = blocks.filter((block) => block.copy === true);
+    expect(starts(copies)).toEqual([HELPER, HELPER + 12, HELPER + 20]);
+    const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)));
+    expect(code.page).toBe(PAGE >>> 12);
+    expect(code.neighbourPages).toEqual([BEFORE >>> 12]);
+    expect([...code.entries].sort((a, b) => a - b)).toEqual([PAGE, RETURN_POINT]);
+  });
+
+  it('does not follow the calls the copied function makes', () => {
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], undefined, undefined, BESIDE);
+    expect(starts(blocks)).not.toContain(FAR);
+    // The call's return point is followed.
+    expect(starts(blocks)).toContain(HELPER + 20);
+  });
+
+  it('takes nothing from beside the page without neighbours', () => {
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read);
+    expect(blocks.every((block) => block.start >>> 12 === PAGE >>> 12)).toBe(true);
+    expect(blocks.some((block) => block.copy === true)).toBe(false);
+  });
+
+  it('keeps all block starts within REGION_SPAN_BYTES of each other', () => {
+    // The page's own words count whole: a neighbour block may lie at most a page beyond them.
+    const far = new Map(memory);
+    const farHelper = PAGE - REGION_SPAN_BYTES + 0x1000 - 8;
+    assembleProgram(`jal ${hex(farHelper)}\n nop\n syscall`, PAGE).forEach((word, index) => far.set(PAGE + 4 * index, word));
+    assembleProgram('jr ra\n nop', farHelper).forEach((word, index) => far.set(farHelper + 4 * index, word));
+    const reads = (address: number) => far.get(address) ?? 0;
+    const window: NeighbourCode = { start: PAGE - 0x2000, end: AFTER };
+    expect(starts(discoverRegion([PAGE], reads, true, [], undefined, undefined, window))).not.toContain(farHelper);
+    const near = farHelper + 8;
+    assembleProgram(`jal ${hex(near)}\n nop\n syscall`, PAGE).forEach((word, index) => far.set(PAGE + 4 * index, word));
+    assembleProgram('jr ra\n nop', near).forEach((word, index) => far.set(near + 4 * index, word));
+    expect(starts(discoverRegion([PAGE], reads, true, [], undefined, undefined, window))).toContain(near);
+  });
+
+  it('compiles only the neighbour blocks that have run, with an executed filter', () => {
+    const executed = new Set([PAGE, RETURN_POINT, HELPER]);
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], executed, undefined, BESIDE);
+    expect(starts(blocks.filter((block) => block.copy === true))).toEqual([HELPER]);
+  });
+});

@@ -1,7 +1,7 @@
 // Which blocks of the pages beside its own a user-mode region compiles (codegen/region.ts
-// discoverRegion with NeighbourCode): a function there that the page's code calls, as copies
-// (never entries), within REGION_SPAN_BYTES of the page's words, without the functions it calls
-// in turn, and none without neighbours.
+// discoverRegion with NeighbourCode): a function there that the page's code calls, whole or not
+// at all, as copies (never entries), within REGION_SPAN_BYTES of the page's words, without the
+// functions it calls in turn, and none without neighbours.
 
 import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
@@ -93,5 +93,24 @@ describe('a region and the code beside its page', () => {
     const executed = new Set([PAGE, RETURN_POINT, HELPER]);
     const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], executed, undefined, BESIDE);
     expect(starts(blocks.filter((block) => block.copy === true))).toEqual([HELPER]);
+  });
+});
+
+describe('a function beside the page too large to copy', () => {
+  it('is left whole to its own region, not copied in part', () => {
+    // A helper of 20 blocks (more than a region copies), each a conditional branch.
+    const large = new Map<number, number>();
+    const helper = PAGE - 0x200;
+    const source = [...Array.from({ length: 20 }, (_, index) => `b${index}:\n bne a0, zero, b${index + 1}\n addu v0, v0, a0`), 'b20:\n jr ra\n nop'].join('\n');
+    assembleProgram(source, helper).forEach((word, index) => large.set(helper + 4 * index, word));
+    assembleProgram(`jal ${hex(helper)}\n nop\n syscall`, PAGE).forEach((word, index) => large.set(PAGE + 4 * index, word));
+    const reads = (address: number) => large.get(address) ?? 0;
+    const blocks = discoverRegion([PAGE, PAGE + 8], reads, true, [], undefined, undefined, BESIDE);
+    expect(blocks.filter((block) => block.copy === true)).toEqual([]);
+    // With room for it (the cap counts blocks, not bytes), a shorter one is copied whole.
+    const short = new Map(large);
+    assembleProgram('jr ra\n nop', helper + 8 * 3).forEach((word, index) => short.set(helper + 8 * 3 + 4 * index, word));
+    const shortReads = (address: number) => short.get(address) ?? 0;
+    expect(discoverRegion([PAGE, PAGE + 8], shortReads, true, [], undefined, undefined, BESIDE).filter((block) => block.copy === true)).toHaveLength(4);
   });
 });

@@ -48,10 +48,18 @@ export interface StoredRegion {
   readonly bytes: Uint8Array;
 }
 
-/** FNV-1a over a page's words: a fast pre-check before comparing them all. */
+/**
+ * Words apart that hashWords reads. Over every word, the hashes of a region request and its two
+ * neighbours took a quarter of Debian uniq's compile time (45 requests, JavaScript V8 had not
+ * optimized yet; `--cpu-prof`); the hash is only a pre-check, and a key found is compared word by
+ * word (sameWords).
+ */
+const HASH_STRIDE = 16;
+
+/** FNV-1a over every HASH_STRIDE-th word of a page: a fast pre-check before comparing them all. */
 function hashWords(words: Int32Array): number {
-  let hash = 0x811c_9dc5;
-  for (let index = 0; index < words.length; index++) hash = Math.imul(hash ^ words[index]!, 0x0100_0193);
+  let hash = 0x811c_9dc5 ^ words.length;
+  for (let index = 0; index < words.length; index += HASH_STRIDE) hash = Math.imul(hash ^ words[index]!, 0x0100_0193);
   return hash >>> 0;
 }
 

@@ -10,40 +10,14 @@
 //
 // Usage: node bench/run.mjs [--runs N] [--engines interp,jit,jit-cached] [--default-pool] [workload-name...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { benchInput, benchLines } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/cli.cjs');
-
-/** A deterministic 8 MB text file for the busybox workloads (base64 of a seeded xorshift stream). */
-function benchInput() {
-  const file = path.join(os.tmpdir(), 'mipsjit-bench-input.txt');
-  if (!existsSync(file)) {
-    const bytes = new Uint8Array(6 << 20);
-    let state = 0x1234_5678;
-    for (let index = 0; index < bytes.length; index++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      bytes[index] = state & 0xff;
-    }
-    writeFileSync(file, Buffer.from(bytes).toString('base64'));
-  }
-  return file;
-}
-
-/** The first 2 MB of benchInput() in lines of 76 characters (26,316 lines), for sort and bzip2. */
-function benchLines() {
-  const file = path.join(os.tmpdir(), 'mipsjit-bench-lines.txt');
-  if (!existsSync(file)) {
-    const text = readFileSync(benchInput(), 'latin1').slice(0, 2_000_000);
-    writeFileSync(file, text.replace(/.{1,76}/g, '$&\n'));
-  }
-  return file;
-}
 
 const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
 const coremark = path.join(root, '.cache/coremark/coremark');

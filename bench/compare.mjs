@@ -1,0 +1,114 @@
+// `node bench/compare.mjs`: first runs of two or more mipsjit builds (and qemu-mipsel) side by side,
+// for telling whether a change made short runs faster on a noisy shared machine. `npm run bench`
+// times each workload's runs one after another; here every round runs each workload once under
+// every build, in an order that alternates from round to round, so that a slow stretch of the
+// machine falls on all of them alike. Each build keeps its own cache directory: its CLI's V8 code
+// cache is written by four earlier runs of other programs first (as in bench/run.mjs), and the
+// program's compiled code is removed before each run (a first run). Prints the median and the
+// minimum wall milliseconds per workload and build.
+//
+// Usage: node bench/compare.mjs [--rounds N] [--qemu] [--default-pool] BUILD... [-- workload-name...]
+//   BUILD: a directory holding a build's cli.cjs (`dist`, or a copy of an earlier build's dist/).
+//   Workloads: the short runs below by default, or those whose names start with the names given.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchGzip, benchInput, benchLines } from './inputs.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
+const coremark = path.join(root, '.cache/coremark/coremark');
+
+/** Runs of about 0.2 G instructions (qemu-mipsel: ~0.1 s), the line of issue 10 they bear on, and a longer one. */
+const WORKLOADS = [
+  { name: 'CoreMark 700', program: coremark, args: () => ['0x0', '0x0', '0x66', '700'] },
+  { name: 'callbench 3', program: path.join(root, 'bench/guest/callbench'), args: () => ['3'] },
+  { name: 'busybox gunzip', program: busybox, args: () => ['gunzip', '-c', benchGzip()] },
+  { name: 'busybox sha1sum', program: busybox, args: () => ['sha1sum', benchInput()] },
+  { name: 'busybox md5sum', program: busybox, args: () => ['md5sum', benchInput()] },
+  { name: 'busybox awk', program: busybox, args: () => ['awk', '{s+=length($0)}END{print(s)}', benchLines()] },
+  { name: 'CoreMark 4000', program: coremark, args: () => ['0x0', '0x0', '0x66', '4000'] },
+];
+
+const argv = process.argv.slice(2);
+const separator = argv.indexOf('--');
+const options = separator < 0 ? argv : argv.slice(0, separator);
+const names = separator < 0 ? [] : argv.slice(separator + 1);
+const roundsAt = options.indexOf('--rounds');
+const rounds = roundsAt < 0 ? 11 : Number(options[roundsAt + 1]);
+const builds = options.filter((arg, index) => !arg.startsWith('--') && options[index - 1] !== '--rounds');
+if (builds.length === 0 || !Number.isInteger(rounds) || rounds < 1) {
+  console.error('usage: node bench/compare.mjs [--rounds N] [--qemu] [--default-pool] BUILD... [-- workload-name...]');
+  process.exit(2);
+}
+for (const build of builds) {
+  if (!existsSync(path.join(build, 'cli.cjs'))) {
+    console.error(`compare: ${build}/cli.cjs is missing (a build's dist/ directory, after npm run build)`);
+    process.exit(2);
+  }
+}
+const withQemu = options.includes('--qemu');
+if (withQemu && spawnSync('qemu-mipsel', ['-version']).status !== 0) {
+  console.error('compare: qemu-mipsel is not installed');
+  process.exit(2);
+}
+const workloads = WORKLOADS.filter((workload) => (names.length === 0 || names.some((name) => workload.name.startsWith(name))) && existsSync(workload.program));
+for (const workload of WORKLOADS) {
+  if (!existsSync(workload.program)) console.error(`compare: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh or bench/guest/coremark.sh)`);
+}
+
+// As in bench/run.mjs: Node without NODE_EXTRA_CA_CERTS (its parsing is no part of mipsjit's
+// start-up), and V8's thread pool sized by the cores unless --default-pool.
+const { NODE_EXTRA_CA_CERTS: _extraCaCerts, ...hostEnv } = process.env;
+const nodeFlags = options.includes('--default-pool') ? [] : ['--v8-pool-size=0'];
+const caches = builds.map(() => mkdtempSync(path.join(os.tmpdir(), 'mipsjit-compare-')));
+process.on('exit', () => caches.forEach((cache) => rmSync(cache, { recursive: true, force: true })));
+const EARLIER_RUNS = [['bench/guest/hello-default'], ['test/guest/bin/t_int', 'checksum'], ['test/guest/bin/t_fpu', 'math'], ['test/guest/bin/t_libc', 'qsort']];
+builds.forEach((build, index) => {
+  for (const program of EARLIER_RUNS) spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', ...program], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, stdio: 'ignore' });
+});
+
+/** The runners of one workload: each build, then qemu-mipsel. */
+function runners(workload) {
+  const args = workload.args();
+  const list = builds.map((build, index) => ({
+    label: build,
+    run: () => {
+      for (const name of readdirSync(caches[index])) if (name.endsWith('.regions')) rmSync(path.join(caches[index], name));
+      return spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', workload.program, ...args], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, maxBuffer: 1 << 28 });
+    },
+  }));
+  if (withQemu) list.push({ label: 'qemu-mipsel', run: () => spawnSync('qemu-mipsel', [workload.program, ...args], { cwd: root, env: hostEnv, maxBuffer: 1 << 28 }) });
+  return list;
+}
+
+const prepared = workloads.map((workload) => ({ workload, runners: runners(workload), ms: [] }));
+for (const entry of prepared) entry.ms = entry.runners.map(() => []);
+for (let round = 0; round < rounds; round++) {
+  for (const entry of prepared) {
+    const order = entry.runners.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const start = process.hrtime.bigint();
+      const result = entry.runners[index].run();
+      entry.ms[index].push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (result.status !== 0) {
+        console.error(`compare: ${entry.runners[index].label} ${entry.workload.name} exited with ${result.status}: ${String(result.stderr).slice(-300)}`);
+        process.exit(1);
+      }
+    }
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const labels = prepared[0]?.runners.map((runner) => runner.label) ?? [];
+console.log(`mipsjit compare, ${new Date().toISOString()}, ${rounds} rounds, wall ms of first runs, median (min)`);
+console.log(`| workload | ${labels.join(' | ')} |${withQemu ? ' last build / qemu (medians) |' : ''}`);
+console.log(`| --- |${labels.map(() => ' --- |').join('')}${withQemu ? ' --- |' : ''}`);
+for (const entry of prepared) {
+  const cells = entry.ms.map((values) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)})`);
+  const ratio = withQemu ? ` ${(median(entry.ms[builds.length - 1]) / median(entry.ms[builds.length])).toFixed(2)}x |` : '';
+  console.log(`| ${entry.workload.name} | ${cells.join(' | ')} |${ratio}`);
+}

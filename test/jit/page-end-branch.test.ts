@@ -5,11 +5,11 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
-import { ExcCode, Status } from '../../runtime/exceptions.js';
+import { ExcCode } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
-import { expectSameState, runBothToSyscall } from './same-state.js';
+import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
 
 const FIRST_PAGE = 0x0040_0000;
 const NEXT_PAGE = 0x0040_1000;
@@ -43,19 +43,7 @@ function replaceSlot(target: FlatMachine, source: string): void {
  * `change` to both machines, runs both to the end and checks they agree; returns the interpreted one.
  */
 function runChangedMidway(change: (target: FlatMachine) => void): FlatMachine {
-  const compiled = machine();
-  const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
-  const interpreted = machine();
-  expect(jit.run(ROUNDS * 2)).toBe(Status.Continue);
-  expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
-  expectSameState(compiled, interpreted);
-  expect(jit.stats.compiledInstructions).toBeGreaterThan(ROUNDS);
-  for (const target of [compiled, interpreted]) change(target);
-  expect(jit.run(10_000_000)).toBe(Status.Stop);
-  expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
-  expectSameState(compiled, interpreted);
-  jit.close();
-  return interpreted;
+  return runChangedMidwayOf(machine, ROUNDS * 2, (jit) => expect(jit.stats.compiledInstructions).toBeGreaterThan(ROUNDS), change);
 }
 
 describe('a branch in the last word of a page', () => {

@@ -30,3 +30,25 @@ export function runBothToSyscall(machine: () => FlatMachine, options: JitOptions
   expectSameState(compiled, interpreted);
   return { compiled, interpreted, jit };
 }
+
+/**
+ * Runs one machine from `machine()` under the JIT (hot threshold 50) for `firstInstructions`
+ * instructions and one interpreted as far, checks they agree and `whenCompiled` (that the code
+ * under test runs compiled by then), applies `change` to both machines, runs both to their stop
+ * and checks they agree again; returns the interpreted one.
+ */
+export function runChangedMidway(machine: () => FlatMachine, firstInstructions: number, whenCompiled: (jit: JitEngine) => void, change: (target: FlatMachine) => void): FlatMachine {
+  const compiled = machine();
+  const jit = new JitEngine(compiled.cpu, { hotThreshold: 50 });
+  const interpreted = machine();
+  expect(jit.run(firstInstructions)).toBe(Status.Continue);
+  expect(interpreted.cpu.run(compiled.cpu.instructions)).toBe(Status.Continue);
+  expectSameState(compiled, interpreted);
+  whenCompiled(jit);
+  for (const target of [compiled, interpreted]) change(target);
+  expect(jit.run(10_000_000)).toBe(Status.Stop);
+  expect(interpreted.cpu.run(10_000_000)).toBe(Status.Stop);
+  expectSameState(compiled, interpreted);
+  jit.close();
+  return interpreted;
+}

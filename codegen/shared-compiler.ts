@@ -183,7 +183,7 @@ export class CompiledCodeCache {
   }
 
   /** The cached region for `request`, or undefined. Keys are computed once per request. */
-  lookup(request: RegionRequest): { region: CompiledRegion | undefined; key: string; layoutKey: string } {
+  lookup(request: RegionRequest): { region: CompiledRegion | undefined; key: string; layoutKey: string; neighbours: PageWords[] } {
     const layoutKey = JSON.stringify(request.layout);
     const neighbours = neighboursOf(request);
     const key = moduleKey(request.page, request.words, neighbours, request.compiled ?? []);
@@ -197,9 +197,9 @@ export class CompiledCodeCache {
       request.entries.every((entry) => cached.region.entries.includes(entry) || !cached.region.module)
     ) {
       this.reused++;
-      return { region: { ...cached.region, generation: request.generation, seconds: 0 }, key, layoutKey };
+      return { region: { ...cached.region, generation: request.generation, seconds: 0 }, key, layoutKey, neighbours };
     }
-    return { region: undefined, key, layoutKey };
+    return { region: undefined, key, layoutKey, neighbours };
   }
 
   /** Keeps a region compiled for `words` and `neighbours` (`compiledHere`: not one restored from a store). */
@@ -259,11 +259,10 @@ export class SharedCompiler {
   }
 
   submit(client: SharedCompilerClient, request: RegionRequest): CompiledRegion | undefined {
-    const { region, key, layoutKey } = this.cache.lookup(request);
+    const { region, key, layoutKey, neighbours } = this.cache.lookup(request);
     if (region !== undefined) return region;
     const compiledElsewhere = request.compiled ?? [];
     const compiled = this.compiler.submit(request);
-    const neighbours = neighboursOf(request);
     if (compiled !== undefined) {
       this.cache.remember(key, request.words, neighbours, layoutKey, compiledElsewhere, compiled);
       return compiled;

@@ -15,23 +15,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchGzip, benchInput, benchLines } from './inputs.mjs';
+import { shortRunWorkloads } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
-const coremark = path.join(root, '.cache/coremark/coremark');
-
-/** Runs of about 0.2 G instructions (qemu-mipsel: ~0.1 s), the line of issue 10 they bear on, and a longer one. */
-const WORKLOADS = [
-  { name: 'CoreMark 700', program: coremark, args: () => ['0x0', '0x0', '0x66', '700'] },
-  { name: 'callbench 3', program: path.join(root, 'bench/guest/callbench'), args: () => ['3'] },
-  { name: 'busybox gunzip', program: busybox, args: () => ['gunzip', '-c', benchGzip()] },
-  { name: 'busybox sha1sum', program: busybox, args: () => ['sha1sum', benchInput()] },
-  { name: 'busybox md5sum', program: busybox, args: () => ['md5sum', benchInput()] },
-  { name: 'busybox awk', program: busybox, args: () => ['awk', '{s+=length($0)}END{print(s)}', benchLines()] },
-  { name: 'CoreMark 4000', program: coremark, args: () => ['0x0', '0x0', '0x66', '4000'] },
-];
-
 const argv = process.argv.slice(2);
 const separator = argv.indexOf('--');
 const options = separator < 0 ? argv : argv.slice(0, separator);
@@ -54,6 +40,7 @@ if (withQemu && spawnSync('qemu-mipsel', ['-version']).status !== 0) {
   console.error('compare: qemu-mipsel is not installed');
   process.exit(2);
 }
+const WORKLOADS = shortRunWorkloads(root);
 const workloads = WORKLOADS.filter((workload) => (names.length === 0 || names.some((name) => workload.name.startsWith(name))) && existsSync(workload.program));
 for (const workload of WORKLOADS) {
   if (!existsSync(workload.program)) console.error(`compare: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh or bench/guest/coremark.sh)`);

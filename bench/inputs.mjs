@@ -1,5 +1,6 @@
 // The bench's generated guest inputs (bench/run.mjs, bench/compare.mjs): deterministic files under
-// the system's temporary directory, made on first use and kept for later runs.
+// the system's temporary directory, made on first use and kept for later runs; and the short runs
+// that bench/compare.mjs and bench/compile-replay.mjs measure.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,4 +38,23 @@ export function benchGzip() {
   const file = path.join(os.tmpdir(), 'mipsjit-bench-lines.gz');
   if (!existsSync(file)) writeFileSync(file, gzipSync(readFileSync(benchLines()), { level: 6 }));
   return file;
+}
+
+/**
+ * Runs of about 0.2 G instructions (qemu-mipsel: ~0.1 s), the line of issue 10 they bear on, and a
+ * longer one; `root` is the repository. Each program's `args` makes its inputs when called.
+ */
+export function shortRunWorkloads(root) {
+  const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
+  const coremark = path.join(root, '.cache/coremark/coremark');
+  return [
+    { name: 'CoreMark 700', program: coremark, args: () => ['0x0', '0x0', '0x66', '700'] },
+    { name: 'cpubench 1', program: path.join(root, 'bench/guest/cpubench'), args: () => ['1'] },
+    { name: 'callbench 3', program: path.join(root, 'bench/guest/callbench'), args: () => ['3'] },
+    { name: 'busybox gunzip', program: busybox, args: () => ['gunzip', '-c', benchGzip()] },
+    { name: 'busybox sha1sum', program: busybox, args: () => ['sha1sum', benchInput()] },
+    { name: 'busybox md5sum', program: busybox, args: () => ['md5sum', benchInput()] },
+    { name: 'busybox awk', program: busybox, args: () => ['awk', '{s+=length($0)}END{print(s)}', benchLines()] },
+    { name: 'CoreMark 4000', program: coremark, args: () => ['0x0', '0x0', '0x66', '4000'] },
+  ];
 }

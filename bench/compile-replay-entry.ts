@@ -1,0 +1,63 @@
+// The code bench/compile-replay.mjs bundles (with esbuild, from the sources): `record` runs a guest
+// program under the JIT and keeps every region request the compiler was given; `replay` compiles
+// those requests again, in a process of its own, and times it. A replay measures the translator
+// alone, as cold as a first run finds it, without the guest's noise around it.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { compileRegion, InlineCompiler, type RegionRequest } from '../codegen/compiler.js';
+import { runLinuxProgram } from '../src/run-linux.js';
+
+/** A RegionRequest as JSON: its Int32Arrays as arrays. */
+type StoredRequest = Omit<RegionRequest, 'words' | 'neighbours'> & {
+  words: number[];
+  neighbours?: { page: number; generation: number; words: number[] }[];
+};
+
+function toStored(request: RegionRequest): StoredRequest {
+  const { words, neighbours, ...rest } = request;
+  const stored: StoredRequest = { ...rest, words: Array.from(words) };
+  if (neighbours !== undefined) stored.neighbours = neighbours.map((neighbour) => ({ page: neighbour.page, generation: neighbour.generation, words: Array.from(neighbour.words) }));
+  return stored;
+}
+
+function fromStored(stored: StoredRequest): RegionRequest {
+  const { words, neighbours, ...rest } = stored;
+  return {
+    ...rest,
+    words: Int32Array.from(words),
+    ...(neighbours !== undefined ? { neighbours: neighbours.map((neighbour) => ({ page: neighbour.page, generation: neighbour.generation, words: Int32Array.from(neighbour.words) })) } : {}),
+  };
+}
+
+/** Runs `program` (a host path) with `args` and writes the requests its compiles took to `file`; returns their count. */
+export async function record(program: string, args: string[], file: string): Promise<number> {
+  const requests: StoredRequest[] = [];
+  const submit = InlineCompiler.prototype.submit;
+  InlineCompiler.prototype.submit = function (this: InlineCompiler, request: RegionRequest) {
+    requests.push(toStored(request));
+    return submit.call(this, request);
+  };
+  try {
+    const result = await runLinuxProgram({ program: readFileSync(program), args, name: program, stdout: () => {}, stderr: () => {} });
+    if (result.signal !== undefined) throw new Error(`${program} was killed by signal ${result.signal}`);
+  } finally {
+    InlineCompiler.prototype.submit = submit;
+  }
+  writeFileSync(file, JSON.stringify(requests));
+  return requests.length;
+}
+
+export interface ReplayTime {
+  readonly ms: number;
+  readonly modules: number;
+  readonly blocks: number;
+}
+
+/** Compiles the requests `record` wrote to `file` (their order kept) and times that alone. */
+export function replay(file: string): ReplayTime {
+  const requests = (JSON.parse(readFileSync(file, 'utf8')) as StoredRequest[]).map(fromStored);
+  const start = performance.now();
+  let blocks = 0;
+  for (const request of requests) blocks += compileRegion(request).blockCount;
+  return { ms: performance.now() - start, modules: requests.length, blocks };
+}

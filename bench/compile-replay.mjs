@@ -1,0 +1,89 @@
+// `node bench/compile-replay.mjs`: how long the JIT's translator takes, cold, for the regions a first
+// run of each short workload compiles. It records the region requests of one run of each workload
+// (bench/compile-replay-entry.ts record), then compiles them again in fresh Node processes that
+// load the translator's bytecode from a V8 code cache, as the CLI does (src/cli-launch.ts): the
+// first of those writes the cache, the others are timed. Unlike `--stats`' compile time in a whole
+// run, no guest runs beside the compiles, so a change to the translator shows in a few runs.
+//
+// Usage: node bench/compile-replay.mjs [--runs N] [-- workload-name...]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { shortRunWorkloads } from './inputs.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const separator = argv.indexOf('--');
+const options = separator < 0 ? argv : argv.slice(0, separator);
+const names = separator < 0 ? [] : argv.slice(separator + 1);
+const runsAt = options.indexOf('--runs');
+const runs = runsAt < 0 ? 7 : Number(options[runsAt + 1]);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('usage: node bench/compile-replay.mjs [--runs N] [-- workload-name...]');
+  process.exit(2);
+}
+const workloads = shortRunWorkloads(root).filter((workload) => (names.length === 0 || names.some((name) => workload.name.startsWith(name))) && existsSync(workload.program));
+
+const directory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-replay-'));
+process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+const bundle = path.join(directory, 'replay.cjs');
+await build({
+  entryPoints: [path.join(root, 'bench/compile-replay-entry.ts')],
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'es2022',
+  minifyWhitespace: true,
+  external: ['binaryen'],
+  define: { 'import.meta.url': 'bundleUrl' },
+  banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
+// The child: loads the bundle through node:vm with the code cache (writing it when it has none),
+// then records or replays. Node without NODE_EXTRA_CA_CERTS, as in bench/run.mjs.
+const child = path.join(directory, 'child.cjs');
+writeFileSync(
+  child,
+  `const fs = require('node:fs'); const { Script } = require('node:vm');
+const [bundle, cacheFile, verb, ...rest] = process.argv.slice(2);
+let cachedData; try { cachedData = fs.readFileSync(cacheFile); } catch {}
+const script = new Script('(function (exports, require, module, __filename, __dirname) {' + fs.readFileSync(bundle, 'utf8') + '\\n})', { filename: bundle, cachedData });
+const loaded = { exports: {} };
+script.runInThisContext()(loaded.exports, require, loaded, bundle, require('node:path').dirname(bundle));
+Promise.resolve(verb === 'record' ? loaded.exports.record(rest[0], rest.slice(2), rest[1]) : loaded.exports.replay(rest[0])).then((result) => {
+  if (cachedData === undefined || script.cachedDataRejected) fs.writeFileSync(cacheFile, script.createCachedData());
+  process.stdout.write(JSON.stringify(result));
+});
+`,
+);
+const { NODE_EXTRA_CA_CERTS: _extraCaCerts, ...hostEnv } = process.env;
+function runChild(args) {
+  const result = spawnSync('node', [child, bundle, path.join(directory, 'replay.v8'), ...args], { cwd: root, env: hostEnv, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.status !== 0) {
+    console.error(`compile-replay: ${args.join(' ')} failed: ${result.stderr.slice(-500)}`);
+    process.exit(1);
+  }
+  return JSON.parse(result.stdout);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+console.log(`mipsjit compile-replay, ${new Date().toISOString()}, ${runs} timed replays each (fresh processes, V8 code cache)`);
+console.log('| workload | modules | blocks | ms, median (min) | us per block (median) |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const workload of workloads) {
+  const requests = path.join(directory, `${workload.name.replaceAll(' ', '-')}.json`);
+  runChild(['record', workload.program, requests, ...workload.args()]);
+  runChild(['replay', requests]);
+  const times = [];
+  let last;
+  for (let run = 0; run < runs; run++) {
+    last = runChild(['replay', requests]);
+    times.push(last.ms);
+  }
+  console.log(`| ${workload.name} | ${last.modules} | ${last.blocks} | ${median(times).toFixed(1)} (${Math.min(...times).toFixed(1)}) | ${((median(times) * 1000) / last.blocks).toFixed(0)} |`);
+}

@@ -3,6 +3,7 @@
 // those requests again, in a process of its own, and times it. A replay measures the translator
 // alone, as cold as a first run finds it, without the guest's noise around it.
 
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compileRegion, InlineCompiler, type RegionRequest } from '../codegen/compiler.js';
 import { runLinuxProgram } from '../src/run-linux.js';
@@ -51,13 +52,17 @@ export interface ReplayTime {
   readonly ms: number;
   readonly modules: number;
   readonly blocks: number;
+  /** SHA-1 of the modules' bytes, in order: a change to the translator that should not change its output must keep it. */
+  readonly digest: string;
 }
 
 /** Compiles the requests `record` wrote to `file` (their order kept) and times that alone. */
 export function replay(file: string): ReplayTime {
   const requests = (JSON.parse(readFileSync(file, 'utf8')) as StoredRequest[]).map(fromStored);
   const start = performance.now();
-  let blocks = 0;
-  for (const request of requests) blocks += compileRegion(request).blockCount;
-  return { ms: performance.now() - start, modules: requests.length, blocks };
+  const regions = requests.map((request) => compileRegion(request));
+  const ms = performance.now() - start;
+  const hash = createHash('sha1');
+  for (const region of regions) if (region.bytes !== undefined) hash.update(region.bytes);
+  return { ms, modules: regions.length, blocks: regions.reduce((sum, region) => sum + region.blockCount, 0), digest: hash.digest('hex').slice(0, 12) };
 }

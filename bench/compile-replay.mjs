@@ -5,9 +5,12 @@
 // first of those writes the cache, the others are timed. Unlike `--stats`' compile time in a whole
 // run, no guest runs beside the compiles, so a change to the translator shows in a few runs.
 //
-// Usage: node bench/compile-replay.mjs [--runs N] [-- workload-name...]
+// Usage: node bench/compile-replay.mjs [--runs N] [--requests DIR] [-- workload-name...]
+//   --requests DIR: keep the recorded requests in DIR, and replay those found there instead of
+//   recording again (to compare two source trees, e.g. worktrees, on the same requests; the bytes'
+//   SHA-1 column then tells whether their translators' output differs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +24,15 @@ const options = separator < 0 ? argv : argv.slice(0, separator);
 const names = separator < 0 ? [] : argv.slice(separator + 1);
 const runsAt = options.indexOf('--runs');
 const runs = runsAt < 0 ? 7 : Number(options[runsAt + 1]);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error('usage: node bench/compile-replay.mjs [--runs N] [-- workload-name...]');
+const requestsAt = options.indexOf('--requests');
+const kept = requestsAt < 0 ? undefined : options[requestsAt + 1];
+if (!Number.isInteger(runs) || runs < 1 || (requestsAt >= 0 && kept === undefined)) {
+  console.error('usage: node bench/compile-replay.mjs [--runs N] [--requests DIR] [-- workload-name...]');
   process.exit(2);
 }
 const workloads = shortRunWorkloads(root).filter((workload) => (names.length === 0 || names.some((name) => workload.name.startsWith(name))) && existsSync(workload.program));
 
+if (kept !== undefined) mkdirSync(kept, { recursive: true });
 const directory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-replay-'));
 process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
 const bundle = path.join(directory, 'replay.cjs');
@@ -73,11 +79,11 @@ function runChild(args) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 console.log(`mipsjit compile-replay, ${new Date().toISOString()}, ${runs} timed replays each (fresh processes, V8 code cache)`);
-console.log('| workload | modules | blocks | ms, median (min) | us per block (median) |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| workload | modules | blocks | ms, median (min) | us per block (median) | bytes (SHA-1) |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const workload of workloads) {
-  const requests = path.join(directory, `${workload.name.replaceAll(' ', '-')}.json`);
-  runChild(['record', workload.program, requests, ...workload.args()]);
+  const requests = path.join(kept ?? directory, `${workload.name.replaceAll(' ', '-')}.json`);
+  if (!existsSync(requests)) runChild(['record', workload.program, requests, ...workload.args()]);
   runChild(['replay', requests]);
   const times = [];
   let last;
@@ -85,5 +91,5 @@ for (const workload of workloads) {
     last = runChild(['replay', requests]);
     times.push(last.ms);
   }
-  console.log(`| ${workload.name} | ${last.modules} | ${last.blocks} | ${median(times).toFixed(1)} (${Math.min(...times).toFixed(1)}) | ${((median(times) * 1000) / last.blocks).toFixed(0)} |`);
+  console.log(`| ${workload.name} | ${last.modules} | ${last.blocks} | ${median(times).toFixed(1)} (${Math.min(...times).toFixed(1)}) | ${((median(times) * 1000) / last.blocks).toFixed(0)} | ${last.digest} |`);
 }

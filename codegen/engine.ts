@@ -8,7 +8,7 @@ import { DISPATCH_TABLE_BYTES, DISPATCH_TABLES, emptyJumpTag, jumpCacheIndex, Pe
 import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type NeighbourPage, type RegionCompiler } from './compiler.js';
-import { collectCountedStarts, EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
+import { collectCountedStarts, collectExecutedStarts, EXECUTED_FILTER_MIN_THRESHOLD, INTERP_IMPORT, INTERP_SLOT, layoutOf, MAX_OVERSHOOT, memoryImportOf, type RegionLayout } from './region.js';
 import { createBridge } from './bridge.js';
 import { DISPATCH_GLOBAL, RegionExit } from './translate.js';
 
@@ -327,7 +327,7 @@ export class JitEngine {
     // 182, while busybox gunzip kept its gain (216 -> 193).
     const neighbours = modules.length === 0 ? this.neighbourCode(page) : [];
     for (const neighbour of neighbours) {
-      collectCountedStarts(counts, neighbour.page, Infinity, () => true, entries, executed);
+      collectExecutedStarts(counts, neighbour.page, executed);
       executed.push(...(this.compiledStarts.get(neighbour.page) ?? []));
     }
     const after = neighbours.length > 0 && neighbours[neighbours.length - 1]!.page > page ? page + 1 : page;

@@ -106,6 +106,15 @@ export function collectCountedStarts(counts: Uint32Array, page: number, warmCoun
 }
 
 /**
+ * The block starts of `page` that have run, as the interpreter counted them, appended to
+ * `executed`, taking no entries and leaving the counts: those of a page whose code a region only
+ * copies (NeighbourCode).
+ */
+export function collectExecutedStarts(counts: Uint32Array, page: number, executed: number[]): void {
+  collectCountedStarts(counts, page, Infinity, () => true, new Set(), executed);
+}
+
+/**
  * The blocks of a region: the entries and, breadth-first, the blocks they reach in the page,
  * except block starts in `compiled` (entries of the page's other modules, which the region
  * reaches through the jump cache instead of compiling them again). With `executed` (the block

@@ -361,6 +361,26 @@ export class WasmEncoder {
     return node;
   }
 
+  /**
+   * The bytes of `expr` when its code is one span (an expression of numeric operations, locals and
+   * memory accesses, built in order), else undefined: a template for raw(), which a translator
+   * keeps for code it builds again and again alike.
+   */
+  codeOf(expr: Expr): Uint8Array | undefined {
+    if (this.kinds[expr] !== Kind.Op || this.subtreeStart[expr]! < 0) return undefined;
+    return this.code.data.slice(this.subtreeStart[expr]!, this.b[expr]!);
+  }
+
+  /** An expression of type `type` whose code is `bytes` (from codeOf: it names no label, function or type). */
+  raw(type: ValueType, bytes: Uint8Array): Expr {
+    const code = this.code;
+    const start = code.length;
+    code.reserve(bytes.length);
+    code.data.set(bytes, start);
+    code.length = start + bytes.length;
+    return this.span(T_OF[type], start);
+  }
+
   /** Whether `expr` is an Op node whose whole code is one span of `code` ending at `end`. */
   private endsAt(expr: Expr, end: number): boolean {
     return this.kinds[expr] === Kind.Op && this.b[expr] === end && this.subtreeStart[expr]! >= 0;

@@ -144,21 +144,6 @@ function denies(w: WasmEncoder, permissions: Expr, needs: number): Expr {
   return w.ne(w.and(permissions, w.const(needs | Perm.Code)), w.const(needs));
 }
 
-/**
- * Flat memory: the code of permission checks (their condition, codegen/translate.ts memoryAccess)
- * by the permission table's address and the check's shape (checkShape), for every region of the
- * run. A region's loads and stores mostly repeat a few shapes, and building one from its ~10-20
- * encoder nodes was ~15% of the nodes of CoreMark's first compiles, which run while V8 still
- * interprets the translator (bench/compile-replay.mjs).
- */
-const CHECK_TEMPLATES = new Map<number, Map<number, Uint8Array>>();
-
-/** A permission check's shape as one number (the span's offsets are within a page of the access's). */
-function checkShape(access: Perm.Read | Perm.Write, bytes: number, aligned: boolean, withAlignment: boolean, wide: boolean, low: number, high: number): number {
-  const flags = (aligned ? 1 : 0) | (withAlignment ? 2 : 0) | (wide ? 4 : 0) | (access === Perm.Write ? 8 : 0);
-  return ((wide ? (low + 0x2000) * 0x4000 + (high + 0x2000) : 0) * 16 + bytes) * 16 + flags;
-}
-
 /** INLINE by row id (the translator asks several times per instruction). */
 const INLINE_BY_ROW = Uint8Array.from(ROWS, (row) => (INLINE.has(row.name) ? 1 : 0));
 
@@ -1347,24 +1332,13 @@ export class Translator {
     const high = span.high - offset;
     // The span's first byte is as aligned as the access when it lies a multiple of `bytes` away.
     const withAlignment = !aligned && alignmentMask !== 0 && low % bytes === 0;
+    const pages = !wide
+      ? denied(permission(0, withAlignment))
+      : access === Perm.Read
+        ? denied(w.and(permission(low, withAlignment), permission(high, false)))
+        : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
     covered.set(key, instruction.pc, span.low, span.high);
-    const shape = checkShape(access, bytes, aligned, withAlignment, wide, low, high);
-    let templates = CHECK_TEMPLATES.get(layout.permsBase);
-    if (templates === undefined) CHECK_TEMPLATES.set(layout.permsBase, (templates = new Map()));
-    const template = templates.get(shape);
-    let bad: Expr;
-    if (template !== undefined) {
-      bad = w.raw('i32', template);
-    } else {
-      const pages = !wide
-        ? denied(permission(0, withAlignment))
-        : access === Perm.Read
-          ? denied(w.and(permission(low, withAlignment), permission(high, false)))
-          : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
-      bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
-      const code = w.codeOf(bad);
-      if (code !== undefined) templates.set(shape, code);
-    }
+    const bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
   }
 

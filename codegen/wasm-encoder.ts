@@ -345,47 +345,6 @@ export class WasmEncoder {
     this.childCount = grow(this.childCount);
   }
 
-  /**
-   * An Op node whose code, its operands' included, is the one span of `code` from `start` to the
-   * end: the usual case, a translator building an expression's operands just before it. It
-   * records no children (emit() copies the span), which halves what a node costs while V8 still
-   * runs the encoder unoptimized, a first run's first compiles (bench/compile-replay.mjs).
-   */
-  private span(type: T, start: number): Expr {
-    const node = this.count++;
-    if (node === this.kinds.length) this.growNodes();
-    this.kinds[node] = Kind.Op;
-    this.nodeTypes[node] = type;
-    this.subtreeStart[node] = start;
-    this.b[node] = this.code.length;
-    return node;
-  }
-
-  /**
-   * The bytes of `expr` when its code is one span (an expression of numeric operations, locals and
-   * memory accesses, built in order), else undefined: a template for raw(), which a translator
-   * keeps for code it builds again and again alike.
-   */
-  codeOf(expr: Expr): Uint8Array | undefined {
-    if (this.kinds[expr] !== Kind.Op || this.subtreeStart[expr]! < 0) return undefined;
-    return this.code.data.slice(this.subtreeStart[expr]!, this.b[expr]!);
-  }
-
-  /** An expression of type `type` whose code is `bytes` (from codeOf: it names no label, function or type). */
-  raw(type: ValueType, bytes: Uint8Array): Expr {
-    const code = this.code;
-    const start = code.length;
-    code.reserve(bytes.length);
-    code.data.set(bytes, start);
-    code.length = start + bytes.length;
-    return this.span(T_OF[type], start);
-  }
-
-  /** Whether `expr` is an Op node whose whole code is one span of `code` ending at `end`. */
-  private endsAt(expr: Expr, end: number): boolean {
-    return this.kinds[expr] === Kind.Op && this.b[expr] === end && this.subtreeStart[expr]! >= 0;
-  }
-
   /** Ends an Op node's code (written to `code` since it began). */
   private endCode(node: Expr): Expr {
     this.b[node] = this.code.length;
@@ -405,27 +364,17 @@ export class WasmEncoder {
   }
 
   private op0(type: T, opcode: number): Expr {
-    const start = this.code.length;
+    const node = this.begin(Kind.Op, type, 0);
     this.code.byte(opcode);
-    return this.span(type, start);
+    return this.endCode(node);
   }
   private op1(type: T, opcode: number, child: Expr): Expr {
-    if (this.endsAt(child, this.code.length)) {
-      const start = this.subtreeStart[child]!;
-      this.code.byte(opcode);
-      return this.span(type, start);
-    }
     const node = this.begin(Kind.Op, type, 1);
     this.childList[this.childStart[node]!] = child;
     this.code.byte(opcode);
     return this.endCode(node);
   }
   private op2(type: T, opcode: number, first: Expr, second: Expr): Expr {
-    if (this.endsAt(second, this.code.length) && this.endsAt(first, this.subtreeStart[second]!)) {
-      const start = this.subtreeStart[first]!;
-      this.code.byte(opcode);
-      return this.span(type, start);
-    }
     const node = this.begin(Kind.Op, type, 2);
     const at = this.childStart[node]!;
     this.childList[at] = first;
@@ -440,14 +389,6 @@ export class WasmEncoder {
     return node;
   }
   private memory(type: T, opcode: number, bytes: number, offset: number, address: Expr, value?: Expr): Expr {
-    const end = this.code.length;
-    if (value === undefined ? this.endsAt(address, end) : this.endsAt(value, end) && this.endsAt(address, this.subtreeStart[value]!)) {
-      const start = this.subtreeStart[address]!;
-      this.code.byte(opcode);
-      this.code.byte(ALIGN[bytes]!);
-      this.code.uleb(offset);
-      return this.span(type, start);
-    }
     const node = this.begin(Kind.Op, type, value === undefined ? 1 : 2);
     const at = this.childStart[node]!;
     this.childList[at] = address;
@@ -479,10 +420,10 @@ export class WasmEncoder {
 
   // ---- i32 ----
   const(value: number): Expr {
-    const start = this.code.length;
+    const node = this.begin(Kind.Op, T.I32, 0);
     this.code.byte(0x41);
     this.code.sleb(value);
-    return this.span(T.I32, start);
+    return this.endCode(node);
   }
   add(a: Expr, b: Expr): Expr {
     return this.op2(T.I32, 0x6a, a, b);
@@ -629,18 +570,12 @@ export class WasmEncoder {
 
   // ---- locals and control ----
   get(local: number, type: ValueType = 'i32'): Expr {
-    const start = this.code.length;
+    const node = this.begin(Kind.Op, T_OF[type], 0);
     this.code.byte(0x20);
     this.code.uleb(local);
-    return this.span(T_OF[type], start);
+    return this.endCode(node);
   }
   set(local: number, value: Expr): Expr {
-    if (this.endsAt(value, this.code.length)) {
-      const start = this.subtreeStart[value]!;
-      this.code.byte(0x21);
-      this.code.uleb(local);
-      return this.span(T.None, start);
-    }
     const node = this.begin(Kind.Op, T.None, 1);
     this.childList[this.childStart[node]!] = value;
     this.code.byte(0x21);
@@ -648,12 +583,6 @@ export class WasmEncoder {
     return this.endCode(node);
   }
   tee(local: number, value: Expr, type: ValueType = 'i32'): Expr {
-    if (this.endsAt(value, this.code.length)) {
-      const start = this.subtreeStart[value]!;
-      this.code.byte(0x22);
-      this.code.uleb(local);
-      return this.span(T_OF[type], start);
-    }
     const node = this.begin(Kind.Op, T_OF[type], 1);
     this.childList[this.childStart[node]!] = value;
     this.code.byte(0x22);
@@ -732,10 +661,10 @@ export class WasmEncoder {
   }
   globalGet(global: string): Expr {
     const index = this.globalIndex(global);
-    const start = this.code.length;
+    const node = this.begin(Kind.Op, T.I32, 0);
     this.code.byte(0x23);
     this.code.uleb(index);
-    return this.span(T.I32, start);
+    return this.endCode(node);
   }
   call(callee: string, operands: readonly Expr[], result: ValueType): Expr {
     const target = this.functionIndex.get(callee);

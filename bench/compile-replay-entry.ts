@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { compileRegion, InlineCompiler, type RegionRequest } from '../codegen/compiler.js';
+import { compileRegion, failedRegion, InlineCompiler, type RegionRequest } from '../codegen/compiler.js';
 import { runLinuxProgram } from '../src/run-linux.js';
 
 /** A RegionRequest as JSON: its Int32Arrays as arrays. */
@@ -56,8 +56,22 @@ export interface ReplayTime {
   readonly digest: string;
 }
 
-/** Compiles the requests `record` wrote to `file` (their order kept) and times that alone. */
-export function replay(file: string): ReplayTime {
+/**
+ * Compiles the requests `record` wrote to `file` (their order kept) and times that alone, after
+ * `program` ran its first `warmInstructions` under the JIT with every compile refused (a CLI
+ * run's interpreter, bridge and system calls warm much of what the translator calls before its
+ * first compile; the translator itself stays cold).
+ */
+export async function replay(file: string, program: string, warmInstructions: number): Promise<ReplayTime> {
+  if (warmInstructions > 0) {
+    const submit = InlineCompiler.prototype.submit;
+    InlineCompiler.prototype.submit = (request: RegionRequest) => failedRegion(request);
+    try {
+      await runLinuxProgram({ program: readFileSync(program), name: program, maxInstructions: warmInstructions, stdout: () => {}, stderr: () => {} });
+    } finally {
+      InlineCompiler.prototype.submit = submit;
+    }
+  }
   const requests = (JSON.parse(readFileSync(file, 'utf8')) as StoredRequest[]).map(fromStored);
   const start = performance.now();
   const regions = requests.map((request) => compileRegion(request));

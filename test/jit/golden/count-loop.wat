@@ -24,6 +24,24 @@
   (local $17 i32)
   (local $18 i32)
   (local $19 i32)
+  (local $20 i32)
+  (local $21 i32)
+  (local $22 i32)
+  (local.set $16
+   (i32.load offset=8
+    (i32.const 0)
+   )
+  )
+  (local.set $18
+   (i32.load offset=12
+    (i32.const 0)
+   )
+  )
+  (local.set $17
+   (i32.load offset=16
+    (i32.const 0)
+   )
+  )
   (local.set $15
    (select
     (i32.load8_u
@@ -77,35 +95,22 @@
           (i32.const 5)
          )
         )
-        (i32.store offset=8
-         (i32.const 0)
-         (local.tee $16
-          (i32.add
-           (i32.const 0)
-           (i32.const 0)
-          )
+        (local.set $16
+         (i32.add
+          (i32.const 0)
+          (i32.const 0)
          )
         )
-        (i32.store offset=8
-         (i32.const 0)
-         (local.tee $16
-          (i32.add
-           (local.get $16)
-           (i32.load offset=16
-            (i32.const 0)
-           )
-          )
+        (local.set $16
+         (i32.add
+          (local.get $16)
+          (local.get $17)
          )
         )
-        (i32.store offset=16
-         (i32.const 0)
-         (local.tee $17
-          (i32.add
-           (i32.load offset=16
-            (i32.const 0)
-           )
-           (i32.const -1)
-          )
+        (local.set $17
+         (i32.add
+          (local.get $17)
+          (i32.const -1)
          )
         )
         (local.set $5
@@ -114,15 +119,10 @@
           (i32.const 0)
          )
         )
-        (i32.store offset=12
-         (i32.const 0)
-         (local.tee $18
-          (i32.add
-           (i32.load offset=12
-            (i32.const 0)
-           )
-           (i32.const 1)
-          )
+        (local.set $18
+         (i32.add
+          (local.get $18)
+          (i32.const 1)
          )
         )
         (if
@@ -152,45 +152,28 @@
           (i32.const 4)
          )
         )
-        (i32.store offset=8
-         (i32.const 0)
-         (local.tee $19
-          (i32.add
-           (i32.load offset=8
-            (i32.const 0)
-           )
-           (i32.load offset=16
-            (i32.const 0)
-           )
-          )
+        (local.set $16
+         (i32.add
+          (local.get $16)
+          (local.get $17)
          )
         )
-        (i32.store offset=16
-         (i32.const 0)
-         (local.tee $16
-          (i32.add
-           (i32.load offset=16
-            (i32.const 0)
-           )
-           (i32.const -1)
-          )
+        (local.set $17
+         (i32.add
+          (local.get $17)
+          (i32.const -1)
          )
         )
         (local.set $5
          (i32.ne
-          (local.get $16)
+          (local.get $17)
           (i32.const 0)
          )
         )
-        (i32.store offset=12
-         (i32.const 0)
-         (local.tee $17
-          (i32.add
-           (i32.load offset=12
-            (i32.const 0)
-           )
-           (i32.const 1)
-          )
+        (local.set $18
+         (i32.add
+          (local.get $18)
+          (i32.const 1)
          )
         )
         (if
@@ -274,6 +257,18 @@
          (local.get $7)
         )
        )
+       (i32.store offset=8
+        (i32.const 0)
+        (local.get $16)
+       )
+       (i32.store offset=12
+        (i32.const 0)
+        (local.get $18)
+       )
+       (i32.store offset=16
+        (i32.const 0)
+        (local.get $17)
+       )
        (return_call_indirect (type $0)
         (local.get $0)
         (local.get $1)
@@ -308,6 +303,18 @@
    (local.set $3
     (i32.const 0)
    )
+  )
+  (i32.store offset=8
+   (i32.const 0)
+   (local.get $16)
+  )
+  (i32.store offset=12
+   (i32.const 0)
+   (local.get $18)
+  )
+  (i32.store offset=16
+   (i32.const 0)
+   (local.get $17)
   )
   (i32.store offset=144
    (i32.const 0)

@@ -58,16 +58,16 @@ export interface ReplayTime {
 
 /**
  * Compiles the requests `record` wrote to `file` (their order kept) and times that alone, after
- * `program` ran its first `warmInstructions` under the JIT with every compile refused (a CLI
+ * `program` (with `args`) ran its first `warmInstructions` under the JIT with every compile refused (a CLI
  * run's interpreter, bridge and system calls warm much of what the translator calls before its
  * first compile; the translator itself stays cold).
  */
-export async function replay(file: string, program: string, warmInstructions: number): Promise<ReplayTime> {
+export async function replay(file: string, program: string, warmInstructions: number, args: string[] = []): Promise<ReplayTime> {
   if (warmInstructions > 0) {
     const submit = InlineCompiler.prototype.submit;
     InlineCompiler.prototype.submit = (request: RegionRequest) => failedRegion(request);
     try {
-      await runLinuxProgram({ program: readFileSync(program), name: program, maxInstructions: warmInstructions, stdout: () => {}, stderr: () => {} });
+      await runLinuxProgram({ program: readFileSync(program), args, name: program, maxInstructions: warmInstructions, stdout: () => {}, stderr: () => {} });
     } finally {
       InlineCompiler.prototype.submit = submit;
     }

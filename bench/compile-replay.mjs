@@ -2,7 +2,7 @@
 // run of each short workload compiles. It records the region requests of one run of each workload
 // (bench/compile-replay-entry.ts record), then compiles them again in fresh Node processes that
 // load the translator's bytecode from a V8 code cache, as the CLI does (src/cli-launch.ts): the
-// first of those writes the cache, the others are timed. Each replay first runs the program's
+// first of those writes the cache, the others are timed. Each replay first runs the workload's
 // first 50,000 instructions under the JIT with its compiles refused (--warm N): that warms what a
 // CLI run has warmed by its first compile (the interpreter, the bridge's encoder, system calls).
 // Without that, replays showed costs CLI runs do not have: two encoder changes that compiled
@@ -69,7 +69,7 @@ let cachedData; try { cachedData = fs.readFileSync(cacheFile); } catch {}
 const script = new Script('(function (exports, require, module, __filename, __dirname) {' + fs.readFileSync(bundle, 'utf8') + '\\n})', { filename: bundle, cachedData });
 const loaded = { exports: {} };
 script.runInThisContext()(loaded.exports, require, loaded, bundle, require('node:path').dirname(bundle));
-Promise.resolve(verb === 'record' ? loaded.exports.record(rest[0], rest.slice(2), rest[1]) : loaded.exports.replay(rest[0], rest[1], Number(rest[2]))).then((result) => {
+Promise.resolve(verb === 'record' ? loaded.exports.record(rest[0], rest.slice(2), rest[1]) : loaded.exports.replay(rest[0], rest[1], Number(rest[2]), rest.slice(3))).then((result) => {
   if (cachedData === undefined || script.cachedDataRejected) fs.writeFileSync(cacheFile, script.createCachedData());
   process.stdout.write(JSON.stringify(result));
 });
@@ -92,11 +92,11 @@ console.log('| --- | --- | --- | --- | --- | --- |');
 for (const workload of workloads) {
   const requests = path.join(kept ?? directory, `${workload.name.replaceAll(' ', '-')}.json`);
   if (!existsSync(requests)) runChild(['record', workload.program, requests, ...workload.args()]);
-  runChild(['replay', requests, workload.program, String(warm)]);
+  runChild(['replay', requests, workload.program, String(warm), ...workload.args()]);
   const times = [];
   let last;
   for (let run = 0; run < runs; run++) {
-    last = runChild(['replay', requests, workload.program, String(warm)]);
+    last = runChild(['replay', requests, workload.program, String(warm), ...workload.args()]);
     times.push(last.ms);
   }
   console.log(`| ${workload.name} | ${last.modules} | ${last.blocks} | ${median(times).toFixed(1)} (${Math.min(...times).toFixed(1)}) | ${((median(times) * 1000) / last.blocks).toFixed(0)} | ${last.digest} |`);

@@ -115,6 +115,13 @@ export function findBlock(start: number, readWord: (address: number) => number, 
   }
 }
 
+/** The branch or jump that ends `block` when it links (a call: JAL, BAL, JALR...), else undefined. */
+export function endingCall(block: Block): GuestInstruction | undefined {
+  if (block.terminal.kind !== 'branch') return undefined;
+  const branch = block.instructions[block.instructions.length - 2]!;
+  return (branch.row.flags & Flag.Link) !== 0 ? branch : undefined;
+}
+
 /** Static successors of a block (in any page: callers keep those of theirs). */
 export function successors(block: Block): number[] {
   const terminal = block.terminal;

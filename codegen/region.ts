@@ -6,8 +6,7 @@
 import { DISPATCH_TABLE_BYTES, NO_BLOCK, PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
-import { findBlock, successors, type Block } from './block.js';
-import { Flag } from '../src/isa/table.js';
+import { endingCall, findBlock, successors, type Block } from './block.js';
 import { blockLabel, DISPATCH_GLOBAL, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
@@ -166,10 +165,8 @@ export function discoverRegion(
   /** The block starts to follow from `block`: those that ran (with `executed`), not the callee of a neighbour's call. */
   const followed = (block: Block): number[] => {
     let next = successors(block);
-    if (block.copy === true && block.terminal.kind === 'branch') {
-      const branch = block.instructions[block.instructions.length - 2]!;
-      if ((branch.row.flags & Flag.Link) !== 0) next = next.filter((start) => start === branch.pc + 8);
-    }
+    const call = block.copy === true ? endingCall(block) : undefined;
+    if (call !== undefined) next = next.filter((start) => start === call.pc + 8);
     if (executed === undefined || block.terminal.kind === 'fallthrough') return next;
     return next.filter((start) => executed.has(start));
   };

@@ -10,7 +10,7 @@ import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
 import { DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, NO_BLOCK, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
-import { successors, type Block, type GuestInstruction } from './block.js';
+import { endingCall, successors, type Block, type GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
@@ -250,9 +250,7 @@ export const SYSTEM_MIN_USES_TO_CACHE = 12;
  * millions between the modules of a page.
  */
 function isSelfLoop(block: Block): boolean {
-  if (block.terminal.kind !== 'branch') return false;
-  const branch = block.instructions[block.instructions.length - 2]!;
-  return (branch.row.flags & Flag.Link) === 0 && successors(block).some((target) => target >>> 0 === block.start >>> 0);
+  return block.terminal.kind === 'branch' && endingCall(block) === undefined && successors(block).some((target) => target >>> 0 === block.start >>> 0);
 }
 
 /**

@@ -9,21 +9,17 @@
 //
 // Usage: node bench/compare.mjs [--rounds N] [--qemu] [--default-pool] BUILD... [-- workload-name...]
 //   BUILD: a directory holding a build's cli.cjs (`dist`, or a copy of an earlier build's dist/).
-//   Workloads: the short runs below by default, or those whose names start with the names given.
+//   Workloads: the short runs of bench/inputs.mjs by default, or those whose names start with the names given.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shortRunWorkloads } from './inputs.mjs';
+import { benchArguments, CACHE_WRITING_RUNS, shortRunsNamed, shortRunWorkloads } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const separator = argv.indexOf('--');
-const options = separator < 0 ? argv : argv.slice(0, separator);
-const names = separator < 0 ? [] : argv.slice(separator + 1);
-const roundsAt = options.indexOf('--rounds');
-const rounds = roundsAt < 0 ? 11 : Number(options[roundsAt + 1]);
+const { options, names, number } = benchArguments(process.argv.slice(2));
+const rounds = number('--rounds', 11);
 const builds = options.filter((arg, index) => !arg.startsWith('--') && options[index - 1] !== '--rounds');
 if (builds.length === 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error('usage: node bench/compare.mjs [--rounds N] [--qemu] [--default-pool] BUILD... [-- workload-name...]');
@@ -40,9 +36,8 @@ if (withQemu && spawnSync('qemu-mipsel', ['-version']).status !== 0) {
   console.error('compare: qemu-mipsel is not installed');
   process.exit(2);
 }
-const WORKLOADS = shortRunWorkloads(root);
-const workloads = WORKLOADS.filter((workload) => (names.length === 0 || names.some((name) => workload.name.startsWith(name))) && existsSync(workload.program));
-for (const workload of WORKLOADS) {
+const workloads = shortRunsNamed(root, names).filter((workload) => existsSync(workload.program));
+for (const workload of shortRunWorkloads(root)) {
   if (!existsSync(workload.program)) console.error(`compare: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh or bench/guest/coremark.sh)`);
 }
 
@@ -52,9 +47,8 @@ const { NODE_EXTRA_CA_CERTS: _extraCaCerts, ...hostEnv } = process.env;
 const nodeFlags = options.includes('--default-pool') ? [] : ['--v8-pool-size=0'];
 const caches = builds.map(() => mkdtempSync(path.join(os.tmpdir(), 'mipsjit-compare-')));
 process.on('exit', () => caches.forEach((cache) => rmSync(cache, { recursive: true, force: true })));
-const EARLIER_RUNS = [['bench/guest/hello-default'], ['test/guest/bin/t_int', 'checksum'], ['test/guest/bin/t_fpu', 'math'], ['test/guest/bin/t_libc', 'qsort']];
 builds.forEach((build, index) => {
-  for (const program of EARLIER_RUNS) spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', ...program], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, stdio: 'ignore' });
+  for (const program of CACHE_WRITING_RUNS) spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', ...program], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, stdio: 'ignore' });
 });
 
 /** The runners of one workload: each build, then qemu-mipsel. */

@@ -21,24 +21,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { shortRunWorkloads } from './inputs.mjs';
+import { benchArguments, shortRunsNamed } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const separator = argv.indexOf('--');
-const options = separator < 0 ? argv : argv.slice(0, separator);
-const names = separator < 0 ? [] : argv.slice(separator + 1);
-const runsAt = options.indexOf('--runs');
-const runs = runsAt < 0 ? 7 : Number(options[runsAt + 1]);
-const warmAt = options.indexOf('--warm');
-const warm = warmAt < 0 ? 50_000 : Number(options[warmAt + 1]);
+const { options, names, number } = benchArguments(process.argv.slice(2));
+const runs = number('--runs', 7);
+const warm = number('--warm', 50_000);
 const requestsAt = options.indexOf('--requests');
 const kept = requestsAt < 0 ? undefined : options[requestsAt + 1];
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warm) || warm < 0 || (requestsAt >= 0 && kept === undefined)) {
   console.error('usage: node bench/compile-replay.mjs [--runs N] [--warm N] [--requests DIR] [-- workload-name...]');
   process.exit(2);
 }
-const workloads = shortRunWorkloads(root).filter((workload) => (names.length === 0 || names.some((name) => workload.name.startsWith(name))) && existsSync(workload.program));
+const workloads = shortRunsNamed(root, names).filter((workload) => existsSync(workload.program));
 
 if (kept !== undefined) mkdirSync(kept, { recursive: true });
 const directory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-replay-'));

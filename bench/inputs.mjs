@@ -1,6 +1,7 @@
-// The bench's generated guest inputs (bench/run.mjs, bench/compare.mjs): deterministic files under
-// the system's temporary directory, made on first use and kept for later runs; and the short runs
-// that bench/compare.mjs and bench/compile-replay.mjs measure.
+// What the bench tools share: the generated guest inputs (deterministic files under the system's
+// temporary directory, made on first use and kept for later runs), the short runs that
+// bench/compare.mjs and bench/compile-replay.mjs measure, the runs that write the CLI's V8 code
+// cache before anything is timed, and the command line of the short-run tools.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,4 +58,31 @@ export function shortRunWorkloads(root) {
     { name: 'busybox awk', program: busybox, args: () => ['awk', '{s+=length($0)}END{print(s)}', benchLines()] },
     { name: 'CoreMark 4000', program: coremark, args: () => ['0x0', '0x0', '0x66', '4000'] },
   ];
+}
+
+/** The short runs whose names start with one of `names` (all of them without names). */
+export function shortRunsNamed(root, names) {
+  return shortRunWorkloads(root).filter((workload) => names.length === 0 || names.some((name) => workload.name.startsWith(name)));
+}
+
+/**
+ * A build's first four runs write V8's code cache of the CLI (src/cli-launch.ts): four earlier runs
+ * of other programs (none a timed workload) leave it as a user's first runs would, and keep those
+ * writes out of the timed runs. Paths from the repository's root.
+ */
+export const CACHE_WRITING_RUNS = [['bench/guest/hello-default'], ['test/guest/bin/t_int', 'checksum'], ['test/guest/bin/t_fpu', 'math'], ['test/guest/bin/t_libc', 'qsort']];
+
+/**
+ * A short-run tool's command line: its options, the workload names after `--`, and `number(flag,
+ * fallback)`, the value after an option (`fallback` without it).
+ */
+export function benchArguments(argv) {
+  const separator = argv.indexOf('--');
+  const options = separator < 0 ? argv : argv.slice(0, separator);
+  const names = separator < 0 ? [] : argv.slice(separator + 1);
+  const number = (flag, fallback) => {
+    const at = options.indexOf(flag);
+    return at < 0 ? fallback : Number(options[at + 1]);
+  };
+  return { options, names, number };
 }

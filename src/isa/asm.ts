@@ -4,11 +4,18 @@
 import { ROWS, type CompiledRow, type FieldName } from './decode.js';
 import { operandKinds, parseNumber, parseOperand, type FieldValues } from './operands.js';
 
-const ROWS_BY_MNEMONIC = new Map<string, CompiledRow[]>();
-for (const row of ROWS) {
-  const list = ROWS_BY_MNEMONIC.get(row.mnemonic) ?? [];
-  list.push(row);
-  ROWS_BY_MNEMONIC.set(row.mnemonic, list);
+/** The rows of each mnemonic, built on first use (the CLI loads this module for the boot ROM only). */
+let rowsByMnemonic: Map<string, CompiledRow[]> | undefined;
+function rowsOfMnemonic(mnemonic: string): CompiledRow[] | undefined {
+  if (rowsByMnemonic === undefined) {
+    rowsByMnemonic = new Map();
+    for (const row of ROWS) {
+      const list = rowsByMnemonic.get(row.mnemonic) ?? [];
+      list.push(row);
+      rowsByMnemonic.set(row.mnemonic, list);
+    }
+  }
+  return rowsByMnemonic.get(mnemonic);
 }
 
 export class AssemblyError extends Error {}
@@ -90,7 +97,7 @@ export function assemble(text: string, pc = 0, labels: ReadonlyMap<string, numbe
   const match = /^\s*([a-z0-9._]+)\s*(.*)$/i.exec(text);
   if (!match) throw new AssemblyError(`cannot parse "${text}"`);
   const mnemonic = match[1]!.toLowerCase();
-  const rows = ROWS_BY_MNEMONIC.get(mnemonic);
+  const rows = rowsOfMnemonic(mnemonic);
   if (!rows) throw new AssemblyError(`unknown mnemonic "${mnemonic}" in "${text}"`);
   const texts = splitOperands(match[2]!);
   const resolve = (target: string) => labels.get(target) ?? parseBareHex(target);

@@ -139,7 +139,8 @@ function groupByOpcode(rows: readonly CompiledRow[]): CompiledRow[][] {
 }
 
 const EXECUTABLE_GROUPS = groupByOpcode(ROWS.filter((row) => !row.isAlias));
-const DISASSEMBLY_GROUPS = groupByOpcode(ROWS.filter((row) => row.row.asmOnly !== true));
+/** Built on first use: only the disassembler asks (--trace, tests), not a run's start. */
+let disassemblyGroups: CompiledRow[][] | undefined;
 
 /** Sentinel returned for words that match no row (a Reserved Instruction). */
 export const RESERVED = -1;
@@ -160,7 +161,8 @@ export function decode(word: number): number {
 
 /** The id of the most specific row (aliases included) for display, or RESERVED. */
 export function decodeForDisassembly(word: number): number {
-  return lookup(DISASSEMBLY_GROUPS, word);
+  disassemblyGroups ??= groupByOpcode(ROWS.filter((row) => row.row.asmOnly !== true));
+  return lookup(disassemblyGroups, word);
 }
 
 /** Extracts a field's raw (unsigned) value from a word. */

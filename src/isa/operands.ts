@@ -14,8 +14,15 @@ export const GPR_NAMES = [
  * CP0 register names as `mipsel-linux-gnu-objdump` (binutils 2.40) prints them for MIPS32r2,
  * keyed by `rd * 8 + sel` (read off objdump's output for every rd/sel). A name may carry its
  * select (`c0_perfcnt,1`); registers without a name print as `$rd` or `$rd,sel`.
+ * Built on first use, as CP0_BY_NAME is: only the disassembler and the assembler ask, and every
+ * start of the CLI would otherwise build them (~0.5 ms of its top level, in V8's interpreter).
  */
-export const CP0_NAMES: ReadonlyMap<number, string> = (() => {
+let cp0Names: ReadonlyMap<number, string> | undefined;
+function cp0NameTable(): ReadonlyMap<number, string> {
+  return (cp0Names ??= buildCp0Names());
+}
+
+function buildCp0Names(): ReadonlyMap<number, string> {
   const base = [
     'c0_index', 'c0_random', 'c0_entrylo0', 'c0_entrylo1', 'c0_context', 'c0_pagemask', 'c0_wired', 'c0_hwrena',
     'c0_badvaddr', 'c0_count', 'c0_entryhi', 'c0_compare', 'c0_status', 'c0_cause', 'c0_epc', 'c0_prid',
@@ -48,15 +55,19 @@ export const CP0_NAMES: ReadonlyMap<number, string> = (() => {
     for (let sel = 1; sel <= last; sel++) names.set(rd * 8 + sel, `${base[rd]},${sel}`);
   }
   return names;
-})();
+}
 
 /** How objdump shows CP0 register rd/sel: a name, possibly with `,sel`, or `$rd[,sel]`. */
 function cp0Display(rd: number, sel: number): string {
-  return CP0_NAMES.get(rd * 8 + sel) ?? (sel === 0 ? `$${rd}` : `$${rd},${sel}`);
+  return cp0NameTable().get(rd * 8 + sel) ?? (sel === 0 ? `$${rd}` : `$${rd},${sel}`);
 }
 
 // Names with a `,sel` suffix are parsed as their base name followed by a separate select operand.
-const CP0_BY_NAME = new Map([...CP0_NAMES].filter(([, name]) => !name.includes(',')).map(([key, name]) => [name, key]));
+let cp0ByName: ReadonlyMap<string, number> | undefined;
+function cp0NumberNamed(name: string): number | undefined {
+  cp0ByName ??= new Map([...cp0NameTable()].filter(([, text]) => !text.includes(',')).map(([key, text]) => [text, key]));
+  return cp0ByName.get(name);
+}
 /** FPU control register names objdump prints for CFC1/CTC1; others print as `$n`. */
 const FCR_NAMES = new Map([
   [0, 'c1_fir'],
@@ -315,7 +326,7 @@ export function parseOperand(
       return inRange(value, 0, 0x3ff) ? { code: value } : undefined;
     }
     case 'c0': {
-      const named = CP0_BY_NAME.get(text);
+      const named = cp0NumberNamed(text);
       if (named !== undefined) return { rd: named >> 3, sel: named & 7 };
       const register = /^\$(\d+)$/.exec(text);
       return register && Number(register[1]) < 32 ? { rd: Number(register[1]) } : undefined;

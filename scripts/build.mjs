@@ -69,7 +69,8 @@ const BUILD_ID_PLACEHOLDER = 'b'.repeat(32);
 
 /**
  * Builds a CommonJS bundle for Node of `entry` with the build id `buildId`, in which
- * import.meta.url is the bundle's own URL.
+ * import.meta.url is the bundle's own URL, made from its path when first asked for (node:url's
+ * pathToFileURL at every start cost the CLI ~0.4 ms of V8 compiling Node's URL code).
  */
 function buildCommonJs(entry, outfile, buildId) {
   return build({
@@ -83,8 +84,8 @@ function buildCommonJs(entry, outfile, buildId) {
     outfile,
     platform: 'node',
     plugins: [commonJsModule],
-    define: { 'import.meta.url': 'bundleUrl', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
-    banner: { js: "const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': 'bundleLocation.url', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
+    banner: { js: "const bundleLocation = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   });
 }
 

@@ -9,7 +9,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { BUILD_ID } from './build-id.js';
 import { defaultCacheDirectory } from './code-cache-file.js';
@@ -39,9 +38,10 @@ function interprets(argv: readonly string[]): boolean {
 // is compiled, and before the code cache below is checked (V8 keys it by the flags, so the two
 // kinds of command line keep a cache file each).
 const interpreting = interprets(process.argv.slice(2));
-if (interpreting) (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
+if (interpreting) (createRequire(__filename)('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
 
-const bundle = fileURLToPath(new URL('./cli-main.cjs', import.meta.url));
+// Beside this file (built as CommonJS, where __dirname is this file's directory; a URL would load Node's URL code).
+const bundle = path.join(__dirname, 'cli-main.cjs');
 const source = readFileSync(bundle, 'utf8');
 
 /**

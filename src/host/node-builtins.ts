@@ -10,7 +10,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const requireBuiltin = createRequire(import.meta.url);
+/** Made on first use: even its argument, this module's URL, costs the CLI's start-up (scripts/build.mjs). */
+let requireFromHere: NodeJS.Require | undefined;
+function requireBuiltin(name: string): unknown {
+  requireFromHere ??= createRequire(import.meta.url);
+  return requireFromHere(name);
+}
 
 let workerThreadsModule: typeof import('node:worker_threads') | undefined;
 let v8Module: typeof import('node:v8') | undefined;

@@ -33,6 +33,10 @@ const WORKLOADS = [
   // function pointers, recursion, a switch, qsort's callback), a multi-second and a short run.
   { name: 'callbench 10 (call-heavy)', program: 'bench/guest/callbench', args: ['10'] },
   { name: 'callbench 3 (short run)', program: 'bench/guest/callbench', args: ['3'] },
+  // Kernels in the style of the Benchmarks Game (bench/guest/src/gamebench.c), looked at by no
+  // tuning: an allocator-heavy short run and a multi-second one.
+  { name: 'gamebench btree 12 (malloc/free, short run)', program: 'bench/guest/gamebench', args: ['btree', '12'] },
+  { name: 'gamebench fannkuch 10', program: 'bench/guest/gamebench', args: ['fannkuch', '10'] },
   // Programs the JIT was never tuned on (need test/guest/busybox.sh to have fetched busybox).
   { name: 'busybox gzip -c 8MB', program: busybox, args: ['gzip', '-c', 'INPUT'], optional: true },
   { name: 'busybox sha256sum 8MB', program: busybox, args: ['sha256sum', 'INPUT'], optional: true },

@@ -7,7 +7,6 @@
 // Built as CommonJS (an ES module entry started ~10 ms later here).
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import { BUILD_ID } from './build-id.js';
@@ -38,9 +37,10 @@ function interprets(argv: readonly string[]): boolean {
 // is compiled, and before the code cache below is checked (V8 keys it by the flags, so the two
 // kinds of command line keep a cache file each).
 const interpreting = interprets(process.argv.slice(2));
-if (interpreting) (createRequire(__filename)('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
+if (interpreting) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size-cumulative=4000');
 
-// Beside this file (built as CommonJS, where __dirname is this file's directory; a URL would load Node's URL code).
+// This file is built as CommonJS only (dist/cli.cjs): `require` and `__dirname` are its own, and
+// the bundle sits beside it (a URL would load Node's URL code, node:module its ES module loader).
 const bundle = path.join(__dirname, 'cli-main.cjs');
 const source = readFileSync(bundle, 'utf8');
 
@@ -107,4 +107,5 @@ if (file !== undefined && (cachedData === undefined || writes < CACHE_WRITING_RU
 }
 const start = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
 const module = { exports: {} };
-start(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+// The bundle resolves what it requires from the same directory as this file.
+start(module.exports, require, module, bundle, path.dirname(bundle));

@@ -1,5 +1,5 @@
-// The CommonJS bundles' stand-in for node:module (dist/cli.cjs, dist/cli-main.cjs and
-// dist/compile-worker.cjs; aliased by scripts/build.mjs). Their code runs as CommonJS, where
+// The CommonJS bundles' stand-in for node:module (aliased by scripts/build.mjs; of them only
+// dist/cli-main.cjs asks for it, through src/host/node-builtins.ts). Their code runs as CommonJS, where
 // `require` is at hand, and every `createRequire` of theirs asks for Node built-ins or for files
 // beside the bundle, which that `require` resolves alike. Loading node:module itself brings in
 // Node's ES module loader and its source-map support, whose functions V8 then compiles from source

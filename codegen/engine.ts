@@ -356,7 +356,7 @@ export class JitEngine {
    */
   private installStored(page: number): boolean {
     if (this.compiler.stored === undefined) return false;
-    const regions = this.compiler.stored(page, (other) => ((this.cpu.mem.perms[other]! & Perm.Exec) !== 0 ? this.pageWords(other) : undefined), this.layoutKeys[this.layoutIndex()]);
+    const regions = this.compiler.stored(page, (other) => this.executableWords(other), this.layoutKeys[this.layoutIndex()]);
     if (regions.length === 0) return false;
     this.markCode(page);
     const generation = this.generations.get(page) ?? 0;
@@ -385,11 +385,17 @@ export class JitEngine {
   private neighbourCode(page: number): NeighbourPage[] {
     const neighbours: NeighbourPage[] = [];
     for (const other of [page - 1, page + 1]) {
-      if (other < 0 || (this.cpu.mem.perms[other]! & Perm.Exec) === 0) continue;
-      const words = this.pageWords(other);
-      if (words.length === 1024) neighbours.push({ page: other, words: words.slice(), generation: this.generations.get(other) ?? 0 });
+      const words = other < 0 ? undefined : this.executableWords(other);
+      if (words !== undefined) neighbours.push({ page: other, words: words.slice(), generation: this.generations.get(other) ?? 0 });
     }
     return neighbours;
+  }
+
+  /** An executable guest page's 1024 words (a view of guest memory), else undefined. */
+  private executableWords(page: number): Int32Array | undefined {
+    if ((this.cpu.mem.perms[page]! & Perm.Exec) === 0) return undefined;
+    const words = this.pageWords(page);
+    return words.length === 1024 ? words : undefined;
   }
 
   /** The guest page's 1024 instruction words (a view of guest memory). */

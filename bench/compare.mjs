@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArguments, CACHE_WRITING_RUNS, shortRunsNamed, shortRunWorkloads } from './inputs.mjs';
+import { benchArguments, CACHE_WRITING_RUNS, median, shortRunsNamed, shortRunWorkloads } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { options, names, number } = benchArguments(process.argv.slice(2));
@@ -83,7 +83,6 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const labels = prepared[0]?.runners.map((runner) => runner.label) ?? [];
 console.log(`mipsjit compare, ${new Date().toISOString()}, ${rounds} rounds, wall ms of first runs, median (min)`);
 console.log(`| workload | ${labels.join(' | ')} |${withQemu ? ' last build / qemu (medians) |' : ''}`);

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { benchArguments, shortRunsNamed } from './inputs.mjs';
+import { benchArguments, median, shortRunsNamed } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { options, names, number } = benchArguments(process.argv.slice(2));
@@ -80,7 +80,6 @@ function runChild(args) {
   return JSON.parse(result.stdout);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 console.log(`mipsjit compile-replay, ${new Date().toISOString()}, ${runs} timed replays each (fresh processes, V8 code cache)`);
 console.log('| workload | modules | blocks | ms, median (min) | us per block (median) | bytes (SHA-1) |');
 console.log('| --- | --- | --- | --- | --- | --- |');

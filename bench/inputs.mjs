@@ -1,11 +1,17 @@
 // What the bench tools share: the generated guest inputs (deterministic files under the system's
 // temporary directory, made on first use and kept for later runs), the short runs that
 // bench/compare.mjs and bench/compile-replay.mjs measure, the runs that write the CLI's V8 code
-// cache before anything is timed, and the command line of the short-run tools.
+// cache before anything is timed, the command line of the short-run tools, and the median every
+// bench tool reports.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+
+/** The middle value of `values` (the upper middle of an even count), as every bench tool reports it. */
+export function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
 
 /** A deterministic 8 MB text file for the busybox workloads (base64 of a seeded xorshift stream). */
 export function benchInput() {

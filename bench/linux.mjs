@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/cli.cjs');
@@ -49,7 +50,6 @@ const workloads = [
   },
 ];
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const quote = (word) => `'${word.replaceAll("'", "'\\''")}'`;
 
 /** Median wall seconds of `argv` (through sh when its output goes to a host pipe), and its output. */

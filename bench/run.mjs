@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { benchInput, benchLines, CACHE_WRITING_RUNS } from './inputs.mjs';
+import { benchInput, benchLines, CACHE_WRITING_RUNS, median } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/cli.cjs');
@@ -72,11 +72,6 @@ for (const engine of engines) {
 // Options take a value, except --default-pool.
 const selected = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && (!all[i - 1]?.startsWith('--') || all[i - 1] === '--default-pool'));
 const qemu = spawnSync('qemu-mipsel', ['-version']).status === 0 ? 'qemu-mipsel' : undefined;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 /** Runs a command `runs` times (`before` ahead of each, untimed); returns the median wall seconds, its stdout and stderr. */
 function time(command, args, env = process.env, before = () => {}) {

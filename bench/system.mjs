@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { median } from './inputs.mjs';
 import { checksumLoop, li32, mapKuseg, mapLargePages } from './system-programs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,7 +137,6 @@ async function runOnce(engine, workload, f = scale) {
 // Warm up V8 and binaryen on a short version of every workload before timing anything.
 for (const workload of WORKLOADS) for (const engine of ['interp', 'jit']) await runOnce(engine, workload, 0.05);
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 // ---- The same guest code under qemu-system-mipsel -M malta ----
 

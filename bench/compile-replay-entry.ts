@@ -5,8 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { compileRegion, failedRegion, InlineCompiler, type RegionRequest } from '../codegen/compiler.js';
-import { runLinuxProgram } from '../src/run-linux.js';
+import { compileRegion, failedRegion, InlineCompiler, type CompiledRegion, type RegionRequest } from '../codegen/compiler.js';
+import { runLinuxProgram, type LinuxProgramResult } from '../src/run-linux.js';
 
 /** A RegionRequest as JSON: its Int32Arrays as arrays. */
 type StoredRequest = Omit<RegionRequest, 'words' | 'neighbours'> & {
@@ -30,20 +30,35 @@ function fromStored(stored: StoredRequest): RegionRequest {
   };
 }
 
+/**
+ * Runs `program` (a host path) with `args` under the JIT, its output dropped, with every compile
+ * going to `submit` (given the compiler's own submit) instead; up to `maxInstructions` if given.
+ */
+async function runWithSubmit(
+  program: string,
+  args: string[],
+  submit: (request: RegionRequest, compile: (request: RegionRequest) => CompiledRegion) => CompiledRegion,
+  maxInstructions?: number,
+): Promise<LinuxProgramResult> {
+  const compilersSubmit = InlineCompiler.prototype.submit;
+  InlineCompiler.prototype.submit = function (this: InlineCompiler, request: RegionRequest) {
+    return submit(request, (forwarded) => compilersSubmit.call(this, forwarded));
+  };
+  try {
+    return await runLinuxProgram({ program: readFileSync(program), args, name: program, ...(maxInstructions !== undefined ? { maxInstructions } : {}), stdout: () => {}, stderr: () => {} });
+  } finally {
+    InlineCompiler.prototype.submit = compilersSubmit;
+  }
+}
+
 /** Runs `program` (a host path) with `args` and writes the requests its compiles took to `file`; returns their count. */
 export async function record(program: string, args: string[], file: string): Promise<number> {
   const requests: StoredRequest[] = [];
-  const submit = InlineCompiler.prototype.submit;
-  InlineCompiler.prototype.submit = function (this: InlineCompiler, request: RegionRequest) {
+  const result = await runWithSubmit(program, args, (request, compile) => {
     requests.push(toStored(request));
-    return submit.call(this, request);
-  };
-  try {
-    const result = await runLinuxProgram({ program: readFileSync(program), args, name: program, stdout: () => {}, stderr: () => {} });
-    if (result.signal !== undefined) throw new Error(`${program} was killed by signal ${result.signal}`);
-  } finally {
-    InlineCompiler.prototype.submit = submit;
-  }
+    return compile(request);
+  });
+  if (result.signal !== undefined) throw new Error(`${program} was killed by signal ${result.signal}`);
   writeFileSync(file, JSON.stringify(requests));
   return requests.length;
 }
@@ -63,15 +78,7 @@ export interface ReplayTime {
  * first compile; the translator itself stays cold).
  */
 export async function replay(file: string, program: string, warmInstructions: number, args: string[] = []): Promise<ReplayTime> {
-  if (warmInstructions > 0) {
-    const submit = InlineCompiler.prototype.submit;
-    InlineCompiler.prototype.submit = (request: RegionRequest) => failedRegion(request);
-    try {
-      await runLinuxProgram({ program: readFileSync(program), args, name: program, maxInstructions: warmInstructions, stdout: () => {}, stderr: () => {} });
-    } finally {
-      InlineCompiler.prototype.submit = submit;
-    }
-  }
+  if (warmInstructions > 0) await runWithSubmit(program, args, (request) => failedRegion(request), warmInstructions);
   const requests = (JSON.parse(readFileSync(file, 'utf8')) as StoredRequest[]).map(fromStored);
   const start = performance.now();
   const regions = requests.map((request) => compileRegion(request));

@@ -14,7 +14,7 @@ import { endingCall, successors, type Block, type GuestInstruction } from './blo
 import type { FunctionImport, ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
-import { planAccessSpans, spanKey, SpanGroups, type AccessSpan } from './access-checks.js';
+import { afterInstruction, planAccessSpans, SpanGroups, type AccessSpan } from './access-checks.js';
 
 /** The interpreter's handler for one instruction: (row id, word, PC, next PC, in a delay slot) -> Status. */
 export const INTERP_IMPORT: FunctionImport = { name: 'interp', params: ['i32', 'i32', 'i32', 'i32', 'i32'], result: 'i32' };
@@ -402,10 +402,11 @@ export class Translator {
   /** Flat memory: the spans planned for the current block's first accesses (codegen/access-checks.ts). */
   private accessSpans = new Map<number, AccessSpan>();
   /**
-   * Flat memory: what the permission checks emitted so far in the block cover, by spanKey, and
-   * how many bytes they proved each base register aligned to (an access of n bytes at an offset
-   * that is a multiple of n passed its alignment check, so the register itself is a multiple of n
-   * until an instruction writes it).
+   * Flat memory: what the permission checks emitted so far in the block cover, by base register
+   * (offsets from its value now, and whether for reading, writing or both), and how many bytes
+   * they proved each base register aligned to (an access of n bytes at an offset that is a
+   * multiple of n passed its alignment check, so the register itself is a multiple of n until an
+   * instruction writes it; a step by ADDIU keeps what the step's size keeps).
    */
   private readonly covered = new SpanGroups();
   /**
@@ -1319,7 +1320,7 @@ export class Translator {
     }
     const offset = simmOf(word);
     const base = rsOf(word);
-    const key = spanKey(base, access === Perm.Write);
+    const write = access === Perm.Write;
     const misaligned = () => w.and(w.get(Local.Address), w.const(bytes - 1));
     // The base is aligned to `bytes` and so is the offset: the address is (a prologue's saves
     // at sp+16 .. sp+40 check sp once). Otherwise a check that passes here proves the base so.
@@ -1327,11 +1328,14 @@ export class Translator {
     const covered = this.covered;
     const aligned = bytes === 1 || (offsetAligned && (covered.alignedBytes[base] || 1) >= bytes);
     if (!aligned && offsetAligned) covered.setAligned(base, bytes);
-    if (covered.has(key) && covered.low[key]! <= offset && offset + bytes - 1 <= covered.high[key]!) {
+    if (covered.has(base) && covered.low[base]! <= offset && offset + bytes - 1 <= covered.high[base]! && (write ? covered.writes : covered.reads)[base] === 1) {
       // An earlier check of this block covers the page; only the alignment is this access's own.
       return w.block(null, aligned ? [address, perform()] : [address, w.if(misaligned(), toInterpreter()), perform()]);
     }
-    const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1 };
+    const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1, read: !write, write };
+    // What the check tests: this access's permission, and the rest of its group's (a group that
+    // reads and writes checks both at its first access).
+    const needs = (span.read || !write ? Perm.Read : 0) | (span.write || write ? Perm.Write : 0);
     // A 2- or 4-byte access tests its alignment in the page lookup: its page number with the
     // address's misaligned low bits above the 2^20 page numbers indexes the permission table's
     // zero tail when misaligned (runtime/flat-memory.ts PERMISSION_TAIL_BYTES). That saves V8's
@@ -1344,7 +1348,7 @@ export class Translator {
       const index = withAlignment ? w.or(page, w.shl(w.and(at(), w.const(alignmentMask)), w.const(32 - PAGE_SHIFT))) : page;
       return loadAt(w, 1, layout.permsBase, index);
     };
-    const denied = (permissions: Expr) => denies(w, permissions, access);
+    const denied = (permissions: Expr) => denies(w, permissions, needs);
     // Its own page, or the pages of the span's first and last byte (one or two pages). A read
     // tests two pages as one (Read in the AND of their permissions): one branch in V8's code.
     const wide = span.low !== offset || span.high !== offset + bytes - 1;
@@ -1354,10 +1358,10 @@ export class Translator {
     const withAlignment = !aligned && alignmentMask !== 0 && low % bytes === 0;
     const pages = !wide
       ? denied(permission(0, withAlignment))
-      : access === Perm.Read
+      : needs === Perm.Read
         ? denied(w.and(permission(low, withAlignment), permission(high, false)))
         : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
-    covered.set(key, instruction.pc, span.low, span.high);
+    covered.set(base, instruction.pc, span.low, span.high, (needs & Perm.Read) !== 0, (needs & Perm.Write) !== 0);
     const bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
   }
@@ -1379,9 +1383,12 @@ export class Translator {
     return w.if(changed, this.interpretBefore(branch.pc, { unexecuted: 2, npc: () => w.const(branch.pc + 4), delaySlot: false }));
   }
 
-  /** Flat memory: checks through a register `instruction` may write cover nothing after it. */
+  /**
+   * Flat memory: checks through a register `instruction` may write cover nothing after it, but
+   * for a step of a base by ADDIU (codegen/access-checks.ts afterInstruction).
+   */
   private forgetChecks(instruction: GuestInstruction): void {
-    if (!this.covered.empty) this.covered.forget(gprsWrittenMask(instruction));
+    if (!this.covered.empty) afterInstruction(this.covered, instruction, gprsWrittenMask(instruction));
   }
 
   /** Runs the instruction's interpreter handler on the state block. */

@@ -10,6 +10,10 @@ import { assembleProgram } from '../../src/isa/asm.js';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { JitEngine } from '../../codegen/engine.js';
+import { planAccessSpans, SpanGroups } from '../../codegen/access-checks.js';
+import type { GuestInstruction } from '../../codegen/block.js';
+import { decode, ROWS } from '../../src/isa/decode.js';
+import { rtOf } from '../../src/interp/fields.js';
 
 const CODE = 0x0040_0000;
 const DATA = 0x0050_0000; // one read/write page; the page after it is unmapped
@@ -42,6 +46,32 @@ const CASES: readonly Case[] = [
       b loop
       addiu a0, a0, 16`,
     fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
+  },
+  {
+    // The pointer steps (ADDIU a0, a0, imm) between the loads: the group's check at the first
+    // covers the second's bytes at their offsets before the step, 0x80(a0) .. 0x83(a0). Once
+    // that leaves the page, the second load faults after the first has run.
+    name: 'an access after its base register was stepped leaves the mapped page',
+    source: `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, 0x0e00
+    loop:
+      lw t0, 0(a0)
+      addiu t1, t1, 1
+      addiu a0, a0, 0x80
+      lw t2, 0(a0)
+      addu t3, t3, t0
+      addu t3, t3, t2
+      b loop
+      addiu a0, a0, -0x70`,
+    fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
+  },
+  {
+    // A load, a step back and a store to the same word: one group, checked at the load for
+    // reading and writing. On the read-only page the load runs and the store faults.
+    name: 'a store through a stepped base after a load of the same word on a read-only page',
+    source: lastTripLoop(DATA, READ_ONLY, ['lw t0, 4(t5)', 'addiu t5, t5, 4', 'addiu t1, t1, 1', 'sw t1, 0(t5)']),
+    fault: { code: ExcCode.TLBS, badVAddr: READ_ONLY + 4 },
   },
   {
     // The load writes its own base: the next access through a0, at the same offset, needs a
@@ -107,6 +137,13 @@ const CASES: readonly Case[] = [
     name: 'a misaligned word load after a halfword load through the same base',
     source: misalignedLoop(2, ['lh t0, 0(t5)', 'lw t2, 4(t5)']),
     fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x100 + 2 + 4 },
+  },
+  {
+    // A halfword's check proves its base 2-byte aligned, and a step of 2 keeps only that: the
+    // word load after the step tests its own alignment (the base is off by 2 on the last trip).
+    name: 'a misaligned word load after its base was stepped by 2',
+    source: lastTripLoop(DATA + 0x102, DATA + 0x100, ['addiu t1, t1, 1', 'lh t0, 0(t5)', 'addiu t5, t5, 2', 'lw t2, 0(t5)']),
+    fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x102 },
   },
   {
     // The base changes between the loads: the first load's proof no longer holds.
@@ -195,4 +232,49 @@ describe('JIT shared page checks', () => {
       jit.close();
     });
   }
+});
+
+/** The instructions of `source` at CODE, as a block's. */
+function instructionsOf(source: string): GuestInstruction[] {
+  return Array.from(assembleProgram(source, CODE), (word, index) => ({ pc: CODE + index * 4, word: word | 0, row: ROWS[decode(word)]! }));
+}
+
+/** The GPRs the loads and ADDIUs of these cases write (stores write none). */
+const writtenByCase = (instruction: GuestInstruction) => (instruction.row.name === 'sw' || instruction.row.name === 'sb' ? 0 : 1 << rtOf(instruction.word));
+
+describe('planAccessSpans', () => {
+  it('keeps a group through ADDIU steps of its base, in the first access\'s offsets, reading and writing', () => {
+    const spans = planAccessSpans(instructionsOf(`
+      lw t0, 0(a0)
+      addiu a0, a0, 0x80
+      sw t0, 4(a0)
+      addiu a0, a0, -8
+      lbu t1, 1(a0)`), writtenByCase);
+    expect([...spans]).toEqual([[CODE, { low: 0, high: 0x87, read: true, write: true }]]);
+  });
+
+  it('starts a group afresh after another write of its base', () => {
+    const spans = planAccessSpans(instructionsOf(`
+      sw t0, 8(a0)
+      addiu a0, a1, 0x80
+      lw t1, 0(a0)`), writtenByCase);
+    expect([...spans]).toEqual([
+      [CODE, { low: 8, high: 11, read: false, write: true }],
+      [CODE + 8, { low: 0, high: 3, read: true, write: false }],
+    ]);
+  });
+});
+
+describe('SpanGroups.move', () => {
+  it('covers the same addresses at offsets lower by the step, aligned to what the step keeps', () => {
+    const groups = new SpanGroups();
+    groups.set(4, CODE, 0, 15, true, false);
+    groups.setAligned(4, 4);
+    groups.move(4, 8);
+    expect([groups.low[4], groups.high[4], groups.moved[4], groups.alignedBytes[4]]).toEqual([-8, 7, 8, 4]);
+    groups.move(4, -6);
+    expect([groups.low[4], groups.high[4], groups.moved[4], groups.alignedBytes[4]]).toEqual([-2, 13, 2, 2]);
+    groups.move(4, 1);
+    expect(groups.alignedBytes[4]).toBe(1);
+  });
 });

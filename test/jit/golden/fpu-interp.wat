@@ -91,8 +91,8 @@
           (local.get $7)
           (i32.const 7)
          )
-         (i32.eqz
-          (i32.and
+         (i32.or
+          (i32.ne
            (i32.and
             (i32.load8_u offset=16777216
              (i32.shr_u
@@ -100,17 +100,24 @@
               (i32.const 12)
              )
             )
+            (i32.const 11)
+           )
+           (i32.const 3)
+          )
+          (i32.ne
+           (i32.and
             (i32.load8_u offset=16777216
              (i32.shr_u
               (i32.add
                (local.get $7)
-               (i32.const 15)
+               (i32.const 23)
               )
               (i32.const 12)
              )
             )
+            (i32.const 11)
            )
-           (i32.const 1)
+           (i32.const 3)
           )
          )
         )
@@ -184,26 +191,6 @@
           (i32.const 0)
          )
          (i32.const 16)
-        )
-       )
-       (if
-        (i32.ne
-         (i32.and
-          (i32.load8_u offset=16777216
-           (i32.shr_u
-            (local.get $7)
-            (i32.const 12)
-           )
-          )
-          (i32.const 10)
-         )
-         (i32.const 2)
-        )
-        (then
-         (local.set $0
-          (i32.const 4194316)
-         )
-         (br $block3)
         )
        )
        (i32.store

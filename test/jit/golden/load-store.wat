@@ -191,41 +191,41 @@
        )
        (if
         (i32.or
-         (i32.ne
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.or
+         (i32.and
+          (local.get $7)
+          (i32.const 1)
+         )
+         (i32.or
+          (i32.ne
+           (i32.and
+            (i32.load8_u offset=16777216
              (i32.shr_u
-              (local.get $7)
+              (i32.add
+               (local.get $7)
+               (i32.const -3)
+              )
               (i32.const 12)
              )
-             (i32.shl
-              (i32.and
+            )
+            (i32.const 11)
+           )
+           (i32.const 3)
+          )
+          (i32.ne
+           (i32.and
+            (i32.load8_u offset=16777216
+             (i32.shr_u
+              (i32.add
                (local.get $7)
-               (i32.const 1)
+               (i32.const 9)
               )
-              (i32.const 20)
+              (i32.const 12)
              )
             )
+            (i32.const 11)
            )
-           (i32.const 10)
+           (i32.const 3)
           )
-          (i32.const 2)
-         )
-         (i32.ne
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (i32.add
-              (local.get $7)
-              (i32.const 9)
-             )
-             (i32.const 12)
-            )
-           )
-           (i32.const 10)
-          )
-          (i32.const 2)
          )
         )
         (then
@@ -281,25 +281,6 @@
           (i32.const 0)
          )
          (i32.const -1)
-        )
-       )
-       (if
-        (i32.eqz
-         (i32.and
-          (i32.load8_u offset=16777216
-           (i32.shr_u
-            (local.get $7)
-            (i32.const 12)
-           )
-          )
-          (i32.const 1)
-         )
-        )
-        (then
-         (local.set $0
-          (i32.const 4194336)
-         )
-         (br $block3)
         )
        )
        (i32.store offset=48

@@ -67,6 +67,33 @@ const CASES: readonly Case[] = [
     fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
   },
   {
+    // A loop of one block whose pointer steps a word per trip: the trip that reaches the next
+    // page faults there.
+    name: 'a loop walking a pointer into an unmapped page',
+    source: `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, 0x0f00
+    loop:
+      lw t0, 0(a0)
+      addu t3, t3, t0
+      b loop
+      addiu a0, a0, 4`,
+    fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
+  },
+  {
+    // The same, walking down and storing: the page below the data page is unmapped.
+    name: 'a loop walking a pointer down into an unmapped page, storing',
+    source: `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, 0x0100
+    loop:
+      addiu t1, t1, 1
+      sw t1, -4(a0)
+      b loop
+      addiu a0, a0, -8`,
+    fault: { code: ExcCode.TLBS, badVAddr: DATA - 4 },
+  },
+  {
     // A load, a step back and a store to the same word: one group, checked at the load for
     // reading and writing. On the read-only page the load runs and the store faults.
     name: 'a store through a stepped base after a load of the same word on a read-only page',

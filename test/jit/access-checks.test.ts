@@ -1,8 +1,9 @@
-// Shared page checks (codegen/access-checks.ts): accesses of a block through one unchanged base
-// register share one permission check that covers all their pages. Each case is a loop the JIT
-// compiles, whose last iteration faults at an access that a shared check must not have let
-// through; the fault's code, PC and bad address, the registers and the instruction count must be
-// the interpreter's (the accesses before the faulting one have run, the rest have not).
+// Shared page checks (codegen/access-checks.ts): a block's loads and stores through one base
+// register, unchanged or stepped by ADDIU rX, rX, imm, share one permission check that covers all
+// their pages. Each case is a loop the JIT compiles, whose last iteration faults at an access that
+// a shared check must not have let through; the fault's code, PC and bad address, the registers
+// and the instruction count must be the interpreter's (the accesses before the faulting one have
+// run, the rest have not). After them, the plan of the groups and their movement, unit by unit.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Cpu } from '../../src/interp/cpu.js';

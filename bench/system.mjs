@@ -137,7 +137,6 @@ async function runOnce(engine, workload, f = scale) {
 // Warm up V8 and binaryen on a short version of every workload before timing anything.
 for (const workload of WORKLOADS) for (const engine of ['interp', 'jit']) await runOnce(engine, workload, 0.05);
 
-
 // ---- The same guest code under qemu-system-mipsel -M malta ----
 
 const qemu = spawnSync('qemu-system-mipsel', ['-version']).status === 0 ? 'qemu-system-mipsel' : undefined;

@@ -35,17 +35,7 @@ const CASES: readonly Case[] = [
     // The group's check at `lw t0` covers 0(a0)..0x84(a0); once a0 + 0x80 leaves the page, the
     // second load faults after the first has run and t1 has counted.
     name: 'a later access of the group leaves the mapped page',
-    source: `
-      lui a0, ${DATA >>> 16}
-      addiu a0, a0, 0x0e00
-    loop:
-      lw t0, 0(a0)
-      addiu t1, t1, 1
-      lw t2, 0x80(a0)
-      addu t3, t3, t0
-      addu t3, t3, t2
-      b loop
-      addiu a0, a0, 16`,
+    source: pointerLoop(0x0e00, ['lw t0, 0(a0)', 'addiu t1, t1, 1', 'lw t2, 0x80(a0)', 'addu t3, t3, t0', 'addu t3, t3, t2'], 16),
     fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
   },
   {
@@ -53,45 +43,20 @@ const CASES: readonly Case[] = [
     // covers the second's bytes at their offsets before the step, 0x80(a0) .. 0x83(a0). Once
     // that leaves the page, the second load faults after the first has run.
     name: 'an access after its base register was stepped leaves the mapped page',
-    source: `
-      lui a0, ${DATA >>> 16}
-      addiu a0, a0, 0x0e00
-    loop:
-      lw t0, 0(a0)
-      addiu t1, t1, 1
-      addiu a0, a0, 0x80
-      lw t2, 0(a0)
-      addu t3, t3, t0
-      addu t3, t3, t2
-      b loop
-      addiu a0, a0, -0x70`,
+    source: pointerLoop(0x0e00, ['lw t0, 0(a0)', 'addiu t1, t1, 1', 'addiu a0, a0, 0x80', 'lw t2, 0(a0)', 'addu t3, t3, t0', 'addu t3, t3, t2'], -0x70),
     fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
   },
   {
     // A loop of one block whose pointer steps a word per trip: the trip that reaches the next
     // page faults there.
     name: 'a loop walking a pointer into an unmapped page',
-    source: `
-      lui a0, ${DATA >>> 16}
-      addiu a0, a0, 0x0f00
-    loop:
-      lw t0, 0(a0)
-      addu t3, t3, t0
-      b loop
-      addiu a0, a0, 4`,
+    source: pointerLoop(0x0f00, ['lw t0, 0(a0)', 'addu t3, t3, t0'], 4),
     fault: { code: ExcCode.TLBL, badVAddr: DATA + 0x1000 },
   },
   {
     // The same, walking down and storing: the page below the data page is unmapped.
     name: 'a loop walking a pointer down into an unmapped page, storing',
-    source: `
-      lui a0, ${DATA >>> 16}
-      addiu a0, a0, 0x0100
-    loop:
-      addiu t1, t1, 1
-      sw t1, -4(a0)
-      b loop
-      addiu a0, a0, -8`,
+    source: pointerLoop(0x0100, ['addiu t1, t1, 1', 'sw t1, -4(a0)'], -8),
     fault: { code: ExcCode.TLBS, badVAddr: DATA - 4 },
   },
   {
@@ -213,6 +178,20 @@ function lastTripLoop(base: number, lastBase: number, body: readonly string[]): 
       ${body.join('\n      ')}
       b loop
       nop`;
+}
+
+/**
+ * An endless loop through `body` with a0 starting at DATA + `start` and stepped by `step` in the
+ * branch's delay slot each trip, until an access through it faults.
+ */
+function pointerLoop(start: number, body: readonly string[], step: number): string {
+  return `
+      lui a0, ${DATA >>> 16}
+      addiu a0, a0, ${start}
+    loop:
+      ${body.join('\n      ')}
+      b loop
+      addiu a0, a0, ${step}`;
 }
 
 /** A loop of 30 trips through `accesses` at base t5 = DATA + 0x100, on its last trip + `skew`. */

@@ -23,6 +23,7 @@ import type { Exit } from '../runtime/exits.js';
 import type { PhysicalMemory } from '../runtime/physical-memory.js';
 import { ENTRY_COUNT_MASK, type BlockEndWatch } from '../src/interp/cpu.js';
 import type { SystemCpu } from '../src/interp/system-cpu.js';
+import { DECODED_PAGE_LENGTH } from '../src/interp/dispatch.js';
 import { decode, RESERVED, ROWS } from '../src/isa/decode.js';
 import { needsInterpreter } from './block.js';
 import { DEFAULT_MAX_REGIONS } from './cache.js';
@@ -474,7 +475,7 @@ export class SystemJitEngine {
     const memory = cpu.physical;
     // Stores to the page now take the slow path, which drops the region (and makes a region on
     // its way through the compiler stale).
-    if (!memory.isCode(hostPage)) memory.addCode(hostPage, new Uint16Array(1024));
+    if (!memory.isCode(hostPage)) memory.addCode(hostPage, new Int32Array(DECODED_PAGE_LENGTH));
     const layout: RegionLayout = {
       memoryPages: memory.host.pages,
       maximumPages: memory.host.maximumPages,

@@ -45,8 +45,8 @@ export class PhysicalMemory {
   /** Devices inside the VM, called for guest accesses to GPAs no slot covers. */
   readonly mmioBus = new MmioBus();
   readonly users: MemoryUser[] = [];
-  /** Decoded instructions per host page (interpreter data; its presence marks the page as code). */
-  readonly code = new Map<number, Uint16Array>();
+  /** Decoded instructions per host page (interpreter data, src/interp/dispatch.ts DECODED_PAGE_LENGTH; its presence marks the page as code). */
+  readonly code = new Map<number, Int32Array>();
   /** Called when a host page's code is dropped (so a holder of compiled code drops it too). */
   readonly codeDropListeners: ((hostPage: number) => void)[] = [];
   /** Host pages with a live LL link while more than one VCPU runs: stores to them take the slow path. */
@@ -158,7 +158,7 @@ export class PhysicalMemory {
   }
 
   /** Records decoded instructions for a host page; stores to it now take the slow path. */
-  addCode(hostPage: number, decoded: Uint16Array): void {
+  addCode(hostPage: number, decoded: Int32Array): void {
     this.code.set(hostPage, decoded);
     this.setFlag(hostPage, HostPageFlag.Code, true);
     for (const user of this.users) user.softTlb.flushHostPageWrites(hostPage);

@@ -7,7 +7,8 @@ import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { FlatMemory, jumpCacheIndex, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { STATE_BASE } from '../../runtime/state.js';
 import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
-import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
+import { DECODED_PAGE_LENGTH, DISPATCH_CODE, HANDLER_BY_CODE } from './dispatch.js';
+import * as switched from './switched-handlers.js';
 
 /** What the CPU asks of the world around it: the Linux layer in user mode, CP0 in system mode. */
 export interface CpuEnvironment {
@@ -83,12 +84,12 @@ export class Cpu extends CpuBase {
   private readonly i8: Int8Array;
   private readonly i16: Int16Array;
   private readonly i32: Int32Array;
-  // Predecoded instructions: per guest page, dispatch code + 1 for each word (0: not decoded).
+  // Predecoded instructions per guest page (DECODED_PAGE_LENGTH's layout).
   // A Map, not an array: guest pages are sparse (text near 0x0040_0000, stack near 0x7fff_0000).
-  private readonly decodedPages = new Map<number, Uint16Array>();
+  private readonly decodedPages = new Map<number, Int32Array>();
   // The page the run loop fetches from, and its predecoded words; -1 forces a lookup.
   private fetchPage = -1;
-  private fetchDecoded: Uint16Array = new Uint16Array(1 << (PAGE_SHIFT - 2));
+  private fetchDecoded: Int32Array = new Int32Array(DECODED_PAGE_LENGTH);
   /** Instructions run through the handler array before the loop alone switches (SWITCHED_AFTER; tests set 0). */
   switchedAfter = SWITCHED_AFTER;
   // What the environment answered the last instruction fetch fault.
@@ -201,21 +202,23 @@ export class Cpu extends CpuBase {
   // ---- The run loop ----
 
   /** The predecoded words of an executable page, or undefined when it is not executable. */
-  private decodedPage(page: number): Uint16Array | undefined {
+  private decodedPage(page: number): Int32Array | undefined {
     const cached = this.decodedPages.get(page);
     if (cached) return cached;
     if ((this.mem.perms[page]! & Perm.Exec) === 0) return undefined;
-    const decoded = new Uint16Array(1 << (PAGE_SHIFT - 2));
+    const decoded = new Int32Array(DECODED_PAGE_LENGTH);
     this.decodedPages.set(page, decoded);
     this.mem.perms[page] = this.mem.perms[page]! | Perm.Code;
     return decoded;
   }
 
-  /** Dispatch code (src/interp/dispatch.ts) for the word at `pc`, decoding (and caching) it when needed. */
-  private fetch(decoded: Uint16Array, pc: number): number {
-    const id = decode(this.mem.i32[pc >>> 2]!);
+  /** Decodes the word at `pc` into `decoded`, its page's entries (at `at`); returns its dispatch code (src/interp/dispatch.ts). */
+  private fetch(decoded: Int32Array, at: number, pc: number): number {
+    const word = this.mem.i32[pc >>> 2]!;
+    const id = decode(word);
     const code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
-    decoded[(pc >>> 2) & WORD_INDEX_MASK] = code + 1;
+    decoded[at] = code + 1;
+    decoded[at + 1] = word;
     return code;
   }
 
@@ -239,7 +242,7 @@ export class Cpu extends CpuBase {
   }
 
   /** The predecoded words of the page holding `pc`, now the fetch page; undefined after a fetch fault (raised: fetchFaultStatus). */
-  private enterFetchPage(pc: number): Uint16Array | undefined {
+  private enterFetchPage(pc: number): Int32Array | undefined {
     const found = (pc & 3) === 0 ? this.decodedPage(pc >>> PAGE_SHIFT) : undefined;
     if (found === undefined) {
       this.fetchPage = -1;
@@ -255,9 +258,7 @@ export class Cpu extends CpuBase {
 
   private runSwitched(maxInstructions: number): Status {
     const r = this.r;
-    const words = this.mem.i32;
     const handlers = HANDLER_BY_CODE;
-    const switched = SWITCHED_HANDLERS;
     let executed = 0;
     let status: Status = Status.Continue;
     let decoded = this.fetchDecoded;
@@ -272,74 +273,76 @@ export class Cpu extends CpuBase {
         }
         decoded = found;
       }
-      const slot = decoded[(pc >>> 2) & WORD_INDEX_MASK]!;
-      const code = slot === 0 ? this.fetch(decoded, pc) : slot - 1;
-      this.inDelaySlot = this.nextInDelaySlot;
+      const at = ((pc >>> 2) & WORD_INDEX_MASK) * 2;
+      const slot = decoded[at]!;
+      const code = slot === 0 ? this.fetch(decoded, at, pc) : slot - 1;
+      const word = decoded[at + 1]!;
+      // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
+      this.inDelaySlot = this.nextInDelaySlot === true;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
-      const word = words[pc >>> 2]!;
       // The most executed rows each have a call site of their own, which V8 inlines (CoreMark
       // interpreted: 91 -> 114 MIPS, 129 with the CLI's inlining budget, src/cli-launch.ts).
       switch (code) {
-        case 0: status = switched[0]!(this, word); break; // addiu
-        case 1: status = switched[1]!(this, word); break; // addu
-        case 2: status = switched[2]!(this, word); break; // sll
-        case 3: status = switched[3]!(this, word); break; // beq
-        case 4: status = switched[4]!(this, word); break; // bne
-        case 5: status = switched[5]!(this, word); break; // sw
-        case 6: status = switched[6]!(this, word); break; // or
-        case 7: status = switched[7]!(this, word); break; // lw
-        case 8: status = switched[8]!(this, word); break; // lbu
-        case 9: status = switched[9]!(this, word); break; // andi
-        case 10: status = switched[10]!(this, word); break; // xor
-        case 11: status = switched[11]!(this, word); break; // srl
-        case 12: status = switched[12]!(this, word); break; // sltu
-        case 13: status = switched[13]!(this, word); break; // sltiu
-        case 14: status = switched[14]!(this, word); break; // mul
-        case 15: status = switched[15]!(this, word); break; // jr
-        case 16: status = switched[16]!(this, word); break; // lh
-        case 17: status = switched[17]!(this, word); break; // slt
-        case 18: status = switched[18]!(this, word); break; // lhu
-        case 19: status = switched[19]!(this, word); break; // sb
-        case 20: status = switched[20]!(this, word); break; // lui
-        case 21: status = switched[21]!(this, word); break; // subu
-        case 22: status = switched[22]!(this, word); break; // rotr
-        case 23: status = switched[23]!(this, word); break; // sh
-        case 24: status = switched[24]!(this, word); break; // mflo
-        case 25: status = switched[25]!(this, word); break; // bgezal
-        case 26: status = switched[26]!(this, word); break; // ext
-        case 27: status = switched[27]!(this, word); break; // madd
-        case 28: status = switched[28]!(this, word); break; // ori
-        case 29: status = switched[29]!(this, word); break; // mfhi
-        case 30: status = switched[30]!(this, word); break; // multu
-        case 31: status = switched[31]!(this, word); break; // ldc1
-        case 32: status = switched[32]!(this, word); break; // movn
-        case 33: status = switched[33]!(this, word); break; // mult
-        case 34: status = switched[34]!(this, word); break; // jalr
-        case 35: status = switched[35]!(this, word); break; // sllv
-        case 36: status = switched[36]!(this, word); break; // mul.d
-        case 37: status = switched[37]!(this, word); break; // movz
-        case 38: status = switched[38]!(this, word); break; // seh
-        case 39: status = switched[39]!(this, word); break; // sdc1
-        case 40: status = switched[40]!(this, word); break; // and
-        case 41: status = switched[41]!(this, word); break; // add.d
-        case 42: status = switched[42]!(this, word); break; // blez
-        case 43: status = switched[43]!(this, word); break; // xori
-        case 44: status = switched[44]!(this, word); break; // teq
-        case 45: status = switched[45]!(this, word); break; // divu
-        case 46: status = switched[46]!(this, word); break; // bgtz
-        case 47: status = switched[47]!(this, word); break; // lb
-        case 48: status = switched[48]!(this, word); break; // bltz
-        case 49: status = switched[49]!(this, word); break; // srlv
-        case 50: status = switched[50]!(this, word); break; // clz
-        case 51: status = switched[51]!(this, word); break; // rdhwr
-        case 52: status = switched[52]!(this, word); break; // slti
-        case 53: status = switched[53]!(this, word); break; // nor
-        case 54: status = switched[54]!(this, word); break; // bgez
-        case 55: status = switched[55]!(this, word); break; // sra
-        case 56: status = switched[56]!(this, word); break; // seb
-        case 57: status = switched[57]!(this, word); break; // j
-        case 58: status = switched[58]!(this, word); break; // jal
+        case 0: status = switched.addiu(this, word); break; // addiu
+        case 1: status = switched.addu(this, word); break; // addu
+        case 2: status = switched.sll(this, word); break; // sll
+        case 3: status = switched.beq(this, word); break; // beq
+        case 4: status = switched.bne(this, word); break; // bne
+        case 5: status = switched.sw(this, word); break; // sw
+        case 6: status = switched.or(this, word); break; // or
+        case 7: status = switched.lw(this, word); break; // lw
+        case 8: status = switched.lbu(this, word); break; // lbu
+        case 9: status = switched.andi(this, word); break; // andi
+        case 10: status = switched.xor(this, word); break; // xor
+        case 11: status = switched.srl(this, word); break; // srl
+        case 12: status = switched.sltu(this, word); break; // sltu
+        case 13: status = switched.sltiu(this, word); break; // sltiu
+        case 14: status = switched.mul(this, word); break; // mul
+        case 15: status = switched.jr(this, word); break; // jr
+        case 16: status = switched.lh(this, word); break; // lh
+        case 17: status = switched.slt(this, word); break; // slt
+        case 18: status = switched.lhu(this, word); break; // lhu
+        case 19: status = switched.sb(this, word); break; // sb
+        case 20: status = switched.lui(this, word); break; // lui
+        case 21: status = switched.subu(this, word); break; // subu
+        case 22: status = switched.rotr(this, word); break; // rotr
+        case 23: status = switched.sh(this, word); break; // sh
+        case 24: status = switched.mflo(this, word); break; // mflo
+        case 25: status = switched.bgezal(this, word); break; // bgezal
+        case 26: status = switched.ext(this, word); break; // ext
+        case 27: status = switched.madd(this, word); break; // madd
+        case 28: status = switched.ori(this, word); break; // ori
+        case 29: status = switched.mfhi(this, word); break; // mfhi
+        case 30: status = switched.multu(this, word); break; // multu
+        case 31: status = switched.ldc1(this, word); break; // ldc1
+        case 32: status = switched.movn(this, word); break; // movn
+        case 33: status = switched.mult(this, word); break; // mult
+        case 34: status = switched.jalr(this, word); break; // jalr
+        case 35: status = switched.sllv(this, word); break; // sllv
+        case 36: status = switched.mulD(this, word); break; // mul.d
+        case 37: status = switched.movz(this, word); break; // movz
+        case 38: status = switched.seh(this, word); break; // seh
+        case 39: status = switched.sdc1(this, word); break; // sdc1
+        case 40: status = switched.and(this, word); break; // and
+        case 41: status = switched.addD(this, word); break; // add.d
+        case 42: status = switched.blez(this, word); break; // blez
+        case 43: status = switched.xori(this, word); break; // xori
+        case 44: status = switched.teq(this, word); break; // teq
+        case 45: status = switched.divu(this, word); break; // divu
+        case 46: status = switched.bgtz(this, word); break; // bgtz
+        case 47: status = switched.lb(this, word); break; // lb
+        case 48: status = switched.bltz(this, word); break; // bltz
+        case 49: status = switched.srlv(this, word); break; // srlv
+        case 50: status = switched.clz(this, word); break; // clz
+        case 51: status = switched.rdhwr(this, word); break; // rdhwr
+        case 52: status = switched.slti(this, word); break; // slti
+        case 53: status = switched.nor(this, word); break; // nor
+        case 54: status = switched.bgez(this, word); break; // bgez
+        case 55: status = switched.sra(this, word); break; // sra
+        case 56: status = switched.seb(this, word); break; // seb
+        case 57: status = switched.j(this, word); break; // j
+        case 58: status = switched.jal(this, word); break; // jal
         default: status = handlers[code]!(this, word);
       }
       r[0] = 0;
@@ -361,7 +364,6 @@ export class Cpu extends CpuBase {
 
   private runThroughArray(maxInstructions: number, blockEnds: BlockEndWatch | undefined): Status {
     const r = this.r;
-    const words = this.mem.i32;
     const handlers = HANDLER_BY_CODE;
     let executed = 0;
     let status: Status = Status.Continue;
@@ -388,12 +390,15 @@ export class Cpu extends CpuBase {
         }
         decoded = found;
       }
-      const slot = decoded[(pc >>> 2) & WORD_INDEX_MASK]!;
-      const code = slot === 0 ? this.fetch(decoded, pc) : slot - 1;
-      this.inDelaySlot = this.nextInDelaySlot;
+      const at = ((pc >>> 2) & WORD_INDEX_MASK) * 2;
+      const slot = decoded[at]!;
+      const code = slot === 0 ? this.fetch(decoded, at, pc) : slot - 1;
+      const word = decoded[at + 1]!;
+      // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
+      this.inDelaySlot = this.nextInDelaySlot === true;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
-      status = handlers[code]!(this, words[pc >>> 2]!);
+      status = handlers[code]!(this, word);
       r[0] = 0;
       executed++;
       // Stop or Redirected: handled after the loop, where V8 has seen the code run (see above).

@@ -1,15 +1,25 @@
-// The interpreters' dispatch codes. Running alone, both run loops (Cpu.run in src/interp/cpu.ts,
+// The interpreters' dispatch codes and the layout of their decoded pages. Running alone, both run loops (Cpu.run in src/interp/cpu.ts,
 // SystemCpu.run in src/interp/system-cpu.ts) switch on them: a case of its own for each of the
-// most executed rows, calling that row's handler from a call site of its own, which V8 inlines, as
-// it cannot a call through an array of handlers (one call site that sees every handler). Rows
+// most executed rows, calling that row's handler (its module binding, src/interp/switched-handlers.ts)
+// from a call site of its own, which V8 inlines, as it cannot a call through an array of handlers
+// (one call site that sees every handler). Rows
 // without a case, and every row under the JIT (Cpu.run says why), go through the array. The switch
 // is written out in each loop: as a function of its own (1.1 KB of bytecode) V8 inlined neither it
 // nor the handlers into the loop, which then ran slower than through the array.
 // test/interp/handlers.test.ts checks both switches against SWITCHED_ROWS.
 
 import { ROWS } from '../isa/decode.js';
+import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { HANDLER_BY_ID } from './cpu-base.js';
 import { handlerNamed, type Handler } from './handlers.js';
+
+/**
+ * The length of a decoded page (both CPUs' predecoded instructions, per 4 KiB page): two entries
+ * for each word, its dispatch code + 1 (0: not decoded yet), then the word itself, so that the run
+ * loops read both from one typed array. Stores to a page with decoded code drop it, so the cached
+ * word is the word in memory.
+ */
+export const DECODED_PAGE_LENGTH = 2 << (PAGE_SHIFT - 2);
 
 /**
  * The rows with a case of their own, most executed first (dynamic counts over CoreMark, busybox

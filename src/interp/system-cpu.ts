@@ -18,7 +18,8 @@ import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
-import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS } from './dispatch.js';
+import { DECODED_PAGE_LENGTH, DISPATCH_CODE, HANDLER_BY_CODE } from './dispatch.js';
+import * as switched from './switched-handlers.js';
 import { reportsBlockStart, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';
 
 const WORDS_PER_PAGE = 1 << (PAGE_SHIFT - 2);
@@ -109,7 +110,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
 
   // The host page the run loop fetches from and its decoded words.
   private fetchHostPage = -1;
-  private fetchDecoded: Uint16Array = new Uint16Array(WORDS_PER_PAGE);
+  private fetchDecoded: Int32Array = new Int32Array(DECODED_PAGE_LENGTH);
   // The virtual page the run loop fetches from (-1: none; a whole page, 0x...000) and host offset
   // minus virtual address on it: straight-line code and loops within a page skip the soft-TLB
   // lookup. Whatever could change that translation or the page's decoded words (a TLB write, a
@@ -593,10 +594,10 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return -1;
   }
 
-  private decodedWords(hostPage: number): Uint16Array {
+  private decodedWords(hostPage: number): Int32Array {
     let decoded = this.physical.code.get(hostPage);
     if (decoded === undefined) {
-      decoded = new Uint16Array(WORDS_PER_PAGE);
+      decoded = new Int32Array(DECODED_PAGE_LENGTH);
       this.physical.addCode(hostPage, decoded);
     }
     this.fetchHostPage = hostPage;
@@ -703,7 +704,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   private runThroughArray(stopAt: number, blockEnds: BlockEndWatch | undefined, switchAt: number): Exit | undefined {
     const handlers = HANDLER_BY_CODE;
     const r = this.r;
-    const i32 = this.i32;
     // The timer's deadline changes only where `attention` is set.
     let toLook = this.instructionsToLook(stopAt, switchAt);
     for (;;) {
@@ -720,10 +720,12 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       }
       const wordIndex = (pc + this.fetchDelta) >>> 2;
       const decoded = this.fetchDecoded;
-      const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
-      const code = slot === 0 ? this.decodeAt(decoded, wordIndex) : slot - 1;
-      const word = i32[wordIndex]!;
-      this.inDelaySlot = this.nextInDelaySlot;
+      const at = (wordIndex & (WORDS_PER_PAGE - 1)) * 2;
+      const slot = decoded[at]!;
+      const code = slot === 0 ? this.decodeAt(decoded, at, wordIndex) : slot - 1;
+      const word = decoded[at + 1]!;
+      // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
+      this.inDelaySlot = this.nextInDelaySlot === true;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
       const needs = NEEDS[code]!;
@@ -753,9 +755,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** The same loop as runThroughArray, switching on the dispatch code; runs alone only. */
   private runSwitched(stopAt: number): Exit {
     const handlers = HANDLER_BY_CODE;
-    const switched = SWITCHED_HANDLERS;
     const r = this.r;
-    const i32 = this.i32;
     let toLook = this.instructionsToLook(stopAt, Infinity);
     for (;;) {
       if (this.attention) {
@@ -770,10 +770,12 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       }
       const wordIndex = (pc + this.fetchDelta) >>> 2;
       const decoded = this.fetchDecoded;
-      const slot = decoded[wordIndex & (WORDS_PER_PAGE - 1)]!;
-      const code = slot === 0 ? this.decodeAt(decoded, wordIndex) : slot - 1;
-      const word = i32[wordIndex]!;
-      this.inDelaySlot = this.nextInDelaySlot;
+      const at = (wordIndex & (WORDS_PER_PAGE - 1)) * 2;
+      const slot = decoded[at]!;
+      const code = slot === 0 ? this.decodeAt(decoded, at, wordIndex) : slot - 1;
+      const word = decoded[at + 1]!;
+      // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
+      this.inDelaySlot = this.nextInDelaySlot === true;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
       const needs = NEEDS[code]!;
@@ -783,65 +785,65 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
         // The most executed rows each have a call site of their own, which V8 inlines (the
         // Malta boot's first 250 M instructions: 62 -> 80 MIPS, medians of five rounds).
         switch (code) {
-          case 0: status = switched[0]!(this, word); break; // addiu
-          case 1: status = switched[1]!(this, word); break; // addu
-          case 2: status = switched[2]!(this, word); break; // sll
-          case 3: status = switched[3]!(this, word); break; // beq
-          case 4: status = switched[4]!(this, word); break; // bne
-          case 5: status = switched[5]!(this, word); break; // sw
-          case 6: status = switched[6]!(this, word); break; // or
-          case 7: status = switched[7]!(this, word); break; // lw
-          case 8: status = switched[8]!(this, word); break; // lbu
-          case 9: status = switched[9]!(this, word); break; // andi
-          case 10: status = switched[10]!(this, word); break; // xor
-          case 11: status = switched[11]!(this, word); break; // srl
-          case 12: status = switched[12]!(this, word); break; // sltu
-          case 13: status = switched[13]!(this, word); break; // sltiu
-          case 14: status = switched[14]!(this, word); break; // mul
-          case 15: status = switched[15]!(this, word); break; // jr
-          case 16: status = switched[16]!(this, word); break; // lh
-          case 17: status = switched[17]!(this, word); break; // slt
-          case 18: status = switched[18]!(this, word); break; // lhu
-          case 19: status = switched[19]!(this, word); break; // sb
-          case 20: status = switched[20]!(this, word); break; // lui
-          case 21: status = switched[21]!(this, word); break; // subu
-          case 22: status = switched[22]!(this, word); break; // rotr
-          case 23: status = switched[23]!(this, word); break; // sh
-          case 24: status = switched[24]!(this, word); break; // mflo
-          case 25: status = switched[25]!(this, word); break; // bgezal
-          case 26: status = switched[26]!(this, word); break; // ext
-          case 27: status = switched[27]!(this, word); break; // madd
-          case 28: status = switched[28]!(this, word); break; // ori
-          case 29: status = switched[29]!(this, word); break; // mfhi
-          case 30: status = switched[30]!(this, word); break; // multu
-          case 31: status = switched[31]!(this, word); break; // ldc1
-          case 32: status = switched[32]!(this, word); break; // movn
-          case 33: status = switched[33]!(this, word); break; // mult
-          case 34: status = switched[34]!(this, word); break; // jalr
-          case 35: status = switched[35]!(this, word); break; // sllv
-          case 36: status = switched[36]!(this, word); break; // mul.d
-          case 37: status = switched[37]!(this, word); break; // movz
-          case 38: status = switched[38]!(this, word); break; // seh
-          case 39: status = switched[39]!(this, word); break; // sdc1
-          case 40: status = switched[40]!(this, word); break; // and
-          case 41: status = switched[41]!(this, word); break; // add.d
-          case 42: status = switched[42]!(this, word); break; // blez
-          case 43: status = switched[43]!(this, word); break; // xori
-          case 44: status = switched[44]!(this, word); break; // teq
-          case 45: status = switched[45]!(this, word); break; // divu
-          case 46: status = switched[46]!(this, word); break; // bgtz
-          case 47: status = switched[47]!(this, word); break; // lb
-          case 48: status = switched[48]!(this, word); break; // bltz
-          case 49: status = switched[49]!(this, word); break; // srlv
-          case 50: status = switched[50]!(this, word); break; // clz
-          case 51: status = switched[51]!(this, word); break; // rdhwr
-          case 52: status = switched[52]!(this, word); break; // slti
-          case 53: status = switched[53]!(this, word); break; // nor
-          case 54: status = switched[54]!(this, word); break; // bgez
-          case 55: status = switched[55]!(this, word); break; // sra
-          case 56: status = switched[56]!(this, word); break; // seb
-          case 57: status = switched[57]!(this, word); break; // j
-          case 58: status = switched[58]!(this, word); break; // jal
+          case 0: status = switched.addiu(this, word); break; // addiu
+          case 1: status = switched.addu(this, word); break; // addu
+          case 2: status = switched.sll(this, word); break; // sll
+          case 3: status = switched.beq(this, word); break; // beq
+          case 4: status = switched.bne(this, word); break; // bne
+          case 5: status = switched.sw(this, word); break; // sw
+          case 6: status = switched.or(this, word); break; // or
+          case 7: status = switched.lw(this, word); break; // lw
+          case 8: status = switched.lbu(this, word); break; // lbu
+          case 9: status = switched.andi(this, word); break; // andi
+          case 10: status = switched.xor(this, word); break; // xor
+          case 11: status = switched.srl(this, word); break; // srl
+          case 12: status = switched.sltu(this, word); break; // sltu
+          case 13: status = switched.sltiu(this, word); break; // sltiu
+          case 14: status = switched.mul(this, word); break; // mul
+          case 15: status = switched.jr(this, word); break; // jr
+          case 16: status = switched.lh(this, word); break; // lh
+          case 17: status = switched.slt(this, word); break; // slt
+          case 18: status = switched.lhu(this, word); break; // lhu
+          case 19: status = switched.sb(this, word); break; // sb
+          case 20: status = switched.lui(this, word); break; // lui
+          case 21: status = switched.subu(this, word); break; // subu
+          case 22: status = switched.rotr(this, word); break; // rotr
+          case 23: status = switched.sh(this, word); break; // sh
+          case 24: status = switched.mflo(this, word); break; // mflo
+          case 25: status = switched.bgezal(this, word); break; // bgezal
+          case 26: status = switched.ext(this, word); break; // ext
+          case 27: status = switched.madd(this, word); break; // madd
+          case 28: status = switched.ori(this, word); break; // ori
+          case 29: status = switched.mfhi(this, word); break; // mfhi
+          case 30: status = switched.multu(this, word); break; // multu
+          case 31: status = switched.ldc1(this, word); break; // ldc1
+          case 32: status = switched.movn(this, word); break; // movn
+          case 33: status = switched.mult(this, word); break; // mult
+          case 34: status = switched.jalr(this, word); break; // jalr
+          case 35: status = switched.sllv(this, word); break; // sllv
+          case 36: status = switched.mulD(this, word); break; // mul.d
+          case 37: status = switched.movz(this, word); break; // movz
+          case 38: status = switched.seh(this, word); break; // seh
+          case 39: status = switched.sdc1(this, word); break; // sdc1
+          case 40: status = switched.and(this, word); break; // and
+          case 41: status = switched.addD(this, word); break; // add.d
+          case 42: status = switched.blez(this, word); break; // blez
+          case 43: status = switched.xori(this, word); break; // xori
+          case 44: status = switched.teq(this, word); break; // teq
+          case 45: status = switched.divu(this, word); break; // divu
+          case 46: status = switched.bgtz(this, word); break; // bgtz
+          case 47: status = switched.lb(this, word); break; // lb
+          case 48: status = switched.bltz(this, word); break; // bltz
+          case 49: status = switched.srlv(this, word); break; // srlv
+          case 50: status = switched.clz(this, word); break; // clz
+          case 51: status = switched.rdhwr(this, word); break; // rdhwr
+          case 52: status = switched.slti(this, word); break; // slti
+          case 53: status = switched.nor(this, word); break; // nor
+          case 54: status = switched.bgez(this, word); break; // bgez
+          case 55: status = switched.sra(this, word); break; // sra
+          case 56: status = switched.seb(this, word); break; // seb
+          case 57: status = switched.j(this, word); break; // j
+          case 58: status = switched.jal(this, word); break; // jal
           default: status = handlers[code]!(this, word);
         }
       }
@@ -862,11 +864,13 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
     return this.pendingExit ?? INTR_EXIT;
   }
 
-  /** Decodes the word at host word index `wordIndex` into `decoded`, its page's words; returns its dispatch code. */
-  private decodeAt(decoded: Uint16Array, wordIndex: number): number {
-    const id = decode(this.i32[wordIndex]!);
+  /** Decodes the word at host word index `wordIndex` into `decoded`, its page's entries (at `at`); returns its dispatch code. */
+  private decodeAt(decoded: Int32Array, at: number, wordIndex: number): number {
+    const word = this.i32[wordIndex]!;
+    const id = decode(word);
     const code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
-    decoded[wordIndex & (WORDS_PER_PAGE - 1)] = code + 1;
+    decoded[at] = code + 1;
+    decoded[at + 1] = word;
     return code;
   }
 

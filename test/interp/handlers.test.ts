@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_BY_ID, RESERVED_INDEX } from '../../src/interp/cpu-base.js';
 import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS, SWITCHED_ROWS } from '../../src/interp/dispatch.js';
+import * as switchedHandlers from '../../src/interp/switched-handlers.js';
 import { HANDLER_GROUPS, handlerNamed } from '../../src/interp/handlers.js';
 import { ROWS } from '../../src/isa/decode.js';
 
@@ -22,11 +23,20 @@ describe('interpreter handler groups', () => {
   });
 });
 
+/** A switched row's binding in src/interp/switched-handlers.ts: its name, a format suffix in capitals (mul.d: mulD). */
+const bindingOf = (row: string) => row.replace(/\.(\w)/, (_, letter: string) => letter.toUpperCase());
+
 describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
   it.each(['cpu.ts', 'system-cpu.ts'])('%s: case i calls the handler of SWITCHED_ROWS[i], for every switched row and no other', (file) => {
     const source = readFileSync(new URL(`../../src/interp/${file}`, import.meta.url), 'utf8');
-    const cases = [...source.matchAll(/case (\d+): status = switched\[(\d+)\]!\(this, word\); break; \/\/ (\S+)/g)];
-    expect(cases.map((match) => [Number(match[1]), Number(match[2]), match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, i, name]));
+    const cases = [...source.matchAll(/case (\d+): status = switched\.(\w+)\(this, word\); break; \/\/ (\S+)/g)];
+    expect(cases.map((match) => [Number(match[1]), match[2], match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, bindingOf(name), name]));
+  });
+
+  it('bind each switched row to its handler (src/interp/switched-handlers.ts), and nothing else', () => {
+    const bindings = switchedHandlers as Readonly<Record<string, unknown>>;
+    expect(Object.keys(bindings).sort()).toEqual(SWITCHED_ROWS.map(bindingOf).sort());
+    SWITCHED_ROWS.forEach((name) => expect(bindings[bindingOf(name)]).toBe(handlerNamed(name)));
   });
 
   it('switch distinct rows, each to its handler', () => {

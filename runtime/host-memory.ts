@@ -1,7 +1,9 @@
 // The host memory of a system-mode VM: one growable WebAssembly.Memory that holds every memory
 // region's bytes and every VCPU's state block, so interpreter and compiled code address the same
 // bytes. Space is handed out in 4 KiB pages by a bump allocator; growing the memory replaces its
-// ArrayBuffer, so holders of views register a listener and rebuild them. Freed ranges (deleted
+// ArrayBuffer, so holders of views register a listener and rebuild them. (A VM told the size of
+// its regions up front, VmOptions.memoryBytes, does not grow: V8 checks every typed-array access
+// of a process for a detached buffer once one buffer was detached.) Freed ranges (deleted
 // slots) go to a free list (first fit, neighbours merged) and are zeroed when handed out again,
 // so a VM that creates and deletes slots for days does not grow.
 

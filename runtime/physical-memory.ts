@@ -55,8 +55,9 @@ export class PhysicalMemory {
   readonly hostPageFlagsOffset: number;
   hostPageFlags!: Uint8Array;
 
-  constructor() {
-    this.host = new HostMemory();
+  /** `initialBytes`: host memory to set aside now (HostMemory). */
+  constructor(initialBytes?: number) {
+    this.host = new HostMemory(initialBytes);
     this.hostPageFlagsOffset = this.host.allocate(HOST_PAGE_FLAGS_BYTES);
     this.bindFlags();
     this.host.growListeners.push(() => this.bindFlags());

@@ -89,4 +89,22 @@ describe('bad calls to the VM API', () => {
     await expect(createVm({ hotThreshold: 0.5 })).rejects.toThrow(/options\.hotThreshold must be an integer >= 1, not 0\.5/);
     await expect(createVm({ minUsesToCache: 0 })).rejects.toThrow(/options\.minUsesToCache must be an integer >= 1, not 0/);
   });
+
+  test('createVm: memoryBytes sets host memory aside, so regions up to it do not replace its buffer', async () => {
+    await expect(createVm({ memoryBytes: -1 })).rejects.toThrow(/options\.memoryBytes must be an integer of bytes below 3\.75 GiB, not -1/);
+    const hostBuffer = (vm: Vm) => (vm as unknown as { physical: { host: { buffer: ArrayBuffer } } }).physical.host.buffer;
+    for (const engine of ['interp', 'jit'] as const) {
+      const hinted = await createVm({ engine, memoryBytes: 64 << 20 });
+      const before = hostBuffer(hinted);
+      hinted.setUserMemoryRegion({ slot: 0, flags: 0, guestPhysAddr: 0, memorySize: 60 << 20 });
+      hinted.setUserMemoryRegion({ slot: 1, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 4 << 20 });
+      hinted.createVcpu(0);
+      expect(hostBuffer(hinted)).toBe(before);
+      // Without the hint the memory grows as the regions come (so the test above can fail).
+      const unhinted = await createVm({ engine });
+      const first = hostBuffer(unhinted);
+      unhinted.setUserMemoryRegion({ slot: 0, flags: 0, guestPhysAddr: 0, memorySize: 60 << 20 });
+      expect(hostBuffer(unhinted)).not.toBe(first);
+    }
+  });
 });

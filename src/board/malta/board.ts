@@ -314,7 +314,7 @@ export class MaltaBoard {
     }
     const prom = buildProm({ kernelName: options.kernelName ?? 'vmlinux', commandLine: options.append ?? 'console=ttyS0', initrd, ramBytes });
 
-    const vm = await createVm({ engine: options.engine ?? 'jit', tlbEntries: 16, countHz: COUNT_HZ, profile: options.profile === true });
+    const vm = await createVm({ engine: options.engine ?? 'jit', tlbEntries: 16, countHz: COUNT_HZ, profile: options.profile === true, memoryBytes: ramBytes + BOOT_ROM_SIZE });
     vm.setUserMemoryRegion({ slot: 0, flags: 0, guestPhysAddr: 0, memorySize: ramBytes });
     vm.setUserMemoryRegion({ slot: 1, flags: MemFlag.Readonly, guestPhysAddr: BOOT_ROM_BASE, memorySize: BOOT_ROM_SIZE });
     for (const segment of kernel.segments) vm.writePhys(segment.physical, segment.bytes);

@@ -2,12 +2,11 @@
 // memory access helpers, and the run loop over per-page predecoded instructions.
 // The instruction handlers (the meaning of each instruction) live beside it, one file per class.
 
-import { decode, RESERVED } from '../isa/decode.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { FlatMemory, jumpCacheIndex, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { STATE_BASE } from '../../runtime/state.js';
-import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
-import { DECODED_PAGE_LENGTH, DISPATCH_CODE, HANDLER_BY_CODE } from './dispatch.js';
+import { CpuBase } from './cpu-base.js';
+import { DECODED_PAGE_LENGTH, dispatchCodeOf, HANDLER_BY_CODE } from './dispatch.js';
 import * as switched from './switched-handlers.js';
 
 /** What the CPU asks of the world around it: the Linux layer in user mode, CP0 in system mode. */
@@ -215,8 +214,7 @@ export class Cpu extends CpuBase {
   /** Decodes the word at `pc` into `decoded`, its page's entries (at `at`); returns its dispatch code (src/interp/dispatch.ts). */
   private fetch(decoded: Int32Array, at: number, pc: number): number {
     const word = this.mem.i32[pc >>> 2]!;
-    const id = decode(word);
-    const code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
+    const code = dispatchCodeOf(word);
     decoded[at] = code + 1;
     decoded[at + 1] = word;
     return code;
@@ -343,9 +341,12 @@ export class Cpu extends CpuBase {
         case 56: status = switched.seb(this, word); break; // seb
         case 57: status = switched.j(this, word); break; // j
         case 58: status = switched.jal(this, word); break; // jal
-        default: status = handlers[code]!(this, word);
+        case 59: status = Status.Continue; break; // nop (NOP_CODE)
+        default:
+          status = handlers[code]!(this, word);
+          // Only here can $zero have been written (dispatchCodeOf).
+          r[0] = 0;
       }
-      r[0] = 0;
       executed++;
       if (status === Status.Continue) {
         this.pc = this.npc;

@@ -2,8 +2,9 @@
 // bound to a module-level name. A case calls its binding: V8 checks the call's one target and
 // inlines the handler. Through the SWITCHED_HANDLERS array, each case also loaded the array's
 // map, its length and the element before that same check. (With the word kept in the decoded page,
-// DECODED_PAGE_LENGTH, the user-mode loop went from 162 to 120 x86 instructions per guest
-// instruction: cachegrind, CoreMark.) Names are the rows' names, with
+// DECODED_PAGE_LENGTH, the user-mode loop went from 178 to 172 x86 instructions per guest
+// instruction: cachegrind over CoreMark, `node --single-threaded` so that V8 optimizes the loop at
+// the same point in every run.) Names are the rows' names, with
 // a format suffix in capitals (mul.d: mulD). test/interp/handlers.test.ts checks each binding
 // against its row, and the switches against SWITCHED_ROWS.
 

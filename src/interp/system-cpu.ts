@@ -4,7 +4,7 @@
 // timer follow runtime/cp0.ts and runtime/exceptions.ts. `run` executes until an exit: MMIO,
 // WAIT, the instruction budget, an exit request, SDBBP, or an error the guest cannot handle.
 
-import { decode, RESERVED, ROWS } from '../isa/decode.js';
+import { ROWS } from '../isa/decode.js';
 import { Flag } from '../isa/table.js';
 import { enterException, ExcCode, Status } from '../../runtime/exceptions.js';
 import { Cp0, Cp0Reg, StatusBit, type Cp0Owner } from '../../runtime/cp0.js';
@@ -17,8 +17,8 @@ import type { MemoryUser, PhysicalMemory } from '../../runtime/physical-memory.j
 import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
-import { CpuBase, RESERVED_INDEX } from './cpu-base.js';
-import { DECODED_PAGE_LENGTH, DISPATCH_CODE, HANDLER_BY_CODE } from './dispatch.js';
+import { CpuBase } from './cpu-base.js';
+import { DECODED_PAGE_LENGTH, DISPATCH_CODE, dispatchCodeOf, FIRST_ARRAY_CODE, HANDLER_BY_CODE } from './dispatch.js';
 import * as switched from './switched-handlers.js';
 import { reportsBlockStart, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';
 
@@ -34,7 +34,8 @@ const NEEDS: Uint8Array = (() => {
   const needs = new Uint8Array(HANDLER_BY_CODE.length);
   for (const row of ROWS) {
     const flags = ROWS[row.executes]!.flags;
-    needs[DISPATCH_CODE[row.id]!] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
+    // A word of a switched row may run through the array too (dispatchCodeOf).
+    needs[DISPATCH_CODE[row.id]!] = needs[FIRST_ARRAY_CODE + row.id] = (flags & Flag.Privileged ? Needs.Cp0 : 0) | (flags & Flag.Fpu ? Needs.Fpu : 0);
   }
   return needs;
 })();
@@ -844,10 +845,13 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
           case 56: status = switched.seb(this, word); break; // seb
           case 57: status = switched.j(this, word); break; // j
           case 58: status = switched.jal(this, word); break; // jal
-          default: status = handlers[code]!(this, word);
+          case 59: status = Status.Continue; break; // nop (NOP_CODE)
+          default:
+            status = handlers[code]!(this, word);
+            // Only here can $zero have been written (dispatchCodeOf).
+            r[0] = 0;
         }
       }
-      r[0] = 0;
       if (status === Status.Continue) {
         this.pc = this.npc;
         this.npc = this.nnpc;
@@ -867,8 +871,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** Decodes the word at host word index `wordIndex` into `decoded`, its page's entries (at `at`); returns its dispatch code. */
   private decodeAt(decoded: Int32Array, at: number, wordIndex: number): number {
     const word = this.i32[wordIndex]!;
-    const id = decode(word);
-    const code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
+    const code = dispatchCodeOf(word);
     decoded[at] = code + 1;
     decoded[at + 1] = word;
     return code;

@@ -18,6 +18,7 @@ const SIGNALS: Partial<Record<ExcCode, readonly number[]>> = {
   [ExcCode.RI]: [4],
   [ExcCode.AdEL]: [7, 11],
   [ExcCode.AdES]: [7, 11],
+  [ExcCode.TLBL]: [11],
   [ExcCode.Bp]: [5],
 };
 

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_BY_ID, RESERVED_INDEX } from '../../src/interp/cpu-base.js';
-import { DISPATCH_CODE, HANDLER_BY_CODE, SWITCHED_HANDLERS, SWITCHED_ROWS } from '../../src/interp/dispatch.js';
+import { DISPATCH_CODE, dispatchCodeOf, FIRST_ARRAY_CODE, HANDLER_BY_CODE, NOP_CODE, SWITCHED_HANDLERS, SWITCHED_ROWS } from '../../src/interp/dispatch.js';
 import * as switchedHandlers from '../../src/interp/switched-handlers.js';
 import { HANDLER_GROUPS, handlerNamed } from '../../src/interp/handlers.js';
-import { ROWS } from '../../src/isa/decode.js';
+import { decode, ROWS } from '../../src/isa/decode.js';
+import { assembleProgram } from '../../src/isa/asm.js';
 
 describe('interpreter handler groups', () => {
   it('give each executable row exactly one handler, and only rows of the table', () => {
@@ -31,6 +32,7 @@ describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
     const source = readFileSync(new URL(`../../src/interp/${file}`, import.meta.url), 'utf8');
     const cases = [...source.matchAll(/case (\d+): status = switched\.(\w+)\(this, word\); break; \/\/ (\S+)/g)];
     expect(cases.map((match) => [Number(match[1]), match[2], match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, bindingOf(name), name]));
+    expect(source).toContain(`case ${NOP_CODE}: status = Status.Continue; break; // nop (NOP_CODE)`);
   });
 
   it('bind each switched row to its handler (src/interp/switched-handlers.ts), and nothing else', () => {
@@ -49,8 +51,22 @@ describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
       const code = DISPATCH_CODE[id]!;
       expect(HANDLER_BY_CODE[code]).toBe(HANDLER_BY_ID[id]);
       const switchedAt = SWITCHED_ROWS.indexOf(ROWS[row.executes]!.name);
-      expect(code).toBe(switchedAt >= 0 ? switchedAt : SWITCHED_ROWS.length + id);
+      expect(code).toBe(switchedAt >= 0 ? switchedAt : FIRST_ARRAY_CODE + id);
     });
     expect(HANDLER_BY_CODE[DISPATCH_CODE[RESERVED_INDEX]!]).toBe(HANDLER_BY_ID[RESERVED_INDEX]);
+  });
+
+  it('give a word whose result goes to $zero its row\'s array code, and sll zero, zero, sa the nop\'s', () => {
+    const word = (source: string) => assembleProgram(source, 0)[0]!;
+    const arrayCode = (source: string) => FIRST_ARRAY_CODE + decode(word(source));
+    for (const source of ['addiu zero, a0, 5', 'addu zero, a0, a1', 'lw zero, 4(sp)', 'lui zero, 1', 'clz zero, a0', 'rdhwr zero, $29', 'jalr zero, t9', 'sll zero, a0, 2']) {
+      expect(dispatchCodeOf(word(source)), source).toBe(arrayCode(source));
+      expect(HANDLER_BY_CODE[dispatchCodeOf(word(source))], source).toBe(HANDLER_BY_ID[decode(word(source))]);
+    }
+    for (const source of ['nop', 'ssnop', 'ehb', 'sll zero, zero, 7']) expect(dispatchCodeOf(word(source)), source).toBe(NOP_CODE);
+    // Rows whose first operand is read, or whose result goes elsewhere, keep their case.
+    for (const source of ['sw zero, 0(sp)', 'beq zero, zero, 8', 'addiu v0, zero, 1', 'madd zero, a0', 'jal 0x400', 'jr ra', 'mult zero, a0', 'ldc1 $f0, 0(a0)']) {
+      expect(dispatchCodeOf(word(source)), source).toBe(DISPATCH_CODE[decode(word(source))]);
+    }
   });
 });

@@ -46,6 +46,26 @@ export const INTEGER_CASES: readonly InterpCase[] = [
   { name: 'sub without overflow', regs: { a0: -3, a1: 4 }, code: 'sub v0, a0, a1', expect: { regs: { v0: -7 } } },
   { name: 'subu wraps', regs: { a0: MIN, a1: 1 }, code: 'subu v0, a0, a1', expect: { regs: { v0: MAX } } },
   { name: 'add to $zero leaves it zero', regs: { a0: 1, a1: 2 }, code: 'addu zero, a0, a1', expect: { regs: { zero: 0 } } },
+  {
+    // The switched loops run these through the handler array (src/interp/dispatch.ts dispatchCodeOf).
+    name: 'results written to $zero are dropped, register and immediate forms, loads and moves alike',
+    regs: { a0: 0x1234_5678, a1: 7, a2: DATA },
+    mem: [0x5555_aaaa],
+    code: 'addiu zero, a0, 5\nlui zero, 0x1234\nsll zero, a0, 3\nsltu zero, a1, a0\nlw zero, 0(a2)\nor v0, zero, zero\nmfhi zero\nclz zero, a1\next zero, a0, 4, 8\nmovn zero, a0, a1\nmove v1, zero',
+    expect: { regs: { zero: 0, v0: 0, v1: 0 } },
+  },
+  {
+    name: 'a load to $zero from an unmapped address still faults',
+    regs: { a2: 0x10 },
+    code: 'lw zero, 0(a2)',
+    expect: { exception: ExcCode.TLBL, exceptionAt: 0 },
+  },
+  {
+    name: 'nop, ssnop and ehb change nothing',
+    regs: { a0: 3 },
+    code: 'nop\nssnop\nehb\naddiu v0, a0, 1',
+    expect: { regs: { v0: 4, zero: 0 } },
+  },
 
   // ---- Logic and compare ----
   {

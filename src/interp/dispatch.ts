@@ -16,16 +16,22 @@ import { handlerNamed, type Handler } from './handlers.js';
 
 /**
  * The length of a decoded page (both CPUs' predecoded instructions, per 4 KiB page): two entries
- * for each word, its dispatch code + 1 (0: not decoded yet), then the word itself, so that the run
- * loops read both from one typed array. Stores to a page with decoded code drop it, so the cached
+ * for each word, its dispatch code (NOT_DECODED until it is decoded), then the word itself, so that
+ * the run loops read both from one typed array. Stores to a page with decoded code drop it, so the cached
  * word is the word in memory.
  */
 export const DECODED_PAGE_LENGTH = 2 << (PAGE_SHIFT - 2);
 
 /**
+ * The code of a word not decoded yet: a fresh decoded page is all zeros. The user-mode switched
+ * loop decodes in its case 0, so that it needs no test of its own before the switch.
+ */
+export const NOT_DECODED = 0;
+
+/**
  * The rows with a case of their own, most executed first (dynamic counts over CoreMark, busybox
- * gzip, callbench and cpubench, interpreted; 59 rows cover 88% of their instructions). Case i of
- * each run loop's switch calls the handler of row i.
+ * gzip, callbench and cpubench, interpreted; 59 rows cover 88% of their instructions). Case i + 1
+ * of each run loop's switch calls the handler of row i.
  */
 export const SWITCHED_ROWS: readonly string[] = [
   'addiu', 'addu', 'sll', 'beq', 'bne', 'sw', 'or', 'lw', 'lbu', 'andi', 'xor', 'srl',
@@ -46,22 +52,27 @@ export const SWITCHED_HANDLERS: readonly Handler[] = SWITCHED_ROWS.map((name) =>
  * The code of `sll zero, zero, sa` (nop, ssnop, ehb): it writes 0 to $zero, so its case in the
  * switched loops does nothing. (Through the array it runs SLL.)
  */
-export const NOP_CODE = SWITCHED_ROWS.length;
+export const NOP_CODE = SWITCHED_ROWS.length + 1;
 /** Row id `id` runs through the array with code FIRST_ARRAY_CODE + id. */
 export const FIRST_ARRAY_CODE = NOP_CODE + 1;
 
-/** The handler of each dispatch code: the switched rows, the nop, then every row by id (and RI last). */
-export const HANDLER_BY_CODE: readonly Handler[] = [...SWITCHED_HANDLERS, SWITCHED_HANDLERS[SWITCHED_ROWS.indexOf('sll')]!, ...HANDLER_BY_ID];
+/** Stands for NOT_DECODED in HANDLER_BY_CODE: the loops decode such a word before they run it. */
+const notDecoded: Handler = () => {
+  throw new Error('dispatch: a word that was not decoded reached a handler');
+};
+
+/** The handler of each dispatch code: none for NOT_DECODED, the switched rows, the nop, then every row by id (and RI last). */
+export const HANDLER_BY_CODE: readonly Handler[] = [notDecoded, ...SWITCHED_HANDLERS, SWITCHED_HANDLERS[SWITCHED_ROWS.indexOf('sll')]!, ...HANDLER_BY_ID];
 
 /**
  * A row id's dispatch code (HANDLER_BY_ID's last index, RESERVED_INDEX, included): its position
- * in SWITCHED_ROWS when it has a case, else FIRST_ARRAY_CODE + id. Aliases share their row's.
+ * in SWITCHED_ROWS + 1 when it has a case, else FIRST_ARRAY_CODE + id. Aliases share their row's.
  * A word's code may differ from its row's (dispatchCodeOf).
  */
 export const DISPATCH_CODE: Uint16Array = Uint16Array.from(HANDLER_BY_ID, (_, id) => {
   const row = ROWS[id];
   const at = row === undefined ? -1 : SWITCHED_ROWS.indexOf(ROWS[row.executes]!.name);
-  return at >= 0 ? at : FIRST_ARRAY_CODE + id;
+  return at >= 0 ? at + 1 : FIRST_ARRAY_CODE + id;
 });
 
 /**
@@ -76,9 +87,9 @@ function destinationMask(row: CompiledRow): number {
   return 0;
 }
 
-/** Each switched row's destinationMask. */
-const SWITCHED_DESTINATION: Int32Array = Int32Array.from(SWITCHED_ROWS, (name) => destinationMask(ROWS.find((row) => row.name === name)!));
-const SLL_CODE = SWITCHED_ROWS.indexOf('sll');
+/** Each switched row's destinationMask, by dispatch code. */
+const SWITCHED_DESTINATION: Int32Array = Int32Array.from([0, ...SWITCHED_ROWS.map((name) => destinationMask(ROWS.find((row) => row.name === name)!))]);
+const SLL_CODE = SWITCHED_ROWS.indexOf('sll') + 1;
 
 /**
  * The dispatch code of the instruction `word`: its row's (DISPATCH_CODE), except for switched rows

@@ -31,7 +31,7 @@ describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
   it.each(['cpu.ts', 'system-cpu.ts'])('%s: case i calls the handler of SWITCHED_ROWS[i], for every switched row and no other', (file) => {
     const source = readFileSync(new URL(`../../src/interp/${file}`, import.meta.url), 'utf8');
     const cases = [...source.matchAll(/case (\d+): status = switched\.(\w+)\(this, word\); break; \/\/ (\S+)/g)];
-    expect(cases.map((match) => [Number(match[1]), match[2], match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i, bindingOf(name), name]));
+    expect(cases.map((match) => [Number(match[1]), match[2], match[3]])).toEqual(SWITCHED_ROWS.map((name, i) => [i + 1, bindingOf(name), name]));
     expect(source).toContain(`case ${NOP_CODE}: status = Status.Continue; break; // nop (NOP_CODE)`);
   });
 
@@ -51,7 +51,7 @@ describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
       const code = DISPATCH_CODE[id]!;
       expect(HANDLER_BY_CODE[code]).toBe(HANDLER_BY_ID[id]);
       const switchedAt = SWITCHED_ROWS.indexOf(ROWS[row.executes]!.name);
-      expect(code).toBe(switchedAt >= 0 ? switchedAt : FIRST_ARRAY_CODE + id);
+      expect(code).toBe(switchedAt >= 0 ? switchedAt + 1 : FIRST_ARRAY_CODE + id);
     });
     expect(HANDLER_BY_CODE[DISPATCH_CODE[RESERVED_INDEX]!]).toBe(HANDLER_BY_ID[RESERVED_INDEX]);
   });

@@ -90,6 +90,8 @@ function destinationMask(row: CompiledRow): number {
 /** Each switched row's destinationMask, by dispatch code. */
 const SWITCHED_DESTINATION: Int32Array = Int32Array.from([0, ...SWITCHED_ROWS.map((name) => destinationMask(ROWS.find((row) => row.name === name)!))]);
 const SLL_CODE = SWITCHED_ROWS.indexOf('sll') + 1;
+/** 1 for each switched row, by dispatch code, that needs a coprocessor (Flag.Privileged or Flag.Fpu). */
+const SWITCHED_NEEDS_COPROCESSOR: Uint8Array = Uint8Array.from([0, ...SWITCHED_ROWS.map((name) => ((ROWS.find((row) => row.name === name)!.flags & (Flag.Privileged | Flag.Fpu)) !== 0 ? 1 : 0))]);
 
 /**
  * The dispatch code of the instruction `word`: its row's (DISPATCH_CODE), except for switched rows
@@ -98,11 +100,16 @@ const SLL_CODE = SWITCHED_ROWS.indexOf('sll') + 1;
  * `sll zero, zero, sa` gets NOP_CODE, whose case does nothing. The user-mode switched loop: 172 ->
  * 158 x86 instructions per guest instruction (cachegrind over CoreMark, `node --single-threaded`
  * so that V8 optimizes the loop at the same point in every run).
+ *
+ * With `systemMode`, switched rows that need a coprocessor (the FPU's) run through the array too:
+ * the system-mode switched loop checks Coprocessor Unusable on that path only, not before every
+ * instruction.
  */
-export function dispatchCodeOf(word: number): number {
+export function dispatchCodeOf(word: number, systemMode = false): number {
   const id = decode(word);
   const code = DISPATCH_CODE[id === RESERVED ? RESERVED_INDEX : id]!;
   if (code >= NOP_CODE) return code;
+  if (systemMode && SWITCHED_NEEDS_COPROCESSOR[code] !== 0) return FIRST_ARRAY_CODE + id;
   const destination = SWITCHED_DESTINATION[code]!;
   if (destination === 0 || (word & destination) !== 0) return code;
   return code === SLL_CODE && (word & (31 << 16)) === 0 ? NOP_CODE : FIRST_ARRAY_CODE + id;

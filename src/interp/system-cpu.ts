@@ -779,77 +779,76 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       this.inDelaySlot = this.nextInDelaySlot === true;
       this.nextInDelaySlot = false;
       this.nnpc = (this.npc + 4) | 0;
-      const needs = NEEDS[code]!;
       let status: Status;
-      if (needs !== 0 && (needs & this.unusable) !== 0) status = this.raiseUnusable(needs);
-      else {
-        // The most executed rows each have a call site of their own, which V8 inlines (the
-        // Malta boot's first 250 M instructions: 62 -> 80 MIPS, medians of five rounds).
-        switch (code) {
-          case 1: status = switched.addiu(this, word); break; // addiu
-          case 2: status = switched.addu(this, word); break; // addu
-          case 3: status = switched.sll(this, word); break; // sll
-          case 4: status = switched.beq(this, word); break; // beq
-          case 5: status = switched.bne(this, word); break; // bne
-          case 6: status = switched.sw(this, word); break; // sw
-          case 7: status = switched.or(this, word); break; // or
-          case 8: status = switched.lw(this, word); break; // lw
-          case 9: status = switched.lbu(this, word); break; // lbu
-          case 10: status = switched.andi(this, word); break; // andi
-          case 11: status = switched.xor(this, word); break; // xor
-          case 12: status = switched.srl(this, word); break; // srl
-          case 13: status = switched.sltu(this, word); break; // sltu
-          case 14: status = switched.sltiu(this, word); break; // sltiu
-          case 15: status = switched.mul(this, word); break; // mul
-          case 16: status = switched.jr(this, word); break; // jr
-          case 17: status = switched.lh(this, word); break; // lh
-          case 18: status = switched.slt(this, word); break; // slt
-          case 19: status = switched.lhu(this, word); break; // lhu
-          case 20: status = switched.sb(this, word); break; // sb
-          case 21: status = switched.lui(this, word); break; // lui
-          case 22: status = switched.subu(this, word); break; // subu
-          case 23: status = switched.rotr(this, word); break; // rotr
-          case 24: status = switched.sh(this, word); break; // sh
-          case 25: status = switched.mflo(this, word); break; // mflo
-          case 26: status = switched.bgezal(this, word); break; // bgezal
-          case 27: status = switched.ext(this, word); break; // ext
-          case 28: status = switched.madd(this, word); break; // madd
-          case 29: status = switched.ori(this, word); break; // ori
-          case 30: status = switched.mfhi(this, word); break; // mfhi
-          case 31: status = switched.multu(this, word); break; // multu
-          case 32: status = switched.ldc1(this, word); break; // ldc1
-          case 33: status = switched.movn(this, word); break; // movn
-          case 34: status = switched.mult(this, word); break; // mult
-          case 35: status = switched.jalr(this, word); break; // jalr
-          case 36: status = switched.sllv(this, word); break; // sllv
-          case 37: status = switched.mulD(this, word); break; // mul.d
-          case 38: status = switched.movz(this, word); break; // movz
-          case 39: status = switched.seh(this, word); break; // seh
-          case 40: status = switched.sdc1(this, word); break; // sdc1
-          case 41: status = switched.and(this, word); break; // and
-          case 42: status = switched.addD(this, word); break; // add.d
-          case 43: status = switched.blez(this, word); break; // blez
-          case 44: status = switched.xori(this, word); break; // xori
-          case 45: status = switched.teq(this, word); break; // teq
-          case 46: status = switched.divu(this, word); break; // divu
-          case 47: status = switched.bgtz(this, word); break; // bgtz
-          case 48: status = switched.lb(this, word); break; // lb
-          case 49: status = switched.bltz(this, word); break; // bltz
-          case 50: status = switched.srlv(this, word); break; // srlv
-          case 51: status = switched.clz(this, word); break; // clz
-          case 52: status = switched.rdhwr(this, word); break; // rdhwr
-          case 53: status = switched.slti(this, word); break; // slti
-          case 54: status = switched.nor(this, word); break; // nor
-          case 55: status = switched.bgez(this, word); break; // bgez
-          case 56: status = switched.sra(this, word); break; // sra
-          case 57: status = switched.seb(this, word); break; // seb
-          case 58: status = switched.j(this, word); break; // j
-          case 59: status = switched.jal(this, word); break; // jal
-          case 60: status = Status.Continue; break; // nop (NOP_CODE)
-          default:
-            status = handlers[code]!(this, word);
-            // Only here can $zero have been written (dispatchCodeOf).
-            r[0] = 0;
+      // The most executed rows each have a call site of their own, which V8 inlines (the
+      // Malta boot's first 250 M instructions: 62 -> 80 MIPS, medians of five rounds). None
+      // of them needs a coprocessor (dispatchCodeOf in system mode): only `default` checks.
+      switch (code) {
+        case 1: status = switched.addiu(this, word); break; // addiu
+        case 2: status = switched.addu(this, word); break; // addu
+        case 3: status = switched.sll(this, word); break; // sll
+        case 4: status = switched.beq(this, word); break; // beq
+        case 5: status = switched.bne(this, word); break; // bne
+        case 6: status = switched.sw(this, word); break; // sw
+        case 7: status = switched.or(this, word); break; // or
+        case 8: status = switched.lw(this, word); break; // lw
+        case 9: status = switched.lbu(this, word); break; // lbu
+        case 10: status = switched.andi(this, word); break; // andi
+        case 11: status = switched.xor(this, word); break; // xor
+        case 12: status = switched.srl(this, word); break; // srl
+        case 13: status = switched.sltu(this, word); break; // sltu
+        case 14: status = switched.sltiu(this, word); break; // sltiu
+        case 15: status = switched.mul(this, word); break; // mul
+        case 16: status = switched.jr(this, word); break; // jr
+        case 17: status = switched.lh(this, word); break; // lh
+        case 18: status = switched.slt(this, word); break; // slt
+        case 19: status = switched.lhu(this, word); break; // lhu
+        case 20: status = switched.sb(this, word); break; // sb
+        case 21: status = switched.lui(this, word); break; // lui
+        case 22: status = switched.subu(this, word); break; // subu
+        case 23: status = switched.rotr(this, word); break; // rotr
+        case 24: status = switched.sh(this, word); break; // sh
+        case 25: status = switched.mflo(this, word); break; // mflo
+        case 26: status = switched.bgezal(this, word); break; // bgezal
+        case 27: status = switched.ext(this, word); break; // ext
+        case 28: status = switched.madd(this, word); break; // madd
+        case 29: status = switched.ori(this, word); break; // ori
+        case 30: status = switched.mfhi(this, word); break; // mfhi
+        case 31: status = switched.multu(this, word); break; // multu
+        case 32: status = switched.ldc1(this, word); break; // ldc1
+        case 33: status = switched.movn(this, word); break; // movn
+        case 34: status = switched.mult(this, word); break; // mult
+        case 35: status = switched.jalr(this, word); break; // jalr
+        case 36: status = switched.sllv(this, word); break; // sllv
+        case 37: status = switched.mulD(this, word); break; // mul.d
+        case 38: status = switched.movz(this, word); break; // movz
+        case 39: status = switched.seh(this, word); break; // seh
+        case 40: status = switched.sdc1(this, word); break; // sdc1
+        case 41: status = switched.and(this, word); break; // and
+        case 42: status = switched.addD(this, word); break; // add.d
+        case 43: status = switched.blez(this, word); break; // blez
+        case 44: status = switched.xori(this, word); break; // xori
+        case 45: status = switched.teq(this, word); break; // teq
+        case 46: status = switched.divu(this, word); break; // divu
+        case 47: status = switched.bgtz(this, word); break; // bgtz
+        case 48: status = switched.lb(this, word); break; // lb
+        case 49: status = switched.bltz(this, word); break; // bltz
+        case 50: status = switched.srlv(this, word); break; // srlv
+        case 51: status = switched.clz(this, word); break; // clz
+        case 52: status = switched.rdhwr(this, word); break; // rdhwr
+        case 53: status = switched.slti(this, word); break; // slti
+        case 54: status = switched.nor(this, word); break; // nor
+        case 55: status = switched.bgez(this, word); break; // bgez
+        case 56: status = switched.sra(this, word); break; // sra
+        case 57: status = switched.seb(this, word); break; // seb
+        case 58: status = switched.j(this, word); break; // j
+        case 59: status = switched.jal(this, word); break; // jal
+        case 60: status = Status.Continue; break; // nop (NOP_CODE)
+        default: {
+          const needs = NEEDS[code]!;
+          status = needs !== 0 && (needs & this.unusable) !== 0 ? this.raiseUnusable(needs) : handlers[code]!(this, word);
+          // Only here can $zero have been written (dispatchCodeOf).
+          r[0] = 0;
         }
       }
       if (status === Status.Continue) {
@@ -871,7 +870,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
   /** Decodes the word at host word index `wordIndex` into `decoded`, its page's entries (at `at`); returns its dispatch code. */
   private decodeAt(decoded: Int32Array, at: number, wordIndex: number): number {
     const word = this.i32[wordIndex]!;
-    const code = dispatchCodeOf(word);
+    const code = dispatchCodeOf(word, true);
     decoded[at] = code;
     decoded[at + 1] = word;
     return code;

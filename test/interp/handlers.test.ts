@@ -10,6 +10,7 @@ import { DISPATCH_CODE, dispatchCodeOf, FIRST_ARRAY_CODE, HANDLER_BY_CODE, NOP_C
 import * as switchedHandlers from '../../src/interp/switched-handlers.js';
 import { HANDLER_GROUPS, handlerNamed } from '../../src/interp/handlers.js';
 import { decode, ROWS } from '../../src/isa/decode.js';
+import { Flag } from '../../src/isa/table.js';
 import { assembleProgram } from '../../src/isa/asm.js';
 
 describe('interpreter handler groups', () => {
@@ -68,5 +69,15 @@ describe('the run loops\' switch (src/interp/dispatch.ts)', () => {
     for (const source of ['sw zero, 0(sp)', 'beq zero, zero, 8', 'addiu v0, zero, 1', 'madd zero, a0', 'jal 0x400', 'jr ra', 'mult zero, a0', 'ldc1 $f0, 0(a0)']) {
       expect(dispatchCodeOf(word(source)), source).toBe(DISPATCH_CODE[decode(word(source))]);
     }
+  });
+
+  it('in system mode, give every word that needs a coprocessor an array code (the switched loop checks CpU there only)', () => {
+    for (const row of ROWS) {
+      const needsCoprocessor = (ROWS[row.executes]!.flags & (Flag.Privileged | Flag.Fpu)) !== 0;
+      if (needsCoprocessor) expect(dispatchCodeOf(row.match, true), row.name).toBeGreaterThanOrEqual(FIRST_ARRAY_CODE);
+      else expect(dispatchCodeOf(row.match, true), row.name).toBe(dispatchCodeOf(row.match));
+    }
+    // User mode keeps the FPU's switched rows in their cases.
+    expect(dispatchCodeOf(assembleProgram('ldc1 $f2, 8(a0)', 0)[0]!)).toBe(SWITCHED_ROWS.indexOf('ldc1') + 1);
   });
 });

@@ -45,7 +45,10 @@ export class PhysicalMemory {
   /** Devices inside the VM, called for guest accesses to GPAs no slot covers. */
   readonly mmioBus = new MmioBus();
   readonly users: MemoryUser[] = [];
-  /** Decoded instructions per host page (interpreter data, src/interp/dispatch.ts DECODED_PAGE_LENGTH; its presence marks the page as code). */
+  /**
+   * Decoded instructions per host page (interpreter data, laid out as src/interp/dispatch.ts
+   * DECODED_PAGE_LENGTH says; its presence marks the page as code).
+   */
   readonly code = new Map<number, Int32Array>();
   /** Called when a host page's code is dropped (so a holder of compiled code drops it too). */
   readonly codeDropListeners: ((hostPage: number) => void)[] = [];

@@ -1,24 +1,24 @@
-// The interpreters' dispatch codes and the layout of their decoded pages. Running alone, both run loops (Cpu.run in src/interp/cpu.ts,
-// SystemCpu.run in src/interp/system-cpu.ts) switch on them: a case of its own for each of the
-// most executed rows, calling that row's handler (its module binding, src/interp/switched-handlers.ts)
-// from a call site of its own, which V8 inlines, as it cannot a call through an array of handlers
-// (one call site that sees every handler). Rows
-// without a case, and every row under the JIT (Cpu.run says why), go through the array. The switch
-// is written out in each loop: as a function of its own (1.1 KB of bytecode) V8 inlined neither it
+// The interpreters' dispatch codes and the layout of their decoded pages. Running alone, both run
+// loops (Cpu.run in src/interp/cpu.ts, SystemCpu.run in src/interp/system-cpu.ts) switch on them: a
+// case of its own for each of the most executed rows, calling that row's handler (its module
+// binding, src/interp/switched-handlers.ts) from a call site of its own, which V8 inlines, as it
+// cannot a call through an array of handlers (one call site that sees every handler). Rows without
+// a case, and every row under the JIT (Cpu.run says why), go through the array. The switch is
+// written out in each loop: as a function of its own (1.1 KB of bytecode) V8 inlined neither it
 // nor the handlers into the loop, which then ran slower than through the array.
 // test/interp/handlers.test.ts checks both switches against SWITCHED_ROWS.
 
-import { decode, RESERVED, ROWS, type CompiledRow } from '../isa/decode.js';
+import { decode, RESERVED, ROW_BY_NAME, ROWS, type CompiledRow } from '../isa/decode.js';
 import { Flag } from '../isa/table.js';
 import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { HANDLER_BY_ID, RESERVED_INDEX } from './cpu-base.js';
-import { handlerNamed, type Handler } from './handlers.js';
+import { requiredHandler, type Handler } from './handlers.js';
 
 /**
  * The length of a decoded page (both CPUs' predecoded instructions, per 4 KiB page): two entries
  * for each word, its dispatch code (NOT_DECODED until it is decoded), then the word itself, so that
- * the run loops read both from one typed array. Stores to a page with decoded code drop it, so the cached
- * word is the word in memory.
+ * the run loops read both from one typed array. Stores to a page with decoded code drop it, so the
+ * cached word is the word in memory.
  */
 export const DECODED_PAGE_LENGTH = 2 << (PAGE_SHIFT - 2);
 
@@ -42,11 +42,7 @@ export const SWITCHED_ROWS: readonly string[] = [
 ];
 
 /** The handlers of SWITCHED_ROWS, in case order. */
-export const SWITCHED_HANDLERS: readonly Handler[] = SWITCHED_ROWS.map((name) => {
-  const handler = handlerNamed(name);
-  if (handler === undefined) throw new Error(`dispatch: no handler for ${name}`);
-  return handler;
-});
+export const SWITCHED_HANDLERS: readonly Handler[] = SWITCHED_ROWS.map((name) => requiredHandler(name));
 
 /**
  * The code of `sll zero, zero, sa` (nop, ssnop, ehb): it writes 0 to $zero, so its case in the
@@ -88,10 +84,10 @@ function destinationMask(row: CompiledRow): number {
 }
 
 /** Each switched row's destinationMask, by dispatch code. */
-const SWITCHED_DESTINATION: Int32Array = Int32Array.from([0, ...SWITCHED_ROWS.map((name) => destinationMask(ROWS.find((row) => row.name === name)!))]);
+const SWITCHED_DESTINATION: Int32Array = Int32Array.from([0, ...SWITCHED_ROWS.map((name) => destinationMask(ROW_BY_NAME.get(name)!))]);
 const SLL_CODE = SWITCHED_ROWS.indexOf('sll') + 1;
 /** 1 for each switched row, by dispatch code, that needs a coprocessor (Flag.Privileged or Flag.Fpu). */
-const SWITCHED_NEEDS_COPROCESSOR: Uint8Array = Uint8Array.from([0, ...SWITCHED_ROWS.map((name) => ((ROWS.find((row) => row.name === name)!.flags & (Flag.Privileged | Flag.Fpu)) !== 0 ? 1 : 0))]);
+const SWITCHED_NEEDS_COPROCESSOR: Uint8Array = Uint8Array.from([0, ...SWITCHED_ROWS.map((name) => ((ROW_BY_NAME.get(name)!.flags & (Flag.Privileged | Flag.Fpu)) !== 0 ? 1 : 0))]);
 
 /**
  * The dispatch code of the instruction `word`: its row's (DISPATCH_CODE), except for switched rows

@@ -25,3 +25,10 @@ export function handlerNamed(name: string): Handler | undefined {
   for (const group of HANDLER_GROUPS) if (Object.hasOwn(group, name)) return group[name];
   return undefined;
 }
+
+/** The handler of the table row named `name`, which must have one. */
+export function requiredHandler(name: string): Handler {
+  const handler = handlerNamed(name);
+  if (handler === undefined) throw new Error(`dispatch: no handler for ${name}`);
+  return handler;
+}

@@ -68,8 +68,9 @@ export interface VmOptions {
    * Bytes of memory regions the VMM means to add (a hint; more still works). The VM sets host
    * memory aside for them, and for its own tables, when it is created. Without it the host memory
    * grows as regions come, and growing a WebAssembly.Memory replaces its ArrayBuffer: from the
-   * first detached buffer on, V8 checks for one at every typed-array access of the process (the
-   * interpreter: 275 -> 239 x86 instructions per guest instruction, cachegrind, a Malta boot).
+   * first detached buffer on, V8 checks for one at every typed-array access of the process (89 such
+   * checks in the system interpreter's switched loop: 263-278 -> 239-251 x86 instructions per guest
+   * instruction, cachegrind over a Malta boot).
    */
   memoryBytes?: number;
 }

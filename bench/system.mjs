@@ -114,7 +114,8 @@ const WORKLOADS = only.length === 0 ? ALL_WORKLOADS : ALL_WORKLOADS.filter((work
 const SLICE = 1_000_000;
 
 async function runOnce(engine, workload, f = scale) {
-  const vm = await createVm({ engine });
+  // The regions below, set aside up front (createVm's memoryBytes: the host memory then never grows).
+  const vm = await createVm({ engine, memoryBytes: 0x1000 + 0x100_0000 + 0x10_0000 });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x100_0000 });
   vm.setUserMemoryRegion({ slot: 2, flags: workload.logging ? MemFlag.LogDirtyPages : 0, guestPhysAddr: 0x100_0000, memorySize: 0x10_0000 });

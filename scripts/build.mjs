@@ -16,10 +16,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inlineFieldsPlugin } from './inline-fields.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', external: ['binaryen'] };
+// Every bundle writes the instruction field extractors out (scripts/inline-fields.mjs).
+const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', external: ['binaryen'], plugins: [inlineFieldsPlugin] };
 
 /** The stand-ins for Node built-ins in the browser build (src/browser/). */
 export const BROWSER_ALIASES = {
@@ -50,6 +52,7 @@ export function browserOptions() {
   return {
     platform: 'browser',
     plugins: [
+      inlineFieldsPlugin,
       {
         name: 'mipsjit-browser-builtins',
         setup(builder) {
@@ -84,7 +87,7 @@ function buildCommonJs(entry, outfile, buildId) {
     entryPoints: [entry],
     outfile,
     platform: 'node',
-    plugins: [commonJsModule],
+    plugins: [commonJsModule, inlineFieldsPlugin],
     define: { 'import.meta.url': 'bundleLocation.url', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
     banner: { js: "const bundleLocation = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   });
@@ -95,7 +98,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   rmSync('dist', { recursive: true, force: true });
   // CommonJS: node:vm compiles scripts, not modules.
   await buildCommonJs('src/cli.ts', 'dist/cli-main.cjs', BUILD_ID_PLACEHOLDER);
-  await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node', plugins: [commonJsModule] });
+  await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node', plugins: [commonJsModule, inlineFieldsPlugin] });
   // The build id: a hash of both bundles (the main one with the placeholder), written over the
   // placeholder (same length: the source map stays right) and into the launcher.
   const main = readFileSync('dist/cli-main.cjs', 'utf8');

@@ -65,11 +65,14 @@ export const ENTRY_COUNT_MASK = (1 << 18) - 1;
 export const ENTRY_REPORT_EVERY = 64;
 
 /**
- * Instructions a CPU runs through the handler array before its loop alone switches (Cpu.run): a
- * short program does not wait for V8 to optimize the switched loop (hello-default interpreted,
- * 10 M instructions: 53 -> 43 MIPS when it switched from the start).
+ * Instructions a CPU runs through the handler array before its loop alone switches (Cpu.run), so
+ * that the handlers have run, and V8 has their types, before it compiles the loop that inlines
+ * them. Measured (interleaved runs, medians; `--engine interp --stats` MIPS, and
+ * bench/system.mjs's interpreted CPU loop in kseg0, 64.5 M instructions):
+ * - 20 M: hello-default 32, CoreMark 300 124, callbench 3 106, kseg0 100;
+ * - 2 M: 48-53, 150, 114, 136 (5 M: 48, -, 119, 122; 1 M: 55, -, -, 108; 0: 50, -, -, 101).
  */
-export const SWITCHED_AFTER = 20_000_000;
+export const SWITCHED_AFTER = 2_000_000;
 
 const WORD_INDEX_MASK = (1 << (PAGE_SHIFT - 2)) - 1;
 

@@ -320,12 +320,12 @@ export class JitEngine {
     collectCountedStarts(counts, page, warmCount, (other) => this.cache.regionFor(other) !== undefined, entries, executed);
     const compiled: number[] = [];
     for (const module of modules) compiled.push(...module.entries);
-    // The code beside the page that the region may copy, and which of its block starts have run:
-    // for a page's first module only. Later modules of CoreMark's pages copied again the functions
-    // an earlier one had (three of four copies), and its first run took longer (CoreMark 700 171
-    // -> 188 ms wall, medians of 21 interleaved); with copies in first modules only, 182 against
-    // 182, while busybox gunzip kept its gain (216 -> 193).
-    const neighbours = modules.length === 0 ? this.neighbourCode(page) : [];
+    // The code beside the page that the region may copy, and which of its block starts have run.
+    // A later module of the page copies it only as functions it calls in a loop (codegen/region.ts
+    // calleeCopies): copying whatever their branches reached, later modules of CoreMark's pages
+    // copied again the functions an earlier one had (three of four copies), and its first run
+    // took longer (CoreMark 700 171 -> 188 ms wall, medians of 21 interleaved).
+    const neighbours = this.neighbourCode(page);
     for (const neighbour of neighbours) {
       collectExecutedStarts(counts, neighbour.page, executed);
       executed.push(...(this.compiledStarts.get(neighbour.page) ?? []));

@@ -134,7 +134,11 @@ export function collectExecutedStarts(counts: Uint32Array, page: number, execute
  * calls, say) is compiled too, as copies, if all of it fits: the blocks that branch reaches there
  * without leaving the neighbours and without following their calls, at most MAX_NEIGHBOUR_BLOCKS
  * in all, every block start within REGION_SPAN_BYTES (NeighbourCode). Otherwise none of it is:
- * a partial copy would only move the jump between regions into the copied function.
+ * a partial copy would only move the jump between regions into the copied function. A later
+ * module (one with `compiled`) takes code beside the page only as a function it calls.
+ *
+ * A function that a call on a loop of the region reaches, with its return point in the region,
+ * is copied whole (calleeCopies) when another module of the page or the page beside has it.
  *
  * `nextPageWord` (user mode): the first word after the code readWord reads (the page's, or the
  * neighbours' with them), the delay slot of a branch in the word before (codegen/block.ts findBlock).
@@ -162,20 +166,25 @@ export function discoverRegion(
     const block = findBlock(start, readWord, fpuUsable, pageEnd < codeEnd ? readWord(pageEnd) : nextPageWord);
     return start >>> PAGE_SHIFT === page ? block : { ...block, copy: true };
   };
-  /** The block starts to follow from `block`: those that ran (with `executed`), not the callee of a neighbour's call. */
+  /**
+   * The block starts to follow from `block`: those that ran (with `executed`; a block of the
+   * page's other modules has), not the callee of a copy's call.
+   */
   const followed = (block: Block): number[] => {
     let next = successors(block);
     const call = block.copy === true ? endingCall(block) : undefined;
     if (call !== undefined) next = next.filter((start) => start === call.pc + 8);
     if (executed === undefined || block.terminal.kind === 'fallthrough') return next;
-    return next.filter((start) => executed.has(start));
+    return next.filter((start) => executed.has(start) || compiledStarts.has(start));
   };
   const copies = new Neighbours(page, neighbours);
   while (queue.length > 0 && blocks.length < MAX_REGION_BLOCKS) {
     const start = queue.shift()!;
     if (seen.has(start)) continue;
     if (!inPage(start)) {
-      // Code beside the page: all of it that this branch reaches, or none.
+      // Code beside the page: all of it that this branch reaches, or none. A later module of the
+      // page (one with `compiled`) copies it only as called functions (calleeCopies).
+      if (compiledStarts.size > 0) continue;
       const taken = copies.take(start, seen, blockAt, followed, MAX_REGION_BLOCKS - blocks.length);
       for (const block of taken) {
         seen.add(block.start);
@@ -190,6 +199,9 @@ export function discoverRegion(
     blocks.push(block);
     queue.push(...followed(block));
   }
+  const copyAt = (start: number): Block => ({ ...blockAt(start), copy: true });
+  const taken = calleeCopies(blocks, inPage, (callee, own, room) => (inPage(callee) ? takeFunction(callee, own, inPage, copyAt, followed, room) : copies.take(callee, own, blockAt, followed, room)), MAX_REGION_BLOCKS - blocks.length);
+  blocks.push(...taken);
   if (compiledStarts.size > 0) {
     const mayAdd = (start: number) => inPage(start) && (compiledStarts.has(start) || executed === undefined || executed.has(start));
     blocks.push(...closeLoops(blocks, blockAt, mayAdd));
@@ -243,6 +255,76 @@ class Neighbours {
     this.high = high;
     return taken;
   }
+}
+
+/** At most this many blocks of one called function of the page are copied into a region (takeFunction). */
+const MAX_CALLEE_BLOCKS = 16;
+
+/**
+ * Copies of the functions that `blocks` call (JAL, BAL: a static target) where the region has the
+ * call's return point but not the function, as `take` gives them (the blocks of the function that
+ * the region lacks, all or none; `own` are the region's block starts so far). A function compiled
+ * in another module of the page, or in the page beside it, was reached through the jump cache and
+ * a tail call, and its return came back the same way: two region transitions per call, each
+ * writing back and reloading the cached registers. busybox gzip made 17.2 M such transitions
+ * within one page and 32.7 M between two pages in 2.2 G instructions (send_bits called from a
+ * later module of its page than the one that had it; the deflate loop, in a later module of the
+ * page after them, calling longest_match and ct_tally).
+ */
+function calleeCopies(blocks: readonly Block[], inPage: (start: number) => boolean, take: (callee: number, own: ReadonlySet<number>, room: number) => Block[], room: number): Block[] {
+  const own = new Set(blocks.map((block) => block.start));
+  const byStart = new Map(blocks.map((block) => [block.start, block]));
+  /** The region's blocks after `block`, a call's return point counting as its successor. */
+  const next = (block: Block): number[] => {
+    const call = endingCall(block);
+    return [...successors(block), ...(call !== undefined ? [call.pc + 8] : [])].filter((start) => byStart.has(start));
+  };
+  /** Does `block` lie on a loop of the region's blocks? */
+  const inLoop = (block: Block): boolean => {
+    const reached = new Set<number>();
+    const queue = next(block);
+    while (queue.length > 0) {
+      const start = queue.pop()!;
+      if (start === block.start) return true;
+      if (reached.has(start)) continue;
+      reached.add(start);
+      queue.push(...next(byStart.get(start)!));
+    }
+    return false;
+  };
+  const copies: Block[] = [];
+  for (const block of blocks) {
+    const call = endingCall(block);
+    if (call === undefined || call.row.name.startsWith('jalr') || !own.has(call.pc + 8) || !inPage(call.pc) || !inLoop(block)) continue;
+    const callee = successors(block)[0];
+    if (callee === undefined || own.has(callee)) continue;
+    const taken = take(callee, own, room - copies.length);
+    for (const copy of taken) own.add(copy.start);
+    copies.push(...taken);
+  }
+  return copies;
+}
+
+/**
+ * The blocks of the page's function at `callee` that `own` lacks (what its entry reaches, not
+ * following its calls: `followed` of copies), as copies; none if it leaves the page or has more
+ * than MAX_CALLEE_BLOCKS (or `room`) of them.
+ */
+function takeFunction(callee: number, own: ReadonlySet<number>, inPage: (start: number) => boolean, copyAt: (start: number) => Block, followed: (block: Block) => number[], room: number): Block[] {
+  const taken: Block[] = [];
+  const found = new Set<number>();
+  const queue = [callee];
+  while (queue.length > 0) {
+    const start = queue.shift()!;
+    if (own.has(start) || found.has(start)) continue;
+    if (!inPage(start) || taken.length >= Math.min(MAX_CALLEE_BLOCKS, room)) return [];
+    found.add(start);
+    const copy = copyAt(start);
+    if (copy.instructions.length === 0) continue;
+    taken.push(copy);
+    queue.push(...followed(copy));
+  }
+  return taken;
 }
 
 /** The most blocks closeLoops explores beyond a region's own. */

@@ -1,0 +1,102 @@
+// Which called functions a region copies (codegen/region.ts calleeCopies): a function that a call
+// on one of the region's loops reaches, with the call's return point in the region, when another
+// module of the page (or, in user mode, the page beside) has it: whole, as copies (no entries),
+// or not at all; not for a call outside a loop, nor one whose return point the region lacks.
+
+import { describe, expect, it } from 'vitest';
+import { assembleProgram } from '../../src/isa/asm.js';
+import { buildRegion, discoverRegion, layoutOf, type NeighbourCode } from '../../codegen/region.js';
+import { FlatMemory } from '../../runtime/flat-memory.js';
+
+const PAGE = 0x0040_1000;
+const hex = (address: number) => `0x${address.toString(16)}`;
+
+/** Guest memory of the program pieces placed with place(); NOPs elsewhere. */
+function program(pieces: [number, string][]): (address: number) => number {
+  const memory = new Map<number, number>();
+  for (const [address, source] of pieces) assembleProgram(source, address).forEach((word, index) => memory.set(address + 4 * index, word));
+  return (address) => memory.get(address) ?? 0;
+}
+
+// A loop calling `function` (two blocks: a test and a return), then a call outside any loop.
+const FUNCTION = PAGE + 0x800;
+const LOOP = `
+  loop:
+    jal ${hex(FUNCTION)}
+    nop
+    addiu t0, t0, -1
+    bgtz t0, loop
+    nop
+    jal ${hex(FUNCTION)}
+    nop
+    syscall`;
+const FUNCTION_SOURCE = `
+    beq a0, zero, done
+    addu v0, v0, a0
+    xori v0, v0, 1
+  done:
+    jr ra
+    nop`;
+const RETURN_POINT = PAGE + 8;
+const LAST_RETURN_POINT = PAGE + 28;
+const read = program([
+  [PAGE, LOOP],
+  [FUNCTION, FUNCTION_SOURCE],
+]);
+const FUNCTION_BLOCKS = [FUNCTION, FUNCTION + 8, FUNCTION + 12];
+
+const starts = (blocks: readonly { start: number }[]) => blocks.map((block) => block.start).sort((a, b) => a - b);
+const copiesOf = (blocks: readonly { start: number; copy?: true }[]) => starts(blocks.filter((block) => block.copy === true));
+
+describe('copies of called functions', () => {
+  it('copies a function of another module of the page that a loop calls, whole and as no entries', () => {
+    // An earlier module has the function; this one has the loop and its return point.
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, FUNCTION_BLOCKS);
+    expect(copiesOf(blocks)).toEqual(FUNCTION_BLOCKS);
+    const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)));
+    expect([...code.entries]).toEqual(expect.arrayContaining([PAGE, RETURN_POINT]));
+    expect([...code.entries].filter((entry) => FUNCTION_BLOCKS.includes(entry))).toEqual([]);
+  });
+
+  it('does not copy for a call on no loop, nor without the return point', () => {
+    // The call after the loop: its return point is an entry, but the call is on no loop.
+    expect(copiesOf(discoverRegion([PAGE + 20, LAST_RETURN_POINT], read, true, [...FUNCTION_BLOCKS, PAGE, RETURN_POINT]))).toEqual([]);
+    // The loop without its return point (another module has it): the function's return would leave anyway.
+    expect(copiesOf(discoverRegion([PAGE], read, true, [...FUNCTION_BLOCKS, RETURN_POINT]))).toEqual([]);
+  });
+
+  it('copies only the blocks of the function that have run', () => {
+    const executed = new Set([PAGE, RETURN_POINT, FUNCTION, FUNCTION + 12]);
+    // FUNCTION + 8 never ran and no module has it: the copy leaves the region there.
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [FUNCTION, FUNCTION + 12], executed);
+    expect(copiesOf(blocks)).toEqual([FUNCTION, FUNCTION + 12]);
+  });
+
+  it('leaves a function of more than 16 blocks to its module', () => {
+    const large = [...Array.from({ length: 20 }, (_, index) => `b${index}:\n bne a0, zero, b${index + 1}\n addu v0, v0, a0`), 'b20:\n jr ra\n nop'].join('\n');
+    const reads = program([
+      [PAGE, LOOP],
+      [FUNCTION, large],
+    ]);
+    const compiled = Array.from({ length: 21 }, (_, index) => FUNCTION + 8 * index);
+    expect(copiesOf(discoverRegion([PAGE, RETURN_POINT], reads, true, compiled))).toEqual([]);
+  });
+
+  it('copies a function of the page beside in a later module (user mode), and nothing else from there', () => {
+    const BEFORE = PAGE - 0x1000;
+    const helper = PAGE - 0x40;
+    const reads = program([
+      [PAGE, LOOP.replace(hex(FUNCTION), hex(helper))],
+      [helper, FUNCTION_SOURCE],
+      [PAGE + 0x40, `j ${hex(BEFORE)}\n nop`],
+      [BEFORE, 'jr ra\n nop'],
+    ]);
+    const beside: NeighbourCode = { start: BEFORE, end: PAGE + 0x2000 };
+    // A later module (another module has PAGE + 0x100): the loop's callee is copied ...
+    const blocks = discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, true, [PAGE + 0x100], undefined, undefined, beside);
+    expect(copiesOf(blocks)).toEqual([helper, helper + 8, helper + 12]);
+    // ... but not the target of a jump to the page before, which a first module takes.
+    expect(starts(blocks)).not.toContain(BEFORE);
+    expect(starts(discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, true, [], undefined, undefined, beside))).toContain(BEFORE);
+  });
+});

@@ -320,14 +320,17 @@ export class JitEngine {
     collectCountedStarts(counts, page, warmCount, (other) => this.cache.regionFor(other) !== undefined, entries, executed);
     const compiled: number[] = [];
     for (const module of modules) compiled.push(...module.entries);
-    // The code beside the page that the region may copy, and which of its block starts have run.
-    // A later module of the page copies it only as functions it calls in a loop (codegen/region.ts
-    // calleeCopies): copying whatever their branches reached, later modules of CoreMark's pages
-    // copied again the functions an earlier one had (three of four copies), and its first run
-    // took longer (CoreMark 700 171 -> 188 ms wall, medians of 21 interleaved).
+    // The code beside the page that the region may copy, and which of its block starts have run
+    // (for a later module, those compiled). A later module of the page copies it only as
+    // functions it calls in a loop that a module there has (codegen/region.ts calleeCopies):
+    // copying whatever their branches reached, later modules of CoreMark's pages copied again the
+    // functions an earlier one had (three of four copies), and its first run took longer
+    // (CoreMark 700 171 -> 188 ms wall, medians of 21 interleaved). A function that had no module
+    // yet got one soon after all (busybox gunzip: 12 blocks copied, and compiled again in their
+    // page's next module; 107 -> 114 ms of guest time).
     const neighbours = this.neighbourCode(page);
     for (const neighbour of neighbours) {
-      collectExecutedStarts(counts, neighbour.page, executed);
+      if (modules.length === 0) collectExecutedStarts(counts, neighbour.page, executed);
       executed.push(...(this.compiledStarts.get(neighbour.page) ?? []));
     }
     const after = neighbours.length > 0 && neighbours[neighbours.length - 1]!.page > page ? page + 1 : page;

@@ -99,4 +99,31 @@ describe('copies of called functions', () => {
     expect(starts(blocks)).not.toContain(BEFORE);
     expect(starts(discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, true, [], undefined, undefined, beside))).toContain(BEFORE);
   });
+
+  it('copies the function a loop calls that the region compiles again as copies (a loop of earlier modules)', () => {
+    // A loop whose call (BAL: its return point is a static successor) an earlier module has; the
+    // block after the call became an entry of this one, which takes the loop again (closeLoops)
+    // and then the function it calls.
+    const reads = program([
+      [PAGE, `loop:\n beq a1, zero, skip\n nop\n bal ${hex(FUNCTION)}\n nop\n skip:\n addiu t0, t0, -1\n bgtz t0, loop\n nop\n syscall`],
+      [FUNCTION, FUNCTION_SOURCE],
+    ]);
+    const skip = PAGE + 16;
+    const blocks = discoverRegion([skip], reads, true, [PAGE, PAGE + 8, ...FUNCTION_BLOCKS]);
+    expect(copiesOf(blocks)).toEqual([PAGE, PAGE + 8, ...FUNCTION_BLOCKS]);
+  });
+
+  it('copies no function beside the page that has not run', () => {
+    const helper = PAGE - 0x40;
+    const reads = program([
+      [PAGE, LOOP.replace(hex(FUNCTION), hex(helper))],
+      [helper, FUNCTION_SOURCE],
+    ]);
+    const beside: NeighbourCode = { start: PAGE - 0x1000, end: PAGE + 0x2000 };
+    const ran = new Set([PAGE, RETURN_POINT, helper, helper + 8, helper + 12]);
+    const later = (executed: Set<number>) => copiesOf(discoverRegion([PAGE, RETURN_POINT], reads, true, [PAGE + 0x100], executed, undefined, beside));
+    expect(later(ran)).toEqual([helper, helper + 8, helper + 12]);
+    ran.delete(helper);
+    expect(later(ran)).toEqual([]);
+  });
 });

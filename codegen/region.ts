@@ -207,7 +207,7 @@ export function discoverRegion(
   // After closeLoops: a loop it copies into the region runs here from now on, calls and all.
   const copyAt = (start: number): Block => ({ ...blockAt(start), copy: true });
   const takeCallee = (callee: number, own: ReadonlySet<number>, room: number): Block[] => {
-    if (inPage(callee)) return takeFunction(callee, own, inPage, copyAt, followed, room);
+    if (inPage(callee)) return takeFunctionInPage(callee, own, inPage, copyAt, followed, room);
     // Beside the page: a function that has run (in a later module's request, that a module has).
     return executed === undefined || executed.has(callee) ? copies.takeFunction(callee, own, blockAt, followed, Math.min(MAX_CALLEE_BLOCKS, room)) : [];
   };
@@ -329,7 +329,7 @@ function calleeCopies(blocks: readonly Block[], inPage: (start: number) => boole
  * following its calls: `followed` of copies), as copies; none if it leaves the page or has more
  * than MAX_CALLEE_BLOCKS (or `room`) of them.
  */
-function takeFunction(callee: number, own: ReadonlySet<number>, inPage: (start: number) => boolean, copyAt: (start: number) => Block, followed: (block: Block) => number[], room: number): Block[] {
+function takeFunctionInPage(callee: number, own: ReadonlySet<number>, inPage: (start: number) => boolean, copyAt: (start: number) => Block, followed: (block: Block) => number[], room: number): Block[] {
   const taken: Block[] = [];
   const found = new Set<number>();
   const queue = [callee];

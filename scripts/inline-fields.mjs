@@ -37,7 +37,7 @@ export function parseFieldExtractors(text) {
 /** `source` with each call of an extractor on a name or property path written out. */
 export function inlineFieldExtractors(source, extractors) {
   const names = [...extractors.keys()].join('|');
-  const call = new RegExp(`\\b(${names})\\(([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)\\)`, 'g');
+  const call = new RegExp(`(?<![\\w$.])(${names})\\(([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)\\)`, 'g');
   return source.replace(call, (_, name, argument) => {
     const { parameter, expression } = extractors.get(name);
     return `(${expression.replace(new RegExp(`\\b${parameter}\\b`, 'g'), argument)})`;

@@ -6,7 +6,7 @@ import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { FlatMemory, jumpCacheIndex, Perm, PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { STATE_BASE } from '../../runtime/state.js';
 import { CpuBase } from './cpu-base.js';
-import { DECODED_PAGE_LENGTH, dispatchCodeOf, HANDLER_BY_CODE, NOT_DECODED } from './dispatch.js';
+import { DECODED_PAGE_LENGTH, decodeInto, HANDLER_BY_CODE, NOT_DECODED } from './dispatch.js';
 import * as switched from './switched-handlers.js';
 
 /** What the CPU asks of the world around it: the Linux layer in user mode, CP0 in system mode. */
@@ -214,15 +214,6 @@ export class Cpu extends CpuBase {
     return decoded;
   }
 
-  /** Decodes the word at `pc` into `decoded`, its page's entries (at `at`); returns its dispatch code (src/interp/dispatch.ts). */
-  private fetch(decoded: Int32Array, at: number, pc: number): number {
-    const word = this.mem.i32[pc >>> 2]!;
-    const code = dispatchCodeOf(word);
-    decoded[at] = code;
-    decoded[at + 1] = word;
-    return code;
-  }
-
   /**
    * Executes up to `maxInstructions` instructions. With `blockEnds` (the JIT's view of pages),
    * it also counts block entries per page and returns at a block start (after a delay slot) in
@@ -290,8 +281,8 @@ export class Cpu extends CpuBase {
       switch (code) {
         case 0: {
           // NOT_DECODED: decode the word, then run it through the array.
-          const decodedCode = this.fetch(decoded, at, pc);
-          status = handlers[decodedCode]!(this, decoded[at + 1]!);
+          const fetched = this.mem.i32[pc >>> 2]!;
+          status = handlers[decodeInto(decoded, at, fetched)]!(this, fetched);
           r[0] = 0;
           break;
         }
@@ -406,7 +397,7 @@ export class Cpu extends CpuBase {
       }
       const at = ((pc >>> 2) & WORD_INDEX_MASK) * 2;
       let code = decoded[at]!;
-      if (code === NOT_DECODED) code = this.fetch(decoded, at, pc);
+      if (code === NOT_DECODED) code = decodeInto(decoded, at, this.mem.i32[pc >>> 2]!);
       const word = decoded[at + 1]!;
       // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
       this.inDelaySlot = this.nextInDelaySlot === true;

@@ -110,3 +110,11 @@ export function dispatchCodeOf(word: number, systemMode = false): number {
   if (destination === 0 || (word & destination) !== 0) return code;
   return code === SLL_CODE && (word & (31 << 16)) === 0 ? NOP_CODE : FIRST_ARRAY_CODE + id;
 }
+
+/** Decodes `word` into entry `at` of a decoded page (DECODED_PAGE_LENGTH's layout); returns its dispatch code (dispatchCodeOf). */
+export function decodeInto(decoded: Int32Array, at: number, word: number, systemMode = false): number {
+  const code = dispatchCodeOf(word, systemMode);
+  decoded[at] = code;
+  decoded[at + 1] = word;
+  return code;
+}

@@ -18,7 +18,7 @@ import type { Exit } from '../../runtime/exits.js';
 import { StateWord, VcpuBlock } from '../../runtime/state.js';
 import { PAGE_SHIFT } from '../../runtime/flat-memory.js';
 import { CpuBase } from './cpu-base.js';
-import { DECODED_PAGE_LENGTH, DISPATCH_CODE, dispatchCodeOf, FIRST_ARRAY_CODE, HANDLER_BY_CODE, NOT_DECODED } from './dispatch.js';
+import { DECODED_PAGE_LENGTH, decodeInto, DISPATCH_CODE, FIRST_ARRAY_CODE, HANDLER_BY_CODE, NOT_DECODED } from './dispatch.js';
 import * as switched from './switched-handlers.js';
 import { reportsBlockStart, SWITCHED_AFTER, type BlockEndWatch } from './cpu.js';
 
@@ -723,7 +723,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       const decoded = this.fetchDecoded;
       const at = (wordIndex & (WORDS_PER_PAGE - 1)) * 2;
       let code = decoded[at]!;
-      if (code === NOT_DECODED) code = this.decodeAt(decoded, at, wordIndex);
+      if (code === NOT_DECODED) code = decodeInto(decoded, at, this.i32[wordIndex]!, true);
       const word = decoded[at + 1]!;
       // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
       this.inDelaySlot = this.nextInDelaySlot === true;
@@ -773,7 +773,7 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       const decoded = this.fetchDecoded;
       const at = (wordIndex & (WORDS_PER_PAGE - 1)) * 2;
       let code = decoded[at]!;
-      if (code === NOT_DECODED) code = this.decodeAt(decoded, at, wordIndex);
+      if (code === NOT_DECODED) code = decodeInto(decoded, at, this.i32[wordIndex]!, true);
       const word = decoded[at + 1]!;
       // A comparison, which V8 knows to be a boolean: storing it needs no write barrier.
       this.inDelaySlot = this.nextInDelaySlot === true;
@@ -865,15 +865,6 @@ export class SystemCpu extends CpuBase implements Cp0Owner, MemoryUser {
       // Redirected: an exception vector is set; the instruction did not retire.
     }
     return this.pendingExit ?? INTR_EXIT;
-  }
-
-  /** Decodes the word at host word index `wordIndex` into `decoded`, its page's entries (at `at`); returns its dispatch code. */
-  private decodeAt(decoded: Int32Array, at: number, wordIndex: number): number {
-    const word = this.i32[wordIndex]!;
-    const code = dispatchCodeOf(word, true);
-    decoded[at] = code;
-    decoded[at + 1] = word;
-    return code;
   }
 
   /** Called as a run starts: after a WAIT exit, guest time passes to the timer's event. */

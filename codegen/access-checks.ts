@@ -166,12 +166,12 @@ export function planAccessSpans(instructions: readonly GuestInstruction[], write
       const low = grouped ? Math.min(open.low[base]!, offset) : offset;
       const high = grouped ? Math.max(open.high[base]!, offset + bytes - 1) : offset + bytes - 1;
       if (grouped && high - low < PAGE_SIZE) {
-        const read = open.reads[base] === 1 || !write;
-        const writes = open.writes[base] === 1 || write;
-        open.extend(base, low, high, read, writes);
+        const groupReads = open.reads[base] === 1 || !write;
+        const groupWrites = open.writes[base] === 1 || write;
+        open.extend(base, low, high, groupReads, groupWrites);
         // In the first access's offsets: the register was `moved` lower there.
         const moved = open.moved[base]!;
-        spans.set(open.first[base]!, { low: low + moved, high: high + moved, read, write: writes });
+        spans.set(open.first[base]!, { low: low + moved, high: high + moved, read: groupReads, write: groupWrites });
       } else {
         open.set(base, instruction.pc, offset, offset + bytes - 1, !write, write);
         spans.set(instruction.pc, { low: offset, high: offset + bytes - 1, read: !write, write });

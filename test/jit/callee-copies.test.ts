@@ -4,18 +4,18 @@
 // or not at all; not for a call outside a loop, nor one whose return point the region lacks.
 
 import { describe, expect, it } from 'vitest';
-import { assembleProgram } from '../../src/isa/asm.js';
 import { buildRegion, discoverRegion, layoutOf, type NeighbourCode } from '../../codegen/region.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
+import { placeCode, readerOf } from './guest-code.js';
 
 const PAGE = 0x0040_1000;
 const hex = (address: number) => `0x${address.toString(16)}`;
 
-/** Guest memory of the program pieces placed with place(); NOPs elsewhere. */
+/** A readWord over the program pieces ([address, assembly]); NOPs elsewhere. */
 function program(pieces: [number, string][]): (address: number) => number {
   const memory = new Map<number, number>();
-  for (const [address, source] of pieces) assembleProgram(source, address).forEach((word, index) => memory.set(address + 4 * index, word));
-  return (address) => memory.get(address) ?? 0;
+  for (const [address, source] of pieces) placeCode(memory, address, source);
+  return readerOf(memory);
 }
 
 // A loop calling `function` (two blocks: a test and a return), then a call outside any loop.

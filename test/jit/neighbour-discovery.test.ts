@@ -4,9 +4,9 @@
 // functions it calls in turn, and none without neighbours.
 
 import { describe, expect, it } from 'vitest';
-import { assembleProgram } from '../../src/isa/asm.js';
 import { buildRegion, discoverRegion, layoutOf, REGION_SPAN_BYTES, type NeighbourCode } from '../../codegen/region.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
+import { placeCode, readerOf } from './guest-code.js';
 
 const BEFORE = 0x0040_0000;
 const PAGE = 0x0040_1000;
@@ -36,14 +36,10 @@ const LOOP_SOURCE = `
     syscall`;
 
 const memory = new Map<number, number>();
-function place(address: number, source: string): void {
-  assembleProgram(source, address).forEach((word, index) => memory.set(address + 4 * index, word));
-}
-place(FAR, 'jr ra\n nop');
-place(HELPER, HELPER_SOURCE);
-place(PAGE, LOOP_SOURCE);
-// Zero words (NOPs) elsewhere.
-const read = (address: number) => memory.get(address) ?? 0;
+placeCode(memory, FAR, 'jr ra\n nop');
+placeCode(memory, HELPER, HELPER_SOURCE);
+placeCode(memory, PAGE, LOOP_SOURCE);
+const read = readerOf(memory);
 
 const RETURN_POINT = PAGE + 8;
 const BESIDE: NeighbourCode = { start: BEFORE, end: AFTER + 0x1000 };
@@ -78,14 +74,14 @@ describe('a region and the code beside its page', () => {
     // The page's own words count whole: a neighbour block may lie at most a page beyond them.
     const far = new Map(memory);
     const farHelper = PAGE - REGION_SPAN_BYTES + 0x1000 - 8;
-    assembleProgram(`jal ${hex(farHelper)}\n nop\n syscall`, PAGE).forEach((word, index) => far.set(PAGE + 4 * index, word));
-    assembleProgram('jr ra\n nop', farHelper).forEach((word, index) => far.set(farHelper + 4 * index, word));
-    const reads = (address: number) => far.get(address) ?? 0;
+    placeCode(far, PAGE, `jal ${hex(farHelper)}\n nop\n syscall`);
+    placeCode(far, farHelper, 'jr ra\n nop');
+    const reads = readerOf(far);
     const window: NeighbourCode = { start: PAGE - 0x2000, end: AFTER };
     expect(starts(discoverRegion([PAGE], reads, true, [], undefined, undefined, window))).not.toContain(farHelper);
     const near = farHelper + 8;
-    assembleProgram(`jal ${hex(near)}\n nop\n syscall`, PAGE).forEach((word, index) => far.set(PAGE + 4 * index, word));
-    assembleProgram('jr ra\n nop', near).forEach((word, index) => far.set(near + 4 * index, word));
+    placeCode(far, PAGE, `jal ${hex(near)}\n nop\n syscall`);
+    placeCode(far, near, 'jr ra\n nop');
     expect(starts(discoverRegion([PAGE], reads, true, [], undefined, undefined, window))).toContain(near);
   });
 
@@ -102,15 +98,15 @@ describe('a function beside the page too large to copy', () => {
     const large = new Map<number, number>();
     const helper = PAGE - 0x200;
     const source = [...Array.from({ length: 20 }, (_, index) => `b${index}:\n bne a0, zero, b${index + 1}\n addu v0, v0, a0`), 'b20:\n jr ra\n nop'].join('\n');
-    assembleProgram(source, helper).forEach((word, index) => large.set(helper + 4 * index, word));
-    assembleProgram(`jal ${hex(helper)}\n nop\n syscall`, PAGE).forEach((word, index) => large.set(PAGE + 4 * index, word));
-    const reads = (address: number) => large.get(address) ?? 0;
+    placeCode(large, helper, source);
+    placeCode(large, PAGE, `jal ${hex(helper)}\n nop\n syscall`);
+    const reads = readerOf(large);
     const blocks = discoverRegion([PAGE, PAGE + 8], reads, true, [], undefined, undefined, BESIDE);
     expect(blocks.filter((block) => block.copy === true)).toEqual([]);
     // With room for it (the cap counts blocks, not bytes), a shorter one is copied whole.
     const short = new Map(large);
-    assembleProgram('jr ra\n nop', helper + 8 * 3).forEach((word, index) => short.set(helper + 8 * 3 + 4 * index, word));
-    const shortReads = (address: number) => short.get(address) ?? 0;
+    placeCode(short, helper + 8 * 3, 'jr ra\n nop');
+    const shortReads = readerOf(short);
     expect(discoverRegion([PAGE, PAGE + 8], shortReads, true, [], undefined, undefined, BESIDE).filter((block) => block.copy === true)).toHaveLength(4);
   });
 });

@@ -4,7 +4,7 @@
 
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { usesFpu } from './block.js';
-import { buildRegion, discoverRegion, type NeighbourCode, type RegionLayout } from './region.js';
+import { buildRegion, discoverRegion, type NeighbourCode, type PredictedCalls, type RegionLayout } from './region.js';
 import { monotonicMs } from '../src/host/clock.js';
 
 export interface RegionRequest {
@@ -33,9 +33,18 @@ export interface RegionRequest {
   readonly nextPageWord?: number;
   /**
    * User mode: the executable pages just before and after the page, whose blocks the region may
-   * compile too (codegen/region.ts NeighbourCode), in address order.
+   * compile too (codegen/region.ts NeighbourCode), in address order; then the pages of predicted
+   * callees farther away (predictedCalls).
    */
   readonly neighbours?: readonly NeighbourPage[];
+  /** User mode: where the page's JALRs last went (codegen/region.ts PredictedCalls). */
+  readonly predictedCalls?: readonly PredictedCall[];
+}
+
+/** A JALR at `site` and the target it went to when the interpreter last ran it. */
+export interface PredictedCall {
+  readonly site: number;
+  readonly target: number;
 }
 
 /** A page beside a request's own: its words and the engine's invalidation count when they were read. */
@@ -101,16 +110,24 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
   const readWord = (address: number) => (wordsOf.get(address >>> PAGE_SHIFT) ?? request.words)[(address >>> 2) & 1023]!;
   const executed = request.executed === undefined ? undefined : new Set(request.executed);
   const nextPageWord = flat ? request.nextPageWord : undefined;
-  const pages = [request.page, ...neighbours.map((neighbour) => neighbour.page)];
-  const code: NeighbourCode | undefined = neighbours.length === 0 ? undefined : { start: Math.min(...pages) * 2 ** PAGE_SHIFT, end: (Math.max(...pages) + 1) * 2 ** PAGE_SHIFT };
-  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed, nextPageWord, code);
+  const beside = neighbours.filter((neighbour) => Math.abs(neighbour.page - request.page) === 1);
+  const pages = [request.page, ...beside.map((neighbour) => neighbour.page)];
+  const code: NeighbourCode | undefined = beside.length === 0 ? undefined : { start: Math.min(...pages) * 2 ** PAGE_SHIFT, end: (Math.max(...pages) + 1) * 2 ** PAGE_SHIFT };
+  const predicted: PredictedCalls | undefined =
+    flat && request.predictedCalls !== undefined
+      ? {
+          targets: new Map(request.predictedCalls.map(({ site, target }) => [site, target])),
+          farPages: new Set(neighbours.filter((neighbour) => !beside.includes(neighbour)).map((neighbour) => neighbour.page)),
+        }
+      : undefined;
+  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed, nextPageWord, code, predicted);
   if (blocks.length === 0) return failedRegion(request);
   // System mode: code without FPU instructions is shared by the code contexts that differ only in
   // Status.FR and CU1 (Linux runs its kernel with CU1 set or clear, as the current task uses the FPU).
   let layout = request.layout;
   const fpuIndependent = layout.access.kind === 'soft-tlb' && !usesFpu(blocks, readWord);
   if (fpuIndependent && layout.access.kind === 'soft-tlb') layout = { ...layout, access: { ...layout.access, fpuIndependent } };
-  const region = buildRegion(blocks, layout, false, request.minUsesToCache);
+  const region = buildRegion(blocks, layout, false, request.minUsesToCache, predicted?.targets);
   const module = new WebAssembly.Module(region.bytes as Uint8Array<ArrayBuffer>);
   const dependencies = neighbours.filter((neighbour) => region.neighbourPages.includes(neighbour.page)).map(({ page, generation }) => ({ page, generation }));
   return {

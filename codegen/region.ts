@@ -49,6 +49,27 @@ export interface NeighbourCode {
 }
 
 /**
+ * User mode: where the region's JALRs are expected to go, and the pages far from its own (not
+ * beside it) that hold such callees, whose code it may compile as copies (RegionRequest.neighbours).
+ *
+ * Why: a call through a register (`lw t9, ...(gp); jalr t9` in PIC code, a function pointer) to
+ * another page's function left the region through the jump cache and a tail call, and its return
+ * came back the same way, the cached registers written back and reloaded each time: busybox sort
+ * made 8.5 M such transitions in 181 M instructions, 4 M of them calls from one loop to a
+ * two-block function 1.7 MB away. The interpreter notes where each JALR went
+ * (src/interp/cpu-base.ts CallTargets); a region copies the callee a loop calls that way, as
+ * calleeCopies does for JAL, and the JALR tests its target against the expected one before it
+ * looks the PC up in the dispatch table (Translator's predictedBlock), so another target runs as
+ * before.
+ */
+export interface PredictedCalls {
+  /** The expected target of a JALR, by the JALR's address. */
+  readonly targets: ReadonlyMap<number, number>;
+  /** Pages neither the region's nor beside it whose words readWord has: those of the expected targets. */
+  readonly farPages: ReadonlySet<number>;
+}
+
+/**
  * What a region imports besides memory (from the bridge, codegen/bridge.ts). A user-mode region
  * imports the shared table of region functions (`regions`), tail-calls another region through it
  * and finds the interpreter's handler for one instruction in it (INTERP_SLOT); it imports no
@@ -139,7 +160,8 @@ export function collectExecutedStarts(counts: Uint32Array, page: number, execute
  *
  * A function that a call on a loop of the region reaches (closeLoops' copies too), with its return
  * point in the region, is copied whole (calleeCopies) when another module of the page or of the
- * page beside has it.
+ * page beside has it, or, for a JALR, when `predicted` expects it there (PredictedCalls) and it
+ * has run.
  *
  * `nextPageWord` (user mode): the first word after the code readWord reads (the page's, or the
  * neighbours' with them), the delay slot of a branch in the word before (codegen/block.ts findBlock).
@@ -152,6 +174,7 @@ export function discoverRegion(
   executed?: ReadonlySet<number>,
   nextPageWord?: number,
   neighbours?: NeighbourCode,
+  predicted?: PredictedCalls,
 ): Block[] {
   const blocks: Block[] = [];
   const compiledStarts = new Set<number>(compiled);
@@ -206,12 +229,21 @@ export function discoverRegion(
   }
   // After closeLoops: a loop it copies into the region runs here from now on, calls and all.
   const copyAt = (start: number): Block => ({ ...blockAt(start), copy: true });
+  const hasRun = (start: number) => executed === undefined || executed.has(start);
+  const inFarPage = (start: number) => predicted?.farPages.has(start >>> PAGE_SHIFT) === true && (start & 3) === 0;
+  /** A block of a predicted callee's page: its delay slot may lie in the next page only if that is one too. */
+  const farCopyAt = (start: number): Block => {
+    const pageEnd = ((start | PAGE_MASK) >>> 0) + 1;
+    return { ...findBlock(start, readWord, fpuUsable, inFarPage(pageEnd) ? readWord(pageEnd) : undefined), copy: true };
+  };
   const takeCallee = (callee: number, own: ReadonlySet<number>, room: number): Block[] => {
     if (inPage(callee)) return takeFunctionInPage(callee, own, inPage, copyAt, followed, room);
+    // Far from the page: a JALR's predicted callee that has run.
+    if (inFarPage(callee)) return hasRun(callee) ? takeFunctionInPage(callee, own, inFarPage, farCopyAt, followed, room) : [];
     // Beside the page: a function that has run (in a later module's request, that a module has).
-    return executed === undefined || executed.has(callee) ? copies.takeFunction(callee, own, blockAt, followed, Math.min(MAX_CALLEE_BLOCKS, room)) : [];
+    return hasRun(callee) ? copies.takeFunction(callee, own, blockAt, followed, Math.min(MAX_CALLEE_BLOCKS, room)) : [];
   };
-  blocks.push(...calleeCopies(blocks, inPage, takeCallee, MAX_REGION_BLOCKS - blocks.length));
+  blocks.push(...calleeCopies(blocks, inPage, takeCallee, MAX_REGION_BLOCKS - blocks.length, predicted?.targets));
   return blocks;
 }
 
@@ -278,7 +310,8 @@ class Neighbours {
 const MAX_CALLEE_BLOCKS = 16;
 
 /**
- * Copies of the functions that `blocks` call (JAL, BAL: a static target) where the region has the
+ * Copies of the functions that `blocks` call (JAL, BAL: a static target; JALR: the target in
+ * `predictedTargets`, PredictedCalls) where the region has the
  * call's return point but not the function, as `take` gives them (the blocks of the function that
  * the region lacks, all or none; `own` are the region's block starts so far). A function compiled
  * in another module of the page, or in the page beside it, was reached through the jump cache and
@@ -290,7 +323,13 @@ const MAX_CALLEE_BLOCKS = 16;
  * copies, and its first run 1.29 -> 1.06 s. The copies make modules larger, which short runs pay
  * for (CoreMark 700 160 -> 172 ms, busybox gunzip 148 -> 154; wall, medians of nine interleaved).
  */
-function calleeCopies(blocks: readonly Block[], inPage: (start: number) => boolean, take: (callee: number, own: ReadonlySet<number>, room: number) => Block[], room: number): Block[] {
+function calleeCopies(
+  blocks: readonly Block[],
+  inPage: (start: number) => boolean,
+  take: (callee: number, own: ReadonlySet<number>, room: number) => Block[],
+  room: number,
+  predictedTargets?: ReadonlyMap<number, number>,
+): Block[] {
   const own = new Set(blocks.map((block) => block.start));
   const byStart = new Map(blocks.map((block) => [block.start, block]));
   /** The region's blocks after `block`, a call's return point counting as its successor. */
@@ -314,8 +353,8 @@ function calleeCopies(blocks: readonly Block[], inPage: (start: number) => boole
   const copies: Block[] = [];
   for (const block of blocks) {
     const call = endingCall(block);
-    if (call === undefined || call.row.name.startsWith('jalr') || !own.has(call.pc + 8) || !inPage(call.pc) || !inLoop(block)) continue;
-    const callee = successors(block)[0];
+    if (call === undefined || !own.has(call.pc + 8) || !inPage(call.pc) || !inLoop(block)) continue;
+    const callee = call.row.name.startsWith('jalr') ? predictedTargets?.get(call.pc) : successors(block)[0];
     if (callee === undefined || own.has(callee)) continue;
     const taken = take(callee, own, room - copies.length);
     for (const copy of taken) own.add(copy.start);
@@ -325,9 +364,10 @@ function calleeCopies(blocks: readonly Block[], inPage: (start: number) => boole
 }
 
 /**
- * The blocks of the page's function at `callee` that `own` lacks (what its entry reaches, not
- * following its calls: `followed` of copies), as copies; none if it leaves the page or has more
- * than MAX_CALLEE_BLOCKS (or `room`) of them.
+ * The blocks of the function at `callee` that `own` lacks (what its entry reaches, not following
+ * its calls: `followed` of copies), as copies; none if it leaves the code `inPage` accepts (the
+ * region's page, or a predicted callee's pages) or has more than MAX_CALLEE_BLOCKS (or `room`)
+ * of them.
  */
 function takeFunctionInPage(callee: number, own: ReadonlySet<number>, inPage: (start: number) => boolean, copyAt: (start: number) => Block, followed: (block: Block) => number[], room: number): Block[] {
   const taken: Block[] = [];
@@ -492,11 +532,12 @@ export function memoryImportOf(layout: RegionLayout): MemoryImport {
 
 /**
  * Builds the region module for `blocks` (those of one page, and in user mode copies of its
- * neighbours' blocks: NeighbourCode). `minUsesToCache`: see
+ * neighbours' blocks, NeighbourCode, and of predicted callees, PredictedCalls, whose
+ * `predictedTargets` the JALRs test). `minUsesToCache`: see
  * MIN_USES_TO_CACHE and SYSTEM_MIN_USES_TO_CACHE, the defaults (tests lower it so that short
  * programs run with registers in locals too).
  */
-export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false, minUsesToCache?: number): RegionCode {
+export function buildRegion(discovered: readonly Block[], layout: RegionLayout, withText = false, minUsesToCache?: number, predictedTargets?: ReadonlyMap<number, number>): RegionCode {
   // In address order most of a function's branches go forward: a Wasm `br` to a later block,
   // not a trip through the dispatch (busybox gzip, loops closed: 132 M trips in discovery order,
   // 79 M in address order).
@@ -510,7 +551,7 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
   try {
     const registers = new RegisterLocals(blocks, minUsesToCache ?? (system ? SYSTEM_MIN_USES_TO_CACHE : MIN_USES_TO_CACHE));
     const blockIndex = new Map(blocks.map((block, index) => [block.start, index]));
-    const translator = new Translator(w, registers, layout, page, blockIndex);
+    const translator = new Translator(w, registers, layout, page, blockIndex, predictedTargets);
 
     // Nested blocks: the dispatch branches to the end of block i, where block i's code follows.
     let nest: Expr = w.block(blockLabel(0), [dispatchToBlock(w, blocks, system)]);

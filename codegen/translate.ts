@@ -432,12 +432,20 @@ export class Translator {
     private readonly page: number,
     /** Region block index by start address (block i's code follows the end of label `b{i}`). */
     private readonly blockIndex: ReadonlyMap<number, number>,
+    /** User mode: the expected target of a JALR by its address (codegen/region.ts PredictedCalls). */
+    private readonly predictedTargets: ReadonlyMap<number, number> = new Map(),
   ) {
-    // blockIndex is in address order.
+    // blockIndex is in address order. The dispatch table covers the blocks of the page and those
+    // beside it; copies of predicted callees farther away are found by predictedBlock.
+    let first: number | undefined;
     let last = 0;
-    for (const start of blockIndex.keys()) last = start;
-    this.firstStart = blockIndex.keys().next().value ?? 0;
-    this.dispatchWords = ((last - this.firstStart) >>> 2) + 1;
+    for (const start of blockIndex.keys()) {
+      if (!this.nearPage(start)) continue;
+      first ??= start;
+      last = start;
+    }
+    this.firstStart = first ?? 0;
+    this.dispatchWords = first === undefined ? 1 : ((last - first) >>> 2) + 1;
     this.stateBase = target.stateBase === 'global' ? 0 : target.stateBase;
     const locals = { a: Local.FloatA, b: Local.FloatB, result: Local.FloatResult, error: Local.FloatError, fcsr: Local.Fcsr, bits: Local.Product };
     this.fpu = new FpuTranslator(w, locals, this.stateBase, () => this.statePointer(), target.fpr64 === true);
@@ -724,8 +732,26 @@ export class Translator {
    */
   dispatchTable(): Uint8Array {
     const table = new Uint8Array(this.dispatchWords).fill(NO_BLOCK);
-    for (const [start, index] of this.blockIndex) table[(start - this.firstStart) >>> 2] = index;
+    for (const [start, index] of this.blockIndex) if (this.nearPage(start)) table[(start - this.firstStart) >>> 2] = index;
     return table;
+  }
+
+  /** Does `address` lie in the region's page or a page beside it (the dispatch table's reach)? */
+  private nearPage(address: number): boolean {
+    return Math.abs((address >>> PAGE_SHIFT) - this.page) <= 1;
+  }
+
+  /**
+   * User mode, after a JALR at `site` set Local.Pc: the index of the region's block there. When
+   * the region has a copy of the callee the JALR is expected to reach (PredictedCalls) outside
+   * the dispatch table, a compare finds it first.
+   */
+  private predictedBlock(site: number): Expr {
+    const w = this.w;
+    const target = this.predictedTargets.get(site);
+    const index = target === undefined ? undefined : this.blockIndex.get(target);
+    if (target === undefined || index === undefined || this.nearPage(target)) return this.blockIndexOfPc();
+    return w.select(w.eq(w.get(Local.Pc), w.const(target)), w.const(index), this.blockIndexOfPc());
   }
 
   /**
@@ -863,7 +889,7 @@ export class Translator {
       out.push(w.set(Local.Pc, w.get(Local.Target)));
       // A register target that is not word-aligned takes an address error in the interpreter.
       out.push(w.br(EXIT_LABEL_LEAVE, w.and(w.get(Local.Pc), w.const(3))));
-      if (this.target.access.kind === 'flat') out.push(w.set(Local.BlockIndex, this.blockIndexOfPc()));
+      if (this.target.access.kind === 'flat') out.push(w.set(Local.BlockIndex, this.predictedBlock(branch.pc)));
       out.push(w.br(DISPATCH_LABEL));
     } else if (condition) {
       out.push(w.if(w.get(Local.Taken), this.goTo(staticTarget)), this.goTo(fallthrough));

@@ -3,7 +3,7 @@
 
 import { Status } from '../../runtime/exceptions.js';
 import { jumpTarget, branchTarget } from '../isa/operands.js';
-import type { CpuBase } from './cpu-base.js';
+import { noteCall, type CpuBase } from './cpu-base.js';
 import { rdOf, rsOf, rtOf } from './fields.js';
 import type { Handler } from './handlers.js';
 
@@ -18,6 +18,8 @@ const jumpAndLinkRegister: Handler = (cpu, w) => {
   const destination = cpu.r[rsOf(w)]!; // read before the link: rs may equal rd
   link(cpu, rdOf(w));
   cpu.branch(true, destination);
+  const calls = cpu.callTargets;
+  if (calls !== undefined) noteCall(calls, cpu.pc, destination);
   return Status.Continue;
 };
 

@@ -18,6 +18,30 @@ export const HANDLER_BY_ID: Handler[] = ROWS.map((row) => {
 });
 HANDLER_BY_ID.push((cpu) => cpu.raise(ExcCode.RI, 0));
 
+/**
+ * Where each JALR last went and how many times in a row it went there, by the JALR's address
+ * (indexed by its word bits, CALL_TARGET_MASK: lossy). The JIT takes a JALR's entry as the target
+ * to expect (codegen/region.ts PredictedCalls). Recorded by the JALR handler, so only what the
+ * interpreter runs counts.
+ */
+export interface CallTargets {
+  readonly targets: Int32Array;
+  readonly runs: Uint32Array;
+}
+
+/** Entries of CallTargets: one per word of a 256 KiB window of PCs. */
+export const CALL_TARGET_MASK = (1 << 16) - 1;
+
+/** Notes that the JALR at `site` went to `target` (CallTargets). */
+export function noteCall(calls: CallTargets, site: number, target: number): void {
+  const entry = (site >>> 2) & CALL_TARGET_MASK;
+  if (calls.targets[entry] === target) calls.runs[entry]!++;
+  else {
+    calls.targets[entry] = target;
+    calls.runs[entry] = 1;
+  }
+}
+
 export abstract class CpuBase {
   /** GPRs 0..31, then HI, LO, FCSR, FIR (see runtime/state.ts). */
   r!: Int32Array;
@@ -61,6 +85,8 @@ export abstract class CpuBase {
   faultAddress = 0;
   /** Coprocessor 0, present only on the system-mode CPU; user mode has none (CP0 use is CpU). */
   cp0: Cp0 | undefined;
+  /** Where JALRs went, for the JIT (user mode under it; CallTargets), else undefined. */
+  callTargets: CallTargets | undefined;
   /**
    * Status.FR: 64-bit FPRs, any register holds a double (FR=1); else 32-bit FPRs paired for
    * doubles (FR=0). Linux user mode sets it per process, system mode from Status.

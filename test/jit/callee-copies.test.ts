@@ -1,11 +1,13 @@
 // Which called functions a region copies (codegen/region.ts calleeCopies): a function that a call
 // on one of the region's loops reaches, with the call's return point in the region, when another
-// module of the page (or, in user mode, the page beside) has it: whole, as copies (no entries),
-// or not at all; not for a call outside a loop, nor one whose return point the region lacks.
+// module of the page (or, in user mode, the page beside) has it, or a JALR's expected callee far
+// away (PredictedCalls): whole, as copies (no entries), or not at all; not for a call outside a
+// loop, nor one whose return point the region lacks.
 
-import { describe, expect, it } from 'vitest';
-import { buildRegion, discoverRegion, layoutOf, type NeighbourCode } from '../../codegen/region.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildRegion, discoverRegion, layoutOf, type NeighbourCode, type PredictedCalls } from '../../codegen/region.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
+import { loadWasmBuilder } from '../../codegen/wasm.js';
 import { placeCode, readerOf } from './guest-code.js';
 
 const PAGE = 0x0040_1000;
@@ -125,5 +127,66 @@ describe('copies of called functions', () => {
     expect(later(ran)).toEqual([helper, helper + 8, helper + 12]);
     ran.delete(helper);
     expect(later(ran)).toEqual([]);
+  });
+
+  describe('through a register (JALR), to the target the interpreter saw', () => {
+    const FAR = 0x0048_0000;
+    const callee = FAR + 0x100;
+    const JALR_LOOP = `
+      loop:
+        lw t9, 0(s0)
+        jalr t9
+        nop
+        addiu t0, t0, -1
+        bgtz t0, loop
+        nop
+        syscall`;
+    const site = PAGE + 4;
+    const returnPoint = PAGE + 12;
+    const reads = program([
+      [PAGE, JALR_LOOP],
+      [callee, FUNCTION_SOURCE],
+    ]);
+    const calleeBlocks = [callee, callee + 8, callee + 12];
+    const expecting = (target: number, farPages = [FAR >>> 12]): PredictedCalls => ({ targets: new Map([[site, target]]), farPages: new Set(farPages) });
+    const discover = (predicted?: PredictedCalls, executed?: Set<number>, read = reads) => discoverRegion([PAGE, returnPoint], read, true, [], executed, undefined, undefined, predicted);
+    // The module's text (to see the JALR's test) comes from binaryen.
+    beforeAll(() => loadWasmBuilder());
+
+    it('copies the expected callee from its far page, whole and as no entries', () => {
+      const blocks = discover(expecting(callee));
+      expect(copiesOf(blocks)).toEqual(calleeBlocks);
+      const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)), true, undefined, expecting(callee).targets);
+      expect([...code.entries].sort((a, b) => a - b)).toEqual([PAGE, returnPoint]);
+      // The JALR tests its target against the copy's start before the dispatch table.
+      expect(code.text).toContain(`(i32.const ${callee})`);
+    });
+
+    it('copies nothing without an expected target, or from a page the request lacks', () => {
+      expect(copiesOf(discover())).toEqual([]);
+      expect(copiesOf(discover(expecting(callee, [])))).toEqual([]);
+    });
+
+    it('copies no callee that has not run', () => {
+      const ran = new Set([PAGE, returnPoint, ...calleeBlocks]);
+      expect(copiesOf(discover(expecting(callee), ran))).toEqual(calleeBlocks);
+      ran.delete(callee);
+      expect(copiesOf(discover(expecting(callee), ran))).toEqual([]);
+    });
+
+    it('ends a copied block before a branch whose delay slot lies in a page the request lacks', () => {
+      // The callee's return sits in its page's last word: its delay slot is the next page's first.
+      const atEnd = FAR + 0x1000 - 8;
+      const read = program([
+        [PAGE, JALR_LOOP],
+        [atEnd, 'addu v0, v0, t0\n jr ra'],
+        [FAR + 0x1000, 'xori v0, v0, 1'],
+      ]);
+      const [copy] = discover(expecting(atEnd), undefined, read).filter((block) => block.copy === true);
+      expect(copy?.terminal).toEqual({ kind: 'interpret', pc: atEnd + 4 });
+      // With the next page in the request, the branch and its slot compile.
+      const [whole] = discover(expecting(atEnd, [FAR >>> 12, (FAR >>> 12) + 1]), undefined, read).filter((block) => block.copy === true);
+      expect(whole?.terminal).toEqual({ kind: 'branch' });
+    });
   });
 });

@@ -46,6 +46,20 @@ const MAX_MODULES_PER_PAGE = 32;
  */
 const WARM_ENTRY_DIVISOR = 8;
 
+/**
+ * An entry of a block start that compiled code left for (no region has it as an entry) counts
+ * this many times toward the hot threshold. Each such entry is a trip out of Wasm, through the
+ * engine and the interpreter for one block, and back: btree 12 made 48.8 k of them in its first
+ * run, its later modules' block starts each waiting out their 200 entries that way. Guest ms of
+ * first runs (--no-code-cache), medians of nine interleaved, weight 1 / 2 / 4: btree 12
+ * 159 / 154 / 150, callbench 3 132 / 128 / 127, CoreMark 700 116 / 115 / 119, busybox gunzip
+ * 107 / 110 / 112, sort 189 / 180 / 182, awk 156 / 157 / 164; and 1 / 2 / 3: md5sum 61 / 60 / 59,
+ * sha1sum 113 / 113 / 113, strsort 137 / 135 / 134, fannkuch 9 62 / 62 / 64, cpubench 1
+ * 161 / 155 / 158, gunzip 106 / 107 / 114. Larger weights compile modules for blocks that
+ * stay rare (8 cost gunzip three more modules, bench/RESULTS.md).
+ */
+const EXIT_ENTRY_WEIGHT = 2;
+
 /** At most this many pages of predicted callees far from a region's page go with its request (codegen/region.ts PredictedCalls). */
 const MAX_FAR_CALLEE_PAGES = 4;
 
@@ -247,6 +261,8 @@ export class JitEngine {
     let left = maxInstructions;
     this.compiledInline = false;
     for (const region of this.compiler.poll()) this.install(region);
+    /** Compiled code just left for a PC that no region has as an entry (EXIT_ENTRY_WEIGHT). */
+    let leftCompiledCode = false;
     while (left > 0) {
       if (!cpu.nextInDelaySlot) {
         const pc = cpu.pc;
@@ -272,10 +288,11 @@ export class JitEngine {
           // Left the region; with too little budget for its next block, interpret the rest.
           if (exit === RegionExit.Leave) this.stats.exitsLeave++;
           else this.stats.exitsInterpret++;
+          leftCompiledCode = exit === RegionExit.Leave;
           if (exit === RegionExit.Leave && executed > 0) continue;
           // RegionExit.Interpret: the interpreter runs what compiled code could not.
         } else if (region === undefined) {
-          this.countEntry(pc);
+          this.countEntry(pc, leftCompiledCode ? EXIT_ENTRY_WEIGHT : 1);
           if (this.compiledInline && returnAfterCompile) return Status.Continue;
         }
       }
@@ -283,6 +300,7 @@ export class JitEngine {
         this.untilPoll = POLL_INTERVAL;
         for (const region of this.compiler.poll()) this.install(region);
       }
+      leftCompiledCode = false;
       const before = cpu.instructions;
       const status = cpu.run(left, this.watch);
       left -= cpu.instructions - before;
@@ -291,7 +309,8 @@ export class JitEngine {
     return Status.Continue;
   }
 
-  private countEntry(pc: number): void {
+  /** Counts an entry of the block start `pc` (`weight` times) toward compiling its page. */
+  private countEntry(pc: number, weight: number): void {
     const page = pc >>> PAGE_SHIFT;
     // Not executable: the interpreter raises the fetch fault; there is nothing to compile.
     if ((this.cpu.mem.perms[page]! & Perm.Exec) === 0) return;
@@ -311,7 +330,8 @@ export class JitEngine {
     }
     const counts = this.watch.entryCounts;
     const index = (pc >>> 2) & ENTRY_COUNT_MASK;
-    if (++counts[index]! < this.hotThreshold) return;
+    counts[index] = counts[index]! + weight;
+    if (counts[index]! < this.hotThreshold) return;
     if (!this.compiler.ready) {
       // The count stays: the interpreter returns at this block start until the compiler is ready.
       this.wantsCompiler = true;

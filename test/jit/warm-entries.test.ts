@@ -2,7 +2,8 @@
 // starts entered often enough meanwhile (codegen/engine.ts WARM_ENTRY_DIVISOR): a function called
 // from another page whose inner loop gets hot first is compiled with its entry, so the calls find
 // it through the jump cache instead of being interpreted until the entry gets hot on its own (and
-// then compiled again in a second module of the page).
+// then compiled again in a second module of the page). And a block start that compiled code
+// leaves for counts more than one the interpreter enters (codegen/engine.ts EXIT_ENTRY_WEIGHT).
 
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOT_THRESHOLD } from '../../codegen/engine.js';
@@ -52,3 +53,39 @@ describe('warm entries of a compiled page', () => {
     jit.close();
   });
 });
+
+describe('block starts that compiled code leaves for', () => {
+  // A loop compiled while its call never ran (the first 1,000 trips skip it): the call's block
+  // then leaves the region at every trip, through the engine, until a later module of the page
+  // has it. Each such entry counts EXIT_ENTRY_WEIGHT times toward the hot threshold.
+  const HOT = 50;
+  const CALLER = `
+      li s0, 2000
+      lui t9, ${FUNCTION >>> 16}
+      ori t9, t9, ${FUNCTION & 0xffff}
+    loop:
+      slti t1, s0, 1000
+      beq t1, zero, skip
+      nop
+      jalr t9
+      nop
+    skip:
+      addiu s0, s0, -1
+      bne s0, zero, loop
+      nop
+      syscall`;
+  const CALLEE = `
+      addu v0, v0, s0
+      jr ra
+      xori v0, v0, 3`;
+
+  it('get compiled after fewer trips out of compiled code than entries from the interpreter', () => {
+    const { jit } = runBothToSyscall(() => flatMachine([{ address: MAIN, source: CALLER }, { address: FUNCTION, source: CALLEE }], MAIN), { hotThreshold: HOT });
+    // The call's block (HOT / weight trips) and the callee's page (warm after HOT entries, then
+    // hot): 2 * HOT trips when each counted once.
+    expect(jit.stats.regionsCompiled).toBe(3);
+    expect(jit.stats.exitsLeave).toBeLessThan(2 * HOT);
+    jit.close();
+  });
+});
+

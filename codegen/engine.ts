@@ -435,9 +435,8 @@ export class JitEngine {
   /**
    * The JALRs of `page` that the interpreter last ran at least `warmCount` times in a row to the
    * same target, and that target (CallTargets: lossy, so a target may be another JALR's; compiled
-   * code tests it). A call made now and then is left out: busybox gunzip's
-   * inflate loop copied a function its JALR called 7 k times in 199 M instructions, and ran slower
-   * for its larger module (guest 0.105 -> 0.117 s).
+   * code tests it). A JALR whose target keeps changing (a dispatch through a table of function
+   * pointers) is left out: a copy of one of its targets would serve few of its calls.
    */
   private predictedCalls(page: number, warmCount: number): PredictedCall[] {
     const words = this.pageWords(page);

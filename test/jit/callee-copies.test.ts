@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRegion, discoverRegion, layoutOf, type NeighbourCode, type PredictedCalls } from '../../codegen/region.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
 import { loadWasmBuilder } from '../../codegen/wasm.js';
-import { placeCode, readerOf } from './guest-code.js';
+import { placeCode, POINTER_CALL_LOOP, readerOf } from './guest-code.js';
 
 const PAGE = 0x0040_1000;
 const hex = (address: number) => `0x${address.toString(16)}`;
@@ -132,19 +132,10 @@ describe('copies of called functions', () => {
   describe('through a register (JALR), to the target the interpreter saw', () => {
     const FAR = 0x0048_0000;
     const callee = FAR + 0x100;
-    const JALR_LOOP = `
-      loop:
-        lw t9, 0(s0)
-        jalr t9
-        nop
-        addiu t0, t0, -1
-        bgtz t0, loop
-        nop
-        syscall`;
     const site = PAGE + 4;
     const returnPoint = PAGE + 12;
     const reads = program([
-      [PAGE, JALR_LOOP],
+      [PAGE, POINTER_CALL_LOOP],
       [callee, FUNCTION_SOURCE],
     ]);
     const calleeBlocks = [callee, callee + 8, callee + 12];
@@ -178,7 +169,7 @@ describe('copies of called functions', () => {
       // The callee's return sits in its page's last word: its delay slot is the next page's first.
       const atEnd = FAR + 0x1000 - 8;
       const read = program([
-        [PAGE, JALR_LOOP],
+        [PAGE, POINTER_CALL_LOOP],
         [atEnd, 'addu v0, v0, t0\n jr ra'],
         [FAR + 0x1000, 'xori v0, v0, 1'],
       ]);

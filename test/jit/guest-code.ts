@@ -1,5 +1,5 @@
-// Guest code for the region-discovery tests: assembled pieces placed in a map of words by address,
-// read back with NOPs (word 0) wherever nothing was placed.
+// Guest code for the JIT tests: assembled pieces placed in a map of words by address, read back
+// with NOPs (word 0) wherever nothing was placed, and the guest programs more than one test runs.
 
 import { assembleProgram } from '../../src/isa/asm.js';
 
@@ -12,3 +12,18 @@ export function placeCode(words: Map<number, number>, address: number, source: s
 export function readerOf(words: ReadonlyMap<number, number>): (address: number) => number {
   return (address) => words.get(address) ?? 0;
 }
+
+/**
+ * A loop that calls through the pointer at 0(s0), as PIC code calls through its GOT (`lw t9, ...;
+ * jalr t9`), until t0 counts down to 0, then stops at a SYSCALL. Its JALR is its second word, the
+ * call's return point its fourth.
+ */
+export const POINTER_CALL_LOOP = `
+  loop:
+    lw t9, 0(s0)
+    jalr t9
+    nop
+    addiu t0, t0, -1
+    bgtz t0, loop
+    nop
+    syscall`;

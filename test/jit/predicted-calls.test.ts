@@ -10,6 +10,7 @@ import { ExcCode } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
+import { POINTER_CALL_LOOP } from './guest-code.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
 
 const PAGE = 0x0040_1000;
@@ -40,14 +41,7 @@ const LOOP_SOURCE = `
     li v0, 0
     li a0, 1
     lui s0, ${POINTER >>> 16}
-  loop:
-    lw t9, 0(s0)
-    jalr t9
-    nop
-    addiu t0, t0, -1
-    bgtz t0, loop
-    nop
-    syscall`;
+${POINTER_CALL_LOOP}`;
 
 function place(memory: { u8: Uint8Array }, address: number, source: string): void {
   memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);

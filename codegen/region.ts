@@ -239,9 +239,9 @@ export function discoverRegion(
     return { ...findBlock(start, readWord, fpuUsable, inFarPage(pageEnd) ? readWord(pageEnd) : undefined), copy: true };
   };
   const takeCallee = (callee: number, own: ReadonlySet<number>, room: number): Block[] => {
-    if (inPage(callee)) return takeFunctionInPage(callee, own, inPage, copyAt, followed, room);
+    if (inPage(callee)) return takeWholeFunction(callee, own, inPage, copyAt, followed, room);
     // Far from the page: a JALR's predicted callee that has run.
-    if (inFarPage(callee)) return hasRun(callee) ? takeFunctionInPage(callee, own, inFarPage, farCopyAt, followed, room) : [];
+    if (inFarPage(callee)) return hasRun(callee) ? takeWholeFunction(callee, own, inFarPage, farCopyAt, followed, room) : [];
     // Beside the page: a function that has run (in a later module's request, that a module has).
     return hasRun(callee) ? copies.takeFunction(callee, own, blockAt, followed, Math.min(MAX_CALLEE_BLOCKS, room)) : [];
   };
@@ -416,18 +416,18 @@ function blocksOnCycles(blocks: readonly Block[]): Set<number> {
 
 /**
  * The blocks of the function at `callee` that `own` lacks (what its entry reaches, not following
- * its calls: `followed` of copies), as copies; none if it leaves the code `inPage` accepts (the
+ * its calls: `followed` of copies), as copies; none if it leaves the code `inCode` accepts (the
  * region's page, or a predicted callee's pages) or has more than MAX_CALLEE_BLOCKS (or `room`)
  * of them.
  */
-function takeFunctionInPage(callee: number, own: ReadonlySet<number>, inPage: (start: number) => boolean, copyAt: (start: number) => Block, followed: (block: Block) => number[], room: number): Block[] {
+function takeWholeFunction(callee: number, own: ReadonlySet<number>, inCode: (start: number) => boolean, copyAt: (start: number) => Block, followed: (block: Block) => number[], room: number): Block[] {
   const taken: Block[] = [];
   const found = new Set<number>();
   const queue = [callee];
   while (queue.length > 0) {
     const start = queue.shift()!;
     if (own.has(start) || found.has(start)) continue;
-    if (!inPage(start) || taken.length >= Math.min(MAX_CALLEE_BLOCKS, room)) return [];
+    if (!inCode(start) || taken.length >= Math.min(MAX_CALLEE_BLOCKS, room)) return [];
     found.add(start);
     const copy = copyAt(start);
     if (copy.instructions.length === 0) continue;

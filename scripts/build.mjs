@@ -76,7 +76,8 @@ const BUILD_ID_PLACEHOLDER = 'b'.repeat(32);
  * import.meta.url is the bundle's own URL, made from its path when first asked for (node:url's
  * pathToFileURL at every start cost the CLI ~0.4 ms of V8 compiling Node's URL code).
  */
-function buildCommonJs(entry, outfile, buildId) {
+function buildCommonJs(entry, outfile, buildId, { wrapped = false } = {}) {
+  const banner = "const bundleLocation = { get url() { return require('node:url').pathToFileURL(__filename).href; } };";
   return build({
     ...common,
     // Node reads and decodes the whole bundle on every run before V8 takes its code cache: without
@@ -89,15 +90,25 @@ function buildCommonJs(entry, outfile, buildId) {
     platform: 'node',
     plugins: [commonJsModule, inlineFieldsPlugin],
     define: { 'import.meta.url': 'bundleLocation.url', __MIPSJIT_BUILD_ID__: JSON.stringify(buildId) },
-    banner: { js: "const bundleLocation = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+    // `wrapped`: the bundle is the text of a CommonJS module function, `(function (exports,
+    // require, module, __filename, __dirname) {...})`, which the launcher compiles as it is
+    // (src/cli-launch.ts). Wrapping it there at every run made V8 copy the joined 463 KB string
+    // flat before compiling it: 11.5 -> 9.8 ms from reading the bundle to a compiled script,
+    // medians of six runs each here.
+    banner: { js: wrapped ? `${COMMONJS_WRAPPER_START}${banner}` : banner },
+    ...(wrapped ? { footer: { js: COMMONJS_WRAPPER_END } } : {}),
   });
 }
+
+/** The text around a CommonJS module's code that makes it a function of Node's module arguments. */
+const COMMONJS_WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+const COMMONJS_WRAPPER_END = '\n})';
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.chdir(root);
   rmSync('dist', { recursive: true, force: true });
   // CommonJS: node:vm compiles scripts, not modules.
-  await buildCommonJs('src/cli.ts', 'dist/cli-main.cjs', BUILD_ID_PLACEHOLDER);
+  await buildCommonJs('src/cli.ts', 'dist/cli-main.cjs', BUILD_ID_PLACEHOLDER, { wrapped: true });
   await build({ ...common, format: 'cjs', entryPoints: ['codegen/compile-worker.ts'], outfile: 'dist/compile-worker.cjs', platform: 'node', plugins: [commonJsModule, inlineFieldsPlugin] });
   // The build id: a hash of both bundles (the main one with the placeholder), written over the
   // placeholder (same length: the source map stays right) and into the launcher.

@@ -99,7 +99,8 @@ if (file !== undefined) {
     cachedData = undefined;
   }
 }
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+// The bundle's text is already a function of the module arguments (scripts/build.mjs `wrapped`).
+const script = new Script(source, { filename: bundle, cachedData });
 if (script.cachedDataRejected === true) writes = 0;
 if (file !== undefined && (cachedData === undefined || writes < CACHE_WRITING_RUNS)) {
   // At exit the cache holds every function the run compiled, not only the top level.

@@ -6,13 +6,12 @@
 import { statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
-import { readExecutable } from './linux/exec.js';
 import { BootUsageError, bootMain } from './boot-command.js';
 import { BootConfigError } from './board/malta/boot.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { BUILD_ID } from './build-id.js';
-import { CodeCacheFile, defaultCacheDirectory } from './code-cache-file.js';
+import { CodeCacheFile, defaultCacheDirectory, programSample } from './code-cache-file.js';
 
 const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--no-code-cache] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
        mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
@@ -162,9 +161,6 @@ function hostEnvironment(): Record<string, string> {
   return env;
 }
 
-/** Programs larger than this get no code cache (hashing them would cost more than it saves). */
-const MAX_CACHED_PROGRAM_BYTES = 256 << 20;
-
 /**
  * The program's persistent code cache, or undefined when the program cannot be read (runProgram
  * then reports that) or the compiler's version is unknown (no build id: running from the
@@ -174,17 +170,14 @@ function openCodeCache(command: RunCommand): CodeCacheFile | undefined {
   const version = BUILD_ID;
   if (version === undefined) return undefined;
   const file = command.root !== undefined ? path.join(command.root, command.program) : command.program;
-  let program: Uint8Array;
   try {
-    // Only a regular file of a plausible size. Read as exec reads it, which keeps the bytes for
-    // the run's own exec of the program (not read twice: ~1 ms for busybox).
-    const status = statSync(file);
-    if (!status.isFile() || status.size > MAX_CACHED_PROGRAM_BYTES) return undefined;
-    program = readExecutable(file);
+    // Only a regular file (not a FIFO or a device, which a sample would consume or block on).
+    if (!statSync(file).isFile()) return undefined;
   } catch {
     return undefined;
   }
-  return new CodeCacheFile(defaultCacheDirectory(), program, version);
+  const sample = programSample(file);
+  return sample === undefined ? undefined : new CodeCacheFile(defaultCacheDirectory(), sample, version);
 }
 
 async function main(argv: string[]): Promise<number> {

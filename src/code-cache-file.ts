@@ -10,7 +10,7 @@
 // `compiled` entries, u32 count + i32 entries, u32 blocks, u32 fpuIndependent, 1024 i32 page words,
 // u32 length + the module's bytes.
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { StoredRegion } from '../codegen/shared-compiler.js';
@@ -59,12 +59,49 @@ function programName(program: Uint8Array, version: string): string {
   return (first >>> 0).toString(16).padStart(8, '0') + (second >>> 0).toString(16).padStart(8, '0');
 }
 
+/** How many pieces of a program file programSample reads, and how long each is. */
+const SAMPLE_PIECES = 64;
+const SAMPLE_PIECE_BYTES = 16;
+
+/**
+ * What tells a program file apart, read without reading it all (exec reads its segments straight
+ * into guest memory): its size, its first 4 KiB (ELF and program headers) and SAMPLE_PIECES pieces
+ * spread evenly over the rest, last byte included. For CodeCacheFile; undefined if it cannot be read.
+ */
+export function programSample(file: string): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = Math.min(size, 4096);
+    const sample = new Uint8Array(4 + head + SAMPLE_PIECES * SAMPLE_PIECE_BYTES);
+    new DataView(sample.buffer).setUint32(0, size, true);
+    let at = 4 + readSync(fd, sample, 4, head, 0);
+    const rest = size - head;
+    for (let piece = 1; piece <= SAMPLE_PIECES && rest > 0; piece++) {
+      const end = head + Math.floor((rest * piece) / SAMPLE_PIECES);
+      const start = Math.max(head, end - SAMPLE_PIECE_BYTES);
+      at += readSync(fd, sample, at, end - start, start);
+    }
+    return sample.subarray(0, at);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A program's cache file: one per executable and compiler version. */
 export class CodeCacheFile {
   readonly path: string;
 
   constructor(
     directory: string,
+    /** The program's bytes, or programSample's sample of its file (what the CLI passes). */
     program: Uint8Array,
     private readonly version: string,
   ) {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { fillRandom } from '../host/node-builtins.js';
 import { Errno } from './errno.js';
-import { ElfError, loadElf, parseElf, ProgramHeaderType, type ElfImage } from './elf.js';
+import { bytesSource, ElfError, loadElf, parseElf, ProgramHeaderType, type ElfImage, type SegmentSource } from './elf.js';
 import { MMAP_TOP, STACK_SIZE, STACK_TOP } from './layout.js';
 import { initialFpr64 } from './fp-mode.js';
 import { Mm, type EngineOptions } from './mm.js';
@@ -82,20 +82,34 @@ export function inSysroot(sysroot: string | undefined, guestPath: string): strin
 const HEAD_BYTES = 0x1000;
 
 /**
- * Programs read lately (a shell script runs the same few again and again), per file system and
+ * Programs opened lately (a shell script runs the same few again and again), per file system and
  * path, with what identifies the file's version: device, inode, size, times and its first bytes.
- * Callers only read the bytes.
+ * The first exec of a file reads its segments straight into guest memory and remembers only that
+ * it ran; the next reads the bytes it asks for once and keeps them, and later ones copy those.
  */
-const recentExecutables = new WeakMap<object, Map<string, { identity: string; head: Uint8Array; bytes: Uint8Array }>>();
+const recentExecutables = new WeakMap<object, Map<string, { identity: string; head: Uint8Array; bytes: Uint8Array | undefined }>>();
 const MAX_RECENT_EXECUTABLES = 8;
 const MAX_REMEMBERED_EXECUTABLE = 16 << 20;
 
+/** A program file opened for exec: its first bytes, and the rest as loadElf asks for it. */
+export interface ExecutableFile extends SegmentSource {
+  /**
+   * The file's first bytes: a #! line, or the ELF header, program headers and the PT_INTERP and
+   * PT_MIPS_ABIFLAGS contents (all the bytes asked for, when they are remembered).
+   */
+  readonly head: Uint8Array;
+  /** How many bytes of the file the program asks for (PT_LOAD contents too), at most its size. */
+  readonly length: number;
+  /** Closes the file (its bytes can no longer be read). */
+  close(): void;
+}
+
 /**
- * Reads a program: refuses anything but a regular file (checked on the open file, before any
- * read), then reads only the bytes its headers ask for (a #! line, or the ELF header, program
- * headers, PT_LOAD and PT_INTERP contents), never the rest of a large file.
+ * Opens a program: refuses anything but a regular file (checked on the open file, before any
+ * read), then reads its first bytes; the rest of what its headers ask for (PT_LOAD contents) is
+ * read when loadElf asks, never the rest of a large file. The caller closes it.
  */
-export function readExecutable(hostPath: string): Uint8Array {
+export function openExecutable(hostPath: string): ExecutableFile {
   let fd: number;
   try {
     fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -106,35 +120,67 @@ export function readExecutable(hostPath: string): Uint8Array {
     if (code === 'EISDIR') throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
     throw new ExecError(Errno.EACCES, `${hostPath}: permission denied (${(error as Error).message})`);
   }
+  let open = true;
+  const close = () => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
   try {
     const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw new ExecError(Errno.EACCES, `${hostPath}: is a directory`);
     if (!stat.isFile()) throw new ExecError(Errno.EACCES, `${hostPath}: not a regular file`);
-    const head = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
+    const firstBytes = readAt(fd, 0, Math.min(stat.size, HEAD_BYTES));
     const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
     const fileSystem = fs.fileSystemInForce();
     let recentHere = recentExecutables.get(fileSystem);
     if (recentHere === undefined) recentExecutables.set(fileSystem, (recentHere = new Map()));
     const recent = recentHere.get(hostPath);
-    if (recent !== undefined && recent.identity === identity && Buffer.compare(recent.head, head) === 0) return recent.bytes;
-    const wanted = Math.min(stat.size, bytesAskedFor(fd, head, stat.size));
-    if (wanted <= head.length) return head;
-    const bytes = new Uint8Array(wanted);
-    bytes.set(head);
-    const end = readInto(fd, bytes, head.length, head.length);
-    if (end < wanted) return bytes.subarray(0, end);
-    if (wanted <= MAX_REMEMBERED_EXECUTABLE) {
-      recentHere.delete(hostPath);
-      recentHere.set(hostPath, { identity, head, bytes });
-      if (recentHere.size > MAX_RECENT_EXECUTABLES) recentHere.delete(recentHere.keys().next().value!);
+    const seen = recent !== undefined && recent.identity === identity && Buffer.compare(recent.head, firstBytes) === 0;
+    if (seen && recent.bytes !== undefined) {
+      close();
+      return bytesFile(recent.bytes);
     }
-    return bytes;
+    const { head: headLength, wanted: wantedLength } = bytesAskedFor(fd, firstBytes, stat.size);
+    const wanted = Math.min(stat.size, wantedLength);
+    const remember = (bytes: Uint8Array | undefined) => {
+      recentHere.delete(hostPath);
+      recentHere.set(hostPath, { identity, head: firstBytes, bytes });
+      if (recentHere.size > MAX_RECENT_EXECUTABLES) recentHere.delete(recentHere.keys().next().value!);
+    };
+    if (wanted <= firstBytes.length || (seen && wanted <= MAX_REMEMBERED_EXECUTABLE)) {
+      // Small, or run before: read what it asks for now, and keep it for the next exec.
+      const bytes = wanted <= firstBytes.length ? firstBytes.subarray(0, wanted) : new Uint8Array(wanted);
+      if (bytes !== firstBytes && wanted > firstBytes.length) {
+        bytes.set(firstBytes);
+        const end = readInto(fd, bytes, firstBytes.length, firstBytes.length);
+        close();
+        if (end < wanted) return bytesFile(bytes.subarray(0, end));
+      } else close();
+      remember(bytes);
+      return bytesFile(bytes);
+    }
+    remember(undefined);
+    const head = headLength <= firstBytes.length ? firstBytes : readAt(fd, 0, Math.min(stat.size, headLength));
+    return {
+      head,
+      length: wanted,
+      readInto(target, position) {
+        if (!open) throw new Error(`${hostPath}: read after close`);
+        const length = Math.max(0, Math.min(target.length, wanted - position));
+        return readInto(fd, target.subarray(0, length), 0, position);
+      },
+      close,
+    };
   } catch (error) {
+    close();
     if (error instanceof ExecError) throw error;
     throw new ExecError(Errno.EACCES, `${hostPath}: permission denied (${(error as Error).message})`);
-  } finally {
-    fs.closeSync(fd);
   }
+}
+
+/** An ExecutableFile of bytes in memory (all the program asks for). */
+function bytesFile(bytes: Uint8Array): ExecutableFile {
+  return { head: bytes, length: bytes.length, ...bytesSource(bytes), close() {} };
 }
 
 /** `length` bytes at `position` of `fd` (fewer at the end of the file). */
@@ -159,25 +205,30 @@ function readInto(fd: number, bytes: Uint8Array, start: number, position: number
 
 /**
  * How many bytes from the start of the file the program needs: for a 32-bit little-endian ELF,
- * the end of its program headers and of every PT_LOAD/PT_INTERP segment's file contents; for
- * anything else (a #! script, or a file parseElf will refuse), just `head`.
+ * `wanted` reaches the end of its program headers and of every PT_LOAD/PT_INTERP segment's file
+ * contents, and `head` (what parseElf reads) the end of the program headers and of the PT_INTERP
+ * and PT_MIPS_ABIFLAGS contents; for anything else (a #! script, or a file parseElf will refuse),
+ * both are the bytes read so far (`first`).
  */
-function bytesAskedFor(fd: number, head: Uint8Array, size: number): number {
-  if (head.length < 52 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46 || head[4] !== 1 || head[5] !== 1) return head.length;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+function bytesAskedFor(fd: number, first: Uint8Array, size: number): { head: number; wanted: number } {
+  const none = { head: first.length, wanted: first.length };
+  if (first.length < 52 || first[0] !== 0x7f || first[1] !== 0x45 || first[2] !== 0x4c || first[3] !== 0x46 || first[4] !== 1 || first[5] !== 1) return none;
+  const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
   const phoff = view.getUint32(28, true);
   const phentsize = view.getUint16(42, true);
   const phnum = view.getUint16(44, true);
-  if (phentsize !== 32 || phnum === 0 || phoff + phnum * 32 > size) return head.length;
-  const headers = phoff + phnum * 32 <= head.length ? head.subarray(phoff, phoff + phnum * 32) : readAt(fd, phoff, phnum * 32);
+  if (phentsize !== 32 || phnum === 0 || phoff + phnum * 32 > size) return none;
+  const headers = phoff + phnum * 32 <= first.length ? first.subarray(phoff, phoff + phnum * 32) : readAt(fd, phoff, phnum * 32);
   const table = new DataView(headers.buffer, headers.byteOffset, headers.byteLength);
-  let end = Math.max(head.length, phoff + phnum * 32);
+  let head = Math.max(first.length, phoff + phnum * 32);
+  let wanted = head;
   for (let index = 0; index < phnum; index++) {
     const type = table.getUint32(index * 32, true);
-    if (type !== ProgramHeaderType.Load && type !== ProgramHeaderType.Interp) continue;
-    end = Math.max(end, table.getUint32(index * 32 + 4, true) + table.getUint32(index * 32 + 16, true));
+    const end = table.getUint32(index * 32 + 4, true) + table.getUint32(index * 32 + 16, true);
+    if (type === ProgramHeaderType.Interp || type === ProgramHeaderType.MipsAbiFlags) head = Math.max(head, end);
+    if (type === ProgramHeaderType.Load || type === ProgramHeaderType.Interp) wanted = Math.max(wanted, end);
   }
-  return end;
+  return { head, wanted: Math.max(head, wanted) };
 }
 
 function isExecutable(hostPath: string): boolean {
@@ -200,9 +251,9 @@ function parseScriptLine(bytes: Uint8Array): [string, string | undefined] | unde
   return [match[1]!, match[2]];
 }
 
-function parseProgram(bytes: Uint8Array, what: string): ElfImage {
+function parseProgram(file: ExecutableFile, what: string): ElfImage {
   try {
-    return parseElf(bytes);
+    return parseElf(file.head, file.length);
   } catch (error) {
     if (error instanceof ElfError) throw new ExecError(Errno.ENOEXEC, `${what}: ${error.message}`);
     throw error;
@@ -214,38 +265,51 @@ export function execProgram(request: ExecRequest): ExecResult {
   let hostPath = request.hostPath;
   let argv = request.argv;
   let execfn = request.execfn;
-  let bytes: Uint8Array;
-  for (let depth = 0; ; depth++) {
-    bytes = readExecutable(hostPath);
-    if ((depth > 0 || request.requireExecutePermission) && !isExecutable(hostPath)) throw new ExecError(Errno.EACCES, `${hostPath}: permission denied`);
-    const script = parseScriptLine(bytes);
-    if (script === undefined) break;
-    if (depth >= MAX_SCRIPT_DEPTH) throw new ExecError(Errno.ELOOP, `${hostPath}: too many levels of #! interpreters`);
-    const [interpreter, argument] = script;
-    // The script's name as given replaces argv[0]; the interpreter (and its argument) go first.
-    const encoder = new TextEncoder();
-    argv = [encoder.encode(interpreter), ...(argument !== undefined ? [encoder.encode(argument)] : []), execfn, ...argv.slice(1)];
-    hostPath = inSysroot(request.sysroot, interpreter);
-    execfn = encoder.encode(interpreter);
+  // The program's file and its loader's stay open until their segments are in guest memory.
+  const opened: ExecutableFile[] = [];
+  try {
+    let file: ExecutableFile;
+    for (let depth = 0; ; depth++) {
+      file = openExecutable(hostPath);
+      opened.push(file);
+      if ((depth > 0 || request.requireExecutePermission) && !isExecutable(hostPath)) throw new ExecError(Errno.EACCES, `${hostPath}: permission denied`);
+      const script = parseScriptLine(file.head);
+      if (script === undefined) break;
+      file.close();
+      if (depth >= MAX_SCRIPT_DEPTH) throw new ExecError(Errno.ELOOP, `${hostPath}: too many levels of #! interpreters`);
+      const [interpreter, argument] = script;
+      // The script's name as given replaces argv[0]; the interpreter (and its argument) go first.
+      const encoder = new TextEncoder();
+      argv = [encoder.encode(interpreter), ...(argument !== undefined ? [encoder.encode(argument)] : []), execfn, ...argv.slice(1)];
+      hostPath = inSysroot(request.sysroot, interpreter);
+      execfn = encoder.encode(interpreter);
+    }
+    return buildAddressSpace(request, hostPath, argv, file, parseProgram(file, hostPath), opened);
+  } finally {
+    for (const file of opened) file.close();
   }
-  const image = parseProgram(bytes, hostPath);
+}
+
+/** execProgram's part after the program is found: its loader, then the new address space. */
+function buildAddressSpace(request: ExecRequest, hostPath: string, argv: Uint8Array[], file: ExecutableFile, image: ElfImage, opened: ExecutableFile[]): ExecResult {
   let sysroot = request.sysroot;
-  let interpreterImage: { image: ElfImage; bytes: Uint8Array; path: string } | undefined;
+  let interpreterImage: { image: ElfImage; file: ExecutableFile; path: string } | undefined;
   if (image.interpreter !== undefined) {
     sysroot ??= request.defaultSysroot;
     const loaderPath = inSysroot(sysroot, image.interpreter);
-    let loaderBytes: Uint8Array;
+    let loaderFile: ExecutableFile;
     try {
-      loaderBytes = readExecutable(loaderPath);
+      loaderFile = openExecutable(loaderPath);
     } catch (error) {
       if (error instanceof ExecError && error.errno === Errno.ENOENT) {
         throw new ExecError(Errno.ENOENT, `${hostPath}: its dynamic loader ${image.interpreter} was found neither in ${sysroot} nor on the host (use -L SYSROOT; Debian: apt-get install libc6-mipsel-cross)`);
       }
       throw error;
     }
-    const loader = parseProgram(loaderBytes, loaderPath);
+    opened.push(loaderFile);
+    const loader = parseProgram(loaderFile, loaderPath);
     if (loader.interpreter !== undefined) throw new ExecError(Errno.ENOEXEC, `${loaderPath}: the dynamic loader itself has PT_INTERP`);
-    interpreterImage = { image: loader, bytes: loaderBytes, path: loaderPath };
+    interpreterImage = { image: loader, file: loaderFile, path: loaderPath };
   }
 
   const fpr64 = initialFpr64(image.fpAbi, interpreterImage?.image.fpAbi, interpreterImage !== undefined);
@@ -257,13 +321,13 @@ export function execProgram(request: ExecRequest): ExecResult {
   let loaderBase = 0;
   let entry: number;
   try {
-    loaded = loadElf(image, bytes, mm.mem);
+    loaded = loadElf(image, file, mm.mem);
     adoptImage(space, image, loaded.ranges, hostPath);
     entry = loaded.entry;
     if (interpreterImage !== undefined) {
       const span = elfSpan(interpreterImage.image);
       loaderBase = (INTERPRETER_BASE - span) & ~PAGE_MASK;
-      const loaderLoaded = loadElf(interpreterImage.image, interpreterImage.bytes, mm.mem, loaderBase);
+      const loaderLoaded = loadElf(interpreterImage.image, interpreterImage.file, mm.mem, loaderBase);
       adoptImage(space, interpreterImage.image, loaderLoaded.ranges, interpreterImage.path);
       entry = loaderLoaded.entry;
     }

@@ -1,7 +1,7 @@
 // ELF validation: every kind of bad input gives an ElfError with a clear one-line message.
 import { describe, expect, it } from 'vitest';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
-import { ElfError, loadElf, parseElf } from '../../src/linux/elf.js';
+import { bytesSource, ElfError, loadElf, parseElf } from '../../src/linux/elf.js';
 import { makeElf } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -86,7 +86,7 @@ describe('parseElf', () => {
     const data = new Uint8Array([1, 2, 3, 4]);
     const bytes = makeElf(code, { data });
     const mem = new FlatMemory(0x100_0000);
-    const loaded = loadElf(parseElf(bytes), bytes, mem);
+    const loaded = loadElf(parseElf(bytes), bytesSource(bytes), mem);
     expect(loaded.entry).toBe(0x40_1000);
     expect(loaded.phdrAddress).toBe(0x40_0034);
     expect(mem.perms[0x401]! & (Perm.Read | Perm.Write | Perm.Exec)).toBe(Perm.Read | Perm.Exec);

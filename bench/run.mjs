@@ -22,6 +22,9 @@ const cli = path.join(root, 'dist/cli.cjs');
 const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
 const coremark = path.join(root, '.cache/coremark/coremark');
 const WORKLOADS = [
+  // Start-up and exit only (~60 k guest instructions): the fixed part of every row below, under
+  // each engine and qemu-mipsel. Node's own start-up (`node -e 0`) is printed above the table.
+  { name: 'busybox true (start-up and exit)', program: busybox, args: ['true'], optional: true },
   { name: 'cpubench 4 (all kernels)', program: 'bench/guest/cpubench', args: ['4'] },
   { name: 'cpubench 10 hash', program: 'bench/guest/cpubench', args: ['10', 'hash'] },
   { name: 'cpubench 8 sort', program: 'bench/guest/cpubench', args: ['8', 'sort'] },
@@ -159,6 +162,9 @@ for (const workload of WORKLOADS) {
   rows.push(row);
 }
 
+// Node's own start-up and exit, which every mipsjit row includes.
+const nodeAlone = selected.length === 0 || selected.some((name) => 'busybox true'.startsWith(name)) ? time('node', [...nodeFlags, '-e', '0'], hostEnv).seconds : undefined;
+
 const mips = (instructions, seconds) => (instructions / seconds / 1e6).toFixed(1);
 const ratio = (a, b) => (a / b).toFixed(2) + 'x';
 const header = ['workload', 'guest instr'];
@@ -194,6 +200,7 @@ for (const row of rows) {
 }
 console.log(`mipsjit bench, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, median of ${runs} runs`);
 console.log('Wall seconds include process start-up; MIPS = guest instructions (counted by mipsjit) / wall seconds.');
+if (nodeAlone !== undefined) console.log(`Node alone (\`node ${[...nodeFlags, '-e', '0'].join(' ')}\`): ${nodeAlone.toFixed(3)} s.`);
 console.log('Compile time runs on the main thread (user mode compiles inline: src/linux/process.ts), between stretches of guest code.');
 console.log('jit is a first run of the program (none of its compiled code kept; the CLI\'s own V8 code cache written by four earlier runs of other programs); jit-cached a run after one run of the same program filled the code cache. The compile columns are the first run\'s.');
 lines.splice(1, 0, header.map(() => '---'));

@@ -147,15 +147,17 @@ export function openExecutable(hostPath: string): ExecutableFile {
       recentHere.set(hostPath, { identity, head: firstBytes, bytes });
       if (recentHere.size > MAX_RECENT_EXECUTABLES) recentHere.delete(recentHere.keys().next().value!);
     };
-    if (wanted <= firstBytes.length || (seen && wanted <= MAX_REMEMBERED_EXECUTABLE)) {
-      // Small, or run before: read what it asks for now, and keep it for the next exec.
-      const bytes = wanted <= firstBytes.length ? firstBytes.subarray(0, wanted) : new Uint8Array(wanted);
-      if (bytes !== firstBytes && wanted > firstBytes.length) {
-        bytes.set(firstBytes);
-        const end = readInto(fd, bytes, firstBytes.length, firstBytes.length);
-        close();
-        if (end < wanted) return bytesFile(bytes.subarray(0, end));
-      } else close();
+    if (wanted <= firstBytes.length) {
+      close();
+      return bytesFile(firstBytes.subarray(0, wanted));
+    }
+    if (seen && wanted <= MAX_REMEMBERED_EXECUTABLE) {
+      // Run before: read what it asks for once, and keep it for the execs after this one.
+      const bytes = new Uint8Array(wanted);
+      bytes.set(firstBytes);
+      const end = readInto(fd, bytes, firstBytes.length, firstBytes.length);
+      close();
+      if (end < wanted) return bytesFile(bytes.subarray(0, end));
       remember(bytes);
       return bytesFile(bytes);
     }

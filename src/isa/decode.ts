@@ -126,30 +126,48 @@ function popcount(value: number): number {
   return (((v + (v >>> 4)) & 0x0f0f_0f0f) * 0x0101_0101) >>> 24;
 }
 
-// Rows grouped by the primary opcode (bits 31..26), most specific first, so the first match wins.
-// (Fixed bits are counted once per row, not in the sort's comparisons: the sort ran at every
-// start in cold code, ~5 ms of it here.)
-function groupByOpcode(rows: readonly CompiledRow[]): CompiledRow[][] {
+/**
+ * Rows grouped by the primary opcode (bits 31..26), most specific first, so the first match wins.
+ * Each group keeps its masks and matches as signed 32-bit integers in typed arrays: decode runs at
+ * every start mostly in V8's interpreter, where `(word & mask) >>> 0` and a mask read from an
+ * object (both above 2^31) made a heap number per comparison (~0.6 MB of garbage in the first run
+ * of `busybox true`). (Fixed bits are counted once per row, not in the sort's comparisons.)
+ */
+interface OpcodeGroup {
+  readonly masks: Int32Array;
+  readonly matches: Int32Array;
+  readonly ids: Int32Array;
+}
+
+function groupByOpcode(rows: readonly CompiledRow[]): OpcodeGroup[] {
   const groups: { row: CompiledRow; fixedBits: number }[][] = Array.from({ length: 64 }, () => []);
   for (const row of rows) {
     if ((row.mask >>> 26) !== 0x3f) throw new Error(`row ${row.name} does not fix the opcode`);
     groups[row.match >>> 26]!.push({ row, fixedBits: popcount(row.mask) });
   }
-  return groups.map((group) => group.sort((a, b) => b.fixedBits - a.fixedBits).map((entry) => entry.row));
+  return groups.map((group) => {
+    const sorted = group.sort((a, b) => b.fixedBits - a.fixedBits).map((entry) => entry.row);
+    return {
+      masks: Int32Array.from(sorted, (row) => row.mask | 0),
+      matches: Int32Array.from(sorted, (row) => row.match | 0),
+      ids: Int32Array.from(sorted, (row) => row.id),
+    };
+  });
 }
 
 const EXECUTABLE_GROUPS = groupByOpcode(ROWS.filter((row) => !row.isAlias));
 /** Built on first use: only the disassembler asks (--trace, tests), not a run's start. */
-let disassemblyGroups: CompiledRow[][] | undefined;
+let disassemblyGroups: OpcodeGroup[] | undefined;
 
 /** Sentinel returned for words that match no row (a Reserved Instruction). */
 export const RESERVED = -1;
 
-function lookup(groups: CompiledRow[][], word: number): number {
+function lookup(groups: readonly OpcodeGroup[], word: number): number {
   const group = groups[word >>> 26]!;
-  for (let index = 0; index < group.length; index++) {
-    const row = group[index]!;
-    if (((word & row.mask) >>> 0) === row.match) return row.id;
+  const masks = group.masks;
+  const matches = group.matches;
+  for (let index = 0; index < masks.length; index++) {
+    if ((word & masks[index]!) === matches[index]) return group.ids[index]!;
   }
   return RESERVED;
 }

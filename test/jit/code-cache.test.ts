@@ -155,6 +155,20 @@ describe('the cache file', () => {
     expect(loaded[1]!.neighbours).toEqual([]);
   });
 
+  it('reads back many regions, whose headers fill more than one of the writer\'s buffers', () => {
+    const file = new CodeCacheFile(directory, new Uint8Array([4, 5, 6]), 'v1');
+    const regions = Array.from({ length: 200 }, (_, index): StoredRegion => ({
+      ...region,
+      page: 0x1000 + index,
+      // One layout key longer than a header buffer.
+      layoutKey: index === 100 ? `{"long":"${'x'.repeat(5000)}"}` : `{"stateBase":${index}}`,
+      entries: [index, index * 7],
+      bytes: Uint8Array.from({ length: index % 13 }, (_, byte) => byte + index),
+    }));
+    expect(file.save(regions)).toBe(true);
+    expect(file.load()).toEqual(regions);
+  });
+
   it('is one file per program and compiler version', () => {
     const file = new CodeCacheFile(directory, program, 'v1');
     file.save([region]);

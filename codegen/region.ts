@@ -7,7 +7,7 @@ import { DISPATCH_TABLE_BYTES, NO_BLOCK, PAGE_MASK, PAGE_SHIFT, type FlatMemory 
 import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
 import { endingCall, findBlock, successors, type Block } from './block.js';
-import { blockLabel, DISPATCH_GLOBAL, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
+import { blockLabel, DISPATCH_GLOBAL, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, STOPPED_LABEL, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
 
@@ -619,8 +619,8 @@ export function buildRegion(discovered: readonly Block[], layout: RegionLayout, 
       ...translator.entryGuard(),
       ...translator.reload(),
       ...(system ? [] : [w.set(Local.BlockIndex, translator.blockIndexOfPc())]),
-      w.block(EXIT_LABEL, [w.block(OUT_OF_BUDGET_LABEL, [dispatch]), ...translator.outOfBudgetExit()]),
-      ...translator.spill(),
+      // A stopped handler skips the write-back (Translator.callInterpreter).
+      w.block(STOPPED_LABEL, [w.block(EXIT_LABEL, [w.block(OUT_OF_BUDGET_LABEL, [dispatch]), ...translator.outOfBudgetExit()]), ...translator.spill()]),
       w.store(4, state(ExitWord.Pc), translator.statePointer(), w.get(Local.Pc)),
       w.store(4, state(ExitWord.Npc), translator.statePointer(), w.get(Local.Npc)),
       w.store(4, state(ExitWord.DelaySlot), translator.statePointer(), w.get(Local.DelaySlot)),

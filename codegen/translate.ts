@@ -78,6 +78,12 @@ export const enum RegionExit {
 }
 
 export const EXIT_LABEL = 'exit';
+/**
+ * The label whose end is the region's exit for a handler that stopped (RegionExit.Stop): the state
+ * block is exact there (callInterpreter wrote every cached register back before the call, and the
+ * handler may have rewritten any of them), so this exit writes back no local.
+ */
+export const STOPPED_LABEL = 'stopped';
 /** The imported mutable global holding the running VCPU's block offset (shared system-mode code). */
 export const STATE_GLOBAL = 'state';
 /** User mode: the imported global with the address of the region's dispatch table (Translator.blockIndexOfPc). */
@@ -1417,27 +1423,33 @@ export class Translator {
     if (!this.covered.empty) afterInstruction(this.covered, instruction, gprsWrittenMask(instruction));
   }
 
-  /** Runs the instruction's interpreter handler on the state block. */
+  /**
+   * Runs the instruction's interpreter handler on the state block. Every cached register the
+   * region writes is stored first, whichever the row names: a handler that raises an exception
+   * (ADD's overflow, an FPU exception, a fault) has the environment see the whole register file
+   * (user mode writes it into a signal frame and points the registers at the handler). On
+   * Continue, the handler has changed only the registers its row names (and HI/LO, $31 where the
+   * row implies them): those are reloaded. Otherwise the region leaves through STOPPED_LABEL,
+   * which writes back no local over what the handler left. (Storing only the row's registers, a
+   * SIGFPE handler that returned from an ADD's overflow found stale registers: the guest died.)
+   */
   private callInterpreter(instruction: GuestInstruction, context: SlotContext): Expr {
     const w = this.w;
     this.forgetForwarded();
     const operands = [w.const(instruction.row.id), w.const(instruction.word), w.const(instruction.pc), context.npc(), w.const(context.delaySlot ? 1 : 0)];
     // User mode reaches the handler through the table (codegen/region.ts INTERP_SLOT).
     const call = this.target.access.kind === 'flat' ? w.callIndirect(w.const(INTERP_SLOT), operands, INTERP_IMPORT.params, 'i32') : w.call(INTERP_IMPORT.name, operands, 'i32');
-    // A handler touches only the GPRs its row names (and HI/LO, $31 where the row implies them):
-    // write back and reload just those. FPRs and FCSR are never cached in locals.
-    const touched = stateWordsOf(instruction);
     return w.block(null, [
-      ...this.spill(touched),
+      ...this.spill(),
       w.set(Local.Status, call),
-      ...this.reload(touched),
+      ...this.reload(stateWordsOf(instruction)),
       w.if(
         w.get(Local.Status),
         w.block(null, [
           w.set(Local.Status, w.const(RegionExit.Stop)),
           // The stopped instruction counts as executed, as in the interpreter.
           w.set(Local.Budget, w.add(w.get(Local.Budget), w.const(context.unexecuted - 1))),
-          w.br(EXIT_LABEL),
+          w.br(STOPPED_LABEL),
         ]),
       ),
     ]);

@@ -229,6 +229,37 @@ static int faults(void) {
   return 0;
 }
 
+/* A SIGFPE handler that resumes after the trapping ADD (it moves the context's PC past it), hit
+ * from a hot loop that keeps many registers live: compiled code must hand the handler the whole
+ * register file, and keep what the handler's return restores. */
+static volatile int overflow_traps;
+
+static void skip_overflow(int signal, siginfo_t *info, void *context) {
+  (void)signal;
+  (void)info;
+  ucontext_t *frame = context;
+  overflow_traps++;
+  frame->uc_mcontext.pc += 4;
+}
+
+static int overflow_resume(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_sigaction = skip_overflow;
+  action.sa_flags = SA_SIGINFO;
+  sigaction(SIGFPE, &action, NULL);
+  unsigned sum = 0, x = 0, y = 7;
+  for (int i = 0; i < 20000; i++) {
+    int addend = i % 100 == 0 ? 0x7fffffff : i, result = -1;
+    x = x * 33 + i;
+    y ^= x + (y << 3);
+    __asm__ volatile("add %0, %1, %2" : "+r"(result) : "r"(addend), "r"(1));
+    sum += result + x + y;
+  }
+  printf("overflow traps %d, sum %u, x %u, y %u\n", overflow_traps, sum, x, y);
+  return 0;
+}
+
 static volatile int nested_depth, max_depth;
 static void usr_handler(int signal) {
   nested_depth++;
@@ -434,6 +465,7 @@ int main(int argc, char **argv) {
   if (!strcmp(test, "kill")) return kill_child();
   if (!strcmp(test, "faults")) return faults();
   if (!strcmp(test, "handlers")) return handlers();
+  if (!strcmp(test, "overflow-resume")) return overflow_resume();
   if (!strcmp(test, "altstack")) return altstack_test();
   if (!strcmp(test, "alarm")) return alarm_test();
   if (!strcmp(test, "threads")) return threads();

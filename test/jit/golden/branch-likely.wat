@@ -51,42 +51,101 @@
     )
    )
   )
-  (block $block7
-   (block $block
-    (loop $label
-     (if
-      (i32.lt_s
-       (local.get $1)
-       (i32.const 1)
+  (block
+   (block $block7
+    (block $block
+     (loop $label
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 1)
+       )
+       (then
+        (br $block)
+       )
       )
-      (then
-       (br $block)
-      )
-     )
-     (block $block6
-      (block $block5
-       (block $block4
-        (block $block3
-         (block $block2
-          (block $block1
-           (br_table $block1 $block2 $block3 $block4 $block5 $block6
-            (local.get $15)
+      (block $block6
+       (block $block5
+        (block $block4
+         (block $block3
+          (block $block2
+           (block $block1
+            (br_table $block1 $block2 $block3 $block4 $block5 $block6
+             (local.get $15)
+            )
            )
+           (local.set $1
+            (i32.sub
+             (local.get $1)
+             (i32.const 2)
+            )
+           )
+           (local.set $5
+            (i32.eq
+             (i32.load offset=16
+              (i32.const 0)
+             )
+             (i32.load offset=20
+              (i32.const 0)
+             )
+            )
+           )
+           (if
+            (i32.eqz
+             (local.get $5)
+            )
+            (then
+             (local.set $1
+              (i32.add
+               (local.get $1)
+               (i32.const 1)
+              )
+             )
+             (br $block2)
+            )
+           )
+           (i32.store offset=8
+            (i32.const 0)
+            (local.tee $16
+             (i32.add
+              (i32.load offset=8
+               (i32.const 0)
+              )
+              (i32.const 1)
+             )
+            )
+           )
+           (if
+            (local.get $5)
+            (then
+             (br $block3)
+            )
+           )
+           (br $block2)
           )
           (local.set $1
            (i32.sub
             (local.get $1)
-            (i32.const 2)
+            (i32.const 3)
+           )
+          )
+          (i32.store offset=8
+           (i32.const 0)
+           (local.tee $17
+            (i32.add
+             (i32.load offset=8
+              (i32.const 0)
+             )
+             (i32.const 2)
+            )
            )
           )
           (local.set $5
-           (i32.eq
+           (i32.ge_s
             (i32.load offset=16
              (i32.const 0)
             )
-            (i32.load offset=20
-             (i32.const 0)
-            )
+            (i32.const 0)
            )
           )
           (if
@@ -100,43 +159,32 @@
               (i32.const 1)
              )
             )
-            (br $block2)
+            (br $block4)
            )
           )
-          (i32.store offset=8
+          (i32.store offset=12
            (i32.const 0)
-           (local.tee $16
-            (i32.add
-             (i32.load offset=8
+           (local.tee $18
+            (i32.shl
+             (i32.load offset=16
               (i32.const 0)
              )
-             (i32.const 1)
+             (i32.const 2)
             )
            )
           )
           (if
            (local.get $5)
            (then
-            (br $block3)
+            (br $block5)
            )
           )
-          (br $block2)
+          (br $block4)
          )
          (local.set $1
           (i32.sub
            (local.get $1)
-           (i32.const 3)
-          )
-         )
-         (i32.store offset=8
-          (i32.const 0)
-          (local.tee $17
-           (i32.add
-            (i32.load offset=8
-             (i32.const 0)
-            )
-            (i32.const 2)
-           )
+           (i32.const 2)
           )
          )
          (local.set $5
@@ -163,7 +211,7 @@
          )
          (i32.store offset=12
           (i32.const 0)
-          (local.tee $18
+          (local.tee $19
            (i32.shl
             (i32.load offset=16
              (i32.const 0)
@@ -183,57 +231,60 @@
         (local.set $1
          (i32.sub
           (local.get $1)
-          (i32.const 2)
+          (i32.const 3)
          )
         )
-        (local.set $5
-         (i32.ge_s
-          (i32.load offset=16
-           (i32.const 0)
-          )
+        (nop)
+        (local.set $6
+         (i32.load offset=124
           (i32.const 0)
          )
         )
-        (if
-         (i32.eqz
-          (local.get $5)
+        (nop)
+        (local.set $0
+         (local.get $6)
+        )
+        (br_if $block6
+         (i32.and
+          (local.get $0)
+          (i32.const 3)
          )
-         (then
-          (local.set $1
+        )
+        (local.set $15
+         (select
+          (i32.load8_u
            (i32.add
-            (local.get $1)
-            (i32.const 1)
+            (global.get $gimport$0)
+            (i32.and
+             (i32.shr_u
+              (i32.sub
+               (local.get $0)
+               (i32.const 4194304)
+              )
+              (i32.const 2)
+             )
+             (i32.const 2047)
+            )
            )
           )
-          (br $block4)
-         )
-        )
-        (i32.store offset=12
-         (i32.const 0)
-         (local.tee $19
-          (i32.shl
-           (i32.load offset=16
-            (i32.const 0)
+          (i32.const 5)
+          (i32.lt_u
+           (i32.sub
+            (local.get $0)
+            (i32.const 4194304)
            )
-           (i32.const 2)
+           (i32.const 28)
           )
          )
         )
-        (if
-         (local.get $5)
-         (then
-          (br $block5)
-         )
-        )
-        (br $block4)
+        (br $label)
        )
        (local.set $1
         (i32.sub
          (local.get $1)
-         (i32.const 3)
+         (i32.const 2)
         )
        )
-       (nop)
        (local.set $6
         (i32.load offset=124
          (i32.const 0)
@@ -278,111 +329,62 @@
        )
        (br $label)
       )
-      (local.set $1
-       (i32.sub
-        (local.get $1)
-        (i32.const 2)
-       )
-      )
-      (local.set $6
-       (i32.load offset=124
-        (i32.const 0)
-       )
-      )
-      (nop)
-      (local.set $0
-       (local.get $6)
-      )
-      (br_if $block6
+      (local.set $7
        (i32.and
-        (local.get $0)
-        (i32.const 3)
-       )
-      )
-      (local.set $15
-       (select
-        (i32.load8_u
-         (i32.add
-          (global.get $gimport$0)
-          (i32.and
-           (i32.shr_u
-            (i32.sub
-             (local.get $0)
-             (i32.const 4194304)
-            )
-            (i32.const 2)
-           )
-           (i32.const 2047)
-          )
-         )
+        (i32.shl
+         (local.get $0)
+         (i32.const 1)
         )
-        (i32.const 5)
-        (i32.lt_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 28)
-        )
+        (i32.const 2097144)
        )
       )
-      (br $label)
-     )
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=20971520
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=20971524
+      (if
+       (i32.eq
+        (i32.load offset=20971520
          (local.get $7)
         )
-       )
-       (return_call_indirect (type $0)
         (local.get $0)
-        (local.get $1)
-        (local.get $8)
+       )
+       (then
+        (local.set $8
+         (i32.load offset=20971524
+          (local.get $7)
+         )
+        )
+        (return_call_indirect (type $0)
+         (local.get $0)
+         (local.get $1)
+         (local.get $8)
+        )
        )
       )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+      (local.set $4
+       (i32.const 0)
       )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block7)
      )
-     (local.set $3
-      (i32.const 0)
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
      )
-     (br $block7)
     )
-   )
-   (local.set $4
-    (i32.const 0)
-   )
-   (local.set $2
-    (i32.add
-     (local.get $0)
-     (i32.const 4)
+    (local.set $3
+     (i32.const 0)
     )
-   )
-   (local.set $3
-    (i32.const 0)
    )
   )
   (i32.store offset=144

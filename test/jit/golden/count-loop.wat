@@ -69,252 +69,254 @@
     )
    )
   )
-  (block $block5
-   (block $block
-    (loop $label1
-     (if
-      (i32.lt_s
-       (local.get $1)
-       (i32.const 1)
-      )
-      (then
-       (br $block)
-      )
-     )
-     (block $block4
-      (block $block3
-       (block $block2
-        (block $block1
-         (br_table $block1 $block2 $block3 $block4
-          (local.get $15)
-         )
-        )
-        (local.set $1
-         (i32.sub
-          (local.get $1)
-          (i32.const 5)
-         )
-        )
-        (local.set $16
-         (i32.add
-          (i32.const 0)
-          (i32.const 0)
-         )
-        )
-        (local.set $16
-         (i32.add
-          (local.get $16)
-          (local.get $17)
-         )
-        )
-        (local.set $17
-         (i32.add
-          (local.get $17)
-          (i32.const -1)
-         )
-        )
-        (local.set $5
-         (i32.ne
-          (local.get $17)
-          (i32.const 0)
-         )
-        )
-        (local.set $18
-         (i32.add
-          (local.get $18)
-          (i32.const 1)
-         )
-        )
-        (if
-         (local.get $5)
-         (then
-          (br $block2)
-         )
-        )
-        (br $block3)
-       )
-       (loop $label
-        (if
-         (i32.lt_s
-          (local.get $1)
-          (i32.const 4)
-         )
-         (then
-          (local.set $0
-           (i32.const 4194308)
-          )
-          (br $block)
-         )
-        )
-        (local.set $1
-         (i32.sub
-          (local.get $1)
-          (i32.const 4)
-         )
-        )
-        (local.set $16
-         (i32.add
-          (local.get $16)
-          (local.get $17)
-         )
-        )
-        (local.set $17
-         (i32.add
-          (local.get $17)
-          (i32.const -1)
-         )
-        )
-        (local.set $5
-         (i32.ne
-          (local.get $17)
-          (i32.const 0)
-         )
-        )
-        (local.set $18
-         (i32.add
-          (local.get $18)
-          (i32.const 1)
-         )
-        )
-        (if
-         (local.get $5)
-         (then
-          (br $label)
-         )
-        )
-        (br $block3)
-       )
-      )
-      (local.set $1
-       (i32.sub
+  (block
+   (block $block5
+    (block $block
+     (loop $label1
+      (if
+       (i32.lt_s
         (local.get $1)
-        (i32.const 2)
-       )
-      )
-      (local.set $6
-       (i32.load offset=124
-        (i32.const 0)
-       )
-      )
-      (nop)
-      (local.set $0
-       (local.get $6)
-      )
-      (br_if $block4
-       (i32.and
-        (local.get $0)
-        (i32.const 3)
-       )
-      )
-      (local.set $15
-       (select
-        (i32.load8_u
-         (i32.add
-          (global.get $gimport$0)
-          (i32.and
-           (i32.shr_u
-            (i32.sub
-             (local.get $0)
-             (i32.const 4194304)
-            )
-            (i32.const 2)
-           )
-           (i32.const 2047)
-          )
-         )
-        )
-        (i32.const 3)
-        (i32.lt_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 24)
-        )
-       )
-      )
-      (br $label1)
-     )
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
         (i32.const 1)
        )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=20971520
-        (local.get $7)
+       (then
+        (br $block)
        )
-       (local.get $0)
       )
-      (then
-       (local.set $8
-        (i32.load offset=20971524
-         (local.get $7)
+      (block $block4
+       (block $block3
+        (block $block2
+         (block $block1
+          (br_table $block1 $block2 $block3 $block4
+           (local.get $15)
+          )
+         )
+         (local.set $1
+          (i32.sub
+           (local.get $1)
+           (i32.const 5)
+          )
+         )
+         (local.set $16
+          (i32.add
+           (i32.const 0)
+           (i32.const 0)
+          )
+         )
+         (local.set $16
+          (i32.add
+           (local.get $16)
+           (local.get $17)
+          )
+         )
+         (local.set $17
+          (i32.add
+           (local.get $17)
+           (i32.const -1)
+          )
+         )
+         (local.set $5
+          (i32.ne
+           (local.get $17)
+           (i32.const 0)
+          )
+         )
+         (local.set $18
+          (i32.add
+           (local.get $18)
+           (i32.const 1)
+          )
+         )
+         (if
+          (local.get $5)
+          (then
+           (br $block2)
+          )
+         )
+         (br $block3)
+        )
+        (loop $label
+         (if
+          (i32.lt_s
+           (local.get $1)
+           (i32.const 4)
+          )
+          (then
+           (local.set $0
+            (i32.const 4194308)
+           )
+           (br $block)
+          )
+         )
+         (local.set $1
+          (i32.sub
+           (local.get $1)
+           (i32.const 4)
+          )
+         )
+         (local.set $16
+          (i32.add
+           (local.get $16)
+           (local.get $17)
+          )
+         )
+         (local.set $17
+          (i32.add
+           (local.get $17)
+           (i32.const -1)
+          )
+         )
+         (local.set $5
+          (i32.ne
+           (local.get $17)
+           (i32.const 0)
+          )
+         )
+         (local.set $18
+          (i32.add
+           (local.get $18)
+           (i32.const 1)
+          )
+         )
+         (if
+          (local.get $5)
+          (then
+           (br $label)
+          )
+         )
+         (br $block3)
         )
        )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $16)
+       (local.set $1
+        (i32.sub
+         (local.get $1)
+         (i32.const 2)
+        )
        )
-       (i32.store offset=12
-        (i32.const 0)
-        (local.get $18)
+       (local.set $6
+        (i32.load offset=124
+         (i32.const 0)
+        )
        )
-       (i32.store offset=16
-        (i32.const 0)
-        (local.get $17)
+       (nop)
+       (local.set $0
+        (local.get $6)
        )
-       (return_call_indirect (type $0)
+       (br_if $block4
+        (i32.and
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+       (local.set $15
+        (select
+         (i32.load8_u
+          (i32.add
+           (global.get $gimport$0)
+           (i32.and
+            (i32.shr_u
+             (i32.sub
+              (local.get $0)
+              (i32.const 4194304)
+             )
+             (i32.const 2)
+            )
+            (i32.const 2047)
+           )
+          )
+         )
+         (i32.const 3)
+         (i32.lt_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
+          )
+          (i32.const 24)
+         )
+        )
+       )
+       (br $label1)
+      )
+      (local.set $7
+       (i32.and
+        (i32.shl
+         (local.get $0)
+         (i32.const 1)
+        )
+        (i32.const 2097144)
+       )
+      )
+      (if
+       (i32.eq
+        (i32.load offset=20971520
+         (local.get $7)
+        )
         (local.get $0)
-        (local.get $1)
-        (local.get $8)
+       )
+       (then
+        (local.set $8
+         (i32.load offset=20971524
+          (local.get $7)
+         )
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.get $16)
+        )
+        (i32.store offset=12
+         (i32.const 0)
+         (local.get $18)
+        )
+        (i32.store offset=16
+         (i32.const 0)
+         (local.get $17)
+        )
+        (return_call_indirect (type $0)
+         (local.get $0)
+         (local.get $1)
+         (local.get $8)
+        )
        )
       )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+      (local.set $4
+       (i32.const 0)
       )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block5)
      )
-     (local.set $3
-      (i32.const 0)
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
      )
-     (br $block5)
+    )
+    (local.set $3
+     (i32.const 0)
     )
    )
-   (local.set $4
+   (i32.store offset=8
     (i32.const 0)
+    (local.get $16)
    )
-   (local.set $2
-    (i32.add
-     (local.get $0)
-     (i32.const 4)
-    )
-   )
-   (local.set $3
+   (i32.store offset=12
     (i32.const 0)
+    (local.get $18)
    )
-  )
-  (i32.store offset=8
-   (i32.const 0)
-   (local.get $16)
-  )
-  (i32.store offset=12
-   (i32.const 0)
-   (local.get $18)
-  )
-  (i32.store offset=16
-   (i32.const 0)
-   (local.get $17)
+   (i32.store offset=16
+    (i32.const 0)
+    (local.get $17)
+   )
   )
   (i32.store offset=144
    (i32.const 0)

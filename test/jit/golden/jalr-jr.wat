@@ -51,158 +51,160 @@
     )
    )
   )
-  (block $block3
-   (block $block
-    (loop $label
-     (if
-      (i32.lt_s
-       (local.get $1)
-       (i32.const 1)
-      )
-      (then
-       (br $block)
-      )
-     )
-     (block $block2
-      (block $block1
-       (br_table $block1 $block2
-        (local.get $15)
-       )
-      )
-      (local.set $1
-       (i32.sub
+  (block
+   (block $block3
+    (block $block
+     (loop $label
+      (if
+       (i32.lt_s
         (local.get $1)
-        (i32.const 4)
-       )
-      )
-      (i32.store offset=100
-       (i32.const 0)
-       (local.tee $16
-        (i32.const 4194304)
-       )
-      )
-      (i32.store offset=100
-       (i32.const 0)
-       (local.tee $16
-        (i32.or
-         (local.get $16)
-         (i32.const 256)
-        )
-       )
-      )
-      (local.set $6
-       (local.get $16)
-      )
-      (i32.store offset=124
-       (i32.const 0)
-       (local.tee $17
-        (i32.const 4194320)
-       )
-      )
-      (i32.store offset=16
-       (i32.const 0)
-       (local.tee $18
-        (i32.add
-         (i32.load offset=16
-          (i32.const 0)
-         )
-         (i32.const 1)
-        )
-       )
-      )
-      (local.set $0
-       (local.get $6)
-      )
-      (br_if $block2
-       (i32.and
-        (local.get $0)
-        (i32.const 3)
-       )
-      )
-      (local.set $15
-       (select
-        (i32.load8_u
-         (i32.add
-          (global.get $gimport$0)
-          (i32.and
-           (i32.shr_u
-            (i32.sub
-             (local.get $0)
-             (i32.const 4194304)
-            )
-            (i32.const 2)
-           )
-           (i32.const 2047)
-          )
-         )
-        )
         (i32.const 1)
-        (i32.lt_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
+       )
+       (then
+        (br $block)
+       )
+      )
+      (block $block2
+       (block $block1
+        (br_table $block1 $block2
+         (local.get $15)
+        )
+       )
+       (local.set $1
+        (i32.sub
+         (local.get $1)
          (i32.const 4)
         )
        )
-      )
-      (br $label)
-     )
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=20971520
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=20971524
-         (local.get $7)
+       (i32.store offset=100
+        (i32.const 0)
+        (local.tee $16
+         (i32.const 4194304)
         )
        )
-       (return_call_indirect (type $0)
-        (local.get $0)
-        (local.get $1)
-        (local.get $8)
+       (i32.store offset=100
+        (i32.const 0)
+        (local.tee $16
+         (i32.or
+          (local.get $16)
+          (i32.const 256)
+         )
+        )
+       )
+       (local.set $6
+        (local.get $16)
+       )
+       (i32.store offset=124
+        (i32.const 0)
+        (local.tee $17
+         (i32.const 4194320)
+        )
+       )
+       (i32.store offset=16
+        (i32.const 0)
+        (local.tee $18
+         (i32.add
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 1)
+         )
+        )
+       )
+       (local.set $0
+        (local.get $6)
+       )
+       (br_if $block2
+        (i32.and
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+       (local.set $15
+        (select
+         (i32.load8_u
+          (i32.add
+           (global.get $gimport$0)
+           (i32.and
+            (i32.shr_u
+             (i32.sub
+              (local.get $0)
+              (i32.const 4194304)
+             )
+             (i32.const 2)
+            )
+            (i32.const 2047)
+           )
+          )
+         )
+         (i32.const 1)
+         (i32.lt_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
+          )
+          (i32.const 4)
+         )
+        )
+       )
+       (br $label)
+      )
+      (local.set $7
+       (i32.and
+        (i32.shl
+         (local.get $0)
+         (i32.const 1)
+        )
+        (i32.const 2097144)
        )
       )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+      (if
+       (i32.eq
+        (i32.load offset=20971520
+         (local.get $7)
+        )
+        (local.get $0)
+       )
+       (then
+        (local.set $8
+         (i32.load offset=20971524
+          (local.get $7)
+         )
+        )
+        (return_call_indirect (type $0)
+         (local.get $0)
+         (local.get $1)
+         (local.get $8)
+        )
+       )
       )
+      (local.set $4
+       (i32.const 0)
+      )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block3)
      )
-     (local.set $3
-      (i32.const 0)
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
      )
-     (br $block3)
     )
-   )
-   (local.set $4
-    (i32.const 0)
-   )
-   (local.set $2
-    (i32.add
-     (local.get $0)
-     (i32.const 4)
+    (local.set $3
+     (i32.const 0)
     )
-   )
-   (local.set $3
-    (i32.const 0)
    )
   )
   (i32.store offset=144

@@ -112,137 +112,51 @@
    )
   )
   (block $block3
-   (block $block2
-    (loop $label
-     (block $block1
-      (block $block
-       (br_table $block $block1
-        (i32.shr_u
-         (i32.sub
-          (local.get $0)
-          (i32.const 4194304)
-         )
-         (i32.const 2)
-        )
-       )
-      )
-      (if
-       (i32.lt_s
-        (local.get $1)
-        (i32.const 5)
-       )
-       (then
-        (local.set $0
-         (i32.const 4194304)
-        )
-        (br $block2)
-       )
-      )
-      (local.set $1
-       (i32.sub
-        (local.get $1)
-        (i32.const 5)
-       )
-      )
-      (local.set $7
-       (i32.add
-        (i32.load offset=16
-         (local.get $16)
-        )
-        (i32.const 0)
-       )
-      )
-      (if
-       (if (result i32)
-        (i32.ne
-         (i32.load offset=2048
-          (i32.add
-           (local.get $16)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-             (i32.const 255)
-            )
-            (i32.const 2)
-           )
+   (block $block4
+    (block $block2
+     (loop $label
+      (block $block1
+       (block $block
+        (br_table $block $block1
+         (i32.shr_u
+          (i32.sub
+           (local.get $0)
+           (i32.const 4194304)
           )
+          (i32.const 2)
          )
-         (i32.and
-          (local.get $7)
-          (i32.const -4093)
-         )
+        )
+       )
+       (if
+        (i32.lt_s
+         (local.get $1)
+         (i32.const 5)
         )
         (then
-         (i32.or
-          (i32.eqz
-           (call $fimport$2
-            (local.get $7)
-            (local.get $16)
-            (i32.const 0)
-            (i32.const 0)
-           )
-          )
-          (i32.ne
-           (i32.load offset=2048
-            (i32.add
-             (local.get $16)
-             (i32.shl
-              (i32.and
-               (i32.shr_u
-                (local.get $7)
-                (i32.const 12)
-               )
-               (i32.const 255)
-              )
-              (i32.const 2)
-             )
-            )
-           )
-           (i32.and
-            (local.get $7)
-            (i32.const -4093)
-           )
-          )
+         (local.set $0
+          (i32.const 4194304)
          )
+         (br $block2)
         )
-        (else
+       )
+       (local.set $1
+        (i32.sub
+         (local.get $1)
+         (i32.const 5)
+        )
+       )
+       (local.set $7
+        (i32.add
+         (i32.load offset=16
+          (local.get $16)
+         )
          (i32.const 0)
         )
        )
-       (then
-        (local.set $4
-         (call $fimport$0
-          (i32.const 243)
-          (i32.const -1937244160)
-          (i32.const 4194304)
-          (i32.const 4194308)
-          (i32.const 0)
-         )
-        )
-        (if
-         (local.get $4)
-         (then
-          (local.set $4
-           (i32.const 2)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 4)
-           )
-          )
-          (br $block3)
-         )
-        )
-       )
-       (else
-        (local.set $7
-         (i32.add
-          (local.get $7)
-          (i32.load offset=11264
+       (if
+        (if (result i32)
+         (i32.ne
+          (i32.load offset=2048
            (i32.add
             (local.get $16)
             (i32.shl
@@ -257,183 +171,23 @@
             )
            )
           )
-         )
-        )
-        (i32.store offset=32
-         (local.get $16)
-         (i32.load
-          (local.get $7)
-         )
-        )
-       )
-      )
-      (local.set $7
-       (i32.add
-        (i32.load offset=16
-         (local.get $16)
-        )
-        (i32.const 5)
-       )
-      )
-      (if
-       (if (result i32)
-        (i32.ne
-         (i32.load offset=2048
-          (i32.add
-           (local.get $16)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-             (i32.const 255)
-            )
-            (i32.const 2)
-           )
+          (i32.and
+           (local.get $7)
+           (i32.const -4093)
           )
          )
-         (i32.and
-          (local.get $7)
-          (i32.const -4096)
-         )
-        )
-        (then
-         (i32.or
-          (i32.eqz
-           (call $fimport$2
-            (local.get $7)
-            (local.get $16)
-            (i32.const 0)
-            (i32.const 0)
-           )
-          )
-          (i32.ne
-           (i32.load offset=2048
-            (i32.add
-             (local.get $16)
-             (i32.shl
-              (i32.and
-               (i32.shr_u
-                (local.get $7)
-                (i32.const 12)
-               )
-               (i32.const 255)
-              )
-              (i32.const 2)
-             )
-            )
-           )
-           (i32.and
-            (local.get $7)
-            (i32.const -4096)
-           )
-          )
-         )
-        )
-        (else
-         (i32.const 0)
-        )
-       )
-       (then
-        (local.set $4
-         (call $fimport$0
-          (i32.const 244)
-          (i32.const -1870069755)
-          (i32.const 4194308)
-          (i32.const 4194312)
-          (i32.const 0)
-         )
-        )
-        (if
-         (local.get $4)
          (then
-          (local.set $4
-           (i32.const 2)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 3)
-           )
-          )
-          (br $block3)
-         )
-        )
-       )
-       (else
-        (local.set $7
-         (i32.add
-          (local.get $7)
-          (i32.load offset=11264
-           (i32.add
-            (local.get $16)
-            (i32.shl
-             (i32.and
-              (i32.shr_u
-               (local.get $7)
-               (i32.const 12)
-              )
-              (i32.const 255)
-             )
-             (i32.const 2)
-            )
-           )
-          )
-         )
-        )
-        (i32.store offset=36
-         (local.get $16)
-         (i32.load8_u
-          (local.get $7)
-         )
-        )
-       )
-      )
-      (local.set $7
-       (i32.add
-        (i32.load offset=20
-         (local.get $16)
-        )
-        (i32.const 2)
-       )
-      )
-      (if
-       (if (result i32)
-        (i32.ne
-         (i32.load offset=3072
-          (i32.add
-           (local.get $16)
-           (i32.shl
-            (i32.and
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-             (i32.const 255)
-            )
-            (i32.const 2)
-           )
-          )
-         )
-         (i32.and
-          (local.get $7)
-          (i32.const -4095)
-         )
-        )
-        (then
-         (if (result i32)
           (i32.or
            (i32.eqz
             (call $fimport$2
              (local.get $7)
              (local.get $16)
              (i32.const 0)
-             (i32.const 1)
+             (i32.const 0)
             )
            )
            (i32.ne
-            (i32.load offset=3072
+            (i32.load offset=2048
              (i32.add
               (local.get $16)
               (i32.shl
@@ -450,25 +204,233 @@
             )
             (i32.and
              (local.get $7)
-             (i32.const -4095)
+             (i32.const -4093)
             )
            )
           )
+         )
+         (else
+          (i32.const 0)
+         )
+        )
+        (then
+         (local.set $4
+          (call $fimport$0
+           (i32.const 243)
+           (i32.const -1937244160)
+           (i32.const 4194304)
+           (i32.const 4194308)
+           (i32.const 0)
+          )
+         )
+         (if
+          (local.get $4)
           (then
-           (i32.or
-            (i32.or
-             (i32.eqz
-              (call $fimport$3
+           (local.set $4
+            (i32.const 2)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 4)
+            )
+           )
+           (br $block3)
+          )
+         )
+        )
+        (else
+         (local.set $7
+          (i32.add
+           (local.get $7)
+           (i32.load offset=11264
+            (i32.add
+             (local.get $16)
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
+              )
+              (i32.const 2)
+             )
+            )
+           )
+          )
+         )
+         (i32.store offset=32
+          (local.get $16)
+          (i32.load
+           (local.get $7)
+          )
+         )
+        )
+       )
+       (local.set $7
+        (i32.add
+         (i32.load offset=16
+          (local.get $16)
+         )
+         (i32.const 5)
+        )
+       )
+       (if
+        (if (result i32)
+         (i32.ne
+          (i32.load offset=2048
+           (i32.add
+            (local.get $16)
+            (i32.shl
+             (i32.and
+              (i32.shr_u
                (local.get $7)
+               (i32.const 12)
+              )
+              (i32.const 255)
+             )
+             (i32.const 2)
+            )
+           )
+          )
+          (i32.and
+           (local.get $7)
+           (i32.const -4096)
+          )
+         )
+         (then
+          (i32.or
+           (i32.eqz
+            (call $fimport$2
+             (local.get $7)
+             (local.get $16)
+             (i32.const 0)
+             (i32.const 0)
+            )
+           )
+           (i32.ne
+            (i32.load offset=2048
+             (i32.add
+              (local.get $16)
+              (i32.shl
+               (i32.and
+                (i32.shr_u
+                 (local.get $7)
+                 (i32.const 12)
+                )
+                (i32.const 255)
+               )
+               (i32.const 2)
               )
              )
-             (i32.eqz
-              (call $fimport$2
-               (local.get $7)
-               (local.get $16)
-               (i32.const 0)
-               (i32.const 1)
+            )
+            (i32.and
+             (local.get $7)
+             (i32.const -4096)
+            )
+           )
+          )
+         )
+         (else
+          (i32.const 0)
+         )
+        )
+        (then
+         (local.set $4
+          (call $fimport$0
+           (i32.const 244)
+           (i32.const -1870069755)
+           (i32.const 4194308)
+           (i32.const 4194312)
+           (i32.const 0)
+          )
+         )
+         (if
+          (local.get $4)
+          (then
+           (local.set $4
+            (i32.const 2)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 3)
+            )
+           )
+           (br $block3)
+          )
+         )
+        )
+        (else
+         (local.set $7
+          (i32.add
+           (local.get $7)
+           (i32.load offset=11264
+            (i32.add
+             (local.get $16)
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
               )
+              (i32.const 2)
+             )
+            )
+           )
+          )
+         )
+         (i32.store offset=36
+          (local.get $16)
+          (i32.load8_u
+           (local.get $7)
+          )
+         )
+        )
+       )
+       (local.set $7
+        (i32.add
+         (i32.load offset=20
+          (local.get $16)
+         )
+         (i32.const 2)
+        )
+       )
+       (if
+        (if (result i32)
+         (i32.ne
+          (i32.load offset=3072
+           (i32.add
+            (local.get $16)
+            (i32.shl
+             (i32.and
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
+              (i32.const 255)
+             )
+             (i32.const 2)
+            )
+           )
+          )
+          (i32.and
+           (local.get $7)
+           (i32.const -4095)
+          )
+         )
+         (then
+          (if (result i32)
+           (i32.or
+            (i32.eqz
+             (call $fimport$2
+              (local.get $7)
+              (local.get $16)
+              (i32.const 0)
+              (i32.const 1)
              )
             )
             (i32.ne
@@ -493,192 +455,232 @@
              )
             )
            )
+           (then
+            (i32.or
+             (i32.or
+              (i32.eqz
+               (call $fimport$3
+                (local.get $7)
+               )
+              )
+              (i32.eqz
+               (call $fimport$2
+                (local.get $7)
+                (local.get $16)
+                (i32.const 0)
+                (i32.const 1)
+               )
+              )
+             )
+             (i32.ne
+              (i32.load offset=3072
+               (i32.add
+                (local.get $16)
+                (i32.shl
+                 (i32.and
+                  (i32.shr_u
+                   (local.get $7)
+                   (i32.const 12)
+                  )
+                  (i32.const 255)
+                 )
+                 (i32.const 2)
+                )
+               )
+              )
+              (i32.and
+               (local.get $7)
+               (i32.const -4095)
+              )
+             )
+            )
+           )
+           (else
+            (i32.const 0)
+           )
           )
-          (else
+         )
+         (else
+          (i32.const 0)
+         )
+        )
+        (then
+         (local.set $4
+          (call $fimport$0
+           (i32.const 248)
+           (i32.const -1532493822)
+           (i32.const 4194312)
+           (i32.const 4194316)
            (i32.const 0)
+          )
+         )
+         (if
+          (local.get $4)
+          (then
+           (local.set $4
+            (i32.const 2)
+           )
+           (local.set $1
+            (i32.add
+             (local.get $1)
+             (i32.const 2)
+            )
+           )
+           (br $block3)
           )
          )
         )
         (else
-         (i32.const 0)
-        )
-       )
-       (then
-        (local.set $4
-         (call $fimport$0
-          (i32.const 248)
-          (i32.const -1532493822)
-          (i32.const 4194312)
-          (i32.const 4194316)
-          (i32.const 0)
-         )
-        )
-        (if
-         (local.get $4)
-         (then
-          (local.set $4
-           (i32.const 2)
-          )
-          (local.set $1
-           (i32.add
-            (local.get $1)
-            (i32.const 2)
-           )
-          )
-          (br $block3)
-         )
-        )
-       )
-       (else
-        (local.set $7
-         (i32.add
-          (local.get $7)
-          (i32.load offset=12288
-           (i32.add
-            (local.get $16)
-            (i32.shl
-             (i32.and
-              (i32.shr_u
-               (local.get $7)
-               (i32.const 12)
+         (local.set $7
+          (i32.add
+           (local.get $7)
+           (i32.load offset=12288
+            (i32.add
+             (local.get $16)
+             (i32.shl
+              (i32.and
+               (i32.shr_u
+                (local.get $7)
+                (i32.const 12)
+               )
+               (i32.const 255)
               )
-              (i32.const 255)
+              (i32.const 2)
              )
-             (i32.const 2)
             )
            )
           )
          )
-        )
-        (i32.store16
-         (local.get $7)
-         (i32.load offset=32
-          (local.get $16)
+         (i32.store16
+          (local.get $7)
+          (i32.load offset=32
+           (local.get $16)
+          )
          )
         )
        )
-      )
-      (local.set $6
-       (i32.load offset=124
-        (local.get $16)
-       )
-      )
-      (i32.store offset=8
-       (local.get $16)
-       (i32.add
-        (i32.load offset=36
+       (local.set $6
+        (i32.load offset=124
          (local.get $16)
         )
-        (i32.const 0)
        )
-      )
-      (local.set $0
-       (local.get $6)
-      )
-      (br_if $block1
-       (i32.and
-        (local.get $0)
-        (i32.const 3)
-       )
-      )
-      (br $label)
-     )
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=1572864
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=1572868
-         (local.get $7)
-        )
-       )
-       (return_call $fimport$1
-        (local.get $8)
-        (local.get $0)
-        (local.get $1)
-       )
-      )
-     )
-     (local.set $8
-      (i32.load16_u offset=2097152
-       (i32.shl
-        (i32.shr_u
-         (local.get $0)
-         (i32.const 12)
-        )
-        (i32.const 1)
-       )
-      )
-     )
-     (if
-      (i32.and
-       (i32.and
-        (i32.ne
-         (i32.shr_u
-          (local.get $0)
-          (i32.const 12)
+       (i32.store offset=8
+        (local.get $16)
+        (i32.add
+         (i32.load offset=36
+          (local.get $16)
          )
-         (i32.const 1024)
-        )
-        (i32.ne
-         (local.get $8)
          (i32.const 0)
         )
        )
-       (i32.eqz
+       (local.set $0
+        (local.get $6)
+       )
+       (br_if $block1
         (i32.and
          (local.get $0)
          (i32.const 3)
         )
        )
+       (br $label)
       )
-      (then
-       (return_call $fimport$1
-        (local.get $8)
-        (local.get $0)
-        (local.get $1)
+      (local.set $7
+       (i32.and
+        (i32.shl
+         (local.get $0)
+         (i32.const 1)
+        )
+        (i32.const 2097144)
        )
       )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
+      (if
+       (i32.eq
+        (i32.load offset=1572864
+         (local.get $7)
+        )
+        (local.get $0)
+       )
+       (then
+        (local.set $8
+         (i32.load offset=1572868
+          (local.get $7)
+         )
+        )
+        (return_call $fimport$1
+         (local.get $8)
+         (local.get $0)
+         (local.get $1)
+        )
+       )
       )
+      (local.set $8
+       (i32.load16_u offset=2097152
+        (i32.shl
+         (i32.shr_u
+          (local.get $0)
+          (i32.const 12)
+         )
+         (i32.const 1)
+        )
+       )
+      )
+      (if
+       (i32.and
+        (i32.and
+         (i32.ne
+          (i32.shr_u
+           (local.get $0)
+           (i32.const 12)
+          )
+          (i32.const 1024)
+         )
+         (i32.ne
+          (local.get $8)
+          (i32.const 0)
+         )
+        )
+        (i32.eqz
+         (i32.and
+          (local.get $0)
+          (i32.const 3)
+         )
+        )
+       )
+       (then
+        (return_call $fimport$1
+         (local.get $8)
+         (local.get $0)
+         (local.get $1)
+        )
+       )
+      )
+      (local.set $4
+       (i32.const 0)
+      )
+      (local.set $2
+       (i32.add
+        (local.get $0)
+        (i32.const 4)
+       )
+      )
+      (local.set $3
+       (i32.const 0)
+      )
+      (br $block4)
      )
-     (local.set $3
-      (i32.const 0)
+    )
+    (local.set $4
+     (i32.const 0)
+    )
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
      )
-     (br $block3)
     )
-   )
-   (local.set $4
-    (i32.const 0)
-   )
-   (local.set $2
-    (i32.add
-     (local.get $0)
-     (i32.const 4)
+    (local.set $3
+     (i32.const 0)
     )
-   )
-   (local.set $3
-    (i32.const 0)
    )
   )
   (i32.store offset=144

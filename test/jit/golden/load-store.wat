@@ -51,300 +51,356 @@
     )
    )
   )
-  (block $block4
-   (block $block
-    (loop $label
-     (if
-      (i32.lt_s
-       (local.get $1)
-       (i32.const 1)
-      )
-      (then
-       (br $block)
-      )
-     )
-     (block $block2
-      (block $block1
-       (br_table $block1 $block2
-        (local.get $15)
+  (block
+   (block $block4
+    (block $block
+     (loop $label
+      (if
+       (i32.lt_s
+        (local.get $1)
+        (i32.const 1)
+       )
+       (then
+        (br $block)
        )
       )
-      (block $block3
-       (local.set $1
-        (i32.sub
-         (local.get $1)
-         (i32.const 11)
+      (block $block2
+       (block $block1
+        (br_table $block1 $block2
+         (local.get $15)
         )
        )
-       (local.set $7
-        (i32.add
-         (i32.load offset=16
-          (i32.const 0)
-         )
-         (i32.const 0)
-        )
-       )
-       (if
-        (i32.eqz
-         (i32.and
-          (i32.and
-           (i32.load8_u offset=16777216
-            (i32.or
-             (i32.shr_u
-              (local.get $7)
-              (i32.const 12)
-             )
-             (i32.shl
-              (i32.and
-               (local.get $7)
-               (i32.const 3)
-              )
-              (i32.const 20)
-             )
-            )
-           )
-           (i32.load8_u offset=16777216
-            (i32.shr_u
-             (i32.add
-              (local.get $7)
-              (i32.const 5)
-             )
-             (i32.const 12)
-            )
-           )
-          )
-          (i32.const 1)
-         )
-        )
-        (then
-         (local.set $0
-          (i32.const 4194304)
-         )
-         (br $block3)
-        )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (local.tee $16
-         (i32.load
-          (local.get $7)
-         )
-        )
-       )
-       (local.set $7
-        (i32.add
-         (i32.load offset=16
-          (i32.const 0)
-         )
-         (i32.const 5)
-        )
-       )
-       (i32.store offset=36
-        (i32.const 0)
-        (local.tee $17
-         (i32.load8_u
-          (local.get $7)
-         )
-        )
-       )
-       (local.set $7
-        (i32.add
-         (i32.load offset=16
-          (i32.const 0)
-         )
-         (i32.const 2)
-        )
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (local.tee $18
-         (i32.load16_s
-          (local.get $7)
-         )
-        )
-       )
-       (i32.store offset=44
-        (i32.const 0)
-        (local.tee $19
-         (i32.add
-          (local.get $16)
-          (local.get $17)
-         )
-        )
-       )
-       (i32.store offset=44
-        (i32.const 0)
-        (local.tee $19
+       (block $block3
+        (local.set $1
          (i32.sub
-          (local.get $19)
-          (local.get $18)
+          (local.get $1)
+          (i32.const 11)
          )
         )
-       )
-       (local.set $7
-        (i32.add
-         (i32.load offset=20
-          (i32.const 0)
-         )
-         (i32.const 2)
-        )
-       )
-       (if
-        (i32.or
-         (i32.and
-          (local.get $7)
-          (i32.const 1)
-         )
-         (i32.or
-          (i32.ne
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (i32.add
-               (local.get $7)
-               (i32.const -3)
-              )
-              (i32.const 12)
-             )
-            )
-            (i32.const 11)
-           )
-           (i32.const 3)
-          )
-          (i32.ne
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (i32.add
-               (local.get $7)
-               (i32.const 9)
-              )
-              (i32.const 12)
-             )
-            )
-            (i32.const 11)
-           )
-           (i32.const 3)
-          )
-         )
-        )
-        (then
-         (local.set $0
-          (i32.const 4194324)
-         )
-         (br $block3)
-        )
-       )
-       (i32.store16
-        (local.get $7)
-        (local.get $19)
-       )
-       (local.set $7
-        (i32.add
-         (i32.load offset=20
-          (i32.const 0)
-         )
-         (i32.const 7)
-        )
-       )
-       (i32.store8
-        (local.get $7)
-        (local.get $19)
-       )
-       (local.set $7
-        (i32.add
-         (i32.load offset=20
-          (i32.const 0)
-         )
-         (i32.const 8)
-        )
-       )
-       (if
-        (i32.and
-         (local.get $7)
-         (i32.const 3)
-        )
-        (then
-         (local.set $0
-          (i32.const 4194332)
-         )
-         (br $block3)
-        )
-       )
-       (i32.store
-        (local.get $7)
-        (local.get $19)
-       )
-       (local.set $7
-        (i32.add
-         (i32.load offset=20
-          (i32.const 0)
-         )
-         (i32.const -1)
-        )
-       )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.tee $16
-         (i32.load8_s
-          (local.get $7)
-         )
-        )
-       )
-       (local.set $6
-        (i32.load offset=124
-         (i32.const 0)
-        )
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.tee $17
+        (local.set $7
          (i32.add
-          (local.get $16)
+          (i32.load offset=16
+           (i32.const 0)
+          )
           (i32.const 0)
          )
         )
-       )
-       (local.set $0
-        (local.get $6)
-       )
-       (br_if $block2
-        (i32.and
-         (local.get $0)
-         (i32.const 3)
-        )
-       )
-       (local.set $15
-        (select
-         (i32.load8_u
-          (i32.add
-           (global.get $gimport$0)
+        (if
+         (i32.eqz
+          (i32.and
            (i32.and
-            (i32.shr_u
-             (i32.sub
-              (local.get $0)
-              (i32.const 4194304)
+            (i32.load8_u offset=16777216
+             (i32.or
+              (i32.shr_u
+               (local.get $7)
+               (i32.const 12)
+              )
+              (i32.shl
+               (i32.and
+                (local.get $7)
+                (i32.const 3)
+               )
+               (i32.const 20)
+              )
              )
-             (i32.const 2)
             )
-            (i32.const 2047)
+            (i32.load8_u offset=16777216
+             (i32.shr_u
+              (i32.add
+               (local.get $7)
+               (i32.const 5)
+              )
+              (i32.const 12)
+             )
+            )
            )
+           (i32.const 1)
           )
          )
-         (i32.const 1)
-         (i32.lt_u
-          (i32.sub
-           (local.get $0)
+         (then
+          (local.set $0
            (i32.const 4194304)
           )
-          (i32.const 4)
+          (br $block3)
+         )
+        )
+        (i32.store offset=32
+         (i32.const 0)
+         (local.tee $16
+          (i32.load
+           (local.get $7)
+          )
+         )
+        )
+        (local.set $7
+         (i32.add
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 5)
+         )
+        )
+        (i32.store offset=36
+         (i32.const 0)
+         (local.tee $17
+          (i32.load8_u
+           (local.get $7)
+          )
+         )
+        )
+        (local.set $7
+         (i32.add
+          (i32.load offset=16
+           (i32.const 0)
+          )
+          (i32.const 2)
+         )
+        )
+        (i32.store offset=40
+         (i32.const 0)
+         (local.tee $18
+          (i32.load16_s
+           (local.get $7)
+          )
+         )
+        )
+        (i32.store offset=44
+         (i32.const 0)
+         (local.tee $19
+          (i32.add
+           (local.get $16)
+           (local.get $17)
+          )
+         )
+        )
+        (i32.store offset=44
+         (i32.const 0)
+         (local.tee $19
+          (i32.sub
+           (local.get $19)
+           (local.get $18)
+          )
+         )
+        )
+        (local.set $7
+         (i32.add
+          (i32.load offset=20
+           (i32.const 0)
+          )
+          (i32.const 2)
+         )
+        )
+        (if
+         (i32.or
+          (i32.and
+           (local.get $7)
+           (i32.const 1)
+          )
+          (i32.or
+           (i32.ne
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (i32.add
+                (local.get $7)
+                (i32.const -3)
+               )
+               (i32.const 12)
+              )
+             )
+             (i32.const 11)
+            )
+            (i32.const 3)
+           )
+           (i32.ne
+            (i32.and
+             (i32.load8_u offset=16777216
+              (i32.shr_u
+               (i32.add
+                (local.get $7)
+                (i32.const 9)
+               )
+               (i32.const 12)
+              )
+             )
+             (i32.const 11)
+            )
+            (i32.const 3)
+           )
+          )
+         )
+         (then
+          (local.set $0
+           (i32.const 4194324)
+          )
+          (br $block3)
+         )
+        )
+        (i32.store16
+         (local.get $7)
+         (local.get $19)
+        )
+        (local.set $7
+         (i32.add
+          (i32.load offset=20
+           (i32.const 0)
+          )
+          (i32.const 7)
+         )
+        )
+        (i32.store8
+         (local.get $7)
+         (local.get $19)
+        )
+        (local.set $7
+         (i32.add
+          (i32.load offset=20
+           (i32.const 0)
+          )
+          (i32.const 8)
+         )
+        )
+        (if
+         (i32.and
+          (local.get $7)
+          (i32.const 3)
+         )
+         (then
+          (local.set $0
+           (i32.const 4194332)
+          )
+          (br $block3)
+         )
+        )
+        (i32.store
+         (local.get $7)
+         (local.get $19)
+        )
+        (local.set $7
+         (i32.add
+          (i32.load offset=20
+           (i32.const 0)
+          )
+          (i32.const -1)
+         )
+        )
+        (i32.store offset=48
+         (i32.const 0)
+         (local.tee $16
+          (i32.load8_s
+           (local.get $7)
+          )
+         )
+        )
+        (local.set $6
+         (i32.load offset=124
+          (i32.const 0)
+         )
+        )
+        (i32.store offset=8
+         (i32.const 0)
+         (local.tee $17
+          (i32.add
+           (local.get $16)
+           (i32.const 0)
+          )
+         )
+        )
+        (local.set $0
+         (local.get $6)
+        )
+        (br_if $block2
+         (i32.and
+          (local.get $0)
+          (i32.const 3)
+         )
+        )
+        (local.set $15
+         (select
+          (i32.load8_u
+           (i32.add
+            (global.get $gimport$0)
+            (i32.and
+             (i32.shr_u
+              (i32.sub
+               (local.get $0)
+               (i32.const 4194304)
+              )
+              (i32.const 2)
+             )
+             (i32.const 2047)
+            )
+           )
+          )
+          (i32.const 1)
+          (i32.lt_u
+           (i32.sub
+            (local.get $0)
+            (i32.const 4194304)
+           )
+           (i32.const 4)
+          )
+         )
+        )
+        (br $label)
+       )
+       (local.set $4
+        (i32.const 1)
+       )
+       (local.set $2
+        (i32.add
+         (local.get $0)
+         (i32.const 4)
+        )
+       )
+       (local.set $3
+        (i32.const 0)
+       )
+       (local.set $1
+        (i32.add
+         (local.get $1)
+         (i32.shr_u
+          (i32.sub
+           (i32.const 4194348)
+           (local.get $0)
+          )
+          (i32.const 2)
          )
         )
        )
-       (br $label)
+       (br $block4)
+      )
+      (local.set $7
+       (i32.and
+        (i32.shl
+         (local.get $0)
+         (i32.const 1)
+        )
+        (i32.const 2097144)
+       )
+      )
+      (if
+       (i32.eq
+        (i32.load offset=20971520
+         (local.get $7)
+        )
+        (local.get $0)
+       )
+       (then
+        (local.set $8
+         (i32.load offset=20971524
+          (local.get $7)
+         )
+        )
+        (return_call_indirect (type $0)
+         (local.get $0)
+         (local.get $1)
+         (local.get $8)
+        )
+       )
       )
       (local.set $4
-       (i32.const 1)
+       (i32.const 0)
       )
       (local.set $2
        (i32.add
@@ -355,75 +411,21 @@
       (local.set $3
        (i32.const 0)
       )
-      (local.set $1
-       (i32.add
-        (local.get $1)
-        (i32.shr_u
-         (i32.sub
-          (i32.const 4194348)
-          (local.get $0)
-         )
-         (i32.const 2)
-        )
-       )
-      )
       (br $block4)
      )
-     (local.set $7
-      (i32.and
-       (i32.shl
-        (local.get $0)
-        (i32.const 1)
-       )
-       (i32.const 2097144)
-      )
-     )
-     (if
-      (i32.eq
-       (i32.load offset=20971520
-        (local.get $7)
-       )
-       (local.get $0)
-      )
-      (then
-       (local.set $8
-        (i32.load offset=20971524
-         (local.get $7)
-        )
-       )
-       (return_call_indirect (type $0)
-        (local.get $0)
-        (local.get $1)
-        (local.get $8)
-       )
-      )
-     )
-     (local.set $4
-      (i32.const 0)
-     )
-     (local.set $2
-      (i32.add
-       (local.get $0)
-       (i32.const 4)
-      )
-     )
-     (local.set $3
-      (i32.const 0)
-     )
-     (br $block4)
     )
-   )
-   (local.set $4
-    (i32.const 0)
-   )
-   (local.set $2
-    (i32.add
-     (local.get $0)
-     (i32.const 4)
+    (local.set $4
+     (i32.const 0)
     )
-   )
-   (local.set $3
-    (i32.const 0)
+    (local.set $2
+     (i32.add
+      (local.get $0)
+      (i32.const 4)
+     )
+    )
+    (local.set $3
+     (i32.const 0)
+    )
    )
   )
   (i32.store offset=144

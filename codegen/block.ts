@@ -1,6 +1,7 @@
 // Finds guest basic blocks from the instruction table's flags: a block runs from its entry to a
 // branch or jump plus its delay slot, or stops before an instruction only the interpreter runs
-// (SYSCALL, privileged, reserved), at a page boundary, or at a length limit.
+// (privileged, reserved; SYSCALL in system mode), after a SYSCALL (user mode), at a page boundary,
+// or at a length limit.
 
 import { decode, RESERVED, ROWS, type CompiledRow } from '../src/isa/decode.js';
 import { Flag } from '../src/isa/table.js';
@@ -8,6 +9,19 @@ import { branchTarget, jumpTarget } from '../src/isa/operands.js';
 import { PAGE_MASK } from '../runtime/flat-memory.js';
 
 export const MAX_BLOCK_INSTRUCTIONS = 64;
+
+/** What compiled code may run itself, in the code context a region is compiled for. */
+export interface BlockRules {
+  /** False when the code runs with Status.CU1 clear: blocks end before FPU instructions too. */
+  readonly fpuUsable: boolean;
+  /** Linux user mode: rows the table flags UserRunsCompiled (SYSCALL) end a block, after them. */
+  readonly userMode: boolean;
+}
+
+/** System mode with Status.CU1 set (a region's default). */
+export const SYSTEM_RULES: BlockRules = { fpuUsable: true, userMode: false };
+/** Linux user mode. */
+export const USER_RULES: BlockRules = { fpuUsable: true, userMode: true };
 
 export interface GuestInstruction {
   readonly pc: number;
@@ -19,7 +33,7 @@ export interface GuestInstruction {
 export type Terminal =
   /** The last two instructions are a branch or jump and its delay slot. */
   | { readonly kind: 'branch' }
-  /** Execution continues at `next` (length limit or end of page). */
+  /** Execution continues at `next` (length limit, end of page, or after a SYSCALL in user mode). */
   | { readonly kind: 'fallthrough'; readonly next: number }
   /** The instruction at `pc` must run in the interpreter (it exits, changes mode, or is reserved). */
   | { readonly kind: 'interpret'; readonly pc: number };
@@ -78,11 +92,12 @@ export function usesFpu(blocks: readonly Block[], readWord: (address: number) =>
 
 /**
  * Reads the block starting at `start`; `readWord` returns the guest word at an address of the
- * page; `fpuUsable` false ends blocks before FPU instructions too. `nextPageWord` (user mode) is
- * the next page's first word: a branch in the page's last word takes it as its delay slot
- * (Block.slotInNextPage); without it the interpreter takes that branch.
+ * page; `rules` say what compiled code runs itself. `nextPageWord` (user mode) is the next page's
+ * first word: a branch in the page's last word takes it as its delay slot (Block.slotInNextPage);
+ * without it the interpreter takes that branch.
  */
-export function findBlock(start: number, readWord: (address: number) => number, fpuUsable = true, nextPageWord?: number): Block {
+export function findBlock(start: number, readWord: (address: number) => number, rules: BlockRules = SYSTEM_RULES, nextPageWord?: number): Block {
+  const fpuUsable = rules.fpuUsable;
   const instructions: GuestInstruction[] = [];
   const pageEnd = (start | PAGE_MASK) + 1;
   let pc = start;
@@ -93,6 +108,11 @@ export function findBlock(start: number, readWord: (address: number) => number, 
     const word = readWord(pc);
     const id = decode(word);
     const row = id === RESERVED ? undefined : ROWS[id];
+    if (row !== undefined && rules.userMode && (row.flags & Flag.UserRunsCompiled) !== 0) {
+      // Not in a delay slot: as the slot of a branch it still needs the interpreter (below).
+      instructions.push({ pc, word, row });
+      return { start, instructions, terminal: { kind: 'fallthrough', next: pc + 4 } };
+    }
     if (row === undefined || needsInterpreter(row, fpuUsable)) {
       return { start, instructions, terminal: { kind: 'interpret', pc } };
     }

@@ -3,7 +3,7 @@
 // a worker-thread compiler (codegen/worker-compiler.ts, Node) does the same off the main thread.
 
 import { PAGE_SHIFT } from '../runtime/flat-memory.js';
-import { usesFpu } from './block.js';
+import { usesFpu, type BlockRules } from './block.js';
 import { buildRegion, discoverRegion, type NeighbourCode, type PredictedCalls, type RegionLayout } from './region.js';
 import { monotonicMs } from '../src/host/clock.js';
 
@@ -120,7 +120,8 @@ export function compileRegion(request: RegionRequest): CompiledRegion {
           farPages: new Set(neighbours.filter((neighbour) => !beside.includes(neighbour)).map((neighbour) => neighbour.page)),
         }
       : undefined;
-  const blocks = discoverRegion(request.entries, readWord, request.layout.fpuUsable ?? true, request.compiled, executed, nextPageWord, code, predicted);
+  const rules: BlockRules = { fpuUsable: request.layout.fpuUsable ?? true, userMode: flat };
+  const blocks = discoverRegion(request.entries, readWord, rules, request.compiled, executed, nextPageWord, code, predicted);
   if (blocks.length === 0) return failedRegion(request);
   // System mode: code without FPU instructions is shared by the code contexts that differ only in
   // Status.FR and CU1 (Linux runs its kernel with CU1 set or clear, as the current task uses the FPU).

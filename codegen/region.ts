@@ -6,7 +6,7 @@
 import { DISPATCH_TABLE_BYTES, NO_BLOCK, PAGE_MASK, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK } from '../src/interp/cpu.js';
 import { ExitWord, STATE_BASE } from '../runtime/state.js';
-import { endingCall, findBlock, successors, type Block } from './block.js';
+import { endingCall, findBlock, successors, SYSTEM_RULES, type Block, type BlockRules } from './block.js';
 import { blockLabel, DISPATCH_GLOBAL, DISPATCH_LABEL, EXIT_LABEL, EXIT_LABEL_LEAVE, FORWARD_TEMPORARIES, STOPPED_LABEL, INTERP_IMPORT, INTERP_SLOT, OUT_OF_BUDGET_LABEL, Local, localType, MIN_USES_TO_CACHE, RegisterLocals, STATE_GLOBAL, SYSTEM_MIN_USES_TO_CACHE, Translator, type TargetLayout } from './translate.js';
 import { wasmText, type FunctionImport, type ValueType } from './wasm.js';
 import { WasmEncoder, type Expr, type MemoryImport } from './wasm-encoder.js';
@@ -171,7 +171,7 @@ export function collectExecutedStarts(counts: Uint32Array, page: number, execute
 export function discoverRegion(
   entries: Iterable<number>,
   readWord: (address: number) => number,
-  fpuUsable = true,
+  rules: BlockRules = SYSTEM_RULES,
   compiled: Iterable<number> = [],
   executed?: ReadonlySet<number>,
   nextPageWord?: number,
@@ -189,7 +189,7 @@ export function discoverRegion(
   // A delay slot past the end of its block's page: the next page's first word, read here when that page is in the code.
   const blockAt = (start: number): Block => {
     const pageEnd = ((start | PAGE_MASK) >>> 0) + 1;
-    const block = findBlock(start, readWord, fpuUsable, pageEnd < codeEnd ? readWord(pageEnd) : nextPageWord);
+    const block = findBlock(start, readWord, rules, pageEnd < codeEnd ? readWord(pageEnd) : nextPageWord);
     return start >>> PAGE_SHIFT === page ? block : { ...block, copy: true };
   };
   /**
@@ -236,7 +236,7 @@ export function discoverRegion(
   /** A block of a predicted callee's page: its delay slot may lie in the next page only if that is one too. */
   const farCopyAt = (start: number): Block => {
     const pageEnd = ((start | PAGE_MASK) >>> 0) + 1;
-    return { ...findBlock(start, readWord, fpuUsable, inFarPage(pageEnd) ? readWord(pageEnd) : undefined), copy: true };
+    return { ...findBlock(start, readWord, rules, inFarPage(pageEnd) ? readWord(pageEnd) : undefined), copy: true };
   };
   const takeCallee = (callee: number, own: ReadonlySet<number>, room: number): Block[] => {
     if (inPage(callee)) return takeWholeFunction(callee, own, inPage, copyAt, followed, room);

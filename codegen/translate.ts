@@ -212,8 +212,14 @@ function stateWordsOf(instruction: GuestInstruction): Set<number> {
     words.add(StateWord.Hi);
     words.add(StateWord.Lo);
   }
+  // SYSCALL in user mode: the Linux layer writes the result to v0 (and v1) and the error flag to
+  // a3 (src/linux/task.ts setResult); a call that changes more stops the run.
+  if ((instruction.row.flags & Flag.UserRunsCompiled) !== 0) for (const register of SYSCALL_RESULT_REGISTERS) words.add(StateWord.Gpr + register);
   return words;
 }
+
+/** v0, v1 and a3. */
+const SYSCALL_RESULT_REGISTERS = [2, 3, 7];
 
 /**
  * A GPR gets a local only when the region's inline code names it at least this many times (an

@@ -43,6 +43,13 @@ export const enum Flag {
    * checks the mode itself. Compiled code leaves after it when an interrupt became deliverable.
    */
   RunsCompiled = 1 << 11,
+  /**
+   * User mode: compiled code runs it through its handler all the same, and the block ends after
+   * it. The Linux layer serves a SYSCALL there and returns Continue (it wrote v0, v1 and a3 only),
+   * or stops the run (blocked, exited, a signal to deliver, sigreturn, execve). In system mode it
+   * raises its exception, and the interpreter runs it.
+   */
+  UserRunsCompiled = 1 << 12,
 }
 
 export interface TableRow {
@@ -169,7 +176,7 @@ export const TABLE: readonly TableRow[] = [
   R('jalr.hb', '000000 sssss 00000 ddddd 10000 001001', 'rd, rs', B | Flag.Link),
   R('movz', '000000 sssss ttttt ddddd 00000 001010', 'rd, rs, rt'),
   R('movn', '000000 sssss ttttt ddddd 00000 001011', 'rd, rs, rt'),
-  R('syscall', '000000 cccccccccccccccccccc 001100', 'code?', Flag.Exits | Flag.EndsBlock),
+  R('syscall', '000000 cccccccccccccccccccc 001100', 'code?', Flag.Exits | Flag.EndsBlock | Flag.UserRunsCompiled),
   R('break', '000000 cccccccccccccccccccc 001101', 'breakhi?, breaklo?', Flag.Exits | Flag.EndsBlock),
   A('sync_wmb', 'sync', '000000 00000 00000 00000 00100 001111', ''),
   A('sync_mb', 'sync', '000000 00000 00000 00000 10000 001111', ''),

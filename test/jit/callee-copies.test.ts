@@ -6,6 +6,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRegion, discoverRegion, layoutOf, type NeighbourCode, type PredictedCalls } from '../../codegen/region.js';
+import { USER_RULES } from '../../codegen/block.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
 import { loadWasmBuilder } from '../../codegen/wasm.js';
 import { placeCode, POINTER_CALL_LOOP, readerOf } from './guest-code.js';
@@ -31,7 +32,7 @@ const LOOP = `
     nop
     jal ${hex(FUNCTION)}
     nop
-    syscall`;
+    break`;
 const FUNCTION_SOURCE = `
     beq a0, zero, done
     addu v0, v0, a0
@@ -53,7 +54,7 @@ const copiesOf = (blocks: readonly { start: number; copy?: true }[]) => starts(b
 describe('copies of called functions', () => {
   it('copies a function of another module of the page that a loop calls, whole and as no entries', () => {
     // An earlier module has the function; this one has the loop and its return point.
-    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, FUNCTION_BLOCKS);
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, USER_RULES, FUNCTION_BLOCKS);
     expect(copiesOf(blocks)).toEqual(FUNCTION_BLOCKS);
     const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)));
     expect([...code.entries]).toEqual(expect.arrayContaining([PAGE, RETURN_POINT]));
@@ -62,15 +63,15 @@ describe('copies of called functions', () => {
 
   it('does not copy for a call on no loop, nor without the return point', () => {
     // The call after the loop: its return point is an entry, but the call is on no loop.
-    expect(copiesOf(discoverRegion([PAGE + 20, LAST_RETURN_POINT], read, true, [...FUNCTION_BLOCKS, PAGE, RETURN_POINT]))).toEqual([]);
+    expect(copiesOf(discoverRegion([PAGE + 20, LAST_RETURN_POINT], read, USER_RULES, [...FUNCTION_BLOCKS, PAGE, RETURN_POINT]))).toEqual([]);
     // The loop without its return point (another module has it): the function's return would leave anyway.
-    expect(copiesOf(discoverRegion([PAGE], read, true, [...FUNCTION_BLOCKS, RETURN_POINT]))).toEqual([]);
+    expect(copiesOf(discoverRegion([PAGE], read, USER_RULES, [...FUNCTION_BLOCKS, RETURN_POINT]))).toEqual([]);
   });
 
   it('copies only the blocks of the function that have run', () => {
     const executed = new Set([PAGE, RETURN_POINT, FUNCTION, FUNCTION + 12]);
     // FUNCTION + 8 never ran and no module has it: the copy leaves the region there.
-    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [FUNCTION, FUNCTION + 12], executed);
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, USER_RULES, [FUNCTION, FUNCTION + 12], executed);
     expect(copiesOf(blocks)).toEqual([FUNCTION, FUNCTION + 12]);
   });
 
@@ -81,7 +82,7 @@ describe('copies of called functions', () => {
       [FUNCTION, large],
     ]);
     const compiled = Array.from({ length: 21 }, (_, index) => FUNCTION + 8 * index);
-    expect(copiesOf(discoverRegion([PAGE, RETURN_POINT], reads, true, compiled))).toEqual([]);
+    expect(copiesOf(discoverRegion([PAGE, RETURN_POINT], reads, USER_RULES, compiled))).toEqual([]);
   });
 
   it('copies a function of the page beside in a later module (user mode), and nothing else from there', () => {
@@ -95,11 +96,11 @@ describe('copies of called functions', () => {
     ]);
     const beside: NeighbourCode = { start: BEFORE, end: PAGE + 0x2000 };
     // A later module (another module has PAGE + 0x100): the loop's callee is copied ...
-    const blocks = discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, true, [PAGE + 0x100], undefined, undefined, beside);
+    const blocks = discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, USER_RULES, [PAGE + 0x100], undefined, undefined, beside);
     expect(copiesOf(blocks)).toEqual([helper, helper + 8, helper + 12]);
     // ... but not the target of a jump to the page before, which a first module takes.
     expect(starts(blocks)).not.toContain(BEFORE);
-    expect(starts(discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, true, [], undefined, undefined, beside))).toContain(BEFORE);
+    expect(starts(discoverRegion([PAGE, RETURN_POINT, PAGE + 0x40], reads, USER_RULES, [], undefined, undefined, beside))).toContain(BEFORE);
   });
 
   it('copies the function a loop calls that the region compiles again as copies (a loop of earlier modules)', () => {
@@ -107,11 +108,11 @@ describe('copies of called functions', () => {
     // block after the call became an entry of this one, which takes the loop again (closeLoops)
     // and then the function it calls.
     const reads = program([
-      [PAGE, `loop:\n beq a1, zero, skip\n nop\n bal ${hex(FUNCTION)}\n nop\n skip:\n addiu t0, t0, -1\n bgtz t0, loop\n nop\n syscall`],
+      [PAGE, `loop:\n beq a1, zero, skip\n nop\n bal ${hex(FUNCTION)}\n nop\n skip:\n addiu t0, t0, -1\n bgtz t0, loop\n nop\n break`],
       [FUNCTION, FUNCTION_SOURCE],
     ]);
     const skip = PAGE + 16;
-    const blocks = discoverRegion([skip], reads, true, [PAGE, PAGE + 8, ...FUNCTION_BLOCKS]);
+    const blocks = discoverRegion([skip], reads, USER_RULES, [PAGE, PAGE + 8, ...FUNCTION_BLOCKS]);
     expect(copiesOf(blocks)).toEqual([PAGE, PAGE + 8, ...FUNCTION_BLOCKS]);
   });
 
@@ -123,7 +124,7 @@ describe('copies of called functions', () => {
     ]);
     const beside: NeighbourCode = { start: PAGE - 0x1000, end: PAGE + 0x2000 };
     const ran = new Set([PAGE, RETURN_POINT, helper, helper + 8, helper + 12]);
-    const later = (executed: Set<number>) => copiesOf(discoverRegion([PAGE, RETURN_POINT], reads, true, [PAGE + 0x100], executed, undefined, beside));
+    const later = (executed: Set<number>) => copiesOf(discoverRegion([PAGE, RETURN_POINT], reads, USER_RULES, [PAGE + 0x100], executed, undefined, beside));
     expect(later(ran)).toEqual([helper, helper + 8, helper + 12]);
     ran.delete(helper);
     expect(later(ran)).toEqual([]);
@@ -140,7 +141,7 @@ describe('copies of called functions', () => {
     ]);
     const calleeBlocks = [callee, callee + 8, callee + 12];
     const expecting = (target: number, farPages = [FAR >>> 12]): PredictedCalls => ({ targets: new Map([[site, target]]), farPages: new Set(farPages) });
-    const discover = (predicted?: PredictedCalls, executed?: Set<number>, read = reads) => discoverRegion([PAGE, returnPoint], read, true, [], executed, undefined, undefined, predicted);
+    const discover = (predicted?: PredictedCalls, executed?: Set<number>, read = reads) => discoverRegion([PAGE, returnPoint], read, USER_RULES, [], executed, undefined, undefined, predicted);
     // The module's text (to see the JALR's test) comes from binaryen.
     beforeAll(() => loadWasmBuilder());
 
@@ -148,7 +149,8 @@ describe('copies of called functions', () => {
       const blocks = discover(expecting(callee));
       expect(copiesOf(blocks)).toEqual(calleeBlocks);
       const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)), true, undefined, expecting(callee).targets);
-      expect([...code.entries].sort((a, b) => a - b)).toEqual([PAGE, returnPoint]);
+      // The loop's own blocks are entries (the SYSCALL after it too: user mode compiles it); the copies are not.
+      expect([...code.entries].sort((a, b) => a - b)).toEqual([PAGE, returnPoint, PAGE + 24]);
       // The JALR tests its target against the copy's start before the dispatch table.
       expect(code.text).toContain(`(i32.const ${callee})`);
     });

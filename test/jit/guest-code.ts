@@ -15,8 +15,9 @@ export function readerOf(words: ReadonlyMap<number, number>): (address: number) 
 
 /**
  * A loop that calls through the pointer at 0(s0), as PIC code calls through its GOT (`lw t9, ...;
- * jalr t9`), until t0 counts down to 0, then stops at a SYSCALL. Its JALR is its second word, the
- * call's return point its fourth.
+ * jalr t9`), until t0 counts down to 0, then stops at a SYSCALL (a run) or the BREAK after it
+ * (region discovery: user mode compiles a SYSCALL and goes on after it). Its JALR is its second
+ * word, the call's return point its fourth.
  */
 export const POINTER_CALL_LOOP = `
   loop:
@@ -26,4 +27,5 @@ export const POINTER_CALL_LOOP = `
     addiu t0, t0, -1
     bgtz t0, loop
     nop
-    syscall`;
+    syscall
+    break`;

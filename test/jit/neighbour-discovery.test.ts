@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildRegion, discoverRegion, layoutOf, REGION_SPAN_BYTES, type NeighbourCode } from '../../codegen/region.js';
+import { USER_RULES } from '../../codegen/block.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
 import { placeCode, readerOf } from './guest-code.js';
 
@@ -33,7 +34,7 @@ const LOOP_SOURCE = `
     addiu t0, t0, -1
     bgtz t0, loop
     nop
-    syscall`;
+    break`;
 
 const memory = new Map<number, number>();
 placeCode(memory, FAR, 'jr ra\n nop');
@@ -48,7 +49,7 @@ const starts = (blocks: readonly { start: number }[]) => blocks.map((block) => b
 
 describe('a region and the code beside its page', () => {
   it('compiles the function the page calls in the page before, as copies', () => {
-    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], undefined, undefined, BESIDE);
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, USER_RULES, [], undefined, undefined, BESIDE);
     const copies = blocks.filter((block) => block.copy === true);
     expect(starts(copies)).toEqual([HELPER, HELPER + 12, HELPER + 20]);
     const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)));
@@ -58,7 +59,7 @@ describe('a region and the code beside its page', () => {
   });
 
   it('does not follow the calls the copied function makes', () => {
-    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], undefined, undefined, BESIDE);
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, USER_RULES, [], undefined, undefined, BESIDE);
     expect(starts(blocks)).not.toContain(FAR);
     // The call's return point is followed.
     expect(starts(blocks)).toContain(HELPER + 20);
@@ -74,20 +75,20 @@ describe('a region and the code beside its page', () => {
     // The page's own words count whole: a neighbour block may lie at most a page beyond them.
     const far = new Map(memory);
     const farHelper = PAGE - REGION_SPAN_BYTES + 0x1000 - 8;
-    placeCode(far, PAGE, `jal ${hex(farHelper)}\n nop\n syscall`);
+    placeCode(far, PAGE, `jal ${hex(farHelper)}\n nop\n break`);
     placeCode(far, farHelper, 'jr ra\n nop');
     const reads = readerOf(far);
     const window: NeighbourCode = { start: PAGE - 0x2000, end: AFTER };
-    expect(starts(discoverRegion([PAGE], reads, true, [], undefined, undefined, window))).not.toContain(farHelper);
+    expect(starts(discoverRegion([PAGE], reads, USER_RULES, [], undefined, undefined, window))).not.toContain(farHelper);
     const near = farHelper + 8;
-    placeCode(far, PAGE, `jal ${hex(near)}\n nop\n syscall`);
+    placeCode(far, PAGE, `jal ${hex(near)}\n nop\n break`);
     placeCode(far, near, 'jr ra\n nop');
-    expect(starts(discoverRegion([PAGE], reads, true, [], undefined, undefined, window))).toContain(near);
+    expect(starts(discoverRegion([PAGE], reads, USER_RULES, [], undefined, undefined, window))).toContain(near);
   });
 
   it('compiles only the neighbour blocks that have run, with an executed filter', () => {
     const executed = new Set([PAGE, RETURN_POINT, HELPER]);
-    const blocks = discoverRegion([PAGE, RETURN_POINT], read, true, [], executed, undefined, BESIDE);
+    const blocks = discoverRegion([PAGE, RETURN_POINT], read, USER_RULES, [], executed, undefined, BESIDE);
     expect(starts(blocks.filter((block) => block.copy === true))).toEqual([HELPER]);
   });
 });
@@ -99,14 +100,14 @@ describe('a function beside the page too large to copy', () => {
     const helper = PAGE - 0x200;
     const source = [...Array.from({ length: 20 }, (_, index) => `b${index}:\n bne a0, zero, b${index + 1}\n addu v0, v0, a0`), 'b20:\n jr ra\n nop'].join('\n');
     placeCode(large, helper, source);
-    placeCode(large, PAGE, `jal ${hex(helper)}\n nop\n syscall`);
+    placeCode(large, PAGE, `jal ${hex(helper)}\n nop\n break`);
     const reads = readerOf(large);
-    const blocks = discoverRegion([PAGE, PAGE + 8], reads, true, [], undefined, undefined, BESIDE);
+    const blocks = discoverRegion([PAGE, PAGE + 8], reads, USER_RULES, [], undefined, undefined, BESIDE);
     expect(blocks.filter((block) => block.copy === true)).toEqual([]);
     // With room for it (the cap counts blocks, not bytes), a shorter one is copied whole.
     const short = new Map(large);
     placeCode(short, helper + 8 * 3, 'jr ra\n nop');
     const shortReads = readerOf(short);
-    expect(discoverRegion([PAGE, PAGE + 8], shortReads, true, [], undefined, undefined, BESIDE).filter((block) => block.copy === true)).toHaveLength(4);
+    expect(discoverRegion([PAGE, PAGE + 8], shortReads, USER_RULES, [], undefined, undefined, BESIDE).filter((block) => block.copy === true)).toHaveLength(4);
   });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { buildRegion, discoverRegion, layoutOf } from '../../codegen/region.js';
+import { USER_RULES } from '../../codegen/block.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
 
 const CODE = 0x0040_0000;
@@ -38,7 +39,7 @@ const TAIL = CODE + 16;
 const AFTER = CODE + 24;
 const FUNCTION = CODE + 40;
 
-const startsOf = (compiled: number[], entries: number[]) => discoverRegion(entries, read, true, compiled).map((block) => block.start).sort((a, b) => a - b);
+const startsOf = (compiled: number[], entries: number[]) => discoverRegion(entries, read, USER_RULES, compiled).map((block) => block.start).sort((a, b) => a - b);
 
 describe('region discovery', () => {
   it('compiles a page once: the blocks of a first module', () => {
@@ -52,7 +53,7 @@ describe('region discovery', () => {
   });
 
   it('makes the copies no entries of the region', () => {
-    const blocks = discoverRegion([BODY], read, true, [HEAD, TAIL, AFTER, FUNCTION]);
+    const blocks = discoverRegion([BODY], read, USER_RULES, [HEAD, TAIL, AFTER, FUNCTION]);
     expect(blocks.filter((block) => block.copy).map((block) => block.start).sort()).toEqual([HEAD, TAIL]);
     const code = buildRegion(blocks, layoutOf(new FlatMemory(0x0100_0000)));
     expect([...code.entries]).toEqual([BODY]);

@@ -510,6 +510,28 @@ static void t_random(void) {
   close(file_fd);
 }
 
+/* Many system calls in a hot loop (write and read through a pipe, umask, a failing lseek): their
+ * results, errors included, as the loop sees them. The JIT runs these SYSCALLs in compiled code. */
+static void t_syscall_loop(void) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    printf("pipe failed\n");
+    return;
+  }
+  unsigned sum = 0;
+  char out[16], in[16];
+  for (int i = 0; i < 3000; i++) {
+    for (int k = 0; k < 16; k++) out[k] = (char)(i * 7 + k);
+    sum = sum * 31 + (unsigned)write(fds[1], out, sizeof out);
+    sum = sum * 31 + (unsigned)read(fds[0], in, sizeof in);
+    for (int k = 0; k < 16; k++) sum += (unsigned char)in[k];
+    sum = sum * 31 + (unsigned)umask(i & 077);
+    errno = 0;
+    sum = sum * 31 + (unsigned)(lseek(fds[0], 0, SEEK_SET) == -1 ? errno : 0);
+  }
+  printf("syscall loop: sum %u\n", sum);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: t_sys <test>\n");
@@ -530,6 +552,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c, "cat") && argc > 2) t_cat(argv[2]);
   else if (!strcmp(c, "stdio")) t_stdio();
   else if (!strcmp(c, "random")) t_random();
+  else if (!strcmp(c, "syscall-loop")) t_syscall_loop();
   else {
     fprintf(stderr, "unknown test %s\n", c);
     return 2;

@@ -40,6 +40,13 @@ export function benchLines() {
   return file;
 }
 
+/** All of benchInput() in lines of 76 characters (8.5 MB, 110,377 lines), for bench/applets.mjs. */
+export function benchLines8() {
+  const file = path.join(os.tmpdir(), 'mipsjit-bench-lines8.txt');
+  if (!existsSync(file)) writeFileSync(file, readFileSync(benchInput(), 'latin1').replace(/.{1,76}/g, '$&\n'));
+  return file;
+}
+
 /** benchLines() gzipped (1.5 MB; busybox gunzip runs ~200 M instructions on it). */
 export function benchGzip() {
   const file = path.join(os.tmpdir(), 'mipsjit-bench-lines.gz');

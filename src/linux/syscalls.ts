@@ -201,21 +201,22 @@ function readFile(k: Task, file: OpenFile, address: number, length: number, at: 
   const usable = accessiblePrefix(k, address, length, Perm.Write);
   if (usable === 0) return -Errno.EFAULT;
   prepareHostWrite(k, address, usable);
-  const dest = guestBuffer(k, address, usable);
   if (file.kind === 'pipe') {
-    const got = file.pipe.take(dest);
+    const got = file.pipe.take(guestBuffer(k, address, usable));
     if (got > 0 || file.pipe.writers === 0) return got;
     return file.statusFlags & OpenFlag.NonBlock ? -Errno.EAGAIN : WOULD_BLOCK;
   }
   if (file.isDirectory) return -Errno.EISDIR;
   if (at !== undefined && !file.seekable) return -Errno.ESPIPE;
-  const early = file.mayBlock ? file.takeReadAhead(dest) : undefined;
+  const early = file.mayBlock ? file.takeReadAhead(guestBuffer(k, address, usable)) : undefined;
   if (early !== undefined) return early;
   const position = at ?? (file.seekable ? file.position : null);
   let hostFd = file.hostFd;
   for (;;) {
     try {
-      const count = fs.readSync(hostFd, dest, 0, usable, position);
+      // Into guest memory at `address`, through the view of all of it: a Buffer made per call
+      // cost ~0.4 us of a 480-byte read's ~2.8 (Node's readSync in a loop here).
+      const count = fs.readSync(hostFd, k.mem.u8, address, usable, position);
       if (at === undefined && file.seekable) file.position += count;
       return count;
     } catch (error) {
@@ -234,8 +235,8 @@ function writeFile(k: Task, file: OpenFile, address: number, length: number, at:
   if (length === 0) return 0;
   const usable = accessiblePrefix(k, address, length, Perm.Read);
   if (usable === 0) return -Errno.EFAULT;
-  const source = guestBuffer(k, address, usable);
   if (file.kind === 'pipe') {
+    const source = guestBuffer(k, address, usable);
     if (file.pipe.readers === 0) {
       k.sendSignal({ signal: Signal.SIGPIPE, code: 0x80 });
       return -Errno.EPIPE;
@@ -255,7 +256,8 @@ function writeFile(k: Task, file: OpenFile, address: number, length: number, at:
   let hostFd = file.hostFd;
   while (written < usable) {
     try {
-      written += fs.writeSync(hostFd, source, written, usable - written, position === null ? null : position + written);
+      // From guest memory through the view of all of it (see readFile).
+      written += fs.writeSync(hostFd, k.mem.u8, address + written, usable - written, position === null ? null : position + written);
     } catch (error) {
       if (isWouldBlock(error)) {
         if (file.statusFlags & OpenFlag.NonBlock) return written > 0 ? written : -Errno.EAGAIN;

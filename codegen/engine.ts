@@ -6,6 +6,7 @@ import { Status } from '../runtime/exceptions.js';
 import { ExitWord } from '../runtime/state.js';
 import { DISPATCH_TABLE_BYTES, DISPATCH_TABLES, emptyJumpTag, jumpCacheIndex, Perm, PAGE_SHIFT, publishJump } from '../runtime/flat-memory.js';
 import { ENTRY_COUNT_MASK, type BlockEndWatch, type Cpu } from '../src/interp/cpu.js';
+import { rowByName } from '../src/isa/decode.js';
 import { CALL_TARGET_MASK, type CallTargets } from '../src/interp/cpu-base.js';
 import { RegionCache, DEFAULT_MAX_REGIONS, type LiveRegion } from './cache.js';
 import { InlineCompiler, type CompiledRegion, type NeighbourPage, type PredictedCall, type RegionCompiler } from './compiler.js';
@@ -62,6 +63,20 @@ const EXIT_ENTRY_WEIGHT = 2;
 
 /** At most this many pages of predicted callees far from a region's page go with its request (codegen/region.ts PredictedCalls). */
 const MAX_FAR_CALLEE_PAGES = 4;
+
+/**
+ * JALR and JALR.HB as the instruction table matches them (their aliases are special cases), masks
+ * and matches as signed words: isJalr runs on every word of a page whose region is requested.
+ */
+const JALR_ROWS = ['jalr', 'jalr.hb'].map((name) => rowByName(name));
+const JALR_MASKS = Int32Array.from(JALR_ROWS, (row) => row.mask | 0);
+const JALR_MATCHES = Int32Array.from(JALR_ROWS, (row) => row.match | 0);
+
+/** Is `word` a JALR (or JALR.HB)? */
+function isJalr(word: number): boolean {
+  for (let index = 0; index < JALR_MASKS.length; index++) if ((word & JALR_MASKS[index]!) === JALR_MATCHES[index]) return true;
+  return false;
+}
 
 export interface JitOptions {
   readonly hotThreshold?: number;
@@ -443,8 +458,7 @@ export class JitEngine {
     const { targets, runs } = this.callTargets;
     const calls: PredictedCall[] = [];
     for (let index = 0; index < words.length; index++) {
-      // JALR rd, rs (SPECIAL, function 9; JALR.HB too).
-      if ((words[index]! & 0xfc00_003f) !== 0x9) continue;
+      if (!isJalr(words[index]!)) continue;
       const site = ((page << PAGE_SHIFT) + index * 4) | 0;
       const entry = (site >>> 2) & CALL_TARGET_MASK;
       const target = targets[entry]!;

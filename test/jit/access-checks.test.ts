@@ -15,6 +15,7 @@ import { planAccessSpans, SpanGroups } from '../../codegen/access-checks.js';
 import type { GuestInstruction } from '../../codegen/block.js';
 import { decode, ROWS } from '../../src/isa/decode.js';
 import { rtOf } from '../../src/interp/fields.js';
+import { placeInMemory } from './guest-code.js';
 
 const CODE = 0x0040_0000;
 const DATA = 0x0050_0000; // one read/write page; the page after it is unmapped
@@ -202,7 +203,7 @@ function misalignedLoop(skew: number, accesses: readonly string[]): string {
 function machine(testCase: Case): { cpu: Cpu; faults: { code: ExcCode; pc: number; badVAddr: number }[] } {
   const memory = new FlatMemory(0x0100_0000);
   memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
-  memory.u8.set(new Uint8Array(assembleProgram(testCase.source, CODE).buffer), CODE);
+  placeInMemory(memory, CODE, testCase.source);
   memory.protect(DATA, 0x1000, Perm.Read | Perm.Write);
   memory.protect(READ_ONLY, 0x1000, Perm.Read);
   memory.protect(WRITE_ONLY, 0x1000, Perm.Write);

@@ -2,9 +2,9 @@
 // compare a compiled run with an interpreted one: every exception is recorded and stops the run.
 
 import { Cpu } from '../../src/interp/cpu.js';
-import { assembleProgram } from '../../src/isa/asm.js';
 import { FlatMemory, Perm, type FlatMemoryOptions } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
+import { placeInMemory } from './guest-code.js';
 
 export interface FlatMachine {
   readonly cpu: Cpu;
@@ -24,7 +24,7 @@ export function flatMachine(
   const memory = new FlatMemory(0x0100_0000, memoryOptions);
   for (const { address, source } of code) {
     memory.protect(address, 0x1000, Perm.Read | Perm.Exec);
-    memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);
+    placeInMemory(memory, address, source);
   }
   setUp?.(memory);
   const exceptions: ExcCode[] = [];

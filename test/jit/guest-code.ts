@@ -1,11 +1,17 @@
-// Guest code for the JIT tests: assembled pieces placed in a map of words by address, read back
-// with NOPs (word 0) wherever nothing was placed, and the guest programs more than one test runs.
+// Guest code for the JIT tests: assembled pieces placed in a map of words by address (read back
+// with NOPs, word 0, wherever nothing was placed) or in guest memory, and the guest programs more
+// than one test runs.
 
 import { assembleProgram } from '../../src/isa/asm.js';
 
 /** Assembles `source` at `address` into `words`. */
 export function placeCode(words: Map<number, number>, address: number, source: string): void {
   assembleProgram(source, address).forEach((word, index) => words.set(address + 4 * index, word));
+}
+
+/** Assembles `source` at `address` into guest memory (the page's permissions are the caller's). */
+export function placeInMemory(memory: { readonly u8: Uint8Array }, address: number, source: string): void {
+  memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);
 }
 
 /** A readWord for discoverRegion over `words`: 0 (NOP) where nothing was placed. */

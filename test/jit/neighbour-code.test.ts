@@ -10,6 +10,7 @@ import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
+import { placeInMemory } from './guest-code.js';
 
 const BEFORE = 0x0040_0000;
 const PAGE = 0x0040_1000;
@@ -38,7 +39,7 @@ function machine(): FlatMachine {
       { address: PAGE, source: LOOP_SOURCE },
     ],
     PAGE,
-    (memory) => memory.u8.set(new Uint8Array(assembleProgram(HELPER_SOURCE, HELPER).buffer), HELPER),
+    (memory) => placeInMemory(memory, HELPER, HELPER_SOURCE),
   );
 }
 

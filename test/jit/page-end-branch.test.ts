@@ -10,6 +10,7 @@ import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
+import { placeInMemory } from './guest-code.js';
 
 const FIRST_PAGE = 0x0040_0000;
 const NEXT_PAGE = 0x0040_1000;
@@ -30,7 +31,7 @@ function machine(): FlatMachine {
     { address: FIRST_PAGE, source: `li t0, ${ROUNDS}\n li s1, 0` },
     { address: NEXT_PAGE, source: 'addiu t0, t0, -1\n syscall' },
   ];
-  return flatMachine(code, FIRST_PAGE, (memory) => memory.u8.set(new Uint8Array(assembleProgram(LOOP_SOURCE, LOOP).buffer), LOOP));
+  return flatMachine(code, FIRST_PAGE, (memory) => placeInMemory(memory, LOOP, LOOP_SOURCE));
 }
 
 /** Writes `source` (one instruction) over the delay slot, as a guest store would. */

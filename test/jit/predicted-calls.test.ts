@@ -10,7 +10,7 @@ import { ExcCode } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
-import { POINTER_CALL_LOOP } from './guest-code.js';
+import { placeInMemory, POINTER_CALL_LOOP } from './guest-code.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
 
 const PAGE = 0x0040_1000;
@@ -43,10 +43,6 @@ const LOOP_SOURCE = `
     lui s0, ${POINTER >>> 16}
 ${POINTER_CALL_LOOP}`;
 
-function place(memory: { u8: Uint8Array }, address: number, source: string): void {
-  memory.u8.set(new Uint8Array(assembleProgram(source, address).buffer), address);
-}
-
 function machine(): FlatMachine {
   return flatMachine(
     [
@@ -55,8 +51,8 @@ function machine(): FlatMachine {
     ],
     PAGE,
     (memory) => {
-      place(memory, FUNCTION, FUNCTION_SOURCE);
-      place(memory, OTHER_FUNCTION, OTHER_FUNCTION_SOURCE);
+      placeInMemory(memory, FUNCTION, FUNCTION_SOURCE);
+      placeInMemory(memory, OTHER_FUNCTION, OTHER_FUNCTION_SOURCE);
       memory.protect(POINTER, 0x1000, Perm.Read | Perm.Write);
       new DataView(memory.u8.buffer).setInt32(POINTER, FUNCTION, true);
     },

@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { Cpu } from '../../src/interp/cpu.js';
-import { assembleProgram } from '../../src/isa/asm.js';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
 import { Status } from '../../runtime/exceptions.js';
 import { JitEngine } from '../../codegen/engine.js';
@@ -12,6 +11,7 @@ import { WorkerCompiler } from '../../codegen/worker-compiler.js';
 import { layoutOf } from '../../codegen/region.js';
 import type { CompiledRegion, RegionRequest } from '../../codegen/compiler.js';
 import type { Worker } from 'node:worker_threads';
+import { placeInMemory } from './guest-code.js';
 
 const CODE = 0x0040_0000;
 const DATA = 0x0010_0000;
@@ -34,7 +34,7 @@ function machine(): Cpu {
   const memory = new FlatMemory(0x0100_0000);
   memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
   memory.protect(DATA, 0x1000, Perm.Read | Perm.Write);
-  memory.u8.set(new Uint8Array(assembleProgram(PROGRAM, CODE).buffer), CODE);
+  placeInMemory(memory, CODE, PROGRAM);
   const cpu = new Cpu(memory, { exception: () => Status.Stop });
   cpu.setPc(CODE);
   return cpu;

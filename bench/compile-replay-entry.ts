@@ -1,7 +1,9 @@
 // The code bench/compile-replay.mjs bundles (with esbuild, from the sources): `record` runs a guest
 // program under the JIT and keeps every region request the compiler was given; `replay` compiles
 // those requests again, in a process of its own, and times it. A replay measures the translator
-// alone, as cold as a first run finds it, without the guest's noise around it.
+// alone, as cold as a first run finds it, without the guest's noise around it. `tiers` times what
+// V8 then makes of the translator's output: the machine-code compile of every region module, in
+// the tier the process's V8 flags choose.
 
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -86,4 +88,30 @@ export async function replay(file: string, program: string, warmInstructions: nu
   const hash = createHash('sha1');
   for (const region of regions) if (region.bytes !== undefined) hash.update(region.bytes);
   return { ms, modules: regions.length, blocks: regions.reduce((sum, region) => sum + region.blockCount, 0), digest: hash.digest('hex').slice(0, 12) };
+}
+
+export interface TierTime {
+  /** Wall ms of `new WebAssembly.Module` for every region module, one after another. */
+  readonly ms: number;
+  readonly modules: number;
+  readonly bytes: number;
+}
+
+/**
+ * Translates the requests `record` wrote to `file` (untimed), then times V8's compile of the
+ * modules alone. Run in a process started with `--no-liftoff --no-wasm-lazy-compilation
+ * --single-threaded`, that is TurboFan compiling every function at once on the calling thread: the
+ * work a short run waits for on V8's background thread before its regions leave Liftoff's code
+ * (bench/compile-replay.mjs --tiers). compileRegion has compiled each module once already, so the
+ * process also needs `--no-wasm-native-module-cache-enabled`, or V8 hands that module back.
+ */
+export function tiers(file: string): TierTime {
+  const requests = (JSON.parse(readFileSync(file, 'utf8')) as StoredRequest[]).map(fromStored);
+  const modules = requests.flatMap((request) => {
+    const bytes = compileRegion(request).bytes;
+    return bytes === undefined ? [] : [bytes as Uint8Array<ArrayBuffer>];
+  });
+  const start = performance.now();
+  for (const bytes of modules) new WebAssembly.Module(bytes);
+  return { ms: performance.now() - start, modules: modules.length, bytes: modules.reduce((sum, bytes) => sum + bytes.length, 0) };
 }

@@ -15,6 +15,12 @@
 //   --requests DIR: keep the recorded requests in DIR, and replay those found there instead of
 //   recording again (to compare two source trees, e.g. worktrees, on the same requests; the bytes'
 //   SHA-1 column then tells whether their translators' output differs).
+//   --tiers: also time V8's compile of the same modules to machine code, in fresh processes, on one
+//   thread: TurboFan (`--no-liftoff`, every function at once) and Liftoff (`--liftoff-only`). A
+//   region runs in Liftoff's code until V8's one background thread (two cores) has optimized it,
+//   so the TurboFan column is the work a short run waits for; it moves with the translator's
+//   output, not with the machine's noise as wall times do (CoreMark 700's 14 modules: ~90-105 ms
+//   here, 63% of it TurboFan's register allocation by `--turbo-stats-wasm`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,9 +34,10 @@ const { options, names, number } = benchArguments(process.argv.slice(2));
 const runs = number('--runs', 7);
 const warm = number('--warm', 50_000);
 const requestsAt = options.indexOf('--requests');
+const withTiers = options.includes('--tiers');
 const kept = requestsAt < 0 ? undefined : options[requestsAt + 1];
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warm) || warm < 0 || (requestsAt >= 0 && kept === undefined)) {
-  console.error('usage: node bench/compile-replay.mjs [--runs N] [--warm N] [--requests DIR] [-- workload-name...]');
+  console.error('usage: node bench/compile-replay.mjs [--runs N] [--warm N] [--requests DIR] [--tiers] [-- workload-name...]');
   process.exit(2);
 }
 const workloads = shortRunsNamed(root, names).filter((workload) => existsSync(workload.program));
@@ -64,15 +71,18 @@ let cachedData; try { cachedData = fs.readFileSync(cacheFile); } catch {}
 const script = new Script('(function (exports, require, module, __filename, __dirname) {' + fs.readFileSync(bundle, 'utf8') + '\\n})', { filename: bundle, cachedData });
 const loaded = { exports: {} };
 script.runInThisContext()(loaded.exports, require, loaded, bundle, require('node:path').dirname(bundle));
-Promise.resolve(verb === 'record' ? loaded.exports.record(rest[0], rest.slice(2), rest[1]) : loaded.exports.replay(rest[0], rest[1], Number(rest[2]), rest.slice(3))).then((result) => {
+const run = { record: () => loaded.exports.record(rest[0], rest.slice(2), rest[1]), replay: () => loaded.exports.replay(rest[0], rest[1], Number(rest[2]), rest.slice(3)), tiers: () => loaded.exports.tiers(rest[0]) }[verb];
+Promise.resolve(run()).then((result) => {
   if (cachedData === undefined || script.cachedDataRejected) fs.writeFileSync(cacheFile, script.createCachedData());
   process.stdout.write(JSON.stringify(result));
 });
 `,
 );
 const { NODE_EXTRA_CA_CERTS: _extraCaCerts, ...hostEnv } = process.env;
-function runChild(args) {
-  const result = spawnSync('node', [child, bundle, path.join(directory, 'replay.v8'), ...args], { cwd: root, env: hostEnv, encoding: 'utf8', maxBuffer: 1 << 28 });
+/** Runs the child with `args`, Node started with `nodeFlags` (V8 keys its code cache by the flags: a cache file per flag set). */
+function runChild(args, nodeFlags = []) {
+  const cache = path.join(directory, `replay${nodeFlags.join('').replace(/[^a-z]/g, '-')}.v8`);
+  const result = spawnSync('node', [...nodeFlags, child, bundle, cache, ...args], { cwd: root, env: hostEnv, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (result.status !== 0) {
     console.error(`compile-replay: ${args.join(' ')} failed: ${result.stderr.slice(-500)}`);
     process.exit(1);
@@ -81,8 +91,25 @@ function runChild(args) {
 }
 
 console.log(`mipsjit compile-replay, ${new Date().toISOString()}, ${runs} timed replays each (fresh processes, V8 code cache)`);
-console.log('| workload | modules | blocks | ms, median (min) | us per block (median) | bytes (SHA-1) |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+/**
+ * V8 flags of the `tiers` children: every function compiled at once, on the calling thread, by one
+ * tier, and no module cache (the translator compiled each module once already).
+ */
+const TIER_FLAGS = {
+  turbofan: ['--no-liftoff', '--no-wasm-lazy-compilation', '--single-threaded', '--no-wasm-native-module-cache-enabled'],
+  liftoff: ['--liftoff-only', '--no-wasm-lazy-compilation', '--single-threaded', '--no-wasm-native-module-cache-enabled'],
+};
+const tierColumns = withTiers ? ' TurboFan ms, median (min) | Liftoff ms, median |' : '';
+console.log(`| workload | modules | blocks | ms, median (min) | us per block (median) | bytes (SHA-1) |${tierColumns}`);
+console.log(`| --- | --- | --- | --- | --- | --- |${withTiers ? ' --- | --- |' : ''}`);
+
+/** Median and minimum ms of `runs` tiers children with `flags`, after one that writes their code cache. */
+function tierTimes(requests, flags) {
+  runChild(['tiers', requests], flags);
+  const times = [];
+  for (let run = 0; run < runs; run++) times.push(runChild(['tiers', requests], flags).ms);
+  return { median: median(times), min: Math.min(...times) };
+}
 for (const workload of workloads) {
   const requests = path.join(kept ?? directory, `${workload.name.replaceAll(' ', '-')}.json`);
   if (!existsSync(requests)) runChild(['record', workload.program, requests, ...workload.args()]);
@@ -93,5 +120,11 @@ for (const workload of workloads) {
     last = runChild(['replay', requests, workload.program, String(warm), ...workload.args()]);
     times.push(last.ms);
   }
-  console.log(`| ${workload.name} | ${last.modules} | ${last.blocks} | ${median(times).toFixed(1)} (${Math.min(...times).toFixed(1)}) | ${((median(times) * 1000) / last.blocks).toFixed(0)} | ${last.digest} |`);
+  let tierCells = '';
+  if (withTiers) {
+    const turbofan = tierTimes(requests, TIER_FLAGS.turbofan);
+    const liftoff = tierTimes(requests, TIER_FLAGS.liftoff);
+    tierCells = ` ${turbofan.median.toFixed(1)} (${turbofan.min.toFixed(1)}) | ${liftoff.median.toFixed(1)} |`;
+  }
+  console.log(`| ${workload.name} | ${last.modules} | ${last.blocks} | ${median(times).toFixed(1)} (${Math.min(...times).toFixed(1)}) | ${((median(times) * 1000) / last.blocks).toFixed(0)} | ${last.digest} |${tierCells}`);
 }

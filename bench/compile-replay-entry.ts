@@ -103,7 +103,9 @@ export interface TierTime {
  * --single-threaded`, that is TurboFan compiling every function at once on the calling thread: the
  * work a short run waits for on V8's background thread before its regions leave Liftoff's code
  * (bench/compile-replay.mjs --tiers). compileRegion has compiled each module once already, so the
- * process also needs `--no-wasm-native-module-cache-enabled`, or V8 hands that module back.
+ * process also needs `--no-wasm-native-module-cache-enabled`, or V8 hands that module back; and
+ * since V8's compiler has then run over the same code once (its memory faulted in), the time is a
+ * lower bound of what a run's background thread spends.
  */
 export function tiers(file: string): TierTime {
   const requests = (JSON.parse(readFileSync(file, 'utf8')) as StoredRequest[]).map(fromStored);

@@ -98,6 +98,8 @@ export interface RegionCompiler {
    * from the words the page holds now (`readPage`) for `layoutKey`, ready to install.
    */
   stored?(page: number, readPage: (page: number) => Int32Array | undefined, layoutKey: string): CompiledRegion[];
+  /** The pages that have regions kept from an earlier run, not installed yet (see stored). */
+  storedPages?(): Iterable<number>;
   close(): void;
 }
 

@@ -5,8 +5,9 @@
 // imports the memory and the function table, so one module instantiates in any process with the
 // same layout). A cache may outlive one run: runs of the same program then share their code.
 // Regions with their bytes also outlive the process (StoredRegion, saved by the CLI's
-// src/code-cache-file.ts): a later run installs a page's stored regions as soon as the page gets
-// warm, instead of interpreting it until it is hot and waiting for the compiler.
+// src/code-cache-file.ts): a later run installs a page's stored regions at the page's first entry
+// (its engine counts such a page one entry short of warm, codegen/engine.ts), instead of
+// interpreting it until it is hot and waiting for the compiler.
 
 import type { CompiledRegion, NeighbourPage, RegionCompiler, RegionRequest } from './compiler.js';
 import { monotonicMs } from '../src/host/clock.js';
@@ -105,7 +106,7 @@ export class CompiledCodeCache {
   /** Regions compiled here (not restored): a persistent store needs saving only if there are any. */
   compiledHere = 0;
 
-  /** Takes the regions an earlier run stored (a page's are installed by `stored` when it gets warm). */
+  /** Takes the regions an earlier run stored (a page's are installed by `stored` when it is first entered). */
   adopt(regions: Iterable<StoredRegion>): void {
     for (const region of regions) {
       const list = this.storedByPage.get(region.page);
@@ -158,6 +159,11 @@ export class CompiledCodeCache {
     if (others.length > 0) this.storedByPage.set(page, others);
     else this.storedByPage.delete(page);
     return regions;
+  }
+
+  /** The pages with stored regions not installed yet. */
+  storedPages(): Iterable<number> {
+    return this.storedByPage.keys();
   }
 
   /** Every region with its bytes, this run's and the stored ones not used, for a persistent cache. */
@@ -245,6 +251,10 @@ export class SharedCompiler {
     return this.cache.stored(page, readPage, layoutKey);
   }
 
+  storedPages(): Iterable<number> {
+    return this.cache.storedPages();
+  }
+
   /** A handle for one engine. */
   client(): SharedCompilerClient {
     return new SharedCompilerClient(this);
@@ -305,6 +315,10 @@ export class SharedCompilerClient implements RegionCompiler {
   }
   stored(page: number, readPage: (page: number) => Int32Array | undefined, layoutKey: string): CompiledRegion[] {
     return this.shared.stored(page, readPage, layoutKey);
+  }
+
+  storedPages(): Iterable<number> {
+    return this.shared.storedPages();
   }
   poll(): CompiledRegion[] {
     this.shared.pump();

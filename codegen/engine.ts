@@ -238,8 +238,9 @@ export class JitEngine {
     this.table.set(INTERP_SLOT, (bridge.imports.env as Record<string, WebAssembly.ImportValue>)[INTERP_IMPORT.name] as WebAssembly.ExportValue);
     // A page with regions an earlier run kept is one block entry short of warm: its first entry
     // installs them (installStored), instead of WARM_PAGE_THRESHOLD entries of interpreting it.
-    // Cached runs, guest ms, medians of eleven interleaved: callbench 3 104 -> 96, cpubench 1
-    // 169 -> 165; busybox sha1sum and fannkuch 9 the same (they have few modules).
+    // Cached runs, guest ms, medians of interleaved rounds: callbench 3 104 -> 96, btree 12
+    // 163 -> 157, cpubench 1 169 -> 165; CoreMark 700, busybox sha1sum and fannkuch 9 no
+    // different (bench/RESULTS.md).
     for (const page of this.compiler.storedPages?.() ?? []) this.watch.heat[page] = Math.max(this.watch.heat[page]!, this.watch.warmThreshold - 1);
   }
 

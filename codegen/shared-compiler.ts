@@ -320,6 +320,7 @@ export class SharedCompilerClient implements RegionCompiler {
   storedPages(): Iterable<number> {
     return this.shared.storedPages();
   }
+
   poll(): CompiledRegion[] {
     this.shared.pump();
     if (this.inbox.length === 0) return [];

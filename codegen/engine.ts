@@ -241,7 +241,7 @@ export class JitEngine {
     // Cached runs, guest ms, medians of interleaved rounds: callbench 3 104 -> 96, btree 12
     // 163 -> 157, cpubench 1 169 -> 165; CoreMark 700, busybox sha1sum and fannkuch 9 no
     // different (bench/RESULTS.md).
-    for (const page of this.compiler.storedPages?.() ?? []) this.watch.heat[page] = Math.max(this.watch.heat[page]!, this.watch.warmThreshold - 1);
+    for (const page of this.compiler.storedPages?.() ?? []) this.watch.heat[page] = this.watch.warmThreshold - 1;
   }
 
   /** Nothing to load any more (the encoder is plain TypeScript); kept for callers that await it. */

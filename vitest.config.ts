@@ -15,5 +15,7 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     sequence: { sequencer: LongFilesFirstSequencer },
+    // The engine bundle of the guest-program tests loads with Node's own import (test/bundled-engine.ts).
+    server: { deps: { external: [/\/\.test-bundle\//] } },
   },
 });

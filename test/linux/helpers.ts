@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assembleProgram } from '../../src/isa/asm.js';
-import { runProgram, type RunOptions, type RunResult } from '../../src/linux/process.js';
-import { CompiledCodeCache } from '../../codegen/shared-compiler.js';
+import type { RunOptions, RunResult } from '../../src/linux/process.js';
+import { engine } from '../bundled-engine.js';
 
 export const CODE_BASE = 0x40_0000;
 
@@ -76,9 +76,9 @@ export interface CapturedRun extends RunResult {
  * few programs many times (busybox 109 times), and compiling their hot pages again for each run
  * was most of the suite's time. The first run of each page still compiles it.
  */
-const codeCache = new CompiledCodeCache();
+const codeCache = new engine.CompiledCodeCache();
 
-/** Runs a program in-process with stdin from `stdin` and stdout/stderr captured. */
+/** Runs a program in-process (the bundled engine, test/bundled-engine.ts) with stdin from `stdin` and stdout/stderr captured. */
 export async function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' | 'stderr'> & { stdin?: string | Buffer }): Promise<CapturedRun> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-run-'));
   const inPath = path.join(directory, 'stdin');
@@ -89,7 +89,7 @@ export async function runCaptured(options: Omit<RunOptions, 'stdin' | 'stdout' |
   try {
     const { stdin: _ignored, ...rest } = options;
     // Tests compile on the main thread: the same code compiles at the same point in every run.
-    const result = await runProgram({ compiler: 'inline', codeCache, ...rest, stdin, stdout, stderr });
+    const result = await engine.runProgram({ compiler: 'inline', codeCache, ...rest, stdin, stdout, stderr });
     return {
       ...result,
       stdout: fs.readFileSync(path.join(directory, 'stdout')),

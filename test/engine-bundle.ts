@@ -1,0 +1,4 @@
+// The engine code the guest-program tests run (test/bundled-engine.ts): test/global-setup.ts
+// bundles this file with esbuild, as scripts/build.mjs bundles dist/, into .test-bundle/engine.mjs.
+export { runProgram } from '../src/linux/process.js';
+export { CompiledCodeCache } from '../codegen/shared-compiler.js';

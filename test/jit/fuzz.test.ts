@@ -24,16 +24,20 @@
 // in its batch (they share the JIT engine), as a failure message says. Odd batches keep every
 // register a region names in a local, even batches only those it names often enough
 // (codegen/translate.ts MIN_USES_TO_CACHE), so both ways of holding a register are compared.
+//
+// Both engines are the bundled ones (test/bundled-engine.ts): under vitest's module runner the
+// sources ran this file in ~22 s.
 
 import { beforeAll, describe, it } from 'vitest';
-import { Cpu } from '../../src/interp/cpu.js';
+import type { Cpu } from '../../src/interp/cpu.js';
 import { decode, RESERVED, ROW_BY_NAME, ROWS, type CompiledRow } from '../../src/isa/decode.js';
 import { Flag } from '../../src/isa/table.js';
 import { disassemble } from '../../src/isa/disasm.js';
-import { FlatMemory, Perm, PAGE_SIZE } from '../../runtime/flat-memory.js';
+import { Perm, PAGE_SIZE } from '../../runtime/flat-memory.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
-import { JitEngine } from '../../codegen/engine.js';
+import type { JitEngine } from '../../codegen/engine.js';
+import { engine as bundled } from '../bundled-engine.js';
 import { Random } from '../random.js';
 
 const CASES = Number(process.env.MIPSJIT_FUZZ_CASES ?? 10_000);
@@ -231,13 +235,13 @@ interface Outcome {
 
 /** One engine's guest: a memory and a Cpu that run the cases of a batch one after another. */
 class Machine {
-  readonly memory = new FlatMemory(MEMORY_SIZE);
+  readonly memory = new bundled.FlatMemory(MEMORY_SIZE);
   readonly cpu: Cpu;
   private exceptions: string[] = [];
   private readonly fir: number;
 
   constructor() {
-    this.cpu = new Cpu(this.memory, {
+    this.cpu = new bundled.Cpu(this.memory, {
       exception: (c, code: ExcCode, badVAddr: number) => {
         this.exceptions.push(`code ${code} at ${(c.pc >>> 0).toString(16)} bad ${(badVAddr >>> 0).toString(16)} delay ${c.inDelaySlot}`);
         return Status.Stop;
@@ -366,7 +370,7 @@ function fuzz(mode: Mode, first: number, last: number): void {
     jit.load(cases);
     // Odd batches keep every register a region names in a local; even ones only those it names
     // MIN_USES_TO_CACHE times, few in sequences this short.
-    const engine = new JitEngine(jit.cpu, { hotThreshold: 1, ...(Math.floor(start / BATCH) % 2 === 1 ? { minUsesToCache: 1 } : {}) });
+    const engine = new bundled.JitEngine(jit.cpu, { hotThreshold: 1, ...(Math.floor(start / BATCH) % 2 === 1 ? { minUsesToCache: 1 } : {}) });
     for (const c of cases) {
       const interpreted = interpreter.run(c);
       const before = engine.stats.compiledInstructions;
@@ -398,8 +402,7 @@ function fuzz(mode: Mode, first: number, last: number): void {
 }
 
 describe('JIT vs interpreter, seeded differential fuzzing', () => {
-  beforeAll(async () => {
-    await JitEngine.prepare();
+  beforeAll(() => {
     interpreter ??= new Machine();
   });
 

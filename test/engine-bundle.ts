@@ -5,3 +5,4 @@ export { CompiledCodeCache } from '../codegen/shared-compiler.js';
 export { Cpu } from '../src/interp/cpu.js';
 export { FlatMemory } from '../runtime/flat-memory.js';
 export { JitEngine } from '../codegen/engine.js';
+export { createVm } from '../src/index.js';

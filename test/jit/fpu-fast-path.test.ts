@@ -2,14 +2,16 @@
 // every inlined FPU row runs over operands that mostly take the fast path (ordinary doubles and
 // singles, exact and inexact results) and some that must not (NaN, infinities, zeros, denormals,
 // huge and tiny values), under every rounding mode and with enables set; FPRs and FCSR must match.
+// Both engines are the bundled ones (test/bundled-engine.ts), which run it several times faster.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Cpu } from '../../src/interp/cpu.js';
+import { describe, expect, it } from 'vitest';
+import type { Cpu } from '../../src/interp/cpu.js';
 import { assemble } from '../../src/isa/asm.js';
-import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
+import { Perm } from '../../runtime/flat-memory.js';
 import { Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
-import { JitEngine } from '../../codegen/engine.js';
+import type { JitEngine } from '../../codegen/engine.js';
+import { engine as bundled } from '../bundled-engine.js';
 import { FPU_INLINE } from '../../codegen/translate-fpu.js';
 
 const CODE = 0x0040_0000;
@@ -56,17 +58,17 @@ class Machine {
     engine: 'interp' | 'jit',
     private readonly fpr64: boolean,
   ) {
-    const memory = new FlatMemory(0x0100_0000);
+    const memory = new bundled.FlatMemory(0x0100_0000);
     memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
     memory.u8.set(new Uint8Array(Uint32Array.from([word, 0x0000_000c]).buffer), CODE); // the op, syscall
-    this.cpu = new Cpu(memory, {
+    this.cpu = new bundled.Cpu(memory, {
       exception: (_cpu, code) => {
         this.exceptions.push(code);
         return Status.Stop;
       },
     });
     if (engine === 'jit') {
-      this.jit = new JitEngine(this.cpu, { hotThreshold: 1 });
+      this.jit = new bundled.JitEngine(this.cpu, { hotThreshold: 1 });
       const execute = this.cpu.executeHandler.bind(this.cpu);
       this.cpu.executeHandler = (...args) => {
         this.handlerCalls++;
@@ -92,8 +94,6 @@ class Machine {
 }
 
 describe('JIT FPU fast paths agree with the interpreter', () => {
-  beforeAll(() => JitEngine.prepare());
-
   for (const name of [...FPU_INLINE].sort()) for (const fpr64 of [false, true]) {
     it(`${name} (FR=${fpr64 ? 1 : 0})`, () => {
       const random = makeRandom(name.length * 7919 + name.charCodeAt(0));

@@ -72,9 +72,10 @@ export interface CapturedRun extends RunResult {
 }
 
 /**
- * Compiled code of every JIT run in this test file, kept by page content: the files run the same
- * few programs many times (busybox 109 times), and compiling their hot pages again for each run
- * was most of the suite's time. The first run of each page still compiles it.
+ * Compiled code of every JIT run in this test worker (vitest.config.ts: files share a worker's
+ * modules), kept by page content as the CLI's code cache keeps it: the files run the same few
+ * programs many times (busybox 109 times), and compiling their hot pages again for each run was
+ * most of the suite's time. The first run of each page still compiles it.
  */
 const codeCache = new engine.CompiledCodeCache();
 

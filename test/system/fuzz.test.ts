@@ -7,10 +7,12 @@
 // budget, the exit, all GPRs, HI/LO, PC, FPRs, FCSR, every CP0 register (Count included) and the
 // data pages must be equal.
 //
-// MIPSJIT_SYSTEM_FUZZ_CASES=N (per mode), MIPSJIT_FUZZ_SEED picks another seed.
+// MIPSJIT_SYSTEM_FUZZ_CASES=N (per mode), MIPSJIT_FUZZ_SEED picks another seed. The VMs are the
+// bundled engine's (test/bundled-engine.ts), which runs them several times faster.
 
 import { describe, expect, test } from 'vitest';
-import { assembleProgram, createVm, MemFlag, Reg, type Exit, type Vcpu, type Vm } from '../../src/index.js';
+import { assembleProgram, MemFlag, Reg, type Exit, type Vcpu, type Vm } from '../../src/index.js';
+import { engine as bundled } from '../bundled-engine.js';
 import { decode, RESERVED, ROWS, type CompiledRow } from '../../src/isa/decode.js';
 import { Flag } from '../../src/isa/table.js';
 import { disassemble } from '../../src/isa/disasm.js';
@@ -81,7 +83,7 @@ const SETUP_STUB = [
  */
 async function machine(engine: 'interp' | 'switched' | 'jit' | 'jit-all-locals'): Promise<{ vm: Vm; vcpu: Vcpu }> {
   const jit = engine === 'jit' || engine === 'jit-all-locals';
-  const vm = await createVm({ engine: jit ? 'jit' : 'interp', tlbEntries: 16, hotThreshold: 1, compiler: 'inline', ...(engine === 'jit-all-locals' ? { minUsesToCache: 1 } : {}) });
+  const vm = await bundled.createVm({ engine: jit ? 'jit' : 'interp', tlbEntries: 16, hotThreshold: 1, compiler: 'inline', ...(engine === 'jit-all-locals' ? { minUsesToCache: 1 } : {}) });
   vm.setUserMemoryRegion({ slot: 0, flags: MemFlag.Readonly, guestPhysAddr: 0x1fc0_0000, memorySize: 0x1000 });
   vm.setUserMemoryRegion({ slot: 1, flags: 0, guestPhysAddr: 0, memorySize: 0x300_0000 });
   for (const vector of [0x8000_0000, 0x8000_0180]) vm.writePhys(vector & 0x1fff_ffff, new Uint8Array(assembleProgram(HANDLER, vector).buffer));

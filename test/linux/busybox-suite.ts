@@ -10,8 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { constants } from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { JitEngine } from '../../codegen/engine.js';
+import { describe, expect, it } from 'vitest';
 import { ENGINES, findBusybox, JIT_BUSYBOX_THRESHOLD, runCaptured } from './helpers.js';
 
 interface BusyboxCase {
@@ -72,7 +71,6 @@ function runOracle(busyboxCase: BusyboxCase): Promise<OracleRun> {
 /** Defines the cases of shard `shard` of `shards` (shardOf). */
 export function busyboxCases(shard: number, shards: number): void {
   describe.skipIf(busybox === undefined)(`busybox applets match qemu-mipsel (part ${shard + 1} of ${shards})`, () => {
-    beforeAll(() => JitEngine.prepare());
     for (const busyboxCase of cases.filter((candidate, index) => shardOf(candidate.name, index, shards) === shard)) {
       it(busyboxCase.name, async () => {
         const oracleRun = runOracle(busyboxCase);

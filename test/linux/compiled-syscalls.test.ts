@@ -3,8 +3,7 @@
 // interpreter and qemu-mipsel give (test/guest/expected/sys-syscall-loop.stdout).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { JitEngine } from '../../codegen/engine.js';
+import { describe, expect, it } from 'vitest';
 import { JIT_TEST_THRESHOLD, runCaptured } from './helpers.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -12,7 +11,6 @@ const root = path.resolve(__dirname, '..', '..');
 const SYSTEM_CALLS = 4 * 3000;
 
 describe('system calls in compiled code', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('runs a hot loop of system calls without returning to the engine for each', async () => {
     const bin = 'test/guest/bin/t_sys';

@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JitEngine } from '../../codegen/engine.js';
 import { DEFAULT_SYSROOT } from '../../src/linux/process.js';
 import { ENGINES, runCaptured } from './helpers.js';
 
@@ -55,7 +54,6 @@ describe.skipIf(tree === undefined)('Debian dynamically linked programs match qe
   let work = '';
   let env: Record<string, string> = {};
   beforeAll(() => {
-    JitEngine.prepare();
     work = fs.mkdtempSync(path.join(tmpdir(), 'mipsjit-debian-'));
     fs.writeFileSync(path.join(work, 'data.txt'), lines.join('\n') + '\n');
     fs.mkdirSync(path.join(work, 'dir'));

@@ -3,8 +3,7 @@
 // Dynamically linked cases ("sysroot": true) need Debian's libc6-mipsel-cross and skip without it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { JitEngine } from '../../codegen/engine.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SYSROOT } from '../../src/linux/process.js';
 import { ENGINES, JIT_TEST_THRESHOLD, runCaptured } from './helpers.js';
 
@@ -28,7 +27,6 @@ const hasSysroot = fs.existsSync(path.join(DEFAULT_SYSROOT, 'lib/ld.so.1'));
 const expected = (name: string, suffix: string): string => path.join(root, 'test/guest/expected', `${name}.${suffix}`);
 
 describe('guest programs (test/guest/cases.json) against qemu-mipsel recordings', () => {
-  beforeAll(() => JitEngine.prepare());
   it('has cases', () => {
     expect(cases.length).toBeGreaterThan(0);
   });

@@ -6,8 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { JitEngine } from '../../codegen/engine.js';
+import { describe, expect, it } from 'vitest';
 import { ENGINES, JIT_TEST_THRESHOLD, runCaptured } from './helpers.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -15,7 +14,6 @@ const proc = path.join(root, 'test/guest/bin/t_proc');
 const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
 
 describe('execve, posix_spawn and #! scripts (Linux semantics)', () => {
-  beforeAll(() => JitEngine.prepare());
   for (const engine of ENGINES) {
     it(`execve replaces the child's image (${engine})`, async () => {
       const result = await runCaptured({ engine, hotThreshold: JIT_TEST_THRESHOLD, path: proc, argv: [proc, 'exec'], env: {}, cwd: root });

@@ -1,5 +1,6 @@
-// The guest-program tests' engine, as esbuild bundles it (test/engine-bundle.ts), loaded with
-// Node's own import rather than through vitest.
+// The engine as esbuild bundles it (test/engine-bundle.ts), loaded with Node's own import rather
+// than through vitest, for the tests that run much guest code in-process: the guest programs
+// (test/linux/helpers.ts runCaptured), the JIT's and the system mode's fuzzers, the FPU fast paths.
 //
 // Why: vitest runs the sources through vite-node, which reaches every binding a module imports
 // through a getter of the exporting module's object. The interpreter calls handlers and reads

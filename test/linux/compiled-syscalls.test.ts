@@ -11,7 +11,6 @@ const root = path.resolve(__dirname, '..', '..');
 const SYSTEM_CALLS = 4 * 3000;
 
 describe('system calls in compiled code', () => {
-
   it('runs a hot loop of system calls without returning to the engine for each', async () => {
     const bin = 'test/guest/bin/t_sys';
     const result = await runCaptured({ engine: 'jit', hotThreshold: JIT_TEST_THRESHOLD, path: path.join(root, bin), argv: [bin, 'syscall-loop'], env: {}, cwd: root });

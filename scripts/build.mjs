@@ -100,6 +100,14 @@ function buildCommonJs(entry, outfile, buildId, { wrapped = false } = {}) {
   });
 }
 
+/**
+ * Builds `entry` into `outfile` as an ES module for Node, as dist/mipsjit.js is built (and the
+ * engine bundle of the tests, test/global-setup.ts).
+ */
+export function buildNodeModule(entry, outfile) {
+  return build({ ...common, entryPoints: [entry], outfile, platform: 'node' });
+}
+
 /** The text around a CommonJS module's code that makes it a function of Node's module arguments. */
 const COMMONJS_WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
 const COMMONJS_WRAPPER_END = '\n})';
@@ -118,7 +126,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync('dist/cli-main.cjs', main.replaceAll(BUILD_ID_PLACEHOLDER, buildId));
   // CommonJS too: Node reached a CommonJS entry's first line ~10 ms sooner than an ES module's here.
   await buildCommonJs('src/cli-launch.ts', 'dist/cli.cjs', buildId);
-  await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/mipsjit.js', platform: 'node' });
+  await buildNodeModule('src/index.ts', 'dist/mipsjit.js');
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
   if (!process.argv.includes('--no-types')) {
     execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -4,13 +4,12 @@
 // must not each rebuild (web/build.mjs empties web/dist/ first); and the engine bundle the
 // guest-program tests run (test/bundled-engine.ts). It also gives the CLI a code cache directory
 // of its own for the run.
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasChromium } from '../web/chromium.mjs';
-import { inlineFieldsPlugin } from '../scripts/inline-fields.mjs';
+import { buildNodeModule } from '../scripts/build.mjs';
 import { ENGINE_BUNDLE } from './engine-bundle-path.js';
 
 export default async function setup(): Promise<() => void> {
@@ -21,7 +20,7 @@ export default async function setup(): Promise<() => void> {
   process.env.MIPSJIT_CACHE_DIR = cacheDirectory;
   execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--no-types'], { cwd: root, stdio: 'inherit' });
   // The engine the guest-program tests run (test/bundled-engine.ts), bundled as dist/ is.
-  await build({ entryPoints: [path.join(root, 'test/engine-bundle.ts')], outfile: ENGINE_BUNDLE, bundle: true, format: 'esm', platform: 'node', target: 'es2022', sourcemap: true, logLevel: 'warning', external: ['binaryen'], plugins: [inlineFieldsPlugin] });
+  await buildNodeModule(path.join(root, 'test/engine-bundle.ts'), ENGINE_BUNDLE);
   if (hasChromium) execFileSync(process.execPath, [path.join(root, 'web/build.mjs')], { cwd: root, stdio: 'inherit' });
   return () => fs.rmSync(cacheDirectory, { recursive: true, force: true });
 }

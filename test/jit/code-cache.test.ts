@@ -10,6 +10,7 @@ import { CodeCacheFile, pruneOldest } from '../../src/code-cache-file.js';
 import type { CodeStore } from '../../src/linux/process.js';
 import type { StoredRegion } from '../../codegen/shared-compiler.js';
 import { runCaptured } from '../linux/helpers.js';
+import { engine } from '../bundled-engine.js';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -27,9 +28,9 @@ class MemoryStore implements CodeStore {
 
 async function run(program: string, args: string[], codeStore: CodeStore, hotThreshold = 20) {
   const file = path.join(root, program);
-  // A fresh in-memory cache per run, so that only the store carries code from run to run.
-  const { CompiledCodeCache } = await import('../../codegen/shared-compiler.js');
-  return runCaptured({ path: file, argv: [file, ...args], env: {}, engine: 'jit', hotThreshold, codeStore, codeCache: new CompiledCodeCache() });
+  // A fresh in-memory cache per run, so that only the store carries code from run to run; the
+  // bundled engine's, as runCaptured runs that engine (test/bundled-engine.ts).
+  return runCaptured({ path: file, argv: [file, ...args], env: {}, engine: 'jit', hotThreshold, codeStore, codeCache: new engine.CompiledCodeCache() });
 }
 
 describe('a second run takes its code from the store', () => {

@@ -95,10 +95,8 @@ console.log(`mipsjit compile-replay, ${new Date().toISOString()}, ${runs} timed 
  * V8 flags of the `tiers` children: every function compiled at once, on the calling thread, by one
  * tier, and no module cache (the translator compiled each module once already).
  */
-const TIER_FLAGS = {
-  turbofan: ['--no-liftoff', '--no-wasm-lazy-compilation', '--single-threaded', '--no-wasm-native-module-cache-enabled'],
-  liftoff: ['--liftoff-only', '--no-wasm-lazy-compilation', '--single-threaded', '--no-wasm-native-module-cache-enabled'],
-};
+const ONE_TIER_AT_ONCE = ['--no-wasm-lazy-compilation', '--single-threaded', '--no-wasm-native-module-cache-enabled'];
+const TIER_FLAGS = { turbofan: ['--no-liftoff', ...ONE_TIER_AT_ONCE], liftoff: ['--liftoff-only', ...ONE_TIER_AT_ONCE] };
 const tierColumns = withTiers ? ' TurboFan ms, median (min) | Liftoff ms, median |' : '';
 console.log(`| workload | modules | blocks | ms, median (min) | us per block (median) | bytes (SHA-1) |${tierColumns}`);
 console.log(`| --- | --- | --- | --- | --- | --- |${withTiers ? ' --- | --- |' : ''}`);

@@ -161,10 +161,13 @@ describe('system-mode JIT', () => {
       m.load(CODE, checksumLoop(0x8020_0000, 2000));
     }
     expect(interp.vcpu.run({ maxInstructions: 1_000_000_000 }).reason).toBe('debug');
-    // The loop gets hot and its page goes to the worker; the VCPU goes on one instruction at a
-    // time (each run looks for finished regions) until the region is there, then to the end.
+    // The loop gets hot and its page goes to the worker; the VCPU goes on interpreting (it looks
+    // for finished regions at block ends) until the region is there, then runs it to the end.
+    // Whether the region arrives within the first 20,000 instructions depends on the worker: the
+    // process shares one compiler thread among its VMs, and vitest runs test files in one process,
+    // so the thread may be warm from another file (CI saw it arrive in time once).
     expect(jit.vcpu.run({ maxInstructions: 20_000 }).reason).toBe('intr');
-    expect(jit.vcpu.stats.regionsCompiled).toBe(0);
+    expect(jit.vcpu.stats.instructions).toBe(20_000);
     const deadline = performance.now() + 60_000;
     while (jit.vcpu.stats.regionsCompiled === 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -173,6 +176,7 @@ describe('system-mode JIT', () => {
     expect(jit.vcpu.run({ maxInstructions: 1_000_000_000 }).reason).toBe('debug');
     expect(jit.vcpu.stats.regionsCompiled).toBeGreaterThan(0);
     expect(jit.vcpu.stats.compiledInstructions).toBeGreaterThan(0);
+    expect(jit.vcpu.stats.compiledInstructions).toBeLessThan(jit.vcpu.stats.instructions);
     expect(jit.vcpu.stats.instructions).toBe(interp.vcpu.stats.instructions);
     for (let n = 0; n < 32; n++) expect(jit.gpr(n), `r${n}`).toBe(interp.gpr(n));
     expect(jit.vm.readPhys(0x0020_0000, 0x400)).toEqual(interp.vm.readPhys(0x0020_0000, 0x400));

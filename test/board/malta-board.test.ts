@@ -179,6 +179,9 @@ describe('Malta board: bad input and stuck guests', () => {
     await expect(make(bigEndian)).rejects.toThrow(/big-endian/);
     await expect(make(tinyKernel('nop'), { initrd: new Uint8Array(20 << 20), memoryMiB: 16 })).rejects.toThrow(/initrd: .* do not fit/);
     await expect(make(tinyKernel('nop'), { memoryMiB: 300 })).rejects.toThrow(/16\.\.256 MiB/);
+    for (const stallSeconds of [0, -1, Number.NaN, Infinity, '5' as unknown as number]) {
+      await expect(make(tinyKernel('nop'), { stallSeconds })).rejects.toThrow(/stallSeconds .*: must be a positive number of seconds/);
+    }
   });
 
   it.each(['interp', 'jit'] as const)('ends an exception loop with a diagnosis (%s)', async (engine) => {
@@ -197,7 +200,7 @@ describe('Malta board: bad input and stuck guests', () => {
       and $t2, $t2, $t3
       mtc0 $t2, $12
       lw $t4, 0($zero)
-    `, engine);
+    `, engine, { stallSeconds: 0.5 });
     expect(stop.reason).toBe('stalled');
     expect(stop.reason === 'stalled' && stop.message).toMatch(/exception loop \(exception 2 again and again, BadVAddr 0x00000000\) at PC 0x801000[0-9a-f]{2} .*EPC 0x80100030/);
   }, 60_000);

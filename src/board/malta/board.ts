@@ -62,10 +62,10 @@ const SLICE = 200_000;
 const EVENT_LOOP_MS = 15;
 /** Longest sleep while the guest WAITs (ms), in case nothing else bounds it. */
 const MAX_IDLE_MS = 50;
-/** The watchdog samples the VCPU this often (ms) ... */
-const WATCHDOG_MS = 1000;
-/** ... and calls it an exception loop after this many samples in a row with the same fault taken over and over. */
+/** The watchdog calls it an exception loop after this many samples in a row with the same fault taken over and over ... */
 const WATCHDOG_SAMPLES = 5;
+/** ... spread over this long by default (MaltaOptions.stallSeconds). */
+const DEFAULT_STALL_SECONDS = 5;
 /** Exceptions per sample above which a repeated fault counts as a loop. */
 const LOOP_EXCEPTIONS = 1000;
 /** After a kernel panic message, this much console silence (ms) ends the run. */
@@ -93,6 +93,12 @@ export interface MaltaOptions {
   profile?: boolean;
   /** argv[0] the kernel sees (QEMU passes the kernel's file name). */
   kernelName?: string;
+  /**
+   * How long (host seconds, default 5) the guest may take the same fault at the same PC over and
+   * over before run() ends with `stalled` and a diagnosis (a kernel with a broken exception handler
+   * spins there for good). Positive; a larger value only delays the diagnosis.
+   */
+  stallSeconds?: number;
   /**
    * Receives what the guest writes to the console UART (COM1, ttyS0). Returning a promise holds
    * the guest until it settles: back-pressure from a slow pipe or terminal (e.g. resolve on the
@@ -168,10 +174,13 @@ export class MaltaBoard {
   private lastOutputMs = 0;
   private panicked = false;
   private watchdog = { atMs: 0, exceptions: 0, epc: 0, code: -1, badVAddr: 0, loopSamples: 0 };
+  /** How often (ms) the watchdog samples the VCPU: MaltaOptions.stallSeconds over WATCHDOG_SAMPLES. */
+  private readonly watchdogMs: number;
 
   private constructor(vm: Vm, options: MaltaOptions) {
     this.vm = vm;
     this.consoleOutput = options.consoleOutput;
+    this.watchdogMs = ((options.stallSeconds ?? DEFAULT_STALL_SECONDS) * 1000) / WATCHDOG_SAMPLES;
     this.vcpu = vm.createVcpu(0);
     const profile = options.profile === true;
     const startMs = this.startMs;
@@ -298,6 +307,10 @@ export class MaltaBoard {
 
   /** Builds the board: checks and loads the kernel and initrd, writes the PROM and boot stub. */
   static async create(options: MaltaOptions): Promise<MaltaBoard> {
+    const stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
+    if (typeof stallSeconds !== 'number' || !Number.isFinite(stallSeconds) || stallSeconds <= 0) {
+      throw new BootConfigError(`stallSeconds ${String(stallSeconds)}: must be a positive number of seconds`);
+    }
     const memoryMiB = options.memoryMiB ?? MAX_RAM_MIB;
     if (!Number.isInteger(memoryMiB) || memoryMiB < 16 || memoryMiB > MAX_RAM_MIB) {
       throw new BootConfigError(`--mem ${memoryMiB}: Malta's low memory holds 16..${MAX_RAM_MIB} MiB`);
@@ -414,7 +427,7 @@ export class MaltaBoard {
   private checkProgress(nowMs: number): string | undefined {
     if (this.panicked && nowMs - this.lastOutputMs > PANIC_SILENCE_MS) return this.diagnosis('the kernel panicked');
     const dog = this.watchdog;
-    if (nowMs - dog.atMs < WATCHDOG_MS) return undefined;
+    if (nowMs - dog.atMs < this.watchdogMs) return undefined;
     const vcpu = this.vcpu;
     const exceptions = vcpu.stats.exceptions;
     const epc = vcpu.getOneReg(Reg.CP0_EPC);

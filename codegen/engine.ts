@@ -244,11 +244,6 @@ export class JitEngine {
     for (const page of this.compiler.storedPages?.() ?? []) this.watch.heat[page] = this.watch.warmThreshold - 1;
   }
 
-  /** Nothing to load any more (the encoder is plain TypeScript); kept for callers that await it. */
-  static prepare(): Promise<void> {
-    return Promise.resolve();
-  }
-
   /** True while hot code waits for binaryen to load: the caller should yield to the event loop. */
   get waitingForCompiler(): boolean {
     return this.wantsCompiler && !this.compiler.ready;

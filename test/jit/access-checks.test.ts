@@ -5,7 +5,7 @@
 // and the instruction count must be the interpreter's (the accesses before the faulting one have
 // run, the rest have not). After them, the plan of the groups and their movement, unit by unit.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cpu } from '../../src/interp/cpu.js';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { FlatMemory, Perm } from '../../runtime/flat-memory.js';
@@ -220,7 +220,6 @@ function machine(testCase: Case): { cpu: Cpu; faults: { code: ExcCode; pc: numbe
 }
 
 describe('JIT shared page checks', () => {
-  beforeAll(() => JitEngine.prepare());
 
   for (const testCase of CASES) {
     it(testCase.name, () => {

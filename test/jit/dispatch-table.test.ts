@@ -6,7 +6,6 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRegion, discoverRegion, layoutOf } from '../../codegen/region.js';
-import { JitEngine } from '../../codegen/engine.js';
 import { FlatMemory } from '../../runtime/flat-memory.js';
 import { loadWasmBuilder } from '../../codegen/wasm.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
@@ -44,7 +43,6 @@ function machine(): FlatMachine {
 
 describe('JIT dispatch table', () => {
   beforeAll(async () => {
-    await JitEngine.prepare();
     // The region's text comes from binaryen reading its bytes back.
     await loadWasmBuilder();
   });

@@ -1,8 +1,7 @@
 // The cap on live region modules: with room for two regions, a guest whose hot loops sit in four
 // pages (visited twice) makes the cache evict; results still equal the interpreter's.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { JitEngine } from '../../codegen/engine.js';
+import { describe, expect, it } from 'vitest';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall } from './same-state.js';
 
@@ -35,7 +34,6 @@ function machine(): FlatMachine {
 }
 
 describe('JIT module cap', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('evicts the oldest region past the cap and still computes what the interpreter does', () => {
     const { jit } = runBothToSyscall(machine, { hotThreshold: 20, maxRegions: 2 });

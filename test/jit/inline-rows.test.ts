@@ -4,7 +4,7 @@
 // interpreter handler, and whose end (a trap that fires, or the loop's exit) must leave the state
 // the interpreter leaves.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JitEngine } from '../../codegen/engine.js';
 import { ExcCode, Status } from '../../runtime/exceptions.js';
 import { flatMachine } from './flat-machine.js';
@@ -85,7 +85,6 @@ function machine(testCase: Case) {
 }
 
 describe('JIT inline traps and RDHWR', () => {
-  beforeAll(() => JitEngine.prepare());
 
   for (const testCase of CASES) {
     it(testCase.name, () => {

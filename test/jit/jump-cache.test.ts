@@ -5,9 +5,8 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Perm } from '../../runtime/flat-memory.js';
-import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall } from './same-state.js';
 
@@ -60,7 +59,6 @@ function machine(): FlatMachine {
 }
 
 describe('JIT jump cache', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('runs calls through function pointers and their returns in compiled code', () => {
     const { compiled, jit } = runBothToSyscall(machine, { hotThreshold: 50 });

@@ -3,11 +3,10 @@
 // dropped when the other page's code changes (a store there) or stops being executable, so that
 // the new code runs, or the fault comes, as in the interpreter.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { ExcCode } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
-import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
 import { placeInMemory } from './guest-code.js';
@@ -53,7 +52,6 @@ function runChangedMidway(change: (target: FlatMachine) => void): FlatMachine {
 }
 
 describe('a loop that calls a function in the page before', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('runs compiled with a copy of the function, with the interpreter\'s results', () => {
     const { compiled, jit } = runBothToSyscall(machine, { hotThreshold: 50 });

@@ -3,11 +3,10 @@
 // a new word in that slot (a store to the next page, which drops none of the first page's code)
 // must be the one that runs from then on, and a slot that is no longer executable faults.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { ExcCode } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
-import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
 import { placeInMemory } from './guest-code.js';
@@ -48,7 +47,6 @@ function runChangedMidway(change: (target: FlatMachine) => void): FlatMachine {
 }
 
 describe('a branch in the last word of a page', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('runs compiled with its delay slot from the next page', () => {
     const { compiled, jit } = runBothToSyscall(machine, { hotThreshold: 50 });

@@ -4,11 +4,10 @@
 // target. The compiled run must agree with the interpreter when the pointer changes, when the far
 // function's code changes, and when its page stops being executable.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { ExcCode } from '../../runtime/exceptions.js';
 import { Perm } from '../../runtime/flat-memory.js';
-import { JitEngine } from '../../codegen/engine.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { placeInMemory, POINTER_CALL_LOOP } from './guest-code.js';
 import { runBothToSyscall, runChangedMidway as runChangedMidwayOf } from './same-state.js';
@@ -65,7 +64,6 @@ function runChangedMidway(change: (target: FlatMachine) => void): FlatMachine {
 }
 
 describe('a loop that calls a far function through a register', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('runs compiled with a copy of the function it called, with the interpreter\'s results', () => {
     const { compiled, jit } = runBothToSyscall(machine, { hotThreshold: 50 });

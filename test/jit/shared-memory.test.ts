@@ -2,7 +2,7 @@
 // Node's default) and plain (browsers' default). Region modules and the bridge import the memory
 // as it is; a loop must run compiled, to the interpreter's result, on either.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JitEngine } from '../../codegen/engine.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { Status } from '../../runtime/exceptions.js';
@@ -23,7 +23,6 @@ const SOURCE = `
     break`;
 
 describe('compiled code on shared and plain guest memory', () => {
-  beforeAll(() => JitEngine.prepare());
 
   it('makes the memory shared by default in Node', () => {
     const { cpu } = flatMachine([{ address: CODE, source: SOURCE }], CODE);

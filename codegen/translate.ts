@@ -13,7 +13,7 @@ import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import { endingCall, successors, type Block, type GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
-import { FpuTranslator, FPU_INLINE } from './translate-fpu.js';
+import { deadCauses, FpuTranslator, FPU_INLINE } from './translate-fpu.js';
 import { afterInstruction, planAccessSpans, SpanGroups, type AccessSpan } from './access-checks.js';
 
 /** The interpreter's handler for one instruction: (row id, word, PC, next PC, in a delay slot) -> Status. */
@@ -403,6 +403,8 @@ export interface TargetLayout {
 /** Translates the blocks of one region. */
 export class Translator {
   private readonly fpu: FpuTranslator;
+  /** The current block's FPU instructions whose FCSR.Cause a later one overwrites unseen (deadCauses). */
+  private deadCauses: Set<GuestInstruction> | undefined;
   private readonly stateBase: number;
   private currentBlock = 0;
   /** The current block branches back to its own start: its code goes in a Wasm loop. */
@@ -778,6 +780,7 @@ export class Translator {
     this.covered.clear();
     this.forgetForwarded();
     if (this.target.access.kind === 'flat') this.accessSpans = planAccessSpans(block.instructions, gprsWrittenMask);
+    this.deadCauses = deadCauses(block, this.target.fpr64 === true);
     const w = this.w;
     const instructions = block.instructions;
     const length = instructions.length;
@@ -916,7 +919,7 @@ export class Translator {
   private instruction(instruction: GuestInstruction, context: SlotContext): Expr {
     if (FPU_INLINE.has(instruction.row.name)) {
       const slow = () => this.callInterpreter(instruction, context);
-      return this.fpu.translate(instruction, slow) ?? slow();
+      return this.fpu.translate(instruction, slow, this.deadCauses?.has(instruction) === true) ?? slow();
     }
     if (!isInline(instruction)) return this.callInterpreter(instruction, context);
     const w = this.w;

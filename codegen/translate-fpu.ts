@@ -5,6 +5,7 @@
 
 import { doubleByteOffsets, fprByteOffset, StateWord } from '../runtime/state.js';
 import { fdOf, fsOf, ftOf } from '../src/interp/fields.js';
+import { ROWS } from '../src/isa/decode.js';
 import type { Block, GuestInstruction } from './block.js';
 import type { Expr, WasmEncoder } from './wasm-encoder.js';
 
@@ -50,10 +51,6 @@ function doubleOperands(name: string, fd: number, fs: number, ft: number): numbe
   return [fd, fs, ft]; // ft is 0 in the two-operand rows
 }
 
-/** Rows whose every execution overwrites FCSR.Cause (fast path and handler alike), given legal registers. */
-const CAUSE_WRITERS = new Set([...FPU_INLINE].filter((name) => !/^(mov|abs|neg)\./.test(name)));
-/** Rows whose fast path only computes Cause (and Flags.I): with a dead Cause it may skip that work. */
-const CAUSE_ONLY_WRITERS = new Set([...CAUSE_WRITERS].filter((name) => !name.startsWith('c.')));
 /**
  * Rows that cannot fault, leave compiled code or read FCSR.Cause (the inline integer rows without
  * memory access or traps, the FPR moves, the branches without a likely form's nullified slot).
@@ -66,6 +63,26 @@ const CAUSE_NEUTRAL = new Set([
   'mov.d', 'abs.d', 'neg.d', 'mov.s', 'abs.s', 'neg.s',
   'beq', 'bne', 'blez', 'bgtz', 'bltz', 'bgez', 'bltzal', 'bgezal', 'j', 'jal', 'jr', 'jalr', 'bc1f', 'bc1t',
 ]);
+
+/** What a row does to FCSR.Cause, for deadCauses. */
+const enum CauseEffect {
+  /** It may fault, leave compiled code or read FCSR: Cause must be exact before it. */
+  Observes = 0,
+  /** CAUSE_NEUTRAL, not an FPU row. */
+  Neutral = 1,
+  /** CAUSE_NEUTRAL, an FPU row (MOV/ABS/NEG.fmt): with FR=0 an odd double makes it Reserved Instruction. */
+  NeutralFpu = 2,
+  /** Every execution overwrites Cause (fast path and handler alike), given legal registers: a compare. */
+  Writes = 3,
+  /** Overwrites Cause, and its fast path only computes Cause and Flags.I, work a dead Cause may skip. */
+  WritesOnlyCause = 4,
+}
+/** CauseEffect by row id (the translator asks for every instruction, while it is still cold code). */
+const CAUSE_EFFECT_BY_ROW = Uint8Array.from(ROWS, ({ name }) => {
+  if (CAUSE_NEUTRAL.has(name)) return FPU_INLINE.has(name) ? CauseEffect.NeutralFpu : CauseEffect.Neutral;
+  if (!FPU_INLINE.has(name)) return CauseEffect.Observes;
+  return name.startsWith('c.') ? CauseEffect.Writes : CauseEffect.WritesOnlyCause;
+});
 
 /** With FR=0, an inlined row naming a double by an odd register: its handler raises Reserved Instruction. */
 function reservedDouble(instruction: GuestInstruction, fpr64: boolean): boolean {
@@ -89,12 +106,13 @@ export function deadCauses(block: Block, fpr64: boolean): Set<GuestInstruction> 
   const last = block.slotInNextPage === true ? instructions.length - 2 : instructions.length - 1;
   for (let index = last; index >= 0; index--) {
     const instruction = instructions[index]!;
-    const name = instruction.row.name;
-    if (CAUSE_WRITERS.has(name) && !reservedDouble(instruction, fpr64)) {
-      if (overwritten && CAUSE_ONLY_WRITERS.has(name)) (dead ??= new Set()).add(instruction);
-      overwritten = true;
-    } else if (!CAUSE_NEUTRAL.has(name) || reservedDouble(instruction, fpr64)) {
+    const effect = CAUSE_EFFECT_BY_ROW[instruction.row.id]! as CauseEffect;
+    if (effect === CauseEffect.Neutral) continue;
+    if (effect === CauseEffect.Observes || reservedDouble(instruction, fpr64)) {
       overwritten = false;
+    } else if (effect !== CauseEffect.NeutralFpu) {
+      if (overwritten && effect === CauseEffect.WritesOnlyCause) (dead ??= new Set()).add(instruction);
+      overwritten = true;
     }
   }
   return dead;

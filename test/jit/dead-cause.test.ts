@@ -9,11 +9,13 @@ import { deadCauses } from '../../codegen/translate-fpu.js';
 import { Perm } from '../../runtime/flat-memory.js';
 import { Status } from '../../runtime/exceptions.js';
 import { StateWord } from '../../runtime/state.js';
+import type { Cpu } from '../../src/interp/cpu.js';
+import type { JitEngine } from '../../codegen/engine.js';
 import { engine as bundled } from '../bundled-engine.js';
 
 const CODE = 0x0040_0000;
 
-/** The block at CODE of `source`, and the indices of its instructions deadCauses returns. */
+/** Which instructions (by index) of the block at CODE of `source` deadCauses returns. */
 function deadIndices(source: string, fpr64: boolean): number[] {
   const words = assembleProgram(source, CODE);
   const block = findBlock(CODE, (address) => words[(address - CODE) >>> 2] ?? 0, USER_RULES);
@@ -44,8 +46,8 @@ describe('deadCauses', () => {
 
 /** One engine running `source` (ending in SYSCALL) from CODE, again and again; $f2/$f4 hold the operands. */
 class Machine {
-  private readonly cpu;
-  private readonly jit;
+  private readonly cpu: Cpu;
+  private readonly jit: JitEngine | undefined;
 
   constructor(source: string, engine: 'interp' | 'jit') {
     const memory = new bundled.FlatMemory(0x0100_0000);
@@ -67,7 +69,8 @@ class Machine {
     cpu.fprDouble[4] = b;
     cpu.r[StateWord.Fcsr] = fcsr;
     cpu.setPc(CODE);
-    // Compiled code runs only with a budget above the engine's overshoot margin; SYSCALL stops it.
+    // Compiled code runs only with a budget above the engine's overshoot margin (MAX_OVERSHOOT,
+    // 256); the SYSCALL stops the run.
     if (this.jit) this.jit.run(1000);
     else cpu.run(1000);
     return { fpr: Array.from(cpu.fprBits), fcsr: cpu.r[StateWord.Fcsr]! };

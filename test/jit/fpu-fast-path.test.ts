@@ -91,8 +91,8 @@ class Machine {
     if (this.fpr64) for (let n = 0; n < 32; n += 2) bits[n * 2 + 1] = fpr32[n + 1]!;
     this.cpu.r[StateWord.Fcsr] = fcsr;
     this.cpu.setPc(CODE);
-    // Compiled code runs only with a budget above the engine's overshoot margin (with 10, as
-    // before, it never ran: the test compared the interpreter with itself); SYSCALL stops it.
+    // Compiled code runs only with a budget above the engine's overshoot margin (MAX_OVERSHOOT,
+    // 256; with less, both sides would interpret); the SYSCALL after the op stops the run.
     if (this.jit) this.jit.run(1000);
     else this.cpu.run(1000);
     return { fpr: Array.from(this.cpu.fprBits), fcsr: this.cpu.r[StateWord.Fcsr], exceptions: [...this.exceptions] };

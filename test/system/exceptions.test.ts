@@ -8,6 +8,16 @@ import { bootMachine, bootTo, Cause, ENGINES, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 const RESERVED_WORD = 0x7c00_003e;
+/** How many times each case's instruction faults: enough for the JIT to compile it (hot threshold 2). */
+const FAULTS = 6;
+/**
+ * An exception vector that counts down $k0 and goes back to EPC until it reaches 0, then stops
+ * the run. It goes back by JR with Status.EXL cleared (the cases run in kernel mode with Status
+ * 0), not by ERET: the JIT counts block starts after delay slots, so EPC gets hot and compiled.
+ */
+const FAULT_AGAIN = ['addiu $k0, $k0, -1', 'bnez $k0, again', 'nop', 'sdbbp', 'again: mfc0 $k1, c0_epc', 'mtc0 $zero, c0_status', 'jr $k1', 'nop'].join('\n');
+/** The byte offset of FAULT_AGAIN's SDBBP. */
+const FAULT_AGAIN_SDBBP = 12;
 
 interface Case {
   name: string;
@@ -17,20 +27,22 @@ interface Case {
   badVAddr?: number;
   ce?: number;
   refill?: boolean;
+  /** Only the interpreter runs the instruction (compiled code leaves before it): it never faults in compiled code. */
+  interpreted?: true;
 }
 
 const CASES: Case[] = [
-  { name: 'SYSCALL', instruction: 'syscall', code: 8 },
-  { name: 'BREAK', instruction: 'break', code: 9 },
+  { name: 'SYSCALL', instruction: 'syscall', code: 8, interpreted: true },
+  { name: 'BREAK', instruction: 'break', code: 9, interpreted: true },
   { name: 'ADD overflow', setup: [...li32('$t0', 0x7fff_ffff).trim().split('\n')], instruction: 'add $t1, $t0, $t0', code: 12 },
   { name: 'TEQ trap', instruction: 'teq $zero, $zero', code: 13 },
-  { name: 'reserved instruction', instruction: `.word ${RESERVED_WORD}`, code: 10 },
+  { name: 'reserved instruction', instruction: `.word ${RESERVED_WORD}`, code: 10, interpreted: true },
   { name: 'unaligned LW', setup: li32('$t0', 0x8000_2001).trim().split('\n'), instruction: 'lw $t1, 0($t0)', code: 4, badVAddr: 0x8000_2001 },
   { name: 'unaligned SW', setup: li32('$t0', 0x8000_2000).trim().split('\n'), instruction: 'sw $t1, 2($t0)', code: 5, badVAddr: 0x8000_2002 },
   { name: 'unaligned LH', setup: li32('$t0', 0x8000_2000).trim().split('\n'), instruction: 'lh $t1, 3($t0)', code: 4, badVAddr: 0x8000_2003 },
   { name: 'TLB refill on load', setup: li32('$t0', 0x0040_0000).trim().split('\n'), instruction: 'lw $t1, 8($t0)', code: 2, badVAddr: 0x0040_0008, refill: true },
   { name: 'TLB refill on store', setup: li32('$t0', 0x0040_0000).trim().split('\n'), instruction: 'sb $t1, 5($t0)', code: 3, badVAddr: 0x0040_0005, refill: true },
-  { name: 'FPU with CU1 clear', instruction: 'add.s $f0, $f1, $f2', code: 11, ce: 1 },
+  { name: 'FPU with CU1 clear', instruction: 'add.s $f0, $f1, $f2', code: 11, ce: 1, interpreted: true },
   { name: 'TLB refill in kseg3', setup: li32('$t0', 0xe000_1000).trim().split('\n'), instruction: 'lw $t1, 0($t0)', code: 2, badVAddr: 0xe000_1000, refill: true },
   // The top page: an empty soft-TLB entry's page bits look like 0xffff_f000 (this was taken for a hit).
   { name: 'TLB refill at the top page', setup: li32('$t0', 0xffff_f000).trim().split('\n'), instruction: 'lw $t1, 0x734($t0)', code: 2, badVAddr: 0xffff_f734, refill: true },
@@ -45,8 +57,11 @@ describe.each(ENGINES)('exceptions (%s)', (engine) => {
     test.each(CASES)(`$name${inDelaySlot ? ' in a delay slot' : ''}`, async (c) => {
       const m = await bootMachine(engine);
       m.load(0xbfc0_0000, bootTo(CODE));
-      m.load(0x8000_0000, 'sdbbp'); // refill vector (EBase + 0)
-      m.load(0x8000_0180, 'sdbbp'); // general vector
+      // The vectors go back to the faulting instruction until it has faulted FAULTS times, then
+      // stop the run: under the JIT its last faults are taken in compiled code.
+      m.load(0x8000_0000, FAULT_AGAIN); // refill vector (EBase + 0)
+      m.load(0x8000_0180, FAULT_AGAIN); // general vector
+      m.vcpu.setOneReg(Reg.gpr(26), FAULTS);
       const lines = [...(c.setup ?? []).map((line) => line.trim())];
       const branchIndex = lines.length;
       if (inDelaySlot) lines.push('beq $zero, $zero, 0x80001ff0');
@@ -55,7 +70,10 @@ describe.each(ENGINES)('exceptions (%s)', (engine) => {
       const words = m.load(CODE, lines.join('\n'));
       const site = CODE + siteIndex * 4;
       const exit = m.vcpu.run({ maxInstructions: 10_000 });
-      expect(exit).toEqual({ reason: 'debug', pc: c.refill ? 0x8000_0000 : 0x8000_0180 });
+      expect(exit).toEqual({ reason: 'debug', pc: (c.refill ? 0x8000_0000 : 0x8000_0180) + FAULT_AGAIN_SDBBP });
+      expect(m.gpr(26)).toBe(0);
+      // Under the JIT the later faults were taken in compiled code.
+      if (engine === 'jit' && c.interpreted === undefined) expect(m.vcpu.stats.regionCalls, JSON.stringify(m.vcpu.stats)).toBeGreaterThan(0);
       const cause = m.reg(Reg.CP0_CAUSE);
       expect(Cause.code(cause)).toBe(c.code);
       expect(Cause.bd(cause)).toBe(inDelaySlot ? 1 : 0);

@@ -1,23 +1,14 @@
 // System-mode exceptions through the API: every synchronous cause the core takes, outside and
-// inside branch delay slots (EPC, Cause.BD, BadVAddr, BadInstr/BadInstrP, Cause.CE), the vectors
-// chosen by BEV, EBase and the refill rule, and a vector that cannot be fetched.
+// inside branch delay slots (EPC, Cause.BD, BadVAddr, BadInstr/BadInstrP, Cause.CE), each taken
+// FAULTS times so that the JIT takes the last ones in compiled code; the vectors chosen by BEV,
+// EBase and the refill rule, and a vector that cannot be fetched.
 
 import { describe, expect, test } from 'vitest';
 import { decode, RESERVED, Reg } from '../../src/index.js';
-import { bootMachine, bootTo, Cause, ENGINES, li32 } from './harness.js';
+import { bootMachine, bootTo, Cause, ENGINES, FAULT_AGAIN, FAULT_AGAIN_SDBBP, FAULTS, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 const RESERVED_WORD = 0x7c00_003e;
-/** How many times each case's instruction faults: enough for the JIT to compile it (hot threshold 2). */
-const FAULTS = 6;
-/**
- * An exception vector that counts down $k0 and goes back to EPC until it reaches 0, then stops
- * the run. It goes back by JR with Status.EXL cleared (the cases run in kernel mode with Status
- * 0), not by ERET: the JIT counts block starts after delay slots, so EPC gets hot and compiled.
- */
-const FAULT_AGAIN = ['addiu $k0, $k0, -1', 'bnez $k0, again', 'nop', 'sdbbp', 'again: mfc0 $k1, c0_epc', 'mtc0 $zero, c0_status', 'jr $k1', 'nop'].join('\n');
-/** The byte offset of FAULT_AGAIN's SDBBP. */
-const FAULT_AGAIN_SDBBP = 12;
 
 interface Case {
   name: string;

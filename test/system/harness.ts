@@ -68,3 +68,16 @@ export const Cause = {
   ip: (cause: number) => (cause >>> 8) & 0xff,
   ti: (cause: number) => (cause >>> 30) & 1,
 };
+
+/** How many times a case's faulting instruction faults under FAULT_AGAIN: enough for the JIT to compile it (hot threshold 2). */
+export const FAULTS = 6;
+/**
+ * An exception vector that counts down $k0 (set it to FAULTS) and goes back to EPC until it
+ * reaches 0, then stops the run with SDBBP, so that a case's checks see its last fault. It goes
+ * back by JR with Status.EXL cleared (the cases run in kernel mode with Status 0), not by ERET: the
+ * JIT counts block starts after delay slots, so EPC gets hot and its last faults are taken in
+ * compiled code.
+ */
+export const FAULT_AGAIN = ['addiu $k0, $k0, -1', 'bnez $k0, again', 'nop', 'sdbbp', 'again: mfc0 $k1, c0_epc', 'mtc0 $zero, c0_status', 'jr $k1', 'nop'].join('\n');
+/** The byte offset of FAULT_AGAIN's SDBBP. */
+export const FAULT_AGAIN_SDBBP = 12;

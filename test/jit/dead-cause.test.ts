@@ -6,14 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../src/isa/asm.js';
 import { findBlock, USER_RULES } from '../../codegen/block.js';
 import { deadCauses } from '../../codegen/translate-fpu.js';
-import { Perm } from '../../runtime/flat-memory.js';
-import { Status } from '../../runtime/exceptions.js';
-import { StateWord } from '../../runtime/state.js';
-import type { Cpu } from '../../src/interp/cpu.js';
-import type { JitEngine } from '../../codegen/engine.js';
-import { engine as bundled } from '../bundled-engine.js';
-
-const CODE = 0x0040_0000;
+import { CODE, FpuMachine } from './fpu-machine.js';
 
 /** Which instructions (by index) of the block at CODE of `source` deadCauses returns. */
 function deadIndices(source: string, fpr64: boolean): number[] {
@@ -44,37 +37,12 @@ describe('deadCauses', () => {
   });
 });
 
-/** One engine running `source` (ending in SYSCALL) from CODE, again and again; $f2/$f4 hold the operands. */
-class Machine {
-  private readonly cpu: Cpu;
-  private readonly jit: JitEngine | undefined;
-
-  constructor(source: string, engine: 'interp' | 'jit') {
-    const memory = new bundled.FlatMemory(0x0100_0000);
-    memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
-    memory.u8.set(new Uint8Array(assembleProgram(source, CODE).buffer), CODE);
-    this.cpu = new bundled.Cpu(memory, { exception: () => Status.Stop });
-    this.cpu.fpr64 = true;
-    this.jit = engine === 'jit' ? new bundled.JitEngine(this.cpu, { hotThreshold: 1 }) : undefined;
-  }
-
-  get compiledInstructions(): number {
-    return this.jit?.stats.compiledInstructions ?? 0;
-  }
-
-  run(a: number, b: number, fcsr: number): { fpr: number[]; fcsr: number } {
-    const cpu = this.cpu;
-    cpu.fprDouble.fill(0);
-    cpu.fprDouble[2] = a;
-    cpu.fprDouble[4] = b;
-    cpu.r[StateWord.Fcsr] = fcsr;
-    cpu.setPc(CODE);
-    // Compiled code runs only with a budget above the engine's overshoot margin (MAX_OVERSHOOT,
-    // 256); the SYSCALL stops the run.
-    if (this.jit) this.jit.run(1000);
-    else cpu.run(1000);
-    return { fpr: Array.from(cpu.fprBits), fcsr: cpu.r[StateWord.Fcsr]! };
-  }
+/** FR=1 registers with doubles `a` in $f2 and `b` in $f4, as FpuMachine.run takes them. */
+function registers(a: number, b: number): Int32Array {
+  const doubles = new Float64Array(16);
+  doubles[1] = a;
+  doubles[2] = b;
+  return new Int32Array(doubles.buffer);
 }
 
 describe('compiled code with a dead Cause agrees with the interpreter', () => {
@@ -86,15 +54,16 @@ describe('compiled code with a dead Cause agrees with the interpreter', () => {
     'sub.d $f0,$f2,$f4\naddu $t0,$t0,$t1\nc.ole.d $f0,$f4\nsyscall',
   ];
   it.each(programs)('%s', (source) => {
-    const interpreter = new Machine(source, 'interp');
-    const compiled = new Machine(source, 'jit');
+    const words = assembleProgram(source, CODE);
+    const interpreter = new FpuMachine(words, 'interp', true);
+    const compiled = new FpuMachine(words, 'jit', true);
     const operands = [[1, 3], [0.5, 0.25], [1e300, 1e-300], [7, -2], [2 ** 40 + 1, 3], [Math.PI, Math.E], [0, 1]];
     for (let round = 0; round < 3; round++) {
       for (const [a, b] of operands) {
         // Flags.I clear and set (0x04), other flags, a rounding mode the fast path leaves alone.
         for (const fcsr of [0, 0x04, 0x7c, 0x1000, 0x2]) {
-          const expected = interpreter.run(a!, b!, fcsr);
-          expect(compiled.run(a!, b!, fcsr), `${source} with ${a}, ${b}, fcsr ${fcsr.toString(16)}`).toEqual(expected);
+          const expected = interpreter.run(registers(a!, b!), fcsr);
+          expect(compiled.run(registers(a!, b!), fcsr), `${source} with ${a}, ${b}, fcsr ${fcsr.toString(16)}`).toEqual(expected);
         }
       }
     }

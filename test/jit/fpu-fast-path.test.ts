@@ -5,16 +5,10 @@
 // Both engines are the bundled ones (test/bundled-engine.ts), which run it several times faster.
 
 import { describe, expect, it } from 'vitest';
-import type { Cpu } from '../../src/interp/cpu.js';
 import { assemble } from '../../src/isa/asm.js';
-import { Perm } from '../../runtime/flat-memory.js';
-import { Status } from '../../runtime/exceptions.js';
-import { StateWord } from '../../runtime/state.js';
-import type { JitEngine } from '../../codegen/engine.js';
-import { engine as bundled } from '../bundled-engine.js';
 import { FPU_INLINE } from '../../codegen/translate-fpu.js';
+import { FpuMachine, SYSCALL_WORD } from './fpu-machine.js';
 
-const CODE = 0x0040_0000;
 const SAMPLES = Number(process.env.MIPSJIT_FPU_SAMPLES ?? 3000);
 
 function operandsFor(index: number, random: () => number): number[] {
@@ -45,60 +39,6 @@ function makeRandom(seed: number): () => number {
   };
 }
 
-/** One machine per engine and row; compiled code is reused across samples (one compile per row). */
-class Machine {
-  readonly cpu: Cpu;
-  readonly exceptions: number[] = [];
-  private readonly jit: JitEngine | undefined;
-  /** Handler calls compiled code made for the op (its slow path). */
-  handlerCalls = 0;
-
-  get compiledInstructions(): number {
-    return this.jit?.stats.compiledInstructions ?? 0;
-  }
-
-  constructor(
-    word: number,
-    engine: 'interp' | 'jit',
-    private readonly fpr64: boolean,
-  ) {
-    const memory = new bundled.FlatMemory(0x0100_0000);
-    memory.protect(CODE, 0x1000, Perm.Read | Perm.Exec);
-    memory.u8.set(new Uint8Array(Uint32Array.from([word, 0x0000_000c]).buffer), CODE); // the op, syscall
-    this.cpu = new bundled.Cpu(memory, {
-      exception: (_cpu, code) => {
-        this.exceptions.push(code);
-        return Status.Stop;
-      },
-    });
-    if (engine === 'jit') {
-      this.jit = new bundled.JitEngine(this.cpu, { hotThreshold: 1 });
-      const execute = this.cpu.executeHandler.bind(this.cpu);
-      this.cpu.executeHandler = (id, word, pc, npc, delaySlot) => {
-        if (pc === CODE) this.handlerCalls++; // the op's, not the SYSCALL's after it
-        return execute(id, word, pc, npc, delaySlot);
-      };
-    }
-  }
-
-  /** Runs the op on `fpr32`, the 32-bit registers of FR=0 (with FR=1: their pairs as 64-bit registers). */
-  run(fpr32: Int32Array, fcsr: number) {
-    this.exceptions.length = 0;
-    const bits = this.cpu.fprBits;
-    this.cpu.fpr64 = this.fpr64;
-    for (let n = 0; n < 32; n++) bits[n * 2] = fpr32[n]!;
-    // FR=1: register 2k holds the double FR=0 had in the pair 2k, 2k+1.
-    if (this.fpr64) for (let n = 0; n < 32; n += 2) bits[n * 2 + 1] = fpr32[n + 1]!;
-    this.cpu.r[StateWord.Fcsr] = fcsr;
-    this.cpu.setPc(CODE);
-    // Compiled code runs only with a budget above the engine's overshoot margin (MAX_OVERSHOOT,
-    // 256; with less, both sides would interpret); the SYSCALL after the op stops the run.
-    if (this.jit) this.jit.run(1000);
-    else this.cpu.run(1000);
-    return { fpr: Array.from(this.cpu.fprBits), fcsr: this.cpu.r[StateWord.Fcsr], exceptions: [...this.exceptions] };
-  }
-}
-
 describe('JIT FPU fast paths agree with the interpreter', () => {
   for (const name of [...FPU_INLINE].sort()) for (const fpr64 of [false, true]) {
     it(`${name} (FR=${fpr64 ? 1 : 0})`, () => {
@@ -107,8 +47,8 @@ describe('JIT FPU fast paths agree with the interpreter', () => {
       const twoOperand = /^(sqrt|mov|abs|neg|cvt|trunc)\./.test(name);
       const text = isCompare ? `${name} $fcc2,$f2,$f4` : twoOperand ? `${name} $f0,$f2` : `${name} $f0,$f2,$f4`;
       const word = assemble(text);
-      const interpreter = new Machine(word, 'interp', fpr64);
-      const compiled = new Machine(word, 'jit', fpr64);
+      const interpreter = new FpuMachine([word, SYSCALL_WORD], 'interp', fpr64);
+      const compiled = new FpuMachine([word, SYSCALL_WORD], 'jit', fpr64);
       let fastSamples = 0;
       for (let sample = 0; sample < SAMPLES; sample++) {
         const [a, b] = operandsFor(sample, random);

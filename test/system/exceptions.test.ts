@@ -1,11 +1,11 @@
 // System-mode exceptions through the API: every synchronous cause the core takes, outside and
 // inside branch delay slots (EPC, Cause.BD, BadVAddr, BadInstr/BadInstrP, Cause.CE), each taken
-// FAULTS times so that the JIT takes the last ones in compiled code; the vectors chosen by BEV,
-// EBase and the refill rule, and a vector that cannot be fetched.
+// several times (harness.ts faultAgainAt) so that the JIT takes the last ones in compiled code;
+// the vectors chosen by BEV, EBase and the refill rule, and a vector that cannot be fetched.
 
 import { describe, expect, test } from 'vitest';
 import { decode, RESERVED, Reg } from '../../src/index.js';
-import { bootMachine, bootTo, Cause, ENGINES, FAULT_AGAIN, FAULT_AGAIN_SDBBP, FAULTS, li32 } from './harness.js';
+import { bootMachine, bootTo, Cause, ENGINES, FAULT_AGAIN_SDBBP, faultAgainAt, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 const RESERVED_WORD = 0x7c00_003e;
@@ -48,11 +48,9 @@ describe.each(ENGINES)('exceptions (%s)', (engine) => {
     test.each(CASES)(`$name${inDelaySlot ? ' in a delay slot' : ''}`, async (c) => {
       const m = await bootMachine(engine);
       m.load(0xbfc0_0000, bootTo(CODE));
-      // The vectors go back to the faulting instruction until it has faulted FAULTS times, then
+      // The vectors go back to the faulting instruction until it has faulted several times, then
       // stop the run: under the JIT its last faults are taken in compiled code.
-      m.load(0x8000_0000, FAULT_AGAIN); // refill vector (EBase + 0)
-      m.load(0x8000_0180, FAULT_AGAIN); // general vector
-      m.vcpu.setOneReg(Reg.gpr(26), FAULTS);
+      faultAgainAt(m, [0x8000_0000, 0x8000_0180]); // the refill vector (EBase + 0) and the general one
       const lines = [...(c.setup ?? []).map((line) => line.trim())];
       const branchIndex = lines.length;
       if (inDelaySlot) lines.push('beq $zero, $zero, 0x80001ff0');

@@ -69,15 +69,20 @@ export const Cause = {
   ti: (cause: number) => (cause >>> 30) & 1,
 };
 
-/** How many times a case's faulting instruction faults under FAULT_AGAIN: enough for the JIT to compile it (hot threshold 2). */
-export const FAULTS = 6;
+/** How many times a case's faulting instruction faults under faultAgainAt: enough for the JIT to compile it (hot threshold 2). */
+const FAULTS = 6;
 /**
- * An exception vector that counts down $k0 (set it to FAULTS) and goes back to EPC until it
- * reaches 0, then stops the run with SDBBP, so that a case's checks see its last fault. It goes
- * back by JR with Status.EXL cleared (the cases run in kernel mode with Status 0), not by ERET: the
- * JIT counts block starts after delay slots, so EPC gets hot and its last faults are taken in
- * compiled code.
+ * An exception vector that counts down $k0 and goes back to EPC until it reaches 0, then stops the
+ * run with SDBBP, so that a case's checks see its last fault. It goes back by JR with Status.EXL
+ * cleared (the cases run in kernel mode with Status 0), not by ERET: the JIT counts block starts
+ * after delay slots, so EPC gets hot and its last faults are taken in compiled code.
  */
-export const FAULT_AGAIN = ['addiu $k0, $k0, -1', 'bnez $k0, again', 'nop', 'sdbbp', 'again: mfc0 $k1, c0_epc', 'mtc0 $zero, c0_status', 'jr $k1', 'nop'].join('\n');
-/** The byte offset of FAULT_AGAIN's SDBBP. */
+const FAULT_AGAIN = ['addiu $k0, $k0, -1', 'bnez $k0, again', 'nop', 'sdbbp', 'again: mfc0 $k1, c0_epc', 'mtc0 $zero, c0_status', 'jr $k1', 'nop'].join('\n');
+/** The byte offset of the SDBBP at which a faultAgainAt vector stops the run. */
 export const FAULT_AGAIN_SDBBP = 12;
+
+/** Puts the FAULT_AGAIN vector at each of `vectors` and arms it: the faulting instruction faults FAULTS times. */
+export function faultAgainAt(m: Machine, vectors: readonly number[]): void {
+  for (const vector of vectors) m.load(vector, FAULT_AGAIN);
+  m.vcpu.setOneReg(Reg.gpr(26), FAULTS);
+}

@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { Reg } from '../../src/index.js';
-import { bootMachine, bootTo, Cause, ENGINES, FAULT_AGAIN, FAULT_AGAIN_SDBBP, FAULTS, li32 } from './harness.js';
+import { bootMachine, bootTo, Cause, ENGINES, FAULT_AGAIN_SDBBP, faultAgainAt, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 /** Virtual page n of the mapped buffer is physical 0x0020_0000 + n * 4 KiB. */
@@ -117,8 +117,7 @@ describe.each(ENGINES)('guest TLB (%s)', (engine) => {
     const m = await bootMachine(engine);
     m.load(0xbfc0_0000, bootTo(CODE));
     m.load(0x8000_0000, 'sdbbp');
-    m.load(0x8000_0180, FAULT_AGAIN);
-    m.vcpu.setOneReg(Reg.gpr(26), FAULTS);
+    faultAgainAt(m, [0x8000_0180]);
     m.load(CODE, [mapPair(c.even, C | V | D | G), li32('$s0', VIRTUAL), c.access, 'sdbbp'].join('\n'));
     const exit = m.vcpu.run({ maxInstructions: 1000 });
     expect(exit).toEqual({ reason: 'debug', pc: 0x8000_0180 + FAULT_AGAIN_SDBBP });

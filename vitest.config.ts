@@ -15,7 +15,9 @@ export default defineConfig({
     // the engine bundle) cost ~0.7 s of a worker, 22 s of "prepare" and 52 s of "collect" under
     // two busy loops beside the suite. The whole suite with two `yes` running: 5m11s -> 4m00s.
     // Test files share module state: caches (the guest tests' compiled code, keyed by page
-    // content), and V8's tiering flag once a system VM with the JIT exists (codegen/v8-tiering.ts).
+    // content), V8's tiering flag once a system VM with the JIT exists (codegen/v8-tiering.ts), and
+    // system mode's one compiler thread (src/vm/vm.ts), which may be warm from an earlier file: a
+    // test must not assume how soon a worker-compiled region arrives.
     poolOptions: { forks: { isolate: false } },
     // Both cores: vitest's default is one worker fewer than the cores, one on a 2-core machine,
     // which then sat idle for much of the run while a guest-heavy file ran on the other.

@@ -1,5 +1,5 @@
 // Builds dist/ with esbuild (and the type declarations with tsc):
-//   dist/cli.cjs            the Node command line: src/cli-launch.ts (the #! line), which runs
+//   dist/cli.cjs            the Node command line: src/cli-launch.ts (after a #! line, LAUNCHER_PROLOGUE), which runs
 //   dist/cli-main.cjs       src/cli.ts as CommonJS through node:vm with V8's code cache
 //   dist/compile-worker.cjs the JIT's compiler thread in Node, started from dist/ by the two Node entries
 //                           (CommonJS: a worker thread boots ~40 ms sooner than with an ES module here)
@@ -13,7 +13,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inlineFieldsPlugin } from './inline-fields.mjs';
@@ -76,8 +76,8 @@ const BUILD_ID_PLACEHOLDER = 'b'.repeat(32);
  * import.meta.url is the bundle's own URL, made from its path when first asked for (node:url's
  * pathToFileURL at every start cost the CLI ~0.4 ms of V8 compiling Node's URL code).
  */
-function buildCommonJs(entry, outfile, buildId, { wrapped = false } = {}) {
-  const banner = "const bundleLocation = { get url() { return require('node:url').pathToFileURL(__filename).href; } };";
+function buildCommonJs(entry, outfile, buildId, { wrapped = false, prologue = '' } = {}) {
+  const banner = `${prologue}const bundleLocation = { get url() { return require('node:url').pathToFileURL(__filename).href; } };`;
   return build({
     ...common,
     // Node reads and decodes the whole bundle on every run before V8 takes its code cache: without
@@ -108,6 +108,20 @@ export function buildNodeModule(entry, outfile) {
   return build({ ...common, entryPoints: [entry], outfile, platform: 'node' });
 }
 
+/**
+ * The first lines of dist/cli.cjs, the `mipsjit` command. Run as a program, it is a shell script
+ * that starts Node on the same file with `--v8-pool-size=0`; Node, reading the same lines, skips
+ * the `#!` line and takes the second as a string statement and a comment. Node gives V8 four
+ * background threads whatever the machine; on two cores their work (TurboFan, the GC) took time
+ * from the guest's thread, and 0 sizes the pool by the cores. Executed as it is, first runs
+ * (guest ms, medians of nine interleaved rounds, `#!/usr/bin/env node` / this / `node
+ * --v8-pool-size=0 dist/cli.cjs`): CoreMark 700 226 / 168 / 170, callbench 3 243 / 183 / 189.
+ * A `#!/usr/bin/env -S node --v8-pool-size=0` line would fail where `env` has no -S (BusyBox),
+ * and the launcher starting Node again cost ~25 ms; `sh` starts in ~1 ms. `node dist/cli.cjs`
+ * runs with the flags it is given.
+ */
+const LAUNCHER_PROLOGUE = `#!/bin/sh\n':' //; exec node --v8-pool-size=0 "$0" "$@"\n`;
+
 /** The text around a CommonJS module's code that makes it a function of Node's module arguments. */
 const COMMONJS_WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
 const COMMONJS_WRAPPER_END = '\n})';
@@ -125,7 +139,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const buildId = createHash('sha256').update(main).update(readFileSync('dist/compile-worker.cjs')).digest('hex').slice(0, 32);
   writeFileSync('dist/cli-main.cjs', main.replaceAll(BUILD_ID_PLACEHOLDER, buildId));
   // CommonJS too: Node reached a CommonJS entry's first line ~10 ms sooner than an ES module's here.
-  await buildCommonJs('src/cli-launch.ts', 'dist/cli.cjs', buildId);
+  await buildCommonJs('src/cli-launch.ts', 'dist/cli.cjs', buildId, { prologue: LAUNCHER_PROLOGUE });
+  chmodSync('dist/cli.cjs', 0o755);
   await buildNodeModule('src/index.ts', 'dist/mipsjit.js');
   await build({ ...common, ...browserOptions(), entryPoints: ['src/index.ts'], outfile: 'dist/browser/mipsjit.js' });
   if (!process.argv.includes('--no-types')) {

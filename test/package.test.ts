@@ -5,7 +5,7 @@
 // by esbuild under the `browser` condition with no Node built-in left in it, and (with Chromium)
 // a page's Worker bundled from the installed package running the user-mode example's program.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -78,6 +78,22 @@ test("the README's examples type-check against the package and run in Node", () 
   const user = execFileSync(process.execPath, [path.join(project, 'out/user-mode.js')], { cwd: root, encoding: 'utf8' });
   expect(user).toBe(`${cli}0 true\n`);
 }, 120_000);
+
+test('the installed `mipsjit` command runs as a program and starts Node with --v8-pool-size=0', () => {
+  // As npm links a package's bin: node_modules/.bin/mipsjit -> ../mipsjit/dist/cli.cjs.
+  const bin = path.join(project, 'node_modules/.bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync('../mipsjit/dist/cli.cjs', path.join(bin, 'mipsjit'));
+  const preload = path.join(project, 'exec-argv.cjs');
+  writeFileSync(preload, "process.stderr.write(`execArgv ${JSON.stringify(process.execArgv)}\\n`);\n");
+  const program = path.join(root, 'bench/guest/hello-default');
+  const result = spawnSync(path.join(bin, 'mipsjit'), ['run', program, 'one', 'two'], { cwd: project, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+  expect(result.error).toBeUndefined();
+  expect(result.status).toBe(0);
+  expect(result.stderr).toContain('execArgv ["--v8-pool-size=0"]');
+  const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', program, 'one', 'two'], { cwd: root, encoding: 'utf8' });
+  expect(result.stdout).toBe(cli);
+});
 
 test("a bundler's browser build of a consumer takes dist/browser and keeps no Node built-in", async () => {
   writeFileSync(path.join(project, 'page.js'), "import { createVm, runLinuxProgram } from 'mipsjit';\nconsole.log(createVm, runLinuxProgram);\n");

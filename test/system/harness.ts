@@ -2,6 +2,7 @@
 // guest code written with the project's assembler at virtual kseg0/kseg1 addresses, and helpers to
 // read CP0 through the one-reg API.
 
+import { expect } from 'vitest';
 import { assembleProgram, createVm, MemFlag, Reg, type Vcpu, type Vm } from '../../src/index.js';
 
 export const ENGINES = ['interp', 'jit'] as const;
@@ -85,4 +86,21 @@ export const FAULT_AGAIN_SDBBP = 12;
 export function faultAgainAt(m: Machine, vectors: readonly number[]): void {
   for (const vector of vectors) m.load(vector, FAULT_AGAIN);
   m.vcpu.setOneReg(Reg.gpr(26), FAULTS);
+}
+
+/** How many times callRepeatedly calls a subroutine: the JIT compiles it after two entries (hot threshold 2). */
+export const WARM_CALLS = 4;
+
+/**
+ * Calls the subroutine at `label` `times` times (JAL, counting `counter` down). Guest code that
+ * runs once is only interpreted: the JIT compiles a block after it has been entered. A test whose
+ * accesses sit in a subroutine called this way makes its later calls in compiled code.
+ */
+export const callRepeatedly = (label: string, times = WARM_CALLS, counter = '$s6') =>
+  [`li ${counter}, ${times}`, `${label}_call:`, `jal ${label}`, 'nop', `addiu ${counter}, ${counter}, -1`, `bnez ${counter}, ${label}_call`, 'nop'].join('\n');
+
+/** Under the JIT: the VCPUs ran some guest code compiled (a test's JIT variant tested compiled code). */
+export function expectCompiled(engine: EngineName, ...vcpus: Vcpu[]): void {
+  if (engine !== 'jit') return;
+  for (const vcpu of vcpus) expect(vcpu.stats.compiledInstructions, JSON.stringify(vcpu.stats)).toBeGreaterThan(0);
 }

@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { createVm, MemFlag, Reg, type Exit } from '../../src/index.js';
-import { bootMachine, bootTo, ENGINES, li32, ROM_BASE } from './harness.js';
+import { bootMachine, bootTo, callRepeatedly, ENGINES, expectCompiled, li32, ROM_BASE } from './harness.js';
 
 const CODE = 0x8000_1000;
 const DEVICE = 0x1f00_0000; // no slot covers it
@@ -120,7 +120,32 @@ describe.each(ENGINES)('memory regions and MMIO (%s)', (engine) => {
     const vm = m.vm;
     vm.setUserMemoryRegion({ slot: 2, flags: MemFlag.LogDirtyPages, guestPhysAddr: 0x0200_0000, memorySize: 0x10_000 });
     m.load(0xbfc0_0000, bootTo(CODE));
-    m.load(CODE, [li32('$s0', 0x8200_0000), 'sw $s0, 0($s0)', 'sw $s0, 4($s0)', 'sb $s0, 0x3fff($s0)', 'sdbbp', 'sw $s0, 0x3000($s0)', 'sw $s0, 0($s0)', 'sdbbp'].join('\n'));
+    // The stores sit in subroutines that run several times: under the JIT the later calls, and
+    // the last run's call of `first` after the log was cleared, store from compiled code.
+    m.load(
+      CODE,
+      [
+        li32('$s0', 0x8200_0000),
+        callRepeatedly('first'),
+        'sdbbp',
+        callRepeatedly('second'),
+        'sdbbp',
+        'jal first',
+        'nop',
+        'sdbbp',
+        'first:',
+        'sw $s0, 0($s0)',
+        'sw $s0, 4($s0)',
+        'sb $s0, 0x3fff($s0)',
+        'jr $ra',
+        'nop',
+        'second:',
+        'sw $s0, 0x3000($s0)',
+        'sw $s0, 0($s0)',
+        'jr $ra',
+        'nop',
+      ].join('\n'),
+    );
     expect(vm.getDirtyLog(2)).toEqual(new Uint8Array(2));
     expect(m.vcpu.run().reason).toBe('debug');
     vm.writePhys(0x0200_f000, new Uint8Array([1]));
@@ -130,6 +155,11 @@ describe.each(ENGINES)('memory regions and MMIO (%s)', (engine) => {
     expect(m.vcpu.run().reason).toBe('debug');
     // Page 0 was dirty before the reset: the store after it is logged again.
     expect(Array.from(vm.getDirtyLog(2))).toEqual([0b0000_1001, 0]);
+    // Compiled stores to pages whose log was just cleared log them again.
+    m.vcpu.setOneReg(Reg.PC, m.reg(Reg.PC) + 4);
+    expect(m.vcpu.run().reason).toBe('debug');
+    expect(Array.from(vm.getDirtyLog(2))).toEqual([0b0000_1001, 0]);
+    expectCompiled(engine, m.vcpu);
     expect(() => vm.getDirtyLog(1)).toThrow(/not logging/);
   });
 

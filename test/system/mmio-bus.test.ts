@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Reg } from '../../src/index.js';
-import { bootMachine, bootTo, ENGINES } from './harness.js';
+import { bootMachine, bootTo, callRepeatedly, ENGINES, expectCompiled, WARM_CALLS } from './harness.js';
 
 describe.each(ENGINES)('in-VM device bus (%s)', (engine) => {
   it('loads and stores of each size reach the device, sign- and zero-extended as the instruction says', async () => {
@@ -16,9 +16,14 @@ describe.each(ENGINES)('in-VM device bus (%s)', (engine) => {
       write: (offset, size, value) => log.push(`${offset.toString(16)}/${size}=${value.toString(16)}`),
     });
     m.load(0xbfc0_0000, bootTo(0x8000_1000));
+    // The accesses run WARM_CALLS times, the later ones compiled under the JIT.
     m.load(0x8000_1000, `
       lui $s0, 0xbf00
       li $t0, -2
+      ${callRepeatedly('access')}
+      sw $t0, 0x100($s0)
+      sdbbp
+    access:
       sb $t0, 0x4($s0)
       sh $t0, 0x8($s0)
       sw $t0, 0xc($s0)
@@ -27,13 +32,14 @@ describe.each(ENGINES)('in-VM device bus (%s)', (engine) => {
       lh $s3, 0x10($s0)
       lhu $s4, 0x10($s0)
       lw $s5, 0x10($s0)
-      sw $t0, 0x100($s0)
-      sdbbp
+      jr $ra
+      nop
     `);
     const first = m.vcpu.run();
     expect(first).toMatchObject({ reason: 'mmio', phys: 0x1f00_0100, isWrite: true, size: 4 });
     expect(m.vcpu.run().reason).toBe('debug');
-    expect(log).toEqual(['4/1=fe', '8/2=fffe', 'c/4=fffffffe']);
+    expect(log).toEqual(Array.from({ length: WARM_CALLS }, () => ['4/1=fe', '8/2=fffe', 'c/4=fffffffe']).flat());
+    expectCompiled(engine, m.vcpu);
     expect([17, 18, 19, 20, 21].map((n) => m.gpr(n).toString(16))).toEqual(['ffffff84', '84', 'ffff8384', '8384', '81828384']);
   });
 

@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { Reg } from '../../src/index.js';
-import { bootMachine, bootTo, Cause, ENGINES, FAULT_AGAIN_SDBBP, faultAgainAt, li32 } from './harness.js';
+import { bootMachine, bootTo, callRepeatedly, Cause, ENGINES, expectCompiled, FAULT_AGAIN_SDBBP, faultAgainAt, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 /** Virtual page n of the mapped buffer is physical 0x0020_0000 + n * 4 KiB. */
@@ -139,16 +139,21 @@ describe.each(ENGINES)('guest TLB (%s)', (engine) => {
       [
         mapPair(C | V | G, C | V | D | G, 0, 0x6000),
         li32('$s0', VIRTUAL),
-        'lw $v0, 0x3ff0($s0)', // even 16 KiB page, clean: reads work
         li32('$t1', 0xcafe),
         'ori $t2, $zero, 0x7ff0',
         'addu $t2, $t2, $s0',
-        'sw $t1, 0($t2)', // VIRTUAL + 0x7ff0: the odd 16 KiB page
+        callRepeatedly('access'),
         'sdbbp',
+        'access:',
+        'lw $v0, 0x3ff0($s0)', // even 16 KiB page, clean: reads work
+        'sw $t1, 0($t2)', // VIRTUAL + 0x7ff0: the odd 16 KiB page
+        'jr $ra',
+        'nop',
       ].join('\n'),
     );
     const exit = m.vcpu.run({ maxInstructions: 1000 });
     expect(exit.reason === 'debug' && exit.pc >= CODE).toBe(true);
+    expectCompiled(engine, m.vcpu);
     expect(m.gpr(2)).toBe(0x1234_5678);
     const odd = m.vm.readPhys(PHYSICAL + 0x4000 + 0x3ff0, 4);
     expect(new DataView(odd.buffer).getUint32(0, true)).toBe(0xcafe);
@@ -191,28 +196,41 @@ describe.each(ENGINES)('guest TLB (%s)', (engine) => {
     m.load(0xbfc0_0000, bootTo(CODE));
     m.load(0x8000_0000, 'sdbbp');
     m.vm.writePhys(PHYSICAL, new Uint8Array([7, 0, 0, 0]));
-    m.load(
+    const words = m.load(
       CODE,
       [
         mapPair(C | V | D, C | V | D, 0x10), // ASID 0x10, not global
         li32('$s0', VIRTUAL),
-        'lw $v0, 0($s0)', // hit under ASID 0x10
+        callRepeatedly('load'), // hits under ASID 0x10
+        'move $s1, $v0',
         'li $t0, 0x11',
         'mtc0 $t0, c0_entryhi', // ASID 0x11
-        'lw $v1, 0($s0)', // miss: refill
+        'jal load', // miss: refill
+        'nop',
         'sdbbp',
+        'load:',
+        'lw $v0, 0($s0)',
+        'jr $ra',
+        'nop',
       ].join('\n'),
     );
     expect(m.vcpu.run()).toEqual({ reason: 'debug', pc: 0x8000_0000 });
-    expect(m.gpr(2)).toBe(7);
+    expect(m.gpr(17)).toBe(7);
     expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(2);
+    // The load (the subroutine's first of three instructions) missed.
+    expect(m.reg(Reg.CP0_EPC)).toBe(CODE + 4 * (words.length - 3));
+    expectCompiled(engine, m.vcpu);
 
     const g = await bootMachine(engine);
     g.load(0xbfc0_0000, bootTo(CODE));
     g.vm.writePhys(PHYSICAL, new Uint8Array([9, 0, 0, 0]));
-    g.load(CODE, [mapPair(C | V | D | G, C | V | D | G, 0x10), li32('$s0', VIRTUAL), 'li $t0, 0x99', 'mtc0 $t0, c0_entryhi', 'lw $v0, 0($s0)', 'sdbbp'].join('\n'));
+    g.load(
+      CODE,
+      [mapPair(C | V | D | G, C | V | D | G, 0x10), li32('$s0', VIRTUAL), callRepeatedly('load'), 'li $t0, 0x99', 'mtc0 $t0, c0_entryhi', 'move $v0, $zero', 'jal load', 'nop', 'sdbbp', 'load:', 'lw $v0, 0($s0)', 'jr $ra', 'nop'].join('\n'),
+    );
     expect(g.vcpu.run().reason).toBe('debug');
     expect(g.gpr(2)).toBe(9);
+    expectCompiled(engine, g.vcpu);
   });
 
   test('rewriting an entry takes effect at once (no stale translation)', async () => {
@@ -225,16 +243,23 @@ describe.each(ENGINES)('guest TLB (%s)', (engine) => {
       [
         mapPair(C | V | D | G, C | V | D | G),
         li32('$s0', VIRTUAL),
-        'lw $v0, 0($s0)',
+        callRepeatedly('load'),
+        'move $s1, $v0',
         li32('$t0', (((PHYSICAL + 0x8000) >>> 12) << 6) | C | V | D | G),
         'mtc0 $t0, c0_entrylo0',
         'tlbwi',
-        'lw $v1, 0($s0)',
+        'jal load', // compiled by now: its translation must be the new one
+        'nop',
         'sdbbp',
+        'load:',
+        'lw $v0, 0($s0)',
+        'jr $ra',
+        'nop',
       ].join('\n'),
     );
     expect(m.vcpu.run().reason).toBe('debug');
-    expect(m.gpr(2)).toBe(1);
-    expect(m.gpr(3)).toBe(2);
+    expect(m.gpr(17)).toBe(1);
+    expect(m.gpr(2)).toBe(2);
+    expectCompiled(engine, m.vcpu);
   });
 });

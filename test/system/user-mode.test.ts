@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { Reg } from '../../src/index.js';
-import { bootMachine, bootTo, Cause, ENGINES, li32 } from './harness.js';
+import { bootMachine, bootTo, Cause, ENGINES, expectCompiled, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 const USER_VIRTUAL = 0x0040_0000;
@@ -28,6 +28,12 @@ const enterUser = (status = 0x10 | 0x2) =>
     'eret',
   ].join('\n');
 
+/**
+ * How many rounds the tests' guest loops run. Under the JIT a loop's later rounds run compiled:
+ * its branch enters the loop head ROUNDS - 1 times, and the head compiles on its third entry.
+ */
+const ROUNDS = 6;
+
 /** Exception handler: stop for the host, then return past the faulting instruction. */
 const HANDLER = ['sdbbp', 'mfc0 $k0, c0_epc', 'addiu $k0, $k0, 4', 'mtc0 $k0, c0_epc', 'eret'].join('\n');
 
@@ -38,9 +44,10 @@ describe.each(ENGINES)('user mode (%s)', (engine) => {
     m.load(0x8000_0180, HANDLER);
     // HWREna enables only ULR ($29) for user mode; UserLocal (CP0 4, 2) holds a marker.
     m.load(CODE, ['lui $t0, 0x2000', 'mtc0 $t0, c0_hwrena', li32('$t0', 0xabcd_1234), 'mtc0 $t0, $4, 2', enterUser()].join('\n'));
+    // The user code runs ROUNDS rounds: under the JIT the later ones in compiled code.
     m.load(
       0x8000_0000 | USER_PHYSICAL,
-      ['li $v0, 4001', 'syscall', 'lui $t0, 0x8000', 'lw $t1, 0($t0)', 'mfc0 $t2, c0_status', 'rdhwr $t3, $29', 'rdhwr $t4, $2', 'sdbbp'].join('\n'),
+      [`li $s6, ${ROUNDS}`, 'round:', 'li $v0, 4001', 'syscall', 'lui $t0, 0x8000', 'lw $t1, 0($t0)', 'mfc0 $t2, c0_status', 'rdhwr $t3, $29', 'rdhwr $t4, $2', 'addiu $s6, $s6, -1', 'bnez $s6, round', 'nop', 'sdbbp'].join('\n'),
     );
     const vcpu = m.vcpu;
     const stopAt = (pc: number) => {
@@ -49,31 +56,35 @@ describe.each(ENGINES)('user mode (%s)', (engine) => {
     };
     const skipSdbbp = () => vcpu.setOneReg(Reg.PC, vcpu.getOneReg(Reg.PC) + 4);
 
-    stopAt(0x8000_0180);
-    expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(8);
-    expect(m.reg(Reg.CP0_EPC)).toBe(USER_VIRTUAL + 4);
-    expect(m.gpr(2)).toBe(4001);
-    expect(m.reg(Reg.CP0_STATUS) & 0x1e).toBe(0x12); // KSU still user, EXL set
-    skipSdbbp();
+    for (let round = 0; round < ROUNDS; round++) {
+      stopAt(0x8000_0180);
+      expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(8);
+      expect(m.reg(Reg.CP0_EPC)).toBe(USER_VIRTUAL + 2 * 4);
+      expect(m.gpr(2)).toBe(4001);
+      expect(m.reg(Reg.CP0_STATUS) & 0x1e).toBe(0x12); // KSU still user, EXL set
+      skipSdbbp();
 
-    stopAt(0x8000_0180);
-    expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(4);
-    expect(m.reg(Reg.CP0_BADVADDR)).toBe(0x8000_0000);
-    skipSdbbp();
+      stopAt(0x8000_0180);
+      expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(4);
+      expect(m.reg(Reg.CP0_BADVADDR)).toBe(0x8000_0000);
+      expect(m.reg(Reg.CP0_EPC)).toBe(USER_VIRTUAL + 4 * 4);
+      skipSdbbp();
 
-    stopAt(0x8000_0180);
-    const cause = m.reg(Reg.CP0_CAUSE);
-    expect(Cause.code(cause)).toBe(11);
-    expect(Cause.ce(cause)).toBe(0);
-    skipSdbbp();
+      stopAt(0x8000_0180);
+      const cause = m.reg(Reg.CP0_CAUSE);
+      expect(Cause.code(cause)).toBe(11);
+      expect(Cause.ce(cause)).toBe(0);
+      skipSdbbp();
 
-    // RDHWR $29 is enabled by HWREna bit 29; $2 (CC) is not: RI.
-    stopAt(0x8000_0180);
-    expect(m.gpr(11)).toBe(0xabcd_1234);
-    expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(10);
-    skipSdbbp();
+      // RDHWR $29 is enabled by HWREna bit 29; $2 (CC) is not: RI.
+      stopAt(0x8000_0180);
+      expect(m.gpr(11)).toBe(0xabcd_1234);
+      expect(Cause.code(m.reg(Reg.CP0_CAUSE))).toBe(10);
+      skipSdbbp();
+    }
     // Back in user mode at the final SDBBP.
-    stopAt(USER_VIRTUAL + 7 * 4);
+    stopAt(USER_VIRTUAL + 11 * 4);
+    expectCompiled(engine, vcpu);
   });
 
   test('supervisor mode reaches kuseg and sseg but not kseg0 or kseg3', async () => {
@@ -81,17 +92,23 @@ describe.each(ENGINES)('user mode (%s)', (engine) => {
     m.load(0xbfc0_0000, bootTo(CODE));
     m.load(0x8000_0180, HANDLER);
     m.load(CODE, enterUser(0x08 | 0x2)); // KSU = supervisor
-    m.load(0x8000_0000 | USER_PHYSICAL, ['lui $t0, 0x8000', 'lw $t1, 0($t0)', 'lui $t0, 0xe000', 'lw $t1, 0($t0)', 'lui $t0, 0xc000', 'lw $t1, 0($t0)', 'sdbbp'].join('\n'));
+    // The kseg0 and kseg3 loads run ROUNDS rounds (the later ones compiled under the JIT), then the sseg load.
+    m.load(
+      0x8000_0000 | USER_PHYSICAL,
+      [`li $s6, ${ROUNDS}`, 'round:', 'lui $t0, 0x8000', 'lw $t1, 0($t0)', 'lui $t0, 0xe000', 'lw $t1, 0($t0)', 'addiu $s6, $s6, -1', 'bnez $s6, round', 'nop', 'lui $t0, 0xc000', 'lw $t1, 0($t0)', 'sdbbp'].join('\n'),
+    );
     m.load(0x8000_0000, 'sdbbp'); // refill vector
     const codes: number[] = [];
-    for (let step = 0; step < 3; step++) {
+    const steps = 2 * ROUNDS + 1;
+    for (let step = 0; step < steps; step++) {
       const exit = m.vcpu.run({ maxInstructions: 10_000 });
       expect(exit.reason).toBe('debug');
       codes.push(Cause.code(m.reg(Reg.CP0_CAUSE)));
-      if (step < 2) m.vcpu.setOneReg(Reg.PC, m.vcpu.getOneReg(Reg.PC) + 4);
+      if (step < steps - 1) m.vcpu.setOneReg(Reg.PC, m.vcpu.getOneReg(Reg.PC) + 4);
       else expect(exit).toEqual({ reason: 'debug', pc: 0x8000_0000 }); // sseg is mapped: a TLB refill
     }
-    expect(codes).toEqual([4, 4, 2]);
+    expect(codes).toEqual([...Array.from({ length: 2 * ROUNDS }, () => 4), 2]);
+    expectCompiled(engine, m.vcpu);
   });
 
   test('ERET clears the LL bit: an SC after an exception return fails', async () => {
@@ -102,21 +119,27 @@ describe.each(ENGINES)('user mode (%s)', (engine) => {
       CODE,
       [
         li32('$s0', 0x8000_4000),
+        `li $s6, ${ROUNDS}`, // rounds: under the JIT the later ones run compiled
+        'round:',
         'll $t0, 0($s0)',
         'addiu $t0, $t0, 1',
         'sc $t0, 0($s0)', // succeeds: t0 = 1
-        'move $s1, $t0',
+        'addu $s1, $s1, $t0',
         'll $t0, 0($s0)',
         'syscall', // exception and ERET in between
         'addiu $t0, $t0, 1',
         'sc $t0, 0($s0)', // fails: t0 = 0
-        'move $s2, $t0',
+        'addu $s2, $s2, $t0',
+        'addiu $s6, $s6, -1',
+        'bnez $s6, round',
+        'nop',
         'sdbbp',
       ].join('\n'),
     );
     expect(m.vcpu.run().reason).toBe('debug');
-    expect(m.gpr(17)).toBe(1);
+    expect(m.gpr(17)).toBe(ROUNDS);
     expect(m.gpr(18)).toBe(0);
-    expect(m.vm.readPhys(0x4000, 4)).toEqual(new Uint8Array([1, 0, 0, 0]));
+    expect(m.vm.readPhys(0x4000, 4)).toEqual(new Uint8Array([ROUNDS, 0, 0, 0]));
+    expectCompiled(engine, m.vcpu);
   });
 });

@@ -4,11 +4,12 @@
 
 import { describe, expect, test } from 'vitest';
 import { Reg, type Exit, type Vcpu } from '../../src/index.js';
-import { bootMachine, bootTo, ENGINES, li32 } from './harness.js';
+import { bootMachine, bootTo, callRepeatedly, ENGINES, expectCompiled, li32 } from './harness.js';
 
 const CODE = 0x8000_1000;
 const LOCK = 0x8000_4000;
 const COUNTER = 0x8000_4010;
+const FLAG = 0x8000_4020;
 const ROUNDS = 300;
 
 const counterLoop = (locked: boolean) =>
@@ -67,12 +68,36 @@ describe.each(ENGINES)('VCPUs (%s)', (engine) => {
     const m = await bootMachine(engine, 2);
     const [first, second] = m.vcpus as [Vcpu, Vcpu];
     m.load(0xbfc0_0000, [bootTo(CODE)].join('\n'));
-    m.load(CODE, [li32('$s0', LOCK), 'mfc0 $t9, c0_ebase', 'andi $t9, $t9, 0x3ff', 'bnez $t9, other', 'nop', 'll $t0, 0($s0)', 'sdbbp', 'sc $t0, 0($s0)', 'sdbbp', 'other:', `sw $zero, ${offset}($s0)`, 'sdbbp'].join('\n'));
-    expect(first.run().reason).toBe('debug'); // after the LL
+    // The first VCPU links the word, then spins until the second has stored and raised FLAG; the
+    // spin loop and the SC after it run compiled under the JIT.
+    m.load(
+      CODE,
+      [
+        li32('$s0', LOCK),
+        li32('$s1', FLAG),
+        'mfc0 $t9, c0_ebase',
+        'andi $t9, $t9, 0x3ff',
+        'bnez $t9, other',
+        'nop',
+        'll $t0, 0($s0)',
+        'spin:',
+        'lw $t1, 0($s1)',
+        'beqz $t1, spin',
+        'nop',
+        'sc $t0, 0($s0)',
+        'sdbbp',
+        'other:',
+        `sw $zero, ${offset}($s0)`,
+        'li $t1, 1',
+        'sw $t1, 0($s1)',
+        'sdbbp',
+      ].join('\n'),
+    );
+    expect(first.run({ maxInstructions: 2_000 }).reason).toBe('intr'); // spinning after the LL
     expect(second.run().reason).toBe('debug'); // after its store
-    first.setOneReg(Reg.PC, first.getOneReg(Reg.PC) + 4);
     expect(first.run().reason).toBe('debug');
     expect(first.getOneReg(Reg.gpr(8))).toBe(scResult);
+    expectCompiled(engine, first);
   });
 
   test('VCPUs have their own registers, CP0 and TLB', async () => {
@@ -85,11 +110,21 @@ describe.each(ENGINES)('VCPUs (%s)', (engine) => {
     expect(first.getOneReg(Reg.CP0_EBASE)).toBe(0x8000_0000);
     expect(second.getOneReg(Reg.CP0_EBASE)).toBe(0x8000_0001);
     // A TLB entry written on one VCPU does not translate on the other.
-    m.load(CODE, ['mtc0 $zero, c0_index', li32('$t0', 0x0040_0000), 'mtc0 $t0, c0_entryhi', li32('$t0', (0x100 << 6) | 0x1f), 'mtc0 $t0, c0_entrylo0', 'mtc0 $t0, c0_entrylo1', 'tlbwi', li32('$s0', 0x0040_0000), 'lw $v0, 0($s0)', 'sdbbp'].join('\n'));
+    // The first VCPU maps 0x40_0000 and loads from it through a subroutine it calls enough times
+    // for the JIT to compile it; the second calls the same (compiled) subroutine and misses.
+    const LOAD = 0x8000_2000;
+    m.load(LOAD, ['lw $v0, 0($s0)', 'jr $ra', 'nop'].join('\n'));
+    const load = `0x${LOAD.toString(16)}`;
+    m.vm.writePhys(0x10_0000, new Uint8Array([0x2a, 0, 0, 0]));
+    const words = m.load(CODE, ['mtc0 $zero, c0_index', li32('$t0', 0x0040_0000), 'mtc0 $t0, c0_entryhi', li32('$t0', (0x100 << 6) | 0x1f), 'mtc0 $t0, c0_entrylo0', 'mtc0 $t0, c0_entrylo1', 'tlbwi', li32('$s0', 0x0040_0000), callRepeatedly('load'), 'sdbbp', `load: j ${load}`, 'nop'].join('\n'));
     m.load(0x8000_0000, 'sdbbp');
     m.load(0xbfc0_0000, bootTo(CODE));
-    expect(first.run()).toEqual({ reason: 'debug', pc: CODE + 12 * 4 });
-    m.load(CODE, [li32('$s0', 0x0040_0000), 'lw $v0, 0($s0)', 'sdbbp'].join('\n'));
+    expect(first.run()).toEqual({ reason: 'debug', pc: CODE + 4 * (words.length - 3) });
+    expect(first.getOneReg(Reg.gpr(2))).toBe(0x2a);
+    m.load(CODE, [li32('$s0', 0x0040_0000), `jal ${load}`, 'nop', 'sdbbp'].join('\n'));
     expect(second.run()).toEqual({ reason: 'debug', pc: 0x8000_0000 }); // refill: its TLB is empty
+    expect(second.getOneReg(Reg.CP0_EPC)).toBe(LOAD);
+    expectCompiled(engine, first);
+    if (engine === 'jit') expect(second.stats.regionCalls, JSON.stringify(second.stats)).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { BootConfigError, MaltaBoard, MAX_RAM_MIB, type MaltaStats } from './board/malta/board.js';
 import { CONSOLE_HELP, ConsoleKeys } from './board/console-keys.js';
 
-export const BOOT_USAGE = `usage: mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
+export const BOOT_USAGE = `usage: mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stall-seconds S] [--stats]
 
 Boots a MIPS32 little-endian Linux kernel (an ELF vmlinux/vmlinuz) on a Malta board.
 
@@ -20,6 +20,8 @@ options:
   --append "..."          the kernel command line (default "console=ttyS0")
   --mem MiB               RAM, 16..${MAX_RAM_MIB} (default 256)
   --engine interp|jit     execution engine (default jit)
+  --stall-seconds S       how long the guest may take the same fault over and over before the
+                          run ends with a diagnosis and status 1 (default 5)
   --stats                 print instructions, speed and compiled share to stderr at the end
 console keys: Ctrl-A x quits, Ctrl-A h lists the keys.
 `;
@@ -33,6 +35,7 @@ interface BootCommand {
   append: string | undefined;
   memoryMiB: number;
   engine: 'interp' | 'jit';
+  stallSeconds: number | undefined;
   stats: boolean;
 }
 
@@ -69,6 +72,13 @@ function parseBoot(argv: string[]): BootCommand | 'help' {
         const engine = value();
         if (engine !== 'interp' && engine !== 'jit') throw new BootUsageError('--engine must be interp or jit');
         command.engine = engine;
+        break;
+      }
+      case '--stall-seconds': {
+        const text = value();
+        const seconds = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
+        if (!(seconds > 0)) throw new BootUsageError(`--stall-seconds ${text}: give a positive number of seconds`);
+        command.stallSeconds = seconds;
         break;
       }
       case '--stats':
@@ -125,6 +135,7 @@ export async function bootMain(argv: string[]): Promise<number> {
     ...(command.append !== undefined ? { append: command.append } : {}),
     memoryMiB: command.memoryMiB,
     engine: command.engine,
+    ...(command.stallSeconds !== undefined ? { stallSeconds: command.stallSeconds } : {}),
     kernelName: basename(command.kernel),
     // Back-pressure: the guest waits while stdout (a slow pipe or terminal) has not taken its bytes.
     consoleOutput: (bytes) => (process.stdout.write(bytes) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', resolve))),

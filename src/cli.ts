@@ -14,7 +14,7 @@ import { BUILD_ID } from './build-id.js';
 import { CodeCacheFile, defaultCacheDirectory, programSample } from './code-cache-file.js';
 
 const USAGE = `usage: mipsjit run [-L SYSROOT] [--engine interp|jit] [--no-code-cache] [--root DIR] [--stats] [--trace N] [--max-instructions N] prog [args...]
-       mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stats]
+       mipsjit boot --kernel FILE [--initrd FILE] [--append "..."] [--mem MiB] [--engine interp|jit] [--stall-seconds S] [--stats]
 
 run: runs a MIPS32r2 little-endian (mipsel) Linux program, statically or dynamically linked.
 boot: boots a Linux kernel on a Malta board (mipsjit boot --help).

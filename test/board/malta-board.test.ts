@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BootConfigError, MaltaBoard, type MaltaOptions } from '../../src/board/malta/board.js';
 import { initrdAddress } from '../../src/board/malta/boot.js';
 import { Reg } from '../../src/vm/registers.js';
-import { POWER_OFF, PUTC, tinyKernel } from './tiny-kernel.js';
+import { EXCEPTION_LOOP_SOURCE, POWER_OFF, PUTC, tinyKernel } from './tiny-kernel.js';
 
 async function boot(source: string, engine: 'interp' | 'jit', options: Partial<MaltaOptions> = {}) {
   let output = '';
@@ -186,21 +186,7 @@ describe('Malta board: bad input and stuck guests', () => {
 
   it.each(['interp', 'jit'] as const)('ends an exception loop with a diagnosis (%s)', async (engine) => {
     // A refill handler that returns to the faulting load: the load of kuseg 0 faults forever.
-    const { stop } = await boot(`
-      lui $t0, 0x4200
-      ori $t0, $t0, 0x0018
-      lui $t1, 0x8000
-      sw $t0, 0($t1)
-      sw $zero, 4($t1)
-      sw $t0, 0x180($t1)
-      sw $zero, 0x184($t1)
-      mfc0 $t2, $12
-      lui $t3, 0xffbf
-      ori $t3, $t3, 0xffff
-      and $t2, $t2, $t3
-      mtc0 $t2, $12
-      lw $t4, 0($zero)
-    `, engine, { stallSeconds: 0.5 });
+    const { stop } = await boot(EXCEPTION_LOOP_SOURCE, engine, { stallSeconds: 0.5 });
     expect(stop.reason).toBe('stalled');
     expect(stop.reason === 'stalled' && stop.message).toMatch(/exception loop \(exception 2 again and again, BadVAddr 0x00000000\) at PC 0x801000[0-9a-f]{2} .*EPC 0x80100030/);
   }, 60_000);

@@ -47,3 +47,23 @@ export const POWER_OFF = `
     ori $t9, $zero, 0x2000
     sh $t9, 0x1004($t8)
 `;
+
+/**
+ * A tiny kernel's source that loops on an exception: the refill and general vectors hold ERET,
+ * and the load of kuseg 0 (no TLB entry) faults again after each return.
+ */
+export const EXCEPTION_LOOP_SOURCE = `
+  lui $t0, 0x4200
+  ori $t0, $t0, 0x0018
+  lui $t1, 0x8000
+  sw $t0, 0($t1)
+  sw $zero, 4($t1)
+  sw $t0, 0x180($t1)
+  sw $zero, 0x184($t1)
+  mfc0 $t2, $12
+  lui $t3, 0xffbf
+  ori $t3, $t3, 0xffff
+  and $t2, $t2, $t3
+  mtc0 $t2, $12
+  lw $t4, 0($zero)
+`;

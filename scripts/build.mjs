@@ -1,5 +1,5 @@
 // Builds dist/ with esbuild (and the type declarations with tsc):
-//   dist/cli.cjs            the Node command line: src/cli-launch.ts (after a #! line, LAUNCHER_PROLOGUE), which runs
+//   dist/cli.cjs            the Node command line: src/cli-launch.ts (after LAUNCHER_PROLOGUE), which runs
 //   dist/cli-main.cjs       src/cli.ts as CommonJS through node:vm with V8's code cache
 //   dist/compile-worker.cjs the JIT's compiler thread in Node, started from dist/ by the two Node entries
 //                           (CommonJS: a worker thread boots ~40 ms sooner than with an ES module here)

@@ -3,7 +3,8 @@
 // @types/node are linked from this checkout), the README's two API examples type-checked as a
 // consumer's files against the package's .d.ts and run with Node, and the browser entry bundled
 // by esbuild under the `browser` condition with no Node built-in left in it, and (with Chromium)
-// a page's Worker bundled from the installed package running the user-mode example's program.
+// a page's Worker bundled from the installed package running the user-mode example's program; and
+// the installed `mipsjit` bin run as a program, as npm links it.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

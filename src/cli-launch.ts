@@ -2,8 +2,9 @@
 // LAUNCHER_PROLOGUE) start Node on it with --v8-pool-size=0. It starts the command line
 // (dist/cli-main.cjs, built from src/cli.ts) with V8's code cache, so that V8 neither parses nor
 // compiles again the functions an earlier run compiled: ~25 ms of a short run here
-// (hello-default 0.28-0.30 -> 0.26-0.27 s wall, six runs each). The cache file sits beside the compiled guest code (src/code-cache-file.ts),
-// named by the build id (src/build-id.ts) and Node's version; --no-code-cache skips both caches.
+// (hello-default 0.28-0.30 -> 0.26-0.27 s wall, six runs each). The cache file sits beside the
+// compiled guest code (src/code-cache-file.ts), named by the build id (src/build-id.ts) and
+// Node's version; --no-code-cache skips both caches.
 // Built as CommonJS (an ES module entry started ~10 ms later here).
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';

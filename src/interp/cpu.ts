@@ -92,6 +92,9 @@ export class Cpu extends CpuBase {
   // The page the run loop fetches from, and its predecoded words; -1 forces a lookup.
   private fetchPage = -1;
   private fetchDecoded: Int32Array = new Int32Array(DECODED_PAGE_LENGTH);
+  // The fetch page before it (-1: none), kept for a call's return or a loop that spans two pages.
+  private previousFetchPage = -1;
+  private previousFetchDecoded: Int32Array = this.fetchDecoded;
   /** Instructions run through the handler array before the loop alone switches (SWITCHED_AFTER; tests set 0). */
   switchedAfter = SWITCHED_AFTER;
   // What the environment answered the last instruction fetch fault.
@@ -199,6 +202,7 @@ export class Cpu extends CpuBase {
   private forgetPage(page: number): void {
     this.decodedPages.delete(page);
     if (page === this.fetchPage) this.fetchPage = -1;
+    if (page === this.previousFetchPage) this.previousFetchPage = -1;
   }
 
   // ---- The run loop ----
@@ -235,7 +239,21 @@ export class Cpu extends CpuBase {
 
   /** The predecoded words of the page holding `pc`, now the fetch page; undefined after a fetch fault (raised: fetchFaultStatus). */
   private enterFetchPage(pc: number): Int32Array | undefined {
-    const found = (pc & 3) === 0 ? this.decodedPage(pc >>> PAGE_SHIFT) : undefined;
+    const page = pc >>> PAGE_SHIFT;
+    if (page === this.previousFetchPage && (pc & 3) === 0 && this.fetchPage !== -1) {
+      // Back to the page before (a return from a call into another page): swap the two.
+      const decoded = this.previousFetchDecoded;
+      this.previousFetchPage = this.fetchPage;
+      this.previousFetchDecoded = this.fetchDecoded;
+      this.fetchPage = page;
+      this.fetchDecoded = decoded;
+      return decoded;
+    }
+    if (this.fetchPage !== -1) {
+      this.previousFetchPage = this.fetchPage;
+      this.previousFetchDecoded = this.fetchDecoded;
+    }
+    const found = (pc & 3) === 0 ? this.decodedPage(page) : undefined;
     if (found === undefined) {
       this.fetchPage = -1;
       // An instruction fetch fault: EPC/BD describe the instruction that could not be fetched.

@@ -96,7 +96,7 @@ export class RegionCache {
     list.push(region);
     this.modules++;
     for (const entry of region.entries) this.byEntry.set(entry, region);
-    this.memory.perms[region.page] = this.memory.perms[region.page]! | Perm.Code;
+    this.memory.markCode(region.page);
     for (const page of region.dependencies) {
       let users = this.dependents.get(page);
       if (users === undefined) {
@@ -104,7 +104,7 @@ export class RegionCache {
         this.dependents.set(page, users);
       }
       users.add(region);
-      this.memory.perms[page] = this.memory.perms[page]! | Perm.Code;
+      this.memory.markCode(page);
     }
     while (this.modules > this.maxRegions && this.pages.size > 1) {
       const oldest = this.pages.keys().next().value as number;

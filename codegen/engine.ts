@@ -504,7 +504,7 @@ export class JitEngine {
 
   /** From now on a write to the page invalidates its code (and bumps its generation). */
   private markCode(page: number): void {
-    this.cpu.mem.perms[page] = this.cpu.mem.perms[page]! | Perm.Code;
+    this.cpu.mem.markCode(page);
   }
 
   /** Empties `pc`'s jump-cache entry if it names `pc`. */

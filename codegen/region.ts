@@ -504,7 +504,7 @@ export function layoutOf(memory: FlatMemory, fpr64 = false): RegionLayout {
     maximumPages: pages,
     sharedMemory: memory.shared,
     stateBase: STATE_BASE,
-    access: { kind: 'flat', permsBase: memory.permsBase, jumpCacheBase: memory.jumpCacheBase },
+    access: { kind: 'flat', permsBase: memory.permsBase, accessTablesBase: memory.accessTablesBase, jumpCacheBase: memory.jumpCacheBase },
     fpr64,
   };
 }

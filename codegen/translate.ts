@@ -8,7 +8,7 @@ import { ROWS } from '../src/isa/decode.js';
 import { Flag } from '../src/isa/table.js';
 import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
-import { DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, NO_BLOCK, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { AccessTable, DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, NO_BLOCK, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import { endingCall, successors, type Block, type GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
@@ -360,6 +360,8 @@ export type GuestMemoryAccess =
   | {
       readonly kind: 'flat';
       readonly permsBase: number;
+      /** The access tables (runtime/flat-memory.ts AccessTable), 1 MiB apart from here. */
+      readonly accessTablesBase: number;
       /** The jump cache (runtime/flat-memory.ts FlatMemory.jumpCache): [PC, slot] pairs. */
       readonly jumpCacheBase: number;
     }
@@ -1375,35 +1377,19 @@ export class Translator {
     }
     const span = this.accessSpans.get(instruction.pc) ?? { low: offset, high: offset + bytes - 1, read: !write, write };
     // What the check tests: this access's permission, and the rest of its group's (a group that
-    // reads and writes checks both at its first access).
-    const needs = (span.read || !write ? Perm.Read : 0) | (span.write || write ? Perm.Write : 0);
-    // A 2- or 4-byte access tests its alignment in the page lookup: its page number with the
-    // address's misaligned low bits above the 2^20 page numbers indexes the permission table's
-    // zero tail when misaligned (runtime/flat-memory.ts PERMISSION_TAIL_BYTES). That saves V8's
-    // code a setcc and a branch per check. (Not as a rotate: Liftoff, V8's first tier, calls C
-    // for i32.rotr.) An 8-byte access tests its alignment apart (its tail would be 7 MiB).
-    const alignmentMask = bytes === 2 || bytes === 4 ? bytes - 1 : 0;
-    const permission = (delta: number, withAlignment: boolean) => {
-      const at = () => (delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)));
-      const page = w.shrU(at(), w.const(PAGE_SHIFT));
-      const index = withAlignment ? w.or(page, w.shl(w.and(at(), w.const(alignmentMask)), w.const(32 - PAGE_SHIFT))) : page;
-      return loadAt(w, 1, layout.permsBase, index);
-    };
-    const denied = (permissions: Expr) => denies(w, permissions, needs);
-    // Its own page, or the pages of the span's first and last byte (one or two pages). A read
-    // tests two pages as one (Read in the AND of their permissions): one branch in V8's code.
+    // reads and writes checks both at its first access), in that kind's access table.
+    const reads = span.read || !write;
+    const writes = span.write || write;
+    const table = reads && writes ? AccessTable.ReadWrite : writes ? AccessTable.Write : AccessTable.Read;
+    const tableBase = layout.accessTablesBase + table * (1 << (32 - PAGE_SHIFT));
+    const allowed = (delta: number) => loadAt(w, 1, tableBase, w.shrU(delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)), w.const(PAGE_SHIFT)));
+    // Its own page, or the pages of the span's first and last byte (one or two pages: the AND of
+    // two table bytes, 1 or 0, is 1 only when both allow).
     const wide = span.low !== offset || span.high !== offset + bytes - 1;
-    const low = span.low - offset;
-    const high = span.high - offset;
-    // The span's first byte is as aligned as the access when it lies a multiple of `bytes` away.
-    const withAlignment = !aligned && alignmentMask !== 0 && low % bytes === 0;
-    const pages = !wide
-      ? denied(permission(0, withAlignment))
-      : needs === Perm.Read
-        ? denied(w.and(permission(low, withAlignment), permission(high, false)))
-        : w.or(denied(permission(low, withAlignment)), denied(permission(high, false)));
-    covered.set(base, instruction.pc, span.low, span.high, (needs & Perm.Read) !== 0, (needs & Perm.Write) !== 0);
-    const bad = aligned || withAlignment ? pages : w.or(misaligned(), pages);
+    const pages = wide ? w.and(allowed(span.low - offset), allowed(span.high - offset)) : allowed(0);
+    covered.set(base, instruction.pc, span.low, span.high, reads, writes);
+    // Denied page or misaligned address in one unsigned compare (runtime/flat-memory.ts AccessTable).
+    const bad = aligned ? w.eqz(pages) : w.geU(misaligned(), pages);
     return w.block(null, [address, w.if(bad, toInterpreter()), perform()]);
   }
 

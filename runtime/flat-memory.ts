@@ -20,13 +20,23 @@ export const enum Perm {
 const WASM_PAGE = 0x1_0000;
 
 /**
- * Zero bytes after the permission table, never written. Compiled code looks up a 2- or 4-byte
- * access's permission at index (address >>> 12) | ((address & (bytes - 1)) << 20): the page
- * number of an aligned address, and for a misaligned one an index past the 2^20 page numbers,
- * here, where no permission is granted. One lookup tests both the page and the alignment
- * (codegen/translate.ts memoryAccess).
+ * The access tables that follow the permission table: one byte per page each, ACCESS_ALLOWED (1)
+ * when a plain access of that kind may proceed, 0 when not. Compiled code tests an access of n
+ * bytes at `address` with one lookup and one unsigned compare, `(address & (n - 1)) >=
+ * table[address >>> 12]`: always true on a denied page (anything >= 0), and on an allowed one
+ * exactly when the address is misaligned (>= 1). Derived from `perms` by FlatMemory at every
+ * change: Read for loads; Write without Code for stores; all three for a group that does both
+ * (codegen/access-checks.ts). 0 means denied so that zeroed memory, and every page past the guest
+ * space, denies.
  */
-export const PERMISSION_TAIL_BYTES = 3 << (32 - PAGE_SHIFT);
+export const enum AccessTable {
+  Read = 0,
+  Write = 1,
+  ReadWrite = 2,
+}
+/** An access table's byte for a page the access may use (see AccessTable). */
+export const ACCESS_ALLOWED = 1;
+const ACCESS_TABLES = 3;
 
 /**
  * Entries of the JIT's jump cache (FlatMemory.jumpCache): 2 MiB of [PC, slot] pairs. Guest code
@@ -50,10 +60,10 @@ export const DISPATCH_TABLES = 2048;
 /** One permission byte for every page of the 32-bit space, so any address indexes it (pages past the guest space stay 0). */
 const PERMISSION_TABLE_BYTES = 1 << (32 - PAGE_SHIFT);
 /**
- * What a FlatMemory holds after its guest space: the permission table, its zero tail, the jump
- * cache, the dispatch tables (8 MiB, a multiple of 64 KiB).
+ * What a FlatMemory holds after its guest space: the permission table, the access tables, the
+ * jump cache, the dispatch tables (10 MiB, a multiple of 64 KiB).
  */
-export const TABLE_BYTES = PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES + JUMP_CACHE_ENTRIES * 8 + DISPATCH_TABLES * DISPATCH_TABLE_BYTES;
+export const TABLE_BYTES = PERMISSION_TABLE_BYTES * (1 + ACCESS_TABLES) + JUMP_CACHE_ENTRIES * 8 + DISPATCH_TABLES * DISPATCH_TABLE_BYTES;
 /** The index of `pc`'s entry's tag word in the jump cache (Int32Array): ((pc >> 2) mod entries) * 2; its slot follows. */
 export const jumpCacheIndex = (pc: number): number => ((pc >>> 2) & (JUMP_CACHE_ENTRIES - 1)) << 1;
 
@@ -103,10 +113,17 @@ export class FlatMemory {
   readonly u16: Uint16Array;
   readonly i16: Int16Array;
   readonly i32: Int32Array;
-  /** Permission byte per guest page (a view at `permsBase` in the same memory). */
+  /**
+   * Permission byte per guest page (a view at `permsBase` in the same memory). Read it freely;
+   * write it only through setPerm and markCode, which keep the access tables in step.
+   */
   readonly perms: Uint8Array;
   /** Byte offset of the permission table in the memory. */
   readonly permsBase: number;
+  /** Byte offset of the access table `AccessTable.Read` in the memory; the others follow it, 1 MiB apart. */
+  readonly accessTablesBase: number;
+  /** The access tables (AccessTable), derived from `perms`; written only by setPerm. */
+  private readonly accessTables: Uint8Array;
   /**
    * The JIT's jump cache (after the permission table): JUMP_CACHE_ENTRIES pairs of words
    * [guest PC, function-table slot of the compiled region that has the PC as an entry], indexed
@@ -129,7 +146,8 @@ export class FlatMemory {
     this.size = size;
     // Untouched pages cost no host memory: the OS commits them on first write.
     this.permsBase = size;
-    this.jumpCacheBase = size + PERMISSION_TABLE_BYTES + PERMISSION_TAIL_BYTES;
+    this.accessTablesBase = size + PERMISSION_TABLE_BYTES;
+    this.jumpCacheBase = this.accessTablesBase + ACCESS_TABLES * PERMISSION_TABLE_BYTES;
     this.dispatchBase = this.jumpCacheBase + JUMP_CACHE_ENTRIES * 8;
     const pages = (size + TABLE_BYTES) / WASM_PAGE;
     this.shared = options.shared ?? SHARED_BY_DEFAULT;
@@ -141,6 +159,7 @@ export class FlatMemory {
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.perms = new Uint8Array(buffer, this.permsBase, PERMISSION_TABLE_BYTES);
+    this.accessTables = new Uint8Array(buffer, this.accessTablesBase, ACCESS_TABLES * PERMISSION_TABLE_BYTES);
     this.jumpCache = new Int32Array(buffer, this.jumpCacheBase, JUMP_CACHE_ENTRIES * 2);
     // The memory is zeroed: an empty cache once its first entry is (emptyJumpTag).
     this.jumpCache[0] = emptyJumpTag(0);
@@ -151,8 +170,27 @@ export class FlatMemory {
    * by another guest, whose owner has zeroed the guest bytes it used).
    */
   clearTables(): void {
-    this.perms.fill(0);
+    // Page by page, not fill(): a fill would touch (and make the host commit) every page of the
+    // access tables, most of which were never written.
+    for (let page = 0; page < this.perms.length; page++) if (this.perms[page] !== 0) this.setPerm(page, Perm.None);
     clearJumpCache(this.jumpCache);
+  }
+
+  /** Sets a page's permission byte and its access tables' bytes (see AccessTable). */
+  setPerm(page: number, perm: number): void {
+    this.perms[page] = perm;
+    const readable = (perm & Perm.Read) !== 0;
+    const writable = (perm & (Perm.Write | Perm.Code)) === Perm.Write;
+    const tables = this.accessTables;
+    tables[AccessTable.Read * PERMISSION_TABLE_BYTES + page] = readable ? ACCESS_ALLOWED : 0;
+    tables[AccessTable.Write * PERMISSION_TABLE_BYTES + page] = writable ? ACCESS_ALLOWED : 0;
+    tables[AccessTable.ReadWrite * PERMISSION_TABLE_BYTES + page] = readable && writable ? ACCESS_ALLOWED : 0;
+  }
+
+  /** Marks a page as holding predecoded or compiled code: stores to it take the slow path. */
+  markCode(page: number): void {
+    const perm = this.perms[page]!;
+    if ((perm & Perm.Code) === 0) this.setPerm(page, perm | Perm.Code);
   }
 
   private invalidateCode(page: number): void {
@@ -171,7 +209,7 @@ export class FlatMemory {
     const last = (address + length - 1) >>> PAGE_SHIFT;
     for (let page = first; page <= last; page++) {
       if (this.perms[page]! & Perm.Code) this.invalidateCode(page);
-      this.perms[page] = perm & ~Perm.Code;
+      this.setPerm(page, perm & ~Perm.Code);
     }
   }
 
@@ -199,7 +237,7 @@ export class FlatMemory {
     const perm = this.perms[page]!;
     if ((perm & Perm.Write) === 0) return false;
     if (perm & Perm.Code) {
-      this.perms[page] = perm & ~Perm.Code;
+      this.setPerm(page, perm & ~Perm.Code);
       this.invalidateCode(page);
     }
     return true;
@@ -214,7 +252,7 @@ export class FlatMemory {
   dropCode(page: number): void {
     const perm = this.perms[page]!;
     if (perm & Perm.Code) {
-      this.perms[page] = perm & ~Perm.Code;
+      this.setPerm(page, perm & ~Perm.Code);
       this.invalidateCode(page);
     }
   }
@@ -232,7 +270,7 @@ export class FlatMemory {
     for (let page = first; page <= last; page++) {
       const perm = this.perms[page]!;
       if (perm & Perm.Code) {
-        this.perms[page] = perm & ~Perm.Code;
+        this.setPerm(page, perm & ~Perm.Code);
         this.invalidateCode(page);
       }
     }

@@ -214,7 +214,7 @@ export class Cpu extends CpuBase {
     if ((this.mem.perms[page]! & Perm.Exec) === 0) return undefined;
     const decoded = new Int32Array(DECODED_PAGE_LENGTH);
     this.decodedPages.set(page, decoded);
-    this.mem.perms[page] = this.mem.perms[page]! | Perm.Code;
+    this.mem.markCode(page);
     return decoded;
   }
 

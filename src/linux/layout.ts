@@ -6,15 +6,16 @@
 //   .. MMAP_TOP                 mmap area, allocated top-down below MMAP_TOP
 //   STACK_TOP - STACK_SIZE ..   the main stack (8 MiB, RLIMIT_STACK), growing down from STACK_TOP
 //   STACK_TOP                   the signal trampoline page
-//   0x7fa0_0000 .. 0x8000_0000  never mapped: the JIT's tables (permissions, jump cache) live
-//                               here in the WebAssembly memory (FlatMemory's TABLE_BYTES)
+//   0x7f60_0000 .. 0x8000_0000  never mapped: the JIT's tables (permissions, access tables, jump
+//                               cache, dispatch tables) live here in the WebAssembly memory
+//                               (FlatMemory's TABLE_BYTES, 10 MiB)
 //   0x8000_0000                 end of the user address space (kseg0 on real hardware)
 
 import { TABLE_BYTES } from '../../runtime/flat-memory.js';
 
 /**
  * The guest address space in the WebAssembly memory (lazily committed): the 2 GiB MIPS user
- * segment but its top 6 MiB, where FlatMemory puts its tables. Below 2 GiB, a table's base is
+ * segment but its top 10 MiB, where FlatMemory puts its tables. Below 2 GiB, a table's base is
  * an access's constant offset, which V8 folds into the address; past 2 GiB compiled code added
  * it to the index (a constant load and an add per permission check).
  */

@@ -163,8 +163,7 @@ export class Mm implements CpuEnvironment {
     const sourceBytes = source.u8;
     const targetBytes = target.u8;
     this.space.forEachMappedRun((first, end) => {
-      target.perms.set(source.perms.subarray(first, end), first);
-      for (let page = first; page < end; page++) target.perms[page] = target.perms[page]! & ~Perm.Code;
+      for (let page = first; page < end; page++) target.setPerm(page, source.perms[page]! & ~Perm.Code);
       forEachStretchWithData(sourceBytes, first, end, (start, stop) => targetBytes.set(sourceBytes.subarray(start, stop), start));
     });
     child.space.copyBookkeepingFrom(this.space);

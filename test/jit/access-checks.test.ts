@@ -99,20 +99,22 @@ const CASES: readonly Case[] = [
     source: lastTripLoop(DATA, WRITE_ONLY, ['addiu t1, t1, 1', 'sw t1, 0(t5)', 'lw t0, 4(t5)']),
     fault: { code: ExcCode.TLBL, badVAddr: WRITE_ONLY + 4 },
   },
-  // A 2- or 4-byte access's alignment is tested by its page lookup (a misaligned address indexes
-  // the permission table's zero tail): the last trip's base is off by `skew`.
+  // An access's alignment is tested in the compare with its page's access-table byte
+  // (runtime/flat-memory.ts AccessTable): the last trip's base is off by `skew`.
   ...([
     ['lw t0, 4(t5)', 2, ExcCode.AdEL, 4],
     ['lh t0, 6(t5)', 1, ExcCode.AdEL, 6],
     ['sw t1, 8(t5)', 1, ExcCode.AdES, 8],
     ['sh t1, 2(t5)', 3, ExcCode.AdES, 2],
+    ['ldc1 $f2, 8(t5)', 4, ExcCode.AdEL, 8],
+    ['sdc1 $f2, 16(t5)', 4, ExcCode.AdES, 16],
   ] as const).map(([access, skew, code, offset]): Case => ({
-    name: `a misaligned ${access.slice(0, 2)} (base off by ${skew})`,
+    name: `a misaligned ${access.split(' ')[0]} (base off by ${skew})`,
     source: misalignedLoop(skew, [access]),
     fault: { code, badVAddr: DATA + 0x100 + skew + offset },
   })),
   {
-    // A group whose check folds the alignment test: two loads, the first at the span's start.
+    // A group whose check tests the alignment with its pages: two loads, the first at the span's start.
     name: 'a misaligned group of loads',
     source: misalignedLoop(2, ['lw t0, 4(t5)', 'lw t2, 12(t5)']),
     fault: { code: ExcCode.AdEL, badVAddr: DATA + 0x100 + 2 + 4 },

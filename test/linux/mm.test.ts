@@ -15,7 +15,7 @@ function populated(): Mm {
   mm.space.map(STACK, 256 * PAGE_SIZE, Perm.Read | Perm.Write | Perm.Exec);
   mm.mem.u8.set([1, 2, 3], DATA + 17 * PAGE_SIZE + 5);
   mm.mem.u8.set([9], STACK + 255 * PAGE_SIZE + 100);
-  mm.mem.perms[DATA / PAGE_SIZE + 3] = Perm.Read | Perm.Write | Perm.Code;
+  mm.mem.setPerm(DATA / PAGE_SIZE + 3, Perm.Read | Perm.Write | Perm.Code);
   mm.cpu.r[StateWord.Gpr + 5] = 12345;
   mm.cpu.fprBits[7] = -1;
   return mm;

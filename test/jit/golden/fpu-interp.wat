@@ -87,38 +87,26 @@
          )
         )
         (if
-         (i32.or
+         (i32.ge_u
           (i32.and
            (local.get $7)
            (i32.const 7)
           )
-          (i32.or
-           (i32.ne
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (local.get $7)
-               (i32.const 12)
-              )
-             )
-             (i32.const 11)
+          (i32.and
+           (i32.load8_u offset=19922944
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
             )
-            (i32.const 3)
            )
-           (i32.ne
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (i32.add
-                (local.get $7)
-                (i32.const 23)
-               )
-               (i32.const 12)
-              )
+           (i32.load8_u offset=19922944
+            (i32.shr_u
+             (i32.add
+              (local.get $7)
+              (i32.const 23)
              )
-             (i32.const 11)
+             (i32.const 12)
             )
-            (i32.const 3)
            )
           )
          )

@@ -86,35 +86,27 @@
          )
         )
         (if
-         (i32.eqz
+         (i32.ge_u
           (i32.and
-           (i32.and
-            (i32.load8_u offset=16777216
-             (i32.or
-              (i32.shr_u
-               (local.get $7)
-               (i32.const 12)
-              )
-              (i32.shl
-               (i32.and
-                (local.get $7)
-                (i32.const 3)
-               )
-               (i32.const 20)
-              )
-             )
-            )
-            (i32.load8_u offset=16777216
-             (i32.shr_u
-              (i32.add
-               (local.get $7)
-               (i32.const 5)
-              )
-              (i32.const 12)
-             )
+           (local.get $7)
+           (i32.const 3)
+          )
+          (i32.and
+           (i32.load8_u offset=17825792
+            (i32.shr_u
+             (local.get $7)
+             (i32.const 12)
             )
            )
-           (i32.const 1)
+           (i32.load8_u offset=17825792
+            (i32.shr_u
+             (i32.add
+              (local.get $7)
+              (i32.const 5)
+             )
+             (i32.const 12)
+            )
+           )
           )
          )
          (then
@@ -191,41 +183,29 @@
          )
         )
         (if
-         (i32.or
+         (i32.ge_u
           (i32.and
            (local.get $7)
            (i32.const 1)
           )
-          (i32.or
-           (i32.ne
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (i32.add
-                (local.get $7)
-                (i32.const -3)
-               )
-               (i32.const 12)
-              )
+          (i32.and
+           (i32.load8_u offset=19922944
+            (i32.shr_u
+             (i32.add
+              (local.get $7)
+              (i32.const -3)
              )
-             (i32.const 11)
+             (i32.const 12)
             )
-            (i32.const 3)
            )
-           (i32.ne
-            (i32.and
-             (i32.load8_u offset=16777216
-              (i32.shr_u
-               (i32.add
-                (local.get $7)
-                (i32.const 9)
-               )
-               (i32.const 12)
-              )
+           (i32.load8_u offset=19922944
+            (i32.shr_u
+             (i32.add
+              (local.get $7)
+              (i32.const 9)
              )
-             (i32.const 11)
+             (i32.const 12)
             )
-            (i32.const 3)
            )
           )
          )

@@ -34,12 +34,20 @@ test.skipIf(!hasChromium || !hasLinux)("boot Linux: the guest's shell answers a 
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(url);
     const text = (): Promise<string> => page.evaluate(() => (window as unknown as DemoWindow).mipsjitDemo.terminalText());
-    /** Waits for `predicate` on the page; a timeout reports the end of the terminal's text. */
+    /** The page's counters: whether a guest that printed nothing for long still ran. */
+    const counters = async (): Promise<string> =>
+      `state ${await page.evaluate(() => (window as unknown as DemoWindow).mipsjitDemo.state())}, instructions ${await page.textContent('#instructions')}, blocks ${await page.textContent('#blocks')}`;
+    /**
+     * Waits for `predicate` on the page; a timeout reports the end of the terminal's text and the
+     * counters then and 5 s later.
+     */
     const waitFor = async (what: string, predicate: () => boolean, timeout: number): Promise<void> => {
       try {
         await page.waitForFunction(predicate, null, { timeout, polling: 500 });
       } catch (error) {
-        throw new Error(`${what}: ${(error as Error).message}\n--- terminal ---\n${(await text()).slice(-1500)}`);
+        const before = await counters();
+        await page.waitForTimeout(5000);
+        throw new Error(`${what}: ${(error as Error).message}\n--- ${before}; 5 s later ${await counters()}\n--- terminal ---\n${(await text()).slice(-1500)}`);
       }
     };
     await page.waitForFunction(() => (window as unknown as DemoWindow).mipsjitDemo?.state() === 'idle', null, { timeout: 60_000 });

@@ -8,7 +8,7 @@ import { ROWS } from '../src/isa/decode.js';
 import { Flag } from '../src/isa/table.js';
 import { doubleByteOffsets, ExitWord, FPU_CONTEXT_BITS, fprByteOffset, StateWord } from '../runtime/state.js';
 import { rdOf, rsOf, rtOf, saOf, simmOf } from '../src/interp/fields.js';
-import { AccessTable, DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, NO_BLOCK, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
+import { ACCESS_TABLE_BYTES, AccessTable, DISPATCH_TABLE_BYTES, JUMP_CACHE_ENTRIES, NO_BLOCK, Perm, PAGE_MASK, PAGE_SHIFT } from '../runtime/flat-memory.js';
 import { SOFT_TLB_ENTRIES } from '../runtime/soft-tlb.js';
 import { endingCall, successors, type Block, type GuestInstruction } from './block.js';
 import type { FunctionImport, ValueType } from './wasm.js';
@@ -138,16 +138,6 @@ const INLINE = new Set([
  */
 function loadAt(w: WasmEncoder, bytes: 1 | 2 | 4, base: number, index: Expr): Expr {
   return base < 0x8000_0000 ? w.load(bytes, false, base, index) : w.load(bytes, false, 0, w.add(index, w.const(base | 0)));
-}
-
-/**
- * Flat memory: does the page permission byte `permissions` deny an access that `needs` Read,
- * Write, or both (SWL/SWR read the word they merge into)? A load may read a code page; anything
- * that writes needs a page without code (a store to code runs in the interpreter, which drops it).
- */
-function denies(w: WasmEncoder, permissions: Expr, needs: number): Expr {
-  if (needs === Perm.Read) return w.eqz(w.and(permissions, w.const(Perm.Read)));
-  return w.ne(w.and(permissions, w.const(needs | Perm.Code)), w.const(needs));
 }
 
 /** INLINE by row id (the translator asks several times per instruction). */
@@ -1224,11 +1214,11 @@ export class Translator {
     }
   }
 
-  /** Flat memory: the permission byte of Local.Address's page. */
-  private addressPagePermissions(): Expr {
+  /** Flat memory: the byte of `table` (runtime/flat-memory.ts AccessTable) for Local.Address's page, 1 when allowed. */
+  private addressPageAllowed(table: AccessTable): Expr {
     const access = this.target.access;
-    if (access.kind !== 'flat') throw new Error('translate: page permissions are flat memory\'s');
-    return loadAt(this.w, 1, access.permsBase, this.w.shrU(this.w.get(Local.Address), this.w.const(PAGE_SHIFT)));
+    if (access.kind !== 'flat') throw new Error('translate: access tables are flat memory\'s');
+    return loadAt(this.w, 1, access.accessTablesBase + table * ACCESS_TABLE_BYTES, this.w.shrU(this.w.get(Local.Address), this.w.const(PAGE_SHIFT)));
   }
 
   /**
@@ -1245,7 +1235,8 @@ export class Translator {
     const rt = rtOf(word);
     const word4 = (stateWord: number) => w.load(4, false, this.stateOffset(stateWord), this.statePointer());
     const linked = w.and(w.ne(word4(StateWord.LlBit), w.const(0)), w.eq(word4(StateWord.LlAddress), w.get(Local.Address)));
-    const denied = w.or(w.and(w.get(Local.Address), w.const(3)), denies(w, this.addressPagePermissions(), Perm.Write));
+    // Misaligned, or a page without plain store access (AccessTable's one compare).
+    const denied = w.geU(w.and(w.get(Local.Address), w.const(3)), this.addressPageAllowed(AccessTable.Write));
     return w.block(null, [
       w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word)))),
       w.set(Local.Scratch, linked),
@@ -1278,7 +1269,7 @@ export class Translator {
     const rt = rtOf(word);
     const address = w.set(Local.Address, w.add(this.read(rsOf(word)), w.const(simmOf(word))));
     // The aligned word lies in the address's page.
-    const denied = denies(w, this.addressPagePermissions(), store ? Perm.Read | Perm.Write : Perm.Read);
+    const denied = w.eqz(this.addressPageAllowed(store ? AccessTable.ReadWrite : AccessTable.Read));
     // The bit shift of the merge: LWL/SWL 8 * (3 - address & 3), LWR/SWR 8 * (address & 3).
     const lowBits = w.and(w.get(Local.Address), w.const(3));
     const shift = w.set(Local.Scratch, w.shl(name === 'lwl' || name === 'swl' ? w.xor(lowBits, w.const(3)) : lowBits, w.const(3)));
@@ -1381,7 +1372,7 @@ export class Translator {
     const reads = span.read || !write;
     const writes = span.write || write;
     const table = reads && writes ? AccessTable.ReadWrite : writes ? AccessTable.Write : AccessTable.Read;
-    const tableBase = layout.accessTablesBase + table * (1 << (32 - PAGE_SHIFT));
+    const tableBase = layout.accessTablesBase + table * ACCESS_TABLE_BYTES;
     const allowed = (delta: number) => loadAt(w, 1, tableBase, w.shrU(delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)), w.const(PAGE_SHIFT)));
     // Its own page, or the pages of the span's first and last byte (one or two pages: the AND of
     // two table bytes, 1 or 0, is 1 only when both allow).

@@ -26,8 +26,8 @@ const WASM_PAGE = 0x1_0000;
  * table[address >>> 12]`: always true on a denied page (anything >= 0), and on an allowed one
  * exactly when the address is misaligned (>= 1). Derived from `perms` by FlatMemory at every
  * change: Read for loads; Write without Code for stores; all three for a group that does both
- * (codegen/access-checks.ts). 0 means denied so that zeroed memory, and every page past the guest
- * space, denies.
+ * (codegen/access-checks.ts) and for SWL/SWR, which read the word they merge into. 0 means denied
+ * so that zeroed memory, and every page past the guest space, denies.
  */
 export const enum AccessTable {
   Read = 0,
@@ -37,6 +37,8 @@ export const enum AccessTable {
 /** An access table's byte for a page the access may use (see AccessTable). */
 export const ACCESS_ALLOWED = 1;
 const ACCESS_TABLES = 3;
+/** Bytes of each access table (and of the permission table): one per page of the 32-bit space. */
+export const ACCESS_TABLE_BYTES = 1 << (32 - PAGE_SHIFT);
 
 /**
  * Entries of the JIT's jump cache (FlatMemory.jumpCache): 2 MiB of [PC, slot] pairs. Guest code
@@ -58,7 +60,7 @@ export const NO_BLOCK = 0xff;
 /** Dispatch tables (4 MiB): regions in table slots past this many are not installed (codegen/engine.ts). */
 export const DISPATCH_TABLES = 2048;
 /** One permission byte for every page of the 32-bit space, so any address indexes it (pages past the guest space stay 0). */
-const PERMISSION_TABLE_BYTES = 1 << (32 - PAGE_SHIFT);
+const PERMISSION_TABLE_BYTES = ACCESS_TABLE_BYTES;
 /**
  * What a FlatMemory holds after its guest space: the permission table, the access tables, the
  * jump cache, the dispatch tables (10 MiB, a multiple of 64 KiB).

@@ -5,7 +5,7 @@
 // evicts the page compiled longest ago. A region may also hold copies of code from the pages beside
 // its own (codegen/region.ts NeighbourCode): a write to one of those drops it too.
 
-import { Perm, PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
+import { PAGE_SHIFT, type FlatMemory } from '../runtime/flat-memory.js';
 
 /** A compiled region ready to run. */
 export interface LiveRegion {

@@ -387,7 +387,8 @@ export class JitEngine {
       collectExecutedStarts(counts, far.page, executed);
       executed.push(...(this.compiledStarts.get(far.page) ?? []));
     }
-    this.markCode(page);
+    // From now on a write to the page invalidates its code (and bumps its generation).
+    this.cpu.mem.markCode(page);
     const result = this.compiler.submit({
       page,
       entries: [...entries],
@@ -415,7 +416,7 @@ export class JitEngine {
     if (this.compiler.stored === undefined) return false;
     const regions = this.compiler.stored(page, (other) => this.executableWords(other), this.layoutKeys[this.layoutIndex()]);
     if (regions.length === 0) return false;
-    this.markCode(page);
+    this.cpu.mem.markCode(page);
     const generation = this.generations.get(page) ?? 0;
     // The words of the pages its copies came from were checked just now.
     const current = (dependencies: CompiledRegion['dependencies']) => dependencies?.map(({ page: other }) => ({ page: other, generation: this.generations.get(other) ?? 0 }));
@@ -500,11 +501,6 @@ export class JitEngine {
   /** Which of `layouts` code runs under now (Status.FR, set per process by prctl). */
   private layoutIndex(): 0 | 1 {
     return this.cpu.fpr64 ? 1 : 0;
-  }
-
-  /** From now on a write to the page invalidates its code (and bumps its generation). */
-  private markCode(page: number): void {
-    this.cpu.mem.markCode(page);
   }
 
   /** Empties `pc`'s jump-cache entry if it names `pc`. */

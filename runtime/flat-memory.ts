@@ -65,7 +65,7 @@ const PERMISSION_TABLE_BYTES = ACCESS_TABLE_BYTES;
  * What a FlatMemory holds after its guest space: the permission table, the access tables, the
  * jump cache, the dispatch tables (10 MiB, a multiple of 64 KiB).
  */
-export const TABLE_BYTES = PERMISSION_TABLE_BYTES * (1 + ACCESS_TABLES) + JUMP_CACHE_ENTRIES * 8 + DISPATCH_TABLES * DISPATCH_TABLE_BYTES;
+export const TABLE_BYTES = PERMISSION_TABLE_BYTES + ACCESS_TABLES * ACCESS_TABLE_BYTES + JUMP_CACHE_ENTRIES * 8 + DISPATCH_TABLES * DISPATCH_TABLE_BYTES;
 /** The index of `pc`'s entry's tag word in the jump cache (Int32Array): ((pc >> 2) mod entries) * 2; its slot follows. */
 export const jumpCacheIndex = (pc: number): number => ((pc >>> 2) & (JUMP_CACHE_ENTRIES - 1)) << 1;
 
@@ -149,7 +149,7 @@ export class FlatMemory {
     // Untouched pages cost no host memory: the OS commits them on first write.
     this.permsBase = size;
     this.accessTablesBase = size + PERMISSION_TABLE_BYTES;
-    this.jumpCacheBase = this.accessTablesBase + ACCESS_TABLES * PERMISSION_TABLE_BYTES;
+    this.jumpCacheBase = this.accessTablesBase + ACCESS_TABLES * ACCESS_TABLE_BYTES;
     this.dispatchBase = this.jumpCacheBase + JUMP_CACHE_ENTRIES * 8;
     const pages = (size + TABLE_BYTES) / WASM_PAGE;
     this.shared = options.shared ?? SHARED_BY_DEFAULT;
@@ -161,7 +161,7 @@ export class FlatMemory {
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.perms = new Uint8Array(buffer, this.permsBase, PERMISSION_TABLE_BYTES);
-    this.accessTables = new Uint8Array(buffer, this.accessTablesBase, ACCESS_TABLES * PERMISSION_TABLE_BYTES);
+    this.accessTables = new Uint8Array(buffer, this.accessTablesBase, ACCESS_TABLES * ACCESS_TABLE_BYTES);
     this.jumpCache = new Int32Array(buffer, this.jumpCacheBase, JUMP_CACHE_ENTRIES * 2);
     // The memory is zeroed: an empty cache once its first entry is (emptyJumpTag).
     this.jumpCache[0] = emptyJumpTag(0);
@@ -184,9 +184,9 @@ export class FlatMemory {
     const readable = (perm & Perm.Read) !== 0;
     const writable = (perm & (Perm.Write | Perm.Code)) === Perm.Write;
     const tables = this.accessTables;
-    tables[AccessTable.Read * PERMISSION_TABLE_BYTES + page] = readable ? ACCESS_ALLOWED : 0;
-    tables[AccessTable.Write * PERMISSION_TABLE_BYTES + page] = writable ? ACCESS_ALLOWED : 0;
-    tables[AccessTable.ReadWrite * PERMISSION_TABLE_BYTES + page] = readable && writable ? ACCESS_ALLOWED : 0;
+    tables[AccessTable.Read * ACCESS_TABLE_BYTES + page] = readable ? ACCESS_ALLOWED : 0;
+    tables[AccessTable.Write * ACCESS_TABLE_BYTES + page] = writable ? ACCESS_ALLOWED : 0;
+    tables[AccessTable.ReadWrite * ACCESS_TABLE_BYTES + page] = readable && writable ? ACCESS_ALLOWED : 0;
   }
 
   /** Marks a page as holding predecoded or compiled code: stores to it take the slow path. */

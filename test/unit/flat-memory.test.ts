@@ -4,14 +4,12 @@
 // of the memory must have the table bytes its permission byte implies.
 
 import { describe, expect, it } from 'vitest';
-import { ACCESS_ALLOWED, AccessTable, FlatMemory, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
-
-const TABLE_STRIDE = 1 << 20;
+import { ACCESS_ALLOWED, ACCESS_TABLE_BYTES, AccessTable, FlatMemory, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 
 /** The pages whose table bytes differ from what `perms` implies: "page: kind has x, wants y". */
 function mismatches(memory: FlatMemory): string[] {
   const found: string[] = [];
-  for (let page = 0; page < TABLE_STRIDE; page++) {
+  for (let page = 0; page < ACCESS_TABLE_BYTES; page++) {
     const perm = memory.perms[page]!;
     const readable = (perm & Perm.Read) !== 0;
     const writable = (perm & (Perm.Write | Perm.Code)) === Perm.Write;
@@ -21,7 +19,7 @@ function mismatches(memory: FlatMemory): string[] {
       [AccessTable.ReadWrite, readable && writable],
     ];
     for (const [table, allowed] of wants) {
-      const has = memory.u8[memory.accessTablesBase + table * TABLE_STRIDE + page]!;
+      const has = memory.u8[memory.accessTablesBase + table * ACCESS_TABLE_BYTES + page]!;
       if (has !== (allowed ? ACCESS_ALLOWED : 0)) found.push(`${page.toString(16)}: table ${table} has ${has}, wants ${allowed ? ACCESS_ALLOWED : 0}`);
     }
   }
@@ -61,9 +59,9 @@ describe('FlatMemory access tables', () => {
     }
     // The steps did change the tables: a writable page allows stores until it holds code.
     memory.protect(page(0x40), PAGE_SIZE, Perm.Read | Perm.Write);
-    expect(memory.u8[memory.accessTablesBase + AccessTable.Write * TABLE_STRIDE + 0x40]).toBe(ACCESS_ALLOWED);
+    expect(memory.u8[memory.accessTablesBase + AccessTable.Write * ACCESS_TABLE_BYTES + 0x40]).toBe(ACCESS_ALLOWED);
     memory.markCode(0x40);
-    expect(memory.u8[memory.accessTablesBase + AccessTable.Write * TABLE_STRIDE + 0x40]).toBe(0);
-    expect(memory.u8[memory.accessTablesBase + AccessTable.Read * TABLE_STRIDE + 0x40]).toBe(ACCESS_ALLOWED);
+    expect(memory.u8[memory.accessTablesBase + AccessTable.Write * ACCESS_TABLE_BYTES + 0x40]).toBe(0);
+    expect(memory.u8[memory.accessTablesBase + AccessTable.Read * ACCESS_TABLE_BYTES + 0x40]).toBe(ACCESS_ALLOWED);
   });
 });

@@ -1214,11 +1214,16 @@ export class Translator {
     }
   }
 
-  /** Flat memory: the byte of `table` (runtime/flat-memory.ts AccessTable) for Local.Address's page, 1 when allowed. */
-  private addressPageAllowed(table: AccessTable): Expr {
+  /**
+   * Flat memory: the byte of `table` (runtime/flat-memory.ts AccessTable) for the page of
+   * Local.Address + `delta`, 1 when allowed.
+   */
+  private addressPageAllowed(table: AccessTable, delta = 0): Expr {
     const access = this.target.access;
     if (access.kind !== 'flat') throw new Error('translate: access tables are flat memory\'s');
-    return loadAt(this.w, 1, access.accessTablesBase + table * ACCESS_TABLE_BYTES, this.w.shrU(this.w.get(Local.Address), this.w.const(PAGE_SHIFT)));
+    const w = this.w;
+    const address = delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta));
+    return loadAt(w, 1, access.accessTablesBase + table * ACCESS_TABLE_BYTES, w.shrU(address, w.const(PAGE_SHIFT)));
   }
 
   /**
@@ -1372,12 +1377,10 @@ export class Translator {
     const reads = span.read || !write;
     const writes = span.write || write;
     const table = reads && writes ? AccessTable.ReadWrite : writes ? AccessTable.Write : AccessTable.Read;
-    const tableBase = layout.accessTablesBase + table * ACCESS_TABLE_BYTES;
-    const allowed = (delta: number) => loadAt(w, 1, tableBase, w.shrU(delta === 0 ? w.get(Local.Address) : w.add(w.get(Local.Address), w.const(delta)), w.const(PAGE_SHIFT)));
     // Its own page, or the pages of the span's first and last byte (one or two pages: the AND of
     // two table bytes, 1 or 0, is 1 only when both allow).
     const wide = span.low !== offset || span.high !== offset + bytes - 1;
-    const pages = wide ? w.and(allowed(span.low - offset), allowed(span.high - offset)) : allowed(0);
+    const pages = wide ? w.and(this.addressPageAllowed(table, span.low - offset), this.addressPageAllowed(table, span.high - offset)) : this.addressPageAllowed(table);
     covered.set(base, instruction.pc, span.low, span.high, reads, writes);
     // Denied page or misaligned address in one unsigned compare (runtime/flat-memory.ts AccessTable).
     const bad = aligned ? w.eqz(pages) : w.geU(misaligned(), pages);

@@ -238,10 +238,7 @@ export class FlatMemory {
     const page = address >>> PAGE_SHIFT;
     const perm = this.perms[page]!;
     if ((perm & Perm.Write) === 0) return false;
-    if (perm & Perm.Code) {
-      this.setPerm(page, perm & ~Perm.Code);
-      this.invalidateCode(page);
-    }
+    this.dropCode(page);
     return true;
   }
 
@@ -269,13 +266,7 @@ export class FlatMemory {
     if (bytes.length === 0) return;
     const first = address >>> PAGE_SHIFT;
     const last = (address + bytes.length - 1) >>> PAGE_SHIFT;
-    for (let page = first; page <= last; page++) {
-      const perm = this.perms[page]!;
-      if (perm & Perm.Code) {
-        this.setPerm(page, perm & ~Perm.Code);
-        this.invalidateCode(page);
-      }
-    }
+    for (let page = first; page <= last; page++) this.dropCode(page);
     this.u8.set(bytes, address);
   }
 

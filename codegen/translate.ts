@@ -441,14 +441,16 @@ export class Translator {
     /** User mode: the expected target of a JALR by its address (codegen/region.ts PredictedCalls). */
     private readonly predictedTargets: ReadonlyMap<number, number> = new Map(),
   ) {
-    // blockIndex is in address order. The dispatch table covers the blocks of the page and those
-    // beside it; copies of predicted callees farther away are found by predictedBlock.
+    // The dispatch table covers the blocks of the page and those beside it, from the lowest start
+    // to the highest whatever the map's order (a start outside it would leave the region through
+    // the jump cache, which may name this region again: a spin that spends no budget); copies of
+    // predicted callees farther away are found by predictedBlock.
     let first: number | undefined;
     let last = 0;
     for (const start of blockIndex.keys()) {
       if (!this.nearPage(start)) continue;
-      first ??= start;
-      last = start;
+      if (first === undefined || start >>> 0 < first >>> 0) first = start;
+      if (start >>> 0 > last >>> 0) last = start;
     }
     this.firstStart = first ?? 0;
     this.dispatchWords = first === undefined ? 1 : ((last - first) >>> 2) + 1;

@@ -5,8 +5,10 @@
 // first and the last), and the compiled run must compute what the interpreter does.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRegion, discoverRegion, layoutOf } from '../../codegen/region.js';
-import { FlatMemory } from '../../runtime/flat-memory.js';
+import { buildRegion, discoverRegion, layoutOf, memoryImportOf } from '../../codegen/region.js';
+import { RegisterLocals, Translator } from '../../codegen/translate.js';
+import { WasmEncoder } from '../../codegen/wasm-encoder.js';
+import { FlatMemory, NO_BLOCK } from '../../runtime/flat-memory.js';
 import { loadWasmBuilder } from '../../codegen/wasm.js';
 import { flatMachine, type FlatMachine } from './flat-machine.js';
 import { runBothToSyscall } from './same-state.js';
@@ -66,5 +68,19 @@ describe('JIT dispatch table', () => {
     // The loop's back edge and the function's return stay in the region.
     expect(jit.stats.regionCalls).toBeLessThan(ROUNDS / 50);
     jit.close();
+  });
+
+  it('covers every block start near the page whatever the order of the block map', () => {
+    // A start left outside the table would leave the region through the jump cache, which may
+    // name the same region again: a spin that spends no budget.
+    const layout = layoutOf(new FlatMemory(0x0100_0000));
+    const starts = [PAGE + 0x38, PAGE + 0x08, PAGE + 0x2c, PAGE + 0x1000 + 0x10, PAGE - 0x20];
+    const blockIndex = new Map(starts.map((start, index) => [start, index]));
+    const encoder = new WasmEncoder(memoryImportOf(layout), [], [], true);
+    const table = new Translator(encoder, new RegisterLocals([]), layout, PAGE >>> 12, blockIndex).dispatchTable();
+    const lowest = PAGE - 0x20;
+    expect(table.length).toBe((PAGE + 0x1010 - lowest) / 4 + 1);
+    for (const [start, index] of blockIndex) expect(table[(start - lowest) >>> 2]).toBe(index);
+    expect(table.filter((entry) => entry !== NO_BLOCK).length).toBe(starts.length);
   });
 });

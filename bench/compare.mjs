@@ -7,22 +7,25 @@
 // program's compiled code is removed before each run (a first run). Prints the median and the
 // minimum wall milliseconds per workload and build.
 //
-// Usage: node bench/compare.mjs [--rounds N] [--qemu] [--default-pool] BUILD... [-- workload-name...]
+// Usage: node bench/compare.mjs [--rounds N] [--qemu] [--interp] [--long] [--default-pool] BUILD... [-- workload-name...]
 //   BUILD: a directory holding a build's cli.cjs (`dist`, or a copy of an earlier build's dist/).
+//   --qemu: qemu-mipsel too; a last column gives the last build's time over qemu-mipsel's.
+//   --interp: the last build's interpreter too (`--engine interp`), and its time over the last build's.
+//   --long: the multi-second runs of bench/inputs.mjs (longRunWorkloads) instead of the short ones.
 //   Workloads: the short runs of bench/inputs.mjs by default, or those whose names start with the names given.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArguments, CACHE_WRITING_RUNS, median, shortRunsNamed, shortRunWorkloads } from './inputs.mjs';
+import { benchArguments, CACHE_WRITING_RUNS, longRunWorkloads, median, shortRunWorkloads } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { options, names, number } = benchArguments(process.argv.slice(2));
 const rounds = number('--rounds', 11);
 const builds = options.filter((arg, index) => !arg.startsWith('--') && options[index - 1] !== '--rounds');
 if (builds.length === 0 || !Number.isInteger(rounds) || rounds < 1) {
-  console.error('usage: node bench/compare.mjs [--rounds N] [--qemu] [--default-pool] BUILD... [-- workload-name...]');
+  console.error('usage: node bench/compare.mjs [--rounds N] [--qemu] [--interp] [--long] [--default-pool] BUILD... [-- workload-name...]');
   process.exit(2);
 }
 for (const build of builds) {
@@ -36,8 +39,10 @@ if (withQemu && spawnSync('qemu-mipsel', ['-version']).status !== 0) {
   console.error('compare: qemu-mipsel is not installed');
   process.exit(2);
 }
-const workloads = shortRunsNamed(root, names).filter((workload) => existsSync(workload.program));
-for (const workload of shortRunWorkloads(root)) {
+const withInterpreter = options.includes('--interp');
+const listed = options.includes('--long') ? longRunWorkloads(root) : shortRunWorkloads(root);
+const workloads = listed.filter((workload) => existsSync(workload.program) && (names.length === 0 || names.some((name) => workload.name.startsWith(name))));
+for (const workload of listed) {
   if (!existsSync(workload.program)) console.error(`compare: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh or bench/guest/coremark.sh)`);
 }
 
@@ -51,7 +56,7 @@ builds.forEach((build, index) => {
   for (const program of CACHE_WRITING_RUNS) spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', ...program], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, stdio: 'ignore' });
 });
 
-/** The runners of one workload: each build, then qemu-mipsel. */
+/** The runners of one workload: each build, the last build's interpreter, then qemu-mipsel. */
 function runners(workload) {
   const args = workload.args();
   const list = builds.map((build, index) => ({
@@ -61,6 +66,13 @@ function runners(workload) {
       return spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', workload.program, ...args], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, maxBuffer: 1 << 28 });
     },
   }));
+  const last = builds.length - 1;
+  if (withInterpreter) {
+    list.push({
+      label: `${builds[last]} interp`,
+      run: () => spawnSync('node', [...nodeFlags, path.join(builds[last], 'cli.cjs'), 'run', '--engine', 'interp', workload.program, ...args], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[last] }, maxBuffer: 1 << 28 }),
+    });
+  }
   if (withQemu) list.push({ label: 'qemu-mipsel', run: () => spawnSync('qemu-mipsel', [workload.program, ...args], { cwd: root, env: hostEnv, maxBuffer: 1 << 28 }) });
   return list;
 }
@@ -84,11 +96,16 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const labels = prepared[0]?.runners.map((runner) => runner.label) ?? [];
+const lastBuild = builds.length - 1;
+/** Columns of ratios of medians: the interpreter over the last build, the last build over qemu-mipsel. */
+const ratios = [
+  ...(withInterpreter ? [{ title: 'interp / last build', of: (ms) => median(ms[builds.length]) / median(ms[lastBuild]) }] : []),
+  ...(withQemu ? [{ title: 'last build / qemu', of: (ms) => median(ms[lastBuild]) / median(ms[ms.length - 1]) }] : []),
+];
 console.log(`mipsjit compare, ${new Date().toISOString()}, ${rounds} rounds, wall ms of first runs, median (min)`);
-console.log(`| workload | ${labels.join(' | ')} |${withQemu ? ' last build / qemu (medians) |' : ''}`);
-console.log(`| --- |${labels.map(() => ' --- |').join('')}${withQemu ? ' --- |' : ''}`);
+console.log(`| workload | ${labels.join(' | ')} |${ratios.map((ratio) => ` ${ratio.title} (medians) |`).join('')}`);
+console.log(`| --- |${labels.map(() => ' --- |').join('')}${ratios.map(() => ' --- |').join('')}`);
 for (const entry of prepared) {
   const cells = entry.ms.map((values) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)})`);
-  const ratio = withQemu ? ` ${(median(entry.ms[builds.length - 1]) / median(entry.ms[builds.length])).toFixed(2)}x |` : '';
-  console.log(`| ${entry.workload.name} | ${cells.join(' | ')} |${ratio}`);
+  console.log(`| ${entry.workload.name} | ${cells.join(' | ')} |${ratios.map((ratio) => ` ${ratio.of(entry.ms).toFixed(2)}x |`).join('')}`);
 }

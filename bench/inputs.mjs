@@ -82,6 +82,32 @@ export function shortRunWorkloads(root) {
   ];
 }
 
+/** benchInput() five times over (40 MB; busybox gzip runs ~10.6 G instructions on it). */
+export function benchInput40() {
+  const file = path.join(os.tmpdir(), 'mipsjit-bench-input40.txt');
+  if (!existsSync(file)) {
+    const text = readFileSync(benchInput());
+    writeFileSync(file, Buffer.concat([text, text, text, text, text]));
+  }
+  return file;
+}
+
+/**
+ * Multi-second runs (qemu-mipsel: ~1.3-5 s each), for the issue's line on long runs, where
+ * start-up and warm-up weigh little: bench/compare.mjs --long. None was used for tuning the JIT.
+ */
+export function longRunWorkloads(root) {
+  const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
+  const coremark = path.join(root, '.cache/coremark/coremark');
+  const gamebench = path.join(root, 'bench/guest/gamebench');
+  return [
+    { name: 'busybox gzip -c 40MB', program: busybox, args: () => ['gzip', '-c', benchInput40()] },
+    { name: 'cpubench 15 (all kernels)', program: path.join(root, 'bench/guest/cpubench'), args: () => ['15'] },
+    { name: 'CoreMark 20000', program: coremark, args: () => ['0x0', '0x0', '0x66', '20000'] },
+    { name: 'gamebench btree 16', program: gamebench, args: () => ['btree', '16'] },
+  ];
+}
+
 /** The short runs whose names start with one of `names` (all of them without names). */
 export function shortRunsNamed(root, names) {
   return shortRunWorkloads(root).filter((workload) => names.length === 0 || names.some((name) => workload.name.startsWith(name)));

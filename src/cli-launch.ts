@@ -13,6 +13,16 @@ import { Script } from 'node:vm';
 import { BUILD_ID } from './build-id.js';
 import { defaultCacheDirectory } from './code-cache-file.js';
 
+// The `sh` lines moved NODE_EXTRA_CA_CERTS aside while Node started (scripts/build.mjs
+// LAUNCHER_PROLOGUE: Node parses the certificates at start, and mipsjit makes no TLS connection);
+// the guest's environment, read from process.env, gets it back as the user set it.
+const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
+const extraCaCerts = process.env[MOVED_EXTRA_CA_CERTS];
+if (extraCaCerts !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = extraCaCerts;
+  delete process.env[MOVED_EXTRA_CA_CERTS];
+}
+
 /** `mipsjit run` options that take a value (src/cli.ts parseRun), to find where the program starts. */
 const RUN_OPTIONS_WITH_VALUE = new Set(['--engine', '-L', '--root', '--trace', '--max-instructions']);
 

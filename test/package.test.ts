@@ -80,20 +80,38 @@ test("the README's examples type-check against the package and run in Node", () 
   expect(user).toBe(`${cli}0 true\n`);
 }, 120_000);
 
-test('the installed `mipsjit` command runs as a program and starts Node with --v8-pool-size=0', () => {
+test('the installed `mipsjit` command runs as a program and starts Node with --v8-pool-size=0, without NODE_EXTRA_CA_CERTS', () => {
   // As npm links a package's bin: node_modules/.bin/mipsjit -> ../mipsjit/dist/cli.cjs.
   const bin = path.join(project, 'node_modules/.bin');
   mkdirSync(bin, { recursive: true });
   symlinkSync('../mipsjit/dist/cli.cjs', path.join(bin, 'mipsjit'));
+  // Preloaded before the command's own code: Node's flags and NODE_EXTRA_CA_CERTS as Node started,
+  // and NODE_EXTRA_CA_CERTS as the guest's environment is taken (process.env at exit).
   const preload = path.join(project, 'exec-argv.cjs');
-  writeFileSync(preload, "process.stderr.write(`execArgv ${JSON.stringify(process.execArgv)}\\n`);\n");
+  writeFileSync(
+    preload,
+    'const certs = () => JSON.stringify(process.env.NODE_EXTRA_CA_CERTS ?? null);\n' +
+      'process.stderr.write(`execArgv ${JSON.stringify(process.execArgv)} certs at start ${certs()}\\n`);\n' +
+      "process.on('exit', () => process.stderr.write(`certs at exit ${certs()}\\n`));\n",
+  );
   const program = path.join(root, 'bench/guest/hello-default');
-  const result = spawnSync(path.join(bin, 'mipsjit'), ['run', program, 'one', 'two'], { cwd: project, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
-  expect(result.error).toBeUndefined();
-  expect(result.status).toBe(0);
-  expect(result.stderr).toContain('execArgv ["--v8-pool-size=0"]');
+  const { NODE_EXTRA_CA_CERTS: _certs, ...environment } = process.env;
+  const run = (extra: Record<string, string>) =>
+    spawnSync(path.join(bin, 'mipsjit'), ['run', program, 'one', 'two'], { cwd: project, encoding: 'utf8', env: { ...environment, ...extra, NODE_OPTIONS: `--require ${preload}` } });
   const cli = execFileSync(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', program, 'one', 'two'], { cwd: root, encoding: 'utf8' });
-  expect(result.stdout).toBe(cli);
+  const plain = run({});
+  expect(plain.error).toBeUndefined();
+  expect(plain.status).toBe(0);
+  expect(plain.stderr).toContain('execArgv ["--v8-pool-size=0"] certs at start null');
+  expect(plain.stderr).toContain('certs at exit null');
+  expect(plain.stdout).toBe(cli);
+  // Set (even to a file that is not there): Node starts without it, the guest's environment has it.
+  const withCerts = run({ NODE_EXTRA_CA_CERTS: '/no/such/certificates.pem' });
+  expect(withCerts.status).toBe(0);
+  expect(withCerts.stderr).toContain('execArgv ["--v8-pool-size=0"] certs at start null');
+  expect(withCerts.stderr).toContain('certs at exit "/no/such/certificates.pem"');
+  expect(withCerts.stderr).not.toContain('Ignoring extra certs');
+  expect(withCerts.stdout).toBe(cli);
 });
 
 test("a bundler's browser build of a consumer takes dist/browser and keeps no Node built-in", async () => {

@@ -40,6 +40,8 @@ if (withQemu && spawnSync('qemu-mipsel', ['-version']).status !== 0) {
   process.exit(2);
 }
 const withInterpreter = options.includes('--interp');
+/** The build whose interpreter --interp runs and whose ratios the last columns give. */
+const lastBuild = builds.length - 1;
 const listed = options.includes('--long') ? longRunWorkloads(root) : shortRunWorkloads(root);
 const workloads = listed.filter((workload) => existsSync(workload.program) && (names.length === 0 || names.some((name) => workload.name.startsWith(name))));
 for (const workload of listed) {
@@ -66,11 +68,10 @@ function runners(workload) {
       return spawnSync('node', [...nodeFlags, path.join(build, 'cli.cjs'), 'run', workload.program, ...args], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[index] }, maxBuffer: 1 << 28 });
     },
   }));
-  const last = builds.length - 1;
   if (withInterpreter) {
     list.push({
-      label: `${builds[last]} interp`,
-      run: () => spawnSync('node', [...nodeFlags, path.join(builds[last], 'cli.cjs'), 'run', '--engine', 'interp', workload.program, ...args], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[last] }, maxBuffer: 1 << 28 }),
+      label: `${builds[lastBuild]} interp`,
+      run: () => spawnSync('node', [...nodeFlags, path.join(builds[lastBuild], 'cli.cjs'), 'run', '--engine', 'interp', workload.program, ...args], { cwd: root, env: { ...hostEnv, MIPSJIT_CACHE_DIR: caches[lastBuild] }, maxBuffer: 1 << 28 }),
     });
   }
   if (withQemu) list.push({ label: 'qemu-mipsel', run: () => spawnSync('qemu-mipsel', [workload.program, ...args], { cwd: root, env: hostEnv, maxBuffer: 1 << 28 }) });
@@ -96,7 +97,6 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const labels = prepared[0]?.runners.map((runner) => runner.label) ?? [];
-const lastBuild = builds.length - 1;
 /** Columns of ratios of medians: the interpreter over the last build, the last build over qemu-mipsel. */
 const ratios = [
   ...(withInterpreter ? [{ title: 'interp / last build', of: (ms) => median(ms[builds.length]) / median(ms[lastBuild]) }] : []),

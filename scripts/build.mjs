@@ -108,6 +108,9 @@ export function buildNodeModule(entry, outfile) {
   return build({ ...common, entryPoints: [entry], outfile, platform: 'node' });
 }
 
+/** Where the launcher keeps NODE_EXTRA_CA_CERTS while Node starts (the same name in src/cli-launch.ts). */
+const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
+
 /**
  * The first lines of dist/cli.cjs, the `mipsjit` command. Run as a program, it is a shell script
  * that starts Node on the same file with `--v8-pool-size=0`; Node, reading the same lines, skips
@@ -125,8 +128,6 @@ export function buildNodeModule(entry, outfile) {
  * With Debian's bundle set there, busybox true took 161 ms against 122 without, CoreMark 700 256
  * against 219 (medians of 15 interleaved). src/cli-launch.ts puts it back for the guest.
  */
-/** Where the launcher keeps NODE_EXTRA_CA_CERTS while Node starts (the same name in src/cli-launch.ts). */
-const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
 const LAUNCHER_PROLOGUE =
   `#!/bin/sh\n':' //; if [ -n "\${NODE_EXTRA_CA_CERTS+set}" ]; then ${MOVED_EXTRA_CA_CERTS}=$NODE_EXTRA_CA_CERTS; export ${MOVED_EXTRA_CA_CERTS}; unset NODE_EXTRA_CA_CERTS; fi; ` +
   `exec node --v8-pool-size=0 "$0" "$@"\n`;

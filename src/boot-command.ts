@@ -121,6 +121,26 @@ function formatStats(stats: MaltaStats, engine: string): string {
   );
 }
 
+/**
+ * `mipsjit boot ARGS` for the command line (src/cli.ts, which loads this module only for `boot`):
+ * the exit status, bad input (BootUsageError, BootConfigError) told in one line through `report`.
+ */
+export async function bootCommandLine(argv: string[], report: (line: string) => void): Promise<number> {
+  try {
+    return await bootMain(argv);
+  } catch (error) {
+    if (error instanceof BootUsageError) {
+      report(`mipsjit: ${error.message} (see mipsjit boot --help)\n`);
+      return 2;
+    }
+    if (error instanceof BootConfigError) {
+      report(`mipsjit: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
 export async function bootMain(argv: string[]): Promise<number> {
   const command = parseBoot(argv);
   if (command === 'help') {

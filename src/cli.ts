@@ -6,8 +6,6 @@
 import { statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
-import { BootUsageError, bootMain } from './boot-command.js';
-import { BootConfigError } from './board/malta/boot.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { BUILD_ID } from './build-id.js';
@@ -188,7 +186,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (verb === 'boot') {
     standardStreamsBuilt = true;
-    return bootMain(rest);
+    // Loaded only here: the board and the system-mode engine are ~30% of the command line's code,
+    // which every `run` would read and set up at start (scripts/build.mjs builds them apart).
+    const { bootCommandLine } = await import('./boot-command.js');
+    return bootCommandLine(rest, (line) => writeText(2, line));
   }
   if (verb !== 'run') throw new UsageError(`unknown command ${verb}`);
   const command = parseRun(rest);
@@ -240,10 +241,7 @@ async function runCommandLine(): Promise<void> {
     if (error instanceof UsageError) {
       writeText(2, `mipsjit: ${error.message} (see mipsjit --help)\n`);
       status = 2;
-    } else if (error instanceof BootUsageError) {
-      writeText(2, `mipsjit: ${error.message} (see mipsjit boot --help)\n`);
-      status = 2;
-    } else if (error instanceof LoadError || error instanceof BootConfigError) {
+    } else if (error instanceof LoadError) {
       writeText(2, `mipsjit: ${error.message}\n`);
       status = 2;
     } else {

@@ -51,7 +51,7 @@ afterAll(() => {
 });
 
 test('npm pack ships the built library, its types and the CLI, and no sources, tests or maps', () => {
-  for (const file of ['package.json', 'README.md', 'dist/mipsjit.js', 'dist/browser/mipsjit.js', 'dist/cli.cjs', 'dist/cli-main.cjs', 'dist/compile-worker.cjs', 'dist/types/src/index.d.ts']) {
+  for (const file of ['package.json', 'README.md', 'dist/mipsjit.js', 'dist/browser/mipsjit.js', 'dist/cli.cjs', 'dist/cli-main.cjs', 'dist/cli-boot.cjs', 'dist/compile-worker.cjs', 'dist/types/src/index.d.ts']) {
     expect(packed).toContain(file);
   }
   expect(packed.filter((file) => !file.startsWith('dist/') && file !== 'package.json' && file !== 'README.md')).toEqual([]);

@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArguments, CACHE_WRITING_RUNS, longRunWorkloads, median, shortRunWorkloads } from './inputs.mjs';
+import { benchArguments, CACHE_WRITING_RUNS, longRunWorkloads, median, shortRunWorkloads, workloadsNamed } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { options, names, number } = benchArguments(process.argv.slice(2));
@@ -43,7 +43,7 @@ const withInterpreter = options.includes('--interp');
 /** The build whose interpreter --interp runs and whose ratios the last columns give. */
 const lastBuild = builds.length - 1;
 const listed = options.includes('--long') ? longRunWorkloads(root) : shortRunWorkloads(root);
-const workloads = listed.filter((workload) => existsSync(workload.program) && (names.length === 0 || names.some((name) => workload.name.startsWith(name))));
+const workloads = workloadsNamed(listed, names).filter((workload) => existsSync(workload.program));
 for (const workload of listed) {
   if (!existsSync(workload.program)) console.error(`compare: skipping ${workload.name} (${workload.program} is missing: run test/guest/busybox.sh or bench/guest/coremark.sh)`);
 }

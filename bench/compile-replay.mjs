@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { benchArguments, median, shortRunsNamed } from './inputs.mjs';
+import { benchArguments, median, shortRunWorkloads, workloadsNamed } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { options, names, number } = benchArguments(process.argv.slice(2));
@@ -40,7 +40,7 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warm) || warm < 0 |
   console.error('usage: node bench/compile-replay.mjs [--runs N] [--warm N] [--requests DIR] [--tiers] [-- workload-name...]');
   process.exit(2);
 }
-const workloads = shortRunsNamed(root, names).filter((workload) => existsSync(workload.program));
+const workloads = workloadsNamed(shortRunWorkloads(root), names).filter((workload) => existsSync(workload.program));
 
 if (kept !== undefined) mkdirSync(kept, { recursive: true });
 const directory = mkdtempSync(path.join(os.tmpdir(), 'mipsjit-replay-'));

@@ -54,6 +54,17 @@ export function benchGzip() {
   return file;
 }
 
+/** The guest programs of the short and long runs, from the repository's root `root`. */
+function benchPrograms(root) {
+  return {
+    busybox: path.join(root, '.cache/busybox/root/bin/busybox'),
+    coremark: path.join(root, '.cache/coremark/coremark'),
+    gamebench: path.join(root, 'bench/guest/gamebench'),
+    cpubench: path.join(root, 'bench/guest/cpubench'),
+    callbench: path.join(root, 'bench/guest/callbench'),
+  };
+}
+
 /**
  * Runs of about 0.2 G instructions (qemu-mipsel: ~0.1 s), the line of issue 10 they bear on, and a
  * longer one; `root` is the repository. Each program's `args` makes its inputs when called.
@@ -61,13 +72,11 @@ export function benchGzip() {
  * software: ~0.37 s there.)
  */
 export function shortRunWorkloads(root) {
-  const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
-  const coremark = path.join(root, '.cache/coremark/coremark');
-  const gamebench = path.join(root, 'bench/guest/gamebench');
+  const { busybox, coremark, gamebench, cpubench, callbench } = benchPrograms(root);
   return [
     { name: 'CoreMark 700', program: coremark, args: () => ['0x0', '0x0', '0x66', '700'] },
-    { name: 'cpubench 1', program: path.join(root, 'bench/guest/cpubench'), args: () => ['1'] },
-    { name: 'callbench 3', program: path.join(root, 'bench/guest/callbench'), args: () => ['3'] },
+    { name: 'cpubench 1', program: cpubench, args: () => ['1'] },
+    { name: 'callbench 3', program: callbench, args: () => ['3'] },
     { name: 'busybox gunzip', program: busybox, args: () => ['gunzip', '-c', benchGzip()] },
     { name: 'busybox sha1sum', program: busybox, args: () => ['sha1sum', benchInput()] },
     { name: 'busybox md5sum', program: busybox, args: () => ['md5sum', benchInput()] },
@@ -97,20 +106,18 @@ export function benchInput40() {
  * start-up and warm-up weigh little: bench/compare.mjs --long. None was used for tuning the JIT.
  */
 export function longRunWorkloads(root) {
-  const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
-  const coremark = path.join(root, '.cache/coremark/coremark');
-  const gamebench = path.join(root, 'bench/guest/gamebench');
+  const { busybox, coremark, gamebench, cpubench } = benchPrograms(root);
   return [
     { name: 'busybox gzip -c 40MB', program: busybox, args: () => ['gzip', '-c', benchInput40()] },
-    { name: 'cpubench 15 (all kernels)', program: path.join(root, 'bench/guest/cpubench'), args: () => ['15'] },
+    { name: 'cpubench 15 (all kernels)', program: cpubench, args: () => ['15'] },
     { name: 'CoreMark 20000', program: coremark, args: () => ['0x0', '0x0', '0x66', '20000'] },
     { name: 'gamebench btree 16', program: gamebench, args: () => ['btree', '16'] },
   ];
 }
 
-/** The short runs whose names start with one of `names` (all of them without names). */
-export function shortRunsNamed(root, names) {
-  return shortRunWorkloads(root).filter((workload) => names.length === 0 || names.some((name) => workload.name.startsWith(name)));
+/** The workloads whose names start with one of `names` (all of them without names). */
+export function workloadsNamed(workloads, names) {
+  return workloads.filter((workload) => names.length === 0 || names.some((name) => workload.name.startsWith(name)));
 }
 
 /**

@@ -576,7 +576,8 @@ function listDirectory(path: Buffer): DirectoryEntry[] {
   const entries: DirectoryEntry[] = [];
   const inode = (target: Buffer): bigint => {
     try {
-      return fs.lstatSync(target, { bigint: true }).ino;
+      const ino = fs.lstatSync(target).ino;
+      return Number.isSafeInteger(ino) ? BigInt(ino) : fs.lstatSync(target, { bigint: true }).ino;
     } catch {
       return 1n;
     }
@@ -584,7 +585,7 @@ function listDirectory(path: Buffer): DirectoryEntry[] {
   entries.push({ name: Buffer.from('.'), ino: inode(path), type: 4 });
   entries.push({ name: Buffer.from('..'), ino: inode(joinPath(path, Buffer.from('..'))), type: 4 });
   // opendir/readSync keeps the file system's own order, as getdents64 would.
-  const directory = fs.opendirSync(path, { encoding: 'buffer' as BufferEncoding });
+  const directory = fs.opendirSync(path, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
   try {
     for (let entry = directory.readSync(); entry !== null; entry = directory.readSync()) {
       const name = entry.name as unknown as Buffer;

@@ -4,7 +4,7 @@
 // dist/cli-main.cjs, which dist/cli.cjs (src/cli-launch.ts) starts with V8's code cache.
 
 import { statSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
@@ -167,7 +167,7 @@ function hostEnvironment(): Record<string, string> {
 function openCodeCache(command: RunCommand): CodeCacheFile | undefined {
   const version = BUILD_ID;
   if (version === undefined) return undefined;
-  const file = command.root !== undefined ? path.join(command.root, command.program) : command.program;
+  const file = command.root !== undefined ? join(command.root, command.program) : command.program;
   try {
     // Only a regular file (not a FIFO or a device, which a sample would consume or block on).
     if (!statSync(file).isFile()) return undefined;

@@ -12,7 +12,7 @@
 
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writevSync } from 'node:fs';
 import { homedir } from 'node:os';
-import path from 'node:path';
+import { dirname, join } from 'node:path';
 import type { StoredRegion } from '../codegen/shared-compiler.js';
 
 const MAGIC = 0x4343_4a4d; // "MJCC"
@@ -28,7 +28,7 @@ export function defaultCacheDirectory(): string {
   const explicit = process.env.MIPSJIT_CACHE_DIR;
   if (explicit !== undefined && explicit !== '') return explicit;
   const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg !== undefined && xdg !== '' ? xdg : path.join(homedir(), '.cache'), 'mipsjit');
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'mipsjit');
 }
 
 /** How many 32-bit words of a program programName() reads. */
@@ -105,7 +105,7 @@ export class CodeCacheFile {
     program: Uint8Array,
     private readonly version: string,
   ) {
-    this.path = path.join(directory, `${programName(program, version)}.regions`);
+    this.path = join(directory, `${programName(program, version)}.regions`);
   }
 
   /** The stored regions, or none when the file is missing, from another compiler, or damaged. */
@@ -127,7 +127,7 @@ export class CodeCacheFile {
   save(regions: readonly StoredRegion[]): boolean {
     const temporary = `${this.path}.${process.pid}.tmp`;
     try {
-      mkdirSync(path.dirname(this.path), { recursive: true });
+      mkdirSync(dirname(this.path), { recursive: true });
       const pieces = encode(regions, this.version);
       const fd = openSync(temporary, 'w');
       try {
@@ -146,7 +146,7 @@ export class CodeCacheFile {
       return false;
     }
     try {
-      pruneOldest(path.dirname(this.path), MAX_FILES);
+      pruneOldest(dirname(this.path), MAX_FILES);
     } catch {
       // the directory could not be listed: the file was saved all the same
     }
@@ -166,7 +166,7 @@ export function pruneOldest(directory: string, keep: number): void {
       return 0;
     }
   };
-  const byAge = files.map((name) => ({ file: path.join(directory, name), written: written(path.join(directory, name)) }));
+  const byAge = files.map((name) => ({ file: join(directory, name), written: written(join(directory, name)) }));
   byAge.sort((a, b) => a.written - b.written);
   for (const { file } of byAge.slice(0, byAge.length - keep)) {
     try {

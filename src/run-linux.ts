@@ -5,9 +5,9 @@
 // and the files the embedder gives (always in browsers; in Node when `files` or `fileSystem` is
 // given), else the host's (Node), the program staged in a temporary host directory.
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { MemoryFileSystem } from './fs/memory-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { FdTable, PipeBuffer, PipeEnd } from './linux/files.js';
@@ -200,7 +200,7 @@ export async function runLinuxProgram(options: LinuxProgramOptions): Promise<Lin
       // In memory: the program at /bin/NAME, the embedder's files, a /tmp; diagnostics to stderr.
       const memory = options.fileSystem ?? new MemoryFileSystem();
       for (const [file, contents] of Object.entries(options.files ?? {})) memory.writeFile(file, contents);
-      programPath = `/bin/${path.basename(name) || 'program'}`;
+      programPath = `/bin/${basename(name) || 'program'}`;
       memory.writeFile(programPath, options.program, 0o755);
       memory.mkdir('/tmp', 0o1777);
       const diagnostics = memory.diagnostics;
@@ -213,15 +213,15 @@ export async function runLinuxProgram(options: LinuxProgramOptions): Promise<Lin
       }
     }
     // On the host's files: the program staged in a temporary directory.
-    fs.mkdirSync(os.tmpdir(), { recursive: true });
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-'));
-    programPath = path.join(directory, 'program');
+    mkdirSync(tmpdir(), { recursive: true });
+    const directory = mkdtempSync(join(tmpdir(), 'mipsjit-'));
+    programPath = join(directory, 'program');
     try {
-      fs.writeFileSync(programPath, options.program, { mode: 0o755 });
+      writeFileSync(programPath, options.program, { mode: 0o755 });
       const result = await runProgram({ ...common, path: programPath });
       return { ...result, stdout: out.bytes(), stderr: err.bytes() };
     } finally {
-      fs.rmSync(directory, { recursive: true, force: true });
+      rmSync(directory, { recursive: true, force: true });
     }
   } catch (error) {
     if (error instanceof LoadError && programPath !== '') throw new LoadError(error.message.replace(programPath, name));

@@ -7,7 +7,8 @@
 // descriptor go to the file system that opened it: a file system that says it does not own a
 // descriptor (ownsDescriptor) leaves it to the host's (e.g. procfs.ts's snapshots, host files).
 
-import * as nodeFs from 'node:fs';
+import type * as nodeFs from 'node:fs';
+import * as hostCalls from './node-fs.js';
 
 export type Stats = nodeFs.Stats;
 export type BigIntStats = nodeFs.BigIntStats;
@@ -55,7 +56,7 @@ interface DescriptorOwner {
   ownsDescriptor?(fd: number): boolean;
 }
 
-const host: FileSystem = nodeFs;
+const host: FileSystem = hostCalls;
 let current: FileSystem = host;
 let claims = 0;
 

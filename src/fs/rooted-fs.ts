@@ -3,7 +3,8 @@
 // `..` stops at DIR, and symbolic links are followed by this walk (an absolute target starts
 // again at DIR), so neither can lead the guest outside it. Calls on open descriptors go to node:fs.
 
-import * as nodeFs from 'node:fs';
+import type * as NodeFs from 'node:fs';
+import * as nodeFs from './node-fs.js';
 import type { FileSystem } from './file-system.js';
 
 type PathLike = string | Buffer | URL;
@@ -74,7 +75,7 @@ export function rootedFileSystem(root: string): FileSystem {
     writeSync: nodeFs.writeSync,
     // Calls on paths: walked inside the root first.
     accessSync: (target: PathLike, mode?: number) => nodeFs.accessSync(followed(target, 'access'), mode),
-    chmodSync: (target: PathLike, mode: nodeFs.Mode) => nodeFs.chmodSync(followed(target, 'chmod'), mode),
+    chmodSync: (target: PathLike, mode: NodeFs.Mode) => nodeFs.chmodSync(followed(target, 'chmod'), mode),
     chownSync: (target: PathLike, uid: number, gid: number) => nodeFs.chownSync(followed(target, 'chown'), uid, gid),
     lchownSync: (target: PathLike, uid: number, gid: number) => nodeFs.lchownSync(unfollowed(target, 'lchown'), uid, gid),
     existsSync: (target: PathLike) => {
@@ -85,19 +86,19 @@ export function rootedFileSystem(root: string): FileSystem {
       }
     },
     linkSync: (from: PathLike, to: PathLike) => nodeFs.linkSync(unfollowed(from, 'link'), unfollowed(to, 'link')),
-    statSync: (target: PathLike, options?: nodeFs.StatSyncOptions) => nodeFs.statSync(followed(target, 'stat'), options),
-    lstatSync: (target: PathLike, options?: nodeFs.StatSyncOptions) => nodeFs.lstatSync(unfollowed(target, 'lstat'), options),
-    utimesSync: (target: PathLike, atime: nodeFs.TimeLike, mtime: nodeFs.TimeLike) => nodeFs.utimesSync(followed(target, 'utime'), atime, mtime),
-    lutimesSync: (target: PathLike, atime: nodeFs.TimeLike, mtime: nodeFs.TimeLike) => nodeFs.lutimesSync(unfollowed(target, 'lutime'), atime, mtime),
-    mkdirSync: (target: PathLike, options?: nodeFs.Mode | nodeFs.MakeDirectoryOptions) => nodeFs.mkdirSync(unfollowed(target, 'mkdir'), options),
-    openSync: (target: PathLike, flags?: nodeFs.OpenMode, mode?: nodeFs.Mode) => {
+    statSync: (target: PathLike, options?: NodeFs.StatSyncOptions) => nodeFs.statSync(followed(target, 'stat'), options),
+    lstatSync: (target: PathLike, options?: NodeFs.StatSyncOptions) => nodeFs.lstatSync(unfollowed(target, 'lstat'), options),
+    utimesSync: (target: PathLike, atime: NodeFs.TimeLike, mtime: NodeFs.TimeLike) => nodeFs.utimesSync(followed(target, 'utime'), atime, mtime),
+    lutimesSync: (target: PathLike, atime: NodeFs.TimeLike, mtime: NodeFs.TimeLike) => nodeFs.lutimesSync(unfollowed(target, 'lutime'), atime, mtime),
+    mkdirSync: (target: PathLike, options?: NodeFs.Mode | NodeFs.MakeDirectoryOptions) => nodeFs.mkdirSync(unfollowed(target, 'mkdir'), options),
+    openSync: (target: PathLike, flags?: NodeFs.OpenMode, mode?: NodeFs.Mode) => {
       const numeric = typeof flags === 'number' ? flags : 0;
       return nodeFs.openSync(inside(target, (numeric & nodeFs.constants.O_NOFOLLOW) === 0, 'open'), flags ?? 'r', mode);
     },
-    opendirSync: (target: PathLike, options?: nodeFs.OpenDirOptions) => nodeFs.opendirSync(followed(target, 'opendir'), options),
+    opendirSync: (target: PathLike, options?: NodeFs.OpenDirOptions) => nodeFs.opendirSync(followed(target, 'opendir'), options),
     readFileSync: (target: PathLike | number, options?: { encoding?: null; flag?: string } | BufferEncoding) =>
       nodeFs.readFileSync(typeof target === 'number' ? target : followed(target, 'open'), options as BufferEncoding),
-    readlinkSync: (target: PathLike, options?: nodeFs.EncodingOption) => nodeFs.readlinkSync(unfollowed(target, 'readlink'), options),
+    readlinkSync: (target: PathLike, options?: NodeFs.EncodingOption) => nodeFs.readlinkSync(unfollowed(target, 'readlink'), options),
     realpathSync: (target: PathLike, options?: { encoding?: string } | string) => {
       const guest = '/' + walk(target, true, 'realpath').join('/');
       nodeFs.statSync(Buffer.from(`${hostRoot}${guest}`, 'latin1')); // ENOENT as realpath(3) gives it
@@ -107,7 +108,7 @@ export function rootedFileSystem(root: string): FileSystem {
     renameSync: (from: PathLike, to: PathLike) => nodeFs.renameSync(unfollowed(from, 'rename'), unfollowed(to, 'rename')),
     rmdirSync: (target: PathLike) => nodeFs.rmdirSync(unfollowed(target, 'rmdir')),
     // The link's text is the guest's: it is resolved inside the root when followed.
-    statfsSync: (target: PathLike, options?: nodeFs.StatFsOptions) => nodeFs.statfsSync(followed(target, 'statfs') as unknown as string, options),
+    statfsSync: (target: PathLike, options?: NodeFs.StatFsOptions) => nodeFs.statfsSync(followed(target, 'statfs') as unknown as string, options),
     symlinkSync: (linkTarget: PathLike, link: PathLike) => nodeFs.symlinkSync(linkTarget, unfollowed(link, 'symlink')),
     truncateSync: (target: PathLike, length?: number) => nodeFs.truncateSync(followed(target, 'truncate'), length),
     unlinkSync: (target: PathLike) => nodeFs.unlinkSync(unfollowed(target, 'unlink')),

@@ -5,7 +5,7 @@
 // loader's load address, AT_ENTRY = the program's entry).
 
 import * as fs from '../fs/file-system.js';
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import { PAGE_MASK, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { fillRandom } from '../host/node-builtins.js';
 import { Errno } from './errno.js';
@@ -361,7 +361,7 @@ function buildAddressSpace(request: ExecRequest, hostPath: string, argv: Uint8Ar
     gid: request.gid,
     random,
   });
-  return { mm, pc: entry, sp: stack.sp, programPath: path.resolve(hostPath), sysroot };
+  return { mm, pc: entry, sp: stack.sp, programPath: resolve(hostPath), sysroot };
 }
 
 /** Records the loaded segments' pages as mapped, named after the file for /proc/self/maps. */
@@ -379,7 +379,7 @@ function adoptImage(space: AddressSpace, image: ElfImage, ranges: readonly [numb
     const load = loads[index];
     // p_flags PF_X 1, PF_W 2, PF_R 4 as PROT_EXEC 4, PROT_WRITE 2, PROT_READ 1.
     if (load) space.setProt(start, end - start, (load.flags & 4 ? 1 : 0) | (load.flags & 2) | (load.flags & 1 ? 4 : 0));
-    if (load) space.nameFile(start, end - start, { path: path.resolve(hostPath), offset: load.offset - (load.offset & PAGE_MASK), ...identity });
+    if (load) space.nameFile(start, end - start, { path: resolve(hostPath), offset: load.offset - (load.offset & PAGE_MASK), ...identity });
   });
 }
 

@@ -2,7 +2,7 @@
 // run it and every process and thread it starts (scheduler.ts) until it exits or dies, and report
 // how it ended.
 
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import type { JitStats } from '../../codegen/engine.js';
 import { InlineCompiler } from '../../codegen/compiler.js';
 import { SharedCompiler, type CompiledCodeCache, type StoredRegion } from '../../codegen/shared-compiler.js';
@@ -109,7 +109,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     ...(options.hotThreshold !== undefined ? { hotThreshold: options.hotThreshold } : {}),
   };
   const encoder = new TextEncoder();
-  const sysroot = options.sysroot !== undefined && options.sysroot !== '' ? path.resolve(options.sysroot) : undefined;
+  const sysroot = options.sysroot !== undefined && options.sysroot !== '' ? resolve(options.sysroot) : undefined;
   const releaseFileSystem = options.fileSystem ? claimFileSystem(options.fileSystem) : undefined;
   let image;
   try {
@@ -142,7 +142,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     maxProcesses: options.maxProcesses ?? MAX_PROCESSES,
   });
   const fds = options.fds ?? FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2);
-  const cwd = Buffer.from(options.cwd ? path.resolve(options.cwd) : process.cwd());
+  const cwd = Buffer.from(options.cwd ? resolve(options.cwd) : process.cwd());
   const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
   task.process.sysroot = image.sysroot;
   // Linux's start_thread(): every GPR zero except sp; the PC at the entry point.

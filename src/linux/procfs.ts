@@ -5,9 +5,9 @@
 // one of these gets a snapshot of its text in an unlinked host file, so read, lseek, fstat and
 // mmap work on it as on any regular file.
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PAGE_SHIFT, PAGE_SIZE } from '../../runtime/flat-memory.js';
 import type { AddressSpace } from './address-space.js';
 import { STACK_SIZE, STACK_TOP } from './layout.js';
@@ -124,12 +124,12 @@ let scratchDirectory: string | undefined;
 
 /** A read-only host descriptor holding `text` (an unlinked temporary file). */
 export function openSnapshot(text: string): number {
-  scratchDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-proc-'));
-  const file = path.join(scratchDirectory, `snapshot-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  fs.writeFileSync(file, text, { mode: 0o444 });
+  scratchDirectory ??= mkdtempSync(join(tmpdir(), 'mipsjit-proc-'));
+  const file = join(scratchDirectory, `snapshot-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(file, text, { mode: 0o444 });
   try {
-    return fs.openSync(file, fs.constants.O_RDONLY);
+    return openSync(file, constants.O_RDONLY);
   } finally {
-    fs.rmSync(file, { force: true });
+    rmSync(file, { force: true });
   }
 }

@@ -5,7 +5,7 @@
 // qemu-user's -L, to the new root: absolute paths are looked up there first).
 
 import * as fs from '../fs/file-system.js';
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import { Errno, errnoFromHostError } from './errno.js';
 import { AT_FDCWD_VALUE, fileOf, hostCall, output, resolvePath, setU64, statAt, statOpenFile, type AnyStat, type SyscallHandler } from './syscalls.js';
 import type { SyscallArgs, Task } from './task.js';
@@ -147,7 +147,7 @@ function chroot(k: Task, a: SyscallArgs): number {
   return hostCall(() => {
     const real = fs.realpathSync(resolved, { encoding: 'buffer' }).toString('latin1');
     if (!fs.statSync(real).isDirectory()) return -Errno.ENOTDIR;
-    k.process.sysroot = real === '/' ? undefined : path.resolve(real);
+    k.process.sysroot = real === '/' ? undefined : resolve(real);
     return 0;
   });
 }

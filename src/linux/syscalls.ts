@@ -3,7 +3,7 @@
 // turns that into v0/a3. Guest paths are host paths (as in qemu-user), relative to the guest cwd.
 
 import * as fs from '../fs/file-system.js';
-import * as os from 'node:os';
+import { freemem, hostname, loadavg, release as osRelease, totalmem, uptime, version as osVersion } from 'node:os';
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, Perm } from '../../runtime/flat-memory.js';
 import { fillRandom, isTerminal } from '../host/node-builtins.js';
 import { permsForProt } from './address-space.js';
@@ -982,7 +982,7 @@ function writeUtsname(k: Task, address: number): number {
   if (!view) return -Errno.EFAULT;
   const bytes = new Uint8Array(view.buffer, view.byteOffset, 6 * 65);
   bytes.fill(0);
-  const fields = ['Linux', os.hostname(), os.release(), os.version(), 'mips', '(none)'];
+  const fields = ['Linux', hostname(), osRelease(), osVersion(), 'mips', '(none)'];
   fields.forEach((field, index) => bytes.set(Buffer.from(field).subarray(0, 64), index * 65));
   return 0;
 }
@@ -1004,14 +1004,14 @@ function sysinfo(k: Task, address: number): number {
   const view = output(k, address, 64);
   if (!view) return -Errno.EFAULT;
   new Uint8Array(view.buffer, view.byteOffset, 64).fill(0);
-  const [one, five, fifteen] = os.loadavg();
-  view.setInt32(0, Math.floor(os.uptime()), true);
+  const [one, five, fifteen] = loadavg();
+  view.setInt32(0, Math.floor(uptime()), true);
   view.setUint32(4, Math.min(0xffff_ffff, Math.round((one ?? 0) * 65536)), true);
   view.setUint32(8, Math.min(0xffff_ffff, Math.round((five ?? 0) * 65536)), true);
   view.setUint32(12, Math.min(0xffff_ffff, Math.round((fifteen ?? 0) * 65536)), true);
   const unit = 4096;
-  view.setUint32(16, Math.min(0xffff_ffff, Math.floor(os.totalmem() / unit)), true);
-  view.setUint32(20, Math.min(0xffff_ffff, Math.floor(os.freemem() / unit)), true);
+  view.setUint32(16, Math.min(0xffff_ffff, Math.floor(totalmem() / unit)), true);
+  view.setUint32(20, Math.min(0xffff_ffff, Math.floor(freemem() / unit)), true);
   view.setUint16(40, 1, true);
   view.setUint32(52, unit, true);
   return 0;

@@ -1,7 +1,8 @@
-// `node bench/applets.mjs`: fifteen busybox applets the JIT was never tuned on, each over the same
-// 8 MB text file in lines, under mipsjit's JIT (a first run, then a run with its code cache) and
-// qemu-mipsel, side by side: a wider view of "programs it has not seen" than npm run bench's
-// rows. Each round runs every applet once under each, in an order that alternates from round to
+// `node bench/applets.mjs`: eighteen busybox applets the JIT was never tuned on, fifteen over the
+// same 8 MB text file in lines and three that walk a directory tree (bench/inputs.mjs benchTree;
+// their time goes to system calls more than to instructions), under mipsjit's JIT (a first run,
+// then a run with its code cache) and qemu-mipsel, side by side: a wider view of "programs it has
+// not seen" than npm run bench's rows. Each round runs every applet once under each, in an order that alternates from round to
 // round; the table shows medians of wall seconds and their ratios. Every run's output must equal
 // qemu-mipsel's (the bench stops otherwise). Needs test/guest/busybox.sh's busybox and qemu-mipsel.
 //
@@ -11,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArguments, benchLines8, CACHE_WRITING_RUNS, median } from './inputs.mjs';
+import { benchArguments, benchLines8, benchTree, CACHE_WRITING_RUNS, median } from './inputs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const busybox = path.join(root, '.cache/busybox/root/bin/busybox');
@@ -37,7 +38,8 @@ if (spawnSync('qemu-mipsel', ['-version']).status !== 0) {
 }
 
 const LINES = benchLines8();
-/** Each applet's arguments; all read LINES (an argument, never standard input). */
+const TREE = benchTree();
+/** Each applet's arguments; they read LINES or TREE (an argument, never standard input). */
 const APPLETS = [
   ['wc', LINES],
   ['sed', 's/e/E/g', LINES],
@@ -54,6 +56,9 @@ const APPLETS = [
   ['xxd', LINES],
   ['base64', LINES],
   ['rev', LINES],
+  ['find', TREE, '-type', 'f'],
+  ['ls', '-lR', TREE],
+  ['du', '-a', TREE],
 ].filter(([name]) => names.length === 0 || names.includes(name));
 
 // As in bench/run.mjs: Node without NODE_EXTRA_CA_CERTS, and V8's pool sized by the cores.
@@ -102,11 +107,12 @@ for (let round = 0; round < rounds; round++) {
   console.error(`applets: round ${round + 1} of ${rounds} done`);
 }
 
-console.log(`busybox applets over ${path.basename(LINES)} (${statSync(LINES).size} bytes), wall seconds, medians of ${rounds} (${new Date().toISOString()}, node ${nodeFlags.join(' ') || 'with its default pool'})\n`);
+console.log(`busybox applets over ${path.basename(LINES)} (${statSync(LINES).size} bytes) or TREE (${path.basename(TREE)}), wall seconds, medians of ${rounds} (${new Date().toISOString()}, node ${nodeFlags.join(' ') || 'with its default pool'})\n`);
 console.log('| applet | jit s | jit-cached s | qemu s | jit / qemu | jit-cached / qemu |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const args of APPLETS) {
   const entry = times.get(args[0]);
   const [jit, cached, qemu] = KINDS.map((kind) => median(entry[kind]));
-  console.log(`| ${args.slice(0, -1).join(' ')} | ${jit.toFixed(3)} | ${cached.toFixed(3)} | ${qemu.toFixed(3)} | ${(jit / qemu).toFixed(2)}x | ${(cached / qemu).toFixed(2)}x |`);
+  const shown = args.filter((arg) => arg !== LINES).map((arg) => (arg === TREE ? 'TREE' : arg));
+  console.log(`| ${shown.join(' ')} | ${jit.toFixed(3)} | ${cached.toFixed(3)} | ${qemu.toFixed(3)} | ${(jit / qemu).toFixed(2)}x | ${(cached / qemu).toFixed(2)}x |`);
 }

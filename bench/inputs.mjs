@@ -3,7 +3,7 @@
 // bench/compare.mjs and bench/compile-replay.mjs measure, the runs that write the CLI's V8 code
 // cache before anything is timed, the command line of the short-run tools, and the median every
 // bench tool reports.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -52,6 +52,39 @@ export function benchGzip() {
   const file = path.join(os.tmpdir(), 'mipsjit-bench-lines.gz');
   if (!existsSync(file)) writeFileSync(file, gzipSync(readFileSync(benchLines()), { level: 6 }));
   return file;
+}
+
+/**
+ * A deterministic directory tree for the applets that walk one (find, ls -lR, du): 40 directories
+ * of 5 subdirectories of 20 files each (4,000 files of 0-199 bytes, 241 directories in all), with
+ * fixed times so that `ls -l` prints the same on every machine. Built beside its final name and
+ * renamed, so that an interrupted build is never taken for a finished one.
+ */
+export function benchTree() {
+  const tree = path.join(os.tmpdir(), 'mipsjit-bench-tree');
+  if (existsSync(tree)) return tree;
+  const building = `${tree}.${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  const directories = [building];
+  for (let top = 0; top < 40; top++) {
+    const upper = path.join(building, `d${top}`);
+    directories.push(upper);
+    for (let sub = 0; sub < 5; sub++) {
+      const lower = path.join(upper, `s${sub}`);
+      mkdirSync(lower, { recursive: true });
+      directories.push(lower);
+      for (let file = 0; file < 20; file++) {
+        const name = path.join(lower, `f${file}.txt`);
+        writeFileSync(name, 'x'.repeat((top * 100 + sub * 20 + file) % 200));
+        utimesSync(name, 1_000_000_000, 1_000_000_000);
+      }
+    }
+  }
+  // Children before parents: setting a child's times does not touch its parent's.
+  for (const directory of directories.reverse()) utimesSync(directory, 1_000_000_000, 1_000_000_000);
+  renameSync(building, tree);
+  utimesSync(tree, 1_000_000_000, 1_000_000_000);
+  return tree;
 }
 
 /** The guest programs of the short and long runs, from the repository's root `root`. */

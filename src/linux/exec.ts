@@ -70,9 +70,10 @@ export interface ExecResult {
 export function inSysroot(sysroot: string | undefined, guestPath: string): string {
   if (sysroot === undefined || !guestPath.startsWith('/')) return guestPath;
   const candidate = sysroot + guestPath;
+  // Most paths a program names are not in the sysroot: ENOENT comes back as undefined, not as
+  // an Error (its stack trace cost ~5-8 us per call here).
   try {
-    fs.statSync(candidate);
-    return candidate;
+    return fs.statSync(candidate, { throwIfNoEntry: false }) !== undefined ? candidate : guestPath;
   } catch {
     return guestPath;
   }

@@ -28,6 +28,7 @@ import { openSnapshot, procFileText } from './procfs.js';
 import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
 import { wallClockNs } from '../host/clock.js';
+import { endDirectorySnapshot, MAX_SNAPSHOT_ENTRIES, statFromSnapshot, takeDirectorySnapshot } from './directory-snapshot.js';
 
 export type SyscallHandler = (k: Task, a: SyscallArgs) => number;
 
@@ -462,6 +463,7 @@ export function statAt(k: Task, dirfd: number, pathAddress: number, flags: numbe
   const path = readPath(k, pathAddress);
   if (typeof path === 'number') return path;
   if (path.length === 0) {
+    endDirectorySnapshot();
     if ((flags & AT_EMPTY_PATH) === 0) return -Errno.ENOENT;
     if (dirfd === AT_FDCWD) return statPath(k.cwd, true);
     const file = fileOf(k, dirfd);
@@ -474,12 +476,15 @@ export function statAt(k: Task, dirfd: number, pathAddress: number, flags: numbe
   }
   const resolved = resolveBytes(k, dirfd, path);
   if (typeof resolved === 'number') return resolved;
-  return statPath(resolved, (flags & AT_SYMLINK_NOFOLLOW) === 0);
+  const follow = (flags & AT_SYMLINK_NOFOLLOW) === 0;
+  return statFromSnapshot(resolved, follow) ?? statPath(resolved, follow);
 }
 
 export function statPath(path: Buffer, follow: boolean): AnyStat | number {
   try {
-    return follow ? fs.statSync(path, { bigint: true }) : fs.lstatSync(path, { bigint: true });
+    // ENOENT, the usual failure (a search along PATH, a file that may exist), without an Error.
+    const options = { bigint: true, throwIfNoEntry: false } as const;
+    return (follow ? fs.statSync(path, options) : fs.lstatSync(path, options)) ?? -Errno.ENOENT;
   } catch (error) {
     return -errnoFromHostError(error);
   }
@@ -574,10 +579,13 @@ function directoryEntryType(entry: fs.Dirent): number {
 
 function listDirectory(path: Buffer): DirectoryEntry[] {
   const entries: DirectoryEntry[] = [];
+  const stats = new Map<string, fs.BigIntStats>();
   const inode = (target: Buffer): bigint => {
     try {
-      const ino = fs.lstatSync(target).ino;
-      return Number.isSafeInteger(ino) ? BigInt(ino) : fs.lstatSync(target, { bigint: true }).ino;
+      const stat = fs.lstatSync(target, { bigint: true, throwIfNoEntry: false });
+      if (stat === undefined) return 1n;
+      if (stats.size < MAX_SNAPSHOT_ENTRIES) stats.set(target.toString('latin1'), stat);
+      return stat.ino;
     } catch {
       return 1n;
     }
@@ -594,6 +602,8 @@ function listDirectory(path: Buffer): DirectoryEntry[] {
   } finally {
     directory.closeSync();
   }
+  // The stat calls that follow a listing are answered from what it took (directory-snapshot.ts).
+  takeDirectorySnapshot(stats);
   return entries;
 }
 

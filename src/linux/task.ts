@@ -32,6 +32,7 @@ import { buildSignalFrame } from './signal-frame.js';
 import { o32SyscallName, O32_SYSCALL_BASE } from './syscall-names.js';
 import { SYSCALL_HANDLERS, type SyscallHandler } from './syscall-table.js';
 import { BLOCKED, NO_RETURN, type Blocker } from './syscall-status.js';
+import { endDirectorySnapshot, holdsDirectorySnapshot } from './directory-snapshot.js';
 
 export { BLOCKED, NO_RETURN, type Blocker };
 
@@ -60,6 +61,17 @@ const HANDLERS_BY_NUMBER: (SyscallHandler | undefined)[] = [];
   for (const name of Object.keys(SYSCALL_HANDLERS)) {
     if (!numbered.has(name)) throw new Error(`syscall handler for unknown o32 syscall ${name}`);
   }
+}
+
+/**
+ * The calls a directory snapshot outlives (src/linux/directory-snapshot.ts): stats by path, which
+ * take from it or end it themselves, and getdents64, which lists from the same moment or takes a
+ * new one. Every other call ends it before it runs. Indexed by number - 4000.
+ */
+const KEEPS_DIRECTORY_SNAPSHOT = new Uint8Array(500);
+for (let index = 0; index < KEEPS_DIRECTORY_SNAPSHOT.length; index++) {
+  const name = o32SyscallName(index + O32_SYSCALL_BASE);
+  if (name === 'stat' || name === 'lstat' || name === 'stat64' || name === 'lstat64' || name === 'fstatat64' || name === 'statx' || name === 'getdents64') KEEPS_DIRECTORY_SNAPSHOT[index] = 1;
 }
 
 /** The eight o32 syscall arguments: a0..a3, then the stack words at sp+16..sp+28. */
@@ -271,6 +283,7 @@ export class Task implements MmTask {
       words.fill(0, 4);
     }
     const handler = HANDLERS_BY_NUMBER[number - O32_SYSCALL_BASE];
+    if (holdsDirectorySnapshot() && KEEPS_DIRECTORY_SNAPSHOT[number - O32_SYSCALL_BASE] !== 1) endDirectorySnapshot();
     let result: number;
     if (handler === undefined) {
       this.scheduler.warnUnsupported(number);

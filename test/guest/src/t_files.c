@@ -1,9 +1,10 @@
 /* Files and descriptors a Linux program meets beyond read and write, for mipsjit (Linux user mode).
- * Usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|spew N>
+ * Usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|listing|spew N>
  * Each section prints facts that hold under any Linux (no addresses, times, pids or host paths),
  * so the output recorded under qemu-mipsel is the expected output. Built static and dynamic.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -403,6 +404,81 @@ static void t_oldstat(void) {
   rmdir(tmpdir);
 }
 
+/* Reads the whole of `tmpdir` (as find and ls do before they stat the entries); returns the count. */
+static int read_all(void) {
+  DIR *dir = opendir(tmpdir);
+  CHECK(dir != NULL);
+  int count = 0;
+  while (readdir64(dir) != NULL) count++;
+  closedir(dir);
+  return count;
+}
+
+static void t_listing(void) {
+  printf("== listing\n");
+  /* getdents64's d_ino and d_type agree with what stat says of each entry. */
+  mk_tmp();
+  const char *names[] = {"a", "b", "c", "d"};
+  for (int i = 0; i < 4; i++) {
+    int fd = open(tp(names[i]), O_WRONLY | O_CREAT, 0644);
+    CHECK(fd >= 0);
+    CHECK(write(fd, "abcd", i + 1) == i + 1);
+    close(fd);
+  }
+  CHECK(symlink("a", tp("link")) == 0);
+  CHECK(mkdir(tp("sub"), 0755) == 0);
+  DIR *dir = opendir(tmpdir);
+  CHECK(dir != NULL);
+  int entries = 0, inode_agrees = 0, type_agrees = 0;
+  for (struct dirent64 *entry; (entry = readdir64(dir)) != NULL;) {
+    struct stat64 st;
+    CHECK(fstatat64(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0);
+    entries++;
+    inode_agrees += entry->d_ino == st.st_ino;
+    type_agrees += (entry->d_type == DT_DIR) == S_ISDIR(st.st_mode) && (entry->d_type == DT_LNK) == S_ISLNK(st.st_mode) &&
+                   (entry->d_type == DT_REG) == S_ISREG(st.st_mode);
+  }
+  closedir(dir);
+  printf("entries %d, inode agrees %d, type agrees %d\n", entries, inode_agrees, type_agrees);
+  /* After a listing, each stat tells the file as it is when asked: after this process wrote to it,
+   * through a symbolic link, twice in a row, after an unlink, after a child process changed it. */
+  struct stat st;
+  printf("listed %d\n", read_all());
+  int fd = open(tp("b"), O_WRONLY | O_APPEND);
+  CHECK(fd >= 0);
+  CHECK(write(fd, "xyz", 3) == 3);
+  close(fd);
+  CHECK(lstat(tp("b"), &st) == 0);
+  printf("b after a write: size %ld\n", (long)st.st_size);
+  printf("listed %d\n", read_all());
+  CHECK(stat(tp("link"), &st) == 0);
+  printf("link followed: regular %d size %ld\n", S_ISREG(st.st_mode), (long)st.st_size);
+  CHECK(lstat(tp("link"), &st) == 0);
+  printf("link itself: link %d size %ld\n", S_ISLNK(st.st_mode), (long)st.st_size);
+  CHECK(lstat(tp("a"), &st) == 0);
+  CHECK(lstat(tp("a"), &st) == 0);
+  printf("a twice: size %ld\n", (long)st.st_size);
+  printf("listed %d\n", read_all());
+  CHECK(unlink(tp("c")) == 0);
+  errno = 0;
+  printf("c after unlink: %d %s\n", lstat(tp("c"), &st), strerror(errno));
+  printf("listed %d\n", read_all());
+  pid_t child = fork();
+  CHECK(child >= 0);
+  if (child == 0) {
+    int out = open(tp("d"), O_WRONLY | O_TRUNC);
+    _exit(out >= 0 && write(out, "0123456789", 10) == 10 ? 0 : 1);
+  }
+  int status = 0;
+  CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CHECK(lstat(tp("d"), &st) == 0);
+  printf("d after the child wrote it: size %ld\n", (long)st.st_size);
+  for (int i = 0; i < 4; i++) unlink(tp(names[i]));
+  unlink(tp("link"));
+  rmdir(tp("sub"));
+  CHECK(rmdir(tmpdir) == 0);
+}
+
 static void t_statfs(void) {
   printf("== statfs\n");
   struct statfs a, b;
@@ -550,7 +626,7 @@ static int spew(long count) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
-    fprintf(stderr, "usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|spew N>\n");
+    fprintf(stderr, "usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|listing|spew N>\n");
     return 2;
   }
   const char *what = argv[1];
@@ -564,6 +640,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "errno")) t_errno();
   else if (!strcmp(what, "chroot")) t_chroot();
   else if (!strcmp(what, "stdin")) t_stdin();
+  else if (!strcmp(what, "listing")) t_listing();
   else {
     fprintf(stderr, "unknown section %s\n", what);
     return 2;

@@ -147,6 +147,7 @@ export const enum Errno {
   ESRCH = 3,
   EINTR = 4,
   EIO = 5,
+  ENXIO = 6,
   E2BIG = 7,
   ENOEXEC = 8,
   EBADF = 9,

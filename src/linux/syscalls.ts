@@ -130,10 +130,36 @@ export function resolvePath(k: Task, dirfd: number, pathAddress: number, allowEm
   return resolveBytes(k, dirfd, path, allowEmpty);
 }
 
+/**
+ * A guest descriptor named by path: /dev/stdin|stdout|stderr, /dev/fd/N, /proc/self/fd/N,
+ * /proc/thread-self/fd/N or /proc/PID/fd/N (the host would answer with the emulator's own fds).
+ * Returns the guest fd and the rest of the path, or undefined when the path names none.
+ */
+export function guestFdPath(k: Task, path: Buffer): { fd: number; rest: string } | undefined {
+  const text = path.toString('latin1');
+  const std = /^\/dev\/std(in|out|err)(\/.*)?$/.exec(text);
+  if (std) return { fd: ['in', 'out', 'err'].indexOf(std[1]!), rest: std[2] ?? '' };
+  const match = /^\/(?:dev\/fd|proc\/(self|thread-self|\d+)(?:\/task\/\d+)?\/fd)\/(\d+)(\/.*)?$/.exec(text);
+  if (!match) return undefined;
+  const who = match[1];
+  if (who !== undefined && who !== 'self' && who !== 'thread-self' && Number(who) !== k.pid && Number(who) !== k.tid) return undefined;
+  return { fd: Number(match[2]), rest: match[3] ?? '' };
+}
+
 export function resolveBytes(k: Task, dirfd: number, path: Buffer, allowEmpty = false): Buffer | number {
   if (path.length === 0 && !allowEmpty) return -Errno.ENOENT;
   if (path[0] === SLASH) {
     if (isProcSelfExe(k, path)) return Buffer.from(k.programPath);
+    const named = guestFdPath(k, path);
+    if (named) {
+      const file = k.fds.get(named.fd);
+      // Not a guest fd: left to the host, which still has the emulator's inherited fds >= 3
+      // (bash's <(...) hands the guest /dev/fd/63), as before.
+      if (file !== undefined) {
+        if (file.kind !== 'host') return -Errno.ENXIO; // an in-process pipe: openAt and readlinkAt answer it
+        return Buffer.from(`/proc/self/fd/${file.hostFd}${named.rest}`, 'latin1');
+      }
+    }
     return k.process.sysroot === undefined ? path : Buffer.from(inSysroot(k.process.sysroot, path.toString('latin1')), 'latin1');
   }
   let base: Buffer;
@@ -311,7 +337,24 @@ function vectorIo(k: Task, a: SyscallArgs, write: boolean, at: number | undefine
 // open, stat and friends
 
 function openAt(k: Task, dirfd: number, pathAddress: number, flags: number, mode: number): number {
-  const path = resolvePath(k, dirfd, pathAddress);
+  const raw = readPath(k, pathAddress);
+  if (typeof raw === 'number') return raw;
+  const named = raw[0] === SLASH ? guestFdPath(k, raw) : undefined;
+  if (named && named.rest === '') {
+    const file = k.fds.get(named.fd);
+    if (file !== undefined && file.kind === 'pipe') {
+      // Linux opens a new description of the same pipe, in the access mode asked for.
+      const access = flags & OpenFlag.AccessMode;
+      if (access === OpenFlag.ReadWrite) return -Errno.EINVAL;
+      const end = new PipeEnd(file.pipe, access === OpenFlag.WriteOnly, flags);
+      const fd = k.fds.allocate(end, (flags & OpenFlag.CloseOnExec) !== 0);
+      if (fd >= 0) return fd;
+      if (end.isWriteEnd) file.pipe.writers--;
+      else file.pipe.readers--;
+      return -Errno.EMFILE;
+    }
+  }
+  const path = resolveBytes(k, dirfd, raw);
   if (typeof path === 'number') return path;
   const procText = path[0] === SLASH ? procFileText({ pid: k.pid, tid: k.tid, space: k.space }, path.toString('latin1')) : undefined;
   if (procText !== undefined) {
@@ -474,9 +517,20 @@ export function statAt(k: Task, dirfd: number, pathAddress: number, flags: numbe
       return -errnoFromHostError(error);
     }
   }
+  const follow = (flags & AT_SYMLINK_NOFOLLOW) === 0;
+  // stat("/dev/fd/N") is fstat(N) of the guest's descriptor (a pipe's included).
+  const named = follow && path[0] === SLASH ? guestFdPath(k, path) : undefined;
+  const namedFile = named !== undefined && named.rest === '' ? k.fds.get(named.fd) : undefined;
+  if (namedFile !== undefined) {
+    endDirectorySnapshot();
+    try {
+      return statOpenFile(namedFile);
+    } catch (error) {
+      return -errnoFromHostError(error);
+    }
+  }
   const resolved = resolveBytes(k, dirfd, path);
   if (typeof resolved === 'number') return resolved;
-  const follow = (flags & AT_SYMLINK_NOFOLLOW) === 0;
   return statFromSnapshot(resolved, follow) ?? statPath(resolved, follow);
 }
 
@@ -1085,7 +1139,11 @@ function readlinkAt(k: Task, dirfd: number, pathAddress: number, bufferAddress: 
   const raw = readPath(k, pathAddress);
   if (typeof raw === 'number') return raw;
   let target: Buffer;
+  const named = raw[0] === SLASH ? guestFdPath(k, raw) : undefined;
+  const namedFile = named && named.rest === '' ? k.fds.get(named.fd) : undefined;
   if (isProcSelfExe(k, raw)) target = Buffer.from(k.programPath);
+  else if (/^\/dev\/std(in|out|err)$/.test(raw.toString('latin1'))) target = Buffer.from(`/proc/self/fd/${named!.fd}`);
+  else if (namedFile !== undefined && namedFile.kind === 'pipe') target = Buffer.from(`pipe:[${namedFile.pipe.ino}]`);
   else {
     const path = resolveBytes(k, dirfd, raw);
     if (typeof path === 'number') return path;

@@ -34,6 +34,8 @@ export const TRAMPOLINE_PAGE = STACK_TOP;
 const INTERPRETER_BASE = MMAP_TOP;
 /** Linux's BINPRM_BUF_SIZE: how much of a `#!` line counts. */
 const SCRIPT_LINE_MAX = 256;
+/** A task's name (/proc/self/comm) holds at most this many bytes (Linux's TASK_COMM_LEN less its NUL). */
+const TASK_COMM_LENGTH = 15;
 /** Nested `#!` interpreters Linux follows before ELOOP. */
 const MAX_SCRIPT_DEPTH = 4;
 
@@ -62,6 +64,10 @@ export interface ExecResult {
   sp: number;
   /** The program that runs (the interpreter of a script), for /proc/self/exe. */
   programPath: string;
+  /** /proc/self/cmdline: the arguments (a script's as its interpreter gets them), each ended by a NUL. */
+  commandLine: Uint8Array;
+  /** /proc/self/comm: the last component of the file name as the caller gave it (Linux's 15 bytes at most). */
+  command: Uint8Array;
   /** The sysroot in force from now on (a dynamic program turns the default one on). */
   sysroot: string | undefined;
 }
@@ -362,7 +368,10 @@ function buildAddressSpace(request: ExecRequest, hostPath: string, argv: Uint8Ar
     gid: request.gid,
     random,
   });
-  return { mm, pc: entry, sp: stack.sp, programPath: resolve(hostPath), sysroot };
+  const commandLine = Buffer.concat(argv.flatMap((argument) => [argument, new Uint8Array(1)]));
+  const slash = request.execfn.lastIndexOf(0x2f);
+  const command = request.execfn.subarray(slash + 1, slash + 1 + TASK_COMM_LENGTH);
+  return { mm, pc: entry, sp: stack.sp, programPath: resolve(hostPath), commandLine, command, sysroot };
 }
 
 /** Records the loaded segments' pages as mapped, named after the file for /proc/self/maps. */

@@ -145,6 +145,8 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   const cwd = Buffer.from(options.cwd ? resolve(options.cwd) : process.cwd());
   const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
   task.process.sysroot = image.sysroot;
+  task.process.commandLine = image.commandLine;
+  task.process.command = image.command;
   // Linux's start_thread(): every GPR zero except sp; the PC at the entry point.
   task.context.words[35] = image.mm.cpu.r[35]!;
   task.context.words[29] = image.sp | 0;

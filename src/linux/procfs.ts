@@ -18,15 +18,21 @@ export interface ProcView {
   pid: number;
   tid: number;
   space: AddressSpace;
+  /** The process's arguments, each ended by a NUL, and its name (GuestProcess.commandLine, command). */
+  commandLine: Uint8Array;
+  command: Uint8Array;
 }
 
 /** The text of a synthesized /proc file for `guestPath`, or undefined when the host's is used. */
 export function procFileText(view: ProcView, guestPath: string): string | undefined {
-  const match = /^\/proc\/(self|thread-self|\d+)(?:\/task\/(\d+))?\/maps$/.exec(guestPath);
+  const match = /^\/proc\/(self|thread-self|\d+)(?:\/task\/(\d+))?\/(maps|cmdline|comm)$/.exec(guestPath);
   if (match) {
     const who = match[1]!;
-    if (who === 'self' || who === 'thread-self' || Number(who) === view.pid || Number(who) === view.tid) return mapsText(view.space);
-    return undefined;
+    if (who !== 'self' && who !== 'thread-self' && Number(who) !== view.pid && Number(who) !== view.tid) return undefined;
+    // Text as latin1: each character one byte of the guest's (openSnapshot writes it so).
+    if (match[3] === 'cmdline') return Buffer.from(view.commandLine).toString('latin1');
+    if (match[3] === 'comm') return `${Buffer.from(view.command).toString('latin1')}\n`;
+    return mapsText(view.space);
   }
   if (guestPath === '/proc/cpuinfo') return cpuinfoText();
   return undefined;
@@ -122,11 +128,11 @@ export function cpuinfoText(): string {
 
 let scratchDirectory: string | undefined;
 
-/** A read-only host descriptor holding `text` (an unlinked temporary file). */
+/** A read-only host descriptor holding `text`, a character per byte (an unlinked temporary file). */
 export function openSnapshot(text: string): number {
   scratchDirectory ??= mkdtempSync(join(tmpdir(), 'mipsjit-proc-'));
   const file = join(scratchDirectory, `snapshot-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(file, text, { mode: 0o444 });
+  writeFileSync(file, text, { encoding: 'latin1', mode: 0o444 });
   try {
     return openSync(file, constants.O_RDONLY);
   } finally {

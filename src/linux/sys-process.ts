@@ -56,6 +56,8 @@ function clone(k: Task, flags: number, newSp: number, parentTid: number, tls: nu
     const created = child.process;
     created.umask = k.umask;
     created.sysroot = k.process.sysroot;
+    created.commandLine = k.process.commandLine;
+    created.command = k.process.command;
     created.pgid = k.process.pgid;
     created.sid = k.process.sid;
     created.exitSignal = flags & 0xff;
@@ -154,6 +156,8 @@ function execve(k: Task, pathAddress: number, argvAddress: number, envpAddress: 
   oldMm.leave(k);
   owner.fds.closeOnExecAll();
   owner.programPath = result.programPath;
+  owner.commandLine = result.commandLine;
+  owner.command = result.command;
   owner.sysroot = result.sysroot;
   for (const action of owner.actions) {
     if (action.handler > 1) {

@@ -356,7 +356,7 @@ function openAt(k: Task, dirfd: number, pathAddress: number, flags: number, mode
   }
   const path = resolveBytes(k, dirfd, raw);
   if (typeof path === 'number') return path;
-  const procText = path[0] === SLASH ? procFileText({ pid: k.pid, tid: k.tid, space: k.space }, path.toString('latin1')) : undefined;
+  const procText = path[0] === SLASH ? procFileText({ pid: k.pid, tid: k.tid, space: k.space, commandLine: k.process.commandLine, command: k.process.command }, path.toString('latin1')) : undefined;
   if (procText !== undefined) {
     if ((flags & OpenFlag.AccessMode) !== OpenFlag.ReadOnly) return -Errno.EACCES;
     return hostCall(() => {
@@ -1086,11 +1086,39 @@ function sysinfo(k: Task, address: number): number {
 
 const ok: SyscallHandler = () => 0;
 
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
 const PR_SET_FP_MODE = 45;
 const PR_GET_FP_MODE = 46;
+/** A task name's buffer (Linux's TASK_COMM_LEN): 15 bytes and a NUL. */
+const COMM_BYTES = 16;
 
-/** prctl: the FPU mode calls; every other option succeeds and does nothing (as before). */
+/**
+ * prctl: the FPU mode calls and the process's name (/proc/self/comm; Linux names each thread,
+ * this the whole process); every other option succeeds and does nothing (as before).
+ */
 function prctl(k: Task, option: number, value: number): number {
+  if (option === PR_SET_NAME) {
+    const name = new Uint8Array(COMM_BYTES - 1);
+    let length = 0;
+    for (; length < name.length; length++) {
+      const address = (value + length) >>> 0;
+      if (!k.mem.accessible(address, 1, Perm.Read)) return -Errno.EFAULT;
+      const byte = k.mem.u8[address]!;
+      if (byte === 0) break;
+      name[length] = byte;
+    }
+    k.process.command = name.slice(0, length);
+    return 0;
+  }
+  if (option === PR_GET_NAME) {
+    const view = output(k, value >>> 0, COMM_BYTES);
+    if (!view) return -Errno.EFAULT;
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, COMM_BYTES);
+    bytes.fill(0);
+    bytes.set(k.process.command.subarray(0, COMM_BYTES - 1));
+    return 0;
+  }
   if (option === PR_GET_FP_MODE) return getFpMode(k.cpu);
   if (option !== PR_SET_FP_MODE) return 0;
   const others: Int32Array[] = [];

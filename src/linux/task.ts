@@ -119,6 +119,9 @@ export class GuestProcess {
   umask = 0o022;
   /** Absolute host path of the running program (/proc/self/exe). */
   programPath: string;
+  /** /proc/self/cmdline and /proc/self/comm (ExecResult's commandLine and command). */
+  commandLine: Uint8Array = new Uint8Array(0);
+  command: Uint8Array = new Uint8Array(0);
   /** QEMU's -L: absolute guest paths are looked up here first (undefined: none). */
   sysroot: string | undefined;
   readonly actions: SignalAction[] = [];

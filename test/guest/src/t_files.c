@@ -1,5 +1,5 @@
 /* Files and descriptors a Linux program meets beyond read and write, for mipsjit (Linux user mode).
- * Usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|listing|spew N>
+ * Usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|listing|cmdline|spew N>
  * Each section prints facts that hold under any Linux (no addresses, times, pids or host paths),
  * so the output recorded under qemu-mipsel is the expected output. Built static and dynamic.
  */
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -479,6 +480,31 @@ static void t_listing(void) {
   CHECK(rmdir(tmpdir) == 0);
 }
 
+/* Prints a /proc file of this process with its NULs shown as '|'. */
+static void print_proc_file(const char *path) {
+  char text[512];
+  int fd = open(path, O_RDONLY);
+  CHECK(fd >= 0);
+  ssize_t length = read(fd, text, sizeof text);
+  CHECK(length >= 0);
+  close(fd);
+  for (ssize_t i = 0; i < length; i++)
+    if (text[i] == 0) text[i] = '|';
+  printf("%s: %.*s", path, (int)length, text);
+  if (length == 0 || text[length - 1] != '\n') printf("\n");
+}
+
+static void t_cmdline(void) {
+  printf("== cmdline\n");
+  /* The arguments as the program got them, then a name given by prctl, read back both ways. */
+  print_proc_file("/proc/self/cmdline");
+  CHECK(prctl(PR_SET_NAME, "renamed-by-prctl-long", 0, 0, 0) == 0);
+  char name[17] = {0};
+  CHECK(prctl(PR_GET_NAME, name, 0, 0, 0) == 0);
+  printf("PR_GET_NAME: %s (%zu bytes)\n", name, strlen(name));
+  print_proc_file("/proc/self/comm");
+}
+
 static void t_statfs(void) {
   printf("== statfs\n");
   struct statfs a, b;
@@ -626,7 +652,7 @@ static int spew(long count) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
-    fprintf(stderr, "usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|listing|spew N>\n");
+    fprintf(stderr, "usage: t_files <poll|select|locks|proc|oldstat|statfs|errno|chroot|stdin|listing|cmdline|spew N>\n");
     return 2;
   }
   const char *what = argv[1];
@@ -641,6 +667,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "chroot")) t_chroot();
   else if (!strcmp(what, "stdin")) t_stdin();
   else if (!strcmp(what, "listing")) t_listing();
+  else if (!strcmp(what, "cmdline")) t_cmdline();
   else {
     fprintf(stderr, "unknown section %s\n", what);
     return 2;

@@ -249,11 +249,13 @@ interface Descriptor {
   closeOnExec: boolean;
 }
 
-/** The lowest fd number a process may hold (RLIMIT_NOFILE). */
+/** The most descriptors a process may hold: RLIMIT_NOFILE's default and ceiling (src/linux/limits.ts). */
 export const MAX_FDS = 1024;
 
 export class FdTable {
   private readonly descriptors: (Descriptor | undefined)[] = [];
+  /** Descriptors are numbered below this: the owning process's soft RLIMIT_NOFILE. */
+  limit = MAX_FDS;
 
   /** Lends the embedder's host fds 0/1/2 (or others) to the guest as guest fds 0/1/2. */
   static withStdio(stdin: number, stdout: number, stderr: number): FdTable {
@@ -295,7 +297,7 @@ export class FdTable {
 
   /** The lowest free fd >= `minimum`, or -1. */
   lowestFree(minimum = 0): number {
-    for (let fd = minimum; fd < MAX_FDS; fd++) if (this.descriptors[fd] === undefined) return fd;
+    for (let fd = minimum; fd < this.limit; fd++) if (this.descriptors[fd] === undefined) return fd;
     return -1;
   }
 
@@ -329,6 +331,7 @@ export class FdTable {
   /** A copy for fork(): the same open files (shared offsets and flags), one more reference each. */
   clone(): FdTable {
     const copy = new FdTable();
+    copy.limit = this.limit;
     this.descriptors.forEach((descriptor, fd) => {
       if (descriptor) copy.install(fd, descriptor.file, descriptor.closeOnExec);
     });

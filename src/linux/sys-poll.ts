@@ -83,7 +83,7 @@ function waitFor(k: Task, scan: () => number, timeoutMs: number | undefined, onT
 }
 
 function poll(k: Task, address: number, count: number, timeoutMs: number | undefined): number {
-  if (count > MAX_FDS) return -Errno.EINVAL;
+  if (count > k.fds.limit) return -Errno.EINVAL;
   if (count > 0 && !output(k, address, count * 8)) return -Errno.EFAULT;
   const scan = (): number => {
     const view = count === 0 ? undefined : output(k, address, count * 8);

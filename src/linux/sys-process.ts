@@ -2,6 +2,7 @@
 // execve, exit and exit_group, wait4/waitid, kill/tkill/tgkill, and the process ids.
 
 import { Errno } from './errno.js';
+import { copyResourceLimits } from './limits.js';
 import { ExecError, execProgram } from './exec.js';
 import { MAX_TASKS } from './scheduler.js';
 import { SiCode, Signal, SIGNAL_COUNT, type SignalInfo } from './signals.js';
@@ -57,6 +58,7 @@ function clone(k: Task, flags: number, newSp: number, parentTid: number, tls: nu
     created.umask = k.umask;
     created.sysroot = k.process.sysroot;
     created.commandLine = k.process.commandLine;
+    created.limits = copyResourceLimits(k.process.limits);
     created.command = k.process.command;
     created.pgid = k.process.pgid;
     created.sid = k.process.sid;

@@ -954,7 +954,7 @@ function ioctl(k: Task, a: SyscallArgs): number {
 function dupTo(k: Task, oldFd: number, newFd: number, closeOnExec: boolean): number {
   const file = fileOf(k, oldFd);
   if (!file) return -Errno.EBADF;
-  if (newFd < 0 || newFd >= MAX_FDS) return -Errno.EBADF;
+  if (newFd < 0 || newFd >= k.fds.limit) return -Errno.EBADF;
   if (oldFd === newFd) return newFd;
   k.fds.install(newFd, file, closeOnExec);
   return newFd;
@@ -984,7 +984,7 @@ function fcntl(k: Task, a: SyscallArgs): number {
   switch (command) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-      if (argument < 0 || argument >= MAX_FDS) return -Errno.EINVAL;
+      if (argument < 0 || argument >= k.fds.limit) return -Errno.EINVAL;
       const newFd = k.fds.allocate(file, command === F_DUPFD_CLOEXEC, argument);
       return newFd < 0 ? -Errno.EMFILE : newFd;
     }
@@ -1049,19 +1049,6 @@ function writeUtsname(k: Task, address: number): number {
   const fields = ['Linux', hostname(), osRelease(), osVersion(), 'mips', '(none)'];
   fields.forEach((field, index) => bytes.set(Buffer.from(field).subarray(0, 64), index * 65));
   return 0;
-}
-
-const RLIMIT_STACK = 3;
-const RLIMIT_NOFILE = 5;
-const RLIM_INFINITY_32 = 0x7fff_ffff;
-
-/** [soft, hard] for a resource; undefined for an unknown one. Infinity means unlimited. */
-function resourceLimit(resource: number): [number, number] | undefined {
-  if (resource < 0 || resource > 15) return undefined;
-  if (resource === RLIMIT_STACK) return [STACK_SIZE, Infinity];
-  if (resource === RLIMIT_NOFILE) return [MAX_FDS, MAX_FDS];
-  if (resource === 4) return [0, Infinity]; // RLIMIT_CORE
-  return [Infinity, Infinity];
 }
 
 function sysinfo(k: Task, address: number): number {
@@ -1330,29 +1317,6 @@ function writeHostBytes(k: Task, file: OpenFile, bytes: Buffer): number {
   return written;
 }
 
-function getRlimit(k: Task, resource: number, address: number): number {
-  const limit = resourceLimit(resource);
-  if (!limit) return -Errno.EINVAL;
-  const view = output(k, address, 8);
-  if (!view) return -Errno.EFAULT;
-  limit.forEach((value, index) => view.setUint32(index * 4, value === Infinity ? RLIM_INFINITY_32 : value, true));
-  return 0;
-}
-
-function prlimit64(k: Task, a: SyscallArgs): number {
-  const pid = a.get(0);
-  if (pid !== 0 && pid !== k.pid) return -Errno.ESRCH;
-  const limit = resourceLimit(a.get(1));
-  if (!limit) return -Errno.EINVAL;
-  const oldAddress = a.u(3);
-  if (oldAddress !== 0) {
-    const view = output(k, oldAddress, 16);
-    if (!view) return -Errno.EFAULT;
-    limit.forEach((value, index) => view.setBigUint64(index * 8, value === Infinity ? 0xffff_ffff_ffff_ffffn : BigInt(value), true));
-  }
-  return 0;
-}
-
 export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   // ---- process ----
   set_thread_area: (k, a) => {
@@ -1392,9 +1356,6 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   },
   uname: (k, a) => writeUtsname(k, a.u(0)),
   sysinfo: (k, a) => sysinfo(k, a.u(0)),
-  getrlimit: (k, a) => getRlimit(k, a.get(0), a.u(1)),
-  setrlimit: ok,
-  prlimit64,
   getrusage: (k, a) => {
     const view = output(k, a.u(1), 72);
     if (!view) return -Errno.EFAULT;

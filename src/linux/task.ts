@@ -33,6 +33,7 @@ import { o32SyscallName, O32_SYSCALL_BASE } from './syscall-names.js';
 import { SYSCALL_HANDLERS, type SyscallHandler } from './syscall-table.js';
 import { BLOCKED, NO_RETURN, type Blocker } from './syscall-status.js';
 import { endDirectorySnapshot, holdsDirectorySnapshot } from './directory-snapshot.js';
+import { defaultResourceLimits, type ResourceLimit } from './limits.js';
 
 export { BLOCKED, NO_RETURN, type Blocker };
 
@@ -119,6 +120,8 @@ export class GuestProcess {
   umask = 0o022;
   /** Absolute host path of the running program (/proc/self/exe). */
   programPath: string;
+  /** getrlimit/setrlimit's limits by resource (src/linux/limits.ts); fork copies them. */
+  limits: ResourceLimit[] = defaultResourceLimits();
   /** /proc/self/cmdline and /proc/self/comm (ExecResult's commandLine and command). */
   commandLine: Uint8Array = new Uint8Array(0);
   command: Uint8Array = new Uint8Array(0);

@@ -11,7 +11,6 @@ import { Errno, errnoFromHostError } from './errno.js';
 import {
   HostFile,
   hostOpenFlags,
-  MAX_FDS,
   OpenFlag,
   PipeBuffer,
   PipeEnd,
@@ -25,7 +24,7 @@ import { inSysroot } from './exec.js';
 import { getFpMode, setFpMode } from './fp-mode.js';
 import { StateWord } from '../../runtime/state.js';
 import { openSnapshot, procFileText } from './procfs.js';
-import { MMAP_MIN_ADDRESS, MMAP_TOP, STACK_SIZE } from './layout.js';
+import { MMAP_MIN_ADDRESS, MMAP_TOP } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
 import { wallClockNs } from '../host/clock.js';
 import { endDirectorySnapshot, MAX_SNAPSHOT_ENTRIES, statFromSnapshot, takeDirectorySnapshot } from './directory-snapshot.js';

@@ -1,5 +1,5 @@
 // The o32 process calls: fork/vfork/clone (a child process or a thread in this host process),
-// execve, exit and exit_group, wait4/waitid, kill/tkill/tgkill, and the process ids.
+// execve, exit and exit_group, wait4/waitid, kill/tkill/tgkill, the process ids and nice values.
 
 import { Errno } from './errno.js';
 import { copyResourceLimits } from './limits.js';
@@ -59,6 +59,7 @@ function clone(k: Task, flags: number, newSp: number, parentTid: number, tls: nu
     created.sysroot = k.process.sysroot;
     created.commandLine = k.process.commandLine;
     created.limits = copyResourceLimits(k.process.limits);
+    created.nice = k.process.nice;
     created.command = k.process.command;
     created.pgid = k.process.pgid;
     created.sid = k.process.sid;
@@ -304,7 +305,48 @@ function tgkill(k: Task, tgid: number, tid: number, signal: number): number {
   return 0;
 }
 
+const PRIO_PROCESS = 0;
+const PRIO_PGRP = 1;
+const PRIO_USER = 2;
+
+/**
+ * The processes getpriority/setpriority name: `who` 0 is the caller's process, group or user; a
+ * user is the host's (every guest process runs as it). undefined: which is not one of the three.
+ */
+function prioritySubjects(k: Task, which: number, who: number): GuestProcess[] | undefined {
+  const processes = [...k.scheduler.processes.values()];
+  if (which === PRIO_PROCESS) return processes.filter((candidate) => candidate.pid === (who === 0 ? k.pid : who));
+  if (which === PRIO_PGRP) return processes.filter((candidate) => candidate.pgid === (who === 0 ? k.process.pgid : who));
+  if (which === PRIO_USER) return who === 0 || who === uid() ? processes : [];
+  return undefined;
+}
+
+/**
+ * getpriority: the highest priority (lowest nice) of the processes named, as the system call gives
+ * it (20 - nice, so that it is never negative; the C library turns it back). Nice values are
+ * kept and inherited, and change nothing: the guest's processes share one host thread.
+ */
+function getpriority(k: Task, which: number, who: number): number {
+  const subjects = prioritySubjects(k, which, who);
+  if (subjects === undefined) return -Errno.EINVAL;
+  if (subjects.length === 0) return -Errno.ESRCH;
+  return 20 - Math.min(...subjects.map((subject) => subject.nice));
+}
+
+/** setpriority: nice -20..19 (clamped); lowering it takes the host's root, as CAP_SYS_NICE would. */
+function setpriority(k: Task, which: number, who: number, value: number): number {
+  const subjects = prioritySubjects(k, which, who);
+  if (subjects === undefined) return -Errno.EINVAL;
+  if (subjects.length === 0) return -Errno.ESRCH;
+  const nice = Math.min(19, Math.max(-20, value));
+  if (uid() !== 0 && subjects.some((subject) => nice < subject.nice)) return -Errno.EACCES;
+  for (const subject of subjects) subject.nice = nice;
+  return 0;
+}
+
 export const PROCESS_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
+  getpriority: (k, a) => getpriority(k, a.get(0), a.get(1)),
+  setpriority: (k, a) => setpriority(k, a.get(0), a.get(1), a.get(2)),
   fork: (k) => clone(k, Signal.SIGCHLD, 0, 0, 0, 0),
   clone: (k, a: SyscallArgs) => clone(k, a.get(0), a.u(1), a.u(2), a.u(3), a.u(4)),
   execve: (k, a) => execve(k, a.u(0), a.u(1), a.u(2)),

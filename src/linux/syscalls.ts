@@ -1399,6 +1399,12 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   // ---- signals ----
 
   // ---- time ----
+  // The guest never sets the host's clock (qemu-mipsel run as root would): as for a user without
+  // CAP_SYS_TIME.
+  clock_settime: () => -Errno.EPERM,
+  clock_settime64: () => -Errno.EPERM,
+  settimeofday: () => -Errno.EPERM,
+  stime: () => -Errno.EPERM,
   clock_gettime: (k, a) => clockGettime(k, a, false),
   clock_gettime64: (k, a) => clockGettime(k, a, true),
   clock_getres: (k, a) => clockGetres(k, a, false),
@@ -1518,6 +1524,8 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   },
   fdatasync: (k, a) => (fileOf(k, a.get(0)) ? 0 : -Errno.EBADF),
   sync: ok,
+  // As sync: the data is in the host's page cache, whose writing back the guest cannot tell.
+  syncfs: (k, a) => (fileOf(k, a.get(0)) ? 0 : -Errno.EBADF),
   fadvise64: (k, a) => (fileOf(k, a.get(0)) ? 0 : -Errno.EBADF),
   ftruncate64: (k, a) => {
     const file = fileOf(k, a.get(0));

@@ -120,6 +120,8 @@ export class GuestProcess {
   umask = 0o022;
   /** Absolute host path of the running program (/proc/self/exe). */
   programPath: string;
+  /** The nice value (getpriority/setpriority; it changes no scheduling), inherited by fork. */
+  nice = 0;
   /** getrlimit/setrlimit's limits by resource (src/linux/limits.ts); fork copies them. */
   limits: ResourceLimit[] = defaultResourceLimits();
   /** /proc/self/cmdline and /proc/self/comm (ExecResult's commandLine and command). */

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -454,6 +455,31 @@ static int futex_pingpong(void) {
   return 0;
 }
 
+/* Nice values: kept per process, inherited by fork, clamped to 19, errors for a bad `which` and
+ * for no such process. (Lowering one takes root, and a process group's value depends on who else is
+ * in it, so neither is tried.) */
+static int nice_values(void) {
+  printf("nice at start %d\n", getpriority(PRIO_PROCESS, 0));
+  printf("set 5: %d, now %d\n", setpriority(PRIO_PROCESS, 0, 5), getpriority(PRIO_PROCESS, 0));
+  fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    printf("child %d\n", getpriority(PRIO_PROCESS, 0));
+    fflush(stdout);
+    _exit(0);
+  }
+  waitpid(child, NULL, 0);
+  int set = setpriority(PRIO_PROCESS, getpid(), 99);
+  printf("set 99: %d, now %d\n", set, getpriority(PRIO_PROCESS, 0));
+  errno = 0;
+  int bad = getpriority(7, 0);
+  printf("bad which: %d %s\n", bad, strerror(errno));
+  errno = 0;
+  int none = getpriority(PRIO_PROCESS, 999999);
+  printf("no such process: %d %s\n", none, strerror(errno));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   const char *test = argc > 1 ? argv[1] : "";
@@ -470,6 +496,7 @@ int main(int argc, char **argv) {
   if (!strcmp(test, "alarm")) return alarm_test();
   if (!strcmp(test, "threads")) return threads();
   if (!strcmp(test, "futex")) return futex_pingpong();
+  if (!strcmp(test, "nice")) return nice_values();
   if (!strcmp(test, "die-term")) { raise(SIGTERM); return 0; }
   if (!strcmp(test, "die-segv")) { *(volatile int *)0 = 0; return 0; }
   fprintf(stderr, "unknown test %s\n", test);

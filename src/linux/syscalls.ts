@@ -135,6 +135,8 @@ export function resolvePath(k: Task, dirfd: number, pathAddress: number, allowEm
  * Returns the guest fd and the rest of the path, or undefined when the path names none.
  */
 export function guestFdPath(k: Task, path: Buffer): { fd: number; rest: string } | undefined {
+  // Most paths start elsewhere: no string and no regular expression for them.
+  if (path[0] !== SLASH || (path[1] !== 0x64 /* d */ && path[1] !== 0x70) /* p */) return undefined;
   const text = path.toString('latin1');
   const std = /^\/dev\/std(in|out|err)(\/.*)?$/.exec(text);
   if (std) return { fd: ['in', 'out', 'err'].indexOf(std[1]!), rest: std[2] ?? '' };

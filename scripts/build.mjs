@@ -147,9 +147,21 @@ const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
  * parses the certificates it names before any script runs, and mipsjit makes no TLS connection.
  * With Debian's bundle set there, busybox true took 161 ms against 122 without, CoreMark 700 256
  * against 219 (medians of 15 interleaved). src/cli-launch.ts puts it back for the guest.
+ *
+ * And it lists, in INHERITED_FDS, the descriptors above 2 its caller passed (`mipsjit run prog
+ * 3<file`): those not close-on-exec in /proc/$$/fdinfo. Node marks every descriptor it finds
+ * close-on-exec at its start, so only the shell can tell them from Node's own; src/cli.ts lends
+ * them to the guest under the same numbers, as qemu-mipsel's guest has them.
  */
+const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
+/** The `sh` words that set INHERITED_FDS (O_CLOEXEC is 0o2000000, 524288; fdinfo's flags are octal). */
+const LIST_INHERITED_FDS =
+  `inherited=; for f in /proc/$$/fd/*; do n=\${f##*/}; [ "$n" -gt 2 ] 2>/dev/null && [ -r "/proc/$$/fdinfo/$n" ] || continue; flags=; ` +
+  `while read -r key value; do [ "$key" = flags: ] && flags=$value && break; done < "/proc/$$/fdinfo/$n"; ` +
+  `[ -n "$flags" ] && [ $((flags & 524288)) -eq 0 ] && inherited="$inherited $n"; done; ${INHERITED_FDS}=$inherited; export ${INHERITED_FDS}; `;
 const LAUNCHER_PROLOGUE =
   `#!/bin/sh\n':' //; if [ -n "\${NODE_EXTRA_CA_CERTS+set}" ]; then ${MOVED_EXTRA_CA_CERTS}=$NODE_EXTRA_CA_CERTS; export ${MOVED_EXTRA_CA_CERTS}; unset NODE_EXTRA_CA_CERTS; fi; ` +
+  LIST_INHERITED_FDS +
   `exec node --v8-pool-size=0 "$0" "$@"\n`;
 
 /** The text around a CommonJS module's code that makes it a function of Node's module arguments. */

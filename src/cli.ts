@@ -149,6 +149,27 @@ function parseRun(argv: string[]): RunCommand {
   return command;
 }
 
+/** Where the `sh` lines of dist/cli.cjs list the descriptors its caller passed (scripts/build.mjs INHERITED_FDS). */
+const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
+
+/**
+ * The host descriptors above 2 that the caller of the `mipsjit` command passed it (`mipsjit run
+ * prog 3<file`), which the guest gets under the same numbers, as under qemu-mipsel. Only the
+ * command's `sh` lines can tell them from Node's own (Node marks all close-on-exec at start); the
+ * variable is taken out of the environment the guest gets. None under `node dist/cli.cjs`.
+ */
+function inheritedDescriptors(): number[] {
+  const listed = process.env[INHERITED_FDS];
+  delete process.env[INHERITED_FDS];
+  if (listed === undefined) return [];
+  return listed
+    .split(' ')
+    .filter((word) => /^\d+$/.test(word))
+    .map(Number)
+    .filter((fd) => fd > 2);
+}
+
+
 /**
  * The host environment for the guest, in reverse order: qemu-mipsel's envlist hands the guest its
  * environment last variable first, and we match the oracle (`busybox env` prints the same).
@@ -202,12 +223,14 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const codeStore = command.engine === 'jit' && command.codeCache ? openCodeCache(command) : undefined;
+  const inheritedFds = inheritedDescriptors();
   const result = await runProgram({
     ...(fileSystem !== undefined ? { fileSystem, cwd: '/' } : {}),
     ...(codeStore !== undefined ? { codeStore } : {}),
     path: command.program,
     argv: [command.program, ...command.args],
     env: hostEnvironment(),
+    inheritedFds,
     engine: command.engine,
     trace: command.trace,
     ...(command.sysroot !== undefined ? { sysroot: command.sysroot } : {}),

@@ -257,11 +257,16 @@ export class FdTable {
   /** Descriptors are numbered below this: the owning process's soft RLIMIT_NOFILE. */
   limit = MAX_FDS;
 
-  /** Lends the embedder's host fds 0/1/2 (or others) to the guest as guest fds 0/1/2. */
-  static withStdio(stdin: number, stdout: number, stderr: number): FdTable {
+  /**
+   * Lends the embedder's host fds 0/1/2 (or others) to the guest as guest fds 0/1/2, and the host
+   * fds `inherited` (numbers above 2, below the descriptor limit) under their own numbers.
+   */
+  static withStdio(stdin: number, stdout: number, stderr: number, inherited: readonly number[] = []): FdTable {
     const table = new FdTable();
     const shared = new Map<string, HostFile>();
-    [stdin, stdout, stderr].forEach((hostFd, guestFd) => {
+    const lent: [hostFd: number, guestFd: number][] = [[stdin, 0], [stdout, 1], [stderr, 2]];
+    for (const hostFd of inherited) if (hostFd > 2 && hostFd < MAX_FDS) lent.push([hostFd, hostFd]);
+    lent.forEach(([hostFd, guestFd]) => {
       let key: string | undefined;
       let isRegular = false;
       let isDirectory = false;
@@ -274,6 +279,7 @@ export class FdTable {
         return; // a closed host fd stays closed for the guest
       }
       // `prog >out 2>&1` shares one description; keep one guest file object for it too.
+      if (guestFd > 2) key = undefined;
       const existing = key !== undefined && isRegular ? shared.get(key) : undefined;
       const file = existing ?? new HostFile(hostFd, true, undefined, isDirectory, isRegular, borrowedFlags(hostFd, guestFd));
       if (key !== undefined && !existing) shared.set(key, file);

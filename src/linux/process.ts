@@ -27,7 +27,9 @@ export interface RunOptions {
   stdin?: number;
   stdout?: number;
   stderr?: number;
-  /** A ready descriptor table for the first process (the embedder's streams); replaces stdin/stdout/stderr. */
+  /** Host fds above 2 the guest gets under the same numbers (the CLI's: those its caller passed it). */
+  inheritedFds?: readonly number[];
+  /** A ready descriptor table for the first process (the embedder's streams); replaces stdin/stdout/stderr and inheritedFds. */
   fds?: FdTable;
   /** Called every `intervalMs` while the guest runs with the counts so far (live counters). */
   progress?: { intervalMs: number; report: (snapshot: RunProgress) => void };
@@ -141,7 +143,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     straceEnabled: process.env.MIPSJIT_STRACE === '1',
     maxProcesses: options.maxProcesses ?? MAX_PROCESSES,
   });
-  const fds = options.fds ?? FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2);
+  const fds = options.fds ?? FdTable.withStdio(options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2, options.inheritedFds);
   const cwd = Buffer.from(options.cwd ? resolve(options.cwd) : process.cwd());
   const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
   task.process.sysroot = image.sysroot;

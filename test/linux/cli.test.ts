@@ -40,6 +40,8 @@ function feedAfterPrompt(command: string, args: string[]): Promise<string> {
 }
 
 const hasQemu = spawnSync('qemu-mipsel', ['-version']).status === 0;
+/** test/guest/busybox.sh's busybox, when it was fetched. */
+const localBusybox = path.join(root, '.cache/busybox/root/bin/busybox');
 const hasSysroot = fs.existsSync(path.join(DEFAULT_SYSROOT, 'lib/ld.so.1'));
 
 /** Runs `command` with stdout on a pipe that nobody reads for `pauseMs`; the sha256 and length of all it wrote. */
@@ -234,6 +236,27 @@ describe('mipsjit CLI', () => {
       expect(await feedAfterPrompt(process.execPath, [path.join(root, 'dist/cli.cjs'), 'run', '--engine', engine, ...args]), engine).toBe(oracle);
     }
   }, 120_000);
+
+  it.skipIf(!fs.existsSync(localBusybox))('the command hands the guest the descriptors above 2 its caller passed, under the same numbers (as qemu-mipsel)', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mipsjit-inherited-'));
+    try {
+      const input = path.join(directory, 'input');
+      const output = path.join(directory, 'output');
+      fs.writeFileSync(input, 'line one\nline two\n');
+      const three = fs.openSync(input, 'r');
+      const four = fs.openSync(output, 'w');
+      // Executed as a program: the command's `sh` lines list what it inherited (scripts/build.mjs).
+      const args = ['run', localBusybox, 'sh', '-c', 'cat <&3; echo to-four >&4; env | grep -c MIPSJIT_INHERITED'];
+      const result = spawnSync(path.join(root, 'dist/cli.cjs'), args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', three, four] });
+      fs.closeSync(three);
+      fs.closeSync(four);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('line one\nline two\n0\n');
+      expect(fs.readFileSync(output, 'utf8')).toBe('to-four\n');
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
 
   it('prints usage for --help', () => {
     const result = cli('--help');

@@ -151,9 +151,16 @@ const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
  * And it lists, in INHERITED_FDS, the descriptors above 2 its caller passed (`mipsjit run prog
  * 3<file`): those not close-on-exec in /proc/$$/fdinfo. Node marks every descriptor it finds
  * close-on-exec at its start, so only the shell can tell them from Node's own; src/cli.ts lends
- * them to the guest under the same numbers, as qemu-mipsel's guest has them.
+ * them to the guest under the same numbers, as qemu-mipsel's guest has them. Likewise it passes the
+ * signals its caller left ignored (SigIgn in /proc/$$/status: nohup, a background job, `trap ''`)
+ * in IGNORED_SIGNALS, as Node sets them back to their defaults at start; the guest starts with
+ * them ignored.
  */
 const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
+const IGNORED_SIGNALS = 'MIPSJIT_IGNORED_SIGNALS';
+/** The `sh` words that set IGNORED_SIGNALS to the SigIgn mask (hex, bit N-1 for host signal N). */
+const LIST_IGNORED_SIGNALS =
+  `if [ -r /proc/$$/status ]; then while read -r key value; do [ "$key" = SigIgn: ] && ${IGNORED_SIGNALS}=$value && export ${IGNORED_SIGNALS} && break; done < /proc/$$/status; fi; `;
 /** The `sh` words that set INHERITED_FDS (O_CLOEXEC is 0o2000000, 524288; fdinfo's flags are octal). */
 const LIST_INHERITED_FDS =
   `inherited=; for f in /proc/$$/fd/*; do n=\${f##*/}; [ "$n" -gt 2 ] 2>/dev/null && [ -r "/proc/$$/fdinfo/$n" ] || continue; flags=; ` +
@@ -162,6 +169,7 @@ const LIST_INHERITED_FDS =
 const LAUNCHER_PROLOGUE =
   `#!/bin/sh\n':' //; if [ -n "\${NODE_EXTRA_CA_CERTS+set}" ]; then ${MOVED_EXTRA_CA_CERTS}=$NODE_EXTRA_CA_CERTS; export ${MOVED_EXTRA_CA_CERTS}; unset NODE_EXTRA_CA_CERTS; fi; ` +
   LIST_INHERITED_FDS +
+  LIST_IGNORED_SIGNALS +
   `exec node --v8-pool-size=0 "$0" "$@"\n`;
 
 /** The text around a CommonJS module's code that makes it a function of Node's module arguments. */

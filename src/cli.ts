@@ -4,8 +4,10 @@
 // dist/cli-main.cjs, which dist/cli.cjs (src/cli-launch.ts) starts with V8's code cache.
 
 import { statSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
+import { guestSignalNumber } from './linux/signals.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { BUILD_ID } from './build-id.js';
@@ -149,6 +151,29 @@ function parseRun(argv: string[]): RunCommand {
   return command;
 }
 
+/** Where the `sh` lines of dist/cli.cjs put the signals its caller left ignored (scripts/build.mjs IGNORED_SIGNALS). */
+const IGNORED_SIGNALS = 'MIPSJIT_IGNORED_SIGNALS';
+
+/**
+ * The guest's numbers of the signals the `mipsjit` command's caller left ignored (nohup, a
+ * shell's background job): SigIgn, host numbers, as the `sh` lines read it before Node set them
+ * back to default. The guest starts with them ignored, as under qemu-mipsel. None under `node
+ * dist/cli.cjs`; the variable is taken out of the environment the guest gets.
+ */
+function ignoredSignals(): number[] {
+  const mask = process.env[IGNORED_SIGNALS];
+  delete process.env[IGNORED_SIGNALS];
+  if (mask === undefined || !/^[0-9a-fA-F]{1,16}$/.test(mask)) return [];
+  const bits = BigInt(`0x${mask}`);
+  const ignored: number[] = [];
+  for (const [name, hostNumber] of Object.entries(constants.signals)) {
+    if (hostNumber > 31 || ((bits >> BigInt(hostNumber - 1)) & 1n) === 0n) continue;
+    const guestNumber = guestSignalNumber(name);
+    if (guestNumber !== undefined) ignored.push(guestNumber);
+  }
+  return ignored;
+}
+
 /** Where the `sh` lines of dist/cli.cjs list the descriptors its caller passed (scripts/build.mjs INHERITED_FDS). */
 const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
 
@@ -224,6 +249,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const codeStore = command.engine === 'jit' && command.codeCache ? openCodeCache(command) : undefined;
   const inheritedFds = inheritedDescriptors();
+  const ignored = ignoredSignals();
   const result = await runProgram({
     ...(fileSystem !== undefined ? { fileSystem, cwd: '/' } : {}),
     ...(codeStore !== undefined ? { codeStore } : {}),
@@ -231,6 +257,7 @@ async function main(argv: string[]): Promise<number> {
     argv: [command.program, ...command.args],
     env: hostEnvironment(),
     inheritedFds,
+    ignoredSignals: ignored,
     engine: command.engine,
     trace: command.trace,
     ...(command.sysroot !== undefined ? { sysroot: command.sysroot } : {}),

@@ -11,6 +11,7 @@ import { claimFileSystem, type FileSystem } from '../fs/file-system.js';
 import { ExecError, execProgram } from './exec.js';
 import { FdTable } from './files.js';
 import { MAX_PROCESSES, Scheduler } from './scheduler.js';
+import { Signal } from './signals.js';
 
 export interface RunOptions {
   /** Host path of the program. */
@@ -27,6 +28,8 @@ export interface RunOptions {
   stdin?: number;
   stdout?: number;
   stderr?: number;
+  /** Guest signal numbers the first process starts with ignored (the CLI's: those its caller left ignored). */
+  ignoredSignals?: readonly number[];
   /** Host fds above 2 the guest gets under the same numbers (the CLI's: those its caller passed it). */
   inheritedFds?: readonly number[];
   /** A ready descriptor table for the first process (the embedder's streams); replaces stdin/stdout/stderr and inheritedFds. */
@@ -148,6 +151,8 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
   task.process.sysroot = image.sysroot;
   task.process.commandLine = image.commandLine;
+  // SIG_IGN, as execve leaves an ignored signal ignored (SIGKILL and SIGSTOP cannot be).
+  for (const signal of options.ignoredSignals ?? []) if (signal !== Signal.SIGKILL && signal !== Signal.SIGSTOP) task.process.actions[signal]!.handler = 1;
   task.process.command = image.command;
   // Linux's start_thread(): every GPR zero except sp; the PC at the entry point.
   task.context.words[35] = image.mm.cpu.r[35]!;

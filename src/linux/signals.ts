@@ -50,6 +50,12 @@ const NAMES = [
   'SIGXFSZ',
 ];
 
+/** The MIPS number of the signal named `name` ('SIGHUP'...), or undefined for one MIPS Linux lacks. */
+export function guestSignalNumber(name: string): number | undefined {
+  const index = NAMES.indexOf(name);
+  return index > 0 ? index : undefined;
+}
+
 export function signalName(signal: number): string {
   return NAMES[signal] ?? (signal >= 32 && signal < SIGNAL_COUNT ? `SIGRT${signal - 32}` : `signal ${signal}`);
 }

@@ -258,6 +258,14 @@ describe('mipsjit CLI', () => {
     }
   });
 
+  it.skipIf(!hasQemu)('the guest starts with the signals the command\'s caller left ignored ignored (nohup, background jobs), as under qemu-mipsel', () => {
+    const started = (launch: string): string =>
+      spawnSync('sh', ['-c', `trap '' INT HUP USR1 PIPE; exec ${launch} test/guest/bin/t_proc ignored`], { cwd: root, encoding: 'utf8' }).stdout;
+    const oracle = started('qemu-mipsel');
+    expect(oracle).toContain('INT ignored');
+    expect(started(`${JSON.stringify(path.join(root, 'dist/cli.cjs'))} run`)).toBe(oracle);
+  });
+
   it('prints usage for --help', () => {
     const result = cli('--help');
     expect(result.status).toBe(0);

@@ -480,6 +480,19 @@ static int nice_values(void) {
   return 0;
 }
 
+/* Which signals this process was started with ignored (what its parent left as SIG_IGN: nohup,
+ * a shell's background job, `trap "" SIG`). */
+static int ignored_at_start(void) {
+  const int signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGUSR1, SIGUSR2, SIGCHLD, SIGTSTP};
+  const char *names[] = {"HUP", "INT", "QUIT", "PIPE", "TERM", "USR1", "USR2", "CHLD", "TSTP"};
+  for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+    struct sigaction action;
+    if (sigaction(signals[i], NULL, &action) != 0) return 1;
+    printf("%s %s\n", names[i], action.sa_handler == SIG_IGN ? "ignored" : "default");
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   const char *test = argc > 1 ? argv[1] : "";
@@ -497,6 +510,7 @@ int main(int argc, char **argv) {
   if (!strcmp(test, "threads")) return threads();
   if (!strcmp(test, "futex")) return futex_pingpong();
   if (!strcmp(test, "nice")) return nice_values();
+  if (!strcmp(test, "ignored")) return ignored_at_start();
   if (!strcmp(test, "die-term")) { raise(SIGTERM); return 0; }
   if (!strcmp(test, "die-segv")) { *(volatile int *)0 = 0; return 0; }
   fprintf(stderr, "unknown test %s\n", test);

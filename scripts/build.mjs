@@ -154,9 +154,11 @@ const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
  * them to the guest under the same numbers, as qemu-mipsel's guest has them. Likewise it passes the
  * signals its caller left ignored (SigIgn in /proc/$$/status: nohup, a background job, `trap ''`)
  * in IGNORED_SIGNALS, as Node sets them back to their defaults at start; the guest starts with
- * them ignored.
+ * them ignored. And it names, in CLOSED_STDIO, which of 0, 1 and 2 its caller closed (`prog <&-`),
+ * which Node opens on /dev/null at start; they stay closed for the guest.
  */
 const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
+const CLOSED_STDIO = 'MIPSJIT_CLOSED_STDIO';
 const IGNORED_SIGNALS = 'MIPSJIT_IGNORED_SIGNALS';
 /** The `sh` words that set IGNORED_SIGNALS to the SigIgn mask (hex, bit N-1 for host signal N). */
 const LIST_IGNORED_SIGNALS =
@@ -165,7 +167,8 @@ const LIST_IGNORED_SIGNALS =
 const LIST_INHERITED_FDS =
   `inherited=; for f in /proc/$$/fd/*; do n=\${f##*/}; [ "$n" -gt 2 ] 2>/dev/null && [ -r "/proc/$$/fdinfo/$n" ] || continue; flags=; ` +
   `while read -r key value; do [ "$key" = flags: ] && flags=$value && break; done < "/proc/$$/fdinfo/$n"; ` +
-  `[ -n "$flags" ] && [ $((flags & 524288)) -eq 0 ] && inherited="$inherited $n"; done; ${INHERITED_FDS}=$inherited; export ${INHERITED_FDS}; `;
+  `[ -n "$flags" ] && [ $((flags & 524288)) -eq 0 ] && inherited="$inherited $n"; done; ${INHERITED_FDS}=$inherited; export ${INHERITED_FDS}; ` +
+  `if [ -d /proc/$$/fd ]; then closed=; for n in 0 1 2; do [ -e /proc/$$/fd/$n ] || closed="$closed $n"; done; ${CLOSED_STDIO}=$closed; export ${CLOSED_STDIO}; fi; `;
 const LAUNCHER_PROLOGUE =
   `#!/bin/sh\n':' //; if [ -n "\${NODE_EXTRA_CA_CERTS+set}" ]; then ${MOVED_EXTRA_CA_CERTS}=$NODE_EXTRA_CA_CERTS; export ${MOVED_EXTRA_CA_CERTS}; unset NODE_EXTRA_CA_CERTS; fi; ` +
   LIST_INHERITED_FDS +

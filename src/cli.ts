@@ -151,6 +151,20 @@ function parseRun(argv: string[]): RunCommand {
   return command;
 }
 
+/** Where the `sh` lines of dist/cli.cjs name which of 0, 1 and 2 its caller closed (scripts/build.mjs CLOSED_STDIO). */
+const CLOSED_STDIO = 'MIPSJIT_CLOSED_STDIO';
+
+/**
+ * Which of the guest's 0, 1 and 2 stay closed because the `mipsjit` command's caller closed them
+ * (`prog <&-`): Node opens them on /dev/null at start, so only the `sh` lines can tell. The
+ * variable is taken out of the environment the guest gets. None under `node dist/cli.cjs`.
+ */
+function closedStandardDescriptors(): Set<number> {
+  const listed = process.env[CLOSED_STDIO];
+  delete process.env[CLOSED_STDIO];
+  return new Set((listed ?? '').split(' ').filter((word) => word === '0' || word === '1' || word === '2').map(Number));
+}
+
 /** Where the `sh` lines of dist/cli.cjs put the signals its caller left ignored (scripts/build.mjs IGNORED_SIGNALS). */
 const IGNORED_SIGNALS = 'MIPSJIT_IGNORED_SIGNALS';
 
@@ -250,6 +264,7 @@ async function main(argv: string[]): Promise<number> {
   const codeStore = command.engine === 'jit' && command.codeCache ? openCodeCache(command) : undefined;
   const inheritedFds = inheritedDescriptors();
   const ignored = ignoredSignals();
+  const closed = closedStandardDescriptors();
   const result = await runProgram({
     ...(fileSystem !== undefined ? { fileSystem, cwd: '/' } : {}),
     ...(codeStore !== undefined ? { codeStore } : {}),
@@ -258,6 +273,8 @@ async function main(argv: string[]): Promise<number> {
     env: hostEnvironment(),
     inheritedFds,
     ignoredSignals: ignored,
+    // A host fd of -1 is one the guest finds closed (FdTable.withStdio).
+    ...(closed.size > 0 ? { stdin: closed.has(0) ? -1 : 0, stdout: closed.has(1) ? -1 : 1, stderr: closed.has(2) ? -1 : 2 } : {}),
     engine: command.engine,
     trace: command.trace,
     ...(command.sysroot !== undefined ? { sysroot: command.sysroot } : {}),

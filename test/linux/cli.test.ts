@@ -266,6 +266,17 @@ describe('mipsjit CLI', () => {
     expect(started(`${JSON.stringify(path.join(root, 'dist/cli.cjs'))} run`)).toBe(oracle);
   });
 
+  it.skipIf(!hasQemu || !fs.existsSync(localBusybox))('standard descriptors the command\'s caller closed stay closed for the guest, as under qemu-mipsel', () => {
+    const run = (launch: string, redirect: string): string =>
+      spawnSync('sh', ['-c', `${launch} ${JSON.stringify(localBusybox)} ${redirect}; echo status $?`], { cwd: root, encoding: 'utf8' }).stdout;
+    // stderr goes to the pipe before stdout closes (`>&- 2>&1` would close both).
+    for (const [words, redirect] of [['cat', '<&- 2>&1'], ['echo unseen', '2>&1 >&-']] as const) {
+      const oracle = run('qemu-mipsel', `${words} ${redirect}`);
+      expect(oracle).toContain('Bad file descriptor');
+      expect(run(`${JSON.stringify(path.join(root, 'dist/cli.cjs'))} run`, `${words} ${redirect}`), words).toBe(oracle);
+    }
+  });
+
   it('prints usage for --help', () => {
     const result = cli('--help');
     expect(result.status).toBe(0);

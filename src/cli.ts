@@ -7,7 +7,7 @@ import { statSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SYSROOT, INSTRUCTION_LIMIT_STATUS, LoadError, runProgram } from './linux/process.js';
-import { guestSignalNumber } from './linux/signals.js';
+import { defaultAction, guestSignalNumber, Signal, signalName } from './linux/signals.js';
 import { rootedFileSystem } from './fs/rooted-fs.js';
 import type { FileSystem } from './fs/file-system.js';
 import { BUILD_ID } from './build-id.js';
@@ -296,7 +296,25 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   }
+  if (result.signal !== undefined) killedBy = result.signal;
   return result.exitStatus;
+}
+
+/** The (MIPS-numbered) signal that killed the guest, when one did. */
+let killedBy: number | undefined;
+
+/**
+ * The host signal this process ends by when the guest was killed by `signal`, so that the caller
+ * sees what qemu-mipsel's caller sees (a shell's loop stops on Ctrl-C, `wait` reports the
+ * signal): only signals whose default action terminates without a core file, as a core of Node
+ * would be the emulator's, not the guest's (qemu-mipsel turns its own core dumps off; Node cannot),
+ * and neither SIGUSR1 (Node's inspector) nor SIGPIPE (which Node ignores). Others leave with the
+ * status 128 + N a shell would show.
+ */
+function hostSignalToDieBy(signal: number): NodeJS.Signals | undefined {
+  if (defaultAction(signal) !== 'terminate' || signal === Signal.SIGUSR1 || signal === Signal.SIGPIPE) return undefined;
+  const name = signalName(signal);
+  return Object.hasOwn(constants.signals, name) ? (name as NodeJS.Signals) : undefined;
 }
 
 /** Runs the command line and leaves the process with its exit status. */
@@ -324,6 +342,12 @@ async function runCommandLine(): Promise<void> {
   // with this. Standard output and error are synchronous for files, pipes and terminals on Linux;
   // a write still buffered (another platform, the boot console) is flushed first.
   if (standardStreamsBuilt) await Promise.all([process.stdout, process.stderr].map((stream) => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : undefined)));
+  const dieBy = killedBy !== undefined ? hostSignalToDieBy(killedBy) : undefined;
+  if (dieBy !== undefined) {
+    // The scheduler's forwarding listeners are gone by now; none must catch it.
+    process.removeAllListeners(dieBy);
+    process.kill(process.pid, dieBy);
+  }
   process.exit(status);
 }
 

@@ -277,6 +277,21 @@ describe('mipsjit CLI', () => {
     }
   });
 
+  it.skipIf(!hasQemu || !fs.existsSync(localBusybox))('a guest killed by SIGTERM, SIGINT or SIGHUP ends the command by that signal, as under qemu-mipsel; SIGSEGV as status 139', () => {
+    const ended = (command: string, args: string[]) => {
+      const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+      return { status: result.status, signal: result.signal };
+    };
+    for (const signal of ['TERM', 'INT', 'HUP']) {
+      const guest = [localBusybox, 'sh', '-c', `kill -${signal} $$; echo survived`];
+      const oracle = ended('qemu-mipsel', guest);
+      expect(oracle.signal).toBe(`SIG${signal}`);
+      expect(ended(path.join(root, 'dist/cli.cjs'), ['run', ...guest]), signal).toEqual(oracle);
+    }
+    // A core-dumping signal: Node's core would not be the guest's, so the status a shell shows.
+    expect(ended(path.join(root, 'dist/cli.cjs'), ['run', localBusybox, 'sh', '-c', 'kill -SEGV $$'])).toEqual({ status: 139, signal: null });
+  });
+
   it('prints usage for --help', () => {
     const result = cli('--help');
     expect(result.status).toBe(0);

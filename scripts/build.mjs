@@ -157,21 +157,22 @@ const MOVED_EXTRA_CA_CERTS = 'MIPSJIT_NODE_EXTRA_CA_CERTS';
  * them ignored. And it names, in CLOSED_STDIO, which of 0, 1 and 2 its caller closed (`prog <&-`),
  * which Node opens on /dev/null at start; they stay closed for the guest.
  */
+// src/cli.ts (takeLauncherVariable) reads these three by name.
 const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
 const CLOSED_STDIO = 'MIPSJIT_CLOSED_STDIO';
 const IGNORED_SIGNALS = 'MIPSJIT_IGNORED_SIGNALS';
 /** The `sh` words that set IGNORED_SIGNALS to the SigIgn mask (hex, bit N-1 for host signal N). */
 const LIST_IGNORED_SIGNALS =
   `if [ -r /proc/$$/status ]; then while read -r key value; do [ "$key" = SigIgn: ] && ${IGNORED_SIGNALS}=$value && export ${IGNORED_SIGNALS} && break; done < /proc/$$/status; fi; `;
-/** The `sh` words that set INHERITED_FDS (O_CLOEXEC is 0o2000000, 524288; fdinfo's flags are octal). */
-const LIST_INHERITED_FDS =
+/** The `sh` words that set INHERITED_FDS (O_CLOEXEC is 0o2000000, 524288; fdinfo's flags are octal) and CLOSED_STDIO. */
+const LIST_DESCRIPTORS =
   `inherited=; for f in /proc/$$/fd/*; do n=\${f##*/}; [ "$n" -gt 2 ] 2>/dev/null && [ -r "/proc/$$/fdinfo/$n" ] || continue; flags=; ` +
   `while read -r key value; do [ "$key" = flags: ] && flags=$value && break; done < "/proc/$$/fdinfo/$n"; ` +
   `[ -n "$flags" ] && [ $((flags & 524288)) -eq 0 ] && inherited="$inherited $n"; done; ${INHERITED_FDS}=$inherited; export ${INHERITED_FDS}; ` +
   `if [ -d /proc/$$/fd ]; then closed=; for n in 0 1 2; do [ -e /proc/$$/fd/$n ] || closed="$closed $n"; done; ${CLOSED_STDIO}=$closed; export ${CLOSED_STDIO}; fi; `;
 const LAUNCHER_PROLOGUE =
   `#!/bin/sh\n':' //; if [ -n "\${NODE_EXTRA_CA_CERTS+set}" ]; then ${MOVED_EXTRA_CA_CERTS}=$NODE_EXTRA_CA_CERTS; export ${MOVED_EXTRA_CA_CERTS}; unset NODE_EXTRA_CA_CERTS; fi; ` +
-  LIST_INHERITED_FDS +
+  LIST_DESCRIPTORS +
   LIST_IGNORED_SIGNALS +
   `exec node --v8-pool-size=0 "$0" "$@"\n`;
 

@@ -151,33 +151,38 @@ function parseRun(argv: string[]): RunCommand {
   return command;
 }
 
-/** Where the `sh` lines of dist/cli.cjs name which of 0, 1 and 2 its caller closed (scripts/build.mjs CLOSED_STDIO). */
-const CLOSED_STDIO = 'MIPSJIT_CLOSED_STDIO';
+// What the `mipsjit` command's `sh` lines note before Node starts (scripts/build.mjs
+// LAUNCHER_PROLOGUE), as Node changes each at its start: the descriptors above 2 its caller passed
+// (Node marks all close-on-exec), which of 0, 1 and 2 its caller closed (Node opens them on
+// /dev/null), and the signals its caller left ignored (Node sets them back to their defaults).
+// The guest gets each as qemu-mipsel's guest would; under `node dist/cli.cjs` there is nothing.
 
-/**
- * Which of the guest's 0, 1 and 2 stay closed because the `mipsjit` command's caller closed them
- * (`prog <&-`): Node opens them on /dev/null at start, so only the `sh` lines can tell. The
- * variable is taken out of the environment the guest gets. None under `node dist/cli.cjs`.
- */
-function closedStandardDescriptors(): Set<number> {
-  const listed = process.env[CLOSED_STDIO];
-  delete process.env[CLOSED_STDIO];
-  return new Set((listed ?? '').split(' ').filter((word) => word === '0' || word === '1' || word === '2').map(Number));
+/** The value of the launcher's variable `name`, taken out of the environment the guest gets. */
+function takeLauncherVariable(name: string): string {
+  const value = process.env[name] ?? '';
+  delete process.env[name];
+  return value;
 }
 
-/** Where the `sh` lines of dist/cli.cjs put the signals its caller left ignored (scripts/build.mjs IGNORED_SIGNALS). */
-const IGNORED_SIGNALS = 'MIPSJIT_IGNORED_SIGNALS';
+/** Host descriptors above 2 the caller passed (`mipsjit run prog 3<file`), lent under the same numbers. */
+function inheritedDescriptors(): number[] {
+  return takeLauncherVariable('MIPSJIT_INHERITED_FDS')
+    .split(' ')
+    .filter((word) => /^\d+$/.test(word))
+    .map(Number)
+    .filter((fd) => fd > 2);
+}
 
-/**
- * The guest's numbers of the signals the `mipsjit` command's caller left ignored (nohup, a
- * shell's background job): SigIgn, host numbers, as the `sh` lines read it before Node set them
- * back to default. The guest starts with them ignored, as under qemu-mipsel. None under `node
- * dist/cli.cjs`; the variable is taken out of the environment the guest gets.
- */
+/** Which of the guest's 0, 1 and 2 stay closed: the caller closed them (`prog <&-`). */
+function closedStandardDescriptors(): Set<number> {
+  const listed = takeLauncherVariable('MIPSJIT_CLOSED_STDIO').split(' ');
+  return new Set(listed.filter((word) => word === '0' || word === '1' || word === '2').map(Number));
+}
+
+/** The guest's numbers of the signals the caller left ignored (SigIgn: host numbers, bit N-1 for N). */
 function ignoredSignals(): number[] {
-  const mask = process.env[IGNORED_SIGNALS];
-  delete process.env[IGNORED_SIGNALS];
-  if (mask === undefined || !/^[0-9a-fA-F]{1,16}$/.test(mask)) return [];
+  const mask = takeLauncherVariable('MIPSJIT_IGNORED_SIGNALS');
+  if (!/^[0-9a-fA-F]{1,16}$/.test(mask)) return [];
   const bits = BigInt(`0x${mask}`);
   const ignored: number[] = [];
   for (const [name, hostNumber] of Object.entries(constants.signals)) {
@@ -187,27 +192,6 @@ function ignoredSignals(): number[] {
   }
   return ignored;
 }
-
-/** Where the `sh` lines of dist/cli.cjs list the descriptors its caller passed (scripts/build.mjs INHERITED_FDS). */
-const INHERITED_FDS = 'MIPSJIT_INHERITED_FDS';
-
-/**
- * The host descriptors above 2 that the caller of the `mipsjit` command passed it (`mipsjit run
- * prog 3<file`), which the guest gets under the same numbers, as under qemu-mipsel. Only the
- * command's `sh` lines can tell them from Node's own (Node marks all close-on-exec at start); the
- * variable is taken out of the environment the guest gets. None under `node dist/cli.cjs`.
- */
-function inheritedDescriptors(): number[] {
-  const listed = process.env[INHERITED_FDS];
-  delete process.env[INHERITED_FDS];
-  if (listed === undefined) return [];
-  return listed
-    .split(' ')
-    .filter((word) => /^\d+$/.test(word))
-    .map(Number)
-    .filter((fd) => fd > 2);
-}
-
 
 /**
  * The host environment for the guest, in reverse order: qemu-mipsel's envlist hands the guest its

@@ -9,6 +9,7 @@ import { MAX_FDS } from './files.js';
 import { STACK_SIZE } from './layout.js';
 import { output, type SyscallHandler } from './syscalls.js';
 import type { GuestProcess, SyscallArgs, Task } from './task.js';
+import { hostUid } from './identity.js';
 
 const RLIMIT_STACK = 3;
 const RLIMIT_CORE = 4;
@@ -38,14 +39,12 @@ export function copyResourceLimits(limits: readonly ResourceLimit[]): ResourceLi
   return limits.map(([soft, hard]) => [soft, hard]);
 }
 
-const uid = (): number => process.getuid?.() ?? 0;
-
 /** Sets `process`'s limit of `resource` as setrlimit(2) does: 0 or a negative errno. */
 function setLimit(process: GuestProcess, resource: number, soft: number, hard: number): number {
   const current = process.limits[resource]!;
   if (soft > hard) return -Errno.EINVAL;
   // Raising a hard limit takes CAP_SYS_RESOURCE (the host's root here, as the guest's uid is the host's).
-  if (hard > current[1] && uid() !== 0) return -Errno.EPERM;
+  if (hard > current[1] && hostUid() !== 0) return -Errno.EPERM;
   if (resource === RLIMIT_NOFILE && hard > MAX_FDS) return -Errno.EPERM;
   process.limits[resource] = [soft, hard];
   if (resource === RLIMIT_NOFILE) process.fds.limit = soft;

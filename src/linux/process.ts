@@ -12,6 +12,7 @@ import { ExecError, execProgram } from './exec.js';
 import { FdTable } from './files.js';
 import { MAX_PROCESSES, Scheduler } from './scheduler.js';
 import { Signal } from './signals.js';
+import { hostGid, hostUid } from './identity.js';
 
 export interface RunOptions {
   /** Host path of the program. */
@@ -126,8 +127,8 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
       engine: shared ? { ...engine, compilerFactory: () => shared.client() } : engine,
       sysroot,
       defaultSysroot: DEFAULT_SYSROOT,
-      uid: process.getuid?.() ?? 0,
-      gid: process.getgid?.() ?? 0,
+      uid: hostUid(),
+      gid: hostGid(),
       requireExecutePermission: false,
     });
   } catch (error) {

@@ -17,6 +17,7 @@ import { o32SyscallName } from './syscall-names.js';
 import { GuestProcess, processExitOf, Task, waitStatusOf, type ProcessExit, writeDiagnostic } from './task.js';
 import type { EngineOptions } from './mm.js';
 import { monotonicMs } from '../host/clock.js';
+import { hostUid } from './identity.js';
 
 /** The most guest processes alive at once (fork then fails with EAGAIN, as RLIMIT_NPROC would). */
 export const MAX_PROCESSES = 256;
@@ -177,7 +178,7 @@ export class Scheduler {
     }
     if (target.exitSignal !== 0) {
       const code = signal === 0 ? SiCode.ChildExited : waitStatus & 0x80 ? SiCode.ChildDumped : SiCode.ChildKilled;
-      this.signalProcess(parent, { signal: target.exitSignal, code, pid: target.pid, uid: uid(), status: signal === 0 ? (waitStatus >>> 8) & 0xff : signal });
+      this.signalProcess(parent, { signal: target.exitSignal, code, pid: target.pid, uid: hostUid(), status: signal === 0 ? (waitStatus >>> 8) & 0xff : signal });
     }
   }
 
@@ -471,8 +472,4 @@ export class Scheduler {
     const text = readable ? disassemble(word, pc) : '(not mapped)';
     this.diagnostic(`trace ${pc.toString(16).padStart(8, '0')}: ${word.toString(16).padStart(8, '0')}  ${text}`);
   }
-}
-
-function uid(): number {
-  return process.getuid?.() ?? 0;
 }

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { Errno, errnoFromHostError } from './errno.js';
 import { AT_FDCWD_VALUE, fileOf, hostCall, output, resolvePath, setU64, statAt, statOpenFile, type AnyStat, type SyscallHandler } from './syscalls.js';
 import type { SyscallArgs, Task } from './task.js';
+import { hostUid } from './identity.js';
 
 const AT_SYMLINK_NOFOLLOW = 0x100;
 
@@ -143,7 +144,7 @@ function xattrOfFd(k: Task, a: SyscallArgs, result: number): number {
 function chroot(k: Task, a: SyscallArgs): number {
   const resolved = resolvePath(k, AT_FDCWD_VALUE, a.u(0));
   if (typeof resolved === 'number') return resolved;
-  if ((process.getuid?.() ?? 0) !== 0) return -Errno.EPERM;
+  if (hostUid() !== 0) return -Errno.EPERM;
   return hostCall(() => {
     const real = fs.realpathSync(resolved, { encoding: 'buffer' }).toString('latin1');
     if (!fs.statSync(real).isDirectory()) return -Errno.ENOTDIR;

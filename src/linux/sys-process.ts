@@ -11,6 +11,7 @@ import { input, output, resolvePath, type SyscallHandler } from './syscalls.js';
 import { NO_RETURN } from './syscall-status.js';
 import type { GuestProcess, SyscallArgs, Task } from './task.js';
 import { Perm } from '../../runtime/flat-memory.js';
+import { hostGid, hostUid } from './identity.js';
 
 const CLONE_VM = 0x100;
 const CLONE_FS = 0x200;
@@ -24,8 +25,6 @@ const CLONE_PARENT_SETTID = 0x10_0000;
 const CLONE_CHILD_CLEARTID = 0x20_0000;
 const CLONE_CHILD_SETTID = 0x100_0000;
 const AT_FDCWD = -100;
-
-const uid = (): number => process.getuid?.() ?? 0;
 
 function storeWord(k: Task, address: number, value: number): boolean {
   const view = output(k, address, 4);
@@ -137,8 +136,8 @@ function execve(k: Task, pathAddress: number, argvAddress: number, envpAddress: 
       engine: k.mm.engineOptions,
       sysroot: k.process.sysroot,
       defaultSysroot: scheduler.options.defaultSysroot,
-      uid: uid(),
-      gid: process.getgid?.() ?? 0,
+      uid: hostUid(),
+      gid: hostGid(),
       requireExecutePermission: true,
     });
   } catch (error) {
@@ -261,7 +260,7 @@ function waitid(k: Task, idType: number, id: number, infoAddress: number, option
       signal: Signal.SIGCHLD,
       code: signal === 0 ? SiCode.ChildExited : status & 0x80 ? SiCode.ChildDumped : SiCode.ChildKilled,
       pid: found.pid,
-      uid: uid(),
+      uid: hostUid(),
       status: signal === 0 ? (status >>> 8) & 0xff : signal,
     };
     if (infoAddress !== 0 && !storeSignalInfo(k, infoAddress, info)) return -Errno.EFAULT;
@@ -291,7 +290,7 @@ function kill(k: Task, pid: number, signal: number): number {
     return -Errno.ESRCH;
   }
   if (signal === 0) return 0;
-  for (const target of targets) scheduler.signalProcess(target, { signal, code: SiCode.User, pid: k.pid, uid: uid() });
+  for (const target of targets) scheduler.signalProcess(target, { signal, code: SiCode.User, pid: k.pid, uid: hostUid() });
   return 0;
 }
 
@@ -301,7 +300,7 @@ function tgkill(k: Task, tgid: number, tid: number, signal: number): number {
   if (target === undefined || (tgid > 0 && target.pid !== tgid)) return -Errno.ESRCH;
   if (signal === 0) return 0;
   if (signal === Signal.SIGKILL) k.scheduler.killProcess(target.process, signal, false);
-  else target.sendSignal({ signal, code: SiCode.Tkill, pid: k.pid, uid: uid() });
+  else target.sendSignal({ signal, code: SiCode.Tkill, pid: k.pid, uid: hostUid() });
   return 0;
 }
 
@@ -317,7 +316,7 @@ function prioritySubjects(k: Task, which: number, who: number): GuestProcess[] |
   const processes = [...k.scheduler.processes.values()];
   if (which === PRIO_PROCESS) return processes.filter((candidate) => candidate.pid === (who === 0 ? k.pid : who));
   if (which === PRIO_PGRP) return processes.filter((candidate) => candidate.pgid === (who === 0 ? k.process.pgid : who));
-  if (which === PRIO_USER) return who === 0 || who === uid() ? processes : [];
+  if (which === PRIO_USER) return who === 0 || who === hostUid() ? processes : [];
   return undefined;
 }
 
@@ -339,7 +338,7 @@ function setpriority(k: Task, which: number, who: number, value: number): number
   if (subjects === undefined) return -Errno.EINVAL;
   if (subjects.length === 0) return -Errno.ESRCH;
   const nice = Math.min(19, Math.max(-20, value));
-  if (uid() !== 0 && subjects.some((subject) => nice < subject.nice)) return -Errno.EACCES;
+  if (hostUid() !== 0 && subjects.some((subject) => nice < subject.nice)) return -Errno.EACCES;
   for (const subject of subjects) subject.nice = nice;
   return 0;
 }

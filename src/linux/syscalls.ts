@@ -28,6 +28,7 @@ import { MMAP_MIN_ADDRESS, MMAP_TOP } from './layout.js';
 import { Signal, SIGNAL_COUNT, SIGSET_BYTES } from './signals.js';
 import { wallClockNs } from '../host/clock.js';
 import { endDirectorySnapshot, MAX_SNAPSHOT_ENTRIES, statFromSnapshot, takeDirectorySnapshot } from './directory-snapshot.js';
+import { hostGid, hostUid } from './identity.js';
 
 export type SyscallHandler = (k: Task, a: SyscallArgs) => number;
 
@@ -424,8 +425,8 @@ function pipeStat(pipe: PipeBuffer): PipeStat {
     ino: BigInt(pipe.ino),
     mode: 0o10600n,
     nlink: 1n,
-    uid: BigInt(process.getuid?.() ?? 0),
-    gid: BigInt(process.getgid?.() ?? 0),
+    uid: BigInt(hostUid()),
+    gid: BigInt(hostGid()),
     rdev: 0n,
     size: 0n,
     blksize: 4096n,
@@ -1039,8 +1040,6 @@ function makePipe(k: Task, flags: number): [number, number] | number {
 // ---------------------------------------------------------------------------------------------
 // Identity and system information
 
-const uid = (): number => process.getuid?.() ?? 0;
-const gid = (): number => process.getgid?.() ?? 0;
 
 function writeUtsname(k: Task, address: number): number {
   const view = output(k, address, 6 * 65);
@@ -1329,15 +1328,15 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
   rseq: notImplemented,
   prctl: (k, a) => prctl(k, a.get(0), a.u(1)),
   personality: () => 0,
-  getuid: uid,
-  geteuid: uid,
-  getgid: gid,
-  getegid: gid,
+  getuid: hostUid,
+  geteuid: hostUid,
+  getgid: hostGid,
+  getegid: hostGid,
   getresuid: (k, a) => {
     for (let index = 0; index < 3; index++) {
       const view = output(k, a.u(index), 4);
       if (!view) return -Errno.EFAULT;
-      view.setUint32(0, uid(), true);
+      view.setUint32(0, hostUid(), true);
     }
     return 0;
   },
@@ -1345,7 +1344,7 @@ export const FILE_SYSCALLS: Readonly<Record<string, SyscallHandler>> = {
     for (let index = 0; index < 3; index++) {
       const view = output(k, a.u(index), 4);
       if (!view) return -Errno.EFAULT;
-      view.setUint32(0, gid(), true);
+      view.setUint32(0, hostGid(), true);
     }
     return 0;
   },

@@ -8,7 +8,7 @@
 // Built as CommonJS (an ES module entry started ~10 ms later here).
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { BUILD_ID } from './build-id.js';
 import { defaultCacheDirectory } from './code-cache-file.js';
@@ -52,7 +52,7 @@ if (interpreting) (require('node:v8') as typeof import('node:v8')).setFlagsFromS
 
 // This file is built as CommonJS only (dist/cli.cjs): `require` and `__dirname` are its own, and
 // the bundle sits beside it (a URL would load Node's URL code, node:module its ES module loader).
-const bundle = path.join(__dirname, 'cli-main.cjs');
+const bundle = join(__dirname, 'cli-main.cjs');
 const source = readFileSync(bundle, 'utf8');
 
 /**
@@ -64,7 +64,7 @@ const source = readFileSync(bundle, 'utf8');
 function cacheFile(): string | undefined {
   const command = process.argv[2];
   if ((command !== 'run' && command !== 'boot') || process.argv.includes('--no-code-cache') || BUILD_ID === undefined) return undefined;
-  return path.join(defaultCacheDirectory(), `${cachePrefix()}${interpreting ? '-interp' : ''}.v8`);
+  return join(defaultCacheDirectory(), `${cachePrefix()}${interpreting ? '-interp' : ''}.v8`);
 }
 
 /** The start of this build's cache file names (one file per V8 flag set). */
@@ -85,13 +85,13 @@ const CACHE_WRITING_RUNS = 4;
 /** Writes V8's cache for `script` to `file` (the `writes`th time) and deletes the caches of other builds. */
 function saveCache(script: Script, file: string, writes: number): void {
   try {
-    const directory = path.dirname(file);
+    const directory = dirname(file);
     mkdirSync(directory, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, Buffer.concat([Buffer.from([writes]), script.createCachedData()]));
     renameSync(temporary, file);
     for (const name of readdirSync(directory)) {
-      if (name.startsWith('cli-') && name.endsWith('.v8') && !name.startsWith(cachePrefix())) unlinkSync(path.join(directory, name));
+      if (name.startsWith('cli-') && name.endsWith('.v8') && !name.startsWith(cachePrefix())) unlinkSync(join(directory, name));
     }
   } catch {
     // A cache that cannot be written only costs the next run its head start.
@@ -120,4 +120,4 @@ if (file !== undefined && (cachedData === undefined || writes < CACHE_WRITING_RU
 const start = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
 const module = { exports: {} };
 // The bundle resolves what it requires from the same directory as this file.
-start(module.exports, require, module, bundle, path.dirname(bundle));
+start(module.exports, require, module, bundle, dirname(bundle));

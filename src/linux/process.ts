@@ -152,9 +152,9 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   const task = scheduler.createProcess(scheduler.allocatePid(), undefined, fds, cwd, image.programPath, image.mm);
   task.process.sysroot = image.sysroot;
   task.process.commandLine = image.commandLine;
+  task.process.command = image.command;
   // SIG_IGN, as execve leaves an ignored signal ignored (SIGKILL and SIGSTOP cannot be).
   for (const signal of options.ignoredSignals ?? []) if (signal !== Signal.SIGKILL && signal !== Signal.SIGSTOP) task.process.actions[signal]!.handler = 1;
-  task.process.command = image.command;
   // Linux's start_thread(): every GPR zero except sp; the PC at the entry point.
   task.context.words[35] = image.mm.cpu.r[35]!;
   task.context.words[29] = image.sp | 0;

@@ -57,9 +57,9 @@ function clone(k: Task, flags: number, newSp: number, parentTid: number, tls: nu
     created.umask = k.umask;
     created.sysroot = k.process.sysroot;
     created.commandLine = k.process.commandLine;
+    created.command = k.process.command;
     created.limits = copyResourceLimits(k.process.limits);
     created.nice = k.process.nice;
-    created.command = k.process.command;
     created.pgid = k.process.pgid;
     created.sid = k.process.sid;
     created.exitSignal = flags & 0xff;
